@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh demo
+
+cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release \
+  -DCHAINSIM_BUILD_TESTS=OFF -DCHAINSIM_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build build/demo -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
+build/demo/cli/chainsim demo

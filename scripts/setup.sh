@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what chainsim needs from Debian 12's packages, and nothing else.
+#
+#   scripts/setup.sh demo   compiler, CMake and the libraries the program links
+#   scripts/setup.sh test   demo, plus what the test suite and benchmarks need
+#
+# Runs as root without prompts (apt-get, no sudo). Quick when all is there:
+# it asks dpkg which packages are missing and only then runs apt-get.
+set -euo pipefail
+
+profile="${1:-demo}"
+
+demo_packages=(
+  g++ make cmake
+  libboost-dev            # Boost headers: Math, Graph, Random
+  libyaml-cpp-dev         # scenario files
+  libeigen3-dev           # response surfaces
+  libfmt-dev              # formatting
+  nlohmann-json3-dev      # summary.json
+  libcli11-dev            # command line
+  librandom123-dev        # Philox counter-based random streams
+)
+test_packages=(
+  doctest-dev             # unit, integration and validation tests
+  libbenchmark-dev        # chainsim_bench
+  python3                 # golden-file and report checks
+)
+
+case "$profile" in
+  demo) wanted=("${demo_packages[@]}") ;;
+  test) wanted=("${demo_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing Debian packages: ${missing[*]}" >&2
+  echo "setup: run as root, or install them with: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,111 @@
+// Probability distributions for stochastic sources, sampled by inversion.
+//
+// Every variate is F^-1(u) of exactly one uniform u from the source's own
+// RandomStream, for every distribution here. So when a parameter changes
+// between two variants (a mean demand, a lead-time spread), the k-th variate
+// of each source still comes from the k-th uniform of its stream: common random
+// numbers stay in step draw for draw, and differences between variants are not
+// noise from the seed. Quantile functions are chainsim's own (discrete
+// distributions: sequential search on the probability mass recurrence) or
+// Boost.Math's (normal, gamma), never the standard library's distribution
+// classes, whose algorithms differ between implementations.
+//
+// Cost: constant for the closed forms; O(mean) for Poisson below mean 30,
+// O(sqrt(mean)) above (search from the mode); O(mean) for the negative
+// binomial; one Boost.Math inverse incomplete gamma per gamma variate (about a
+// microsecond: fine for lead times, not for per-unit events).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/random.h"
+
+namespace chainsim::sim {
+
+// Quantile functions. REQUIRES: 0 < u < 1 and valid parameters (as for the
+// factory functions of Distribution below).
+double poisson_quantile(double u, double mean);
+double normal_quantile(double u, double mean, double sd);
+// Normal(mean, sd) conditioned on X >= lower (a truncated, not a clipped, normal).
+double truncated_normal_quantile(double u, double mean, double sd, double lower);
+double negative_binomial_quantile(double u, double r, double p);
+
+class Distribution {
+ public:
+  enum class Kind {
+    kConstant,
+    kPoisson,
+    kNormal,
+    kTruncatedNormal,
+    kLognormal,
+    kGamma,
+    kExponential,
+    kUniform,
+    kUniformInt,
+    kNegativeBinomial,
+    kEmpirical,
+  };
+
+  // Factories. Each throws std::invalid_argument naming the parameter when a
+  // parameter is impossible (negative mean, zero spread where one is needed,
+  // non-finite values, empty or non-positive weights).
+  static Distribution constant(double value);
+  // Poisson with mean > = 0.
+  static Distribution poisson(double mean);
+  // Normal(mean, sd), sd >= 0. May return negative values.
+  static Distribution normal(double mean, double sd);
+  // Normal(mean, sd) conditioned on X >= lower; sd > 0.
+  static Distribution truncated_normal(double mean, double sd, double lower = 0.0);
+  // Lognormal given the mean and standard deviation of the variable itself
+  // (not of its logarithm); mean > 0, sd >= 0.
+  static Distribution lognormal(double mean, double sd);
+  // Gamma with shape k > 0 and scale theta > 0 (mean k*theta).
+  static Distribution gamma(double shape, double scale);
+  // Exponential with the given mean > 0.
+  static Distribution exponential(double mean);
+  // Continuous uniform on [low, high), low <= high.
+  static Distribution uniform(double low, double high);
+  // Discrete uniform on the integers low..high inclusive, low <= high.
+  static Distribution uniform_int(long long low, long long high);
+  // Number of failures before the r-th success, success probability p;
+  // r > 0, 0 < p <= 1. Mean r(1-p)/p, variance r(1-p)/p^2.
+  static Distribution negative_binomial(double r, double p);
+  // Negative binomial with the given mean and variance; variance > mean > 0.
+  static Distribution negative_binomial_mean_var(double mean, double variance);
+  // A discrete empirical distribution: values[i] with probability
+  // weights[i] / sum(weights). Same sizes, weights >= 0 with a positive sum.
+  static Distribution empirical(std::vector<double> values, std::vector<double> weights);
+
+  Distribution() : Distribution(constant(0.0)) {}
+
+  // One variate from one uniform of `rng`.
+  double sample(RandomStream& rng) const { return quantile(rng.uniform01()); }
+  // The inverse cumulative distribution function. REQUIRES: 0 < u < 1.
+  double quantile(double u) const;
+
+  double mean() const;
+  double variance() const;
+  Kind kind() const { return kind_; }
+  // True for distributions whose variates are always integers.
+  bool is_integer() const;
+  // True when every variate is >= 0.
+  bool is_nonnegative() const;
+  // A short description, e.g. "poisson(mean=8)".
+  std::string describe() const;
+
+  // The same family with its mean multiplied by `factor` >= 0: Poisson and
+  // negative binomial scale their mean (staying integer-valued; the negative
+  // binomial keeps its shape r), the others scale the variate.
+  Distribution scaled(double factor) const;
+
+ private:
+  Distribution(Kind kind, double a, double b, double c) : kind_(kind), a_(a), b_(b), c_(c) {}
+
+  Kind kind_;
+  double a_, b_, c_;  // parameters; meaning by kind (see distributions.cpp)
+  std::vector<double> values_;
+  std::vector<double> cumulative_;
+};
+
+}  // namespace chainsim::sim

@@ -1,0 +1,28 @@
+#include "sim/random.h"
+
+namespace chainsim::sim {
+
+namespace {
+std::uint64_t splitmix64_finalize(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+std::uint64_t RandomStream::hash_name(std::string_view name) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a offset basis
+  for (const char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;  // FNV-1a prime
+  }
+  return splitmix64_finalize(h);
+}
+
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication,
+                           std::string_view name) noexcept {
+  key_ = {{seed, hash_name(name)}};
+  counter_ = {{0, replication, 0, 0}};
+}
+
+}  // namespace chainsim::sim

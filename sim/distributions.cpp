@@ -1,6 +1,7 @@
 #include "sim/distributions.h"
 
 #include <algorithm>
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <charconv>
@@ -111,6 +112,31 @@ double negative_binomial_quantile(double u, double r, double p) {
   const double cap = mean + 60.0 * std::sqrt(r * q) / p + 1000.0;
   while (cdf < u && k < cap) {
     pmf *= (k + r) / (k + 1.0) * q;
+    k += 1.0;
+    cdf += pmf;
+  }
+  return k;
+}
+
+double binomial_quantile(double u, double n, double p) {
+  if (n <= 0.0 || p <= 0.0) return 0.0;
+  if (p >= 1.0) return n;
+  const boost::math::binomial_distribution<double> b(n, p);
+  double k = std::floor((n + 1.0) * p);
+  if (k > n) k = n;
+  double cdf = boost::math::cdf(b, k);
+  double pmf = boost::math::pdf(b, k);
+  const double odds = p / (1.0 - p);
+  if (cdf >= u) {
+    while (k > 0.0 && cdf - pmf >= u) {
+      cdf -= pmf;
+      pmf *= k / ((n - k + 1.0) * odds);  // pmf(k-1) from pmf(k)
+      k -= 1.0;
+    }
+    return k;
+  }
+  while (cdf < u && k < n) {
+    pmf *= (n - k) / (k + 1.0) * odds;  // pmf(k+1) from pmf(k)
     k += 1.0;
     cdf += pmf;
   }

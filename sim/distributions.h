@@ -30,6 +30,8 @@ double normal_quantile(double u, double mean, double sd);
 // Normal(mean, sd) conditioned on X >= lower (a truncated, not a clipped, normal).
 double truncated_normal_quantile(double u, double mean, double sd, double lower);
 double negative_binomial_quantile(double u, double r, double p);
+// Binomial(n, p) with n a whole number >= 0, 0 <= p <= 1: search from the mode.
+double binomial_quantile(double u, double n, double p);
 
 class Distribution {
  public:

@@ -1,0 +1,647 @@
+// The phase handlers: what a node does in receive, orders-in, fulfil and
+// review (the state machine of models/node.h).
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+
+#include "models/network.h"
+
+namespace chainsim::models {
+
+namespace {
+
+// Quantities below this are zero (fractional splits leave round-off dust).
+constexpr Qty kEps = 1e-9;
+
+bool whole(Qty q) { return q == std::floor(q); }
+
+}  // namespace
+
+// --- receive -------------------------------------------------------------
+
+void Network::pay_due(Node& n) {
+  const Time now = sim_.now();
+  Payable p;
+  while (n.account.pay_next(now, p)) {
+    const Lane& l = lanes_[p.lane];
+    Message m;
+    m.arrival = now + l.payment_delay;
+    m.kind = MessageKind::kPayment;
+    m.lane = p.lane;
+    m.qty = p.amount;
+    m.extra = p.settles;
+    m.ref = p.invoice;
+    m.sent = now;
+    money_.payments_in_transit += p.amount;
+    money_.payments_in_transit_settle += p.settles;
+    if (l.payment_delay == 0.0) {
+      apply_finance(nodes_[l.from], m);
+    } else {
+      deliver(l.from, &Node::inbox_finance, Phase::kReceive, m);
+    }
+  }
+}
+
+void Network::apply_finance(Node& n, const Message& m) {
+  if (m.kind == MessageKind::kInvoice) {
+    money_.invoices_in_transit -= m.qty;
+    Payable p;
+    p.settles = m.qty;
+    p.lane = m.lane;
+    p.invoice = m.ref;
+    if (n.terms.offers_discount()) {
+      p.pay_at = m.sent + n.terms.discount_within;
+      p.amount = m.qty * (1.0 - n.terms.discount);
+    } else {
+      p.pay_at = m.sent + n.terms.net;
+      p.amount = m.qty;
+    }
+    n.account.invoice_received(p, m.qty);
+  } else {
+    money_.payments_in_transit -= m.qty;
+    money_.payments_in_transit_settle -= m.extra;
+    n.account.payment_received(m.qty, m.extra);
+  }
+}
+
+void Network::receive(Node& n) {
+  const Time now = sim_.now();
+  if (boundary_) pay_due(n);
+  while (n.inbox_finance.ready(now)) {
+    const Message m = n.inbox_finance.front();
+    n.inbox_finance.pop();
+    apply_finance(n, m);
+  }
+  if (n.down && n.hold_in_transit) return;  // held at the gate until the node is up
+  while (n.inbox_receive.ready(now)) {
+    const Message m = n.inbox_receive.front();
+    n.inbox_receive.pop();
+    StockPoint& sp = stocks_[m.stock];
+    touch(sp);
+    switch (m.kind) {
+      case MessageKind::kShipment: {
+        Lane& l = lanes_[m.lane];
+        touch(l);
+        l.in_transit -= m.qty;
+        l.delivered += m.qty;
+        l.transit_time_sum += m.qty * (now - m.sent);
+        units_.in_transit -= m.qty;
+        sp.on_hand += m.qty;
+        sp.on_order -= m.closes;
+        sp.flows.received += m.qty;
+        if (m.closes != m.qty) sp.changed = true;  // a shortfall lowers the position
+        if (m.ref != 0) {
+          for (std::size_t i = 0; i < sp.open_orders.size(); ++i) {
+            OpenOrder& o = sp.open_orders[i];
+            if (o.id != m.ref) continue;
+            o.remaining -= m.closes;
+            if (o.remaining <= kEps) {
+              const Delivery d{sp.id, o.placed, now, o.ordered, false};
+              for (ObservationSink* s : sinks_) s->on_delivery(d);
+              sp.open_orders.erase(i);
+            }
+            break;
+          }
+        }
+        break;
+      }
+      case MessageKind::kProductionDone:
+        units_.in_production -= m.qty;
+        sp.on_hand += m.qty;
+        sp.on_order -= m.qty;
+        sp.flows.received += m.qty;
+        sp.flows.produced += m.qty;
+        break;
+      case MessageKind::kCustomerReturn: {
+        const ReturnsSpec& r = *sp.returns;
+        const double u = sp.returns_rng.uniform01();
+        const Qty restock = whole(m.qty) ? sim::binomial_quantile(u, m.qty, r.restock_fraction)
+                                         : m.qty * r.restock_fraction;
+        const Qty scrap = m.qty - restock;
+        Account& a = n.account;
+        a.cost(CostKind::kReturns, m.qty * sp.price * r.refund + scrap * r.scrap_cost, true);
+        sp.on_hand += restock;
+        sp.flows.returned += m.qty;
+        sp.flows.restocked += restock;
+        sp.flows.scrapped += scrap;
+        units_.restocked += restock;
+        if (restock > 0) sp.changed = true;
+        break;
+      }
+      default:
+        throw ModelError(fmt::format("t={}: {}: unexpected message in the product inbox", now, n.name));
+    }
+  }
+}
+
+// --- orders in -----------------------------------------------------------
+
+void Network::add_order_line(StockPoint& seller, const Message& m) {
+  touch(seller);
+  BacklogEntry e;
+  e.qty = m.qty;
+  e.arrived = sim_.now();
+  e.ref = m.ref;
+  e.lane = m.lane;
+  e.buyer = m.origin;
+  e.priority = m.extra;
+  e.placed = m.placed;
+  seller.backlog.push_back(e);
+  seller.backlog_qty += m.qty;
+  seller.flows.demand += m.qty;
+  if (!seller.use_shared_demand) seller.signal += m.qty;
+  seller.changed = true;
+}
+
+void Network::orders_in(Node& n) {
+  const Time now = sim_.now();
+  while (n.inbox_orders.ready(now)) {
+    const Message m = n.inbox_orders.front();
+    n.inbox_orders.pop();
+    StockPoint& sp = stocks_[m.stock];
+    switch (m.kind) {
+      case MessageKind::kOrder:
+        lanes_[m.lane].orders_in_transit[sp.product] -= m.qty;
+        add_order_line(sp, m);
+        break;
+      case MessageKind::kProductionOrder:
+        sp.production->queued += m.qty;
+        break;
+      case MessageKind::kPointOfSale:
+        sp.signal += m.qty;
+        break;
+      case MessageKind::kVmiStatus: {
+        sp.vmi_reported_position = m.qty;
+        sp.vmi_signal += m.extra;
+        sp.vmi_pending = true;
+        // Orders the supplier created before the report are in the reported position.
+        while (!sp.vmi_orders.empty() && sp.vmi_orders.front().created <= m.sent) {
+          sp.vmi_orders.pop_front();
+        }
+        break;
+      }
+      default:
+        throw ModelError(fmt::format("t={}: {}: unexpected message in the order inbox", now, n.name));
+    }
+  }
+  if (!(boundary_ && first_pass_)) return;
+  // Once per period: end-customer demand, then point-of-sale data upstream.
+  for (const StockId id : n.stocks) {
+    StockPoint& sp = stocks_[id];
+    for (std::size_t i = 0; i < sp.period_demand.size(); ++i) {
+      const Qty d = sp.period_demand[i]->draw(period_index_, sp.demand_rng[i], sp.demand_multiplier);
+      customer_order(id, d, sp.customer_priority, sp.lose_unmet);
+    }
+    if (pos_pending_[id] > 0.0) {
+      for (const StockId sub : pos_subscribers_[id]) {
+        Message m;
+        m.arrival = now + sharing_delay_;
+        m.kind = MessageKind::kPointOfSale;
+        m.stock = sub;
+        m.origin = id;
+        m.qty = pos_pending_[id];
+        m.sent = now;
+        deliver(stocks_[sub].node, &Node::inbox_orders, Phase::kOrdersIn, m);
+      }
+      pos_pending_[id] = 0.0;
+    }
+  }
+}
+
+// --- fulfil --------------------------------------------------------------
+
+void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qty, Qty closes,
+                            Time extra_delay) {
+  const Time now = sim_.now();
+  Lane& l = lanes_[line.lane];
+  touch(l);
+  Node& from = nodes_[seller.node];
+  // A shipment above the lane's per-shipment capacity goes as several.
+  const double cap = l.capacity_per_shipment;
+  const std::int64_t pieces =
+      std::isfinite(cap) && qty > cap ? static_cast<std::int64_t>(std::ceil(qty / cap - 1e-12)) : 1;
+  Qty left = qty, left_closes = closes;
+  for (std::int64_t i = 0; i < pieces; ++i) {
+    const bool last = i + 1 == pieces;
+    const Qty piece = last ? left : cap;
+    const Qty piece_closes = last ? left_closes : cap;
+    left -= piece;
+    left_closes -= piece_closes;
+    Time transit = l.transport[seller.product].sample(l.rng) * l.lead_time_factor + extra_delay;
+    Time arrival = now + std::max(0.0, transit);
+    if (l.prevent_overtaking) arrival = std::max(arrival, l.last_arrival);
+    l.last_arrival = std::max(l.last_arrival, arrival);
+    Message m;
+    m.arrival = arrival;
+    m.kind = MessageKind::kShipment;
+    m.stock = line.buyer;
+    m.origin = seller.id;
+    m.lane = l.id;
+    m.qty = piece;
+    m.closes = piece_closes;
+    m.ref = line.ref;
+    m.sent = now;
+    m.placed = line.placed;
+    l.in_transit += piece;
+    l.shipped += piece;
+    ++l.shipments;
+    units_.in_transit += piece;
+    const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
+    if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
+    deliver(l.to, &Node::inbox_receive, Phase::kReceive, m);
+  }
+  const Money amount = qty * l.price[seller.product];
+  if (amount > 0.0) {
+    from.account.sale_on_credit(amount);
+    Message inv;
+    inv.arrival = now + l.invoice_delay;
+    inv.kind = MessageKind::kInvoice;
+    inv.stock = line.buyer;
+    inv.lane = l.id;
+    inv.qty = amount;
+    inv.ref = ++next_invoice_id_;
+    inv.sent = now;
+    money_.invoices_in_transit += amount;
+    if (l.invoice_delay == 0.0) {
+      apply_finance(nodes_[l.to], inv);
+    } else {
+      deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
+    }
+  }
+}
+
+void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty) {
+  const Time now = sim_.now();
+  Node& n = nodes_[sp.node];
+  const Money revenue = qty * sp.price;
+  if (revenue > 0.0) {
+    n.account.sale_in_cash(revenue);
+    money_.customer_cash += revenue;
+  }
+  units_.sold += qty;
+  const Delivery d{sp.id, line.arrived, now, qty, true};
+  for (ObservationSink* s : sinks_) s->on_delivery(d);
+  if (sp.returns && sp.returns->fraction > 0.0) {
+    // Two uniforms per sale, whatever the outcome, to keep streams in step.
+    const double u_count = sp.returns_rng.uniform01();
+    const double u_delay = sp.returns_rng.uniform01();
+    const Qty back = whole(qty) ? sim::binomial_quantile(u_count, qty, sp.returns->fraction)
+                                : qty * sp.returns->fraction;
+    if (back > 0.0) {
+      Message m;
+      m.arrival = now + std::max(0.0, sp.returns->delay.quantile(u_delay));
+      m.kind = MessageKind::kCustomerReturn;
+      m.stock = sp.id;
+      m.qty = back;
+      m.sent = now;
+      deliver(sp.node, &Node::inbox_receive, Phase::kReceive, m);
+    }
+  }
+}
+
+void Network::ship_from_stock(Node& n, StockPoint& sp) {
+  if (sp.on_hand <= kEps) return;
+  const Time now = sim_.now();
+  auto& lines = scratch_lines_;
+  lines.clear();
+  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+    const BacklogEntry& e = sp.backlog[i];
+    Qty wanted = e.qty;
+    if (e.lane != kNone) {
+      const Lane& l = lanes_[e.lane];
+      wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left);
+    }
+    lines.push_back({std::max(0.0, wanted), e.priority});
+  }
+  n.allocation->allocate(sp.on_hand, lines, scratch_out_);
+  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+    Qty q = scratch_out_[i];
+    if (q <= kEps) continue;
+    BacklogEntry& e = sp.backlog[i];
+    if (e.lane != kNone) {
+      Lane& l = lanes_[e.lane];
+      q = std::min(q, l.capacity_left);
+      if (q <= kEps) continue;
+      send_shipment(sp, e, q, q, 0.0);
+      l.capacity_left -= q;
+    } else {
+      sell_to_customer(sp, e, q);
+    }
+    e.qty -= q;
+    sp.on_hand -= q;
+    sp.backlog_qty -= q;
+    sp.flows.shipped += q;
+    if (e.arrived == now) sp.flows.met_immediately += q;
+  }
+}
+
+void Network::dispatch_from_source(Node& n, StockPoint& sp) {
+  const Time now = sim_.now();
+  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+    BacklogEntry& e = sp.backlog[i];
+    if (e.qty <= kEps || e.lane == kNone) continue;
+    Lane& l = lanes_[e.lane];
+    if (l.closed) continue;
+    const Qty q = std::min({e.qty, n.capacity_left, l.capacity_left});
+    if (q <= kEps) continue;
+    // Three uniforms per order line, whatever the parameters, so that variants
+    // differing in reliability or yield stay in step.
+    const double u_complete = n.rng.uniform01();
+    const double u_yield = n.rng.uniform01();
+    const double u_lead = n.rng.uniform01();
+    Qty good = q;
+    if (u_complete >= n.reliability) good = q * n.shortfall;
+    if (n.yield) good *= std::clamp(n.yield->quantile(u_yield), 0.0, 1.0);
+    if (whole(q)) good = std::floor(good + 1e-9);
+    const Time lead = std::max(0.0, n.lead_time.quantile(u_lead));
+    send_shipment(sp, e, good, q, lead);
+    if (n.material_cost != 0.0) n.account.cost(CostKind::kMaterial, n.material_cost * good, true);
+    units_.supplied += good;
+    e.qty -= q;
+    sp.backlog_qty -= q;
+    sp.flows.shipped += good;
+    if (e.arrived == now) sp.flows.met_immediately += q;
+    n.capacity_left -= q;
+    l.capacity_left -= q;
+  }
+}
+
+void Network::start_production(Node& n, StockPoint& sp) {
+  ProductionLine& pl = *sp.production;
+  if (pl.queued <= kEps || pl.capacity_left <= kEps) return;
+  const Time now = sim_.now();
+  Qty can = std::min(pl.queued, pl.capacity_left);
+  for (const auto& [c, per] : pl.inputs) can = std::min(can, stocks_[c].on_hand / per);
+  if (whole(pl.queued)) can = std::floor(can + 1e-9);
+  if (pl.batch > 0.0) can = std::floor(can / pl.batch + 1e-9) * pl.batch;
+  if (can <= kEps) return;
+  for (const auto& [c, per] : pl.inputs) {
+    StockPoint& cs = stocks_[c];
+    touch(cs);
+    const Qty used = can * per;
+    cs.on_hand -= used;
+    cs.flows.consumed += used;
+    if (!cs.use_shared_demand) cs.signal += used;
+    cs.changed = true;
+    units_.consumed += used;
+  }
+  pl.queued -= can;
+  pl.capacity_left -= can;
+  if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
+  units_.started += can;
+  units_.in_production += can;
+  Message m;
+  m.arrival = now + std::max(0.0, pl.lead_time.sample(pl.rng));
+  m.kind = MessageKind::kProductionDone;
+  m.stock = sp.id;
+  m.qty = can;
+  m.sent = now;
+  deliver(n.id, &Node::inbox_receive, Phase::kReceive, m);
+}
+
+void Network::fulfil(Node& n) {
+  const Time now = sim_.now();
+  for (const StockId id : n.stocks) {
+    StockPoint& sp = stocks_[id];
+    if (sp.backlog.empty()) continue;
+    touch(sp);
+    if (!n.down) {
+      if (sp.infinite) {
+        dispatch_from_source(n, sp);
+      } else {
+        ship_from_stock(n, sp);
+      }
+    }
+    // What is still owed: customers who do not wait are lost; anything that
+    // arrived now and is still short marks a stock-out.
+    sp.backlog.remove_if([&](BacklogEntry& e) {
+      if (e.qty <= kEps) {
+        sp.backlog_qty -= e.qty;  // dust
+        return true;
+      }
+      if (e.arrived == now) sp.flows.stockout = true;
+      if (e.lose_if_unmet) {
+        sp.flows.lost += e.qty;
+        sp.backlog_qty -= e.qty;
+        if (sp.lost_sale_cost > 0.0) {
+          n.account.cost(CostKind::kLostSale, sp.lost_sale_cost * e.qty, false);
+        }
+        sp.changed = true;
+        return true;
+      }
+      return false;
+    });
+    if (sp.backlog.empty()) sp.backlog_qty = 0.0;
+  }
+  if (n.down) return;
+  for (const StockId id : n.stocks) {
+    StockPoint& sp = stocks_[id];
+    if (sp.production) start_production(n, sp);
+  }
+}
+
+// --- review --------------------------------------------------------------
+
+bool Network::review_due(const StockPoint& sp) const {
+  if (sp.continuous) return sp.changed;
+  if (!boundary_ || sp.last_review_period == period_index_) return false;
+  const std::int64_t k = period_index_ - sp.review_offset;
+  return k >= 0 && k % sp.review_period == 0;
+}
+
+Qty Network::echelon_position(const StockPoint& sp) const {
+  Qty e = sp.position();
+  for (std::size_t i = 0; i < sp.downstream.size(); ++i) {
+    const StockPoint& d = stocks_[sp.downstream[i]];
+    e += echelon_position(d) - lanes_[sp.downstream_lanes[i]].orders_in_transit[sp.product];
+  }
+  return e;
+}
+
+Qty Network::adjust_order(const StockPoint& sp, Qty wanted, Qty position) const {
+  if (!(wanted > kEps)) return 0.0;
+  Qty q = wanted;
+  if (sp.lot_size > 0.0) q = std::ceil(q / sp.lot_size - 1e-9) * sp.lot_size;
+  if (sp.min_order > 0.0 && q < sp.min_order) q = sp.min_order;
+  q = std::min(q, sp.max_order);
+  if (std::isfinite(sp.storage_capacity)) {
+    q = std::min(q, std::max(0.0, sp.storage_capacity - position));
+    if (sp.lot_size > 0.0) q = std::floor(q / sp.lot_size + 1e-9) * sp.lot_size;
+  }
+  return q > kEps ? q : 0.0;
+}
+
+void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
+  const Time now = sim_.now();
+  Lane& l = lanes_[src.lane];
+  StockPoint& seller = stocks_[stock_index_[l.from][sp.product]];
+  const std::uint64_t id = ++next_order_id_;
+  sp.on_order += qty;
+  sp.open_orders.push_back({id, now, qty, qty});
+  sp.flows.ordered += qty;
+  ++sp.flows.order_lines;
+  src.cumulative += qty;
+  Message m;
+  m.kind = MessageKind::kOrder;
+  m.stock = seller.id;
+  m.origin = sp.id;
+  m.lane = l.id;
+  m.qty = qty;
+  m.ref = id;
+  m.sent = now;
+  m.placed = now;
+  m.extra = l.priority;
+  if (direct) {
+    // Vendor-managed: the supplier writes the order into its own backlog.
+    m.arrival = now;
+    add_order_line(seller, m);
+    sp.vmi_orders.push_back({now, qty});
+    request(seller.node, Phase::kFulfil);
+    return;
+  }
+  Node& buyer = nodes_[sp.node];
+  if (buyer.ordering_cost != 0.0) buyer.account.cost(CostKind::kOrdering, buyer.ordering_cost, true);
+  m.arrival = now + l.order_delay;
+  l.orders_in_transit[sp.product] += qty;
+  deliver(l.from, &Node::inbox_orders, Phase::kOrdersIn, m);
+}
+
+void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
+  if (sp.sources.size() == 1) {
+    place_order(sp, sp.sources[0], qty, direct);
+    return;
+  }
+  if (sp.split_cheapest) {
+    // The cheapest source whose seller has the whole quantity on hand; if
+    // none has, the cheapest. Ties go to the first listed.
+    std::size_t best = 0, best_any = 0;
+    bool found = false;
+    for (std::size_t i = 0; i < sp.sources.size(); ++i) {
+      const Lane& l = lanes_[sp.sources[i].lane];
+      const double price = l.price[sp.product];
+      if (price < lanes_[sp.sources[best_any].lane].price[sp.product]) best_any = i;
+      const StockPoint& s = stocks_[stock_index_[l.from][sp.product]];
+      const bool has = s.infinite || s.on_hand >= qty;
+      if (has && (!found || price < lanes_[sp.sources[best].lane].price[sp.product])) {
+        best = i;
+        found = true;
+      }
+    }
+    place_order(sp, sp.sources[found ? best : best_any], qty, direct);
+    return;
+  }
+  // Fixed shares: each source's cumulative orders track its share of the
+  // cumulative total; whole quantities stay whole (largest deficit first).
+  double share_sum = 0.0, cumulative = qty;
+  for (const Source& s : sp.sources) {
+    share_sum += s.share;
+    cumulative += s.cumulative;
+  }
+  auto& parts = scratch_wanted_;
+  parts.assign(sp.sources.size(), 0.0);
+  if (!whole(qty)) {
+    for (std::size_t i = 0; i < parts.size(); ++i) parts[i] = qty * sp.sources[i].share / share_sum;
+  } else {
+    std::vector<std::pair<double, std::size_t>> deficits;
+    Qty given = 0.0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const double target = cumulative * sp.sources[i].share / share_sum - sp.sources[i].cumulative;
+      parts[i] = std::max(0.0, std::floor(target));
+      deficits.emplace_back(target - parts[i], i);
+      given += parts[i];
+    }
+    // Floors can overshoot only through round-off; trim from the last source.
+    for (std::size_t i = parts.size(); given > qty && i-- > 0;) {
+      const Qty cut = std::min(parts[i], given - qty);
+      parts[i] -= cut;
+      given -= cut;
+    }
+    std::stable_sort(deficits.begin(), deficits.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t j = 0; given < qty; j = (j + 1) % deficits.size()) {
+      parts[deficits[j].second] += 1.0;
+      given += 1.0;
+    }
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] > kEps) place_order(sp, sp.sources[i], parts[i], direct);
+  }
+}
+
+void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
+  const Time now = sim_.now();
+  PolicyView v;
+  v.now = now;
+  v.period = period_index_;
+  v.review = sp.reviews;
+  v.on_hand = sp.on_hand;
+  v.backlog = sp.backlog_qty;
+  v.on_order = sp.on_order;
+  v.position = vmi ? position_override : sp.position();
+  if (sp.policy->needs_echelon_position()) v.echelon_position = echelon_position(sp);
+  v.demand_signal = vmi ? sp.vmi_signal : sp.signal;
+  const Qty wanted = sp.policy->order(v);
+  if (vmi) {
+    sp.vmi_signal = 0.0;
+  } else {
+    sp.signal = 0.0;
+    sp.last_review_period = period_index_;
+  }
+  ++sp.reviews;
+  sp.flows.reviewed = true;
+  const Qty q = adjust_order(sp, wanted, v.position);
+  if (q > 0.0) {
+    if (sp.production) {
+      Node& n = nodes_[sp.node];
+      sp.on_order += q;
+      sp.flows.ordered += q;
+      ++sp.flows.order_lines;
+      if (n.ordering_cost != 0.0) n.account.cost(CostKind::kOrdering, n.ordering_cost, true);
+      Message m;
+      m.arrival = now + sp.production->request_delay;
+      m.kind = MessageKind::kProductionOrder;
+      m.stock = sp.id;
+      m.qty = q;
+      m.sent = now;
+      deliver(sp.node, &Node::inbox_orders, Phase::kOrdersIn, m);
+    } else {
+      split_order(sp, q, vmi);
+    }
+  }
+  sp.changed = false;
+}
+
+void Network::review(Node& n) {
+  const Time now = sim_.now();
+  for (const StockId id : n.stocks) {
+    StockPoint& sp = stocks_[id];
+    if (sp.infinite || !review_due(sp)) continue;
+    if (!sp.vmi) {
+      do_review(sp, 0.0, false);
+      continue;
+    }
+    // A VMI stock reports its position to the supplier that manages it.
+    const Lane& l = lanes_[sp.sources[0].lane];
+    Message m;
+    m.arrival = now + l.order_delay;
+    m.kind = MessageKind::kVmiStatus;
+    m.stock = sp.id;
+    m.qty = sp.position();
+    m.extra = sp.signal;
+    m.sent = now;
+    sp.signal = 0.0;
+    sp.last_review_period = period_index_;
+    sp.changed = false;
+    deliver(l.from, &Node::inbox_orders, Phase::kOrdersIn, m);
+  }
+  for (const StockId id : n.vmi_customers) {
+    StockPoint& cs = stocks_[id];
+    if (!cs.vmi_pending) continue;
+    cs.vmi_pending = false;
+    Qty since = 0.0;
+    for (std::size_t i = 0; i < cs.vmi_orders.size(); ++i) since += cs.vmi_orders[i].qty;
+    do_review(cs, cs.vmi_reported_position + since, true);
+  }
+}
+
+}  // namespace chainsim::models

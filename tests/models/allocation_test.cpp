@@ -1,0 +1,2 @@
+// Filled in by the model test work.
+#include <doctest/doctest.h>

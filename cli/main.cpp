@@ -1,79 +1,65 @@
-// The chainsim command line. Until the scenario format lands, `chainsim demo`
-// runs a small built-in model on the engine: one stock point under
-// periodic-review base-stock with Poisson demand.
+// chainsim: parse the command line, call the command, report errors once.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include <algorithm>
-#include <cstdint>
-#include <deque>
+#include <iostream>
 
-#include "sim/distributions.h"
-#include "sim/random.h"
-#include "sim/simulator.h"
-#include "sim/statistics.h"
+#include "commands.h"
 
-namespace {
-
-int run_demo(std::uint64_t seed, int periods, double base_stock, double mean, int lead_time) {
-  using namespace chainsim::sim;
-  Simulator sim;
-  RandomStream rng(seed, 0, "demo/demand");
-  const Distribution demand = Distribution::poisson(mean);
-  double on_hand = base_stock, backlog = 0.0;
-  std::deque<double> pipeline(static_cast<std::size_t>(lead_time), 0.0);
-  RunningStats on_hand_stats, backlog_stats;
-  double demanded = 0.0, met_from_stock = 0.0;
-  for (int t = 0; t < periods; ++t) {
-    sim.schedule(t, 0, [&] {
-      // receive, demand, fulfil, review (order what was demanded), record
-      if (!pipeline.empty()) {
-        on_hand += pipeline.front();
-        pipeline.pop_front();
-      }
-      const double d = demand.sample(rng);
-      const double from_stock = std::min(on_hand, d);
-      demanded += d;
-      met_from_stock += from_stock;
-      on_hand -= from_stock;
-      backlog += d - from_stock;
-      const double clear = std::min(on_hand, backlog);
-      on_hand -= clear;
-      backlog -= clear;
-      if (lead_time == 0) {
-        on_hand += d;
-      } else {
-        pipeline.push_back(d);
-      }
-      on_hand_stats.add(on_hand);
-      backlog_stats.add(backlog);
-    });
-  }
-  sim.run();
-  fmt::print("chainsim demo: one stock point, base-stock S={}, Poisson({}) demand, lead time {}\n",
-             base_stock, mean, lead_time);
-  fmt::print("  periods {}   events {}\n", periods, sim.events_run());
-  fmt::print("  fill rate        {:.4f}\n", demanded > 0 ? met_from_stock / demanded : 1.0);
-  fmt::print("  mean on hand     {:.3f}\n", on_hand_stats.mean());
-  fmt::print("  mean backorders  {:.3f}\n", backlog_stats.mean());
-  return 0;
-}
-
-}  // namespace
+using namespace chainsim::cli;
 
 int main(int argc, char** argv) {
   CLI::App app{"chainsim: a fast discrete-event simulator of supply chains"};
-  app.set_version_flag("--version", std::string("chainsim ") + CHAINSIM_VERSION);
+  app.set_version_flag("--version", version_string());
   app.require_subcommand(1);
-  auto* demo = app.add_subcommand("demo", "Run the built-in single-stage demo");
-  std::uint64_t seed = 1;
-  int periods = 10000, lead_time = 2;
-  double base_stock = 40, mean = 8;
-  demo->add_option("--seed", seed, "Random seed")->capture_default_str();
-  demo->add_option("--periods", periods, "Number of periods")->capture_default_str()->check(CLI::PositiveNumber);
-  demo->add_option("--base-stock", base_stock, "Order-up-to level S")->capture_default_str();
-  demo->add_option("--mean", mean, "Mean demand per period")->capture_default_str()->check(CLI::NonNegativeNumber);
-  demo->add_option("--lead-time", lead_time, "Replenishment lead time in periods")->capture_default_str()->check(CLI::NonNegativeNumber);
-  CLI11_PARSE(app, argc, argv);
-  return run_demo(seed, periods, base_stock, mean, lead_time);
+  app.fallthrough(false);
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary table, summary.json, timeseries.csv");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
+  run_cmd->add_option("--out", run.out, "Output directory (default: out/<scenario name>)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
+  run_cmd->add_option("--replications", run.replications, "Independent replications")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--set", run.sets, "Override a value: PATH=VALUE (repeatable)");
+  run_cmd->add_flag("--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_option("--timeseries", run.timeseries, "timeseries.csv: none, mean (of replications) or all")
+      ->check(CLI::IsMember({"none", "mean", "all"}))
+      ->capture_default_str();
+  run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
+  run_cmd->add_option("--jobs", run.jobs, "Threads for replications (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+
+  std::string scenario;
+  std::vector<std::string> sets;
+  auto* validate = app.add_subcommand("validate", "Check a scenario, then describe the network in one line");
+  validate->add_option("scenario", scenario, "Scenario file (YAML)")->required();
+  validate->add_option("--set", sets, "Override a value: PATH=VALUE (repeatable)");
+
+  bool dot = false;
+  auto* describe = app.add_subcommand("describe", "Describe the network as text, or as Graphviz DOT");
+  describe->add_option("scenario", scenario, "Scenario file (YAML)")->required();
+  describe->add_option("--set", sets, "Override a value: PATH=VALUE (repeatable)");
+  describe->add_flag("--dot", dot, "Print Graphviz DOT instead of text");
+
+  bool markdown = false;
+  auto* schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
+  schema->add_flag("--markdown", markdown, "Print the reference tables (Markdown) instead");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*validate) return validate_command(scenario, sets);
+    if (*describe) return describe_command(scenario, sets, dot);
+    if (*schema) return schema_command(markdown);
+  } catch (const std::exception& e) {
+    std::cerr << "chainsim: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitBadInput;
 }

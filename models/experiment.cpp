@@ -1,0 +1,58 @@
+#include "models/experiment.h"
+
+#include "models/builder.h"
+#include "sim/parallel.h"
+
+namespace chainsim::models {
+
+ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
+                                  int replication, bool keep_series) {
+  auto net = build_network(spec, seed, replication, base_dir);
+  KpiCollector kpi(*net);
+  SeriesRecorder rec;
+  net->add_sink(&kpi);
+  if (keep_series) net->add_sink(&rec);
+  net->run();
+  net->audit();
+  ReplicationOutput out;
+  out.replication = replication;
+  out.kpis = kpi.finish();
+  out.stocks = std::move(rec.stocks);
+  out.nodes = std::move(rec.nodes);
+  out.events = net->simulator().events_run();
+  out.messages = net->messages_sent();
+  return out;
+}
+
+ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& base_dir, const ExperimentOptions& o,
+                                const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
+                                    on_replication,
+                                const std::function<void(int, int)>& progress) {
+  ExperimentResult result;
+  {
+    auto probe = build_network(spec, o.seed, 0, base_dir);  // names and shape; throws SpecError
+    result.info = describe_network(*probe, spec.time_unit);
+    for (const StockPoint& sp : probe->stocks()) result.node_of_stock.push_back(sp.node);
+  }
+  const bool keep = o.series != SeriesMode::kNone;
+  if (keep) {
+    result.series = std::make_unique<SeriesAccumulator>(static_cast<std::size_t>(spec.horizon),
+                                                        result.info.stocks.size());
+  }
+  const auto n = static_cast<std::size_t>(o.replications);
+  sim::run_ordered<ReplicationOutput>(
+      n, o.jobs,
+      [&](std::size_t i) { return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep); },
+      [&](std::size_t i, ReplicationOutput&& r) {
+        if (keep) result.series->add(r.stocks, r.nodes, result.node_of_stock);
+        if (on_replication) on_replication(result, r);
+        result.events += r.events;
+        result.messages += r.messages;
+        result.kpis.push_back(std::move(r.kpis));
+        if (progress) progress(static_cast<int>(i) + 1, o.replications);
+      });
+  result.summary = summarize(result.kpis);
+  return result;
+}
+
+}  // namespace chainsim::models

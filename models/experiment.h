@@ -1,0 +1,61 @@
+// Runs the replications of a scenario: each one a fresh network built from
+// the same spec with its own replication index (so replication k is the same
+// whatever the number of replications), on `jobs` threads, results delivered
+// in replication order. Every run is audited for conservation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/kpi.h"
+#include "models/series.h"
+#include "models/spec.h"
+
+namespace chainsim::models {
+
+enum class SeriesMode { kNone, kMean, kAll };
+
+struct ExperimentOptions {
+  std::uint64_t seed = 1;
+  int replications = 1;
+  int jobs = 1;
+  SeriesMode series = SeriesMode::kMean;
+};
+
+// What one replication produced.
+struct ReplicationOutput {
+  int replication = 0;
+  KpiSet kpis;
+  std::vector<StockPeriod> stocks;  // period-major (kept unless series is kNone)
+  std::vector<NodePeriod> nodes;
+  std::uint64_t events = 0;
+  std::uint64_t messages = 0;
+};
+
+struct ExperimentResult {
+  NetworkInfo info;
+  std::vector<StockId> node_of_stock;
+  std::vector<KpiSet> kpis;          // per replication
+  std::vector<KpiSummary> summary;   // across replications
+  std::unique_ptr<SeriesAccumulator> series;  // unless kNone
+  std::uint64_t events = 0;
+  std::uint64_t messages = 0;
+};
+
+// Runs the experiment. `on_replication`, if set, sees each replication's
+// output in order, with the result so far (its info is filled before the
+// first replication), to stream every row of a kAll series; `progress`, if set,
+// is called after each replication with (done, total). Throws SpecError,
+// ModelError.
+ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& base_dir, const ExperimentOptions& options,
+                                const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
+                                    on_replication = {},
+                                const std::function<void(int, int)>& progress = {});
+
+// Runs one replication (used by run_experiment and sweeps).
+ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
+                                  int replication, bool keep_series);
+
+}  // namespace chainsim::models

@@ -1,0 +1,109 @@
+// KPIs: one definition each (docs/kpis.md), computed from the observations the
+// models record. A KpiCollector is an ObservationSink that accumulates what it
+// needs as the run goes (O(1) memory per stock point, plus one value per
+// completed order for percentiles) and ignores everything before the end of
+// the warm-up; finish() turns the accumulators into a KpiSet.
+//
+// Flows (demand, shipments, costs, revenue) count from the end of the warm-up
+// to the horizon. Stocks (cash) are measured as their change since the end of
+// the warm-up, and their level at the horizon.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/network.h"
+#include "models/observations.h"
+#include "sim/statistics.h"
+
+namespace chainsim::models {
+
+// One KPI value: scope is "network", "stock" (name "node/product"), "node" or
+// "lane"; kpi is the KPI's name.
+struct KpiValue {
+  std::string scope;
+  std::string name;
+  std::string kpi;
+  double value = 0.0;
+};
+
+// The KPIs of one replication, in a fixed order (network, then stocks, nodes
+// and lanes in id order; KPIs in definition order).
+struct KpiSet {
+  std::vector<KpiValue> values;
+  // The value of (scope, name, kpi); NaN when absent.
+  double get(const std::string& scope, const std::string& name, const std::string& kpi) const;
+};
+
+// The written definition of a KPI, for docs and report tooltips.
+struct KpiDefinition {
+  std::string kpi;
+  std::string unit;
+  std::string definition;
+};
+const std::vector<KpiDefinition>& kpi_definitions();
+
+class KpiCollector final : public ObservationSink {
+ public:
+  // REQUIRES: `net` outlives the collector; call before Network::run().
+  explicit KpiCollector(const Network& net);
+
+  void on_stock_period(const StockPeriod& s) override;
+  void on_node_period(const NodePeriod& n) override;
+  void on_lane_period(const LanePeriod& l) override;
+  void on_delivery(const Delivery& d) override;
+
+  // The KPIs after the run. Call once.
+  KpiSet finish() const;
+
+ private:
+  struct StockAcc {
+    double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
+    double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
+    double max_backlog = 0;
+    std::int64_t periods = 0, ready_periods = 0;
+    // Replenishment cycles: from one receipt to the next.
+    std::int64_t cycles = 0, cycles_short = 0;
+    bool in_cycle = false, cycle_short = false;
+    // Per review-period buckets for the bullwhip ratio.
+    sim::RunningStats orders_per_bucket, demand_per_bucket;
+    double bucket_orders = 0, bucket_demand = 0;
+    int bucket_len = 0;
+    std::vector<double> lead_times;    // order-to-delivery times of completed orders
+    double customer_wait_units = 0, customer_wait_sum = 0;
+    std::vector<double> customer_waits;  // one per delivery block (unit-weighted mean kept apart)
+  };
+  struct NodeAcc {
+    std::array<double, kCostKinds> costs{};
+    double revenue = 0, paid_in = 0, paid_out = 0;
+    double cash_start = 0, cash_end = 0;
+    double receivables_sum = 0, payables_sum = 0;
+    std::int64_t periods = 0;
+  };
+  struct LaneAcc {
+    double shipped = 0, delivered = 0, transit_sum = 0, in_transit_avg_sum = 0;
+    std::int64_t periods = 0, shipments = 0;
+  };
+
+  const Network& net_;
+  std::int64_t warmup_;
+  std::vector<StockAcc> stocks_;
+  std::vector<NodeAcc> nodes_;
+  std::vector<LaneAcc> lanes_;
+  std::vector<int> bucket_size_;  // review period of each stock
+  // End-customer demand per period and the top echelon's orders, for the
+  // network's amplification.
+  std::map<std::int64_t, double> end_demand_, top_orders_;
+  std::vector<bool> is_top_;
+};
+
+// Per KPI across replications: mean, sd, 95% Student-t half-width and n.
+struct KpiSummary {
+  std::string scope, name, kpi;
+  sim::Interval interval;
+};
+std::vector<KpiSummary> summarize(const std::vector<KpiSet>& replications, double level = 0.95);
+
+}  // namespace chainsim::models

@@ -1,0 +1,83 @@
+#include "models/series.h"
+
+namespace chainsim::models {
+
+const std::vector<SeriesColumn>& series_columns() {
+  static const std::vector<SeriesColumn> cols = {
+      {"demand", "units", "Units requested from the stock in the period (customers and downstream orders).", false},
+      {"customer_demand", "units", "The end-customer part of demand.", false},
+      {"met_immediately", "units", "Units of the period's demand shipped at the instant they were requested.", false},
+      {"shipped", "units", "Units shipped or sold in the period.", false},
+      {"lost", "units", "End-customer demand lost in the period.", false},
+      {"ordered", "units", "Units ordered (or production requested) in the period.", false},
+      {"order_lines", "count", "Order messages placed in the period.", false},
+      {"received", "units", "Units put away (shipments and finished production).", false},
+      {"produced", "units", "Units finished by production.", false},
+      {"consumed", "units", "Units used as components.", false},
+      {"returned", "units", "Customer returns received.", false},
+      {"on_hand", "units", "Stock on hand at the end of the period.", false},
+      {"backlog", "units", "Units owed at the end of the period.", false},
+      {"on_order", "units", "Units ordered and not yet received, at the end of the period.", false},
+      {"position", "units", "on_hand + on_order - backlog at the end of the period.", false},
+      {"on_hand_avg", "units", "Time-average on hand over the period.", false},
+      {"backlog_avg", "units", "Time-average backlog over the period.", false},
+      {"stock_value", "money", "On hand at unit value, end of the period.", false},
+      {"stockout", "0/1", "1 when some demand of the period was not met at once.", false},
+      {"cash", "money", "The node's cash at the end of the period.", true},
+      {"receivables", "money", "The node's receivables at the end of the period.", true},
+      {"payables", "money", "The node's payables at the end of the period.", true},
+      {"revenue", "money", "The node's revenue in the period.", true},
+      {"cost", "money", "The node's costs of every kind in the period.", true},
+  };
+  return cols;
+}
+
+void series_row(const StockPeriod& s, const NodePeriod& n, std::vector<double>& out) {
+  double cost = 0.0;
+  for (double c : n.costs) cost += c;
+  out.assign({s.demand, s.customer_demand, s.met_immediately, s.shipped, s.lost, s.ordered,
+              static_cast<double>(s.order_lines), s.received, s.produced, s.consumed, s.returned, s.on_hand,
+              s.backlog, s.on_order, s.position, s.on_hand_avg, s.backlog_avg, s.stock_value,
+              s.stockout ? 1.0 : 0.0, n.cash, n.receivables, n.payables, n.revenue, cost});
+}
+
+NetworkInfo describe_network(const Network& net, const std::string& time_unit) {
+  NetworkInfo info;
+  info.name = net.name();
+  info.time_unit = time_unit;
+  info.period = net.period_length();
+  info.horizon = net.horizon();
+  info.warmup = net.warmup();
+  for (const auto& p : net.products()) info.products.push_back(p.name);
+  for (const Node& n : net.nodes()) info.nodes.push_back({n.name, node_kind_name(n.kind)});
+  for (const StockPoint& sp : net.stocks()) {
+    info.stocks.push_back({sp.name, net.nodes()[sp.node].name, net.products()[sp.product].name, sp.node, sp.infinite,
+                           !sp.period_demand.empty() || !sp.arrivals.empty()});
+  }
+  for (const Lane& l : net.lanes()) {
+    double mean = 0.0;
+    for (const auto& d : l.transport) mean = std::max(mean, d.mean());
+    info.lanes.push_back({l.name, net.nodes()[l.from].name, net.nodes()[l.to].name, mean, l.order_delay});
+  }
+  return info;
+}
+
+SeriesAccumulator::SeriesAccumulator(std::size_t periods, std::size_t stocks)
+    : periods_(periods), stocks_(stocks), columns_(series_columns().size()), stats_(periods * stocks * columns_) {}
+
+void SeriesAccumulator::add(const std::vector<StockPeriod>& stocks, const std::vector<NodePeriod>& nodes,
+                            const std::vector<StockId>& node_of_stock) {
+  std::vector<double> row;
+  const std::size_t n_nodes = nodes.size() / std::max<std::size_t>(periods_, 1);
+  for (std::size_t k = 0; k < periods_; ++k) {
+    for (std::size_t s = 0; s < stocks_; ++s) {
+      const StockPeriod& sp = stocks[k * stocks_ + s];
+      const NodePeriod& np = nodes[k * n_nodes + node_of_stock[s]];
+      series_row(sp, np, row);
+      for (std::size_t c = 0; c < columns_; ++c) stats_[(k * stocks_ + s) * columns_ + c].add(row[c]);
+    }
+  }
+  ++replications_;
+}
+
+}  // namespace chainsim::models

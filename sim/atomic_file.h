@@ -1,0 +1,40 @@
+// Files that appear whole or not at all: the content is written to a
+// temporary file beside the target and renamed over it on commit() (rename is
+// atomic within a file system). A file never committed, because the run
+// failed or was interrupted, is removed and the target is left untouched.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace chainsim::sim {
+
+class AtomicFile {
+ public:
+  // Opens a temporary file next to `path`. Throws std::runtime_error naming the
+  // path when it cannot be created (missing directory, no permission).
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view data);
+  // Flushes, syncs and renames the temporary file to the target. Throws
+  // std::runtime_error on failure (the temporary file is removed).
+  void commit();
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  std::FILE* f_ = nullptr;
+};
+
+// Writes `content` to `path` atomically.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+// Creates a directory and its parents. Throws std::runtime_error naming it.
+void make_directories(const std::string& path);
+
+}  // namespace chainsim::sim

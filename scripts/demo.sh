@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the demo.
+# Sets up, builds and runs the demo: the beer game (scenarios/beer_game.yaml).
+# The summary table is printed; summary.json and timeseries.csv (and, once the
+# report lands, report.html) are written to out/beer_game/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,4 +10,4 @@ scripts/setup.sh demo
 cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release \
   -DCHAINSIM_BUILD_TESTS=OFF -DCHAINSIM_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build build/demo -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
-build/demo/cli/chainsim demo
+build/demo/cli/chainsim run scenarios/beer_game.yaml

@@ -784,6 +784,34 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     }
   }
 
+  // Phase orders: depth = longest chain of lanes from a node without inbound
+  // lanes (relaxed at most N times, so a cycle of lanes cannot loop).
+  {
+    const std::size_t n = N.nodes_.size();
+    std::vector<int> depth(n, 0);
+    for (std::size_t round = 0; round < n; ++round) {
+      bool changed = false;
+      for (const Lane& l : N.lanes_) {
+        if (depth[l.to] < depth[l.from] + 1 && depth[l.from] + 1 <= static_cast<int>(n)) {
+          depth[l.to] = depth[l.from] + 1;
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    N.up_order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) N.up_order_[i] = static_cast<NodeId>(i);
+    N.down_order_ = N.up_order_;
+    std::stable_sort(N.up_order_.begin(), N.up_order_.end(), [&](NodeId a, NodeId b) { return depth[a] < depth[b]; });
+    std::stable_sort(N.down_order_.begin(), N.down_order_.end(), [&](NodeId a, NodeId b) { return depth[a] > depth[b]; });
+    N.up_rank_.assign(n, 0);
+    N.down_rank_.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      N.up_rank_[N.up_order_[i]] = static_cast<int>(i);
+      N.down_rank_[N.down_order_[i]] = static_cast<int>(i);
+    }
+  }
+
   // What-if events.
   std::vector<WhatIfEvent> evs;
   std::map<std::string, int> event_index;

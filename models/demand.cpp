@@ -198,7 +198,11 @@ std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& s, const std:
   if (t == "uniform") {
     nonneg(s.low, "low");
     require(s.high >= s.low, fmt::format("high must be >= low (got low={}, high={})", s.low, s.high));
-    const bool integers = s.low == std::floor(s.low) && s.high == std::floor(s.high);
+    nonneg(s.high, "high");
+    // Whole bounds beyond 2^53 would overflow the integer conversion; doubles
+    // there are all whole anyway, so the continuous uniform is the same thing.
+    const bool integers =
+        s.low == std::floor(s.low) && s.high == std::floor(s.high) && s.high <= 0x1p53;
     return std::make_unique<Stationary>(
         integers ? Distribution::uniform_int(static_cast<long long>(s.low), static_cast<long long>(s.high))
                  : Distribution::uniform(s.low, s.high));

@@ -75,8 +75,8 @@ const std::vector<KpiDefinition>& kpi_definitions() {
       {"dpo", "time units", "Days payables outstanding: mean payables / purchases per time unit."},
       {"cash_to_cash", "time units", "DIO + DSO - DPO."},
       {"bullwhip_amplification", "ratio",
-       "Variance of the orders the most upstream stocks place per period / variance of end-customer demand per "
-       "period."},
+       "Variance of the orders (or production requests) placed per period by the most upstream stocks of the "
+       "products end customers buy / variance of end-customer demand per period."},
       {"shipped", "units", "Units dispatched on the lane."},
       {"in_transit_mean", "units", "Time-average units in transit on the lane."},
       {"transit_time_mean", "time units", "Mean transit time of the units delivered."},
@@ -93,11 +93,20 @@ KpiCollector::KpiCollector(const Network& net)
       bucket_size_(net.stocks().size(), 1),
       is_top_(net.stocks().size(), false) {
   for (const Node& n : net.nodes()) nodes_[n.id].cash_start = n.account.cash();  // cash at time 0
+  // The top of the chain, for the network's amplification: for each product
+  // end customers buy, its stocks that are not replenished by another stock
+  // of that product (produced here, or bought from unlimited sources).
+  std::vector<bool> end_product(net.products().size(), false);
+  for (const StockPoint& sp : net.stocks()) {
+    if (!sp.period_demand.empty() || !sp.arrivals.empty()) end_product[sp.product] = true;
+  }
   for (const StockPoint& sp : net.stocks()) {
     bucket_size_[sp.id] = sp.continuous ? 1 : sp.review_period;
-    if (sp.infinite) continue;
-    bool top = !sp.sources.empty() || (sp.production && sp.production->inputs.empty());
-    for (const Source& s : sp.sources) top = top && net.stocks()[net.stock_of(net.lanes()[s.lane].from, sp.product)].infinite;
+    if (sp.infinite || !end_product[sp.product]) continue;
+    bool top = sp.production.has_value() || !sp.sources.empty();
+    for (const Source& s : sp.sources) {
+      top = top && net.stocks()[net.stock_of(net.lanes()[s.lane].from, sp.product)].infinite;
+    }
     is_top_[sp.id] = top;
   }
 }

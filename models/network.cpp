@@ -1,6 +1,7 @@
 // The instant driver, message delivery, period boundaries and the audit.
 #include "models/network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 
@@ -166,12 +167,26 @@ void Network::drive() {
 
 void Network::run_phase(Phase phase) {
   const std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(phase));
-  // Handlers may append nodes to the list; index, do not iterate.
   const std::uint8_t earlier = static_cast<std::uint8_t>(bit - 1u);
-  for (std::size_t i = 0; i < dirty_list_.size(); ++i) {
-    Node& n = nodes_[dirty_list_[i]];
+  // Product moves downstream and information upstream: receive and fulfil
+  // run upstream nodes first, orders-in and review downstream nodes first, so
+  // that within one pass a zero-delay shipment reaches its buyer and a
+  // zero-delay order its seller before they act, whatever the order the
+  // scenario lists its nodes in (it only breaks ties).
+  const bool upstream_first = phase == Phase::kReceive || phase == Phase::kFulfil;
+  const std::vector<NodeId>& all = upstream_first ? up_order_ : down_order_;
+  const std::vector<NodeId>* order = &all;
+  if (dirty_list_.size() < nodes_.size()) {
+    pass_order_ = dirty_list_;
+    const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
+    std::sort(pass_order_.begin(), pass_order_.end(), [&](NodeId a, NodeId b) { return rank[a] < rank[b]; });
+    order = &pass_order_;
+  }
+  for (const NodeId id : *order) {
+    Node& n = nodes_[id];
     // A node that owes an earlier phase (a zero-delay arrival during this
-    // pass) waits for the loop-back, so its phases keep their order.
+    // pass) waits for the loop-back, so its phases keep their order. Nodes
+    // marked during the pass and missing from `order` are caught there too.
     if ((n.dirty & bit) == 0 || (n.dirty & earlier) != 0) continue;
     n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
     switch (phase) {

@@ -188,6 +188,10 @@ class Network {
   sim::EventHandle driver_event_;
   int driver_phase_ = -1;
   std::vector<NodeId> dirty_list_;
+  std::vector<NodeId> pass_order_;
+  // Phase orders (see run_phase): nodes by depth from the sources, and back.
+  std::vector<NodeId> up_order_, down_order_;
+  std::vector<int> up_rank_, down_rank_;
   int passes_ = 0;
   int max_passes_ = 0;
   bool ran_ = false;

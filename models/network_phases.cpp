@@ -368,21 +368,45 @@ void Network::dispatch_from_source(Node& n, StockPoint& sp) {
 
 void Network::start_production(Node& n, StockPoint& sp) {
   ProductionLine& pl = *sp.production;
-  if (pl.queued <= kEps || pl.capacity_left <= kEps) return;
+  if (pl.queued <= kEps) return;
   const Time now = sim_.now();
-  Qty can = std::min(pl.queued, pl.capacity_left);
+  // What the line would start with components to spare, then what the
+  // components allow. Units the line newly wants are demand on every
+  // component (counted once); met at once when started now.
+  Qty cap = std::min(pl.queued, pl.capacity_left);
+  const bool whole_units = whole(pl.queued);
+  auto round = [&](Qty q) {
+    if (whole_units) q = std::floor(q + 1e-9);
+    if (pl.batch > 0.0) q = std::floor(q / pl.batch + 1e-9) * pl.batch;
+    return q;
+  };
+  cap = round(cap);
+  const Qty fresh = std::max(0.0, cap - pl.wanted);
+  pl.wanted += fresh;
+  Qty can = cap;
   for (const auto& [c, per] : pl.inputs) can = std::min(can, stocks_[c].on_hand / per);
-  if (whole(pl.queued)) can = std::floor(can + 1e-9);
-  if (pl.batch > 0.0) can = std::floor(can / pl.batch + 1e-9) * pl.batch;
+  can = round(can);
+  for (const auto& [c, per] : pl.inputs) {
+    StockPoint& cs = stocks_[c];
+    if (fresh <= 0.0) continue;
+    cs.flows.demand += fresh * per;
+    if (!cs.use_shared_demand) cs.signal += fresh * per;
+    cs.changed = true;
+    // Met from this component's own stock, whatever the others allow (the
+    // older wanted units are served first).
+    const Qty supports = cs.on_hand / per;
+    cs.flows.met_immediately += std::clamp(supports - (cap - fresh), 0.0, fresh) * per;
+    if (supports + kEps < cap) cs.flows.stockout = true;
+  }
   if (can <= kEps) return;
+  pl.wanted = std::max(0.0, pl.wanted - can);
   for (const auto& [c, per] : pl.inputs) {
     StockPoint& cs = stocks_[c];
     touch(cs);
     const Qty used = can * per;
     cs.on_hand -= used;
     cs.flows.consumed += used;
-    if (!cs.use_shared_demand) cs.signal += used;
-    cs.changed = true;
+    cs.flows.shipped += used;
     units_.consumed += used;
   }
   pl.queued -= can;
@@ -512,8 +536,8 @@ void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
     return;
   }
   if (sp.split_cheapest) {
-    // The cheapest source whose seller has the whole quantity on hand; if
-    // none has, the cheapest. Ties go to the first listed.
+    // The cheapest source whose seller is up and has the whole quantity on
+    // hand; if none has, the cheapest. Ties go to the first listed.
     std::size_t best = 0, best_any = 0;
     bool found = false;
     for (std::size_t i = 0; i < sp.sources.size(); ++i) {
@@ -521,7 +545,8 @@ void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
       const double price = l.price[sp.product];
       if (price < lanes_[sp.sources[best_any].lane].price[sp.product]) best_any = i;
       const StockPoint& s = stocks_[stock_index_[l.from][sp.product]];
-      const bool has = s.infinite || s.on_hand >= qty;
+      // A seller that is down has nothing to ship, however much it holds.
+      const bool has = !nodes_[l.from].down && (s.infinite || s.on_hand >= qty);
       if (has && (!found || price < lanes_[sp.sources[best].lane].price[sp.product])) {
         best = i;
         found = true;

@@ -84,6 +84,9 @@ struct ProductionLine {
   double batch = 0.0;
   double cost = 0.0;
   Qty queued = 0.0;  // requested and not yet started
+  // Units the line has wanted to start (capacity and batch allowing) and
+  // counted as demand on its components, but not yet started.
+  Qty wanted = 0.0;
 };
 
 struct ArrivalStream {

@@ -100,8 +100,12 @@ std::string timeseries_mean_rows(const ExperimentResult& r) {
 }
 
 std::string summary_table(const ExperimentResult& r) {
-  auto cell = [&](const KpiSummary* k, int precision) -> std::string {
+  // Decimals by magnitude, so that money in the millions and rates in [0, 1]
+  // both read well in a fixed-width column.
+  auto cell = [&](const KpiSummary* k, int) -> std::string {
     if (k == nullptr || std::isnan(k->interval.mean)) return "-";
+    const double m = std::abs(k->interval.mean);
+    const int precision = m >= 1000 ? 0 : m >= 100 ? 1 : m >= 1 ? 2 : 3;
     std::string s = fmt::format("{:.{}f}", k->interval.mean, precision);
     if (k->interval.n > 1 && std::isfinite(k->interval.half_width)) {
       s += fmt::format(" ±{:.{}f}", k->interval.half_width, precision);
@@ -123,21 +127,21 @@ std::string summary_table(const ExperimentResult& r) {
   }
   const char* stock_kpis[] = {"fill_rate", "on_hand_mean", "backorders_mean", "orders_mean", "bullwhip_ratio"};
   out += fmt::format("\n{:<28}", "stock");
-  for (const char* k : stock_kpis) out += fmt::format("{:>18}", k);
+  for (const char* k : stock_kpis) out += fmt::format("{:>20}", k);
   out += "\n";
   for (const auto& s : r.info.stocks) {
     if (s.infinite) continue;
     out += fmt::format("{:<28}", s.name);
-    for (const char* k : stock_kpis) out += fmt::format("{:>18}", cell(find("stock", s.name, k), 2));
+    for (const char* k : stock_kpis) out += fmt::format("{:>20}", cell(find("stock", s.name, k), 2));
     out += "\n";
   }
   const char* node_kpis[] = {"revenue", "total_cost", "profit", "cash_end", "cash_to_cash"};
   out += fmt::format("\n{:<28}", "node");
-  for (const char* k : node_kpis) out += fmt::format("{:>18}", k);
+  for (const char* k : node_kpis) out += fmt::format("{:>20}", k);
   out += "\n";
   for (const auto& n : r.info.nodes) {
     out += fmt::format("{:<28}", n.name);
-    for (const char* k : node_kpis) out += fmt::format("{:>18}", cell(find("node", n.name, k), 2));
+    for (const char* k : node_kpis) out += fmt::format("{:>20}", cell(find("node", n.name, k), 2));
     out += "\n";
   }
   return out;

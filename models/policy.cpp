@@ -81,8 +81,10 @@ class ReorderPointLot final : public ReplenishmentPolicy {
 
 // Order-up-to with a forecast: y = L * forecast + safety, order y - position.
 // Moving average of the last p review-period demands, or exponential
-// smoothing; safety z * sigma * sqrt(L) with sigma either fixed or the sample
-// sd of the last p demands (Chen, Drezner, Ryan & Simchi-Levi 2000).
+// smoothing F_t = alpha D_t + (1 - alpha) F_{t-1} from F_0 = initial_forecast
+// (as the beer game's forecast below); safety z * sigma * sqrt(L) with sigma
+// either fixed or the sample sd of the last p demands (Chen, Drezner, Ryan &
+// Simchi-Levi 2000).
 class ForecastOrderUpTo final : public ReplenishmentPolicy {
  public:
   explicit ForecastOrderUpTo(const PolicySpec& s)
@@ -122,9 +124,8 @@ class ForecastOrderUpTo final : public ReplenishmentPolicy {
       for (double x : window_) sum += x;
       forecast_ = sum / static_cast<double>(window_.size());
     } else {
-      forecast_ = seen_ ? alpha_ * d + (1.0 - alpha_) * forecast_ : d;
+      forecast_ = alpha_ * d + (1.0 - alpha_) * forecast_;
     }
-    seen_ = true;
   }
   double window_sd() const {
     if (window_.size() < 2) return sigma_;
@@ -144,7 +145,6 @@ class ForecastOrderUpTo final : public ReplenishmentPolicy {
   bool constant_safety_;
   double sigma_;
   double forecast_;
-  bool seen_ = false;
   std::deque<double> window_;
 };
 

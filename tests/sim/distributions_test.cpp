@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
@@ -166,4 +167,23 @@ TEST_CASE("scaled multiplies the mean and keeps integer families integer") {
   CHECK(Distribution::normal(10, 2).scaled(0.5).variance() == doctest::Approx(1.0));
   CHECK(Distribution::uniform_int(1, 3).scaled(2).mean() == doctest::Approx(4.0));
   CHECK(Distribution::lognormal(4, 1).scaled(3).mean() == doctest::Approx(12));
+}
+
+TEST_CASE("the binomial quantile is the smallest k with F(k) >= u on both sides of the mode") {
+  for (const auto& [n, p] : std::vector<std::pair<double, double>>{{1, 0.3}, {10, 0.5}, {57, 0.05}, {400, 0.9}}) {
+    const boost::math::binomial_distribution<double> b(n, p);
+    for (int i = 1; i < 300; ++i) {
+      const double u = i / 300.0;
+      CAPTURE(n);
+      CAPTURE(p);
+      CAPTURE(u);
+      const double k = chainsim::sim::binomial_quantile(u, n, p);
+      CHECK(k >= 0);
+      CHECK(k <= n);
+      CHECK(boost::math::cdf(b, k) >= u - 1e-12);
+      if (k > 0) CHECK(boost::math::cdf(b, k - 1) < u + 1e-12);
+    }
+  }
+  CHECK(chainsim::sim::binomial_quantile(0.5, 0, 0.3) == 0);
+  CHECK(chainsim::sim::binomial_quantile(0.5, 7, 1.0) == 7);
 }

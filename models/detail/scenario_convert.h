@@ -1,0 +1,34 @@
+// Converts a scenario document (after extends and overrides) into a
+// ScenarioSpec, key by key against the key table, reporting every type error,
+// unknown key and missing required key with its position. Internal to the
+// loader (models/scenario_loader.cpp).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/scenario_loader.h"
+#include "models/spec.h"
+
+namespace chainsim::models::detail {
+
+// Where conversion problems go, and which keys were read.
+struct DiagnosticSink {
+  std::vector<Diagnostic> diags;
+  std::set<std::string> keys_read;
+  void error(const std::string& file, const YAML::Mark& m, const std::string& path, const std::string& msg);
+};
+
+// "nothing", "'text'", "a list" or "a mapping", for messages.
+std::string describe_value(const YAML::Node& n);
+// The name of list item i for messages and paths: its id (or product), else i.
+std::string item_name(const YAML::Node& item, std::size_t i);
+// path + "." + key (just key at the top).
+std::string join(const std::string& path, const std::string& key);
+
+ScenarioSpec convert_document(const YAML::Node& root, const std::string& file, DiagnosticSink& sink);
+
+}  // namespace chainsim::models::detail

@@ -1,0 +1,2 @@
+// Filled in by the CLI test work.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Filled in by the loader test work.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Example scenarios: schema, golden summaries.
+#include <doctest/doctest.h>

@@ -519,7 +519,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     N.money_.initial_cash += ns.initial_cash;
     n.lead_time = ns.lead_time;
     n.rng = stream("source/" + ns.id);
-    n.capacity = n.capacity_left = ns.capacity;
+    n.capacity = ns.capacity;
     n.reliability = ns.reliability;
     n.shortfall = ns.shortfall;
     n.yield = ns.yield;
@@ -645,7 +645,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     l.invoice_delay = ls.invoice_delay;
     l.payment_delay = ls.payment_delay;
     l.capacity_per_shipment = ls.capacity_per_shipment;
-    l.capacity_per_period = l.capacity_left = ls.capacity_per_period;
+    l.capacity_per_period = ls.capacity_per_period;
     l.cost_per_unit = ls.cost_per_unit;
     l.cost_per_shipment = ls.cost_per_shipment;
     l.prevent_overtaking = ls.prevent_overtaking;
@@ -677,7 +677,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
         for (const InputSpec& in : ps.inputs) {
           pl.inputs.emplace_back(N.stock_index_[i][product_id[in.product]], in.quantity);
         }
-        pl.capacity = pl.capacity_left = ps.capacity;
+        pl.capacity = ps.capacity;
         pl.lead_time = ps.lead_time;
         pl.rng = stream("production/" + ns.id + "/" + ss.product);
         pl.request_delay = ps.request_delay;

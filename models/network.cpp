@@ -223,10 +223,10 @@ void Network::boundary(std::int64_t k) {
     return;
   }
   period_index_ = k;
-  for (Node& n : nodes_) n.capacity_left = n.capacity;
-  for (Lane& l : lanes_) l.capacity_left = l.capacity_per_period;
+  for (Node& n : nodes_) n.capacity_used = 0.0;
+  for (Lane& l : lanes_) l.capacity_used = 0.0;
   for (StockPoint& sp : stocks_) {
-    if (sp.production) sp.production->capacity_left = sp.production->capacity;
+    if (sp.production) sp.production->capacity_used = 0.0;
   }
   begin_instant(sim_.now(), true);
   sim_.schedule(period_start(k + 1), priority::kClosePeriod, [this, k] { boundary(k + 1); });

@@ -49,7 +49,9 @@ void Network::apply_finance(Node& n, const Message& m) {
     p.settles = m.qty;
     p.lane = m.lane;
     p.invoice = m.ref;
-    if (n.terms.offers_discount()) {
+    // The discount is taken when the invoice arrives in time to pay within
+    // the discount window.
+    if (n.terms.offers_discount() && sim_.now() <= m.sent + n.terms.discount_within) {
       p.pay_at = m.sent + n.terms.discount_within;
       p.amount = m.qty * (1.0 - n.terms.discount);
     } else {
@@ -66,12 +68,13 @@ void Network::apply_finance(Node& n, const Message& m) {
 
 void Network::receive(Node& n) {
   const Time now = sim_.now();
-  if (boundary_) pay_due(n);
+  // Book arriving invoices first, so one already due is paid now.
   while (n.inbox_finance.ready(now)) {
     const Message m = n.inbox_finance.front();
     n.inbox_finance.pop();
     apply_finance(n, m);
   }
+  if (boundary_) pay_due(n);
   if (n.down && n.hold_in_transit) return;  // held at the gate until the node is up
   while (n.inbox_receive.ready(now)) {
     const Message m = n.inbox_receive.front();
@@ -174,10 +177,9 @@ void Network::orders_in(Node& n) {
         sp.vmi_reported_position = m.qty;
         sp.vmi_signal += m.extra;
         sp.vmi_pending = true;
-        // Orders the supplier created before the report are in the reported position.
-        while (!sp.vmi_orders.empty() && sp.vmi_orders.front().created <= m.sent) {
-          sp.vmi_orders.pop_front();
-        }
+        // The report counts the VMI orders created before it was sent (ref
+        // holds how many); the later ones are still to be added.
+        while (!sp.vmi_orders.empty() && sp.vmi_orders.front().serial <= m.ref) sp.vmi_orders.pop_front();
         break;
       }
       default:
@@ -249,23 +251,24 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
     if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
     deliver(l.to, &Node::inbox_receive, Phase::kReceive, m);
-  }
-  const Money amount = qty * l.price[seller.product];
-  if (amount > 0.0) {
-    from.account.sale_on_credit(amount);
-    Message inv;
-    inv.arrival = now + l.invoice_delay;
-    inv.kind = MessageKind::kInvoice;
-    inv.stock = line.buyer;
-    inv.lane = l.id;
-    inv.qty = amount;
-    inv.ref = ++next_invoice_id_;
-    inv.sent = now;
-    money_.invoices_in_transit += amount;
-    if (l.invoice_delay == 0.0) {
-      apply_finance(nodes_[l.to], inv);
-    } else {
-      deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
+    // An invoice for every shipment, at the lane's price.
+    const Money amount = piece * l.price[seller.product];
+    if (amount > 0.0) {
+      from.account.sale_on_credit(amount);
+      Message inv;
+      inv.arrival = now + l.invoice_delay;
+      inv.kind = MessageKind::kInvoice;
+      inv.stock = line.buyer;
+      inv.lane = l.id;
+      inv.qty = amount;
+      inv.ref = ++next_invoice_id_;
+      inv.sent = now;
+      money_.invoices_in_transit += amount;
+      if (l.invoice_delay == 0.0) {
+        apply_finance(nodes_[l.to], inv);
+      } else {
+        deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
+      }
     }
   }
 }
@@ -309,7 +312,7 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
     Qty wanted = e.qty;
     if (e.lane != kNone) {
       const Lane& l = lanes_[e.lane];
-      wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left);
+      wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left());
     }
     lines.push_back({std::max(0.0, wanted), e.priority});
   }
@@ -320,10 +323,10 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
     BacklogEntry& e = sp.backlog[i];
     if (e.lane != kNone) {
       Lane& l = lanes_[e.lane];
-      q = std::min(q, l.capacity_left);
+      q = std::min(q, l.capacity_left());
       if (q <= kEps) continue;
       send_shipment(sp, e, q, q, 0.0);
-      l.capacity_left -= q;
+      l.capacity_used += q;
     } else {
       sell_to_customer(sp, e, q);
     }
@@ -342,7 +345,7 @@ void Network::dispatch_from_source(Node& n, StockPoint& sp) {
     if (e.qty <= kEps || e.lane == kNone) continue;
     Lane& l = lanes_[e.lane];
     if (l.closed) continue;
-    const Qty q = std::min({e.qty, n.capacity_left, l.capacity_left});
+    const Qty q = std::min({e.qty, n.capacity_left(), l.capacity_left()});
     if (q <= kEps) continue;
     // Three uniforms per order line, whatever the parameters, so that variants
     // differing in reliability or yield stay in step.
@@ -361,8 +364,8 @@ void Network::dispatch_from_source(Node& n, StockPoint& sp) {
     sp.backlog_qty -= q;
     sp.flows.shipped += good;
     if (e.arrived == now) sp.flows.met_immediately += q;
-    n.capacity_left -= q;
-    l.capacity_left -= q;
+    n.capacity_used += q;
+    l.capacity_used += q;
   }
 }
 
@@ -373,7 +376,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
   // What the line would start with components to spare, then what the
   // components allow. Units the line newly wants are demand on every
   // component (counted once); met at once when started now.
-  Qty cap = std::min(pl.queued, pl.capacity_left);
+  Qty cap = std::min(pl.queued, pl.capacity_left());
   const bool whole_units = whole(pl.queued);
   auto round = [&](Qty q) {
     if (whole_units) q = std::floor(q + 1e-9);
@@ -410,7 +413,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     units_.consumed += used;
   }
   pl.queued -= can;
-  pl.capacity_left -= can;
+  pl.capacity_used += can;
   if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
   units_.started += can;
   units_.in_production += can;
@@ -519,7 +522,7 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
     // Vendor-managed: the supplier writes the order into its own backlog.
     m.arrival = now;
     add_order_line(seller, m);
-    sp.vmi_orders.push_back({now, qty});
+    sp.vmi_orders.push_back({++sp.vmi_serial, qty});
     request(seller.node, Phase::kFulfil);
     return;
   }
@@ -614,9 +617,12 @@ void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
   }
   ++sp.reviews;
   sp.flows.reviewed = true;
-  const Qty q = adjust_order(sp, wanted, v.position);
+  Qty q = adjust_order(sp, wanted, v.position);
   if (q > 0.0) {
     if (sp.production) {
+      // The line runs whole batches: a request is rounded up to them.
+      const double batch = sp.production->batch;
+      if (batch > 0.0) q = std::ceil(q / batch - 1e-9) * batch;
       Node& n = nodes_[sp.node];
       sp.on_order += q;
       sp.flows.ordered += q;
@@ -653,6 +659,7 @@ void Network::review(Node& n) {
     m.stock = sp.id;
     m.qty = sp.position();
     m.extra = sp.signal;
+    m.ref = sp.vmi_serial;  // VMI orders this position already counts
     m.sent = now;
     sp.signal = 0.0;
     sp.last_review_period = period_index_;

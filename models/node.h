@@ -30,6 +30,7 @@
 // shipments until it is up.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,7 +65,7 @@ struct OpenOrder {
 };
 
 struct VmiOrder {
-  Time created = 0.0;
+  std::uint64_t serial = 0;  // 1, 2, ... per customer stock
   Qty qty = 0.0;
 };
 
@@ -77,7 +78,8 @@ struct Source {
 struct ProductionLine {
   std::vector<std::pair<StockId, double>> inputs;  // component stock, units per unit
   double capacity = kInfinity;  // units started per period
-  double capacity_left = kInfinity;
+  double capacity_used = 0.0;   // this period
+  double capacity_left() const noexcept { return std::max(0.0, capacity - capacity_used); }
   Distribution lead_time = Distribution::constant(1.0);
   sim::RandomStream rng{0, 0, ""};
   double request_delay = 0.0;
@@ -157,6 +159,7 @@ struct StockPoint {
   Qty vmi_signal = 0.0;             // demand reported to the supplier, not yet used
   bool vmi_pending = false;         // a report arrived and awaits the supplier's review
   detail::RingQueue<VmiOrder> vmi_orders;  // VMI orders not yet covered by a report
+  std::uint64_t vmi_serial = 0;            // VMI orders created so far
 
   detail::RingQueue<OpenOrder> open_orders;  // this stock's orders not yet complete
   std::vector<StockId> downstream;  // same-product stocks it supplies (echelon)
@@ -189,8 +192,9 @@ struct Node {
   // Suppliers (unlimited sources):
   Distribution lead_time = Distribution::constant(0.0);
   sim::RandomStream rng{0, 0, ""};
-  double capacity = kInfinity;
-  double capacity_left = kInfinity;
+  double capacity = kInfinity;  // units dispatched per period
+  double capacity_used = 0.0;   // this period
+  double capacity_left() const noexcept { return std::max(0.0, capacity - capacity_used); }
   double reliability = 1.0;
   double shortfall = 0.0;
   std::optional<Distribution> yield;
@@ -213,7 +217,8 @@ struct Lane {
   double payment_delay = 0.0;
   double capacity_per_shipment = kInfinity;
   double capacity_per_period = kInfinity;
-  double capacity_left = kInfinity;
+  double capacity_used = 0.0;  // this period
+  double capacity_left() const noexcept { return std::max(0.0, capacity_per_period - capacity_used); }
   double cost_per_unit = 0.0;
   double cost_per_shipment = 0.0;
   bool prevent_overtaking = false;

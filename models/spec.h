@@ -171,7 +171,6 @@ struct NodeSpec {
   double shortfall = 0.0;          // share shipped when not complete, [0, 1)
   std::optional<Distribution> yield;  // share of each shipment that is good, in [0, 1]
   double material_cost = 0.0;      // supplier's own cost per unit shipped
-  double vmi_report_delay = 0.0;   // unused unless a customer stock has vmi: true
 };
 
 struct LaneSpec {

@@ -81,122 +81,109 @@ void WhatIfEngine::fire(Network& net, int i) {
   }
 }
 
-void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
-  e.active = true;
-  e.saved.clear();
+double WhatIfEngine::push_override(const std::string& key, int e, double value, double current) {
+  Target& t = targets_[key];
+  if (t.active.empty()) t.original = current;
+  t.active.emplace_back(e, value);
+  return value;
+}
+
+double WhatIfEngine::pop_override(const std::string& key, int e) {
+  Target& t = targets_[key];
+  for (std::size_t i = t.active.size(); i-- > 0;) {
+    if (t.active[i].first == e) {
+      t.active.erase(t.active.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+  return t.active.empty() ? t.original : t.active.back().second;
+}
+
+void WhatIfEngine::for_each_target(
+    Network& net, WhatIfEvent& e,
+    const std::function<void(const std::string&, double, const std::function<void(double)>&)>& f) {
   const std::string& a = e.action;
   if (a == "node_down") {
     Node& n = net.node_mut(e.node);
-    e.saved = {n.down ? 1.0 : 0.0, n.hold_in_transit ? 1.0 : 0.0};
-    n.down = true;
-    n.hold_in_transit = e.hold;
+    f("down/" + n.name, n.down ? 1.0 : 0.0, [&n](double v) { n.down = v != 0.0; });
+    f("hold/" + n.name, n.hold_in_transit ? 1.0 : 0.0, [&n](double v) { n.hold_in_transit = v != 0.0; });
   } else if (a == "lane_lead_time") {
     Lane& l = net.lane_mut(e.lane);
-    e.saved = {l.lead_time_factor};
-    l.lead_time_factor = e.value;
+    f("lead_time/" + l.name, l.lead_time_factor, [&l](double v) { l.lead_time_factor = v; });
   } else if (a == "lane_closed") {
     Lane& l = net.lane_mut(e.lane);
-    e.saved = {l.closed ? 1.0 : 0.0};
-    l.closed = true;
+    f("closed/" + l.name, l.closed ? 1.0 : 0.0, [&l](double v) { l.closed = v != 0.0; });
   } else if (a == "demand_multiplier") {
     for (const StockPoint& sp : net.stocks()) {
       if (sp.period_demand.empty() && sp.arrivals.empty()) continue;
       if (e.node != kNone && sp.node != e.node) continue;
       if (e.product != kNone && sp.product != e.product) continue;
       StockPoint& m = net.stock_mut(sp.id);
-      e.saved.push_back(m.demand_multiplier);
-      m.demand_multiplier = e.value;
+      f("demand/" + m.name, m.demand_multiplier, [&m](double v) { m.demand_multiplier = v; });
     }
   } else if (a == "capacity") {
     if (e.lane != kNone) {
       Lane& l = net.lane_mut(e.lane);
-      e.saved = {l.capacity_per_period};
-      l.capacity_per_period = e.value;
-      l.capacity_left = std::min(l.capacity_left, e.value);
+      f("capacity/" + l.name, l.capacity_per_period, [&l](double v) { l.capacity_per_period = v; });
     } else if (e.product != kNone) {
-      ProductionLine& pl = *net.stock_mut(net.stock_of(e.node, e.product)).production;
-      e.saved = {pl.capacity};
-      pl.capacity = e.value;
-      pl.capacity_left = std::min(pl.capacity_left, e.value);
+      StockPoint& sp = net.stock_mut(net.stock_of(e.node, e.product));
+      ProductionLine& pl = *sp.production;
+      f("capacity/" + sp.name, pl.capacity, [&pl](double v) { pl.capacity = v; });
     } else {
       Node& n = net.node_mut(e.node);
-      e.saved = {n.capacity};
-      n.capacity = e.value;
-      n.capacity_left = std::min(n.capacity_left, e.value);
+      f("capacity/" + n.name, n.capacity, [&n](double v) { n.capacity = v; });
     }
   } else if (a == "price") {
     if (e.lane != kNone) {
       Lane& l = net.lane_mut(e.lane);
       for (ProductId p = 0; p < l.price.size(); ++p) {
         if (e.product != kNone && p != e.product) continue;
-        e.saved.push_back(l.price[p]);
-        l.price[p] = e.value;
+        f("price/" + l.name + "/" + std::to_string(p), l.price[p], [&l, p](double v) { l.price[p] = v; });
       }
     } else {
-      e.saved = {net.products()[e.product].price};
-      net.product_mut(e.product).price = e.value;
-      for (const StockPoint& sp : net.stocks()) {
-        if (sp.product == e.product) net.stock_mut(sp.id).price = e.value;
-      }
+      const ProductId p = e.product;
+      f("retail_price/" + std::to_string(p), net.products()[p].price, [&net, p](double v) {
+        net.product_mut(p).price = v;
+        for (const StockPoint& sp : net.stocks()) {
+          if (sp.product == p) net.stock_mut(sp.id).price = v;
+        }
+      });
     }
   } else if (a == "policy_parameter") {
-    double old = 0.0;
     StockPoint& sp = net.stock_mut(net.stock_of(e.node, e.product));
-    if (!sp.policy->set_parameter(e.parameter, e.value, &old)) {
-      throw ModelError(fmt::format("event {}: policy {} has no parameter {}", e.id,
-                                   sp.policy->describe(), e.parameter));
+    // set_parameter reports the value it replaces: read it, then put it back.
+    double current = 0.0;
+    if (!sp.policy->set_parameter(e.parameter, 0.0, &current)) {
+      throw ModelError(fmt::format("event {}: policy {} has no parameter {}", e.id, sp.policy->describe(),
+                                   e.parameter));
     }
-    e.saved = {old};
+    sp.policy->set_parameter(e.parameter, current, nullptr);
+    const std::string name = e.parameter;
+    f("parameter/" + sp.name + "/" + name, current,
+      [&sp, name](double v) { sp.policy->set_parameter(name, v, nullptr); });
   }
+}
+
+void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
+  e.active = true;
+  const int idx = static_cast<int>(&e - events_.data());
+  for_each_target(net, e, [&](const std::string& key, double current, const std::function<void(double)>& set) {
+    double value = e.value;
+    if (e.action == "node_down") value = key.rfind("down/", 0) == 0 ? 1.0 : (e.hold ? 1.0 : 0.0);
+    if (e.action == "lane_closed") value = 1.0;
+    set(push_override(key, idx, value, current));
+  });
 }
 
 void WhatIfEngine::revert(Network& net, WhatIfEvent& e) {
   e.active = false;
-  const std::string& a = e.action;
-  if (a == "node_down") {
-    Node& n = net.node_mut(e.node);
-    n.down = e.saved[0] != 0.0;
-    n.hold_in_transit = e.saved[1] != 0.0;
-    net.request(e.node, Phase::kReceive);  // take in held shipments, resume shipping
-  } else if (a == "lane_lead_time") {
-    net.lane_mut(e.lane).lead_time_factor = e.saved[0];
-  } else if (a == "lane_closed") {
-    Lane& l = net.lane_mut(e.lane);
-    l.closed = e.saved[0] != 0.0;
-    net.request(l.from, Phase::kFulfil);
-  } else if (a == "demand_multiplier") {
-    std::size_t k = 0;
-    for (const StockPoint& sp : net.stocks()) {
-      if (sp.period_demand.empty() && sp.arrivals.empty()) continue;
-      if (e.node != kNone && sp.node != e.node) continue;
-      if (e.product != kNone && sp.product != e.product) continue;
-      net.stock_mut(sp.id).demand_multiplier = e.saved[k++];
-    }
-  } else if (a == "capacity") {
-    if (e.lane != kNone) {
-      net.lane_mut(e.lane).capacity_per_period = e.saved[0];
-    } else if (e.product != kNone) {
-      net.stock_mut(net.stock_of(e.node, e.product)).production->capacity = e.saved[0];
-    } else {
-      net.node_mut(e.node).capacity = e.saved[0];
-    }
-  } else if (a == "price") {
-    if (e.lane != kNone) {
-      Lane& l = net.lane_mut(e.lane);
-      std::size_t k = 0;
-      for (ProductId p = 0; p < l.price.size(); ++p) {
-        if (e.product != kNone && p != e.product) continue;
-        l.price[p] = e.saved[k++];
-      }
-    } else {
-      net.product_mut(e.product).price = e.saved[0];
-      for (const StockPoint& sp : net.stocks()) {
-        if (sp.product == e.product) net.stock_mut(sp.id).price = e.saved[0];
-      }
-    }
-  } else if (a == "policy_parameter") {
-    net.stock_mut(net.stock_of(e.node, e.product)).policy->set_parameter(e.parameter, e.saved[0], nullptr);
-  }
+  const int idx = static_cast<int>(&e - events_.data());
+  for_each_target(net, e, [&](const std::string& key, double, const std::function<void(double)>& set) {
+    set(pop_override(key, idx));
+  });
+  // What waited for the node or the lane can move now.
+  if (e.action == "node_down") net.request(e.node, Phase::kReceive);
+  if (e.action == "lane_closed") net.request(net.lanes()[e.lane].from, Phase::kFulfil);
 }
 
 }  // namespace chainsim::models

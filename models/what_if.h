@@ -5,11 +5,15 @@
 //
 // Timeline: an event fires at its time with priority kWhatIf, before every
 // phase of that instant (at a period boundary: after the previous period is
-// recorded, before anything is received). Applying an action saves the value
-// it replaces; reverting restores that value, so overlapping events on one
-// target restore in the reverse order of application. Random triggers draw
-// from the stream "event/<id>": a probability trigger one uniform per period,
-// an up/down process one exponential per change of state.
+// recorded, before anything is received). Every target (a node's up/down
+// state, a lane's lead-time factor, a price, a capacity, a policy parameter)
+// keeps the value it had before any event and the events acting on it, in the
+// order they were applied: the latest active one holds, and when the last
+// one ends the original value comes back, however the events overlap.
+// Capacities count what was used this period, so a change takes effect for
+// the rest of the period. Random triggers draw from the stream "event/<id>":
+// a probability trigger one uniform per period, an up/down process one
+// exponential per change of state.
 //
 // Actions:
 //   node_down          the node ships and produces nothing; orders still join
@@ -26,6 +30,8 @@
 //   policy_parameter   a named parameter of the node/product policy
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,7 +62,6 @@ struct WhatIfEvent {
 
   // Run-time state.
   bool active = false;
-  std::vector<double> saved;
   std::vector<int> followers;  // events triggered by this one
 };
 
@@ -74,7 +79,21 @@ class WhatIfEngine {
   void schedule_probability(Network& net, int i, std::int64_t period);
   void schedule_up_down(Network& net, int i, bool going_down);
 
+  // One target's value before any event, and the events acting on it.
+  struct Target {
+    double original = 0.0;
+    std::vector<std::pair<int, double>> active;  // (event, value), oldest first
+  };
+  // Applies or withdraws event `e`'s `value` on the target `key`; returns the
+  // value that now holds. `current` is read only on the first activation.
+  double push_override(const std::string& key, int e, double value, double current);
+  double pop_override(const std::string& key, int e);
+  // Calls f(key, current value, setter) for every target of event e.
+  void for_each_target(Network& net, WhatIfEvent& e,
+                       const std::function<void(const std::string&, double, const std::function<void(double)>&)>& f);
+
   std::vector<WhatIfEvent> events_;
+  std::map<std::string, Target> targets_;
 };
 
 }  // namespace chainsim::models

@@ -1,6 +1,7 @@
 // Small scenario builders for the model tests: a network in a few lines.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,21 @@ inline PolicySpec no_orders() {
   return p;
 }
 
+// Orders plan[k] at its k-th review, then nothing (or `after`: repeat | hold_last).
+inline PolicySpec plan_orders(std::vector<double> plan, std::string after = "zero") {
+  PolicySpec p;
+  p.type = "scripted";
+  p.plan = std::move(plan);
+  p.after_plan = std::move(after);
+  return p;
+}
+
+inline PolicySpec make_to_order() {
+  PolicySpec p;
+  p.type = "make_to_order";
+  return p;
+}
+
 inline DemandSpec constant_demand(double v) {
   DemandSpec d;
   d.type = "constant";
@@ -46,9 +62,10 @@ inline DemandSpec poisson_demand(double mean) {
   return d;
 }
 
-inline SourceSpec from(std::string node) {
+inline SourceSpec from(std::string node, double share = 1.0) {
   SourceSpec s;
   s.from = std::move(node);
+  s.share = share;
   return s;
 }
 
@@ -116,6 +133,17 @@ struct Run {
   const NodePeriod& node_at(const std::string& node, std::int64_t k) const {
     const NodeId id = net->find_node(node);
     return rec.nodes.at(static_cast<std::size_t>(k) * net->nodes().size() + id);
+  }
+  // The cost of `kind` booked at `node` in period k.
+  Money cost(const std::string& node, CostKind kind, std::int64_t k) const {
+    return node_at(node, k).costs[static_cast<std::size_t>(kind)];
+  }
+  // The record of lane `name` ("from->to" unless the lane has an id) in period k.
+  const LanePeriod& lane_at(const std::string& name, std::int64_t k) const {
+    for (const Lane& l : net->lanes()) {
+      if (l.name == name) return rec.lanes.at(static_cast<std::size_t>(k) * net->lanes().size() + l.id);
+    }
+    throw std::out_of_range("no lane " + name);
   }
 };
 

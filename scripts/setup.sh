@@ -24,6 +24,8 @@ test_packages=(
   doctest-dev             # unit, integration and validation tests
   libbenchmark-dev        # chainsim_bench
   python3                 # golden-file and report checks
+  python3-jsonschema      # an independent check of scenarios against the JSON Schema
+  python3-yaml
 )
 
 case "$profile" in

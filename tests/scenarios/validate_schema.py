@@ -1,0 +1,39 @@
+#!/usr/bin/python3
+"""Validates every example scenario against scenarios/schema.json with an
+independent validator (Debian's python3-jsonschema), and checks that the
+validator does reject a document the schema forbids, so this test can fail.
+
+Usage: validate_schema.py <source dir>
+"""
+import glob
+import json
+import os
+import sys
+
+import jsonschema
+import yaml
+
+root = sys.argv[1]
+schema = json.load(open(os.path.join(root, "scenarios", "schema.json")))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+
+failures = 0
+files = sorted(glob.glob(os.path.join(root, "scenarios", "*.yaml")))
+if len(files) < 8:
+    print(f"expected at least 8 example scenarios, found {len(files)}")
+    sys.exit(1)
+for path in files:
+    doc = yaml.safe_load(open(path))
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    for e in errors:
+        print(f"{os.path.relpath(path, root)}: {'.'.join(map(str, e.path))}: {e.message}")
+    failures += len(errors)
+    print(f"{os.path.relpath(path, root)}: {'ok' if not errors else 'INVALID'}")
+
+bad = {"horizon": 10, "products": [{"id": "x"}], "nodes": [{"id": "n", "kind": "shop"}], "horizn": 3}
+rejected = list(validator.iter_errors(bad))
+if len(rejected) < 2:
+    print("the schema failed to reject an unknown key and a bad enum value")
+    failures += 1
+sys.exit(1 if failures else 0)

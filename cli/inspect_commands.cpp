@@ -29,7 +29,12 @@ void print_load_error(const std::exception& e) {
 namespace {
 
 std::string plural(std::size_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+  if (n == 1) return fmt::format("1 {}", word);
+  const std::string w = word;
+  if (w.size() > 1 && w.back() == 'y' && std::string("aeiou").find(w[w.size() - 2]) == std::string::npos) {
+    return fmt::format("{} {}ies", n, w.substr(0, w.size() - 1));  // factory -> factories
+  }
+  return fmt::format("{} {}s", n, w);
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <fmt/core.h>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
+
+#include <yaml-cpp/depthguard.h>
 
 #include "models/builder.h"
 #include "models/detail/scenario_convert.h"
@@ -46,64 +49,126 @@ bool is_item_list_key(const std::string& k) {
   return k == "products" || k == "nodes" || k == "lanes" || k == "events" || k == "stocks" || k == "inputs";
 }
 
-// Merges a variant over its baseline.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
-  if (base.IsMap() && over.IsMap()) {
-    YAML::Node out = YAML::Clone(base);
-    for (const auto& kv : over) {
-      const std::string k = kv.first.Scalar();
-      if (k == "extends") continue;
-      out[k] = out[k] ? merge(out[k], kv.second, k) : YAML::Clone(kv.second);
-    }
-    return out;
-  }
-  if (base.IsSequence() && over.IsSequence() && is_item_list_key(key)) {
-    YAML::Node out = YAML::Clone(base);
-    YAML::Node result(YAML::NodeType::Sequence);
-    std::vector<bool> removed(out.size(), false);
-    std::vector<YAML::Node> appended;
-    for (const auto& item : over) {
-      const std::string name = item_name(item, static_cast<std::size_t>(-1));
-      bool matched = false;
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        if (item_name(out[i], i) != name) continue;
-        matched = true;
-        const YAML::Node rm = item.IsMap() ? item["remove"] : YAML::Node();
-        if (rm && rm.IsScalar() && rm.Scalar() == "true") {
-          removed[i] = true;
-        } else {
-          out[i] = merge(out[i], item, "");
-        }
-      }
-      if (!matched) appended.push_back(YAML::Clone(item));
-    }
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!removed[i]) result.push_back(out[i]);
-    }
-    for (const auto& a : appended) result.push_back(a);
-    return result;
-  }
-  return YAML::Clone(over);
-}
-
 struct TextSource {
   std::string file;
   std::string dir;
   std::string text;
 };
 
+// Where each node of the document as run was written, for messages: the
+// documents of the scenario file, its baselines and the --set values are
+// kept unchanged (merging builds new containers over their nodes, never
+// copies), so a node is found by identity in the document it came from.
 class Loader : public detail::DiagnosticSink {
  public:
+  void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
+                const std::string& msg) override {
+    YAML::Node n;
+    n.reset(at);
+    // A merged mapping or list stands for the baseline's, where it was written in full.
+    for (bool again = true; again;) {
+      again = false;
+      for (const auto& [merged, original] : stand_ins_) {
+        if (merged.is(n)) {
+          n.reset(original);
+          again = true;
+          break;
+        }
+      }
+    }
+    for (const Origin& o : origins_) {
+      if (!contains(o.doc, n)) continue;
+      if (o.level < 0) {
+        error(file, YAML::Mark::null_mark(), path, msg + " (from --set " + o.note + ")");
+      } else {
+        error(o.file, n.Mark(), path, msg);
+      }
+      return;
+    }
+    error(file, n.Mark(), path, msg);
+  }
 
-  // Parses `text`, resolving extends relative to `dir`. Returns a null node
-  // after reporting on failure.
-  YAML::Node parse(const TextSource& src, int level, std::vector<std::string>& chain) {
+  // Merges a variant over its baseline: mappings key by key, lists of items
+  // by id (`remove: true` deletes), anything else replaced by the variant's.
+  YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
+    if (base.IsMap() && over.IsMap()) {
+      YAML::Node out(YAML::NodeType::Map);
+      auto key_of = [](const YAML::Node& k) { return k.IsScalar() ? k.Scalar() : std::string(); };
+      std::set<std::string> merged;
+      for (const auto& kv : base) {
+        const std::string k = key_of(kv.first);
+        bool in_over = false;
+        if (k != "extends") {
+          for (const auto& okv : over) {
+            if (key_of(okv.first) != k) continue;
+            in_over = true;
+            out.force_insert(okv.first, merge(kv.second, okv.second, k));
+            merged.insert(k);
+            break;
+          }
+        }
+        if (!in_over) out.force_insert(kv.first, kv.second);
+      }
+      for (const auto& okv : over) {
+        const std::string k = key_of(okv.first);
+        if (k == "extends" || merged.count(k)) continue;
+        out.force_insert(okv.first, okv.second);
+      }
+      stand_ins_.emplace_back(out, base);
+      return out;
+    }
+    if (base.IsSequence() && over.IsSequence() && is_item_list_key(key)) {
+      std::vector<YAML::Node> items;
+      for (const auto& item : base) items.push_back(item);
+      std::vector<bool> removed(items.size(), false);
+      std::vector<YAML::Node> appended;
+      for (const auto& item : over) {
+        const std::string name = item_name(item, static_cast<std::size_t>(-1));
+        bool matched = false;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          if (item_name(items[i], i) != name) continue;
+          matched = true;
+          const YAML::Node rm = item.IsMap() ? item["remove"] : YAML::Node();
+          if (rm && rm.IsScalar() && rm.Scalar() == "true") {
+            removed[i] = true;
+            // products -> product.remove, nodes -> node.remove, ...
+            keys_read.insert(key.substr(0, key.size() - 1) + ".remove");
+          } else {
+            items[i].reset(merge(items[i], item, ""));  // reset: rebind, never assign into the baseline
+          }
+        }
+        if (!matched) appended.push_back(item);
+      }
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!removed[i]) out.push_back(items[i]);
+      }
+      for (const auto& a : appended) out.push_back(a);
+      stand_ins_.emplace_back(out, base);
+      return out;
+    }
+    return over;
+  }
+
+  // Records a --set value's document, so that problems with it say so.
+  void add_override_origin(const YAML::Node& value, const std::string& spec) {
+    origins_.insert(origins_.begin(), Origin{"", value, -1, spec});
+  }
+
+  // Parses `text`, resolving extends relative to `dir`. Returns nullopt after
+  // reporting on failure. (Not a null YAML::Node: a default-constructed node
+  // is a defined null scalar, so it cannot signal failure.)
+  std::optional<YAML::Node> parse(const TextSource& src, int level, std::vector<std::string>& chain) {
     YAML::Node doc;
     try {
       doc = YAML::Load(src.text);
+    } catch (const YAML::DeepRecursion& e) {
+      error(src.file, e.mark, "",
+            fmt::format("the document is nested too deeply for the YAML parser (more than {} levels)", e.depth()));
+      return std::nullopt;
     } catch (const YAML::Exception& e) {
       error(src.file, e.mark, "", "not valid YAML: " + e.msg);
-      return YAML::Node();
+      return std::nullopt;
     }
     std::size_t count = 0;
     if (!within_limits(doc, count, 0)) {
@@ -111,17 +176,20 @@ class Loader : public detail::DiagnosticSink {
             fmt::format("the document is too large or too deeply nested (more than {} nodes with aliases "
                         "expanded, or {} levels)",
                         kMaxNodes, kMaxDepth));
-      return YAML::Node();
+      return std::nullopt;
     }
     if (!doc.IsMap()) {
       error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
-      return YAML::Node();
+      return std::nullopt;
     }
+    // Most derived first: a variant's node is found before its baseline's.
+    auto at = std::find_if(origins_.begin(), origins_.end(), [&](const Origin& o) { return o.level > level; });
+    origins_.insert(at, Origin{src.file, doc, level, ""});
     const YAML::Node ext = doc["extends"];
     if (!ext) return doc;
     if (!ext.IsScalar()) {
       error(src.file, ext.Mark(), "extends", "must be a file name (got " + describe_value(ext) + ")");
-      return YAML::Node();
+      return std::nullopt;
     }
     keys_read.insert("scenario.extends");
     fs::path base = ext.Scalar();
@@ -129,21 +197,21 @@ class Loader : public detail::DiagnosticSink {
     const std::string canonical = fs::weakly_canonical(base).string();
     if (level >= kMaxExtends || std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
       error(src.file, ext.Mark(), "extends", "baselines extend each other in a cycle (got '" + ext.Scalar() + "')");
-      return YAML::Node();
+      return std::nullopt;
     }
     TextSource bsrc;
-    if (!read(base.string(), bsrc, src.file, ext.Mark())) return YAML::Node();
+    if (!read(base.string(), bsrc, src.file, ext.Mark())) return std::nullopt;
     chain.push_back(canonical);
-    YAML::Node base_doc = parse(bsrc, level + 1, chain);
+    std::optional<YAML::Node> base_doc = parse(bsrc, level + 1, chain);
     chain.pop_back();
-    if (!base_doc) return YAML::Node();
-    absolutize_files(base_doc, bsrc.dir);
-    return merge(base_doc, doc, "");
+    if (!base_doc) return std::nullopt;
+    absolutize_files(*base_doc, bsrc.dir);
+    return merge(*base_doc, doc, "");
   }
 
   bool read(const std::string& path, TextSource& out, const std::string& from_file, const YAML::Mark& at) {
-    out.file = path;
-    out.dir = fs::path(path).parent_path().string();
+    out.file = fs::path(path).lexically_normal().string();  // "./base.yaml" -> "base.yaml"
+    out.dir = fs::path(out.file).parent_path().string();
     if (out.dir.empty()) out.dir = ".";
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
@@ -206,6 +274,12 @@ class Loader : public detail::DiagnosticSink {
       error(file, YAML::Mark::null_mark(), path, "--set value is not valid YAML: " + e.msg);
       return;
     }
+    std::size_t count = 0;
+    if (!within_limits(value, count, 0)) {
+      error(file, YAML::Mark::null_mark(), path, "--set value is too large or too deeply nested");
+      return;
+    }
+    add_override_origin(value, spec);
     std::vector<std::string> parts;
     std::stringstream ss(path);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
@@ -278,6 +352,30 @@ class Loader : public detail::DiagnosticSink {
       }
     }
   }
+
+ private:
+  struct Origin {
+    std::string file;  // empty for --set values (reported against the scenario file)
+    YAML::Node doc;
+    int level;         // -1: a --set value; 0: the scenario file; 1, 2, ...: its baselines
+    std::string note;  // the --set argument
+  };
+  // True when `n` is `doc` or one of its descendants (by identity).
+  static bool contains(const YAML::Node& doc, const YAML::Node& n) {
+    if (doc.is(n)) return true;
+    if (doc.IsMap()) {
+      for (const auto& kv : doc) {
+        if (contains(kv.first, n) || contains(kv.second, n)) return true;
+      }
+    } else if (doc.IsSequence()) {
+      for (const auto& item : doc) {
+        if (contains(item, n)) return true;
+      }
+    }
+    return false;
+  }
+  std::vector<Origin> origins_;
+  std::vector<std::pair<YAML::Node, YAML::Node>> stand_ins_;  // (merged container, the baseline's)
 };
 
 // Walks an index path of check_spec ("nodes.2.stocks.0.policy.S") through the
@@ -303,6 +401,8 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
       continue;
     }
     if (cur.IsMap()) {
+      const bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+      if (numeric && p == "0" && !cur[p]) continue;  // a one-item list given as the item itself
       if (p == "stocks" && !cur["stocks"] && i + 1 < parts.size()) {
         ++i;  // the node's single stock, given at the node level
         continue;
@@ -331,11 +431,12 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
 
 LoadedScenario finish(Loader& loader, const TextSource& src, const LoadOptions& options) {
   std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
-  YAML::Node doc = loader.parse(src, 0, chain);
+  std::optional<YAML::Node> parsed = loader.parse(src, 0, chain);
   LoadedScenario out;
   out.file = src.file;
   out.base_dir = src.dir;
-  if (doc) {
+  if (parsed) {
+    YAML::Node& doc = *parsed;
     for (const std::string& o : options.overrides) loader.apply_override(doc, o, src.file);
     out.spec = detail::convert_document(doc, src.file, loader);
     if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(src.file).stem().string();
@@ -348,7 +449,7 @@ LoadedScenario finish(Loader& loader, const TextSource& src, const LoadOptions& 
         covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 || r.rfind(shown + ".", 0) == 0;
       }
       if (covered) continue;
-      loader.error(src.file, node.Mark(), shown, issue.message);
+      loader.error_at(src.file, node, shown, issue.message);
     }
     out.document = doc;
     out.keys_read = loader.keys_read;

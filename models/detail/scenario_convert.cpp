@@ -82,7 +82,7 @@ class Converter {
   DiagnosticSink& L_;
   std::string file_;
 
-  void err(const YAML::Node& at, const std::string& path, const std::string& msg) { L_.error(file_, at.Mark(), path, msg); }
+  void err(const YAML::Node& at, const std::string& path, const std::string& msg) { L_.error_at(file_, at, path, msg); }
 
   // Reports unknown, misapplied and duplicate keys, and missing required ones.
   void keys(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const std::string& type,
@@ -106,7 +106,9 @@ class Converter {
             "unknown key" + (close.empty() ? std::string() : " (did you mean " + close.front() + "?)"));
         continue;
       }
-      if (!type.empty() && !ki->only_for.empty() &&
+      // With an unknown type (reported by the caller) no key can be judged against it.
+      const bool known_type = std::find(sec.types.begin(), sec.types.end(), type) != sec.types.end();
+      if (known_type && !ki->only_for.empty() &&
           std::find(ki->only_for.begin(), ki->only_for.end(), type) == ki->only_for.end()) {
         err(kv.first, join(path, k), "does not apply to " + sec.name + " type " + type);
       }
@@ -192,7 +194,9 @@ class Converter {
       const KeyInfo* ki = sec.find(key);
       if (ki != nullptr && ((ki->exclusive_minimum && !(static_cast<double>(v) > ki->minimum)) ||
                             static_cast<double>(v) < ki->minimum)) {
-        err(n, p, fmt::format("must be {} {} (got {})", ki->exclusive_minimum ? ">" : ">=", ki->minimum, n.Scalar()));
+        // Whole numbers above an exclusive bound read better as ">= bound + 1".
+        const double bound = ki->exclusive_minimum ? std::floor(ki->minimum) + 1 : ki->minimum;
+        err(n, p, fmt::format("must be >= {} (got {})", bound, n.Scalar()));
         return false;
       }
       out = v;
@@ -534,7 +538,6 @@ class Converter {
           err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
           return;
         }
-        if (!item["type"]) err(item, join(ip, "type"), "required key is missing");
         s.demand.push_back(demand(item, ip));
       };
       if (d.IsSequence()) {

@@ -17,9 +17,17 @@ namespace chainsim::models::detail {
 
 // Where conversion problems go, and which keys were read.
 struct DiagnosticSink {
+  virtual ~DiagnosticSink() = default;
   std::vector<Diagnostic> diags;
   std::set<std::string> keys_read;
   void error(const std::string& file, const YAML::Mark& m, const std::string& path, const std::string& msg);
+  // A problem with node `at` of the document converted from `file`. The
+  // loader overrides this to name the file the node was written in (a
+  // baseline, or a --set override) rather than the top file.
+  virtual void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
+                        const std::string& msg) {
+    error(file, at.Mark(), path, msg);
+  }
 };
 
 // "nothing", "'text'", "a list" or "a mapping", for messages.

@@ -1,2 +1,263 @@
-// Filled in by the CLI test work.
+// The chainsim program, run as a user runs it: exit statuses, what goes to
+// stdout and stderr, the files written and the ones left alone.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRoot = CHAINSIM_SOURCE_DIR;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+// A scratch directory, removed at the end; commands run with it as the
+// working directory.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           ("chainsim_cli_test_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  // Runs `chainsim <args>` here (args are shell words: quote what needs it).
+  Result chainsim(const std::string& args) const {
+    const fs::path out = path / ".stdout", err = path / ".stderr";
+    const std::string cmd = "cd '" + path.string() + "' && '" + std::string(CHAINSIM_EXE) + "' " + args + " >'" +
+                            out.string() + "' 2>'" + err.string() + "' </dev/null";
+    const int raw = std::system(cmd.c_str());
+    Result r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    r.out = read(out);
+    r.err = read(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return (path / name).string();
+  }
+};
+
+std::string example(const char* name) { return "'" + (kRoot / "scenarios" / name).string() + "'"; }
+
+}  // namespace
+
+TEST_CASE("--version names the version and the build's commit") {
+  TempDir d;
+  const Result r = d.chainsim("--version");
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("chainsim 0.1.0 (git ", 0) == 0);
+}
+
+TEST_CASE("--help lists the commands, and every command has its own --help") {
+  TempDir d;
+  const Result r = d.chainsim("--help");
+  CHECK(r.status == 0);
+  for (const char* c : {"run", "validate", "describe", "schema"}) {
+    CAPTURE(c);
+    CHECK(r.out.find(std::string("  ") + c + " ") != std::string::npos);
+    const Result h = d.chainsim(std::string(c) + " --help");
+    CHECK(h.status == 0);
+    CHECK(h.out.find("Usage:") != std::string::npos);
+  }
+  CHECK(d.chainsim("run --help").out.find("--set") != std::string::npos);
+}
+
+TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
+  TempDir d;
+  const Result none = d.chainsim("");
+  CHECK(none.status == 2);
+  CHECK(none.err.find("A subcommand is required") != std::string::npos);
+  const Result unknown = d.chainsim("run " + example("beer_game.yaml") + " --frobnicate");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err.find("--frobnicate") != std::string::npos);
+  const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
+  CHECK(reps.status == 2);
+  CHECK(reps.err.find("--replications") != std::string::npos);
+  CHECK(!fs::exists(d.path / "out"));
+}
+
+TEST_CASE("validate prints one line describing the network") {
+  TempDir d;
+  const Result r = d.chainsim("validate " + example("distribution_network.yaml"));
+  CHECK(r.status == 0);
+  CHECK(r.out ==
+        "distribution_network: ok: 16 nodes (1 factory, 3 warehouses, 12 retailers), 15 lanes, 1 product, 365 "
+        "periods of 1 day\n");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("a bad scenario: every error on stderr as file:line:col, status 2, nothing written") {
+  TempDir d;
+  const std::string bad = d.write("bad.yaml", "name: bad\nhorizon: 5\nhorizn: 4\nproducts: [{id: x, unit_cost: -1}]\n"
+                                              "nodes: [{id: a, kind: shop}]\n");
+  for (const char* cmd : {"validate", "run", "describe"}) {
+    CAPTURE(cmd);
+    const Result r = d.chainsim(std::string(cmd) + " bad.yaml");
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "bad.yaml:3:1: error: horizn: unknown key (did you mean horizon?)\n"
+          "bad.yaml:4:31: error: products.x.unit_cost: must be >= 0 (got -1)\n"
+          "bad.yaml:5:23: error: nodes.a.kind: must be one of supplier, factory, warehouse, retailer (got 'shop')\n"
+          "3 errors; nothing was run\n");
+  }
+  CHECK(!fs::exists(d.path / "out"));
+  (void)bad;
+}
+
+TEST_CASE("a missing scenario file is an error naming it") {
+  TempDir d;
+  const Result r = d.chainsim("run missing.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.err ==
+        "missing.yaml: error: cannot read scenario file 'missing.yaml' (No such file or directory)\n"
+        "1 error; nothing was run\n");
+}
+
+TEST_CASE("run prints the summary table and writes summary.json and timeseries.csv into out/<name>") {
+  TempDir d;
+  const Result r = d.chainsim("run " + example("beer_game.yaml"));
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("beer_game: 36 periods of 1 week, 1 replication\n", 0) == 0);
+  CHECK(r.out.find("retailer/beer") != std::string::npos);
+  CHECK(r.out.find("wrote out/beer_game/summary.json") != std::string::npos);
+  const fs::path out = d.path / "out/beer_game";
+  REQUIRE(fs::exists(out / "summary.json"));
+  REQUIRE(fs::exists(out / "timeseries.csv"));
+  const json s = json::parse(read(out / "summary.json"));
+  CHECK(s["scenario"]["name"] == "beer_game");
+  CHECK(s["scenario"]["horizon"] == 36);
+  CHECK(s["seed"] == 1);
+  CHECK(s["replications"] == 1);
+  CHECK(s["chainsim"]["version"] == "0.1.0");
+  CHECK(s["kpis"]["stocks"]["retailer/beer"].contains("fill_rate"));
+  // No temporary files are left beside the outputs.
+  for (const auto& e : fs::directory_iterator(out)) {
+    CAPTURE(e.path().filename().string());
+    CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+  }
+  // One row per period and stock (4 stocks x 36 weeks) after the header.
+  const std::string csv = read(out / "timeseries.csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 4 * 36);
+}
+
+TEST_CASE("the same scenario and seed give the same bytes, and another seed other numbers") {
+  TempDir d;
+  const std::string sc = example("serial_base_stock.yaml");
+  REQUIRE(d.chainsim("run " + sc + " --out a --quiet").status == 0);
+  REQUIRE(d.chainsim("run " + sc + " --out b --quiet --jobs 1").status == 0);
+  REQUIRE(d.chainsim("run " + sc + " --out c --quiet --seed 99").status == 0);
+  CHECK(read(d.path / "a/summary.json") == read(d.path / "b/summary.json"));
+  CHECK(read(d.path / "a/timeseries.csv") == read(d.path / "b/timeseries.csv"));
+  CHECK(read(d.path / "a/timeseries.csv") != read(d.path / "c/timeseries.csv"));
+  CHECK(json::parse(read(d.path / "c/summary.json"))["seed"] == 99);
+}
+
+TEST_CASE("--set overrides reach the run and summary.json records the scenario as run") {
+  TempDir d;
+  const Result r = d.chainsim("run " + example("beer_game.yaml") +
+                              " --out o --quiet --set horizon=20 --set nodes.retailer.initial=15");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.empty());
+  const json s = json::parse(read(d.path / "o/summary.json"));
+  CHECK(s["scenario"]["horizon"] == 20);
+  const std::string as_run = s["scenario_as_run"];
+  CHECK(as_run.find("horizon: 20") != std::string::npos);
+  CHECK(as_run.find("initial: 15") != std::string::npos);
+  const Result bad = d.chainsim("run " + example("beer_game.yaml") + " --out p --set nodes.retailer.intial=15");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--set: unknown path: 'intial' is not a key of nodes.retailer (did you mean initial?)") !=
+        std::string::npos);
+  CHECK(!fs::exists(d.path / "p"));
+}
+
+TEST_CASE("replications give every KPI a mean, sd, 95% half-width and n") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("serial_base_stock.yaml") + " --out o --quiet --replications 3").status == 0);
+  const json s = json::parse(read(d.path / "o/summary.json"));
+  CHECK(s["replications"] == 3);
+  const json& fr = s["kpis"]["network"]["fill_rate"];
+  CHECK(fr["n"] == 3);
+  CHECK(fr["half_width"].is_number());
+  CHECK(fr["sd"].get<double>() > 0);
+}
+
+TEST_CASE("--timeseries chooses the mean of replications, every replication, or no file") {
+  TempDir d;
+  const std::string sc = example("beer_game.yaml") + " --quiet --replications 2";
+  REQUIRE(d.chainsim("run " + sc + " --out mean").status == 0);
+  REQUIRE(d.chainsim("run " + sc + " --out all --timeseries all").status == 0);
+  REQUIRE(d.chainsim("run " + sc + " --out none --timeseries none").status == 0);
+  const std::string mean = read(d.path / "mean/timeseries.csv"), all = read(d.path / "all/timeseries.csv");
+  CHECK(mean.find("\nmean,0,") != std::string::npos);
+  CHECK(all.find("\n0,0,") != std::string::npos);
+  CHECK(all.find("\n1,0,") != std::string::npos);
+  CHECK(std::count(all.begin(), all.end(), '\n') == 1 + 2 * 4 * 36);
+  CHECK(!fs::exists(d.path / "none/timeseries.csv"));
+  CHECK(fs::exists(d.path / "none/summary.json"));
+  const Result bad = d.chainsim("run " + sc + " --out x --timeseries some");
+  CHECK(bad.status == 2);
+}
+
+TEST_CASE("a failed run leaves earlier outputs untouched") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --out o --quiet").status == 0);
+  const std::string before = read(d.path / "o/summary.json");
+  d.write("bad.yaml", "horizon: x\n");
+  CHECK(d.chainsim("run bad.yaml --out o --quiet").status == 2);
+  CHECK(read(d.path / "o/summary.json") == before);
+}
+
+TEST_CASE("an output directory that cannot be made is an error, not a crash") {
+  TempDir d;
+  d.write("file", "not a directory");
+  const Result r = d.chainsim("run " + example("beer_game.yaml") + " --out file/sub");
+  CHECK(r.status == 1);
+  CHECK(r.err.rfind("chainsim: error: ", 0) == 0);
+  CHECK(r.err.find("file/sub") != std::string::npos);
+}
+
+TEST_CASE("describe prints the network as text, and as Graphviz DOT with --dot") {
+  TempDir d;
+  const Result t = d.chainsim("describe " + example("beer_game.yaml"));
+  CHECK(t.status == 0);
+  CHECK(t.out.find("wholesaler -> retailer: transit constant(2), order delay 2") != std::string::npos);
+  const Result g = d.chainsim("describe --dot " + example("beer_game.yaml"));
+  CHECK(g.status == 0);
+  CHECK(g.out.rfind("digraph \"beer_game\" {", 0) == 0);
+  CHECK(g.out.find("\"wholesaler\" -> \"retailer\"") != std::string::npos);
+  CHECK(g.out.back() == '\n');
+}
+
+TEST_CASE("schema prints the committed JSON Schema") {
+  TempDir d;
+  const Result r = d.chainsim("schema");
+  CHECK(r.status == 0);
+  CHECK(r.out == read(kRoot / "scenarios/schema.json"));
+}

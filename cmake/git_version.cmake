@@ -1,6 +1,8 @@
 # Writes OUT (a header) with the chainsim version and the git commit, rewriting
-# it only when it changes so that builds stay incremental. Without git or a
-# .git folder (a source tarball), the commit is "unknown".
+# it only when it changes so that builds stay incremental. Without the git
+# program (a bare machine building a clone) the commit is read from .git
+# itself, with no "-dirty" mark since that needs git; without a .git folder
+# (a source tarball) it is "unknown".
 # Run with: cmake -DSRC=<source dir> -DOUT=<header> -DVERSION=<x.y.z> -P git_version.cmake
 set(commit "unknown")
 find_package(Git QUIET)
@@ -14,6 +16,44 @@ if(GIT_FOUND AND EXISTS "${SRC}/.git")
                     WORKING_DIRECTORY "${SRC}" OUTPUT_VARIABLE dirty ERROR_QUIET)
     if(NOT dirty STREQUAL "")
       set(commit "${commit}-dirty")
+    endif()
+  endif()
+endif()
+if(commit STREQUAL "unknown" AND EXISTS "${SRC}/.git")
+  set(gitdir "${SRC}/.git")
+  if(NOT IS_DIRECTORY "${gitdir}")  # a worktree: ".git" is a file naming the real folder
+    file(READ "${gitdir}" link)
+    string(REGEX REPLACE "^gitdir: *([^\n]*).*$" "\\1" gitdir "${link}")
+  endif()
+  if(EXISTS "${gitdir}/HEAD")
+    file(READ "${gitdir}/HEAD" head)
+    string(STRIP "${head}" head)
+    set(sha "")
+    if(head MATCHES "^ref: (.*)$")
+      set(ref "${CMAKE_MATCH_1}")
+      set(common "${gitdir}")
+      if(EXISTS "${gitdir}/commondir")  # worktrees keep refs in the main repository
+        file(READ "${gitdir}/commondir" c)
+        string(STRIP "${c}" c)
+        get_filename_component(common "${gitdir}/${c}" ABSOLUTE)
+      endif()
+      if(EXISTS "${gitdir}/${ref}")
+        file(READ "${gitdir}/${ref}" sha)
+      elseif(EXISTS "${common}/${ref}")
+        file(READ "${common}/${ref}" sha)
+      elseif(EXISTS "${common}/packed-refs")
+        file(STRINGS "${common}/packed-refs" packed REGEX " ${ref}$")
+        if(packed)
+          list(GET packed 0 sha)
+          string(REGEX REPLACE " .*$" "" sha "${sha}")
+        endif()
+      endif()
+    else()
+      set(sha "${head}")
+    endif()
+    string(STRIP "${sha}" sha)
+    if(sha MATCHES "^[0-9a-f]+$")
+      string(SUBSTRING "${sha}" 0 12 commit)
     endif()
   endif()
 endif()

@@ -21,7 +21,7 @@ struct RunArgs {
   std::optional<int> replications;
   std::vector<std::string> sets;
   bool quiet = false;
-  std::string timeseries = "mean";
+  std::string timeseries = "auto";  // none | mean | all | auto
   bool no_report = false;
   int jobs = 0;  // 0: all cores
 };

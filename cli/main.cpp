@@ -23,8 +23,10 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--set", run.sets, "Override a value: PATH=VALUE (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "Print nothing but errors");
-  run_cmd->add_option("--timeseries", run.timeseries, "timeseries.csv: none, mean (of replications) or all")
-      ->check(CLI::IsMember({"none", "mean", "all"}))
+  run_cmd->add_option("--timeseries", run.timeseries,
+                      "timeseries.csv: none, mean (of replications), all (every replication's rows), or auto "
+                      "(all for one replication, mean for several)")
+      ->check(CLI::IsMember({"none", "mean", "all", "auto"}))
       ->capture_default_str();
   run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
   run_cmd->add_option("--jobs", run.jobs, "Threads for replications (default: all cores)")

@@ -36,9 +36,9 @@ int run_command(const RunArgs& args) {
   opt.seed = s.spec.seed;
   opt.replications = s.spec.replications;
   opt.jobs = args.jobs > 0 ? args.jobs : sim::hardware_jobs();
-  opt.series = args.timeseries == "none" ? SeriesMode::kNone
-               : args.timeseries == "all" ? SeriesMode::kAll
-                                          : SeriesMode::kMean;
+  // auto: one replication's rows carry its index; several are averaged.
+  const std::string mode = args.timeseries != "auto" ? args.timeseries : opt.replications == 1 ? "all" : "mean";
+  opt.series = mode == "none" ? SeriesMode::kNone : mode == "all" ? SeriesMode::kAll : SeriesMode::kMean;
 
   // With every replication's rows, stream them to the file as they arrive.
   std::unique_ptr<sim::AtomicFile> series_file;

@@ -208,10 +208,21 @@ TEST_CASE("replications give every KPI a mean, sd, 95% half-width and n") {
   CHECK(fr["sd"].get<double>() > 0);
 }
 
+TEST_CASE("--timeseries defaults to one replication's own rows, and to the mean of several") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --quiet --out one").status == 0);
+  REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --quiet --out two --replications 2").status == 0);
+  const std::string one = read(d.path / "one/timeseries.csv"), two = read(d.path / "two/timeseries.csv");
+  CHECK(one.find("\n0,0,0,retailer,beer,") != std::string::npos);
+  CHECK(one.find("\nmean,") == std::string::npos);
+  CHECK(two.find("\nmean,0,0,retailer,beer,") != std::string::npos);
+  CHECK(std::count(two.begin(), two.end(), '\n') == 1 + 4 * 36);
+}
+
 TEST_CASE("--timeseries chooses the mean of replications, every replication, or no file") {
   TempDir d;
   const std::string sc = example("beer_game.yaml") + " --quiet --replications 2";
-  REQUIRE(d.chainsim("run " + sc + " --out mean").status == 0);
+  REQUIRE(d.chainsim("run " + sc + " --out mean --timeseries mean").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out all --timeseries all").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out none --timeseries none").status == 0);
   const std::string mean = read(d.path / "mean/timeseries.csv"), all = read(d.path / "all/timeseries.csv");

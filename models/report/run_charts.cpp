@@ -33,7 +33,8 @@ std::vector<double> times(const ExperimentResult& r) {
   return t;
 }
 
-std::uint64_t reps(const ExperimentResult& r) { return r.series->replications(); }
+// Replications of the run (the series hold as many).
+std::uint64_t reps(const ExperimentResult& r) { return r.kpis.size(); }
 
 std::string time_label(const UnitNames& u) { return fmt::format("time ({})", u.time_unit); }
 

@@ -122,7 +122,7 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
   double legend_w = kMargin + text_width(lane_legend, 11.0) + 12;
   std::map<std::string, int> kinds;
   for (const auto& node : info.nodes) ++kinds[node.kind];
-  for (const auto& [kind, count] : kinds) legend_w += 28 + text_width(kind, 11.0) + 18;
+  for (const auto& [kind, count] : kinds) legend_w += 34 + text_width(kind, 11.0) + 18;
   const double width = std::max({480.0, x - kColumnGap + kMargin, legend_w});
   const double legend_y = top + plot_h + 18;
   const double height = legend_y + 22;
@@ -139,6 +139,13 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
                    "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/>"
                    "</marker></defs>",
                    id);
+  std::vector<int> fan_in(n, 0), fan_out(n, 0);
+  for (const auto& l : info.lanes) {
+    const auto f = index.find(l.from), t = index.find(l.to);
+    if (f == index.end() || t == index.end()) continue;
+    ++fan_out[f->second];
+    ++fan_in[t->second];
+  }
   // Lanes under the nodes; labels after all lanes so that no curve covers one.
   std::string labels;
   std::map<std::pair<std::size_t, std::size_t>, int> seen;
@@ -162,9 +169,12 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
                      "<title>{} → {}</title></path>",
                      escape(l.name), coord(p[0][0]), coord(p[0][1]), coord(p[1][0]), coord(p[1][1]), coord(p[2][0]),
                      coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id, escape(l.from), escape(l.to));
-    // A straight lane is labelled in its middle; a curved one near the
-    // buyer, where the lanes of a fan-out are one row apart.
-    const double t_label = std::abs(p[0][1] - p[3][1]) < 1.0 ? 0.5 : 0.78;
+    // A straight lane is labelled in its middle; a curved one at the end
+    // where it is one row apart from its neighbours: near the buyer in a
+    // fan-out, near the seller in a fan-in.
+    const double t_label = std::abs(p[0][1] - p[3][1]) < 1.0              ? 0.5
+                           : fan_in[t->second] > fan_out[f->second] ? 0.24
+                                                                    : 0.78;
     const double lx = bezier(p[0][0], p[1][0], p[2][0], p[3][0], t_label);
     const double ly = bezier(p[0][1], p[1][1], p[2][1], p[3][1], t_label) - 4 + 11.0 * dup;
     std::string text = "ship " + format_number(l.transit_mean, 3);
@@ -188,13 +198,13 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
   double lx = kMargin;
   for (const char* kind : {"supplier", "factory", "warehouse", "retailer"}) {
     if (!kinds.count(kind)) continue;
-    Placed p{lx, legend_y - 9, 30};
+    Placed p{lx, legend_y - 9, 40};
     std::string s = shape(kind, p);
     // A smaller copy: scale the swatch about its own corner.
     o += fmt::format("<g transform=\"translate({} {}) scale(0.6) translate({} {})\">{}</g>", coord(lx), coord(legend_y - 9),
                      coord(-lx), coord(-(legend_y - 9)), s);
-    o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 24), coord(legend_y + 4), kind);
-    lx += 28 + text_width(kind, 11.0) + 18;
+    o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 30), coord(legend_y + 4), kind);
+    lx += 34 + text_width(kind, 11.0) + 18;
   }
   o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 6), coord(legend_y + 4),
                    escape(lane_legend));

@@ -108,7 +108,8 @@ double legend_height(const std::vector<LegendEntry>& entries, double max_width) 
 }
 
 // A bar layer's fill: layer 0 solid, the others a colour with a white
-// pattern over it (hatches, dots, cross-hatch), so stacks read in print.
+// pattern over it (diagonal hatch, dots, grid, horizontal lines, the other
+// diagonal), so neighbouring layers differ in print.
 std::string pattern_def(const std::string& id, std::size_t layer) {
   const std::string color = palette_color(layer);
   const std::size_t kind = (layer + layer / 6) % 6;
@@ -118,8 +119,8 @@ std::string pattern_def(const std::string& id, std::size_t layer) {
     case 1: body = "<path d=\"M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5\" stroke=\"#fff\" stroke-width=\"1.3\"/>"; break;
     case 2: body = "<circle cx=\"3\" cy=\"3\" r=\"1.2\" fill=\"#fff\"/>"; break;
     case 3: body = "<path d=\"M0,3 H6 M3,0 V6\" stroke=\"#fff\" stroke-width=\"1\"/>"; break;
-    case 4: body = "<path d=\"M0,0 L6,6 M-1,5 L1,7 M5,-1 L7,1\" stroke=\"#fff\" stroke-width=\"1.3\"/>"; break;
-    default: body = "<path d=\"M0,1.5 H6 M0,4.5 H6\" stroke=\"#fff\" stroke-width=\"0.9\"/>"; break;
+    case 4: body = "<path d=\"M0,1.5 H6 M0,4.5 H6\" stroke=\"#fff\" stroke-width=\"0.9\"/>"; break;
+    default: body = "<path d=\"M0,0 L6,6 M-1,5 L1,7 M5,-1 L7,1\" stroke=\"#fff\" stroke-width=\"1.3\"/>"; break;
   }
   return fmt::format("<pattern id=\"{}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
                      "<rect width=\"6\" height=\"6\" fill=\"{}\"/>{}</pattern>",

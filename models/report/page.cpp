@@ -125,6 +125,7 @@ footer{margin-top:40px;color:var(--muted);font-size:12.5px;border-top:1px solid 
   h2,h3{break-after:avoid}
   figure,table,tr,.multiples>*,.stack{break-inside:avoid}
   .table-wrap{overflow:visible}
+  .multiples,.multiples.two,.pair{grid-template-columns:1fr 1fr}
   a{color:inherit;text-decoration:none}
   svg .grid line{stroke:#cfcfcf}
 }

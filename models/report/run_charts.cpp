@@ -129,7 +129,7 @@ void add_group_lines(LineChart& c, const RunChartsInput& in, std::size_t gi, con
 std::string multiples(std::vector<LineChart>& charts, bool shared_y, const std::string& legend_id) {
   const bool two = charts.size() <= 4;
   for (LineChart& c : charts) {
-    if (two) c.width = 500, c.height *= 1.1;
+    if (two) c.width = 420, c.height *= 1.05;
   }
   share_axes(charts, shared_y);
   std::string o;
@@ -264,7 +264,7 @@ std::string inventory_charts(const RunChartsInput& in) {
     for (const char* col : {"on_hand", "backlog"}) {
       LineChart c = base_chart(in, fmt::format("inv-g{}-{}", gi, col),
                                fmt::format("{}: {}", g.label, col == std::string("on_hand") ? "on hand" : col), "units");
-      c.width = 500;
+      c.width = 440;
       c.height = 240;
       add_group_lines(c, in, gi, g, g.members, col, col == std::string("on_hand") ? 0 : 1, false);
       charts.push_back(std::move(c));
@@ -309,8 +309,8 @@ std::string bullwhip_charts(const RunChartsInput& in) {
                      : fmt::format(" — bullwhip ratios from {} to {}", a, b);
     }
     LineChart c = base_chart(in, fmt::format("bw-{}", gi), g.label + ratio, "units / period");
-    c.width = 1000;
-    c.height = 150;
+    c.width = 800;
+    c.height = 132;
     c.legend = false;
     c.x_tick_labels = false;
     // Orders under demand: where they coincide (no amplification) the dashed
@@ -350,7 +350,7 @@ std::string bullwhip_ratio_chart(const RunChartsInput& in) {
   BarChart b;
   b.id = "bullwhip-ratios";
   b.title = "Bullwhip ratio per stock point";
-  b.width = 1000;
+  b.width = 800;
   b.row_height = 22;
   b.value_text = [](const BarChart::Row& row) {
     sim::Interval i;
@@ -455,7 +455,7 @@ std::string cost_chart(const RunChartsInput& in) {
   BarChart b;
   b.id = "costs";
   b.title = "Costs by kind per node";
-  b.width = 1000;
+  b.width = 800;
   b.row_height = 22;
   b.value_label = fmt::format("cost over the measured horizon ({})", in.units.currency);
   std::vector<std::string> kinds;

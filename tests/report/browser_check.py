@@ -13,8 +13,8 @@ headless Chromium, and drives it over the DevTools protocol (python3-websocket):
     and <desc> that its aria-labelledby names;
   - at least --min-charts charts;
 
-then saves a full-page screenshot (OUT/report.png) and a print rendering
-(OUT/report.pdf). Exits 1 with every failure listed; chromium missing is a
+then saves a full-page screenshot (OUT/report.png), one in print media at
+the width of a page (OUT/report-print.png) and the printed PDF (OUT/report.pdf). Exits 1 with every failure listed; chromium missing is a
 failure, not a skip (scripts/setup.sh test installs it).
 
 Usage: browser_check.py --chromium /usr/bin/chromium --chainsim PATH
@@ -206,6 +206,17 @@ def check(args):
         shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
         with open(os.path.join(args.out, "report.png"), "wb") as f:
             f.write(base64.b64decode(shot["data"]))
+        # The page as printed: print media at the width of an A4 page's text.
+        dt.call("Emulation.setEmulatedMedia", {"media": "print"})
+        dt.call("Emulation.setDeviceMetricsOverride", {"width": 720, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        metrics = dt.call("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        dt.call("Emulation.setDeviceMetricsOverride",
+                {"width": 720, "height": int(min(size["height"], 30000)), "deviceScaleFactor": 1, "mobile": False})
+        shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
+        with open(os.path.join(args.out, "report-print.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        dt.call("Emulation.setEmulatedMedia", {"media": ""})
         pdf = dt.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, timeout=60)
         with open(os.path.join(args.out, "report.pdf"), "wb") as f:
             f.write(base64.b64decode(pdf["data"]))

@@ -1,12 +1,15 @@
 // Helpers of the report tests: counting and reading elements of generated
-// markup (attributes of start tags, found with a regular expression: the
-// generator writes plain double-quoted attributes), and running a scenario
-// as `chainsim run` does for the report.
+// markup (attributes of start tags, scanned by hand: the generator writes
+// plain double-quoted attributes; std::regex is avoided because GCC 12's
+// <regex> trips -Wmaybe-uninitialized under the sanitizers), checking that
+// a page is self-contained, and running a scenario as `chainsim run` does
+// for the report.
 #pragma once
 
 #include <map>
 #include <memory>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -34,17 +37,77 @@ struct SvgElement {
 // Every start tag <tag ...> of `markup`, with its attributes.
 inline std::vector<SvgElement> elements(const std::string& markup, const std::string& tag) {
   std::vector<SvgElement> out;
-  const std::regex start("<" + tag + "(\\s[^>]*)?>");
-  const std::regex attr("([A-Za-z_:][-A-Za-z0-9_:.]*)=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), start); it != std::sregex_iterator(); ++it) {
+  const std::string open = "<" + tag;
+  for (std::size_t p = markup.find(open); p != std::string::npos; p = markup.find(open, p + 1)) {
+    std::size_t i = p + open.size();
+    if (i >= markup.size() || !(markup[i] == '>' || markup[i] == '/' || std::isspace(static_cast<unsigned char>(markup[i])))) {
+      continue;  // a longer tag name (<polyline> when looking for <poly>)
+    }
     SvgElement e;
-    const std::string body = (*it)[1].str();
-    for (auto a = std::sregex_iterator(body.begin(), body.end(), attr); a != std::sregex_iterator(); ++a) {
-      e.attrs[(*a)[1].str()] = (*a)[2].str();
+    while (i < markup.size() && markup[i] != '>') {
+      while (i < markup.size() && std::isspace(static_cast<unsigned char>(markup[i]))) ++i;
+      const std::size_t name_start = i;
+      while (i < markup.size() && markup[i] != '=' && markup[i] != '>' &&
+             !std::isspace(static_cast<unsigned char>(markup[i]))) {
+        ++i;
+      }
+      const std::string name = markup.substr(name_start, i - name_start);
+      if (i + 1 < markup.size() && markup[i] == '=' && markup[i + 1] == '"') {
+        const std::size_t end = markup.find('"', i + 2);
+        if (end == std::string::npos) break;
+        e.attrs[name] = markup.substr(i + 2, end - i - 2);
+        i = end + 1;
+      } else if (i == name_start) {
+        ++i;  // a stray character ('/')
+      }
     }
     out.push_back(std::move(e));
   }
   return out;
+}
+
+// Why a page would not be self-contained, or "" when it is: an element that
+// loads something (script, link, img, iframe, object, embed), a CSS @import
+// or @font-face, a url() that is not a #fragment, a src or href to another
+// host, or an http(s) URL anywhere inside a tag.
+inline std::string external_reference(const std::string& html) {
+  std::string low = html;
+  std::transform(low.begin(), low.end(), low.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto near = [&](std::size_t at) { return html.substr(at > 40 ? at - 40 : 0, 120); };
+  for (const char* el : {"<script", "<link", "<img", "<iframe", "<object", "<embed"}) {
+    for (std::size_t p = low.find(el); p != std::string::npos; p = low.find(el, p + 1)) {
+      const std::size_t after = p + std::string(el).size();
+      if (after >= low.size() || !std::isalnum(static_cast<unsigned char>(low[after]))) {
+        return std::string("a ") + (el + 1) + " element near: " + near(p);
+      }
+    }
+  }
+  for (const char* rule : {"@import", "@font-face"}) {
+    if (const std::size_t p = low.find(rule); p != std::string::npos) return std::string(rule) + " near: " + near(p);
+  }
+  for (std::size_t p = low.find("url("); p != std::string::npos; p = low.find("url(", p + 1)) {
+    std::size_t i = p + 4;
+    while (i < low.size() && (std::isspace(static_cast<unsigned char>(low[i])) || low[i] == '"' || low[i] == '\'')) ++i;
+    if (i >= low.size() || low[i] != '#') return "a url() that is not a #fragment near: " + near(p);
+  }
+  for (const char* attr : {"src=", "href="}) {
+    for (std::size_t p = low.find(attr); p != std::string::npos; p = low.find(attr, p + 1)) {
+      std::size_t i = p + std::string(attr).size();
+      while (i < low.size() && (low[i] == '"' || low[i] == '\'' || std::isspace(static_cast<unsigned char>(low[i])))) ++i;
+      if (low.compare(i, 2, "//") == 0 || low.compare(i, 5, "http:") == 0 || low.compare(i, 6, "https:") == 0) {
+        return std::string("a ") + attr + " to another host near: " + near(p);
+      }
+    }
+  }
+  for (const char* scheme : {"http://", "https://"}) {
+    for (std::size_t p = low.find(scheme); p != std::string::npos; p = low.find(scheme, p + 1)) {
+      const std::size_t open = low.rfind('<', p), close = low.rfind('>', p);
+      if (open != std::string::npos && (close == std::string::npos || open > close)) {
+        return "an http(s) URL inside a tag near: " + near(p);
+      }
+    }
+  }
+  return "";
 }
 
 // The <polyline class="series"> elements (not the legend's swatches).

@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <regex>
 
 #include "models/report/kpi_table.h"
 #include "models/report/network_graph.h"
@@ -36,28 +35,6 @@ std::vector<SvgElement> line_charts(const std::string& html) {
     if (e.attr("data-chart") == "line") out.push_back(e);
   }
   return out;
-}
-
-// Why a page would not be self-contained, or "" when it is.
-std::string external_reference(const std::string& html) {
-  const std::vector<std::pair<const char*, std::regex>> rules = {
-      {"a src or href to another host", std::regex(R"((src|href)\s*=\s*["']?\s*(https?:)?//)", std::regex::icase)},
-      {"an http(s) URL in an attribute", std::regex(R"(=\s*["'][^"']*https?://)", std::regex::icase)},
-      {"a script element", std::regex(R"(<script)", std::regex::icase)},
-      {"a link element", std::regex(R"(<link)", std::regex::icase)},
-      {"an img, iframe, object or embed element", std::regex(R"(<(img|iframe|object|embed)\b)", std::regex::icase)},
-      {"a CSS @import", std::regex(R"(@import)", std::regex::icase)},
-      {"a url() that is not a #fragment", std::regex(R"(url\(\s*["']?\s*[^#\s"'])", std::regex::icase)},
-      {"an @font-face", std::regex(R"(@font-face)", std::regex::icase)},
-  };
-  for (const auto& [why, re] : rules) {
-    std::smatch m;
-    if (std::regex_search(html, m, re)) {
-      const auto at = static_cast<std::size_t>(m.position(0));
-      return std::string(why) + " near: " + html.substr(at > 40 ? at - 40 : 0, 120);
-    }
-  }
-  return "";
 }
 
 std::vector<fs::path> examples() {

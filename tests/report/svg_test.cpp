@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <random>
-#include <regex>
 #include <string>
 #include <vector>
 

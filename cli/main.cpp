@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary table, summary.json, timeseries.csv");
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary table, summary.json, timeseries.csv, report.html");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("--out", run.out, "Output directory (default: out/<scenario name>)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "models/experiment.h"
 #include "models/outputs.h"
+#include "models/report.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
@@ -36,13 +37,18 @@ int run_command(const RunArgs& args) {
   opt.seed = s.spec.seed;
   opt.replications = s.spec.replications;
   opt.jobs = args.jobs > 0 ? args.jobs : sim::hardware_jobs();
-  // auto: one replication's rows carry its index; several are averaged.
+  // auto: one replication's rows carry its index; several are averaged. The
+  // report draws the mean series, so they are kept even when the CSV is not
+  // wanted.
   const std::string mode = args.timeseries != "auto" ? args.timeseries : opt.replications == 1 ? "all" : "mean";
-  opt.series = mode == "none" ? SeriesMode::kNone : mode == "all" ? SeriesMode::kAll : SeriesMode::kMean;
+  const bool write_series = mode != "none";
+  opt.series = mode == "all"                         ? SeriesMode::kAll
+               : write_series || !args.no_report ? SeriesMode::kMean
+                                                 : SeriesMode::kNone;
 
   // With every replication's rows, stream them to the file as they arrive.
   std::unique_ptr<sim::AtomicFile> series_file;
-  if (opt.series != SeriesMode::kNone) {
+  if (write_series) {
     series_file = std::make_unique<sim::AtomicFile>(out_dir + "/timeseries.csv");
     series_file->write(timeseries_header());
   }
@@ -55,15 +61,20 @@ int run_command(const RunArgs& args) {
     progress_shown = true;
     std::cerr << fmt::format("\rreplication {}/{}  {:.1f} s", done, total, secs) << std::flush;
   };
+  std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
   ExperimentResult result = run_experiment(
       s.spec, s.base_dir, opt,
       [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
-        if (opt.series == SeriesMode::kAll) series_file->write(timeseries_rows(partial, rep));
+        if (opt.series == SeriesMode::kAll && series_file) series_file->write(timeseries_rows(partial, rep));
+        if (!args.no_report) {
+          if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
+          echelons->add(rep);
+        }
       },
       progress);
   if (progress_shown) std::cerr << "\n";
 
-  if (opt.series == SeriesMode::kMean) series_file->write(timeseries_mean_rows(result));
+  if (series_file && opt.series == SeriesMode::kMean) series_file->write(timeseries_mean_rows(result));
   RunMetadata meta;
   meta.version = CHAINSIM_VERSION;
   meta.git = CHAINSIM_GIT;
@@ -73,10 +84,22 @@ int run_command(const RunArgs& args) {
   meta.replications = opt.replications;
   sim::write_file_atomically(out_dir + "/summary.json", summary_json(result, meta));
   if (series_file) series_file->commit();
+  if (!args.no_report) {
+    ReportMetadata report;
+    report.version = meta.version;
+    report.git = meta.git;
+    report.scenario_file = args.scenario;
+    report.description = s.spec.description;
+    report.seed = opt.seed;
+    report.replications = opt.replications;
+    sim::write_file_atomically(out_dir + "/report.html", run_report_html(result, report, {}, echelons.get()));
+  }
   if (!args.quiet) {
     std::cout << summary_table(result);
-    std::cout << fmt::format("\nwrote {}/summary.json{}\n", out_dir,
-                             series_file ? fmt::format(" and {}/timeseries.csv", out_dir) : "");
+    std::string files = out_dir + "/summary.json";
+    if (series_file) files += ", " + out_dir + "/timeseries.csv";
+    if (!args.no_report) files += ", " + out_dir + "/report.html";
+    std::cout << fmt::format("\nwrote {}\n", files);
   }
   return kExitOk;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the demo: the beer game (scenarios/beer_game.yaml).
-# The summary table is printed; summary.json and timeseries.csv (and, once the
-# report lands, report.html) are written to out/beer_game/.
+# The summary table is printed; summary.json, timeseries.csv and report.html
+# (open it in a browser) are written to out/beer_game/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

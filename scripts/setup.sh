@@ -26,6 +26,8 @@ test_packages=(
   python3                 # golden-file and report checks
   python3-jsonschema      # an independent check of scenarios against the JSON Schema
   python3-yaml
+  chromium                # the report's browser test (headless)
+  python3-websocket       # drives chromium over the DevTools protocol
 )
 
 case "$profile" in

@@ -76,7 +76,12 @@ class Loader : public detail::DiagnosticSink {
         }
       }
     }
-    for (const Origin& o : origins_) {
+    // Most derived first: a --set value, then the file, then its baselines.
+    std::vector<const Origin*> order;
+    for (const Origin& o : origins_) order.push_back(&o);
+    std::stable_sort(order.begin(), order.end(), [](const Origin* a, const Origin* b) { return a->level < b->level; });
+    for (const Origin* op : order) {
+      const Origin& o = *op;
       if (!contains(o.doc, n)) continue;
       if (o.level < 0) {
         error(file, YAML::Mark::null_mark(), path, msg + " (from --set " + o.note + ")");
@@ -152,7 +157,7 @@ class Loader : public detail::DiagnosticSink {
 
   // Records a --set value's document, so that problems with it say so.
   void add_override_origin(const YAML::Node& value, const std::string& spec) {
-    origins_.insert(origins_.begin(), Origin{"", value, -1, spec});
+    origins_.push_back(Origin{"", value, -1, spec});
   }
 
   // Parses `text`, resolving extends relative to `dir`. Returns nullopt after
@@ -182,9 +187,7 @@ class Loader : public detail::DiagnosticSink {
       error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
       return std::nullopt;
     }
-    // Most derived first: a variant's node is found before its baseline's.
-    auto at = std::find_if(origins_.begin(), origins_.end(), [&](const Origin& o) { return o.level > level; });
-    origins_.insert(at, Origin{src.file, doc, level, ""});
+    origins_.push_back(Origin{src.file, doc, level, ""});
     const YAML::Node ext = doc["extends"];
     if (!ext) return doc;
     if (!ext.IsScalar()) {
@@ -374,6 +377,9 @@ class Loader : public detail::DiagnosticSink {
     }
     return false;
   }
+  // Only ever appended to: YAML::Node's assignment writes through to the node
+  // it refers to, so shifting elements (insert, erase, sort) would overwrite
+  // the documents themselves.
   std::vector<Origin> origins_;
   std::vector<std::pair<YAML::Node, YAML::Node>> stand_ins_;  // (merged container, the baseline's)
 };

@@ -362,6 +362,13 @@ TEST_CASE("--set overrides a value by its path, list items by index or id") {
   SUBCASE("overrides apply in order") {
     CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"horizon=30", "horizon=40"}}).spec.horizon == 40);
   }
+  SUBCASE("several overrides, the first adding a key, leave the rest of the document alone") {
+    const auto s = load_scenario_text(kBase, "s.yaml", ".", {{"replications=3", "warmup=2", "horizon=40"}});
+    CHECK(s.spec.replications == 3);
+    CHECK(s.spec.warmup == 2);
+    CHECK(s.spec.horizon == 40);
+    CHECK(s.spec.nodes.size() == 2);
+  }
   SUBCASE("a lane by its id") {
     const auto s = load_scenario_text(kBase, "s.yaml", ".", {{"lanes.supplier->store.order_delay=3"}});
     CHECK(s.spec.lanes[0].order_delay == 3);

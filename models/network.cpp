@@ -297,6 +297,7 @@ void Network::close_period(std::int64_t k) {
     o.receivables = n.account.receivables();
     o.payables = n.account.payables();
     o.revenue = n.account.period_revenue();
+    o.customer_revenue = n.account.period_customer_revenue();
     o.costs = n.account.period_costs();
     o.paid_in = n.account.period_paid_in();
     o.paid_out = n.account.period_paid_out();

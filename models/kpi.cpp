@@ -153,7 +153,11 @@ void KpiCollector::on_delivery(const Delivery& d) {
   if (d.customer) {
     a.customer_wait_units += d.qty;
     a.customer_wait_sum += d.qty * wait;
-    a.customer_waits.emplace_back(wait, d.qty);
+    if (wait == 0) {
+      a.served_at_once += d.qty;  // most sales: one counter, not one entry each
+    } else {
+      a.customer_waits.emplace_back(wait, d.qty);
+    }
   } else {
     a.lead_times.push_back(wait);
   }
@@ -252,7 +256,9 @@ KpiSet KpiCollector::finish() const {
     put("stock", id, "order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
     put("stock", id, "order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
     put("stock", id, "customer_wait_mean", ratio(a.customer_wait_sum, a.customer_wait_units));
-    put("stock", id, "customer_wait_p95", weighted_quantile(a.customer_waits, 0.95));
+    std::vector<std::pair<double, double>> waits = a.customer_waits;
+    if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);
+    put("stock", id, "customer_wait_p95", weighted_quantile(std::move(waits), 0.95));
   }
 
   for (const Node& node : net_.nodes()) {

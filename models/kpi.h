@@ -90,8 +90,8 @@ class KpiCollector final : public ObservationSink {
     double bucket_orders = 0, bucket_demand = 0;
     int bucket_len = 0;
     std::vector<double> lead_times;  // order-to-delivery times of completed orders
-    double customer_wait_units = 0, customer_wait_sum = 0;
-    std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per served block
+    double customer_wait_units = 0, customer_wait_sum = 0, served_at_once = 0;
+    std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per block served late
   };
   struct NodeAcc {
     std::array<double, kCostKinds> costs{};

@@ -87,7 +87,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.value_sum += s.stock_value;
   a.max_backlog = std::max(a.max_backlog, s.backlog);
   ++a.periods;
-  if (s.on_hand > 0) ++a.ready_periods;
+  if (s.on_hand > 1e-9) ++a.ready_periods;  // round-off dust is not stock
   // A replenishment cycle closes when the next one starts (a receipt); it is
   // short when any of its periods ended with demand unmet.
   const bool short_end = s.backlog > 1e-9 || s.lost > 0;

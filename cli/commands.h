@@ -30,6 +30,8 @@ int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& sets);
 int describe_command(const std::string& scenario, const std::vector<std::string>& sets, bool dot);
 int schema_command(bool markdown);
+// The KPI definitions (docs/kpis.md): as text, or as the page's Markdown table.
+int kpis_command(bool markdown);
 
 // Prints a scenario's load errors to stderr.
 void print_load_error(const std::exception& e);

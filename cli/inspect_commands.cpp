@@ -1,4 +1,4 @@
-// validate, describe and schema.
+// validate, describe, schema and kpis.
 #include <fmt/core.h>
 
 #include <iostream>
@@ -7,6 +7,7 @@
 #include "chainsim_version.h"
 #include "commands.h"
 #include "models/builder.h"
+#include "models/kpi.h"
 #include "models/scenario_keys.h"
 #include "models/scenario_loader.h"
 
@@ -151,6 +152,18 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
 
 int schema_command(bool markdown) {
   std::cout << (markdown ? scenario_reference_tables() : scenario_json_schema());
+  return kExitOk;
+}
+
+int kpis_command(bool markdown) {
+  if (markdown) {
+    std::cout << kpi_reference_markdown();
+    return kExitOk;
+  }
+  for (const KpiDefinition& d : kpi_definitions()) {
+    std::cout << fmt::format("{:<8} {:<24} {:<12} {}\n{:<46}{}\n", d.scope, d.kpi, d.unit, d.formula, "",
+                             d.definition);
+  }
   return kExitOk;
 }
 

@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   schema->add_flag("--markdown", markdown, "Print the reference tables (Markdown) instead");
 
+  bool kpis_markdown = false;
+  auto* kpis = app.add_subcommand("kpis", "List the KPIs and their definitions");
+  kpis->add_flag("--markdown", kpis_markdown, "Print the reference table of docs/kpis.md instead");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
     if (*validate) return validate_command(scenario, sets);
     if (*describe) return describe_command(scenario, sets, dot);
     if (*schema) return schema_command(markdown);
+    if (*kpis) return kpis_command(kpis_markdown);
   } catch (const std::exception& e) {
     std::cerr << "chainsim: error: " << e.what() << "\n";
     return kExitFailure;

@@ -61,6 +61,7 @@ class Account {
   }
   void sale_in_cash(Money amount) noexcept {
     revenue_ += amount;
+    customer_revenue_ += amount;
     total_revenue_ += amount;
     cash_ += amount;
   }
@@ -96,6 +97,8 @@ class Account {
   }
 
   Money period_revenue() const noexcept { return revenue_; }
+  // The part of this period's revenue paid in cash by end customers.
+  Money period_customer_revenue() const noexcept { return customer_revenue_; }
   const std::array<Money, kCostKinds>& period_costs() const noexcept { return period_costs_; }
   Money period_paid_in() const noexcept { return paid_in_; }
   Money period_paid_out() const noexcept { return paid_out_; }
@@ -104,7 +107,7 @@ class Account {
   std::size_t open_payables() const noexcept { return due_.size(); }
 
   void close_period() noexcept {
-    revenue_ = 0.0;
+    revenue_ = customer_revenue_ = 0.0;
     period_costs_.fill(0.0);
     paid_in_ = paid_out_ = 0.0;
   }
@@ -114,6 +117,7 @@ class Account {
   Money receivables_ = 0.0;
   Money payables_ = 0.0;
   Money revenue_ = 0.0;
+  Money customer_revenue_ = 0.0;
   Money paid_in_ = 0.0;
   Money paid_out_ = 0.0;
   Money total_revenue_ = 0.0;

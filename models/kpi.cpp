@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace chainsim::models {
 
@@ -12,15 +13,22 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 
-// The p-quantile of a sample (linear interpolation between order statistics,
-// Hyndman & Fan type 7, as numpy and R use by default).
-double quantile(std::vector<double> v, double p) {
-  if (v.empty()) return kNaN;
+// The weighted p-quantile of (value, weight) pairs: the smallest value x
+// such that the values <= x carry at least p of the total weight (the
+// inverse of the weighted empirical distribution function; Hyndman & Fan
+// type 1 when all weights are equal). NaN when there is no weight.
+double weighted_quantile(std::vector<std::pair<double, double>> v, double p) {
+  double total = 0;
+  for (const auto& [x, w] : v) total += w;
+  if (!(total > 0)) return kNaN;
   std::sort(v.begin(), v.end());
-  const double h = (static_cast<double>(v.size()) - 1.0) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  const double target = p * total * (1.0 - 1e-12);  // 0.95 * 20 is 19, not a hair above
+  double cumulative = 0;
+  for (const auto& [x, w] : v) {
+    cumulative += w;
+    if (cumulative >= target) return x;
+  }
+  return v.back().first;  // round-off in the sum
 }
 
 }  // namespace
@@ -32,61 +40,11 @@ double KpiSet::get(const std::string& scope, const std::string& name, const std:
   return kNaN;
 }
 
-const std::vector<KpiDefinition>& kpi_definitions() {
-  static const std::vector<KpiDefinition> defs = {
-      {"fill_rate", "share", "Units met from stock at the instant they were demanded / units demanded."},
-      {"ready_rate", "share", "Share of periods ending with stock on hand (> 0)."},
-      {"cycle_service_level", "share",
-       "Share of replenishment cycles (from one receipt to the next) in which no period ended with demand "
-       "unmet (backlog or lost sales)."},
-      {"backorders_mean", "units", "Time-average backlog."},
-      {"backorders_max", "units", "Largest end-of-period backlog."},
-      {"lost_sales", "units", "End-customer demand lost."},
-      {"on_hand_mean", "units", "Time-average stock on hand."},
-      {"position_mean", "units", "Mean end-of-period inventory position (on hand + on order - backlog)."},
-      {"pipeline_mean", "units", "Mean end-of-period on order (the supply line)."},
-      {"demand_mean", "units/period", "Units demanded per period (customers and downstream orders)."},
-      {"orders_mean", "units/period", "Units ordered (or production requested) per period."},
-      {"bullwhip_ratio", "ratio",
-       "Variance of orders placed / variance of demand received, per review period (periods without an order "
-       "count as 0)."},
-      {"inventory_turns", "turns", "Units shipped / time-average on hand, over the measured horizon."},
-      {"days_of_supply", "time units", "Time-average on hand / units shipped per time unit."},
-      {"order_lead_time_mean", "time units", "Mean time from placing an order to receiving its last unit."},
-      {"order_lead_time_p95", "time units", "95th percentile of the order-to-delivery time."},
-      {"customer_wait_mean", "time units", "Unit-weighted mean wait of end-customer demand (0 when served at once)."},
-      {"customer_wait_p95", "time units", "95th percentile of the waits of served end-customer demand blocks."},
-      {"revenue", "money", "Sales net of discounts given."},
-      {"cost_holding", "money", "Holding cost: rate times the time integral of stock on hand."},
-      {"cost_backorder", "money", "Backorder penalty: rate times the time integral of backlog (no cash)."},
-      {"cost_lost_sale", "money", "Lost-sale penalty per unit lost (no cash)."},
-      {"cost_ordering", "money", "Fixed cost per order line."},
-      {"cost_transport", "money", "Transport cost per unit and per shipment, paid by the seller."},
-      {"cost_production", "money", "Production cost per unit started."},
-      {"cost_purchase", "money", "Invoices received, net of early-payment discounts taken."},
-      {"cost_material", "money", "A supplier's own cost of the units it ships."},
-      {"cost_returns", "money", "Refunds of customer returns and scrap costs."},
-      {"total_cost", "money", "All costs, penalties included."},
-      {"profit", "money", "Revenue - costs paid (all costs but the backorder and lost-sale penalties)."},
-      {"cash_end", "money", "Cash at the horizon."},
-      {"cash_change", "money", "Cash at the horizon - cash at the end of the warm-up."},
-      {"dio", "time units", "Days inventory outstanding: mean stock value / cost of goods shipped per time unit."},
-      {"dso", "time units", "Days sales outstanding: mean receivables / revenue per time unit."},
-      {"dpo", "time units", "Days payables outstanding: mean payables / purchases per time unit."},
-      {"cash_to_cash", "time units", "DIO + DSO - DPO."},
-      {"bullwhip_amplification", "ratio",
-       "Variance of the orders (or production requests) placed per period by the most upstream stocks of the "
-       "products end customers buy / variance of end-customer demand per period."},
-      {"shipped", "units", "Units dispatched on the lane."},
-      {"in_transit_mean", "units", "Time-average units in transit on the lane."},
-      {"transit_time_mean", "time units", "Mean transit time of the units delivered."},
-  };
-  return defs;
-}
+KpiCollector::KpiCollector(const Network& net) : KpiCollector(net, net.warmup()) {}
 
-KpiCollector::KpiCollector(const Network& net)
+KpiCollector::KpiCollector(const Network& net, std::int64_t from)
     : net_(net),
-      warmup_(net.warmup()),
+      from_(from),
       stocks_(net.stocks().size()),
       nodes_(net.nodes().size()),
       lanes_(net.lanes().size()),
@@ -108,11 +66,12 @@ KpiCollector::KpiCollector(const Network& net)
       top = top && net.stocks()[net.stock_of(net.lanes()[s.lane].from, sp.product)].infinite;
     }
     is_top_[sp.id] = top;
+    if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[sp.id]);
   }
 }
 
 void KpiCollector::on_stock_period(const StockPeriod& s) {
-  if (s.period < warmup_) return;
+  if (s.period < from_) return;
   StockAcc& a = stocks_[s.stock];
   a.demand += s.demand;
   a.customer_demand += s.customer_demand;
@@ -128,7 +87,9 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.value_sum += s.stock_value;
   a.max_backlog = std::max(a.max_backlog, s.backlog);
   ++a.periods;
-  if (s.on_hand > 0) ++a.ready_periods;
+  if (s.on_hand > 1e-9) ++a.ready_periods;  // round-off dust is not stock
+  // A replenishment cycle closes when the next one starts (a receipt); it is
+  // short when any of its periods ended with demand unmet.
   const bool short_end = s.backlog > 1e-9 || s.lost > 0;
   if (s.received > 0) {
     if (a.in_cycle) {
@@ -147,16 +108,25 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
     a.bucket_orders = a.bucket_demand = 0;
     a.bucket_len = 0;
   }
-  end_demand_[s.period] += s.customer_demand;
-  if (is_top_[s.stock]) top_orders_[s.period] += s.ordered;
+  amp_demand_ += s.customer_demand;
+  if (is_top_[s.stock]) amp_orders_ += s.ordered;
+  // Every stock is recorded every period, in id order: the last one closes
+  // the period for the network's amplification.
+  if (s.stock + 1 == stocks_.size() && ++amp_len_ == amp_bucket_) {
+    amp_demand_stats_.add(amp_demand_);
+    amp_orders_stats_.add(amp_orders_);
+    amp_demand_ = amp_orders_ = 0;
+    amp_len_ = 0;
+  }
 }
 
 void KpiCollector::on_node_period(const NodePeriod& n) {
   NodeAcc& a = nodes_[n.node];
-  if (n.period == warmup_ - 1) a.cash_start = n.cash;
-  if (n.period < warmup_) return;
+  if (n.period == from_ - 1) a.cash_start = n.cash;
+  if (n.period < from_) return;
   for (int k = 0; k < kCostKinds; ++k) a.costs[static_cast<std::size_t>(k)] += n.costs[static_cast<std::size_t>(k)];
   a.revenue += n.revenue;
+  a.customer_revenue += n.customer_revenue;
   a.paid_in += n.paid_in;
   a.paid_out += n.paid_out;
   a.cash_end = n.cash;
@@ -166,7 +136,7 @@ void KpiCollector::on_node_period(const NodePeriod& n) {
 }
 
 void KpiCollector::on_lane_period(const LanePeriod& l) {
-  if (l.period < warmup_) return;
+  if (l.period < from_) return;
   LaneAcc& a = lanes_[l.lane];
   a.shipped += l.shipped;
   a.delivered += l.delivered;
@@ -177,13 +147,17 @@ void KpiCollector::on_lane_period(const LanePeriod& l) {
 }
 
 void KpiCollector::on_delivery(const Delivery& d) {
-  if (d.delivered < net_.period_start(warmup_)) return;
+  if (d.delivered < net_.period_start(from_)) return;
   StockAcc& a = stocks_[d.stock];
   const double wait = d.delivered - d.placed;
   if (d.customer) {
     a.customer_wait_units += d.qty;
     a.customer_wait_sum += d.qty * wait;
-    a.customer_waits.push_back(wait);
+    if (wait == 0) {
+      a.served_at_once += d.qty;  // most sales: one counter, not one entry each
+    } else {
+      a.customer_waits.emplace_back(wait, d.qty);
+    }
   } else {
     a.lead_times.push_back(wait);
   }
@@ -193,12 +167,19 @@ KpiSet KpiCollector::finish() const {
   KpiSet out;
   // Every KPI is always present (NaN when undefined, e.g. a ratio with a zero
   // denominator), so replications of one network line up index by index.
-  auto put = [&](const char* scope, const std::string& name, const char* kpi, double v) {
+  auto put = [&](const char* scope, const std::string& name, const std::string& kpi, double v) {
     out.values.push_back({scope, name, kpi, v});
   };
+  auto paid = [](const std::array<double, kCostKinds>& c) {
+    double sum = 0;
+    for (int k = 0; k < kCostKinds; ++k) {
+      if (k != static_cast<int>(CostKind::kBackorder) && k != static_cast<int>(CostKind::kLostSale)) {
+        sum += c[static_cast<std::size_t>(k)];
+      }
+    }
+    return sum;
+  };
   const double period = net_.period_length();
-  const auto& defs = kpi_definitions();
-  (void)defs;
 
   // Network totals.
   double net_met = 0, net_demand = 0, net_lost = 0, net_backorders = 0, net_on_hand = 0;
@@ -206,41 +187,43 @@ KpiSet KpiCollector::finish() const {
     const StockAcc& a = stocks_[sp.id];
     if (sp.infinite || a.periods == 0) continue;
     net_on_hand += a.on_hand_avg_sum / static_cast<double>(a.periods);
+    net_lost += a.lost;
     if (a.customer_demand > 0) {
       net_met += a.met;
       net_demand += a.demand;
-      net_lost += a.lost;
       net_backorders += a.backlog_avg_sum / static_cast<double>(a.periods);
     }
   }
-  double revenue = 0, total_cost = 0, profit = 0, cash_end = 0, cash_change = 0;
+  // Consolidated money: purchases between the network's nodes are internal.
+  std::array<double, kCostKinds> costs{};
+  double revenue = 0, cash_end = 0, cash_change = 0;
   for (const Node& n : net_.nodes()) {
     const NodeAcc& a = nodes_[n.id];
-    double all = 0, paid = 0;
-    for (int k = 0; k < kCostKinds; ++k) {
-      const double c = a.costs[static_cast<std::size_t>(k)];
-      all += c;
-      if (k != static_cast<int>(CostKind::kBackorder) && k != static_cast<int>(CostKind::kLostSale)) paid += c;
-    }
-    revenue += a.revenue;
-    total_cost += all;
-    profit += a.revenue - paid;
+    for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
+    revenue += a.customer_revenue;
     cash_end += a.cash_end;
     cash_change += a.cash_end - a.cash_start;
   }
-  sim::RunningStats end, top;
-  for (const auto& [k, v] : end_demand_) end.add(v);
-  for (const auto& [k, v] : end_demand_) top.add(top_orders_.count(k) ? top_orders_.at(k) : 0.0);
+  costs[static_cast<std::size_t>(CostKind::kPurchase)] = 0;
+  double total_cost = 0;
+  for (double c : costs) total_cost += c;
   put("network", "", "fill_rate", ratio(net_met, net_demand));
   put("network", "", "lost_sales", net_lost);
   put("network", "", "backorders_mean", net_backorders);
   put("network", "", "on_hand_mean", net_on_hand);
   put("network", "", "revenue", revenue);
+  for (int k = 0; k < kCostKinds; ++k) {
+    if (k == static_cast<int>(CostKind::kPurchase)) continue;
+    put("network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
+        costs[static_cast<std::size_t>(k)]);
+  }
   put("network", "", "total_cost", total_cost);
-  put("network", "", "profit", profit);
+  put("network", "", "profit", revenue - paid(costs));
   put("network", "", "cash_end", cash_end);
   put("network", "", "cash_change", cash_change);
-  put("network", "", "bullwhip_amplification", end.variance() > 0 ? top.variance() / end.variance() : kNaN);
+  const double end_var = amp_demand_stats_.variance();
+  put("network", "", "bullwhip_amplification",
+      amp_demand_stats_.count() > 1 && end_var > 0 ? amp_orders_stats_.variance() / end_var : kNaN);
 
   for (const StockPoint& sp : net_.stocks()) {
     const StockAcc& a = stocks_[sp.id];
@@ -267,10 +250,15 @@ KpiSet KpiCollector::finish() const {
     put("stock", id, "days_of_supply", ratio(on_hand, a.shipped / (n * period)));
     double lt = 0;
     for (double x : a.lead_times) lt += x;
+    std::vector<std::pair<double, double>> orders;
+    orders.reserve(a.lead_times.size());
+    for (double x : a.lead_times) orders.emplace_back(x, 1.0);
     put("stock", id, "order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
-    put("stock", id, "order_lead_time_p95", quantile(a.lead_times, 0.95));
+    put("stock", id, "order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
     put("stock", id, "customer_wait_mean", ratio(a.customer_wait_sum, a.customer_wait_units));
-    put("stock", id, "customer_wait_p95", quantile(a.customer_waits, 0.95));
+    std::vector<std::pair<double, double>> waits = a.customer_waits;
+    if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);
+    put("stock", id, "customer_wait_p95", weighted_quantile(std::move(waits), 0.95));
   }
 
   for (const Node& node : net_.nodes()) {
@@ -278,17 +266,15 @@ KpiSet KpiCollector::finish() const {
     if (a.periods == 0) continue;
     const double n = static_cast<double>(a.periods);
     const double span = n * period;
-    double all = 0, paid = 0;
+    double all = 0;
     put("node", node.name, "revenue", a.revenue);
     for (int k = 0; k < kCostKinds; ++k) {
       const double c = a.costs[static_cast<std::size_t>(k)];
       all += c;
-      if (k != static_cast<int>(CostKind::kBackorder) && k != static_cast<int>(CostKind::kLostSale)) paid += c;
-      const std::string name = std::string("cost_") + cost_kind_name(static_cast<CostKind>(k));
-      out.values.push_back({"node", node.name, name, c});
+      put("node", node.name, std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
     }
     put("node", node.name, "total_cost", all);
-    put("node", node.name, "profit", a.revenue - paid);
+    put("node", node.name, "profit", a.revenue - paid(a.costs));
     put("node", node.name, "cash_end", a.cash_end);
     put("node", node.name, "cash_change", a.cash_end - a.cash_start);
     double value_sum = 0, cogs = 0;

@@ -1,16 +1,19 @@
-// KPIs: one definition each (docs/kpis.md), computed from the observations the
-// models record. A KpiCollector is an ObservationSink that accumulates what it
-// needs as the run goes (O(1) memory per stock point, plus one value per
-// completed order for percentiles) and ignores everything before the end of
-// the warm-up; finish() turns the accumulators into a KpiSet.
+// KPIs: one definition each (the table in models/kpi_definitions.cpp, which
+// docs/kpis.md is generated from), computed from the observations the models
+// record. A KpiCollector is an ObservationSink that accumulates what it needs
+// as the run goes (O(1) memory per stock point, plus one value per completed
+// order or served block of customer demand for the percentiles) and ignores
+// everything before the start of its measurement (the end of the warm-up);
+// finish() turns the accumulators into a KpiSet.
 //
-// Flows (demand, shipments, costs, revenue) count from the end of the warm-up
-// to the horizon. Stocks (cash) are measured as their change since the end of
-// the warm-up, and their level at the horizon.
+// Flows (demand, shipments, costs, revenue) count from the start of
+// measurement to the horizon. Levels (on hand, backlog, position) are averaged
+// over the measured periods only. Stocks of money (cash) are measured as their
+// change since the end of the warm-up, and their level at the horizon.
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -37,18 +40,33 @@ struct KpiSet {
   double get(const std::string& scope, const std::string& name, const std::string& kpi) const;
 };
 
-// The written definition of a KPI, for docs and report tooltips.
+// The written definition of a KPI at one scope, for docs/kpis.md and report
+// tooltips. A KPI reported at several scopes (fill_rate at a stock and for
+// the network) has one entry per scope.
 struct KpiDefinition {
   std::string kpi;
+  std::string scope;       // network | stock | node | lane
   std::string unit;
-  std::string definition;
+  std::string formula;     // in the notation of docs/kpis.md (n periods measured, T = n * period)
+  std::string definition;  // what counts, and when it is read
 };
+// Every KPI finish() reports, in report order.
 const std::vector<KpiDefinition>& kpi_definitions();
+// The definition of `kpi` at `scope` ("network", "stock", "node", "lane"), or
+// nullptr when there is none.
+const KpiDefinition* find_kpi_definition(const std::string& scope, const std::string& kpi);
+// The reference table of docs/kpis.md (Markdown), generated from
+// kpi_definitions(); a test keeps the committed page equal to it.
+std::string kpi_reference_markdown();
 
 class KpiCollector final : public ObservationSink {
  public:
-  // REQUIRES: `net` outlives the collector; call before Network::run().
+  // Measures from the start of period `from` (default: the network's warm-up)
+  // to the horizon; a sink in front of the collector may cut the observations
+  // off earlier (batch means). REQUIRES: `net` outlives the collector; call
+  // before Network::run(); 0 <= from.
   explicit KpiCollector(const Network& net);
+  KpiCollector(const Network& net, std::int64_t from);
 
   void on_stock_period(const StockPeriod& s) override;
   void on_node_period(const NodePeriod& n) override;
@@ -71,13 +89,13 @@ class KpiCollector final : public ObservationSink {
     sim::RunningStats orders_per_bucket, demand_per_bucket;
     double bucket_orders = 0, bucket_demand = 0;
     int bucket_len = 0;
-    std::vector<double> lead_times;    // order-to-delivery times of completed orders
-    double customer_wait_units = 0, customer_wait_sum = 0;
-    std::vector<double> customer_waits;  // one per delivery block (unit-weighted mean kept apart)
+    std::vector<double> lead_times;  // order-to-delivery times of completed orders
+    double customer_wait_units = 0, customer_wait_sum = 0, served_at_once = 0;
+    std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per block served late
   };
   struct NodeAcc {
     std::array<double, kCostKinds> costs{};
-    double revenue = 0, paid_in = 0, paid_out = 0;
+    double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0;
     double cash_start = 0, cash_end = 0;
     double receivables_sum = 0, payables_sum = 0;
     std::int64_t periods = 0;
@@ -88,15 +106,18 @@ class KpiCollector final : public ObservationSink {
   };
 
   const Network& net_;
-  std::int64_t warmup_;
+  std::int64_t from_;
   std::vector<StockAcc> stocks_;
   std::vector<NodeAcc> nodes_;
   std::vector<LaneAcc> lanes_;
   std::vector<int> bucket_size_;  // review period of each stock
-  // End-customer demand per period and the top echelon's orders, for the
-  // network's amplification.
-  std::map<std::int64_t, double> end_demand_, top_orders_;
+  // The network's amplification: end-customer demand and the orders of the
+  // top stocks, summed over buckets of amp_bucket_ periods (a period is
+  // complete when its last stock is recorded: stocks come in id order).
   std::vector<bool> is_top_;
+  int amp_bucket_ = 1, amp_len_ = 0;
+  double amp_demand_ = 0, amp_orders_ = 0;
+  sim::RunningStats amp_demand_stats_, amp_orders_stats_;
 };
 
 // Per KPI across replications: mean, sd, 95% Student-t half-width and n.

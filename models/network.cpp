@@ -187,7 +187,15 @@ void Network::run_phase(Phase phase) {
     // A node that owes an earlier phase (a zero-delay arrival during this
     // pass) waits for the loop-back, so its phases keep their order. Nodes
     // marked during the pass and missing from `order` are caught there too.
-    if ((n.dirty & bit) == 0 || (n.dirty & earlier) != 0) continue;
+    if ((n.dirty & bit) == 0) continue;
+    if ((n.dirty & earlier) != 0) {
+      // A periodic review runs once per period, so it must come after every
+      // zero-delay order placed downstream at this instant: the nodes after
+      // this one (upstream of it, or level with it) review in the next pass,
+      // after it has taken its orders in and placed its own.
+      if (phase == Phase::kReview) break;
+      continue;
+    }
     n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
     switch (phase) {
       case Phase::kReceive: receive(n); break;
@@ -297,6 +305,7 @@ void Network::close_period(std::int64_t k) {
     o.receivables = n.account.receivables();
     o.payables = n.account.payables();
     o.revenue = n.account.period_revenue();
+    o.customer_revenue = n.account.period_customer_revenue();
     o.costs = n.account.period_costs();
     o.paid_in = n.account.period_paid_in();
     o.paid_out = n.account.period_paid_out();

@@ -51,6 +51,7 @@ struct NodePeriod {
   Money receivables = 0.0;  // end of period
   Money payables = 0.0;     // end of period
   Money revenue = 0.0;      // this period (sales net of discounts given)
+  Money customer_revenue = 0.0;  // the part of revenue from end customers (cash sales)
   std::array<Money, kCostKinds> costs{};  // this period, by kind
   Money paid_in = 0.0;      // payments received this period
   Money paid_out = 0.0;     // payments made this period

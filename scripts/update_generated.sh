@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates the files derived from the scenario key table
-# (models/scenario_keys.cpp): scenarios/schema.json and the reference tables
-# in docs/scenario-format.md between the GENERATED markers. The test suite
-# fails when the committed files differ from what this writes.
+# Regenerates the files derived from chainsim's own tables: from the scenario
+# key table (models/scenario_keys.cpp), scenarios/schema.json and the
+# reference tables in docs/scenario-format.md; from the KPI definitions
+# (models/kpi_definitions.cpp), the reference table in docs/kpis.md. The
+# tables go between the GENERATED markers. The test suite fails when the
+# committed files differ from what this writes.
 #
 #   scripts/update_generated.sh [path/to/chainsim]
 set -euo pipefail
@@ -10,12 +12,16 @@ cd "$(dirname "$0")/.."
 exe="${1:-build/test/cli/chainsim}"
 "$exe" schema > scenarios/schema.json
 python3 - "$exe" <<'PY'
-import subprocess, sys, re
-tables = subprocess.run([sys.argv[1], "schema", "--markdown"], check=True, capture_output=True, text=True).stdout
-path = "docs/scenario-format.md"
-doc = open(path).read()
-begin, end = "<!-- BEGIN GENERATED: chainsim schema --markdown -->\n", "<!-- END GENERATED -->"
-i, j = doc.index(begin) + len(begin), doc.index(end)
-open(path, "w").write(doc[:i] + tables + doc[j:])
+import subprocess, sys
+def splice(path, command):
+    tables = subprocess.run([sys.argv[1]] + command, check=True, capture_output=True, text=True).stdout
+    doc = open(path).read()
+    begin = "<!-- BEGIN GENERATED: chainsim " + " ".join(command) + " -->\n"
+    end = "<!-- END GENERATED -->"
+    i = doc.index(begin) + len(begin)
+    j = doc.index(end, i)
+    open(path, "w").write(doc[:i] + tables + doc[j:])
+splice("docs/scenario-format.md", ["schema", "--markdown"])
+splice("docs/kpis.md", ["kpis", "--markdown"])
 PY
-echo "updated scenarios/schema.json and docs/scenario-format.md"
+echo "updated scenarios/schema.json, docs/scenario-format.md and docs/kpis.md"

@@ -180,3 +180,27 @@ TEST_CASE("random transit times may reorder shipments unless the lane prevents o
     CHECK(in_order == prevent);
   }
 }
+
+TEST_CASE("a periodic review sees the orders placed at the same instant over zero-delay lanes, however deep the chain") {
+  // Base-stock at every stage orders exactly what it was asked for in the
+  // period, so with order delay 0 every stage's order of period k is the
+  // end demand of period k. (A top stage once reviewed before the order of
+  // the stage below it had reached it, and lagged a period behind.)
+  for (int stages : {2, 3, 4}) {
+    CAPTURE(stages);
+    ScenarioSpec s = serial_chain(stages, 50, 1, 0, constant_demand(0), 8);
+    DemandSpec d;
+    d.type = "trace";
+    d.values = {3, 5, 2, 7, 1, 4, 6, 2};
+    s.nodes.back().stocks[0].demand = {d};
+    Run r = run(s);
+    for (int k = 0; k < 8; ++k) {
+      CAPTURE(k);
+      for (int i = 1; i < stages; ++i) {
+        CAPTURE(i);
+        CHECK(r.at("stage" + std::to_string(i), "item", k).ordered == d.values[static_cast<std::size_t>(k)]);
+      }
+      CHECK(r.at("retailer", "item", k).ordered == d.values[static_cast<std::size_t>(k)]);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+#include "tests/validation/theory.h"
+
+#include <algorithm>
+#include <boost/math/distributions/poisson.hpp>
+#include <cmath>
+#include <stdexcept>
+
+namespace chainsim::validation::theory {
+
+namespace {
+
+// The Poisson(mean) probabilities of 0 .. k_max, k_max the first k with
+// P(X > k) < 1e-16. A degenerate Poisson(0) is {1}.
+std::vector<double> poisson_pmf(double mean) {
+  if (mean == 0) return {1.0};
+  const boost::math::poisson_distribution<double> d(mean);
+  std::vector<double> p;
+  double cumulative = 0;
+  for (int k = 0; cumulative < 1.0 - 1e-16 && k < 100000; ++k) {
+    p.push_back(boost::math::pdf(d, k));
+    cumulative += p.back();
+    if (boost::math::cdf(boost::math::complement(d, k)) < 1e-16) break;
+  }
+  return p;
+}
+
+}  // namespace
+
+double poisson_shortfall(double mean, double s) {
+  // E[(s - X)^+] = sum_{k < s} (s - k) P(X = k): a finite sum, no truncation.
+  if (s <= 0) return 0.0;
+  if (mean == 0) return s;
+  const boost::math::poisson_distribution<double> d(mean);
+  double sum = 0;
+  for (int k = 0; k < s; ++k) sum += (s - k) * boost::math::pdf(d, k);
+  return sum;
+}
+
+double poisson_excess(double mean, double s) { return mean - s + poisson_shortfall(mean, s); }
+
+double poisson_cdf(double mean, double s) {
+  if (s < 0) return 0.0;
+  if (mean == 0) return 1.0;
+  return boost::math::cdf(boost::math::poisson_distribution<double>(mean), std::floor(s));
+}
+
+BaseStock base_stock_poisson(double lambda, int tau, double S) {
+  if (tau < 1) throw std::invalid_argument("base_stock_poisson needs tau >= 1");
+  const double m = lambda * tau, m1 = lambda * (tau - 1);
+  BaseStock r{};
+  r.on_hand = poisson_shortfall(m, S);
+  r.backorders = poisson_excess(m, S);
+  r.ready_rate = poisson_cdf(m, S - 1);
+  r.fill_rate = 1.0 - (poisson_excess(m, S) - poisson_excess(m1, S)) / lambda;
+  // A cycle ends at period j when the order of period j + 1 - tau (the first
+  // of the tau periods of demand in IN_j = S - D(tau)) was positive: with X
+  // that period's demand and Y ~ Poisson(lambda (tau - 1)) the rest,
+  // P(X + Y <= S | X > 0) = (P(D(tau) <= S) - P(X = 0) P(Y <= S)) / P(X > 0).
+  const double p0 = std::exp(-lambda);
+  r.cycle_service_level = (poisson_cdf(m, S) - p0 * poisson_cdf(m1, S)) / (1.0 - p0);
+  return r;
+}
+
+double bullwhip_moving_average(double L, int p) {
+  const double a = L / p;
+  return 1.0 + 2.0 * a + 2.0 * a * a;
+}
+
+double bullwhip_exponential_smoothing(double L, double alpha) {
+  return 1.0 + 2.0 * L * alpha + 2.0 * L * L * alpha * alpha / (2.0 - alpha);
+}
+
+double bullwhip_serial_decentralized(const std::vector<double>& L, int p) {
+  // Stage i orders q_i = (1 + a_i) q_{i-1,t} - a_i q_{i-1,t-p}: a polynomial
+  // in the p-period backshift, multiplied stage by stage; D is i.i.d., so the
+  // variance ratio is the sum of the squared coefficients.
+  std::vector<double> poly = {1.0};
+  for (double l : L) {
+    const double a = l / p;
+    std::vector<double> next(poly.size() + 1, 0.0);
+    for (std::size_t k = 0; k < poly.size(); ++k) {
+      next[k] += (1.0 + a) * poly[k];
+      next[k + 1] -= a * poly[k];
+    }
+    poly = std::move(next);
+  }
+  double sum = 0;
+  for (double c : poly) sum += c * c;
+  return sum;
+}
+
+double bullwhip_serial_centralized(const std::vector<double>& L, int p) {
+  double A = 0;
+  for (double l : L) A += l / p;
+  return 1.0 + 2.0 * A + 2.0 * A * A;
+}
+
+TwoStage clark_scarf_two_stage(double lambda, int L1, int L2, double h1, double h2, double b) {
+  const double m1 = lambda * L1, m2 = lambda * L2;
+  auto G1 = [&](double y) { return (h1 - h2) * (y - m1) + (b + h1) * poisson_excess(m1, y); };
+  const int top = static_cast<int>(std::ceil(m1 + m2 + 40.0 * std::sqrt(m1 + m2) + 40.0));
+  int S1 = 0;
+  for (int y = 1; y <= top; ++y) {
+    if (G1(y) < G1(S1)) S1 = y;
+  }
+  const std::vector<double> p2 = poisson_pmf(m2);
+  auto G2 = [&](int y) {
+    double sum = h2 * (y - m2);
+    for (std::size_t x = 0; x < p2.size(); ++x) sum += p2[x] * G1(std::min<double>(S1, y - static_cast<double>(x)));
+    return sum;
+  };
+  int S2 = 0;
+  double best = G2(0);
+  for (int y = 1; y <= top; ++y) {
+    const double g = G2(y);
+    if (g < best) {
+      best = g;
+      S2 = y;
+    }
+  }
+  if (S2 < S1) throw std::logic_error("clark_scarf_two_stage: S2 < S1");
+  TwoStage r = two_stage_direct(lambda, L1, L2, h1, h2, b, S1, S2);
+  r.cost = best - h2 * lambda * L1;  // no holding cost on the units in transit to the retailer
+  return r;
+}
+
+TwoStage two_stage_direct(double lambda, int L1, int L2, double h1, double h2, double b, int S1, int S2) {
+  const double m1 = lambda * L1, m2 = lambda * L2;
+  const std::vector<double> p2 = poisson_pmf(m2);
+  TwoStage r;
+  r.S1 = S1;
+  r.S2 = S2;
+  for (std::size_t x = 0; x < p2.size(); ++x) {
+    const double y = std::min<double>(S1, S2 - static_cast<double>(x));
+    r.retailer_on_hand += p2[x] * poisson_shortfall(m1, y);
+    r.retailer_backorders += p2[x] * poisson_excess(m1, y);
+  }
+  r.warehouse_on_hand = poisson_shortfall(m2, S2 - S1);
+  r.cost = h2 * r.warehouse_on_hand + h1 * r.retailer_on_hand + b * r.retailer_backorders;
+  return r;
+}
+
+std::vector<BeerWeek> beer_game_board(const BeerParameters& par, int weeks) {
+  constexpr int kPlayers = 4, kFactory = 3;
+  const auto W = static_cast<std::size_t>(weeks + 4);
+  // What arrives in each week: shipments at each player (from upstream, or
+  // finished brewing at the factory), orders at each player (from
+  // downstream), production requests at the brewery.
+  std::vector<std::array<double, kPlayers>> shipments(W), orders(W);
+  std::vector<double> requests(W, 0.0);
+  std::array<double, kPlayers> on_hand{}, backlog{}, on_order{}, forecast{};
+  for (int i = 0; i < kPlayers; ++i) {
+    on_hand[i] = 12;
+    forecast[i] = 4;
+    // Two shipping slots of 4 (the factory: two brewing slots), and two order
+    // slots of 4 on the way to the supplier (the factory: one request slot).
+    shipments[0][i] = shipments[1][i] = 4;
+    if (i > 0) orders[0][i] = orders[1][i] = 4;
+    on_order[i] = i == kFactory ? 4 + 4 + 4 : 8 + 8;
+  }
+  requests[0] = 4;
+  std::vector<BeerWeek> out;
+  for (int t = 0; t < weeks; ++t) {
+    const auto k = static_cast<std::size_t>(t);
+    BeerWeek w;
+    for (int i = 0; i < kPlayers; ++i) {
+      // Receive, then take the week's incoming order, then ship what stock
+      // allows (to the customers, or onto the two-week shipping delay).
+      on_hand[i] += shipments[k][i];
+      on_order[i] -= shipments[k][i];
+      const double incoming = i == 0 ? (t < 4 ? 4.0 : 8.0) : orders[k][i];
+      backlog[i] += incoming;
+      const double ship = std::min(on_hand[i], backlog[i]);
+      on_hand[i] -= ship;
+      backlog[i] -= ship;
+      if (i > 0) shipments[k + 2][i - 1] += ship;
+      if (i == kFactory) shipments[k + 2][i] += requests[k];  // brewing starts now, done in 2 weeks
+      // Decide: the anchoring-and-adjustment rule on what the week showed.
+      forecast[i] = par.theta * incoming + (1.0 - par.theta) * forecast[i];
+      double o = std::max(0.0, forecast[i] + par.alpha_s * (par.s_prime - (on_hand[i] - backlog[i]) -
+                                                            par.beta * on_order[i]));
+      if (o <= 1e-9) o = 0.0;  // chainsim treats quantities below 1e-9 as none
+      on_order[i] += o;
+      if (i < kFactory) {
+        orders[k + 2][i + 1] += o;  // two weeks in the mail
+      } else {
+        requests[k + 1] += o;  // a week to reach the brewery
+      }
+      w.order[i] = o;
+      w.on_hand[i] = on_hand[i];
+      w.backlog[i] = backlog[i];
+      w.on_order[i] = on_order[i];
+      w.received_orders[i] = incoming;
+    }
+    out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace chainsim::validation::theory

@@ -1,5 +1,8 @@
 #include "models/series.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace chainsim::models {
 
 const std::vector<SeriesColumn>& series_columns() {
@@ -62,19 +65,27 @@ NetworkInfo describe_network(const Network& net, const std::string& time_unit) {
   return info;
 }
 
+double CellStats::stddev() const noexcept { return std::sqrt(variance()); }
+
 SeriesAccumulator::SeriesAccumulator(std::size_t periods, std::size_t stocks)
-    : periods_(periods), stocks_(stocks), columns_(series_columns().size()), stats_(periods * stocks * columns_) {}
+    : periods_(periods), stocks_(stocks), columns_(series_columns().size()), cells_(periods * stocks * columns_) {}
 
 void SeriesAccumulator::add(const std::vector<StockPeriod>& stocks, const std::vector<NodePeriod>& nodes,
                             const std::vector<StockId>& node_of_stock) {
   std::vector<double> row;
   const std::size_t n_nodes = nodes.size() / std::max<std::size_t>(periods_, 1);
+  const double n = static_cast<double>(replications_ + 1);
   for (std::size_t k = 0; k < periods_; ++k) {
     for (std::size_t s = 0; s < stocks_; ++s) {
       const StockPeriod& sp = stocks[k * stocks_ + s];
       const NodePeriod& np = nodes[k * n_nodes + node_of_stock[s]];
       series_row(sp, np, row);
-      for (std::size_t c = 0; c < columns_; ++c) stats_[(k * stocks_ + s) * columns_ + c].add(row[c]);
+      Cell* cell = &cells_[(k * stocks_ + s) * columns_];
+      for (std::size_t c = 0; c < columns_; ++c) {
+        const double delta = row[c] - cell[c].mean;
+        cell[c].mean += delta / n;
+        cell[c].m2 += delta * (row[c] - cell[c].mean);
+      }
     }
   }
   ++replications_;

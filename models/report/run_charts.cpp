@@ -213,7 +213,7 @@ Trace stock_trace(const ExperimentResult& r, const std::vector<std::size_t>& sto
   t.sd.assign(acc.periods(), 0.0);
   for (std::size_t k = 0; k < acc.periods(); ++k) {
     for (std::size_t s : stocks) {
-      const sim::RunningStats& st = acc.at(k, s, c);
+      const CellStats st = acc.at(k, s, c);
       t.mean[k] += st.mean();
       t.sd[k] += st.stddev();
     }

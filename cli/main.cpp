@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   describe->add_option("--set", sets, "Override a value: PATH=VALUE (repeatable)");
   describe->add_flag("--dot", dot, "Print Graphviz DOT instead of text");
 
+  SweepArgs sweep;
+  auto* sweep_cmd = add_sweep_command(app, sweep);
+
   bool markdown = false;
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   schema->add_flag("--markdown", markdown, "Print the reference tables (Markdown) instead");
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
     if (*validate) return validate_command(scenario, sets);
     if (*describe) return describe_command(scenario, sets, dot);
     if (*schema) return schema_command(markdown);
+    if (*sweep_cmd) return sweep_command(sweep);
   } catch (const std::exception& e) {
     std::cerr << "chainsim: error: " << e.what() << "\n";
     return kExitFailure;

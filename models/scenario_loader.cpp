@@ -329,37 +329,46 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
   return {cur, shown};
 }
 
-LoadedScenario finish(Loader& loader, const TextSource& src, const LoadOptions& options) {
-  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
-  YAML::Node doc = loader.parse(src, 0, chain);
+void throw_if_errors(Loader& loader) {
+  if (loader.diags.empty()) return;
+  std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  throw LoadError(loader.diags);
+}
+
+// Applies the overrides to a parsed document (in place), converts and checks
+// it, and throws every problem found so far.
+LoadedScenario finish_document(Loader& loader, YAML::Node& doc, const std::string& file, const std::string& dir,
+                               const LoadOptions& options) {
   LoadedScenario out;
-  out.file = src.file;
-  out.base_dir = src.dir;
+  out.file = file;
+  out.base_dir = dir;
   if (doc) {
-    for (const std::string& o : options.overrides) loader.apply_override(doc, o, src.file);
-    out.spec = detail::convert_document(doc, src.file, loader);
-    if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(src.file).stem().string();
+    for (const std::string& o : options.overrides) loader.apply_override(doc, o, file);
+    out.spec = detail::convert_document(doc, file, loader);
+    if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(file).stem().string();
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
-    for (const SpecIssue& issue : check_spec(out.spec, src.dir)) {
+    for (const SpecIssue& issue : check_spec(out.spec, dir)) {
       auto [node, shown] = resolve(doc, issue.path);
       bool covered = false;
       for (const std::string& r : reported) {
         covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 || r.rfind(shown + ".", 0) == 0;
       }
       if (covered) continue;
-      loader.error(src.file, node.Mark(), shown, issue.message);
+      loader.error(file, node.Mark(), shown, issue.message);
     }
     out.document = doc;
     out.keys_read = loader.keys_read;
   }
-  if (!loader.diags.empty()) {
-    std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
-    });
-    throw LoadError(loader.diags);
-  }
+  throw_if_errors(loader);
   return out;
+}
+
+YAML::Node parse_document(Loader& loader, const TextSource& src) {
+  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
+  return loader.parse(src, 0, chain);
 }
 
 }  // namespace
@@ -385,14 +394,37 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
   Loader loader;
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
-  return finish(loader, src, options);
+  YAML::Node doc = parse_document(loader, src);
+  return finish_document(loader, doc, src.file, src.dir, options);
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir,
                                   const LoadOptions& options) {
   Loader loader;
   TextSource src{name, base_dir, text};
-  return finish(loader, src, options);
+  YAML::Node doc = parse_document(loader, src);
+  return finish_document(loader, doc, src.file, src.dir, options);
+}
+
+ParsedScenario parse_scenario(const std::string& path, const LoadOptions& options) {
+  Loader loader;
+  TextSource src;
+  if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  ParsedScenario out;
+  out.file = src.file;
+  out.base_dir = src.dir;
+  out.text = src.text;
+  out.document = parse_document(loader, src);
+  if (out.document) {
+    for (const std::string& o : options.overrides) loader.apply_override(out.document, o, src.file);
+  }
+  throw_if_errors(loader);
+  return out;
+}
+
+LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options) {
+  Loader loader;
+  return finish_document(loader, parsed.document, parsed.file, parsed.base_dir, options);
 }
 
 std::string to_yaml(const YAML::Node& node) {

@@ -67,6 +67,29 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
                                   const std::string& base_dir, const LoadOptions& options = {});
 
+// A scenario parsed once to be converted many times with different overrides
+// (sweeps): the document after extends and the base overrides, its positions
+// intact for messages.
+struct ParsedScenario {
+  std::string file;      // as given
+  std::string base_dir;  // directory of the file
+  std::string text;      // the file's text, as read
+  YAML::Node document;
+};
+
+// Reads and parses a scenario file, resolves extends and applies
+// `options.overrides`; does not convert or check it. Throws LoadError (a file
+// that cannot be read, bad YAML, a bad override).
+ParsedScenario parse_scenario(const std::string& path, const LoadOptions& options = {});
+
+// Applies `options.overrides` to `parsed.document` in place, then converts and
+// checks it as load_scenario does. The document keeps the overrides: applying
+// overrides of the same paths again, with other values, gives the spec a
+// freshly parsed document would (the earlier values are overwritten), which
+// lets a sweep convert point after point without parsing again. Throws
+// LoadError. REQUIRES: no other thread uses `parsed` meanwhile.
+LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options);
+
 // The document as YAML text (block style), for summary files.
 std::string to_yaml(const YAML::Node& node);
 

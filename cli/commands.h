@@ -53,6 +53,20 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
 // prints.
 int sweep_command(const SweepArgs& args, models::SweepExecutor* executor = nullptr);
 
+struct CompareArgs {
+  std::string baseline, variant;        // variant "" with --variant overrides
+  std::vector<std::string> variant_sets;
+  std::vector<std::string> sets;
+  std::optional<int> replications;
+  std::optional<std::uint64_t> seed;
+  int jobs = 0;
+  std::string out;
+  bool significant = false;
+  bool quiet = false;
+};
+CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
+int compare_command(const CompareArgs& args);
+
 int validate_command(const std::string& scenario, const std::vector<std::string>& sets);
 int describe_command(const std::string& scenario, const std::vector<std::string>& sets, bool dot);
 int schema_command(bool markdown);

@@ -26,6 +26,11 @@ test_packages=(
   python3                 # golden-file and report checks
   python3-jsonschema      # an independent check of scenarios against the JSON Schema
   python3-yaml
+  libboost-mpi-dev        # chainsim-mpi: sweeps across MPI ranks (Boost.MPI)
+  libopenmpi-dev          # ... over Open MPI
+  openmpi-bin             # mpirun, for the MPI test
+  python3-matplotlib      # scripts/plot_sweep.py
+  python3-pandas
 )
 
 case "$profile" in

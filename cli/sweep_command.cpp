@@ -78,11 +78,13 @@ int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
   opt.out_dir = a.out.empty() ? "out/" + stem + "_sweep" : a.out;
   opt.resume = a.resume;
   opt.threads = executor ? 1 : jobs;
+  if (executor) opt.cache_bytes = std::size_t{32} << 20;  // per rank: many ranks share a node
   opt.version = CHAINSIM_VERSION;
   opt.git = CHAINSIM_GIT;
   const auto style = a.quiet || !writer ? sim::ProgressMeter::Style::kNone
                      : ::isatty(2)      ? sim::ProgressMeter::Style::kBar
                                         : sim::ProgressMeter::Style::kLines;
+  if (!a.quiet && writer) opt.note = [](const std::string& n) { std::cerr << "note: " << n << "\n"; };
   std::unique_ptr<sim::ProgressMeter> meter;
   opt.progress = [&](std::size_t done, std::size_t total, std::size_t before) {
     if (!meter) meter = std::make_unique<sim::ProgressMeter>(std::cerr, style, total, before);
@@ -107,8 +109,9 @@ int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (writer && !a.quiet) {
     const std::size_t now = r.runs - r.runs_before;
-    std::cout << fmt::format("{} points x {} replications = {} runs{}; {} KPI columns\n", r.points, r.replications,
-                             r.runs, r.runs_before ? fmt::format(" ({} found in sweep.csv)", r.runs_before) : "",
+    std::cout << fmt::format("{} point{} x {} replication{} = {} run{}{}; {} KPI columns\n", r.points,
+                             r.points == 1 ? "" : "s", r.replications, r.replications == 1 ? "" : "s", r.runs,
+                             r.runs == 1 ? "" : "s", r.runs_before ? fmt::format(" ({} found in sweep.csv)", r.runs_before) : "",
                              r.columns);
     std::cout << fmt::format("ran {} runs in {:.2f} s ({:.0f} runs/s)\n", now, secs, secs > 0 ? now / secs : 0.0);
     std::cout << fmt::format("wrote {0}/sweep.csv, {0}/sweep_summary.csv, {0}/sweep.json and {0}/sweep_model.json\n",

@@ -13,7 +13,7 @@
 #include <fmt/core.h>
 #include <fstream>
 #include <future>
-#include <list>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -87,8 +87,15 @@ class Sweep {
         scenario_yaml_(to_yaml(base_->document)),
         seed_(spec.seed.value_or(scenario_seed(*base_))),
         design_(make_design(spec, seed_)) {
+    if (exec.is_writer() && options.note) {
+      for (const std::string& n : shared_path_notes(*base_, spec.params)) options.note(n);
+    }
     free_docs_.push_back(std::move(base_));
-    cache_capacity_ = static_cast<std::size_t>(std::max(8, 4 * options.threads));
+    // A spec takes about four times its YAML text in memory (8.5 KB for the
+    // beer game); the cache holds what fits in options.cache_bytes.
+    const std::size_t spec_bytes = std::max<std::size_t>(1024, 4 * scenario_yaml_.size());
+    cache_capacity_ = std::max<std::size_t>(static_cast<std::size_t>(8 * std::max(1, options.threads)),
+                                            options.cache_bytes / spec_bytes);
     // Point 0 first, on every process: unknown paths and the scenario's own
     // errors are reported before anything else.
     auto p0 = prepare(0);
@@ -184,24 +191,24 @@ class Sweep {
     return out;
   }
 
+  // Point `point`'s spec, from the cache or converted now. The cache keeps
+  // points in index order: while checking (points in ascending order) it
+  // keeps the first that fit, so the run starts on converted points; while
+  // running it evicts the lowest point, whose runs are done.
   std::shared_ptr<Prepared> prepare(std::size_t point) {
     std::shared_future<std::shared_ptr<Prepared>> f;
     std::promise<std::shared_ptr<Prepared>> promise;
     bool mine = false;
     {
       std::lock_guard lock(cache_mu_);
-      for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-        if (it->first == point) {
-          cache_.splice(cache_.begin(), cache_, it);
-          f = it->second;
-          break;
-        }
-      }
-      if (!f.valid()) {
+      const auto it = cache_.find(point);
+      if (it != cache_.end()) {
+        f = it->second;
+      } else {
         f = promise.get_future().share();
-        cache_.emplace_front(point, f);
-        if (cache_.size() > cache_capacity_) cache_.pop_back();
         mine = true;
+        if (cache_.size() >= cache_capacity_ && !checking_) cache_.erase(cache_.begin());
+        if (cache_.size() < cache_capacity_) cache_.emplace(point, f);
       }
     }
     if (mine) {
@@ -210,7 +217,7 @@ class Sweep {
       } catch (...) {
         promise.set_exception(std::current_exception());
         std::lock_guard lock(cache_mu_);
-        cache_.remove_if([&](const auto& e) { return e.first == point; });
+        cache_.erase(point);
       }
     }
     return f.get();
@@ -325,8 +332,9 @@ class Sweep {
   std::mutex docs_mu_;
   std::vector<std::unique_ptr<ParsedScenario>> free_docs_;
   std::mutex cache_mu_;
-  std::list<std::pair<std::size_t, std::shared_future<std::shared_ptr<Prepared>>>> cache_;
+  std::map<std::size_t, std::shared_future<std::shared_ptr<Prepared>>> cache_;
   std::size_t cache_capacity_ = 8;
+  bool checking_ = false;  // validate_points is running (under cache_mu_ for readers)
   std::mutex probe_mu_;
   std::optional<ReplicationOutput> probe_;
 
@@ -344,11 +352,19 @@ class Sweep {
 void Sweep::validate_points() {
   std::vector<Diagnostic> diags;
   std::size_t bad = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    checking_ = true;
+  }
   exec_.run(0, design_.size(), [this](std::size_t i) { return validate_task(i); },
             [&](std::size_t, SweepTaskResult&& r) {
               if (r.text.empty()) return;
               if (++bad <= 5) decode(r.text, diags);
             });
+  {
+    std::lock_guard lock(cache_mu_);
+    checking_ = false;
+  }
   writer_step([&]() -> std::string {
     if (bad > 5) {
       diags.push_back({spec_.scenario, 0, 0, "",

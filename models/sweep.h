@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,14 @@ bool is_sweep_file(const std::string& path);
 // Unknown keys, wrong types and missing keys are reported as
 // file:line:col: error: key.path: message, all in one pass. Throws LoadError.
 SweepSpec load_sweep_file(const std::string& path);
+
+struct ParsedScenario;
+
+// Notes for parameters whose path runs through a YAML alias (`*name`): such a
+// value lands in every place that uses the alias (as with run --set), e.g.
+// "nodes.retailer.policy is a YAML alias used in 4 places: ...". Empty when no
+// path is shared. Paths the document does not spell out are not checked.
+std::vector<std::string> shared_path_notes(const ParsedScenario& scenario, const std::vector<sim::ParamSpec>& params);
 
 // What a task returns: a validation error (text; empty when the point is
 // sound), or one sweep.csv row (text, with its newline) and its KPI values in
@@ -117,8 +126,13 @@ struct SweepOptions {
   std::string out_dir;      // created when missing
   bool resume = false;      // continue the sweep in out_dir (a fresh start when it holds none)
   int threads = 1;          // threads per process preparing points (sizes the caches)
+  // Memory for converted points kept between checking them and running them
+  // (a speed-up only: the results do not depend on it).
+  std::size_t cache_bytes = std::size_t{256} << 20;
   std::string version;      // the chainsim build, recorded in sweep.json
   std::string git;
+  // Called on the writer with notes worth showing (shared_path_notes).
+  std::function<void(const std::string&)> note;
   // Called on the writer after each run with (runs done, total runs, runs
   // done before this process started).
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;

@@ -298,3 +298,14 @@ TEST_CASE("a sweep from a design file writes the rows the same sweep from the co
   CHECK(read(dir + "/a/sweep_summary.csv") == read(dir + "/b/sweep_summary.csv"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a parameter whose path runs through a YAML alias is noted, one with its own mapping is not") {
+  const ParsedScenario beer = parse_scenario("scenarios/beer_game.yaml");
+  const auto notes = shared_path_notes(
+      beer, parse_param_options({"nodes.retailer.policy.theta=0.2,0.4", "nodes.retailer.initial=10,12"}));
+  CHECK(notes == std::vector<std::string>{
+                     "--param nodes.retailer.policy.theta: nodes.retailer.policy is a YAML alias used in 4 places, "
+                     "so the value applies to all of them (give it its own mapping to sweep it alone)"});
+  const ParsedScenario serial = parse_scenario("scenarios/serial_base_stock.yaml");
+  CHECK(shared_path_notes(serial, parse_param_options({"nodes.store.policy.S=20,30"})).empty());
+}

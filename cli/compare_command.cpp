@@ -23,8 +23,9 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
   cmd->add_option("baseline", a.baseline, "Baseline scenario (YAML)")->required();
   cmd->add_option("variant", a.variant, "Variant scenario (YAML); or give --variant overrides of the baseline");
   cmd->add_option("--variant", a.variant_sets,
-                  "The variant as the baseline (or VARIANT) with PATH=VALUE changed (repeatable; together one variant)");
-  cmd->add_option("--set", a.sets, "Override a value in both: PATH=VALUE (repeatable)");
+                  "The variant as the baseline (or VARIANT) with PATH=VALUE changed (repeatable; together one variant)")
+      ->allow_extra_args(false);
+  cmd->add_option("--set", a.sets, "Override a value in both: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--replications", a.replications, "Replications of each (>= 2; default: the baseline's)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)");

@@ -27,14 +27,15 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
                "sweep.json, sweep_model.json");
   cmd->add_option("scenario", a.target, "Scenario file, or a design file with a sweep: block")->required();
   cmd->add_option("--param", a.params,
-                  "PATH=SPEC: a list 20,40,60, a range FROM:TO:STEP, or (lhs) an interval LOW:HIGH (repeatable)");
+                  "PATH=SPEC: a list 20,40,60, a range FROM:TO:STEP, or (lhs) an interval LOW:HIGH (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--design", a.design, "grid (cartesian product, first --param slowest) or lhs")
       ->check(CLI::IsMember({"grid", "lhs"}));
   cmd->add_option("--samples", a.samples, "Points of the Latin hypercube (lhs)")->check(CLI::PositiveNumber);
   cmd->add_option("--replications", a.replications, "Replications per point (default: the scenario's)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)");
-  cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)");
+  cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_sweep)");
   cmd->add_flag("--resume", a.resume, "Continue the sweep in --out: skip the runs sweep.csv holds");
@@ -63,6 +64,9 @@ int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
       }
       if (spec.design == "grid" && a.samples) {
         throw LoadError({{"--samples", 0, 0, "", "is for --design lhs"}});
+      }
+      if (spec.design == "lhs" && !a.samples) {
+        throw LoadError({{"--samples", 0, 0, "", "--design lhs needs the number of points: --samples N"}});
       }
     }
   } catch (const LoadError& e) {

@@ -41,7 +41,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Values kept for the response surface; above this sweep_model.json is skipped.
-constexpr std::size_t kMaxModelValues = 50'000'000;
+constexpr std::size_t kMaxModelValues = 20'000'000;  // 160 MB
 constexpr double kSyncSeconds = 5.0;
 
 // A point's diagnostics travel as text (tasks may run in another process):

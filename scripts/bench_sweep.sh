@@ -19,6 +19,12 @@
 #    replication each: every run is a new point, so this shows the cost of
 #    converting a point (checking it before the start, and building its
 #    ScenarioSpec) next to the runs themselves.
+# 4. With CALLGRIND=1 (needs valgrind), a load-independent check of 1 and 2:
+#    smaller versions of both sweeps with --jobs 2 under callgrind, counting
+#    each thread's instructions. The main thread (start-up, the writer, the
+#    summaries and the response surfaces) is the serial part; Amdahl's law
+#    then bounds the time with 2 jobs at (serial + parallel / 2) / total of
+#    the time with 1 (memory bandwidth and the cores' clocks aside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,6 +97,25 @@ for j in 1 "$jobs"; do
   printf '  --jobs %s: %.2f s wall, %.2f s CPU, %.0f runs/s\n' "$j" "$wall" "$cpu" "$(calc "10000 / $wall")"
 done
 same lhs_1 "lhs_$jobs"
+
+if [ "${CALLGRIND:-}" = "1" ]; then
+  echo
+  echo "== 4. instructions per thread under callgrind (--jobs 2)"
+  amdahl() {
+    local name="$1"; shift
+    rm -f "$work/cg.$name".*
+    valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$work/cg.$name" \
+      "$exe" sweep "$@" --jobs 2 --quiet --out "$work/cg_$name" 2>/dev/null
+    grep -h '^summary:' "$work/cg.$name"-* | awk -v name="$name" '
+      NR == 1 { main = $2 } { total += $2 }
+      END { printf "  %s: main thread %.1f%% of %.2fG instructions; bound with 2 jobs: %.3f of 1 job\n",
+                   name, 100 * main / total, total / 1e9, (main + (total - main) / 2) / total }'
+  }
+  amdahl scaling scenarios/serial_base_stock.yaml --param nodes.store.policy.S=20:59:1 --set horizon=3650 \
+    --replications 6
+  amdahl beer scenarios/beer_game.yaml --param nodes.retailer.policy.theta=0.0:0.9:0.1 \
+    --param nodes.retailer.policy.alpha_s=0.05:0.5:0.05 --set nodes.retailer.demand.noise=poisson --replications 20
+fi
 
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -309,3 +309,16 @@ TEST_CASE("a parameter whose path runs through a YAML alias is noted, one with i
   const ParsedScenario serial = parse_scenario("scenarios/serial_base_stock.yaml");
   CHECK(shared_path_notes(serial, parse_param_options({"nodes.store.policy.S=20,30"})).empty());
 }
+
+TEST_CASE("a sweep resumes with its scenario given by another path") {
+  const std::string dir = temp_dir("otherpath");
+  ThreadExecutor ex(2);
+  run_sweep(small_sweep(), options(dir), ex);
+  const std::string json = read(dir + "/sweep.json");
+  SweepSpec moved = small_sweep();
+  moved.scenario = fs::absolute(moved.scenario).string();
+  const SweepReport r = run_sweep(moved, options(dir, true), ex);
+  CHECK(r.runs_before == r.runs);
+  CHECK(read(dir + "/sweep.json") == json);
+  fs::remove_all(dir);
+}

@@ -133,3 +133,22 @@ TEST_CASE("chainsim compare writes compare.json and compare.csv and needs two re
                "1); pass --replications N\n");
   fs::remove_all(out);
 }
+
+TEST_CASE("chainsim sweep takes a design file in place of the scenario and refuses --param beside it") {
+  const std::string dir = temp_dir("designfile");
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir + "/sweep.yaml");
+    f << "sweep:\n  scenario: " << fs::absolute("scenarios/serial_base_stock.yaml").string()
+      << "\n  set: {horizon: 60}\n  replications: 2\n  parameters:\n"
+         "    - {path: nodes.store.policy.S, values: [20, 30]}\n";
+  }
+  CHECK(run({"sweep", dir + "/sweep.yaml", "--quiet", "--out", dir + "/out"}) == 0);
+  CHECK(lines(dir + "/out/sweep.csv") == 5);
+  CHECK(read(dir + "/out/sweep.json").find("\"design_file\": \"" + dir + "/sweep.yaml\"") != std::string::npos);
+  std::string err;
+  CHECK(run({"sweep", dir + "/sweep.yaml", "--param", "horizon=10,20", "--out", dir + "/out2"}, &err) == 2);
+  CHECK(err == dir + "/sweep.yaml: error: the design file gives the parameters and the design: drop --param, "
+                     "--design and --samples\n1 error; nothing was run\n");
+  fs::remove_all(dir);
+}

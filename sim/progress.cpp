@@ -47,7 +47,9 @@ std::string ProgressMeter::bar(std::size_t done, std::size_t total, double rate,
 void ProgressMeter::draw(std::size_t done, bool last) {
   const double now = clock_();
   const double elapsed = now - start_;
-  const double rate = elapsed > 0 ? static_cast<double>(done - already_) / elapsed : 0.0;
+  // No rate in the first second: a few runs over a few milliseconds say
+  // nothing about the next hour.
+  const double rate = elapsed >= 1.0 ? static_cast<double>(done - already_) / elapsed : 0.0;
   const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : INFINITY;
   if (style_ == Style::kBar) {
     out_ << "\r" << bar(done, total_, rate, left) << "\x1b[K";

@@ -3,7 +3,8 @@
 // every few seconds when it is a log file, or nothing.
 //
 // The rate counts only the runs done since the meter started (a resumed sweep
-// starts with some done), so "time left" is what this process will take. The
+// starts with some done), so "time left" is what this process will take; it
+// is shown once the meter has run for a second. The
 // clock is injectable so that tests can drive it.
 #pragma once
 

@@ -65,3 +65,12 @@ TEST_CASE("with no style the meter writes nothing") {
   m.finish();
   CHECK(out.str().empty());
 }
+
+TEST_CASE("the meter shows no rate before it has run for a second") {
+  double now = 0.0;
+  std::ostringstream out;
+  ProgressMeter m(out, ProgressMeter::Style::kBar, 100, 0, 5.0, [&] { return now; });
+  now = 0.001;
+  m.update(1);
+  CHECK(out.str() == "\r[------------------------] 1/100 runs (1%)\x1b[K");
+}

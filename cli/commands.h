@@ -8,6 +8,13 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+namespace chainsim::models {
+class SweepExecutor;
+}
+
 namespace chainsim::cli {
 
 inline constexpr int kExitOk = 0;
@@ -26,6 +33,39 @@ struct RunArgs {
   int jobs = 0;  // 0: all cores
 };
 int run_command(const RunArgs& args);
+
+struct SweepArgs {
+  std::string target;               // scenario or design file
+  std::vector<std::string> params;  // PATH=SPEC
+  std::string design;               // "" when not given
+  std::optional<std::size_t> samples;
+  std::optional<int> replications;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  int jobs = 0;  // 0: all cores
+  std::string out;
+  bool resume = false;
+  bool quiet = false;
+};
+// Adds the sweep subcommand (shared by chainsim and chainsim-mpi).
+CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
+// Runs it on `executor`, or on --jobs threads when null. Only the writer
+// prints.
+int sweep_command(const SweepArgs& args, models::SweepExecutor* executor = nullptr);
+
+struct CompareArgs {
+  std::string baseline, variant;        // variant "" with --variant overrides
+  std::vector<std::string> variant_sets;
+  std::vector<std::string> sets;
+  std::optional<int> replications;
+  std::optional<std::uint64_t> seed;
+  int jobs = 0;
+  std::string out;
+  bool significant = false;
+  bool quiet = false;
+};
+CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
+int compare_command(const CompareArgs& args);
 
 int validate_command(const std::string& scenario, const std::vector<std::string>& sets);
 int describe_command(const std::string& scenario, const std::vector<std::string>& sets, bool dot);

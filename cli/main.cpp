@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
   describe->add_option("--set", sets, "Override a value: PATH=VALUE (repeatable)");
   describe->add_flag("--dot", dot, "Print Graphviz DOT instead of text");
 
+  SweepArgs sweep;
+  auto* sweep_cmd = add_sweep_command(app, sweep);
+  CompareArgs compare;
+  auto* compare_cmd = add_compare_command(app, compare);
+
   bool markdown = false;
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   schema->add_flag("--markdown", markdown, "Print the reference tables (Markdown) instead");
@@ -64,6 +69,8 @@ int main(int argc, char** argv) {
     if (*describe) return describe_command(scenario, sets, dot);
     if (*schema) return schema_command(markdown);
     if (*kpis) return kpis_command(kpis_markdown);
+    if (*sweep_cmd) return sweep_command(sweep);
+    if (*compare_cmd) return compare_command(compare);
   } catch (const std::exception& e) {
     std::cerr << "chainsim: error: " << e.what() << "\n";
     return kExitFailure;

@@ -55,12 +55,46 @@ struct TextSource {
   std::string text;
 };
 
+}  // namespace
+
+// The documents a scenario was parsed from, kept unchanged, and the merged
+// containers that stand for a baseline's. Only ever appended to: YAML::Node's
+// assignment writes through to the node it refers to, so shifting elements
+// (insert, erase, sort) would overwrite the documents themselves.
+struct ScenarioProvenance {
+  struct Origin {
+    std::string file;  // empty for --set values (reported against the scenario file)
+    YAML::Node doc;
+    int level;         // -1: a --set value; 0: the scenario file; 1, 2, ...: its baselines
+    std::string note;  // the --set argument
+  };
+  std::vector<Origin> origins;
+  std::vector<std::pair<YAML::Node, YAML::Node>> stand_ins;  // (merged container, the baseline's)
+};
+
+namespace {
+
+using Origin = ScenarioProvenance::Origin;
+
 // Where each node of the document as run was written, for messages: the
 // documents of the scenario file, its baselines and the --set values are
 // kept unchanged (merging builds new containers over their nodes, never
 // copies), so a node is found by identity in the document it came from.
 class Loader : public detail::DiagnosticSink {
  public:
+  // A loader for a new document, or (`kept`) for one parsed before, whose
+  // provenance it reads and does not change.
+  explicit Loader(std::shared_ptr<ScenarioProvenance> kept = nullptr)
+      : prov_(kept ? std::move(kept) : std::make_shared<ScenarioProvenance>()) {}
+
+  // The provenance of what this loader parsed, with the --set values applied
+  // so far, to keep with the parsed document.
+  std::shared_ptr<ScenarioProvenance> keep_provenance() {
+    for (Origin& o : overrides_) prov_->origins.push_back(o);
+    overrides_.clear();
+    return prov_;
+  }
+
   void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
                 const std::string& msg) override {
     YAML::Node n;
@@ -68,7 +102,7 @@ class Loader : public detail::DiagnosticSink {
     // A merged mapping or list stands for the baseline's, where it was written in full.
     for (bool again = true; again;) {
       again = false;
-      for (const auto& [merged, original] : stand_ins_) {
+      for (const auto& [merged, original] : prov_->stand_ins) {
         if (merged.is(n)) {
           n.reset(original);
           again = true;
@@ -78,13 +112,14 @@ class Loader : public detail::DiagnosticSink {
     }
     // Most derived first: a --set value, then the file, then its baselines.
     std::vector<const Origin*> order;
-    for (const Origin& o : origins_) order.push_back(&o);
+    for (const Origin& o : overrides_) order.push_back(&o);
+    for (const Origin& o : prov_->origins) order.push_back(&o);
     std::stable_sort(order.begin(), order.end(), [](const Origin* a, const Origin* b) { return a->level < b->level; });
     for (const Origin* op : order) {
       const Origin& o = *op;
       if (!contains(o.doc, n)) continue;
       if (o.level < 0) {
-        error(file, YAML::Mark::null_mark(), path, msg + " (from --set " + o.note + ")");
+        error(file, YAML::Mark::null_mark(), path, o.note.empty() ? msg : msg + " (from " + o.note + ")");
       } else {
         error(o.file, n.Mark(), path, msg);
       }
@@ -119,7 +154,7 @@ class Loader : public detail::DiagnosticSink {
         if (k == "extends" || merged.count(k)) continue;
         out.force_insert(okv.first, okv.second);
       }
-      stand_ins_.emplace_back(out, base);
+      prov_->stand_ins.emplace_back(out, base);
       return out;
     }
     if (base.IsSequence() && over.IsSequence() && is_item_list_key(key)) {
@@ -149,7 +184,7 @@ class Loader : public detail::DiagnosticSink {
         if (!removed[i]) out.push_back(items[i]);
       }
       for (const auto& a : appended) out.push_back(a);
-      stand_ins_.emplace_back(out, base);
+      prov_->stand_ins.emplace_back(out, base);
       return out;
     }
     return over;
@@ -157,7 +192,7 @@ class Loader : public detail::DiagnosticSink {
 
   // Records a --set value's document, so that problems with it say so.
   void add_override_origin(const YAML::Node& value, const std::string& spec) {
-    origins_.push_back(Origin{"", value, -1, spec});
+    overrides_.push_back(Origin{"", value, -1, spec});
   }
 
   // Parses `text`, resolving extends relative to `dir`. Returns nullopt after
@@ -187,7 +222,7 @@ class Loader : public detail::DiagnosticSink {
       error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
       return std::nullopt;
     }
-    origins_.push_back(Origin{src.file, doc, level, ""});
+    prov_->origins.push_back(Origin{src.file, doc, level, ""});
     const YAML::Node ext = doc["extends"];
     if (!ext) return doc;
     if (!ext.IsScalar()) {
@@ -263,7 +298,9 @@ class Loader : public detail::DiagnosticSink {
   }
 
   // --set path=value
-  void apply_override(YAML::Node& root, const std::string& spec, const std::string& file) {
+  // `from` names the source of the override in messages ("--set"; empty: none).
+  void apply_override(YAML::Node& root, const std::string& spec, const std::string& file,
+                      const std::string& from = "--set") {
     const auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0) {
       error(file, YAML::Mark::null_mark(), spec, "--set needs PATH=VALUE");
@@ -282,7 +319,7 @@ class Loader : public detail::DiagnosticSink {
       error(file, YAML::Mark::null_mark(), path, "--set value is too large or too deeply nested");
       return;
     }
-    add_override_origin(value, spec);
+    add_override_origin(value, from.empty() ? "" : from + " " + spec);
     std::vector<std::string> parts;
     std::stringstream ss(path);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
@@ -357,12 +394,6 @@ class Loader : public detail::DiagnosticSink {
   }
 
  private:
-  struct Origin {
-    std::string file;  // empty for --set values (reported against the scenario file)
-    YAML::Node doc;
-    int level;         // -1: a --set value; 0: the scenario file; 1, 2, ...: its baselines
-    std::string note;  // the --set argument
-  };
   // True when `n` is `doc` or one of its descendants (by identity).
   static bool contains(const YAML::Node& doc, const YAML::Node& n) {
     if (doc.is(n)) return true;
@@ -377,11 +408,8 @@ class Loader : public detail::DiagnosticSink {
     }
     return false;
   }
-  // Only ever appended to: YAML::Node's assignment writes through to the node
-  // it refers to, so shifting elements (insert, erase, sort) would overwrite
-  // the documents themselves.
-  std::vector<Origin> origins_;
-  std::vector<std::pair<YAML::Node, YAML::Node>> stand_ins_;  // (merged container, the baseline's)
+  std::shared_ptr<ScenarioProvenance> prov_;
+  std::vector<Origin> overrides_;  // the --set values of this load (appended only)
 };
 
 // Walks an index path of check_spec ("nodes.2.stocks.0.policy.S") through the
@@ -435,38 +463,47 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
   return {cur, shown};
 }
 
-LoadedScenario finish(Loader& loader, const TextSource& src, const LoadOptions& options) {
-  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
-  std::optional<YAML::Node> parsed = loader.parse(src, 0, chain);
+void throw_if_errors(Loader& loader) {
+  if (loader.diags.empty()) return;
+  std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  throw LoadError(loader.diags);
+}
+
+// Applies the overrides to a parsed document (in place), converts and checks
+// it, and throws every problem found so far.
+LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::string& file, const std::string& dir,
+                               const LoadOptions& options) {
   LoadedScenario out;
-  out.file = src.file;
-  out.base_dir = src.dir;
-  if (parsed) {
+  out.file = file;
+  out.base_dir = dir;
+  if (parsed != nullptr) {
     YAML::Node& doc = *parsed;
-    for (const std::string& o : options.overrides) loader.apply_override(doc, o, src.file);
-    out.spec = detail::convert_document(doc, src.file, loader);
-    if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(src.file).stem().string();
+    for (const std::string& o : options.overrides) loader.apply_override(doc, o, file, options.overrides_from);
+    out.spec = detail::convert_document(doc, file, loader);
+    if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(file).stem().string();
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
-    for (const SpecIssue& issue : check_spec(out.spec, src.dir)) {
+    for (const SpecIssue& issue : check_spec(out.spec, dir)) {
       auto [node, shown] = resolve(doc, issue.path);
       bool covered = false;
       for (const std::string& r : reported) {
         covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 || r.rfind(shown + ".", 0) == 0;
       }
       if (covered) continue;
-      loader.error_at(src.file, node, shown, issue.message);
+      loader.error_at(file, node, shown, issue.message);
     }
     out.document = doc;
     out.keys_read = loader.keys_read;
   }
-  if (!loader.diags.empty()) {
-    std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
-    });
-    throw LoadError(loader.diags);
-  }
+  throw_if_errors(loader);
   return out;
+}
+
+std::optional<YAML::Node> parse_document(Loader& loader, const TextSource& src) {
+  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
+  return loader.parse(src, 0, chain);
 }
 
 }  // namespace
@@ -492,14 +529,41 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
   Loader loader;
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
-  return finish(loader, src, options);
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir,
                                   const LoadOptions& options) {
   Loader loader;
   TextSource src{name, base_dir, text};
-  return finish(loader, src, options);
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
+}
+
+ParsedScenario parse_scenario(const std::string& path, const LoadOptions& options) {
+  Loader loader;
+  TextSource src;
+  if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  ParsedScenario out;
+  out.file = src.file;
+  out.base_dir = src.dir;
+  out.text = src.text;
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  if (doc) {
+    out.document.reset(*doc);
+    for (const std::string& o : options.overrides) {
+      loader.apply_override(out.document, o, src.file, options.overrides_from);
+    }
+  }
+  throw_if_errors(loader);
+  out.provenance = loader.keep_provenance();
+  return out;
+}
+
+LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options) {
+  Loader loader(parsed.provenance);
+  return finish_document(loader, &parsed.document, parsed.file, parsed.base_dir, options);
 }
 
 std::string to_yaml(const YAML::Node& node) {

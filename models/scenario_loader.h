@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,9 @@ struct LoadOptions {
   // list items by index or by id (product for stocks and inputs). The value
   // is YAML: a scalar, or a flow mapping or list.
   std::vector<std::string> overrides;
+  // How messages name where an override came from: a problem with its value
+  // ends "(from --set PATH=VALUE)". Empty: no note (the caller adds its own).
+  std::string overrides_from = "--set";
 };
 
 struct LoadedScenario {
@@ -66,6 +70,32 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
 // resolves relative paths (extends, trace files).
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
                                   const std::string& base_dir, const LoadOptions& options = {});
+
+// A scenario parsed once to be converted many times with different overrides
+// (sweeps): the document after extends and the base overrides, its positions
+// intact for messages.
+struct ScenarioProvenance;  // where each node of a document was written (scenario_loader.cpp)
+struct ParsedScenario {
+  std::string file;      // as given
+  std::string base_dir;  // directory of the file
+  std::string text;      // the file's text, as read
+  YAML::Node document;
+  // Which file (or --set) each node came from, so that messages name it.
+  std::shared_ptr<ScenarioProvenance> provenance;
+};
+
+// Reads and parses a scenario file, resolves extends and applies
+// `options.overrides`; does not convert or check it. Throws LoadError (a file
+// that cannot be read, bad YAML, a bad override).
+ParsedScenario parse_scenario(const std::string& path, const LoadOptions& options = {});
+
+// Applies `options.overrides` to `parsed.document` in place, then converts and
+// checks it as load_scenario does. The document keeps the overrides: applying
+// overrides of the same paths again, with other values, gives the spec a
+// freshly parsed document would (the earlier values are overwritten), which
+// lets a sweep convert point after point without parsing again. Throws
+// LoadError. REQUIRES: no other thread uses `parsed` meanwhile.
+LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options);
 
 // The document as YAML text (block style), for summary files.
 std::string to_yaml(const YAML::Node& node);

@@ -28,6 +28,11 @@ test_packages=(
   python3-yaml
   chromium                # the report's browser test (headless)
   python3-websocket       # drives chromium over the DevTools protocol
+  libboost-mpi-dev        # chainsim-mpi: sweeps across MPI ranks (Boost.MPI)
+  libopenmpi-dev          # ... over Open MPI
+  openmpi-bin             # mpirun, for the MPI test
+  python3-matplotlib      # scripts/plot_sweep.py
+  python3-pandas
 )
 
 case "$profile" in

@@ -1,0 +1,44 @@
+"""Runs the command block of README.md's "Experiments" section exactly as written.
+
+The block runs with bash in a scratch directory that looks like the repository
+after scripts/demo.sh: scenarios/ and scripts/ link to the sources and
+build/demo/cli/chainsim to the chainsim under test.
+
+Run with: python3 readme_experiments_test.py SOURCE_DIR CHAINSIM WORK_DIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+source, chainsim, work = sys.argv[1:4]
+readme = open(os.path.join(source, "README.md"), encoding="utf-8").read()
+section = readme.split("\n## Experiments\n", 1)
+assert len(section) == 2, "README.md has no '## Experiments' section"
+blocks = re.findall(r"```sh\n(.*?)```", section[1], re.S)
+assert blocks, "no ```sh block in README.md's Experiments section"
+block = blocks[0]
+
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(os.path.join(work, "build", "demo", "cli"))
+for d in ("scenarios", "scripts"):
+    os.symlink(os.path.join(source, d), os.path.join(work, d))
+os.symlink(chainsim, os.path.join(work, "build", "demo", "cli", "chainsim"))
+
+r = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work, capture_output=True, text=True)
+print(r.stdout)
+print(r.stderr, file=sys.stderr)
+assert r.returncode == 0, f"the README block failed with exit status {r.returncode}"
+
+# Every --out a sweep names holds the four files; the plot exists.
+outs = re.findall(r"chainsim sweep .*?--out (\S+)", block.replace("\\\n", " "))
+assert len(outs) >= 2, outs
+for out in outs:
+    for f in ("sweep.csv", "sweep_summary.csv", "sweep.json", "sweep_model.json"):
+        assert os.path.getsize(os.path.join(work, out, f)) > 0, f"{out}/{f} missing"
+for png in re.findall(r"--out (\S+\.png)", block):
+    assert os.path.getsize(os.path.join(work, png)) > 10000, f"{png} missing or tiny"
+assert "differ (interval excludes 0)" in r.stdout
+shutil.rmtree(work)
+print("ok")

@@ -1,0 +1,154 @@
+// chainsim sweep and compare run as programs: a sweep killed halfway
+// resumes to the same files as one never interrupted; bad input exits 2 and
+// writes nothing.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string temp_dir(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("chainsim_sweep_cli_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(p);
+  return p.string();
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::size_t lines(const std::string& path) {
+  const std::string s = read(path);
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// Runs chainsim with `args`; returns the exit status.
+int run(const std::vector<std::string>& args, std::string* err = nullptr) {
+  std::string cmd = CHAINSIM_EXE;
+  for (const std::string& a : args) cmd += " '" + a + "'";
+  const std::string err_file = temp_dir("stderr.txt");
+  cmd += " >/dev/null 2>" + err_file;
+  const int status = std::system(cmd.c_str());
+  if (err) *err = read(err_file);
+  fs::remove(err_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// 40 points x 5 replications of a two-year serial chain: long enough to be
+// killed halfway, a second or two in all.
+std::vector<std::string> sweep_args(const std::string& out) {
+  return {"sweep",       "scenarios/serial_base_stock.yaml", "--param", "nodes.store.policy.S=20:59:1",
+          "--set",       "horizon=730", "--replications", "5", "--jobs", "1", "--quiet", "--out", out};
+}
+
+const char* kFiles[] = {"sweep.csv", "sweep_summary.csv", "sweep.json", "sweep_model.json"};
+
+}  // namespace
+
+TEST_CASE("a sweep killed halfway resumes to the same files as one never interrupted") {
+  const std::string whole = temp_dir("whole"), killed = temp_dir("killed");
+  REQUIRE(run(sweep_args(whole)) == 0);
+  REQUIRE(lines(whole + "/sweep.csv") == 201);
+
+  std::vector<std::string> args = sweep_args(killed);
+  args.insert(args.begin(), CHAINSIM_EXE);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, CHAINSIM_EXE, nullptr, nullptr, argv.data(), environ) == 0);
+  // SIGKILL once some rows are out: no handler runs, nothing is flushed or
+  // cleaned up, as when a cluster job is killed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (lines(killed + "/sweep.csv") < 30 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  const std::size_t rows = lines(killed + "/sweep.csv");
+  CAPTURE(rows);
+  CHECK(rows < 201);
+  CHECK_FALSE(fs::exists(killed + "/sweep_model.json"));
+
+  std::vector<std::string> resume = sweep_args(killed);
+  resume.push_back("--resume");
+  REQUIRE(run(resume) == 0);
+  for (const char* f : kFiles) {
+    CAPTURE(f);
+    CHECK(read(whole + "/" + f) == read(killed + "/" + f));
+  }
+  fs::remove_all(whole);
+  fs::remove_all(killed);
+}
+
+TEST_CASE("chainsim sweep exits 2 and writes nothing for an unknown path or a bad SPEC") {
+  const std::string out = temp_dir("bad");
+  std::string err;
+  CHECK(run({"sweep", "scenarios/serial_base_stock.yaml", "--param", "nodes.shop.policy.S=20,30", "--out", out},
+            &err) == 2);
+  CHECK(err ==
+        "scenarios/serial_base_stock.yaml: error: nodes.shop.policy.S: --param: unknown path: nodes has no item "
+        "'shop' (at point 0: nodes.shop.policy.S=20)\n1 error; nothing was run\n");
+  CHECK(run({"sweep", "scenarios/serial_base_stock.yaml", "--param", "nodes.store.policy.S=20:40", "--out", out},
+            &err) == 2);
+  CHECK(err ==
+        "--param: error: nodes.store.policy.S: the grid design takes a list or a range FROM:TO:STEP (got the "
+        "interval '20:40'; intervals are for the lhs design)\n1 error; nothing was run\n");
+  CHECK(run({"sweep", "scenarios/serial_base_stock.yaml", "--out", out}, &err) == 2);
+  CHECK(err == "--param: error: a sweep needs at least one --param PATH=SPEC (or a design file)\n1 error; nothing was "
+               "run\n");
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("chainsim compare writes compare.json and compare.csv and needs two replications") {
+  const std::string out = temp_dir("compare");
+  CHECK(run({"compare", "scenarios/serial_base_stock.yaml", "--variant", "nodes.store.policy.S=40", "--set",
+             "horizon=100", "--replications", "3", "--out", out}) == 0);
+  CHECK(read(out + "/compare.csv").rfind("kpi,baseline_mean,", 0) == 0);
+  CHECK(read(out + "/compare.json").find("\"excludes_zero\": true") != std::string::npos);
+  std::string err;
+  CHECK(run({"compare", "scenarios/beer_game.yaml", "--variant", "nodes.retailer.initial=20"}, &err) == 2);
+  CHECK(err == "--replications: error: compare needs at least 2 replications for an interval (the baseline gives "
+               "1); pass --replications N\n");
+  fs::remove_all(out);
+}
+
+TEST_CASE("chainsim sweep takes a design file in place of the scenario and refuses --param beside it") {
+  const std::string dir = temp_dir("designfile");
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir + "/sweep.yaml");
+    f << "sweep:\n  scenario: " << fs::absolute("scenarios/serial_base_stock.yaml").string()
+      << "\n  set: {horizon: 60}\n  replications: 2\n  parameters:\n"
+         "    - {path: nodes.store.policy.S, values: [20, 30]}\n";
+  }
+  CHECK(run({"sweep", dir + "/sweep.yaml", "--quiet", "--out", dir + "/out"}) == 0);
+  CHECK(lines(dir + "/out/sweep.csv") == 5);
+  CHECK(read(dir + "/out/sweep.json").find("\"design_file\": \"" + dir + "/sweep.yaml\"") != std::string::npos);
+  std::string err;
+  CHECK(run({"sweep", dir + "/sweep.yaml", "--param", "horizon=10,20", "--out", dir + "/out2"}, &err) == 2);
+  CHECK(err == dir + "/sweep.yaml: error: the design file gives the parameters and the design: drop --param, "
+                     "--design and --samples\n1 error; nothing was run\n");
+  fs::remove_all(dir);
+}

@@ -13,14 +13,17 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 
 // The p-quantile of a sample (linear interpolation between order statistics,
-// Hyndman & Fan type 7, as numpy and R use by default).
+// Hyndman & Fan type 7, as numpy and R use by default). Only the two order
+// statistics it needs are selected (O(n), not a full sort).
 double quantile(std::vector<double> v, double p) {
   if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
   const double h = (static_cast<double>(v.size()) - 1.0) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  const auto at_lo = v.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(v.begin(), at_lo, v.end());
+  const double x_lo = *at_lo;
+  const double x_hi = lo + 1 < v.size() ? *std::min_element(at_lo + 1, v.end()) : x_lo;
+  return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
 }
 
 }  // namespace
@@ -92,6 +95,9 @@ KpiCollector::KpiCollector(const Network& net)
       lanes_(net.lanes().size()),
       bucket_size_(net.stocks().size(), 1),
       is_top_(net.stocks().size(), false) {
+  const auto measured = static_cast<std::size_t>(std::max<std::int64_t>(0, net.horizon() - warmup_));
+  end_demand_.reserve(measured);
+  top_orders_.reserve(measured);
   for (const Node& n : net.nodes()) nodes_[n.id].cash_start = n.account.cash();  // cash at time 0
   // The top of the chain, for the network's amplification: for each product
   // end customers buy, its stocks that are not replenished by another stock
@@ -147,8 +153,13 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
     a.bucket_orders = a.bucket_demand = 0;
     a.bucket_len = 0;
   }
-  end_demand_[s.period] += s.customer_demand;
-  if (is_top_[s.stock]) top_orders_[s.period] += s.ordered;
+  const auto i = static_cast<std::size_t>(s.period - warmup_);
+  if (i >= end_demand_.size()) {
+    end_demand_.resize(i + 1, 0.0);
+    top_orders_.resize(i + 1, 0.0);
+  }
+  end_demand_[i] += s.customer_demand;
+  if (is_top_[s.stock]) top_orders_[i] += s.ordered;
 }
 
 void KpiCollector::on_node_period(const NodePeriod& n) {
@@ -229,8 +240,8 @@ KpiSet KpiCollector::finish() const {
     cash_change += a.cash_end - a.cash_start;
   }
   sim::RunningStats end, top;
-  for (const auto& [k, v] : end_demand_) end.add(v);
-  for (const auto& [k, v] : end_demand_) top.add(top_orders_.count(k) ? top_orders_.at(k) : 0.0);
+  for (const double v : end_demand_) end.add(v);
+  for (const double v : top_orders_) top.add(v);
   put("network", "", "fill_rate", ratio(net_met, net_demand));
   put("network", "", "lost_sales", net_lost);
   put("network", "", "backorders_mean", net_backorders);

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -94,8 +93,9 @@ class KpiCollector final : public ObservationSink {
   std::vector<LaneAcc> lanes_;
   std::vector<int> bucket_size_;  // review period of each stock
   // End-customer demand per period and the top echelon's orders, for the
-  // network's amplification.
-  std::map<std::int64_t, double> end_demand_, top_orders_;
+  // network's amplification: element i is period warmup + i (periods are
+  // observed in order, every one of them).
+  std::vector<double> end_demand_, top_orders_;
   std::vector<bool> is_top_;
 };
 

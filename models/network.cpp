@@ -82,8 +82,13 @@ NodeId Network::find_node(const std::string& name) const {
 }
 
 bool Network::is_boundary_time(Time t) const {
-  const double k = std::round((t - start_) / period_);
-  return k >= 0 && period_start(static_cast<std::int64_t>(k)) == t;
+  const double x = (t - start_) / period_;
+  if (!(x > -0.5)) return false;  // before the start (or NaN)
+  // The nearest period index. Adding 0.5 and truncating differs from
+  // std::round only within an ulp of a half-period, where no boundary lies;
+  // from 2^52 on every double is an integer already.
+  const double k = x < 0x1p52 ? static_cast<double>(static_cast<std::int64_t>(x + 0.5)) : x;
+  return period_start(static_cast<std::int64_t>(k)) == t;
 }
 
 void Network::begin_instant(Time t, bool boundary) {
@@ -137,9 +142,7 @@ void Network::drive() {
   }
   in_driver_ = true;
   while (phase < kPhaseCount) {
-    Time t;
-    sim::Priority pr;
-    if (sim_.peek(t, pr) && t == instant_ && pr <= priority::of(static_cast<Phase>(phase))) {
+    if (sim_.has_due(instant_, priority::of(static_cast<Phase>(phase)))) {
       // Events due now at an earlier or equal priority run first.
       in_driver_ = false;
       ensure_driver(static_cast<Phase>(phase));
@@ -177,9 +180,16 @@ void Network::run_phase(Phase phase) {
   const std::vector<NodeId>& all = upstream_first ? up_order_ : down_order_;
   const std::vector<NodeId>* order = &all;
   if (dirty_list_.size() < nodes_.size()) {
-    pass_order_ = dirty_list_;
+    // Insertion sort by rank: the list is short (the nodes that received a
+    // zero-delay message) and ranks are distinct, so the order is unique.
     const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
-    std::sort(pass_order_.begin(), pass_order_.end(), [&](NodeId a, NodeId b) { return rank[a] < rank[b]; });
+    pass_order_.clear();
+    for (const NodeId id : dirty_list_) {
+      std::size_t i = pass_order_.size();
+      pass_order_.push_back(id);
+      for (; i > 0 && rank[pass_order_[i - 1]] > rank[id]; --i) pass_order_[i] = pass_order_[i - 1];
+      pass_order_[i] = id;
+    }
     order = &pass_order_;
   }
   for (const NodeId id : *order) {

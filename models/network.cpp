@@ -82,13 +82,14 @@ NodeId Network::find_node(const std::string& name) const {
 }
 
 bool Network::is_boundary_time(Time t) const {
-  const double x = (t - start_) / period_;
+  // The nearest period index k, then the exact test t == start + k * period.
+  // x is within a few ulps of (t - start) / period, and adding 0.5 and
+  // truncating differs from rounding only near a half-period, where no
+  // boundary lies; so k is the index of t whenever t is a boundary.
+  const double x = (t - start_) * inv_period_;
   if (!(x > -0.5)) return false;  // before the start (or NaN)
-  // The nearest period index. Adding 0.5 and truncating differs from
-  // std::round only within an ulp of a half-period, where no boundary lies;
-  // from 2^52 on every double is an integer already.
-  const double k = x < 0x1p52 ? static_cast<double>(static_cast<std::int64_t>(x + 0.5)) : x;
-  return period_start(static_cast<std::int64_t>(k)) == t;
+  if (x >= 0x1p52) return x < 0x1p62 && period_start(static_cast<std::int64_t>(x)) == t;  // integral already
+  return period_start(static_cast<std::int64_t>(x + 0.5)) == t;
 }
 
 void Network::begin_instant(Time t, bool boundary) {
@@ -103,19 +104,6 @@ void Network::begin_instant(Time t, bool boundary) {
       dirty_list_.push_back(n.id);
     }
   }
-}
-
-void Network::request(NodeId node, Phase phase) {
-  const Time now = sim_.now();
-  if (now != instant_) begin_instant(now, false);
-  Node& n = nodes_[node];
-  if (n.dirty == 0) dirty_list_.push_back(node);
-  n.dirty |= mask_from(phase);
-  if (in_driver_) {
-    next_phase_ = std::min(next_phase_, static_cast<int>(phase));
-    return;
-  }
-  ensure_driver(phase);
 }
 
 void Network::ensure_driver(Phase phase) {
@@ -209,17 +197,6 @@ void Network::run_phase(Phase phase) {
   if (phase == Phase::kOrdersIn) first_pass_ = false;
 }
 
-void Network::deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
-  ++messages_sent_;
-  (nodes_[to].*inbox).push(m);
-  const Time now = sim_.now();
-  if (m.arrival == now) {
-    request(to, phase);
-  } else if (!is_boundary_time(m.arrival)) {
-    wake(to, phase, m.arrival);
-  }
-}
-
 void Network::wake(NodeId node, Phase phase, Time at) {
   if (at >= period_start(horizon_)) return;  // after the end of the run
   sim_.schedule(at, priority::of(phase), [this, node, phase] { request(node, phase); });
@@ -245,6 +222,9 @@ void Network::boundary(std::int64_t k) {
 
 void Network::close_period(std::int64_t k) {
   const Time end = sim_.now();
+  // One record of each kind, every field assigned per entity (no clearing).
+  StockPeriod o;
+  o.period = k;
   for (StockPoint& sp : stocks_) {
     touch(sp);
     Node& n = nodes_[sp.node];
@@ -252,8 +232,6 @@ void Network::close_period(std::int64_t k) {
     if (sp.backorder_cost > 0) {
       n.account.cost(CostKind::kBackorder, sp.backorder_cost * sp.backlog_integral, false);
     }
-    StockPeriod o;
-    o.period = k;
     o.stock = sp.id;
     const StockFlows& f = sp.flows;
     o.demand = f.demand;
@@ -283,35 +261,35 @@ void Network::close_period(std::int64_t k) {
     sp.on_hand_integral = sp.backlog_integral = 0.0;
     sp.integral_from = end;
   }
+  LanePeriod lo;
+  lo.period = k;
   for (Lane& l : lanes_) {
     touch(l);
-    LanePeriod o;
-    o.period = k;
-    o.lane = l.id;
-    o.shipped = l.shipped;
-    o.shipments = l.shipments;
-    o.delivered = l.delivered;
-    o.in_transit = l.in_transit;
-    o.in_transit_avg = l.in_transit_integral / period_;
-    o.transit_time_sum = l.transit_time_sum;
-    for (ObservationSink* s : sinks_) s->on_lane_period(o);
+    lo.lane = l.id;
+    lo.shipped = l.shipped;
+    lo.shipments = l.shipments;
+    lo.delivered = l.delivered;
+    lo.in_transit = l.in_transit;
+    lo.in_transit_avg = l.in_transit_integral / period_;
+    lo.transit_time_sum = l.transit_time_sum;
+    for (ObservationSink* s : sinks_) s->on_lane_period(lo);
     l.shipped = l.delivered = l.transit_time_sum = l.in_transit_integral = 0.0;
     l.shipments = 0;
     l.integral_from = end;
   }
+  NodePeriod no;
+  no.period = k;
   for (Node& n : nodes_) {
-    NodePeriod o;
-    o.period = k;
-    o.node = n.id;
-    o.cash = n.account.cash();
-    o.receivables = n.account.receivables();
-    o.payables = n.account.payables();
-    o.revenue = n.account.period_revenue();
-    o.costs = n.account.period_costs();
-    o.paid_in = n.account.period_paid_in();
-    o.paid_out = n.account.period_paid_out();
-    o.down = n.down;
-    for (ObservationSink* s : sinks_) s->on_node_period(o);
+    no.node = n.id;
+    no.cash = n.account.cash();
+    no.receivables = n.account.receivables();
+    no.payables = n.account.payables();
+    no.revenue = n.account.period_revenue();
+    no.costs = n.account.period_costs();
+    no.paid_in = n.account.period_paid_in();
+    no.paid_out = n.account.period_paid_out();
+    no.down = n.down;
+    for (ObservationSink* s : sinks_) s->on_node_period(no);
     n.account.close_period();
   }
 }
@@ -333,6 +311,7 @@ void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
 void Network::run() {
   if (ran_) throw ModelError("a network runs once; build a new one for another replication");
   ran_ = true;
+  inv_period_ = 1.0 / period_;
   for (StockPoint& sp : stocks_) {
     sp.integral_from = start_;
     for (std::size_t i = 0; i < sp.arrivals.size(); ++i) {

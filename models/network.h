@@ -17,6 +17,7 @@
 // Build one with models/builder.h; run() may be called once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -111,7 +112,17 @@ class Network {
   Lane& lane_mut(LaneId id) { return lanes_[id]; }
   ProductInfo& product_mut(ProductId id) { return products_[id]; }
   // Asks for `phase` (and the later ones) to run for `node` at the current instant.
-  void request(NodeId node, Phase phase);
+  void request(NodeId node, Phase phase) {
+    if (sim_.now() != instant_) begin_instant(sim_.now(), false);
+    Node& n = nodes_[node];
+    if (n.dirty == 0) dirty_list_.push_back(node);
+    n.dirty |= static_cast<std::uint8_t>((0xFu << static_cast<int>(phase)) & 0xFu);
+    if (in_driver_) {
+      next_phase_ = std::min(next_phase_, static_cast<int>(phase));
+    } else {
+      ensure_driver(phase);
+    }
+  }
 
  private:
   friend class NetworkBuilder;
@@ -124,7 +135,18 @@ class Network {
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
   bool is_boundary_time(Time t) const;
-  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m);
+  // Puts `m` in the receiver's inbox: a zero-delay message asks for its phase
+  // now, one arriving between boundaries schedules a wake-up, one arriving
+  // on a boundary waits for it (every node runs every phase there).
+  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
+    ++messages_sent_;
+    (nodes_[to].*inbox).push(m);
+    if (m.arrival == sim_.now()) {
+      request(to, phase);
+    } else if (!is_boundary_time(m.arrival)) {
+      wake(to, phase, m.arrival);
+    }
+  }
   void wake(NodeId node, Phase phase, Time at);
   void schedule_arrival(StockId stock, std::size_t stream, Time from);
 
@@ -134,6 +156,8 @@ class Network {
   void fulfil(Node& n);
   void review(Node& n);
   void apply_finance(Node& n, const Message& m);
+  void book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent);
+  void book_payment(Node& n, Money amount, Money settles);
   void ship_from_stock(Node& n, StockPoint& sp);
   void dispatch_from_source(Node& n, StockPoint& sp);
   void start_production(Node& n, StockPoint& sp);
@@ -162,6 +186,7 @@ class Network {
   std::string name_;
   Time start_ = 0.0;
   double period_ = 1.0;
+  double inv_period_ = 1.0;  // 1 / period_ (set by run())
   int horizon_ = 1;
   int warmup_ = 0;
   double sharing_delay_ = 0.0;

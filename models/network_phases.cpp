@@ -24,6 +24,12 @@ void Network::pay_due(Node& n) {
   Payable p;
   while (n.account.pay_next(now, p)) {
     const Lane& l = lanes_[p.lane];
+    money_.payments_in_transit += p.amount;
+    money_.payments_in_transit_settle += p.settles;
+    if (l.payment_delay == 0.0) {
+      book_payment(nodes_[l.from], p.amount, p.settles);
+      continue;
+    }
     Message m;
     m.arrival = now + l.payment_delay;
     m.kind = MessageKind::kPayment;
@@ -32,37 +38,39 @@ void Network::pay_due(Node& n) {
     m.extra = p.settles;
     m.ref = p.invoice;
     m.sent = now;
-    money_.payments_in_transit += p.amount;
-    money_.payments_in_transit_settle += p.settles;
-    if (l.payment_delay == 0.0) {
-      apply_finance(nodes_[l.from], m);
-    } else {
-      deliver(l.from, &Node::inbox_finance, Phase::kReceive, m);
-    }
+    deliver(l.from, &Node::inbox_finance, Phase::kReceive, m);
   }
+}
+
+void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent) {
+  money_.invoices_in_transit -= amount;
+  Payable p;
+  p.settles = amount;
+  p.lane = lane;
+  p.invoice = invoice;
+  // The discount is taken when the invoice arrives in time to pay within
+  // the discount window.
+  if (n.terms.offers_discount() && sim_.now() <= sent + n.terms.discount_within) {
+    p.pay_at = sent + n.terms.discount_within;
+    p.amount = amount * (1.0 - n.terms.discount);
+  } else {
+    p.pay_at = sent + n.terms.net;
+    p.amount = amount;
+  }
+  n.account.invoice_received(p, amount);
+}
+
+void Network::book_payment(Node& n, Money amount, Money settles) {
+  money_.payments_in_transit -= amount;
+  money_.payments_in_transit_settle -= settles;
+  n.account.payment_received(amount, settles);
 }
 
 void Network::apply_finance(Node& n, const Message& m) {
   if (m.kind == MessageKind::kInvoice) {
-    money_.invoices_in_transit -= m.qty;
-    Payable p;
-    p.settles = m.qty;
-    p.lane = m.lane;
-    p.invoice = m.ref;
-    // The discount is taken when the invoice arrives in time to pay within
-    // the discount window.
-    if (n.terms.offers_discount() && sim_.now() <= m.sent + n.terms.discount_within) {
-      p.pay_at = m.sent + n.terms.discount_within;
-      p.amount = m.qty * (1.0 - n.terms.discount);
-    } else {
-      p.pay_at = m.sent + n.terms.net;
-      p.amount = m.qty;
-    }
-    n.account.invoice_received(p, m.qty);
+    book_invoice(n, m.qty, m.lane, m.ref, m.sent);
   } else {
-    money_.payments_in_transit -= m.qty;
-    money_.payments_in_transit_settle -= m.extra;
-    n.account.payment_received(m.qty, m.extra);
+    book_payment(n, m.qty, m.extra);
   }
 }
 
@@ -255,18 +263,19 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     const Money amount = piece * l.price[seller.product];
     if (amount > 0.0) {
       from.account.sale_on_credit(amount);
-      Message inv;
-      inv.arrival = now + l.invoice_delay;
-      inv.kind = MessageKind::kInvoice;
-      inv.stock = line.buyer;
-      inv.lane = l.id;
-      inv.qty = amount;
-      inv.ref = ++next_invoice_id_;
-      inv.sent = now;
+      const std::uint64_t invoice = ++next_invoice_id_;
       money_.invoices_in_transit += amount;
       if (l.invoice_delay == 0.0) {
-        apply_finance(nodes_[l.to], inv);
+        book_invoice(nodes_[l.to], amount, l.id, invoice, now);
       } else {
+        Message inv;
+        inv.arrival = now + l.invoice_delay;
+        inv.kind = MessageKind::kInvoice;
+        inv.stock = line.buyer;
+        inv.lane = l.id;
+        inv.qty = amount;
+        inv.ref = invoice;
+        inv.sent = now;
         deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
       }
     }
@@ -306,18 +315,20 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
   if (sp.on_hand <= kEps) return;
   const Time now = sim_.now();
   auto& lines = scratch_lines_;
-  lines.clear();
-  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+  const std::size_t count = sp.backlog.size();
+  lines.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
     const BacklogEntry& e = sp.backlog[i];
     Qty wanted = e.qty;
     if (e.lane != kNone) {
       const Lane& l = lanes_[e.lane];
       wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left());
     }
-    lines.push_back({std::max(0.0, wanted), e.priority});
+    lines[i].wanted = std::max(0.0, wanted);
+    lines[i].priority = e.priority;
   }
   n.allocation->allocate(sp.on_hand, lines, scratch_out_);
-  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     Qty q = scratch_out_[i];
     if (q <= kEps) continue;
     BacklogEntry& e = sp.backlog[i];

@@ -107,6 +107,9 @@ class Distribution {
   Kind kind_;
   double a_, b_, c_;  // parameters; meaning by kind (see distributions.cpp)
   std::vector<double> values_;
+  // Empirical: the cumulative weights. Poisson with mean below 30: P(N <= k)
+  // for k = 0, 1, ... as poisson_quantile's search computes it, so that a
+  // quantile is a short walk in a table (same results, no exp() per draw).
   std::vector<double> cumulative_;
 };
 

@@ -156,47 +156,6 @@ void Network::drive() {
   dirty_list_.clear();
 }
 
-void Network::run_phase(Phase phase) {
-  const std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(phase));
-  const std::uint8_t earlier = static_cast<std::uint8_t>(bit - 1u);
-  // Product moves downstream and information upstream: receive and fulfil
-  // run upstream nodes first, orders-in and review downstream nodes first, so
-  // that within one pass a zero-delay shipment reaches its buyer and a
-  // zero-delay order its seller before they act, whatever the order the
-  // scenario lists its nodes in (it only breaks ties).
-  const bool upstream_first = phase == Phase::kReceive || phase == Phase::kFulfil;
-  const std::vector<NodeId>& all = upstream_first ? up_order_ : down_order_;
-  const std::vector<NodeId>* order = &all;
-  if (dirty_list_.size() < nodes_.size()) {
-    // Insertion sort by rank: the list is short (the nodes that received a
-    // zero-delay message) and ranks are distinct, so the order is unique.
-    const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
-    pass_order_.clear();
-    for (const NodeId id : dirty_list_) {
-      std::size_t i = pass_order_.size();
-      pass_order_.push_back(id);
-      for (; i > 0 && rank[pass_order_[i - 1]] > rank[id]; --i) pass_order_[i] = pass_order_[i - 1];
-      pass_order_[i] = id;
-    }
-    order = &pass_order_;
-  }
-  for (const NodeId id : *order) {
-    Node& n = nodes_[id];
-    // A node that owes an earlier phase (a zero-delay arrival during this
-    // pass) waits for the loop-back, so its phases keep their order. Nodes
-    // marked during the pass and missing from `order` are caught there too.
-    if ((n.dirty & bit) == 0 || (n.dirty & earlier) != 0) continue;
-    n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
-    switch (phase) {
-      case Phase::kReceive: receive(n); break;
-      case Phase::kOrdersIn: orders_in(n); break;
-      case Phase::kFulfil: fulfil(n); break;
-      case Phase::kReview: review(n); break;
-    }
-  }
-  if (phase == Phase::kOrdersIn) first_pass_ = false;
-}
-
 void Network::wake(NodeId node, Phase phase, Time at) {
   if (at >= period_start(horizon_)) return;  // after the end of the run
   sim_.schedule(at, priority::of(phase), [this, node, phase] { request(node, phase); });
@@ -312,6 +271,8 @@ void Network::run() {
   if (ran_) throw ModelError("a network runs once; build a new one for another replication");
   ran_ = true;
   inv_period_ = 1.0 / period_;
+  const RunShape shape{horizon_, stocks_.size(), nodes_.size(), lanes_.size()};
+  for (ObservationSink* s : sinks_) s->on_start(shape);
   for (StockPoint& sp : stocks_) {
     sp.integral_from = start_;
     for (std::size_t i = 0; i < sp.arrivals.size(); ++i) {

@@ -132,6 +132,8 @@ class Network {
   void ensure_driver(Phase phase);
   void drive();
   void run_phase(Phase phase);
+  template <Phase P>
+  void run_phase_for();
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
   bool is_boundary_time(Time t) const;

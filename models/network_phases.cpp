@@ -17,6 +17,56 @@ bool whole(Qty q) { return q == std::floor(q); }
 
 }  // namespace
 
+// --- the phase loop ----------------------------------------------------------
+
+template <Phase P>
+void Network::run_phase_for() {
+  constexpr std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(P));
+  constexpr std::uint8_t earlier = static_cast<std::uint8_t>(bit - 1u);
+  // Product moves downstream and information upstream: receive and fulfil
+  // run upstream nodes first, orders-in and review downstream nodes first, so
+  // that within one pass a zero-delay shipment reaches its buyer and a
+  // zero-delay order its seller before they act, whatever the order the
+  // scenario lists its nodes in (it only breaks ties).
+  constexpr bool upstream_first = P == Phase::kReceive || P == Phase::kFulfil;
+  const std::vector<NodeId>* order = upstream_first ? &up_order_ : &down_order_;
+  if (dirty_list_.size() < nodes_.size()) {
+    // Insertion sort by rank: the list is short (the nodes that received a
+    // zero-delay message) and ranks are distinct, so the order is unique.
+    const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
+    pass_order_.clear();
+    for (const NodeId id : dirty_list_) {
+      std::size_t i = pass_order_.size();
+      pass_order_.push_back(id);
+      for (; i > 0 && rank[pass_order_[i - 1]] > rank[id]; --i) pass_order_[i] = pass_order_[i - 1];
+      pass_order_[i] = id;
+    }
+    order = &pass_order_;
+  }
+  for (const NodeId id : *order) {
+    Node& n = nodes_[id];
+    // A node that owes an earlier phase (a zero-delay arrival during this
+    // pass) waits for the loop-back, so its phases keep their order. Nodes
+    // marked during the pass and missing from `order` are caught there too.
+    if ((n.dirty & bit) == 0 || (n.dirty & earlier) != 0) continue;
+    n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
+    if constexpr (P == Phase::kReceive) receive(n);
+    if constexpr (P == Phase::kOrdersIn) orders_in(n);
+    if constexpr (P == Phase::kFulfil) fulfil(n);
+    if constexpr (P == Phase::kReview) review(n);
+  }
+  if constexpr (P == Phase::kOrdersIn) first_pass_ = false;
+}
+
+void Network::run_phase(Phase phase) {
+  switch (phase) {
+    case Phase::kReceive: run_phase_for<Phase::kReceive>(); break;
+    case Phase::kOrdersIn: run_phase_for<Phase::kOrdersIn>(); break;
+    case Phase::kFulfil: run_phase_for<Phase::kFulfil>(); break;
+    case Phase::kReview: run_phase_for<Phase::kReview>(); break;
+  }
+}
+
 // --- receive -------------------------------------------------------------
 
 void Network::pay_due(Node& n) {

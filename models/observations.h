@@ -9,7 +9,9 @@
 // averages over the period (the exact time integral divided by its length).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -78,11 +80,19 @@ struct Delivery {
   bool customer = false;  // end-customer demand (wait at the retailer)
 };
 
+// What a run will record, announced to each sink before the first
+// observation (so storage can be sized once).
+struct RunShape {
+  std::int64_t periods = 0;  // periods recorded (the horizon)
+  std::size_t stocks = 0, nodes = 0, lanes = 0;
+};
+
 // Receives observations. Implementations: time-series storage
-// (models/recorder.h) and the KPI accumulators.
+// (SeriesRecorder below) and the KPI accumulators.
 class ObservationSink {
  public:
   virtual ~ObservationSink() = default;
+  virtual void on_start(const RunShape&) {}
   virtual void on_stock_period(const StockPeriod&) {}
   virtual void on_node_period(const NodePeriod&) {}
   virtual void on_lane_period(const LanePeriod&) {}
@@ -92,6 +102,14 @@ class ObservationSink {
 // Keeps every observation in memory, in period order.
 class SeriesRecorder final : public ObservationSink {
  public:
+  // Reserves room for every period record of the run, so that recording
+  // never reallocates (and copies) the series as it grows.
+  void on_start(const RunShape& r) override {
+    const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0));
+    stocks.reserve(stocks.size() + periods * r.stocks);
+    nodes.reserve(nodes.size() + periods * r.nodes);
+    lanes.reserve(lanes.size() + periods * r.lanes);
+  }
   void on_stock_period(const StockPeriod& s) override { stocks.push_back(s); }
   void on_node_period(const NodePeriod& n) override { nodes.push_back(n); }
   void on_lane_period(const LanePeriod& l) override { lanes.push_back(l); }

@@ -181,9 +181,12 @@ void Network::boundary(std::int64_t k) {
 
 void Network::close_period(std::int64_t k) {
   const Time end = sim_.now();
-  // One record of each kind, every field assigned per entity (no clearing).
-  StockPeriod o;
-  o.period = k;
+  // Every record of the period is built first and handed to the sinks after:
+  // a record read right after it was written (field by field) stalls the
+  // reader's wider loads on store forwarding; built in a batch, the stores
+  // have drained by the time the sinks copy or add them.
+  static const StockFlows kNoFlows{};
+  period_stocks_.resize(stocks_.size());
   for (StockPoint& sp : stocks_) {
     touch(sp);
     Node& n = nodes_[sp.node];
@@ -191,6 +194,8 @@ void Network::close_period(std::int64_t k) {
     if (sp.backorder_cost > 0) {
       n.account.cost(CostKind::kBackorder, sp.backorder_cost * sp.backlog_integral, false);
     }
+    StockPeriod& o = period_stocks_[sp.id];
+    o.period = k;
     o.stock = sp.id;
     const StockFlows& f = sp.flows;
     o.demand = f.demand;
@@ -215,42 +220,50 @@ void Network::close_period(std::int64_t k) {
     o.stock_value = o.on_hand * sp.unit_value;
     o.stockout = f.stockout;
     o.reviewed = f.reviewed;
-    for (ObservationSink* s : sinks_) s->on_stock_period(o);
-    sp.flows = StockFlows{};
+    sp.flows = kNoFlows;  // a copy, not a fresh value: no rep stos per stock
     sp.on_hand_integral = sp.backlog_integral = 0.0;
     sp.integral_from = end;
   }
-  LanePeriod lo;
-  lo.period = k;
+  period_lanes_.resize(lanes_.size());
   for (Lane& l : lanes_) {
     touch(l);
-    lo.lane = l.id;
-    lo.shipped = l.shipped;
-    lo.shipments = l.shipments;
-    lo.delivered = l.delivered;
-    lo.in_transit = l.in_transit;
-    lo.in_transit_avg = l.in_transit_integral / period_;
-    lo.transit_time_sum = l.transit_time_sum;
-    for (ObservationSink* s : sinks_) s->on_lane_period(lo);
+    LanePeriod& o = period_lanes_[l.id];
+    o.period = k;
+    o.lane = l.id;
+    o.shipped = l.shipped;
+    o.shipments = l.shipments;
+    o.delivered = l.delivered;
+    o.in_transit = l.in_transit;
+    o.in_transit_avg = l.in_transit_integral / period_;
+    o.transit_time_sum = l.transit_time_sum;
     l.shipped = l.delivered = l.transit_time_sum = l.in_transit_integral = 0.0;
     l.shipments = 0;
     l.integral_from = end;
   }
-  NodePeriod no;
-  no.period = k;
+  period_nodes_.resize(nodes_.size());
   for (Node& n : nodes_) {
-    no.node = n.id;
-    no.cash = n.account.cash();
-    no.receivables = n.account.receivables();
-    no.payables = n.account.payables();
-    no.revenue = n.account.period_revenue();
-    no.costs = n.account.period_costs();
-    no.paid_in = n.account.period_paid_in();
-    no.paid_out = n.account.period_paid_out();
-    no.down = n.down;
-    for (ObservationSink* s : sinks_) s->on_node_period(no);
-    n.account.close_period();
+    NodePeriod& o = period_nodes_[n.id];
+    o.period = k;
+    o.node = n.id;
+    o.cash = n.account.cash();
+    o.receivables = n.account.receivables();
+    o.payables = n.account.payables();
+    o.revenue = n.account.period_revenue();
+    o.costs = n.account.period_costs();
+    o.paid_in = n.account.period_paid_in();
+    o.paid_out = n.account.period_paid_out();
+    o.down = n.down;
   }
+  for (const StockPeriod& o : period_stocks_) {
+    for (ObservationSink* s : sinks_) s->on_stock_period(o);
+  }
+  for (const LanePeriod& o : period_lanes_) {
+    for (ObservationSink* s : sinks_) s->on_lane_period(o);
+  }
+  for (const NodePeriod& o : period_nodes_) {
+    for (ObservationSink* s : sinks_) s->on_node_period(o);
+  }
+  for (Node& n : nodes_) n.account.close_period();
 }
 
 void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {

@@ -229,6 +229,10 @@ class Network {
   std::uint64_t messages_sent_ = 0;
   UnitTotals units_;
   MoneyTotals money_;
+  // The records of the period being closed (see close_period).
+  std::vector<StockPeriod> period_stocks_;
+  std::vector<LanePeriod> period_lanes_;
+  std::vector<NodePeriod> period_nodes_;
   std::vector<Qty> scratch_wanted_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;

@@ -135,8 +135,8 @@ void Network::receive(Node& n) {
   if (boundary_) pay_due(n);
   if (n.down && n.hold_in_transit) return;  // held at the gate until the node is up
   while (n.inbox_receive.ready(now)) {
-    const Message m = n.inbox_receive.front();
-    n.inbox_receive.pop();
+    // Read in place and popped after: nothing handled here sends to this inbox.
+    const Message& m = n.inbox_receive.front();
     StockPoint& sp = stocks_[m.stock];
     touch(sp);
     switch (m.kind) {
@@ -192,6 +192,7 @@ void Network::receive(Node& n) {
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the product inbox", now, n.name));
     }
+    n.inbox_receive.pop();
   }
 }
 
@@ -217,8 +218,8 @@ void Network::add_order_line(StockPoint& seller, const Message& m) {
 void Network::orders_in(Node& n) {
   const Time now = sim_.now();
   while (n.inbox_orders.ready(now)) {
-    const Message m = n.inbox_orders.front();
-    n.inbox_orders.pop();
+    // Read in place and popped after: nothing handled here sends to this inbox.
+    const Message& m = n.inbox_orders.front();
     StockPoint& sp = stocks_[m.stock];
     switch (m.kind) {
       case MessageKind::kOrder:
@@ -243,6 +244,7 @@ void Network::orders_in(Node& n) {
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the order inbox", now, n.name));
     }
+    n.inbox_orders.pop();
   }
   if (!(boundary_ && first_pass_)) return;
   // Once per period: end-customer demand, then point-of-sale data upstream.

@@ -307,13 +307,12 @@ void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_
   if (!(qty > 0.0)) return;
   StockPoint& sp = stocks_[stock];
   touch(sp);
-  BacklogEntry e;
+  BacklogEntry& e = sp.backlog.emplace_back();
   e.qty = qty;
   e.arrived = sim_.now();
   e.placed = e.arrived;
   e.priority = priority;
   e.lose_if_unmet = lose_if_unmet;
-  sp.backlog.push_back(e);
   sp.backlog_qty += qty;
   sp.flows.demand += qty;
   sp.flows.customer_demand += qty;

@@ -137,17 +137,26 @@ class Network {
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
   bool is_boundary_time(Time t) const;
-  // Puts `m` in the receiver's inbox: a zero-delay message asks for its phase
-  // now, one arriving between boundaries schedules a wake-up, one arriving
-  // on a boundary waits for it (every node runs every phase there).
-  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
+  // Sending a message is two steps: compose() returns a blank message in
+  // the receiver's inbox to fill in place, post() puts it in arrival order
+  // and arranges its delivery: a zero-delay message asks for its phase now,
+  // one arriving between boundaries schedules a wake-up, one arriving on a
+  // boundary waits for it (every node runs every phase there). Nothing may
+  // be sent to the same inbox in between.
+  Message& compose(NodeId to, Channel Node::*inbox) { return (nodes_[to].*inbox).append(); }
+  void post(NodeId to, Channel Node::*inbox, Phase phase, Time arrival) {
+    (nodes_[to].*inbox).settle();
     ++messages_sent_;
-    (nodes_[to].*inbox).push(m);
-    if (m.arrival == sim_.now()) {
+    if (arrival == sim_.now()) {
       request(to, phase);
-    } else if (!is_boundary_time(m.arrival)) {
-      wake(to, phase, m.arrival);
+    } else if (!is_boundary_time(arrival)) {
+      wake(to, phase, arrival);
     }
+  }
+  // compose() and post() for a message built elsewhere.
+  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
+    compose(to, inbox) = m;
+    post(to, inbox, phase, m.arrival);
   }
   void wake(NodeId node, Phase phase, Time at);
   void schedule_arrival(StockId stock, std::size_t stream, Time from);

@@ -94,7 +94,7 @@ void Network::pay_due(Node& n) {
 
 void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent) {
   money_.invoices_in_transit -= amount;
-  Payable p;
+  Payable& p = n.account.new_payable();
   p.settles = amount;
   p.lane = lane;
   p.invoice = invoice;
@@ -107,7 +107,7 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
     p.pay_at = sent + n.terms.net;
     p.amount = amount;
   }
-  n.account.invoice_received(p, amount);
+  n.account.invoice_received(amount);
 }
 
 void Network::book_payment(Node& n, Money amount, Money settles) {
@@ -200,7 +200,7 @@ void Network::receive(Node& n) {
 
 void Network::add_order_line(StockPoint& seller, const Message& m) {
   touch(seller);
-  BacklogEntry e;
+  BacklogEntry& e = seller.backlog.emplace_back();
   e.qty = m.qty;
   e.arrived = sim_.now();
   e.ref = m.ref;
@@ -208,7 +208,6 @@ void Network::add_order_line(StockPoint& seller, const Message& m) {
   e.buyer = m.origin;
   e.priority = m.extra;
   e.placed = m.placed;
-  seller.backlog.push_back(e);
   seller.backlog_qty += m.qty;
   seller.flows.demand += m.qty;
   if (!seller.use_shared_demand) seller.signal += m.qty;
@@ -293,7 +292,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     Time arrival = now + std::max(0.0, transit);
     if (l.prevent_overtaking) arrival = std::max(arrival, l.last_arrival);
     l.last_arrival = std::max(l.last_arrival, arrival);
-    Message m;
+    Message& m = compose(l.to, &Node::inbox_receive);
     m.arrival = arrival;
     m.kind = MessageKind::kShipment;
     m.stock = line.buyer;
@@ -310,7 +309,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     units_.in_transit += piece;
     const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
     if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
-    deliver(l.to, &Node::inbox_receive, Phase::kReceive, m);
+    post(l.to, &Node::inbox_receive, Phase::kReceive, arrival);
     // An invoice for every shipment, at the lane's price.
     const Money amount = piece * l.price[seller.product];
     if (amount > 0.0) {
@@ -480,13 +479,14 @@ void Network::start_production(Node& n, StockPoint& sp) {
   if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
   units_.started += can;
   units_.in_production += can;
-  Message m;
-  m.arrival = now + std::max(0.0, pl.lead_time.sample(pl.rng));
+  const Time done = now + std::max(0.0, pl.lead_time.sample(pl.rng));
+  Message& m = compose(n.id, &Node::inbox_receive);
+  m.arrival = done;
   m.kind = MessageKind::kProductionDone;
   m.stock = sp.id;
   m.qty = can;
   m.sent = now;
-  deliver(n.id, &Node::inbox_receive, Phase::kReceive, m);
+  post(n.id, &Node::inbox_receive, Phase::kReceive, done);
 }
 
 void Network::fulfil(Node& n) {
@@ -567,23 +567,29 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
   StockPoint& seller = stocks_[stock_index_[l.from][sp.product]];
   const std::uint64_t id = ++next_order_id_;
   sp.on_order += qty;
-  sp.open_orders.push_back({id, now, qty, qty});
+  OpenOrder& open = sp.open_orders.emplace_back();
+  open.id = id;
+  open.placed = now;
+  open.ordered = open.remaining = qty;
   sp.flows.ordered += qty;
   ++sp.flows.order_lines;
   src.cumulative += qty;
-  Message m;
-  m.kind = MessageKind::kOrder;
-  m.stock = seller.id;
-  m.origin = sp.id;
-  m.lane = l.id;
-  m.qty = qty;
-  m.ref = id;
-  m.sent = now;
-  m.placed = now;
-  m.extra = l.priority;
+  auto fill = [&](Message& m, Time arrival) {
+    m.arrival = arrival;
+    m.kind = MessageKind::kOrder;
+    m.stock = seller.id;
+    m.origin = sp.id;
+    m.lane = l.id;
+    m.qty = qty;
+    m.ref = id;
+    m.sent = now;
+    m.placed = now;
+    m.extra = l.priority;
+  };
   if (direct) {
     // Vendor-managed: the supplier writes the order into its own backlog.
-    m.arrival = now;
+    Message m;
+    fill(m, now);
     add_order_line(seller, m);
     sp.vmi_orders.push_back({++sp.vmi_serial, qty});
     request(seller.node, Phase::kFulfil);
@@ -591,9 +597,10 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
   }
   Node& buyer = nodes_[sp.node];
   if (buyer.ordering_cost != 0.0) buyer.account.cost(CostKind::kOrdering, buyer.ordering_cost, true);
-  m.arrival = now + l.order_delay;
+  const Time arrival = now + l.order_delay;
+  fill(compose(l.from, &Node::inbox_orders), arrival);
   l.orders_in_transit[sp.product] += qty;
-  deliver(l.from, &Node::inbox_orders, Phase::kOrdersIn, m);
+  post(l.from, &Node::inbox_orders, Phase::kOrdersIn, arrival);
 }
 
 void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
@@ -691,13 +698,14 @@ void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
       sp.flows.ordered += q;
       ++sp.flows.order_lines;
       if (n.ordering_cost != 0.0) n.account.cost(CostKind::kOrdering, n.ordering_cost, true);
-      Message m;
-      m.arrival = now + sp.production->request_delay;
+      const Time arrival = now + sp.production->request_delay;
+      Message& m = compose(sp.node, &Node::inbox_orders);
+      m.arrival = arrival;
       m.kind = MessageKind::kProductionOrder;
       m.stock = sp.id;
       m.qty = q;
       m.sent = now;
-      deliver(sp.node, &Node::inbox_orders, Phase::kOrdersIn, m);
+      post(sp.node, &Node::inbox_orders, Phase::kOrdersIn, arrival);
     } else {
       split_order(sp, q, vmi);
     }

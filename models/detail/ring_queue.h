@@ -49,6 +49,27 @@ class RingQueue {
     ++size_;
   }
 
+  // Appends a value-initialised element and returns it, to be filled in
+  // place (building a value and copying it in would read it back right
+  // after writing it, which stalls on store forwarding).
+  T& emplace_back() {
+    if (size_ == capacity_) grow();
+    T& slot = buf_[index(size_)];
+    slot = T{};
+    ++size_;
+    return slot;
+  }
+
+  // Moves the last element before the elements e with less(last, e) at the
+  // back: after emplace_back() on a sorted queue, the same place as
+  // insert_sorted() would give (equal elements in insertion order).
+  template <typename Less>
+  void settle_back(Less less) {
+    for (std::size_t i = size_ - 1; i > 0 && less((*this)[i], (*this)[i - 1]); --i) {
+      std::swap((*this)[i], (*this)[i - 1]);
+    }
+  }
+
   // REQUIRES: !empty().
   void pop_front() noexcept {
     head_ = (head_ + 1) & mask_;

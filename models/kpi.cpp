@@ -117,6 +117,25 @@ KpiCollector::KpiCollector(const Network& net)
   }
 }
 
+void KpiCollector::on_start(const RunShape& r) {
+  // Room for one completed order and one served block of customer demand per
+  // measured period where a stock can have them (more only grow the vector).
+  const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(0, r.periods - warmup_));
+  for (const StockPoint& sp : net_.stocks()) {
+    if (sp.infinite) continue;
+    StockAcc& a = stocks_[sp.id];
+    if (!sp.sources.empty() || sp.production) a.lead_times.reserve(periods);
+    if (!sp.period_demand.empty() || !sp.arrivals.empty()) a.customer_waits.reserve(periods);
+  }
+}
+
+void KpiCollector::on_period(const PeriodRecords& r) {
+  // The same accumulation as record by record, without a virtual call each.
+  for (const StockPeriod& s : r.stocks) KpiCollector::on_stock_period(s);
+  for (const LanePeriod& l : r.lanes) KpiCollector::on_lane_period(l);
+  for (const NodePeriod& n : r.nodes) KpiCollector::on_node_period(n);
+}
+
 void KpiCollector::on_stock_period(const StockPeriod& s) {
   if (s.period < warmup_) return;
   StockAcc& a = stocks_[s.stock];

@@ -49,6 +49,8 @@ class KpiCollector final : public ObservationSink {
   // REQUIRES: `net` outlives the collector; call before Network::run().
   explicit KpiCollector(const Network& net);
 
+  void on_start(const RunShape& r) override;
+  void on_period(const PeriodRecords& r) override;
   void on_stock_period(const StockPeriod& s) override;
   void on_node_period(const NodePeriod& n) override;
   void on_lane_period(const LanePeriod& l) override;

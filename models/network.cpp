@@ -81,16 +81,6 @@ NodeId Network::find_node(const std::string& name) const {
   return kNone;
 }
 
-bool Network::is_boundary_time(Time t) const {
-  // The nearest period index k, then the exact test t == start + k * period.
-  // x is within a few ulps of (t - start) / period, and adding 0.5 and
-  // truncating differs from rounding only near a half-period, where no
-  // boundary lies; so k is the index of t whenever t is a boundary.
-  const double x = (t - start_) * inv_period_;
-  if (!(x > -0.5)) return false;  // before the start (or NaN)
-  if (x >= 0x1p52) return x < 0x1p62 && period_start(static_cast<std::int64_t>(x)) == t;  // integral already
-  return period_start(static_cast<std::int64_t>(x + 0.5)) == t;
-}
 
 void Network::begin_instant(Time t, bool boundary) {
   instant_ = t;
@@ -254,15 +244,8 @@ void Network::close_period(std::int64_t k) {
     o.paid_out = n.account.period_paid_out();
     o.down = n.down;
   }
-  for (const StockPeriod& o : period_stocks_) {
-    for (ObservationSink* s : sinks_) s->on_stock_period(o);
-  }
-  for (const LanePeriod& o : period_lanes_) {
-    for (ObservationSink* s : sinks_) s->on_lane_period(o);
-  }
-  for (const NodePeriod& o : period_nodes_) {
-    for (ObservationSink* s : sinks_) s->on_node_period(o);
-  }
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
+  for (ObservationSink* s : sinks_) s->on_period(records);
   for (Node& n : nodes_) n.account.close_period();
 }
 

@@ -136,7 +136,16 @@ class Network {
   void run_phase_for();
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
-  bool is_boundary_time(Time t) const;
+  bool is_boundary_time(Time t) const {
+    // The nearest period index k, then the exact test t == start + k * period.
+    // x is within a few ulps of (t - start) / period, and adding 0.5 and
+    // truncating differs from rounding only near a half-period, where no
+    // boundary lies; so k is the index of t whenever t is a boundary.
+    const double x = (t - start_) * inv_period_;
+    if (!(x > -0.5)) return false;  // before the start (or NaN)
+    if (x >= 0x1p52) return x < 0x1p62 && period_start(static_cast<std::int64_t>(x)) == t;  // integral already
+    return period_start(static_cast<std::int64_t>(x + 0.5)) == t;
+  }
   // Sending a message is two steps: compose() returns a blank message in
   // the receiver's inbox to fill in place, post() puts it in arrival order
   // and arranges its delivery: a zero-delay message asks for its phase now,

@@ -257,7 +257,7 @@ Distribution Distribution::empirical(std::vector<double> values, std::vector<dou
   return d;
 }
 
-double Distribution::quantile(double u) const {
+double Distribution::quantile_of_kind(double u) const {
   switch (kind_) {
     case Kind::kConstant:
       return a_;

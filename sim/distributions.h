@@ -84,7 +84,7 @@ class Distribution {
   // One variate from one uniform of `rng`.
   double sample(RandomStream& rng) const { return quantile(rng.uniform01()); }
   // The inverse cumulative distribution function. REQUIRES: 0 < u < 1.
-  double quantile(double u) const;
+  double quantile(double u) const { return kind_ == Kind::kConstant ? a_ : quantile_of_kind(u); }
 
   double mean() const;
   double variance() const;
@@ -103,6 +103,7 @@ class Distribution {
 
  private:
   Distribution(Kind kind, double a, double b, double c) : kind_(kind), a_(a), b_(b), c_(c) {}
+  double quantile_of_kind(double u) const;
 
   Kind kind_;
   double a_, b_, c_;  // parameters; meaning by kind (see distributions.cpp)

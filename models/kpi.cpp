@@ -94,7 +94,7 @@ KpiCollector::KpiCollector(const Network& net)
       nodes_(net.nodes().size()),
       lanes_(net.lanes().size()),
       bucket_size_(net.stocks().size(), 1),
-      is_top_(net.stocks().size(), false) {
+      is_top_(net.stocks().size(), 0) {
   const auto measured = static_cast<std::size_t>(std::max<std::int64_t>(0, net.horizon() - warmup_));
   end_demand_.reserve(measured);
   top_orders_.reserve(measured);

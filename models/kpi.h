@@ -98,7 +98,7 @@ class KpiCollector final : public ObservationSink {
   // network's amplification: element i is period warmup + i (periods are
   // observed in order, every one of them).
   std::vector<double> end_demand_, top_orders_;
-  std::vector<bool> is_top_;
+  std::vector<std::uint8_t> is_top_;  // bytes, not bits: read once per stock record
 };
 
 // Per KPI across replications: mean, sd, 95% Student-t half-width and n.

@@ -176,6 +176,10 @@ void Network::close_period(std::int64_t k) {
   // reader's wider loads on store forwarding; built in a batch, the stores
   // have drained by the time the sinks copy or add them.
   static const StockFlows kNoFlows{};
+  // Time averages over the period: x / 1 is x exactly, so the common unit
+  // period skips the divisions (same bits).
+  const bool unit_period = period_ == 1.0;
+  auto per_period = [&](double x) { return unit_period ? x : x / period_; };
   period_stocks_.resize(stocks_.size());
   for (StockPoint& sp : stocks_) {
     touch(sp);
@@ -205,8 +209,8 @@ void Network::close_period(std::int64_t k) {
     o.backlog = sp.backlog_qty;
     o.on_order = sp.on_order;
     o.position = sp.infinite ? 0.0 : sp.position();
-    o.on_hand_avg = sp.infinite ? 0.0 : sp.on_hand_integral / period_;
-    o.backlog_avg = sp.backlog_integral / period_;
+    o.on_hand_avg = sp.infinite ? 0.0 : per_period(sp.on_hand_integral);
+    o.backlog_avg = per_period(sp.backlog_integral);
     o.stock_value = o.on_hand * sp.unit_value;
     o.stockout = f.stockout;
     o.reviewed = f.reviewed;
@@ -224,7 +228,7 @@ void Network::close_period(std::int64_t k) {
     o.shipments = l.shipments;
     o.delivered = l.delivered;
     o.in_transit = l.in_transit;
-    o.in_transit_avg = l.in_transit_integral / period_;
+    o.in_transit_avg = per_period(l.in_transit_integral);
     o.transit_time_sum = l.transit_time_sum;
     l.shipped = l.delivered = l.transit_time_sum = l.in_transit_integral = 0.0;
     l.shipments = 0;

@@ -17,8 +17,12 @@ template <typename T>
 class RingQueue {
  public:
   RingQueue() = default;
-  RingQueue(RingQueue&&) noexcept = default;
-  RingQueue& operator=(RingQueue&&) noexcept = default;
+  // A moved-from queue is empty (and usable).
+  RingQueue(RingQueue&& other) noexcept { take(other); }
+  RingQueue& operator=(RingQueue&& other) noexcept {
+    if (this != &other) take(other);
+    return *this;
+  }
   RingQueue(const RingQueue& other) { *this = other; }
   RingQueue& operator=(const RingQueue& other) {
     if (this == &other) return *this;
@@ -118,6 +122,13 @@ class RingQueue {
 
  private:
   std::size_t index(std::size_t i) const noexcept { return (head_ + i) & mask_; }
+  void take(RingQueue& other) noexcept {
+    buf_ = std::move(other.buf_);
+    capacity_ = std::exchange(other.capacity_, 0);
+    mask_ = std::exchange(other.mask_, 0);
+    head_ = std::exchange(other.head_, 0);
+    size_ = std::exchange(other.size_, 0);
+  }
   void grow() {
     const std::size_t capacity = capacity_ == 0 ? 8 : capacity_ * 2;
     std::unique_ptr<T[]> bigger(new T[capacity]);

@@ -263,14 +263,26 @@ double Distribution::quantile_of_kind(double u) const {
       return a_;
     case Kind::kPoisson: {
       if (cumulative_.empty()) return poisson_quantile(u, a_);
-      // The smallest k with P(N <= k) >= u (the last entry, the search's cap,
-      // when none is), walking from the mode: a few steps either way.
-      const std::size_t last = cumulative_.size() - 1;
-      std::size_t k = std::min(static_cast<std::size_t>(a_), last);
-      if (cumulative_[k] >= u) {
-        while (k > 0 && cumulative_[k - 1] >= u) --k;
-      } else {
-        while (k < last && cumulative_[k] < u) ++k;
+      // The smallest k with P(N <= k) >= u, or the last entry (the search's
+      // cap) when none is: since the CDF only grows, k is the number of
+      // entries below u among all but the last. Counted without branches in
+      // a window of kWindow entries around the mode (a data-dependent loop
+      // exit mispredicts on every draw), walked when k lies outside it.
+      constexpr std::size_t kWindow = 16;
+      const std::size_t last = cumulative_.size() - 1;  // >= 100: the cap is
+      const auto mode = static_cast<std::size_t>(a_);
+      const std::size_t lo = std::min(mode > kWindow / 2 ? mode - kWindow / 2 : 0, last - kWindow);
+      const double* w = cumulative_.data() + lo;
+      std::size_t below = 0;
+      for (std::size_t j = 0; j < kWindow; ++j) below += w[j] < u ? 1 : 0;
+      std::size_t k = lo + below;
+      if ((lo > 0 && cumulative_[lo - 1] >= u) || below == kWindow) {
+        k = std::min(mode, last);
+        if (cumulative_[k] >= u) {
+          while (k > 0 && cumulative_[k - 1] >= u) --k;
+        } else {
+          while (k < last && cumulative_[k] < u) ++k;
+        }
       }
       return static_cast<double>(k);
     }

@@ -539,7 +539,7 @@ bool Network::review_due(const StockPoint& sp) const {
   if (sp.continuous) return sp.changed;
   if (!boundary_ || sp.last_review_period == period_index_) return false;
   const std::int64_t k = period_index_ - sp.review_offset;
-  return k >= 0 && k % sp.review_period == 0;
+  return k >= 0 && (sp.review_period == 1 || k % sp.review_period == 0);  // no 64-bit division every period
 }
 
 Qty Network::echelon_position(const StockPoint& sp) const {

@@ -23,9 +23,11 @@ class Fifo final : public AllocationRule {
  public:
   void allocate(Qty available, const std::vector<AllocationLine>& lines,
                 std::vector<Qty>& out) const override {
-    out.assign(lines.size(), 0.0);
-    for (std::size_t i = 0; i < lines.size() && available > 0.0; ++i) {
-      const Qty give = std::min(available, lines[i].wanted);
+    // Every element written (no separate clearing pass): once the stock is
+    // used up (available never goes below zero) the rest get zero.
+    out.resize(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const Qty give = available > 0.0 ? std::min(available, lines[i].wanted) : 0.0;
       out[i] = give;
       available -= give;
     }

@@ -65,11 +65,15 @@ class Account {
     total_revenue_ += amount;
     cash_ += amount;
   }
-  // An invoice received: a payable due per `terms`.
-  void invoice_received(const Payable& p, Money invoice_amount) {
+  // An invoice received, in two steps: new_payable() returns a blank
+  // payable to fill in place (due per the buyer's terms), then
+  // invoice_received() books it and puts it in order of due time (equal
+  // times in arrival order).
+  Payable& new_payable() { return due_.emplace_back(); }
+  void invoice_received(Money invoice_amount) {
     payables_ += invoice_amount;
     cost(CostKind::kPurchase, invoice_amount, false);
-    due_.insert_sorted(p, [](const Payable& a, const Payable& b) { return a.pay_at < b.pay_at; });
+    due_.settle_back([](const Payable& a, const Payable& b) { return a.pay_at < b.pay_at; });
   }
   // The earliest payable due by `now`, if any: pay it (cash out, payable
   // closed, the discount taken off the purchase cost) and return true.

@@ -49,7 +49,7 @@ KpiCollector::KpiCollector(const Network& net, std::int64_t from)
       nodes_(net.nodes().size()),
       lanes_(net.lanes().size()),
       bucket_size_(net.stocks().size(), 1),
-      is_top_(net.stocks().size(), false) {
+      is_top_(net.stocks().size(), 0) {
   for (const Node& n : net.nodes()) nodes_[n.id].cash_start = n.account.cash();  // cash at time 0
   // The top of the chain, for the network's amplification: for each product
   // end customers buy, its stocks that are not replenished by another stock
@@ -65,9 +65,27 @@ KpiCollector::KpiCollector(const Network& net, std::int64_t from)
     for (const Source& s : sp.sources) {
       top = top && net.stocks()[net.stock_of(net.lanes()[s.lane].from, sp.product)].infinite;
     }
-    is_top_[sp.id] = top;
+    is_top_[sp.id] = top ? 1 : 0;
     if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[sp.id]);
   }
+}
+
+void KpiCollector::on_start(const RunShape& r) {
+  // Room for one completed order per measured period where a stock can have
+  // them (more only grow the vector).
+  const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(0, r.periods - from_));
+  for (const StockPoint& sp : net_.stocks()) {
+    if (sp.infinite) continue;
+    StockAcc& a = stocks_[sp.id];
+    if (!sp.sources.empty() || sp.production) a.lead_times.reserve(periods);
+  }
+}
+
+void KpiCollector::on_period(const PeriodRecords& r) {
+  // The same accumulation as record by record, without a virtual call each.
+  for (const StockPeriod& s : r.stocks) KpiCollector::on_stock_period(s);
+  for (const LanePeriod& l : r.lanes) KpiCollector::on_lane_period(l);
+  for (const NodePeriod& n : r.nodes) KpiCollector::on_node_period(n);
 }
 
 void KpiCollector::on_stock_period(const StockPeriod& s) {

@@ -68,6 +68,8 @@ class KpiCollector final : public ObservationSink {
   explicit KpiCollector(const Network& net);
   KpiCollector(const Network& net, std::int64_t from);
 
+  void on_start(const RunShape& r) override;
+  void on_period(const PeriodRecords& r) override;
   void on_stock_period(const StockPeriod& s) override;
   void on_node_period(const NodePeriod& n) override;
   void on_lane_period(const LanePeriod& l) override;
@@ -114,7 +116,7 @@ class KpiCollector final : public ObservationSink {
   // The network's amplification: end-customer demand and the orders of the
   // top stocks, summed over buckets of amp_bucket_ periods (a period is
   // complete when its last stock is recorded: stocks come in id order).
-  std::vector<bool> is_top_;
+  std::vector<std::uint8_t> is_top_;  // bytes, not bits: read once per stock record
   int amp_bucket_ = 1, amp_len_ = 0;
   double amp_demand_ = 0, amp_orders_ = 0;
   sim::RunningStats amp_demand_stats_, amp_orders_stats_;

@@ -53,6 +53,14 @@ class Channel {
       q_.insert_sorted(m, [](const Message& a, const Message& b) { return a.arrival < b.arrival; });
     }
   }
+  // Appends a blank message to be filled in place; settle() must follow
+  // once its arrival is set, before the channel is used again.
+  Message& append() { return q_.emplace_back(); }
+  // Puts the message appended last in (arrival, send order) place: O(1)
+  // when it arrives no earlier than the one before it.
+  void settle() {
+    q_.settle_back([](const Message& a, const Message& b) { return a.arrival < b.arrival; });
+  }
   // True when the earliest message has arrived by `now`.
   bool ready(Time now) const noexcept { return !q_.empty() && q_.front().arrival <= now; }
   // REQUIRES: !empty().

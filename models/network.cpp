@@ -81,10 +81,6 @@ NodeId Network::find_node(const std::string& name) const {
   return kNone;
 }
 
-bool Network::is_boundary_time(Time t) const {
-  const double k = std::round((t - start_) / period_);
-  return k >= 0 && period_start(static_cast<std::int64_t>(k)) == t;
-}
 
 void Network::begin_instant(Time t, bool boundary) {
   instant_ = t;
@@ -98,19 +94,6 @@ void Network::begin_instant(Time t, bool boundary) {
       dirty_list_.push_back(n.id);
     }
   }
-}
-
-void Network::request(NodeId node, Phase phase) {
-  const Time now = sim_.now();
-  if (now != instant_) begin_instant(now, false);
-  Node& n = nodes_[node];
-  if (n.dirty == 0) dirty_list_.push_back(node);
-  n.dirty |= mask_from(phase);
-  if (in_driver_) {
-    next_phase_ = std::min(next_phase_, static_cast<int>(phase));
-    return;
-  }
-  ensure_driver(phase);
 }
 
 void Network::ensure_driver(Phase phase) {
@@ -137,9 +120,7 @@ void Network::drive() {
   }
   in_driver_ = true;
   while (phase < kPhaseCount) {
-    Time t;
-    sim::Priority pr;
-    if (sim_.peek(t, pr) && t == instant_ && pr <= priority::of(static_cast<Phase>(phase))) {
+    if (sim_.has_due(instant_, priority::of(static_cast<Phase>(phase)))) {
       // Events due now at an earlier or equal priority run first.
       in_driver_ = false;
       ensure_driver(static_cast<Phase>(phase));
@@ -163,59 +144,6 @@ void Network::drive() {
   // Every node has run every phase it asked for.
   for (const NodeId id : dirty_list_) nodes_[id].dirty = 0;
   dirty_list_.clear();
-}
-
-void Network::run_phase(Phase phase) {
-  const std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(phase));
-  const std::uint8_t earlier = static_cast<std::uint8_t>(bit - 1u);
-  // Product moves downstream and information upstream: receive and fulfil
-  // run upstream nodes first, orders-in and review downstream nodes first, so
-  // that within one pass a zero-delay shipment reaches its buyer and a
-  // zero-delay order its seller before they act, whatever the order the
-  // scenario lists its nodes in (it only breaks ties).
-  const bool upstream_first = phase == Phase::kReceive || phase == Phase::kFulfil;
-  const std::vector<NodeId>& all = upstream_first ? up_order_ : down_order_;
-  const std::vector<NodeId>* order = &all;
-  if (dirty_list_.size() < nodes_.size()) {
-    pass_order_ = dirty_list_;
-    const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
-    std::sort(pass_order_.begin(), pass_order_.end(), [&](NodeId a, NodeId b) { return rank[a] < rank[b]; });
-    order = &pass_order_;
-  }
-  for (const NodeId id : *order) {
-    Node& n = nodes_[id];
-    // A node that owes an earlier phase (a zero-delay arrival during this
-    // pass) waits for the loop-back, so its phases keep their order. Nodes
-    // marked during the pass and missing from `order` are caught there too.
-    if ((n.dirty & bit) == 0) continue;
-    if ((n.dirty & earlier) != 0) {
-      // A periodic review runs once per period, so it must come after every
-      // zero-delay order placed downstream at this instant: the nodes after
-      // this one (upstream of it, or level with it) review in the next pass,
-      // after it has taken its orders in and placed its own.
-      if (phase == Phase::kReview) break;
-      continue;
-    }
-    n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
-    switch (phase) {
-      case Phase::kReceive: receive(n); break;
-      case Phase::kOrdersIn: orders_in(n); break;
-      case Phase::kFulfil: fulfil(n); break;
-      case Phase::kReview: review(n); break;
-    }
-  }
-  if (phase == Phase::kOrdersIn) first_pass_ = false;
-}
-
-void Network::deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
-  ++messages_sent_;
-  (nodes_[to].*inbox).push(m);
-  const Time now = sim_.now();
-  if (m.arrival == now) {
-    request(to, phase);
-  } else if (!is_boundary_time(m.arrival)) {
-    wake(to, phase, m.arrival);
-  }
 }
 
 void Network::wake(NodeId node, Phase phase, Time at) {
@@ -243,6 +171,16 @@ void Network::boundary(std::int64_t k) {
 
 void Network::close_period(std::int64_t k) {
   const Time end = sim_.now();
+  // Every record of the period is built first and handed to the sinks after:
+  // a record read right after it was written (field by field) stalls the
+  // reader's wider loads on store forwarding; built in a batch, the stores
+  // have drained by the time the sinks copy or add them.
+  static const StockFlows kNoFlows{};
+  // Time averages over the period: x / 1 is x exactly, so the common unit
+  // period skips the divisions (same bits).
+  const bool unit_period = period_ == 1.0;
+  auto per_period = [&](double x) { return unit_period ? x : x / period_; };
+  period_stocks_.resize(stocks_.size());
   for (StockPoint& sp : stocks_) {
     touch(sp);
     Node& n = nodes_[sp.node];
@@ -250,7 +188,7 @@ void Network::close_period(std::int64_t k) {
     if (sp.backorder_cost > 0) {
       n.account.cost(CostKind::kBackorder, sp.backorder_cost * sp.backlog_integral, false);
     }
-    StockPeriod o;
+    StockPeriod& o = period_stocks_[sp.id];
     o.period = k;
     o.stock = sp.id;
     const StockFlows& f = sp.flows;
@@ -271,34 +209,34 @@ void Network::close_period(std::int64_t k) {
     o.backlog = sp.backlog_qty;
     o.on_order = sp.on_order;
     o.position = sp.infinite ? 0.0 : sp.position();
-    o.on_hand_avg = sp.infinite ? 0.0 : sp.on_hand_integral / period_;
-    o.backlog_avg = sp.backlog_integral / period_;
+    o.on_hand_avg = sp.infinite ? 0.0 : per_period(sp.on_hand_integral);
+    o.backlog_avg = per_period(sp.backlog_integral);
     o.stock_value = o.on_hand * sp.unit_value;
     o.stockout = f.stockout;
     o.reviewed = f.reviewed;
-    for (ObservationSink* s : sinks_) s->on_stock_period(o);
-    sp.flows = StockFlows{};
+    sp.flows = kNoFlows;  // a copy, not a fresh value: no rep stos per stock
     sp.on_hand_integral = sp.backlog_integral = 0.0;
     sp.integral_from = end;
   }
+  period_lanes_.resize(lanes_.size());
   for (Lane& l : lanes_) {
     touch(l);
-    LanePeriod o;
+    LanePeriod& o = period_lanes_[l.id];
     o.period = k;
     o.lane = l.id;
     o.shipped = l.shipped;
     o.shipments = l.shipments;
     o.delivered = l.delivered;
     o.in_transit = l.in_transit;
-    o.in_transit_avg = l.in_transit_integral / period_;
+    o.in_transit_avg = per_period(l.in_transit_integral);
     o.transit_time_sum = l.transit_time_sum;
-    for (ObservationSink* s : sinks_) s->on_lane_period(o);
     l.shipped = l.delivered = l.transit_time_sum = l.in_transit_integral = 0.0;
     l.shipments = 0;
     l.integral_from = end;
   }
+  period_nodes_.resize(nodes_.size());
   for (Node& n : nodes_) {
-    NodePeriod o;
+    NodePeriod& o = period_nodes_[n.id];
     o.period = k;
     o.node = n.id;
     o.cash = n.account.cash();
@@ -310,9 +248,10 @@ void Network::close_period(std::int64_t k) {
     o.paid_in = n.account.period_paid_in();
     o.paid_out = n.account.period_paid_out();
     o.down = n.down;
-    for (ObservationSink* s : sinks_) s->on_node_period(o);
-    n.account.close_period();
   }
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
+  for (ObservationSink* s : sinks_) s->on_period(records);
+  for (Node& n : nodes_) n.account.close_period();
 }
 
 void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
@@ -332,6 +271,9 @@ void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
 void Network::run() {
   if (ran_) throw ModelError("a network runs once; build a new one for another replication");
   ran_ = true;
+  inv_period_ = 1.0 / period_;
+  const RunShape shape{horizon_, stocks_.size(), nodes_.size(), lanes_.size()};
+  for (ObservationSink* s : sinks_) s->on_start(shape);
   for (StockPoint& sp : stocks_) {
     sp.integral_from = start_;
     for (std::size_t i = 0; i < sp.arrivals.size(); ++i) {
@@ -353,13 +295,12 @@ void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_
   if (!(qty > 0.0)) return;
   StockPoint& sp = stocks_[stock];
   touch(sp);
-  BacklogEntry e;
+  BacklogEntry& e = sp.backlog.emplace_back();
   e.qty = qty;
   e.arrived = sim_.now();
   e.placed = e.arrived;
   e.priority = priority;
   e.lose_if_unmet = lose_if_unmet;
-  sp.backlog.push_back(e);
   sp.backlog_qty += qty;
   sp.flows.demand += qty;
   sp.flows.customer_demand += qty;

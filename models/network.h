@@ -17,6 +17,7 @@
 // Build one with models/builder.h; run() may be called once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -111,7 +112,17 @@ class Network {
   Lane& lane_mut(LaneId id) { return lanes_[id]; }
   ProductInfo& product_mut(ProductId id) { return products_[id]; }
   // Asks for `phase` (and the later ones) to run for `node` at the current instant.
-  void request(NodeId node, Phase phase);
+  void request(NodeId node, Phase phase) {
+    if (sim_.now() != instant_) begin_instant(sim_.now(), false);
+    Node& n = nodes_[node];
+    if (n.dirty == 0) dirty_list_.push_back(node);
+    n.dirty |= static_cast<std::uint8_t>((0xFu << static_cast<int>(phase)) & 0xFu);
+    if (in_driver_) {
+      next_phase_ = std::min(next_phase_, static_cast<int>(phase));
+    } else {
+      ensure_driver(phase);
+    }
+  }
 
  private:
   friend class NetworkBuilder;
@@ -121,10 +132,41 @@ class Network {
   void ensure_driver(Phase phase);
   void drive();
   void run_phase(Phase phase);
+  template <Phase P>
+  void run_phase_for();
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
-  bool is_boundary_time(Time t) const;
-  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m);
+  bool is_boundary_time(Time t) const {
+    // The nearest period index k, then the exact test t == start + k * period.
+    // x is within a few ulps of (t - start) / period, and adding 0.5 and
+    // truncating differs from rounding only near a half-period, where no
+    // boundary lies; so k is the index of t whenever t is a boundary.
+    const double x = (t - start_) * inv_period_;
+    if (!(x > -0.5)) return false;  // before the start (or NaN)
+    if (x >= 0x1p52) return x < 0x1p62 && period_start(static_cast<std::int64_t>(x)) == t;  // integral already
+    return period_start(static_cast<std::int64_t>(x + 0.5)) == t;
+  }
+  // Sending a message is two steps: compose() returns a blank message in
+  // the receiver's inbox to fill in place, post() puts it in arrival order
+  // and arranges its delivery: a zero-delay message asks for its phase now,
+  // one arriving between boundaries schedules a wake-up, one arriving on a
+  // boundary waits for it (every node runs every phase there). Nothing may
+  // be sent to the same inbox in between.
+  Message& compose(NodeId to, Channel Node::*inbox) { return (nodes_[to].*inbox).append(); }
+  void post(NodeId to, Channel Node::*inbox, Phase phase, Time arrival) {
+    (nodes_[to].*inbox).settle();
+    ++messages_sent_;
+    if (arrival == sim_.now()) {
+      request(to, phase);
+    } else if (!is_boundary_time(arrival)) {
+      wake(to, phase, arrival);
+    }
+  }
+  // compose() and post() for a message built elsewhere.
+  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
+    compose(to, inbox) = m;
+    post(to, inbox, phase, m.arrival);
+  }
   void wake(NodeId node, Phase phase, Time at);
   void schedule_arrival(StockId stock, std::size_t stream, Time from);
 
@@ -134,6 +176,8 @@ class Network {
   void fulfil(Node& n);
   void review(Node& n);
   void apply_finance(Node& n, const Message& m);
+  void book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent);
+  void book_payment(Node& n, Money amount, Money settles);
   void ship_from_stock(Node& n, StockPoint& sp);
   void dispatch_from_source(Node& n, StockPoint& sp);
   void start_production(Node& n, StockPoint& sp);
@@ -162,6 +206,7 @@ class Network {
   std::string name_;
   Time start_ = 0.0;
   double period_ = 1.0;
+  double inv_period_ = 1.0;  // 1 / period_ (set by run())
   int horizon_ = 1;
   int warmup_ = 0;
   double sharing_delay_ = 0.0;
@@ -202,6 +247,10 @@ class Network {
   std::uint64_t messages_sent_ = 0;
   UnitTotals units_;
   MoneyTotals money_;
+  // The records of the period being closed (see close_period).
+  std::vector<StockPeriod> period_stocks_;
+  std::vector<LanePeriod> period_lanes_;
+  std::vector<NodePeriod> period_nodes_;
   std::vector<Qty> scratch_wanted_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;

@@ -17,6 +17,67 @@ bool whole(Qty q) { return q == std::floor(q); }
 
 }  // namespace
 
+// --- the phase loop ----------------------------------------------------------
+
+// Flattened: every handler and helper of the phase is inlined into its loop
+// (about 45 calls a period in a serial chain become straight-line code;
+// measured 4-5% less time per period, BM_SerialChain, for 80 KB more code).
+template <Phase P>
+[[gnu::flatten]] void Network::run_phase_for() {
+  constexpr std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(P));
+  constexpr std::uint8_t earlier = static_cast<std::uint8_t>(bit - 1u);
+  // Product moves downstream and information upstream: receive and fulfil
+  // run upstream nodes first, orders-in and review downstream nodes first, so
+  // that within one pass a zero-delay shipment reaches its buyer and a
+  // zero-delay order its seller before they act, whatever the order the
+  // scenario lists its nodes in (it only breaks ties).
+  constexpr bool upstream_first = P == Phase::kReceive || P == Phase::kFulfil;
+  const std::vector<NodeId>* order = upstream_first ? &up_order_ : &down_order_;
+  if (dirty_list_.size() < nodes_.size()) {
+    // Insertion sort by rank: the list is short (the nodes that received a
+    // zero-delay message) and ranks are distinct, so the order is unique.
+    const std::vector<int>& rank = upstream_first ? up_rank_ : down_rank_;
+    pass_order_.clear();
+    for (const NodeId id : dirty_list_) {
+      std::size_t i = pass_order_.size();
+      pass_order_.push_back(id);
+      for (; i > 0 && rank[pass_order_[i - 1]] > rank[id]; --i) pass_order_[i] = pass_order_[i - 1];
+      pass_order_[i] = id;
+    }
+    order = &pass_order_;
+  }
+  for (const NodeId id : *order) {
+    Node& n = nodes_[id];
+    // A node that owes an earlier phase (a zero-delay arrival during this
+    // pass) waits for the loop-back, so its phases keep their order. Nodes
+    // marked during the pass and missing from `order` are caught there too.
+    if ((n.dirty & bit) == 0) continue;
+    if ((n.dirty & earlier) != 0) {
+      // A periodic review runs once per period, so it must come after every
+      // zero-delay order placed downstream at this instant: the nodes after
+      // this one (upstream of it, or level with it) review in the next pass,
+      // after it has taken its orders in and placed its own.
+      if constexpr (P == Phase::kReview) break;
+      continue;
+    }
+    n.dirty = static_cast<std::uint8_t>(n.dirty & ~bit);
+    if constexpr (P == Phase::kReceive) receive(n);
+    if constexpr (P == Phase::kOrdersIn) orders_in(n);
+    if constexpr (P == Phase::kFulfil) fulfil(n);
+    if constexpr (P == Phase::kReview) review(n);
+  }
+  if constexpr (P == Phase::kOrdersIn) first_pass_ = false;
+}
+
+void Network::run_phase(Phase phase) {
+  switch (phase) {
+    case Phase::kReceive: run_phase_for<Phase::kReceive>(); break;
+    case Phase::kOrdersIn: run_phase_for<Phase::kOrdersIn>(); break;
+    case Phase::kFulfil: run_phase_for<Phase::kFulfil>(); break;
+    case Phase::kReview: run_phase_for<Phase::kReview>(); break;
+  }
+}
+
 // --- receive -------------------------------------------------------------
 
 void Network::pay_due(Node& n) {
@@ -24,6 +85,12 @@ void Network::pay_due(Node& n) {
   Payable p;
   while (n.account.pay_next(now, p)) {
     const Lane& l = lanes_[p.lane];
+    money_.payments_in_transit += p.amount;
+    money_.payments_in_transit_settle += p.settles;
+    if (l.payment_delay == 0.0) {
+      book_payment(nodes_[l.from], p.amount, p.settles);
+      continue;
+    }
     Message m;
     m.arrival = now + l.payment_delay;
     m.kind = MessageKind::kPayment;
@@ -32,37 +99,39 @@ void Network::pay_due(Node& n) {
     m.extra = p.settles;
     m.ref = p.invoice;
     m.sent = now;
-    money_.payments_in_transit += p.amount;
-    money_.payments_in_transit_settle += p.settles;
-    if (l.payment_delay == 0.0) {
-      apply_finance(nodes_[l.from], m);
-    } else {
-      deliver(l.from, &Node::inbox_finance, Phase::kReceive, m);
-    }
+    deliver(l.from, &Node::inbox_finance, Phase::kReceive, m);
   }
+}
+
+void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent) {
+  money_.invoices_in_transit -= amount;
+  Payable& p = n.account.new_payable();
+  p.settles = amount;
+  p.lane = lane;
+  p.invoice = invoice;
+  // The discount is taken when the invoice arrives in time to pay within
+  // the discount window.
+  if (n.terms.offers_discount() && sim_.now() <= sent + n.terms.discount_within) {
+    p.pay_at = sent + n.terms.discount_within;
+    p.amount = amount * (1.0 - n.terms.discount);
+  } else {
+    p.pay_at = sent + n.terms.net;
+    p.amount = amount;
+  }
+  n.account.invoice_received(amount);
+}
+
+void Network::book_payment(Node& n, Money amount, Money settles) {
+  money_.payments_in_transit -= amount;
+  money_.payments_in_transit_settle -= settles;
+  n.account.payment_received(amount, settles);
 }
 
 void Network::apply_finance(Node& n, const Message& m) {
   if (m.kind == MessageKind::kInvoice) {
-    money_.invoices_in_transit -= m.qty;
-    Payable p;
-    p.settles = m.qty;
-    p.lane = m.lane;
-    p.invoice = m.ref;
-    // The discount is taken when the invoice arrives in time to pay within
-    // the discount window.
-    if (n.terms.offers_discount() && sim_.now() <= m.sent + n.terms.discount_within) {
-      p.pay_at = m.sent + n.terms.discount_within;
-      p.amount = m.qty * (1.0 - n.terms.discount);
-    } else {
-      p.pay_at = m.sent + n.terms.net;
-      p.amount = m.qty;
-    }
-    n.account.invoice_received(p, m.qty);
+    book_invoice(n, m.qty, m.lane, m.ref, m.sent);
   } else {
-    money_.payments_in_transit -= m.qty;
-    money_.payments_in_transit_settle -= m.extra;
-    n.account.payment_received(m.qty, m.extra);
+    book_payment(n, m.qty, m.extra);
   }
 }
 
@@ -77,8 +146,8 @@ void Network::receive(Node& n) {
   if (boundary_) pay_due(n);
   if (n.down && n.hold_in_transit) return;  // held at the gate until the node is up
   while (n.inbox_receive.ready(now)) {
-    const Message m = n.inbox_receive.front();
-    n.inbox_receive.pop();
+    // Read in place and popped after: nothing handled here sends to this inbox.
+    const Message& m = n.inbox_receive.front();
     StockPoint& sp = stocks_[m.stock];
     touch(sp);
     switch (m.kind) {
@@ -134,6 +203,7 @@ void Network::receive(Node& n) {
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the product inbox", now, n.name));
     }
+    n.inbox_receive.pop();
   }
 }
 
@@ -141,7 +211,7 @@ void Network::receive(Node& n) {
 
 void Network::add_order_line(StockPoint& seller, const Message& m) {
   touch(seller);
-  BacklogEntry e;
+  BacklogEntry& e = seller.backlog.emplace_back();
   e.qty = m.qty;
   e.arrived = sim_.now();
   e.ref = m.ref;
@@ -149,7 +219,6 @@ void Network::add_order_line(StockPoint& seller, const Message& m) {
   e.buyer = m.origin;
   e.priority = m.extra;
   e.placed = m.placed;
-  seller.backlog.push_back(e);
   seller.backlog_qty += m.qty;
   seller.flows.demand += m.qty;
   if (!seller.use_shared_demand) seller.signal += m.qty;
@@ -159,8 +228,8 @@ void Network::add_order_line(StockPoint& seller, const Message& m) {
 void Network::orders_in(Node& n) {
   const Time now = sim_.now();
   while (n.inbox_orders.ready(now)) {
-    const Message m = n.inbox_orders.front();
-    n.inbox_orders.pop();
+    // Read in place and popped after: nothing handled here sends to this inbox.
+    const Message& m = n.inbox_orders.front();
     StockPoint& sp = stocks_[m.stock];
     switch (m.kind) {
       case MessageKind::kOrder:
@@ -185,6 +254,7 @@ void Network::orders_in(Node& n) {
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the order inbox", now, n.name));
     }
+    n.inbox_orders.pop();
   }
   if (!(boundary_ && first_pass_)) return;
   // Once per period: end-customer demand, then point-of-sale data upstream.
@@ -233,7 +303,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     Time arrival = now + std::max(0.0, transit);
     if (l.prevent_overtaking) arrival = std::max(arrival, l.last_arrival);
     l.last_arrival = std::max(l.last_arrival, arrival);
-    Message m;
+    Message& m = compose(l.to, &Node::inbox_receive);
     m.arrival = arrival;
     m.kind = MessageKind::kShipment;
     m.stock = line.buyer;
@@ -250,23 +320,24 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     units_.in_transit += piece;
     const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
     if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
-    deliver(l.to, &Node::inbox_receive, Phase::kReceive, m);
+    post(l.to, &Node::inbox_receive, Phase::kReceive, arrival);
     // An invoice for every shipment, at the lane's price.
     const Money amount = piece * l.price[seller.product];
     if (amount > 0.0) {
       from.account.sale_on_credit(amount);
-      Message inv;
-      inv.arrival = now + l.invoice_delay;
-      inv.kind = MessageKind::kInvoice;
-      inv.stock = line.buyer;
-      inv.lane = l.id;
-      inv.qty = amount;
-      inv.ref = ++next_invoice_id_;
-      inv.sent = now;
+      const std::uint64_t invoice = ++next_invoice_id_;
       money_.invoices_in_transit += amount;
       if (l.invoice_delay == 0.0) {
-        apply_finance(nodes_[l.to], inv);
+        book_invoice(nodes_[l.to], amount, l.id, invoice, now);
       } else {
+        Message inv;
+        inv.arrival = now + l.invoice_delay;
+        inv.kind = MessageKind::kInvoice;
+        inv.stock = line.buyer;
+        inv.lane = l.id;
+        inv.qty = amount;
+        inv.ref = invoice;
+        inv.sent = now;
         deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
       }
     }
@@ -306,18 +377,20 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
   if (sp.on_hand <= kEps) return;
   const Time now = sim_.now();
   auto& lines = scratch_lines_;
-  lines.clear();
-  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+  const std::size_t count = sp.backlog.size();
+  lines.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
     const BacklogEntry& e = sp.backlog[i];
     Qty wanted = e.qty;
     if (e.lane != kNone) {
       const Lane& l = lanes_[e.lane];
       wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left());
     }
-    lines.push_back({std::max(0.0, wanted), e.priority});
+    lines[i].wanted = std::max(0.0, wanted);
+    lines[i].priority = e.priority;
   }
   n.allocation->allocate(sp.on_hand, lines, scratch_out_);
-  for (std::size_t i = 0; i < sp.backlog.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     Qty q = scratch_out_[i];
     if (q <= kEps) continue;
     BacklogEntry& e = sp.backlog[i];
@@ -417,13 +490,14 @@ void Network::start_production(Node& n, StockPoint& sp) {
   if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
   units_.started += can;
   units_.in_production += can;
-  Message m;
-  m.arrival = now + std::max(0.0, pl.lead_time.sample(pl.rng));
+  const Time done = now + std::max(0.0, pl.lead_time.sample(pl.rng));
+  Message& m = compose(n.id, &Node::inbox_receive);
+  m.arrival = done;
   m.kind = MessageKind::kProductionDone;
   m.stock = sp.id;
   m.qty = can;
   m.sent = now;
-  deliver(n.id, &Node::inbox_receive, Phase::kReceive, m);
+  post(n.id, &Node::inbox_receive, Phase::kReceive, done);
 }
 
 void Network::fulfil(Node& n) {
@@ -473,7 +547,7 @@ bool Network::review_due(const StockPoint& sp) const {
   if (sp.continuous) return sp.changed;
   if (!boundary_ || sp.last_review_period == period_index_) return false;
   const std::int64_t k = period_index_ - sp.review_offset;
-  return k >= 0 && k % sp.review_period == 0;
+  return k >= 0 && (sp.review_period == 1 || k % sp.review_period == 0);  // no 64-bit division every period
 }
 
 Qty Network::echelon_position(const StockPoint& sp) const {
@@ -504,23 +578,29 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
   StockPoint& seller = stocks_[stock_index_[l.from][sp.product]];
   const std::uint64_t id = ++next_order_id_;
   sp.on_order += qty;
-  sp.open_orders.push_back({id, now, qty, qty});
+  OpenOrder& open = sp.open_orders.emplace_back();
+  open.id = id;
+  open.placed = now;
+  open.ordered = open.remaining = qty;
   sp.flows.ordered += qty;
   ++sp.flows.order_lines;
   src.cumulative += qty;
-  Message m;
-  m.kind = MessageKind::kOrder;
-  m.stock = seller.id;
-  m.origin = sp.id;
-  m.lane = l.id;
-  m.qty = qty;
-  m.ref = id;
-  m.sent = now;
-  m.placed = now;
-  m.extra = l.priority;
+  auto fill = [&](Message& m, Time arrival) {
+    m.arrival = arrival;
+    m.kind = MessageKind::kOrder;
+    m.stock = seller.id;
+    m.origin = sp.id;
+    m.lane = l.id;
+    m.qty = qty;
+    m.ref = id;
+    m.sent = now;
+    m.placed = now;
+    m.extra = l.priority;
+  };
   if (direct) {
     // Vendor-managed: the supplier writes the order into its own backlog.
-    m.arrival = now;
+    Message m;
+    fill(m, now);
     add_order_line(seller, m);
     sp.vmi_orders.push_back({++sp.vmi_serial, qty});
     request(seller.node, Phase::kFulfil);
@@ -528,9 +608,10 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
   }
   Node& buyer = nodes_[sp.node];
   if (buyer.ordering_cost != 0.0) buyer.account.cost(CostKind::kOrdering, buyer.ordering_cost, true);
-  m.arrival = now + l.order_delay;
+  const Time arrival = now + l.order_delay;
+  fill(compose(l.from, &Node::inbox_orders), arrival);
   l.orders_in_transit[sp.product] += qty;
-  deliver(l.from, &Node::inbox_orders, Phase::kOrdersIn, m);
+  post(l.from, &Node::inbox_orders, Phase::kOrdersIn, arrival);
 }
 
 void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
@@ -628,13 +709,14 @@ void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
       sp.flows.ordered += q;
       ++sp.flows.order_lines;
       if (n.ordering_cost != 0.0) n.account.cost(CostKind::kOrdering, n.ordering_cost, true);
-      Message m;
-      m.arrival = now + sp.production->request_delay;
+      const Time arrival = now + sp.production->request_delay;
+      Message& m = compose(sp.node, &Node::inbox_orders);
+      m.arrival = arrival;
       m.kind = MessageKind::kProductionOrder;
       m.stock = sp.id;
       m.qty = q;
       m.sent = now;
-      deliver(sp.node, &Node::inbox_orders, Phase::kOrdersIn, m);
+      post(sp.node, &Node::inbox_orders, Phase::kOrdersIn, arrival);
     } else {
       split_order(sp, q, vmi);
     }

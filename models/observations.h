@@ -9,8 +9,11 @@
 // averages over the period (the exact time integral divided by its length).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "models/types.h"
@@ -79,11 +82,35 @@ struct Delivery {
   bool customer = false;  // end-customer demand (wait at the retailer)
 };
 
+// What a run will record, announced to each sink before the first
+// observation (so storage can be sized once).
+struct RunShape {
+  std::int64_t periods = 0;  // periods recorded (the horizon)
+  std::size_t stocks = 0, nodes = 0, lanes = 0;
+};
+
+// The records of one closed period: every stock point, lane and node, each
+// in id order.
+struct PeriodRecords {
+  std::span<const StockPeriod> stocks;
+  std::span<const LanePeriod> lanes;
+  std::span<const NodePeriod> nodes;
+};
+
 // Receives observations. Implementations: time-series storage
-// (models/recorder.h) and the KPI accumulators.
+// (SeriesRecorder below) and the KPI accumulators. When a period closes each
+// sink in turn gets on_period(); its default hands the records one by one to
+// on_stock_period, on_lane_period and on_node_period, in that order, and a
+// sink may override it to take the batch at once.
 class ObservationSink {
  public:
   virtual ~ObservationSink() = default;
+  virtual void on_start(const RunShape&) {}
+  virtual void on_period(const PeriodRecords& r) {
+    for (const StockPeriod& s : r.stocks) on_stock_period(s);
+    for (const LanePeriod& l : r.lanes) on_lane_period(l);
+    for (const NodePeriod& n : r.nodes) on_node_period(n);
+  }
   virtual void on_stock_period(const StockPeriod&) {}
   virtual void on_node_period(const NodePeriod&) {}
   virtual void on_lane_period(const LanePeriod&) {}
@@ -93,6 +120,19 @@ class ObservationSink {
 // Keeps every observation in memory, in period order.
 class SeriesRecorder final : public ObservationSink {
  public:
+  // Reserves room for every period record of the run, so that recording
+  // never reallocates (and copies) the series as it grows.
+  void on_start(const RunShape& r) override {
+    const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0));
+    stocks.reserve(stocks.size() + periods * r.stocks);
+    nodes.reserve(nodes.size() + periods * r.nodes);
+    lanes.reserve(lanes.size() + periods * r.lanes);
+  }
+  void on_period(const PeriodRecords& r) override {
+    stocks.insert(stocks.end(), r.stocks.begin(), r.stocks.end());
+    lanes.insert(lanes.end(), r.lanes.begin(), r.lanes.end());
+    nodes.insert(nodes.end(), r.nodes.begin(), r.nodes.end());
+  }
   void on_stock_period(const StockPeriod& s) override { stocks.push_back(s); }
   void on_node_period(const NodePeriod& n) override { nodes.push_back(n); }
   void on_lane_period(const LanePeriod& l) override { lanes.push_back(l); }

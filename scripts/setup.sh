@@ -23,6 +23,7 @@ demo_packages=(
 test_packages=(
   doctest-dev             # unit, integration and validation tests
   libbenchmark-dev        # chainsim_bench
+  valgrind                # scripts/profile.sh: instructions per simulated period (callgrind)
   python3                 # golden-file and report checks
   python3-jsonschema      # an independent check of scenarios against the JSON Schema
   python3-yaml

@@ -150,7 +150,24 @@ Distribution Distribution::constant(double value) {
 
 Distribution Distribution::poisson(double mean) {
   require(finite(mean) && mean >= 0.0, "poisson: mean must be >= 0 (got " + num(mean) + ")");
-  return {Kind::kPoisson, mean, 0, 0};
+  Distribution d{Kind::kPoisson, mean, 0, 0};
+  if (mean > 0.0 && mean < kPoissonSearchFromZero) {
+    // The running CDF of poisson_quantile's search from zero, step for step
+    // (the same recurrence in the same order, so the same doubles): element
+    // k is P(N <= k) as that search computes it, up to its cap.
+    double p = std::exp(-mean);
+    double cdf = p;
+    double k = 0.0;
+    const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
+    d.cumulative_.push_back(cdf);
+    while (k < cap) {
+      k += 1.0;
+      p *= mean / k;
+      cdf += p;
+      d.cumulative_.push_back(cdf);
+    }
+  }
+  return d;
 }
 
 Distribution Distribution::normal(double mean, double sd) {
@@ -240,12 +257,35 @@ Distribution Distribution::empirical(std::vector<double> values, std::vector<dou
   return d;
 }
 
-double Distribution::quantile(double u) const {
+double Distribution::quantile_of_kind(double u) const {
   switch (kind_) {
     case Kind::kConstant:
       return a_;
-    case Kind::kPoisson:
-      return poisson_quantile(u, a_);
+    case Kind::kPoisson: {
+      if (cumulative_.empty()) return poisson_quantile(u, a_);
+      // The smallest k with P(N <= k) >= u, or the last entry (the search's
+      // cap) when none is: since the CDF only grows, k is the number of
+      // entries below u among all but the last. Counted without branches in
+      // a window of kWindow entries around the mode (a data-dependent loop
+      // exit mispredicts on every draw), walked when k lies outside it.
+      constexpr std::size_t kWindow = 16;
+      const std::size_t last = cumulative_.size() - 1;  // >= 100: the cap is
+      const auto mode = static_cast<std::size_t>(a_);
+      const std::size_t lo = std::min(mode > kWindow / 2 ? mode - kWindow / 2 : 0, last - kWindow);
+      const double* w = cumulative_.data() + lo;
+      std::size_t below = 0;
+      for (std::size_t j = 0; j < kWindow; ++j) below += w[j] < u ? 1 : 0;
+      std::size_t k = lo + below;
+      if ((lo > 0 && cumulative_[lo - 1] >= u) || below == kWindow) {
+        k = std::min(mode, last);
+        if (cumulative_[k] >= u) {
+          while (k > 0 && cumulative_[k - 1] >= u) --k;
+        } else {
+          while (k < last && cumulative_[k] < u) ++k;
+        }
+      }
+      return static_cast<double>(k);
+    }
     case Kind::kNormal:
       return b_ == 0.0 ? a_ : normal_quantile(u, a_, b_);
     case Kind::kTruncatedNormal:

@@ -84,7 +84,7 @@ class Distribution {
   // One variate from one uniform of `rng`.
   double sample(RandomStream& rng) const { return quantile(rng.uniform01()); }
   // The inverse cumulative distribution function. REQUIRES: 0 < u < 1.
-  double quantile(double u) const;
+  double quantile(double u) const { return kind_ == Kind::kConstant ? a_ : quantile_of_kind(u); }
 
   double mean() const;
   double variance() const;
@@ -103,10 +103,14 @@ class Distribution {
 
  private:
   Distribution(Kind kind, double a, double b, double c) : kind_(kind), a_(a), b_(b), c_(c) {}
+  double quantile_of_kind(double u) const;
 
   Kind kind_;
   double a_, b_, c_;  // parameters; meaning by kind (see distributions.cpp)
   std::vector<double> values_;
+  // Empirical: the cumulative weights. Poisson with mean below 30: P(N <= k)
+  // for k = 0, 1, ... as poisson_quantile's search computes it, so that a
+  // quantile is a short walk in a table (same results, no exp() per draw).
   std::vector<double> cumulative_;
 };
 

@@ -127,6 +127,17 @@ bool Simulator::peek(Time& time, Priority& priority) {
   return false;
 }
 
+bool Simulator::has_due_slow(Time time, Priority priority) {
+  const EventKey limit = EventQueue::make_key(time, priority, kSequenceMask);
+  while (!queue_.empty() && queue_.top_key() <= limit) {
+    const std::uint32_t index = queue_.top_slot();
+    if ((slot(index).state & kCancelled) == 0) return true;
+    queue_.pop();
+    free_slot(index);
+  }
+  return false;
+}
+
 void Simulator::run_until(Time until) {
   stop_requested_ = false;
   const bool bounded = until < std::numeric_limits<Time>::infinity();

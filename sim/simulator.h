@@ -107,6 +107,15 @@ class Simulator {
   // The time and priority of the earliest pending event, if any. Cancelled
   // entries at the top are discarded as a side effect.
   bool peek(Time& time, Priority& priority);
+  // True when an event is pending that runs before any event scheduled now
+  // at (time, priority) would: at an earlier time, or at `time` with a
+  // priority <= `priority`. Cheaper than peek() when the answer is no (one
+  // key comparison). Cancelled entries at the top are discarded.
+  // REQUIRES: priority within [EventQueue::kMinPriority, kMaxPriority].
+  bool has_due(Time time, Priority priority) {
+    return !queue_.empty() && queue_.top_key() <= EventQueue::make_key(time, priority, kSequenceMask) &&
+           has_due_slow(time, priority);
+  }
 
   // Drops every pending event and resets the clock to `start`.
   void reset(Time start = 0.0);
@@ -135,6 +144,7 @@ class Simulator {
   std::uint32_t allocate_slot();
   void free_slot(std::uint32_t index) noexcept;
   [[noreturn]] void fail_schedule(Time time, Priority priority) const;
+  bool has_due_slow(Time time, Priority priority);
 
   Time now_;
   Priority current_priority_ = 0;

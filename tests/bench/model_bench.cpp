@@ -19,135 +19,13 @@
 
 #include "models/builder.h"
 #include "models/kpi.h"
-#include "models/spec.h"
+#include "tests/bench/model_specs.h"
 
 using namespace chainsim::models;
-using chainsim::sim::Distribution;
+using chainsim::bench::network;
+using chainsim::bench::serial_chain;
 
 namespace {
-
-ScenarioSpec serial_chain(int periods) {
-  ScenarioSpec s;
-  s.name = "bench_serial";
-  s.horizon = periods;
-  s.products = {{"item", 10.0, 20.0}};
-  const char* names[] = {"factory", "distributor", "wholesaler", "retailer"};
-  for (int i = 0; i < 4; ++i) {
-    NodeSpec n;
-    n.id = names[i];
-    n.kind = i == 0 ? NodeKind::kFactory : i == 3 ? NodeKind::kRetailer : NodeKind::kWarehouse;
-    n.holding_cost = 0.1;
-    n.backorder_cost = 1.0;
-    n.payment_terms.net = 30;
-    StockSpec st;
-    st.product = "item";
-    st.initial = 40;
-    st.policy.type = "base_stock";
-    st.policy.S = 40;
-    if (i == 0) {
-      ProductionSpec p;
-      p.lead_time = Distribution::constant(2);
-      st.production = p;
-    } else {
-      SourceSpec src;
-      src.from = names[i - 1];
-      st.sources = {src};
-    }
-    if (i == 3) {
-      DemandSpec d;
-      d.type = "poisson";
-      d.mean = 8;
-      st.demand = {d};
-    }
-    n.stocks = {st};
-    s.nodes.push_back(n);
-    if (i > 0) {
-      LaneSpec l;
-      l.from = names[i - 1];
-      l.to = names[i];
-      l.transport_time = Distribution::constant(2);
-      l.order_delay = 1;
-      l.price = 12 + 2 * i;
-      s.lanes.push_back(l);
-    }
-  }
-  return s;
-}
-
-ScenarioSpec network(int retailers) {
-  ScenarioSpec s;
-  s.name = "bench_network";
-  s.horizon = 365;
-  s.products = {{"item", 10.0, 20.0}};
-  NodeSpec f;
-  f.id = "factory";
-  f.kind = NodeKind::kFactory;
-  f.holding_cost = 0.01;
-  StockSpec fs;
-  fs.product = "item";
-  fs.initial = 4000;
-  fs.policy.type = "base_stock";
-  fs.policy.S = 4000;
-  ProductionSpec p;
-  p.lead_time = Distribution::constant(2);
-  fs.production = p;
-  f.stocks = {fs};
-  s.nodes.push_back(f);
-  const int dcs = 4;
-  for (int d = 0; d < dcs; ++d) {
-    NodeSpec n;
-    n.id = "dc" + std::to_string(d);
-    n.kind = NodeKind::kWarehouse;
-    n.holding_cost = 0.02;
-    StockSpec st;
-    st.product = "item";
-    st.initial = 800;
-    st.policy.type = "base_stock";
-    st.policy.S = 800;
-    SourceSpec src;
-    src.from = "factory";
-    st.sources = {src};
-    n.stocks = {st};
-    s.nodes.push_back(n);
-    LaneSpec l;
-    l.from = "factory";
-    l.to = n.id;
-    l.transport_time = Distribution::constant(3);
-    l.order_delay = 1;
-    l.price = 14;
-    s.lanes.push_back(l);
-  }
-  for (int r = 0; r < retailers; ++r) {
-    NodeSpec n;
-    n.id = "store" + std::to_string(r);
-    n.kind = NodeKind::kRetailer;
-    n.holding_cost = 0.05;
-    n.backorder_cost = 1.0;
-    StockSpec st;
-    st.product = "item";
-    st.initial = 40;
-    st.policy.type = "s_S";
-    st.policy.s = 20;
-    st.policy.S = 45;
-    SourceSpec src;
-    src.from = "dc" + std::to_string(r % dcs);
-    st.sources = {src};
-    DemandSpec dem;
-    dem.type = "poisson";
-    dem.mean = 6 + (r % 7);
-    st.demand = {dem};
-    n.stocks = {st};
-    s.nodes.push_back(n);
-    LaneSpec l;
-    l.from = src.from;
-    l.to = n.id;
-    l.transport_time = Distribution::constant(1);
-    l.order_delay = 1;
-    l.price = 16;
-    s.lanes.push_back(l);
-  }
-  return s;
-}
 
 void run_serial(benchmark::State& state, bool keep_series) {
   constexpr int kPeriods = 10000;

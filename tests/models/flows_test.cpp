@@ -618,3 +618,33 @@ TEST_CASE("units and money balance in a network running every flow at once") {
     CHECK(total > 0);  // every kind of cost was booked somewhere
   }
 }
+
+TEST_CASE("sinks are told the run's shape before the first record, and a series recorder never reallocates") {
+  const ScenarioSpec s = serial_chain(3, 30, 2, 1, poisson_demand(8), 25);
+  struct Shape final : ObservationSink {
+    RunShape shape;
+    int starts = 0;
+    bool early = true;  // on_start came before every record
+    void on_start(const RunShape& r) override {
+      shape = r;
+      ++starts;
+    }
+    void on_stock_period(const StockPeriod&) override { early = early && starts == 1; }
+  } probe;
+  Run r;
+  r.net = build_network(s, 1, 0);
+  r.net->add_sink(&probe);
+  r.net->add_sink(&r.rec);
+  r.net->run();
+  CHECK(probe.starts == 1);
+  CHECK(probe.early);
+  CHECK(probe.shape.periods == 25);
+  CHECK(probe.shape.stocks == r.net->stocks().size());
+  CHECK(probe.shape.nodes == r.net->nodes().size());
+  CHECK(probe.shape.lanes == r.net->lanes().size());
+  // Reserved once for the whole run: the capacity is exactly what was used.
+  CHECK(r.rec.stocks.size() == 25 * r.net->stocks().size());
+  CHECK(r.rec.stocks.capacity() == r.rec.stocks.size());
+  CHECK(r.rec.nodes.capacity() == r.rec.nodes.size());
+  CHECK(r.rec.lanes.capacity() == r.rec.lanes.size());
+}

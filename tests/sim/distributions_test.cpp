@@ -128,6 +128,20 @@ TEST_CASE("the Poisson quantile equals Boost.Math's on both search paths") {
   CHECK(chainsim::sim::poisson_quantile(0.5, 0.0) == 0.0);
 }
 
+TEST_CASE("a Poisson distribution's tabled quantile is the search's, bit for bit, out to the extreme tails") {
+  RandomStream rng(7, 0, "poisson-table");
+  for (const double mean : {1e-9, 0.3, 1.0, 8.0, 17.25, 29.9, 30.0, 45.0}) {
+    const Distribution d = Distribution::poisson(mean);
+    std::vector<double> us = {1e-300, 1e-17, 0.5, 1.0 - 0x1p-53, 1.0 - 0x1p-52};
+    for (int i = 0; i < 2000; ++i) us.push_back(rng.uniform01());
+    for (const double u : us) {
+      CAPTURE(mean);
+      CAPTURE(u);
+      CHECK(d.quantile(u) == chainsim::sim::poisson_quantile(u, mean));
+    }
+  }
+}
+
 TEST_CASE("the negative binomial quantile is the smallest k with F(k) >= u") {
   const boost::math::negative_binomial_distribution<double> nb(3.0, 0.4);
   for (int i = 1; i < 200; ++i) {

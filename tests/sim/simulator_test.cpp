@@ -246,6 +246,24 @@ TEST_CASE("peek reports the earliest live event and skips cancelled ones") {
   CHECK_FALSE(sim.peek(t, p));
 }
 
+TEST_CASE("has_due is true for a live event that would run before (time, priority) and skips cancelled ones") {
+  Simulator sim;
+  CHECK_FALSE(sim.has_due(0.0, 0));
+  EventHandle a = sim.schedule(1.0, 3, [] {});
+  sim.schedule(1.0, 5, [] {});
+  CHECK_FALSE(sim.has_due(0.5, 100));  // later time
+  CHECK_FALSE(sim.has_due(1.0, 2));    // same time, lower priority runs first
+  CHECK(sim.has_due(1.0, 3));          // equal priority: the pending one was scheduled first
+  CHECK(sim.has_due(1.5, -100));       // earlier time, whatever the priority
+  sim.cancel(a);
+  CHECK_FALSE(sim.has_due(1.0, 4));    // the cancelled one is skipped
+  CHECK(sim.has_due(1.0, 5));
+  double t = 0;
+  int p = 0;
+  REQUIRE(sim.peek(t, p));
+  CHECK(p == 5);
+}
+
 TEST_CASE("reset drops pending events and restarts the clock") {
   Simulator sim;
   int ran = 0;

@@ -24,8 +24,17 @@ build/bench/tests/bench/chainsim_bench --benchmark_filter="$filter" \
   --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
   --benchmark_out="$out" --benchmark_out_format=json
 
-python3 - "$out" <<'PY'
-import json, sys
+# BM_Network's peak_rss_MB is the process's high-water mark, so it is read
+# from a process that runs BM_Network alone.
+rss="build/bench/network_rss.json"
+rm -f "$rss"
+if build/bench/tests/bench/chainsim_bench --benchmark_list_tests --benchmark_filter="$filter" | grep -qx BM_Network; then
+  build/bench/tests/bench/chainsim_bench --benchmark_filter='^BM_Network$' \
+    --benchmark_out="$rss" --benchmark_out_format=json >/dev/null
+fi
+
+python3 - "$out" "$rss" <<'PY'
+import json, os, sys
 data = json.load(open(sys.argv[1]))
 med = {b["run_name"]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
 rows = []
@@ -51,6 +60,10 @@ if serial:
         print(f"{name:<22} {rate:>11,.0f} {rate / SIMPY_PERIODS_PER_S:>8.1f} "
               f"{b.get('messages_per_period', float('nan')):>12.2f} {b.get('events_per_second', 0.0) / 1e6:>11.2f}")
 net = med.get("BM_Network")
+if net and os.path.exists(sys.argv[2]):
+    alone = [b for b in json.load(open(sys.argv[2]))["benchmarks"] if b["name"] == "BM_Network"]
+    if alone:
+        net["peak_rss_MB"] = alone[0]["peak_rss_MB"]
 if net:
     unit = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[net.get("time_unit", "ns")]
     print(f"\nBM_Network (205 nodes, 365 days): {net['real_time'] * unit:.1f} ms per run, "

@@ -6,8 +6,8 @@
 #   scripts/bench_sweep.sh            all three measurements
 #   JOBS=4 scripts/bench_sweep.sh     compare --jobs 1 with --jobs 4
 #
-# 1. Scaling: 40 points x 120 replications of a ten-year serial chain
-#    (scenarios/serial_base_stock.yaml, horizon 3650 days), about 20 s of
+# 1. Scaling: 40 points x 120 replications of a twenty-year serial chain
+#    (scenarios/serial_base_stock.yaml, horizon 7300 days), about 20 s of
 #    single-core work, with --jobs 1 and --jobs $JOBS (default 2). The target
 #    on 2 cores: the time with 2 jobs <= 0.6 x the time with 1. The files of
 #    both runs must be the same bytes.
@@ -62,8 +62,8 @@ same() {
 }
 
 echo
-echo "== 1. scaling: 40 points x 120 replications, serial chain of 3650 days (4800 runs)"
-scaling=(scenarios/serial_base_stock.yaml --param nodes.store.policy.S=20:59:1 --set horizon=3650
+echo "== 1. scaling: 40 points x 120 replications, serial chain of 7300 days (4800 runs)"
+scaling=(scenarios/serial_base_stock.yaml --param nodes.store.policy.S=20:59:1 --set horizon=7300
          --replications 120)
 run scale_1 "${scaling[@]}" --jobs 1
 w1=$wall

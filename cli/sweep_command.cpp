@@ -88,7 +88,6 @@ int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
   const auto style = a.quiet || !writer ? sim::ProgressMeter::Style::kNone
                      : ::isatty(2)      ? sim::ProgressMeter::Style::kBar
                                         : sim::ProgressMeter::Style::kLines;
-  if (!a.quiet && writer) opt.note = [](const std::string& n) { std::cerr << "note: " << n << "\n"; };
   std::unique_ptr<sim::ProgressMeter> meter;
   opt.progress = [&](std::size_t done, std::size_t total, std::size_t before) {
     if (!meter) meter = std::make_unique<sim::ProgressMeter>(std::cerr, style, total, before);

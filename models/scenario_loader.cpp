@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
@@ -29,6 +30,7 @@ constexpr std::uintmax_t kMaxFileBytes = 16u << 20;  // 16 MiB: far above any re
 constexpr std::size_t kMaxNodes = 1'000'000;         // visits, aliases counted each time
 constexpr int kMaxDepth = 64;                        // mapping/list nesting
 constexpr int kMaxExtends = 16;
+constexpr std::size_t kMaxAliasCopies = 200'000;  // nodes copied to give each alias its own
 
 // Counts nodes (aliases expanded) and depth, stopping at the limits.
 bool within_limits(const YAML::Node& n, std::size_t& count, int depth) {
@@ -128,6 +130,70 @@ class Loader : public detail::DiagnosticSink {
     error(file, n.Mark(), path, msg);
   }
 
+  // yaml-cpp shares an anchored node with every alias of it, so changing one
+  // occurrence (a --set through `policy: *sterman` at one player) would
+  // change them all. This returns `n` with every occurrence after the first
+  // of a node replaced by a copy of its own, each copy standing in messages
+  // for the node it copies; parts without a repeat keep their nodes.
+  // Occurrences are told apart by position and type: every occurrence of an
+  // aliased node has its anchor's, and two distinct nodes of one document
+  // that share both would only cost a needless copy. `copies` counts the
+  // nodes copied; past kMaxAliasCopies the caller refuses the document.
+  YAML::Node unshare(const YAML::Node& n, std::set<std::pair<int, int>>& seen, std::size_t& copies) {
+    const YAML::Mark m = n.Mark();
+    if (!seen.insert({m.pos, static_cast<int>(n.Type())}).second) return copy(n, copies);
+    if (!n.IsMap() && !n.IsSequence()) return n;
+    bool changed = false;
+    std::vector<std::pair<YAML::Node, YAML::Node>> kids;
+    if (n.IsMap()) {
+      for (const auto& kv : n) {
+        YAML::Node v = unshare(kv.second, seen, copies);
+        changed = changed || !v.is(kv.second);
+        kids.emplace_back(kv.first, v);
+        if (copies > kMaxAliasCopies) return n;
+      }
+    } else {
+      for (const auto& item : n) {
+        YAML::Node v = unshare(item, seen, copies);
+        changed = changed || !v.is(item);
+        kids.emplace_back(YAML::Node(), v);
+        if (copies > kMaxAliasCopies) return n;
+      }
+    }
+    if (!changed) return n;
+    YAML::Node out(n.IsMap() ? YAML::NodeType::Map : YAML::NodeType::Sequence);
+    for (const auto& [k, v] : kids) {
+      if (n.IsMap()) {
+        out.force_insert(k, v);
+      } else {
+        out.push_back(v);
+      }
+    }
+    prov_->stand_ins.emplace_back(out, n);
+    return out;
+  }
+
+  // A deep copy of `n` sharing no node with it (keys aside: they are never
+  // written to), each copied node standing for its original in messages.
+  YAML::Node copy(const YAML::Node& n, std::size_t& copies) {
+    ++copies;
+    YAML::Node out;
+    if (copies > kMaxAliasCopies) return n;
+    if (n.IsMap()) {
+      out.reset(YAML::Node(YAML::NodeType::Map));
+      for (const auto& kv : n) out.force_insert(kv.first, copy(kv.second, copies));
+    } else if (n.IsSequence()) {
+      out.reset(YAML::Node(YAML::NodeType::Sequence));
+      for (const auto& item : n) out.push_back(copy(item, copies));
+    } else if (n.IsScalar()) {
+      out.reset(YAML::Node(n.Scalar()));
+    } else {
+      out.reset(YAML::Node(YAML::NodeType::Null));
+    }
+    prov_->stand_ins.emplace_back(out, n);
+    return out;
+  }
+
   // Merges a variant over its baseline: mappings key by key, lists of items
   // by id (`remove: true` deletes), anything else replaced by the variant's.
   YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
@@ -222,6 +288,15 @@ class Loader : public detail::DiagnosticSink {
       error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
       return std::nullopt;
     }
+    std::set<std::pair<int, int>> seen;
+    std::size_t copies = 0;
+    const YAML::Node unshared = unshare(doc, seen, copies);
+    if (copies > kMaxAliasCopies) {
+      error(src.file, doc.Mark(), "",
+            fmt::format("aliases expand to more than {} nodes (got {})", kMaxAliasCopies, copies));
+      return std::nullopt;
+    }
+    doc.reset(unshared);
     prov_->origins.push_back(Origin{src.file, doc, level, ""});
     const YAML::Node ext = doc["extends"];
     if (!ext) return doc;

@@ -87,9 +87,6 @@ class Sweep {
         scenario_yaml_(to_yaml(base_->document)),
         seed_(spec.seed.value_or(scenario_seed(*base_))),
         design_(make_design(spec, seed_)) {
-    if (exec.is_writer() && options.note) {
-      for (const std::string& n : shared_path_notes(*base_, spec.params)) options.note(n);
-    }
     free_docs_.push_back(std::move(base_));
     // A spec takes about four times its YAML text in memory (8.5 KB for the
     // beer game); the cache holds what fits in options.cache_bytes.

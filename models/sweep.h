@@ -76,12 +76,6 @@ SweepSpec load_sweep_file(const std::string& path);
 
 struct ParsedScenario;
 
-// Notes for parameters whose path runs through a YAML alias (`*name`): such a
-// value lands in every place that uses the alias (as with run --set), e.g.
-// "nodes.retailer.policy is a YAML alias used in 4 places: ...". Empty when no
-// path is shared. Paths the document does not spell out are not checked.
-std::vector<std::string> shared_path_notes(const ParsedScenario& scenario, const std::vector<sim::ParamSpec>& params);
-
 // What a task returns: a validation error (text; empty when the point is
 // sound), or one sweep.csv row (text, with its newline) and its KPI values in
 // column order (NaN where undefined).
@@ -131,8 +125,6 @@ struct SweepOptions {
   std::size_t cache_bytes = std::size_t{256} << 20;
   std::string version;      // the chainsim build, recorded in sweep.json
   std::string git;
-  // Called on the writer with notes worth showing (shared_path_notes).
-  std::function<void(const std::string&)> note;
   // Called on the writer after each run with (runs done, total runs, runs
   // done before this process started).
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;

@@ -322,62 +322,8 @@ std::vector<sim::ParamSpec> parse_param_options(const std::vector<std::string>& 
 
 namespace {
 
-// Counts the places (map values, list items) that hold `target`.
-std::size_t holders(const YAML::Node& n, const YAML::Node& target) {
-  std::size_t count = 0;
-  if (n.IsMap()) {
-    for (const auto& kv : n) count += (kv.second.is(target) ? 1 : 0) + holders(kv.second, target);
-  } else if (n.IsSequence()) {
-    for (const auto& item : n) count += (item.is(target) ? 1 : 0) + holders(item, target);
-  }
-  return count;
-}
-
 }  // namespace
 
-std::vector<std::string> shared_path_notes(const ParsedScenario& scenario, const std::vector<sim::ParamSpec>& params) {
-  std::vector<std::string> notes;
-  const YAML::Node& root = scenario.document;
-  for (const sim::ParamSpec& p : params) {
-    std::vector<std::string> parts;
-    std::stringstream ss(p.name);
-    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
-    YAML::Node cur;
-    cur.reset(root);
-    std::string walked;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-      YAML::Node next;
-      bool found = false;
-      const YAML::Node here = cur;  // const access: never adds a key
-      if (here.IsMap() && here[parts[i]]) {
-        next.reset(here[parts[i]]);
-        found = true;
-      } else if (here.IsSequence()) {
-        for (std::size_t k = 0; k < here.size() && !found; ++k) {
-          const YAML::Node item = here[k];
-          const bool named = item.IsMap() && ((item["id"] && item["id"].IsScalar() && item["id"].Scalar() == parts[i]) ||
-                                              (item["product"] && item["product"].IsScalar() &&
-                                               item["product"].Scalar() == parts[i]));
-          if (named || std::to_string(k) == parts[i]) {
-            next.reset(item);
-            found = true;
-          }
-        }
-      }
-      if (!found || !(next.IsMap() || next.IsSequence())) break;
-      walked += (walked.empty() ? "" : ".") + parts[i];
-      const std::size_t n = holders(root, next);
-      if (n > 1) {
-        notes.push_back(fmt::format("--param {}: {} is a YAML alias used in {} places, so the value applies to all "
-                                    "of them (give it its own mapping to sweep it alone)",
-                                    p.name, walked, n));
-        break;
-      }
-      cur.reset(next);
-    }
-  }
-  return notes;
-}
 
 bool is_sweep_file(const std::string& path) {
   try {

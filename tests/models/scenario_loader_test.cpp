@@ -432,3 +432,22 @@ TEST_CASE("a trace demand file is read relative to the scenario and a missing on
         std::vector<std::string>{"s.yaml:13:13: error: nodes.store.demand: cannot open demand trace " +
                                  (dir.path / "missing.csv").string()});
 }
+
+TEST_CASE("each use of a YAML alias is its own copy: --set through one changes that one alone") {
+  const std::string text =
+      replace(replace(kBase, "policy: {type: base_stock, S: 20}", "policy: &p {type: base_stock, S: 20}"), "lanes:\n",
+              "  - {id: shop, kind: retailer, product: widget, from: supplier, policy: *p,\n"
+              "     demand: {type: constant, value: 1}}\nlanes:\n") +
+      "  - {from: supplier, to: shop, transport_time: 1}\n";
+  const LoadedScenario plain = load_scenario_text(text, "s.yaml", ".");
+  CHECK(plain.spec.nodes[1].stocks[0].policy.S == 20);
+  CHECK(plain.spec.nodes[2].stocks[0].policy.S == 20);
+  const LoadedScenario set = load_scenario_text(text, "s.yaml", ".", {{"nodes.shop.policy.S=7"}});
+  CHECK(set.spec.nodes[2].stocks[0].policy.S == 7);   // shop, which uses the alias
+  CHECK(set.spec.nodes[1].stocks[0].policy.S == 20);  // store keeps the anchor's value
+  // A problem in the aliased value is reported where it is written, at the anchor.
+  const auto e = errors_of(replace(text, "S: 20}", "S: 20, thetaa: 1}"));
+  CHECK(e == std::vector<std::string>{
+                 "s.yaml:14:42: error: nodes.store.policy.thetaa: unknown key (did you mean theta?)",
+                 "s.yaml:14:42: error: nodes.shop.policy.thetaa: unknown key (did you mean theta?)"});
+}

@@ -1,67 +1,33 @@
 // The chainsim program, run as a user runs it: exit statuses, what goes to
 // stdout and stderr, the files written and the ones left alone.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
+
+#include "tests/test_util.h"
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
+using chainsim::testing::read_file;
+
 const fs::path kRoot = CHAINSIM_SOURCE_DIR;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const fs::path& p) { return read_file(p); }
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-// A scratch directory, removed at the end; commands run with it as the
-// working directory.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("chainsim_cli_test_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+// A scratch directory that commands run in.
+struct TempDir : chainsim::testing::TempDir {
+  TempDir() : chainsim::testing::TempDir("cli_test") {}
   // Runs `chainsim <args>` here (args are shell words: quote what needs it).
-  Result chainsim(const std::string& args) const {
-    const fs::path out = path / ".stdout", err = path / ".stderr";
-    const std::string cmd = "cd '" + path.string() + "' && '" + std::string(CHAINSIM_EXE) + "' " + args + " >'" +
-                            out.string() + "' 2>'" + err.string() + "' </dev/null";
-    const int raw = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = read(out);
-    r.err = read(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return (path / name).string();
+  chainsim::testing::CommandResult chainsim(const std::string& args) const {
+    return chainsim::testing::run_command("'" + std::string(CHAINSIM_EXE) + "' " + args, path());
   }
 };
+using Result = chainsim::testing::CommandResult;
 
 std::string example(const char* name) { return "'" + (kRoot / "scenarios" / name).string() + "'"; }
 
@@ -99,7 +65,7 @@ TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
   const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
   CHECK(reps.status == 2);
   CHECK(reps.err.find("--replications") != std::string::npos);
-  CHECK(!fs::exists(d.path / "out"));
+  CHECK(!fs::exists(d.path() / "out"));
 }
 
 TEST_CASE("validate prints one line describing the network") {
@@ -127,7 +93,7 @@ TEST_CASE("a bad scenario: every error on stderr as file:line:col, status 2, not
           "bad.yaml:5:23: error: nodes.a.kind: must be one of supplier, factory, warehouse, retailer (got 'shop')\n"
           "3 errors; nothing was run\n");
   }
-  CHECK(!fs::exists(d.path / "out"));
+  CHECK(!fs::exists(d.path() / "out"));
   (void)bad;
 }
 
@@ -147,7 +113,7 @@ TEST_CASE("run prints the summary table and writes summary.json and timeseries.c
   CHECK(r.out.rfind("beer_game: 36 periods of 1 week, 1 replication\n", 0) == 0);
   CHECK(r.out.find("retailer/beer") != std::string::npos);
   CHECK(r.out.find("wrote out/beer_game/summary.json") != std::string::npos);
-  const fs::path out = d.path / "out/beer_game";
+  const fs::path out = d.path() / "out/beer_game";
   REQUIRE(fs::exists(out / "summary.json"));
   REQUIRE(fs::exists(out / "timeseries.csv"));
   const json s = json::parse(read(out / "summary.json"));
@@ -173,10 +139,10 @@ TEST_CASE("the same scenario and seed give the same bytes, and another seed othe
   REQUIRE(d.chainsim("run " + sc + " --out a --quiet").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out b --quiet --jobs 1").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out c --quiet --seed 99").status == 0);
-  CHECK(read(d.path / "a/summary.json") == read(d.path / "b/summary.json"));
-  CHECK(read(d.path / "a/timeseries.csv") == read(d.path / "b/timeseries.csv"));
-  CHECK(read(d.path / "a/timeseries.csv") != read(d.path / "c/timeseries.csv"));
-  CHECK(json::parse(read(d.path / "c/summary.json"))["seed"] == 99);
+  CHECK(read(d.path() / "a/summary.json") == read(d.path() / "b/summary.json"));
+  CHECK(read(d.path() / "a/timeseries.csv") == read(d.path() / "b/timeseries.csv"));
+  CHECK(read(d.path() / "a/timeseries.csv") != read(d.path() / "c/timeseries.csv"));
+  CHECK(json::parse(read(d.path() / "c/summary.json"))["seed"] == 99);
 }
 
 TEST_CASE("--set overrides reach the run and summary.json records the scenario as run") {
@@ -185,7 +151,7 @@ TEST_CASE("--set overrides reach the run and summary.json records the scenario a
                               " --out o --quiet --set horizon=20 --set nodes.retailer.initial=15");
   REQUIRE(r.status == 0);
   CHECK(r.out.empty());
-  const json s = json::parse(read(d.path / "o/summary.json"));
+  const json s = json::parse(read(d.path() / "o/summary.json"));
   CHECK(s["scenario"]["horizon"] == 20);
   const std::string as_run = s["scenario_as_run"];
   CHECK(as_run.find("horizon: 20") != std::string::npos);
@@ -194,13 +160,13 @@ TEST_CASE("--set overrides reach the run and summary.json records the scenario a
   CHECK(bad.status == 2);
   CHECK(bad.err.find("--set: unknown path: 'intial' is not a key of nodes.retailer (did you mean initial?)") !=
         std::string::npos);
-  CHECK(!fs::exists(d.path / "p"));
+  CHECK(!fs::exists(d.path() / "p"));
 }
 
 TEST_CASE("replications give every KPI a mean, sd, 95% half-width and n") {
   TempDir d;
   REQUIRE(d.chainsim("run " + example("serial_base_stock.yaml") + " --out o --quiet --replications 3").status == 0);
-  const json s = json::parse(read(d.path / "o/summary.json"));
+  const json s = json::parse(read(d.path() / "o/summary.json"));
   CHECK(s["replications"] == 3);
   const json& fr = s["kpis"]["network"]["fill_rate"];
   CHECK(fr["n"] == 3);
@@ -212,7 +178,7 @@ TEST_CASE("--timeseries defaults to one replication's own rows, and to the mean 
   TempDir d;
   REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --quiet --out one").status == 0);
   REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --quiet --out two --replications 2").status == 0);
-  const std::string one = read(d.path / "one/timeseries.csv"), two = read(d.path / "two/timeseries.csv");
+  const std::string one = read(d.path() / "one/timeseries.csv"), two = read(d.path() / "two/timeseries.csv");
   CHECK(one.find("\n0,0,0,retailer,beer,") != std::string::npos);
   CHECK(one.find("\nmean,") == std::string::npos);
   CHECK(two.find("\nmean,0,0,retailer,beer,") != std::string::npos);
@@ -225,13 +191,13 @@ TEST_CASE("--timeseries chooses the mean of replications, every replication, or 
   REQUIRE(d.chainsim("run " + sc + " --out mean --timeseries mean").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out all --timeseries all").status == 0);
   REQUIRE(d.chainsim("run " + sc + " --out none --timeseries none").status == 0);
-  const std::string mean = read(d.path / "mean/timeseries.csv"), all = read(d.path / "all/timeseries.csv");
+  const std::string mean = read(d.path() / "mean/timeseries.csv"), all = read(d.path() / "all/timeseries.csv");
   CHECK(mean.find("\nmean,0,") != std::string::npos);
   CHECK(all.find("\n0,0,") != std::string::npos);
   CHECK(all.find("\n1,0,") != std::string::npos);
   CHECK(std::count(all.begin(), all.end(), '\n') == 1 + 2 * 4 * 36);
-  CHECK(!fs::exists(d.path / "none/timeseries.csv"));
-  CHECK(fs::exists(d.path / "none/summary.json"));
+  CHECK(!fs::exists(d.path() / "none/timeseries.csv"));
+  CHECK(fs::exists(d.path() / "none/summary.json"));
   const Result bad = d.chainsim("run " + sc + " --out x --timeseries some");
   CHECK(bad.status == 2);
 }
@@ -239,10 +205,10 @@ TEST_CASE("--timeseries chooses the mean of replications, every replication, or 
 TEST_CASE("a failed run leaves earlier outputs untouched") {
   TempDir d;
   REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --out o --quiet").status == 0);
-  const std::string before = read(d.path / "o/summary.json");
+  const std::string before = read(d.path() / "o/summary.json");
   d.write("bad.yaml", "horizon: x\n");
   CHECK(d.chainsim("run bad.yaml --out o --quiet").status == 2);
-  CHECK(read(d.path / "o/summary.json") == before);
+  CHECK(read(d.path() / "o/summary.json") == before);
 }
 
 TEST_CASE("an output directory that cannot be made is an error, not a crash") {

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/test_util.h"
+
 extern char** environ;
 
 namespace fs = std::filesystem;
@@ -29,12 +31,7 @@ std::string temp_dir(const std::string& name) {
   return p.string();
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read(const std::string& path) { return chainsim::testing::read_file(path); }
 
 std::size_t lines(const std::string& path) {
   const std::string s = read(path);

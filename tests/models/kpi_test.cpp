@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/test_util.h"
 #include "chain_helpers.h"
 #include "models/experiment.h"
 #include "models/kpi.h"
@@ -75,12 +76,7 @@ double sample_variance(const std::vector<double>& x) {
   return ss / static_cast<double>(x.size() - 1);
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return chainsim::testing::read_file(path); }
 
 }  // namespace
 

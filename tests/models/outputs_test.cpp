@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/test_util.h"
 #include "chain_helpers.h"
 #include "models/experiment.h"
 #include "models/outputs.h"
@@ -18,12 +19,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::filesystem::path& p) { return chainsim::testing::read_file(p); }
 
 // The column table of docs/outputs.md, as series_columns() says it should be.
 std::string column_table() {

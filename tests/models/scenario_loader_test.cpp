@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_util.h"
 #include "models/scenario_loader.h"
 
 using namespace chainsim::models;
@@ -68,21 +69,8 @@ std::string replace(std::string s, const std::string& from, const std::string& t
 }
 
 // A scratch directory for tests that need files, removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("chainsim_loader_test_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return (path / name).string();
-  }
+struct TempDir : chainsim::testing::TempDir {
+  TempDir() : chainsim::testing::TempDir("loader_test") {}
 };
 
 }  // namespace
@@ -310,7 +298,7 @@ TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the base
     } catch (const LoadError& e) {
       REQUIRE(e.diagnostics().size() == 1);
       CHECK(e.diagnostics()[0].format() == v + ":1:10: error: extends: cannot read scenario file '" +
-                                               (dir.path / "nowhere.yaml").string() + "' (No such file or directory)");
+                                               (dir.path() / "nowhere.yaml").string() + "' (No such file or directory)");
     }
   }
   SUBCASE("a cycle") {
@@ -321,7 +309,7 @@ TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the base
       FAIL("loaded");
     } catch (const LoadError& e) {
       REQUIRE(e.diagnostics().size() == 1);
-      CHECK(e.diagnostics()[0].format() == (dir.path / "a.yaml").string() +
+      CHECK(e.diagnostics()[0].format() == (dir.path() / "a.yaml").string() +
                                                ":1:10: error: extends: baselines extend each other in a cycle (got "
                                                "'b.yaml')");
     }
@@ -426,11 +414,11 @@ TEST_CASE("a trace demand file is read relative to the scenario and a missing on
   TempDir dir;
   dir.write("sales.csv", "units\n3\n5\n4\n");
   const std::string text = replace(kBase, "{type: poisson, mean: 4}", "{type: trace, file: sales.csv}");
-  const auto ok = load_scenario_text(text, "s.yaml", dir.path.string());
+  const auto ok = load_scenario_text(text, "s.yaml", dir.str());
   CHECK(ok.spec.nodes[1].stocks[0].demand[0].file == "sales.csv");
-  CHECK(errors_of(replace(text, "sales.csv", "missing.csv"), {}, dir.path.string()) ==
+  CHECK(errors_of(replace(text, "sales.csv", "missing.csv"), {}, dir.str()) ==
         std::vector<std::string>{"s.yaml:13:13: error: nodes.store.demand: cannot open demand trace " +
-                                 (dir.path / "missing.csv").string()});
+                                 (dir.path() / "missing.csv").string()});
 }
 
 TEST_CASE("each use of a YAML alias is its own copy: --set through one changes that one alone") {

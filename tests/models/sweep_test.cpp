@@ -1,5 +1,6 @@
 // Sweeps through the library: determinism across threads, common random
 // numbers, summaries, resume, and refusing bad input before writing anything.
+#include "tests/test_util.h"
 #include "models/sweep.h"
 
 #include <doctest/doctest.h>
@@ -28,17 +29,9 @@ std::string temp_dir(const std::string& name) {
   return p.string();
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read(const std::string& path) { return chainsim::testing::read_file(path); }
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+void write(const std::string& path, const std::string& text) { chainsim::testing::write_file(path, text); }
 
 // A short serial chain: 3 x 2 points, 4 replications.
 SweepSpec small_sweep() {

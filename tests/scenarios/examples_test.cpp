@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/test_util.h"
 #include "models/experiment.h"
 #include "models/scenario_keys.h"
 #include "models/scenario_loader.h"
@@ -26,12 +27,7 @@ namespace {
 
 const fs::path kRoot = CHAINSIM_SOURCE_DIR;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const fs::path& p) { return chainsim::testing::read_file(p); }
 
 std::vector<fs::path> examples() {
   std::vector<fs::path> out;

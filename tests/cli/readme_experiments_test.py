@@ -1,10 +1,11 @@
-"""Runs the command block of README.md's "Experiments" section exactly as written.
+"""Runs the command block of a README.md section ("Experiments" by default, or
+the one named by SECTION) exactly as written.
 
 The block runs with bash in a scratch directory that looks like the repository
 after scripts/demo.sh: scenarios/ and scripts/ link to the sources and
 build/demo/cli/chainsim to the chainsim under test.
 
-Run with: python3 readme_experiments_test.py SOURCE_DIR CHAINSIM WORK_DIR
+Run with: python3 readme_experiments_test.py SOURCE_DIR CHAINSIM WORK_DIR [SECTION]
 """
 import os
 import re
@@ -13,11 +14,12 @@ import subprocess
 import sys
 
 source, chainsim, work = sys.argv[1:4]
+name = sys.argv[4] if len(sys.argv) > 4 else "Experiments"
 readme = open(os.path.join(source, "README.md"), encoding="utf-8").read()
-section = readme.split("\n## Experiments\n", 1)
-assert len(section) == 2, "README.md has no '## Experiments' section"
-blocks = re.findall(r"```sh\n(.*?)```", section[1], re.S)
-assert blocks, "no ```sh block in README.md's Experiments section"
+section = readme.split(f"\n## {name}\n", 1)
+assert len(section) == 2, f"README.md has no '## {name}' section"
+blocks = re.findall(r"```sh\n(.*?)```", section[1].split("\n## ", 1)[0], re.S)
+assert blocks, f"no ```sh block in README.md's {name} section"
 block = blocks[0]
 
 shutil.rmtree(work, ignore_errors=True)
@@ -30,6 +32,15 @@ r = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work, capture_
 print(r.stdout)
 print(r.stderr, file=sys.stderr)
 assert r.returncode == 0, f"the README block failed with exit status {r.returncode}"
+
+if name != "Experiments":
+    # Every example run wrote its three files.
+    for scenario in re.findall(r"chainsim run scenarios/(\S+)\.yaml", block):
+        for f in ("summary.json", "timeseries.csv", "report.html"):
+            assert os.path.getsize(os.path.join(work, "out", scenario, f)) > 0, f"out/{scenario}/{f} missing"
+    shutil.rmtree(work)
+    print("ok")
+    sys.exit(0)
 
 # Every --out a sweep names holds the four files; the plot exists.
 outs = re.findall(r"chainsim sweep .*?--out (\S+)", block.replace("\\\n", " "))

@@ -28,8 +28,15 @@ int run_command(const RunArgs& args) {
     print_load_error(e);
     return kExitBadInput;
   }
-  if (args.seed) s.spec.seed = *args.seed;
-  if (args.replications) s.spec.replications = *args.replications;
+  // Recorded in the scenario as run too, so that running it again repeats this run.
+  if (args.seed) {
+    s.spec.seed = *args.seed;
+    s.document["seed"] = *args.seed;
+  }
+  if (args.replications) {
+    s.spec.replications = *args.replications;
+    s.document["replications"] = *args.replications;
+  }
   const std::string out_dir = args.out.empty() ? "out/" + s.spec.name : args.out;
   sim::make_directories(out_dir);
 

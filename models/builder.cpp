@@ -2,6 +2,8 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/core.h>
 #include <map>
@@ -259,6 +261,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
         c.add(sp + ".sources", "the stock's policy orders, but it has no sources and no production");
       }
       double share_sum = 0.0;
+      std::size_t with_share = 0;
       std::set<std::string> seen_sources;
       for (std::size_t k = 0; k < s.sources.size(); ++k) {
         const SourceSpec& src = s.sources[k];
@@ -271,13 +274,22 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
         const int lane = resolve_lane(spec, src, n.id, why);
         if (lane < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
         if (!seen_sources.insert(src.from + "/" + src.lane).second) c.add(path, "duplicate source");
-        c.positive(path + ".share", src.share);
-        share_sum += src.share;
+        if (src.share) {
+          if (!(*src.share > 0 && *src.share <= 1)) {
+            c.add(path + ".share", fmt::format("must be in (0, 1] (got {})", *src.share));
+          }
+          share_sum += *src.share;
+          ++with_share;
+        }
         if (products.count(s.product) && !has_stock(src.from, s.product)) {
           c.add(path + ".from", "node '" + src.from + "' has no stock of '" + s.product + "'");
         }
       }
-      (void)share_sum;
+      if (with_share > 0 && with_share < s.sources.size()) {
+        c.add(sp + ".sources", "give every source a share, or none (equal shares)");
+      } else if (with_share > 0 && s.split == "shares" && std::abs(share_sum - 1.0) > 1e-9) {
+        c.add(sp + ".sources", fmt::format("the shares must sum to 1 (got {})", share_sum));
+      }
       if (s.vmi) {
         if (s.sources.size() != 1) c.add(sp + ".vmi", "a vendor-managed stock needs exactly one source");
         if (s.policy.review != "periodic") c.add(sp + ".vmi", "a vendor-managed stock reviews periodically");
@@ -665,7 +677,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
         std::string why;
         const int lane = resolve_lane(spec, src, ns.id, why);
         const LaneId lid = lane_index[lane_id(spec.lanes[static_cast<std::size_t>(lane)])];
-        sp.sources.push_back({lid, src.share, 0.0});
+        sp.sources.push_back({lid, src.share.value_or(1.0), 0.0});  // none given: equal weights
         StockPoint& seller = N.stocks_[N.stock_index_[N.lanes_[lid].from][sp.product]];
         seller.downstream.push_back(sp.id);
         seller.downstream_lanes.push_back(lid);

@@ -118,7 +118,11 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
     p.pay_at = sent + n.terms.net;
     p.amount = amount;
   }
+  const Time pay_at = p.pay_at;  // read before invoice_received re-sorts the queue `p` lives in
   n.account.invoice_received(amount);
+  // Due on arrival (net 0: payment with the goods): paid at once, not at the
+  // next period boundary.
+  if (pay_at <= sim_.now()) pay_due(n);
 }
 
 void Network::book_payment(Node& n, Money amount, Money settles) {

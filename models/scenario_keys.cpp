@@ -36,6 +36,13 @@ KeyInfo positive(KeyInfo k) {
   k.exclusive_minimum = true;
   return k;
 }
+// In (0, 1].
+KeyInfo positive_share(KeyInfo k) {
+  k.minimum = 0;
+  k.exclusive_minimum = true;
+  k.maximum = 1;
+  return k;
+}
 KeyInfo unit(KeyInfo k) {
   k.minimum = 0;
   k.maximum = 1;
@@ -51,6 +58,11 @@ KeyInfo of(KeyInfo k, std::string section) {
 }
 KeyInfo one_of(KeyInfo k, std::vector<std::string> values) {
   k.values = std::move(values);
+  return k;
+}
+// Required for these types (of the ones it applies to).
+KeyInfo needed(KeyInfo k, std::vector<std::string> types) {
+  k.required_for = std::move(types);
   return k;
 }
 KeyInfo only(KeyInfo k, std::vector<std::string> types) {
@@ -198,14 +210,18 @@ std::vector<SectionInfo> build_sections() {
                           {"periodic", "continuous"}),
                    positive(key("review_period", KeyType::kInteger, "R: periods between reviews.", "1")),
                    nonneg(key("review_offset", KeyType::kInteger, "First review period, in [0, R).", "0")),
-                   only(key("S", KeyType::kNumber, "Order-up-to level (units; echelon level for echelon_base_stock).",
-                            "0"),
-                        level),
-                   only(key("s", KeyType::kNumber, "Reorder point: order when the position is <= s.", "0"), {"s_S"}),
-                   only(key("r", KeyType::kNumber, "Reorder point: order when the position is <= r.", "0"), {"r_Q"}),
-                   only(positive(key("Q", KeyType::kNumber, "Lot: order the fewest Q that lift the position above r.",
-                                     "0")),
-                        {"r_Q"}),
+                   needed(only(key("S", KeyType::kNumber,
+                                   "Order-up-to level (units; echelon level for echelon_base_stock)."),
+                               level),
+                          level),
+                   needed(only(key("s", KeyType::kNumber, "Reorder point: order when the position is <= s."), {"s_S"}),
+                          {"s_S"}),
+                   needed(only(key("r", KeyType::kNumber, "Reorder point: order when the position is <= r."), {"r_Q"}),
+                          {"r_Q"}),
+                   needed(only(positive(key("Q", KeyType::kNumber,
+                                            "Lot: order the fewest Q that lift the position above r.")),
+                               {"r_Q"}),
+                          {"r_Q"}),
                    only(one_of(key("forecast", KeyType::kEnum, "Forecasting method.", "moving_average"),
                                {"moving_average", "exponential_smoothing"}),
                         fc),
@@ -234,7 +250,8 @@ std::vector<SectionInfo> build_sections() {
                         bg),
                    only(key("desired_inventory", KeyType::kNumber, "S*: desired effective inventory.", "0"), bg),
                    only(key("desired_supply_line", KeyType::kNumber, "SL*: desired supply line.", "0"), bg),
-                   only(key("plan", KeyType::kNumberList, "Order quantity at each review.", "[]"), {"scripted"}),
+                   needed(only(key("plan", KeyType::kNumberList, "Order quantity at each review."), {"scripted"}),
+                          {"scripted"}),
                    only(one_of(key("after_plan", KeyType::kEnum, "What to order after the plan.", "zero"),
                                {"zero", "repeat", "hold_last"}),
                         {"scripted"}),
@@ -250,7 +267,10 @@ std::vector<SectionInfo> build_sections() {
                {
                    req(key("from", KeyType::kString, "The supplying node.")),
                    key("lane", KeyType::kString, "The lane, when several join the two nodes.", "the only lane"),
-                   positive(key("share", KeyType::kNumber, "Fixed share of orders (split: shares).", "1")),
+                   positive_share(key("share", KeyType::kNumber,
+                                      "Share of the stock's orders placed with this source (split: shares); "
+                                      "give every source a share, the shares summing to 1, or none.",
+                                      "equal shares")),
                }));
 
   s.push_back(section("production",
@@ -284,17 +304,21 @@ std::vector<SectionInfo> build_sections() {
                "End-customer demand at a stock point: per period, or customers arriving in continuous time.",
                {
                    req(one_of(key("type", KeyType::kEnum, "The process."), dtypes)),
-                   only(nonneg(key("value", KeyType::kNumber, "Demand every period.", "0")), {"constant"}),
-                   only(nonneg(key("mean", KeyType::kNumber, "Mean demand per period.", "0")),
-                        {"poisson", "normal", "negative_binomial", "seasonal", "ar1"}),
-                   only(nonneg(key("sd", KeyType::kNumber, "Standard deviation (ar1: of the innovation).", "0")),
-                        {"normal", "ar1"}),
-                   only(nonneg(key("variance", KeyType::kNumber, "Variance (> mean).", "0")), {"negative_binomial"}),
-                   only(nonneg(key("low", KeyType::kNumber, "Lowest value.", "0")), {"uniform"}),
-                   only(nonneg(key("high", KeyType::kNumber, "Highest value.", "0")), {"uniform"}),
-                   only(nonneg(key("before", KeyType::kNumber, "Mean before the step.", "0")), {"step"}),
-                   only(nonneg(key("after", KeyType::kNumber, "Mean from the step on.", "0")), {"step"}),
-                   only(nonneg(key("at", KeyType::kInteger, "Period of the step.", "0")), {"step"}),
+                   needed(only(nonneg(key("value", KeyType::kNumber, "Demand every period.")), {"constant"}),
+                          {"constant"}),
+                   needed(only(nonneg(key("mean", KeyType::kNumber, "Mean demand per period.")),
+                               {"poisson", "normal", "negative_binomial", "seasonal", "ar1"}),
+                          {"poisson", "normal", "negative_binomial", "seasonal", "ar1"}),
+                   needed(only(nonneg(key("sd", KeyType::kNumber, "Standard deviation (ar1: of the innovation).")),
+                               {"normal", "ar1"}),
+                          {"normal", "ar1"}),
+                   needed(only(nonneg(key("variance", KeyType::kNumber, "Variance (> mean).")), {"negative_binomial"}),
+                          {"negative_binomial"}),
+                   needed(only(nonneg(key("low", KeyType::kNumber, "Lowest value.")), {"uniform"}), {"uniform"}),
+                   needed(only(nonneg(key("high", KeyType::kNumber, "Highest value.")), {"uniform"}), {"uniform"}),
+                   needed(only(nonneg(key("before", KeyType::kNumber, "Mean before the step.")), {"step"}), {"step"}),
+                   needed(only(nonneg(key("after", KeyType::kNumber, "Mean from the step on.")), {"step"}), {"step"}),
+                   needed(only(nonneg(key("at", KeyType::kInteger, "Period of the step.")), {"step"}), {"step"}),
                    only(key("amplitude", KeyType::kNumber, "Relative amplitude of the season.", "0"), {"seasonal"}),
                    only(positive(key("cycle", KeyType::kNumber, "Periods per season.", "52")), {"seasonal"}),
                    only(key("phase", KeyType::kNumber, "Shift of the season (periods).", "0"), {"seasonal"}),
@@ -303,7 +327,7 @@ std::vector<SectionInfo> build_sections() {
                         {"step", "seasonal"}),
                    only(nonneg(key("cv", KeyType::kNumber, "Coefficient of variation of normal noise.", "0")),
                         {"step", "seasonal"}),
-                   only(key("phi", KeyType::kNumber, "Autocorrelation, in (-1, 1).", "0"), {"ar1"}),
+                   needed(only(key("phi", KeyType::kNumber, "Autocorrelation, in (-1, 1)."), {"ar1"}), {"ar1"}),
                    only(key("file", KeyType::kString, "CSV file of per-period demand (relative to the scenario)."),
                         {"trace"}),
                    only(key("column", KeyType::kString, "Column of the CSV.", "the only one"), {"trace"}),
@@ -570,6 +594,18 @@ std::string scenario_json_schema() {
     }
     J def = {{"type", "object"}, {"description", s.doc}, {"properties", props}, {"additionalProperties", false}};
     if (!required.empty()) def["required"] = required;
+    // Keys some types of a typed section require: if type is T, then required.
+    J conditions = J::array();
+    for (const std::string& t : s.types) {
+      J needs = J::array();
+      for (const KeyInfo& k : s.keys) {
+        if (std::find(k.required_for.begin(), k.required_for.end(), t) != k.required_for.end()) needs.push_back(k.name);
+      }
+      if (needs.empty()) continue;
+      conditions.push_back({{"if", {{"properties", {{s.type_key, {{"const", t}}}}}, {"required", J::array({s.type_key})}}},
+                            {"then", {{"required", needs}}}});
+    }
+    if (!conditions.empty()) def["allOf"] = conditions;
     if (s.name == "scenario") continue;
     defs[s.name] = def;
   }
@@ -608,6 +644,11 @@ std::string scenario_reference_tables() {
         doc += " (" + types + ")";
       }
       std::string def = k.required ? "**required**" : (k.default_text.empty() ? "—" : k.default_text);
+      if (!k.required_for.empty()) {
+        std::string types;
+        for (const auto& t : k.required_for) types += (types.empty() ? "" : ", ") + t;
+        def = "**required** (" + types + ")";
+      }
       out += "| `" + k.name + "` | " + type_name(k) + " | " + def + " | " + doc + " |\n";
     }
     out += "\n";

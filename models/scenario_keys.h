@@ -42,6 +42,7 @@ struct KeyInfo {
   double maximum = std::numeric_limits<double>::infinity();
   bool allow_infinity = false;
   std::vector<std::string> only_for;  // typed sections: the types this key applies to
+  std::vector<std::string> required_for;  // typed sections: the types that must give it
 };
 
 struct SectionInfo {

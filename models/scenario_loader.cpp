@@ -1,6 +1,7 @@
 #include "models/scenario_loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fmt/core.h>
@@ -173,15 +174,16 @@ class Loader : public detail::DiagnosticSink {
     return out;
   }
 
-  // A deep copy of `n` sharing no node with it (keys aside: they are never
-  // written to), each copied node standing for its original in messages.
+  // A deep copy of `n` sharing no node with it (keys included, or the
+  // emitter would write the shared keys with anchors), each copied node
+  // standing for its original in messages.
   YAML::Node copy(const YAML::Node& n, std::size_t& copies) {
     ++copies;
     YAML::Node out;
     if (copies > kMaxAliasCopies) return n;
     if (n.IsMap()) {
       out.reset(YAML::Node(YAML::NodeType::Map));
-      for (const auto& kv : n) out.force_insert(kv.first, copy(kv.second, copies));
+      for (const auto& kv : n) out.force_insert(copy(kv.first, copies), copy(kv.second, copies));
     } else if (n.IsSequence()) {
       out.reset(YAML::Node(YAML::NodeType::Sequence));
       for (const auto& item : n) out.push_back(copy(item, copies));
@@ -229,10 +231,10 @@ class Loader : public detail::DiagnosticSink {
       std::vector<bool> removed(items.size(), false);
       std::vector<YAML::Node> appended;
       for (const auto& item : over) {
-        const std::string name = item_name(item, static_cast<std::size_t>(-1));
+        const std::string name = item_name(item, static_cast<std::size_t>(-1), key);
         bool matched = false;
         for (std::size_t i = 0; i < items.size(); ++i) {
-          if (item_name(items[i], i) != name) continue;
+          if (item_name(items[i], i, key) != name) continue;
           matched = true;
           const YAML::Node rm = item.IsMap() ? item["remove"] : YAML::Node();
           if (rm && rm.IsScalar() && rm.Scalar() == "true") {
@@ -352,7 +354,7 @@ class Loader : public detail::DiagnosticSink {
       auto fix = [&](YAML::Node d) {
         if (d.IsMap() && d["file"] && d["file"].IsScalar()) {
           fs::path p = d["file"].Scalar();
-          if (p.is_relative()) d["file"] = (fs::path(dir) / p).string();
+          if (p.is_relative()) d["file"] = fs::absolute(fs::path(dir) / p).lexically_normal().string();
         }
       };
       if (demand.IsSequence()) {
@@ -403,6 +405,7 @@ class Loader : public detail::DiagnosticSink {
     std::string walked;
     bool in_list = false;
     const KeyInfo* list_key = nullptr;
+    std::string list_name;  // the key of the list being walked ("nodes", "events", ...)
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const std::string& p = parts[i];
       const bool last = i + 1 == parts.size();
@@ -414,7 +417,7 @@ class Loader : public detail::DiagnosticSink {
         std::size_t idx = cur.size();
         bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
         for (std::size_t k = 0; k < cur.size(); ++k) {
-          if ((numeric && std::to_string(k) == p) || item_name(cur[k], k) == p) idx = k;
+          if ((numeric && std::to_string(k) == p) || item_name(cur[k], k, list_name) == p) idx = k;
         }
         if (idx == cur.size()) return unknown(fmt::format("{} has no item '{}'", walked, p));
         walked = join(walked, p);
@@ -453,6 +456,7 @@ class Loader : public detail::DiagnosticSink {
           (k->type == KeyType::kSectionOrList && cur.IsSequence())) {
         in_list = true;
         list_key = k;
+        list_name = p;
         if (k->type == KeyType::kSourceList) {
           static KeyInfo source_key;
           source_key.section = "source";
@@ -495,6 +499,7 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
   for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
   YAML::Node cur = root;
   std::string shown;
+  std::string list_name;  // the last mapping key walked: the name of a list below it
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& p = parts[i];
     if (cur.IsSequence()) {
@@ -504,7 +509,7 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
         shown = join(shown, p);
         continue;
       }
-      shown = join(shown, item_name(cur[idx], idx));
+      shown = join(shown, item_name(cur[idx], idx, list_name));
       YAML::Node next = cur[idx];
       cur.reset(next);
       continue;
@@ -524,6 +529,7 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
       }
       const YAML::Node next = cur[p];
       shown = join(shown, p);
+      list_name = p;
       if (next) {
         YAML::Node n = next;
         cur.reset(n);
@@ -557,7 +563,26 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     YAML::Node& doc = *parsed;
     for (const std::string& o : options.overrides) loader.apply_override(doc, o, file, options.overrides_from);
     out.spec = detail::convert_document(doc, file, loader);
-    if (out.spec.name == "scenario" && !doc["name"]) out.spec.name = fs::path(file).stem().string();
+    if (const YAML::Node name = doc["name"]; name && name.IsScalar()) {
+      // It names the output folder (out/<name>): a plain file name.
+      const std::string& n = out.spec.name;
+      const bool plain = !n.empty() && n != "." && n != ".." && std::all_of(n.begin(), n.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+      });
+      if (!plain) {
+        loader.error_at(file, name, "name",
+                        "must be a plain name of letters, digits, '_', '-' and '.', since it names the output folder "
+                        "(got '" + n + "')");
+      }
+    }
+    if (out.spec.name == "scenario" && !doc["name"]) {
+      // Named after the file, made a plain name (it names the output folder).
+      std::string stem = fs::path(file).stem().string();
+      for (char& ch : stem) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.') ch = '_';
+      }
+      out.spec.name = stem.empty() || stem == "." || stem == ".." ? "scenario" : stem;
+    }
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
     for (const SpecIssue& issue : check_spec(out.spec, dir)) {

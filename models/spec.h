@@ -123,7 +123,9 @@ struct ReturnsSpec {
 struct SourceSpec {
   std::string from;    // supplying node id
   std::string lane;    // lane id when several lanes join the same two nodes (optional)
-  double share = 1.0;  // fixed share of orders (split: shares)
+  // Share of the stock's orders placed here (split: shares), in (0, 1]. Give
+  // every source of a stock a share, summing to 1, or none: equal shares.
+  std::optional<double> share;
 };
 
 struct StockSpec {

@@ -30,15 +30,20 @@ std::string describe_value(const YAML::Node& n) {
 }
 
 // The name of list item i for messages: its id (or product), else the index.
-std::string item_name(const YAML::Node& item, std::size_t i) {
+std::string item_name(const YAML::Node& item, std::size_t i, const std::string& list) {
+  constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
   if (item.IsMap()) {
-    for (const char* k : {"id", "product"}) {
+    auto scalar = [&](const char* k) -> std::string {
       const YAML::Node v = item[k];
-      if (v && v.IsScalar() && !v.Scalar().empty()) return v.Scalar();
+      return v && v.IsScalar() ? v.Scalar() : std::string();
+    };
+    if (!scalar("id").empty()) return scalar("id");
+    if ((list.empty() || list == "stocks" || list == "inputs") && !scalar("product").empty()) return scalar("product");
+    if ((list.empty() || list == "lanes") && !scalar("from").empty() && !scalar("to").empty()) {
+      return scalar("from") + "->" + scalar("to");
     }
-    const YAML::Node from = item["from"], to = item["to"];
-    if (from && to && from.IsScalar() && to.IsScalar()) return from.Scalar() + "->" + to.Scalar();
   }
+  if (list == "events" && i != kNoIndex) return "event" + std::to_string(i);
   return std::to_string(i);
 }
 
@@ -113,10 +118,14 @@ class Converter {
         err(kv.first, join(path, k), "does not apply to " + sec.name + " type " + type);
       }
     }
+    const bool known_type = std::find(sec.types.begin(), sec.types.end(), type) != sec.types.end();
     for (const KeyInfo& ki : sec.keys) {
       if (ki.required && !map[ki.name]) {
         if (sec.name == "scenario" && map["extends"]) continue;
         err(map, join(path, ki.name), "required key is missing");
+      } else if (known_type && !map[ki.name] &&
+                 std::find(ki.required_for.begin(), ki.required_for.end(), type) != ki.required_for.end()) {
+        err(map, join(path, ki.name), "required key is missing (" + sec.name + " type " + type + " needs it)");
       }
     }
   }
@@ -372,7 +381,7 @@ class Converter {
     }
     for (std::size_t i = 0; i < n.size(); ++i) {
       const YAML::Node item = n[i];
-      const std::string ip = join(p, item_name(item, i));
+      const std::string ip = join(p, item_name(item, i, key));
       if (!item.IsMap()) {
         err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
         continue;
@@ -462,7 +471,11 @@ class Converter {
     return s;
   }
 
-  void stock_fields(const YAML::Node& n, const SectionInfo& sec, const std::string& p, StockSpec& s) {
+  // `cost_keys`: read holding, backorder and lost-sale costs and unmet_demand
+  // as the stock's own (false for the one-stock shorthand, where they are the
+  // node's defaults and already read).
+  void stock_fields(const YAML::Node& n, const SectionInfo& sec, const std::string& p, StockSpec& s,
+                    bool cost_keys = true) {
     str(n, sec, p, "product", s.product);
     num(n, sec, p, "initial", s.initial);
     num(n, sec, p, "initial_backlog", s.initial_backlog);
@@ -559,10 +572,12 @@ class Converter {
       s.returns = ret;
     }
     num(n, sec, p, "storage_capacity", s.storage_capacity);
-    num(n, sec, p, "holding_cost", s.holding_cost);
-    num(n, sec, p, "backorder_cost", s.backorder_cost);
-    num(n, sec, p, "lost_sale_cost", s.lost_sale_cost);
-    str(n, sec, p, "unmet_demand", s.unmet_demand);
+    if (cost_keys) {
+      num(n, sec, p, "holding_cost", s.holding_cost);
+      num(n, sec, p, "backorder_cost", s.backorder_cost);
+      num(n, sec, p, "lost_sale_cost", s.lost_sale_cost);
+      str(n, sec, p, "unmet_demand", s.unmet_demand);
+    }
     boolean(n, sec, p, "vmi", s.vmi);
     boolean(n, sec, p, "use_shared_demand", s.use_shared_demand);
   }
@@ -621,12 +636,7 @@ class Converter {
     } else if (shorthand) {
       if (!n["product"]) err(n, join(p, "product"), "required key is missing (a node's single stock needs its product)");
       StockSpec st;
-      stock_fields(n, sec, p, st);
-      // The node-level cost keys are the node's defaults, not stock overrides.
-      st.holding_cost.reset();
-      st.backorder_cost.reset();
-      st.lost_sale_cost.reset();
-      st.unmet_demand.reset();
+      stock_fields(n, sec, p, st, /*cost_keys=*/false);  // the node-level costs are the node's defaults
       s.stocks.push_back(st);
     }
     return s;
@@ -719,7 +729,7 @@ class Converter {
           (*pipe)[*carried.begin()] = v;
         } else {
           const YAML::Node ln = root["lanes"][i];
-          err(ln[key], fmt::format("lanes.{}.{}", item_name(ln, i), key),
+          err(ln[key], fmt::format("lanes.{}.{}", item_name(ln, i, "lanes"), key),
               carried.empty() ? "the lane carries no product: give product -> list"
                               : "the lane carries several products: give product -> list");
         }

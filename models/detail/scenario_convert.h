@@ -32,8 +32,11 @@ struct DiagnosticSink {
 
 // "nothing", "'text'", "a list" or "a mapping", for messages.
 std::string describe_value(const YAML::Node& n);
-// The name of list item i for messages and paths: its id (or product), else i.
-std::string item_name(const YAML::Node& item, std::size_t i);
+// The name of item i of the list under key `list` ("nodes", "stocks",
+// "events", ...; "" when not known) for messages and paths: its id; else a
+// stock's or input's product, a lane's "from->to", an event's "event<i>"
+// (the ids the builder gives them); else i.
+std::string item_name(const YAML::Node& item, std::size_t i, const std::string& list = "");
 // path + "." + key (just key at the top).
 std::string join(const std::string& path, const std::string& key);
 

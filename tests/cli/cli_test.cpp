@@ -238,3 +238,17 @@ TEST_CASE("schema prints the committed JSON Schema") {
   CHECK(r.status == 0);
   CHECK(r.out == read(kRoot / "scenarios/schema.json"));
 }
+
+TEST_CASE("the scenario as run repeats the run, --seed and --replications included") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("serial_base_stock.yaml") + " --out a --quiet --seed 5 --replications 3 "
+                     "--set horizon=60").status == 0);
+  const json first = json::parse(read(d.path() / "a/summary.json"));
+  const std::string as_run = first["scenario_as_run"];
+  CHECK(as_run.find("seed: 5") != std::string::npos);
+  CHECK(as_run.find("replications: 3") != std::string::npos);
+  d.write("as_run.yaml", as_run);
+  REQUIRE(d.chainsim("run as_run.yaml --out b --quiet").status == 0);
+  const json second = json::parse(read(d.path() / "b/summary.json"));
+  CHECK(second["kpis"] == first["kpis"]);
+}

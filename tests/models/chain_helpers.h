@@ -1,6 +1,7 @@
 // Small scenario builders for the model tests: a network in a few lines.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,7 +63,7 @@ inline DemandSpec poisson_demand(double mean) {
   return d;
 }
 
-inline SourceSpec from(std::string node, double share = 1.0) {
+inline SourceSpec from(std::string node, std::optional<double> share = std::nullopt) {
   SourceSpec s;
   s.from = std::move(node);
   s.share = share;

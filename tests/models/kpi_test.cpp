@@ -359,8 +359,8 @@ ScenarioSpec priced_shop(int horizon) {
 
 TEST_CASE("revenue, costs by kind, profit and cash of a node, worked out by hand") {
   // Four periods: the shop sells 8 at 6 (48), buys 8 at 3 (24), holds 2 a
-  // period (4 at 0.5) and places 4 order lines (4); it pays each invoice at
-  // the next boundary, so 3 of 4 are paid by the horizon.
+  // period (4 at 0.5) and places 4 order lines (4); it pays each invoice as
+  // it arrives (net 0: with the goods), so all 4 (24) are paid by the horizon.
   const Measured m = measure(priced_shop(4));
   CHECK(m.node("shop", "revenue") == doctest::Approx(48));
   CHECK(m.node("shop", "cost_purchase") == doctest::Approx(24));
@@ -373,11 +373,11 @@ TEST_CASE("revenue, costs by kind, profit and cash of a node, worked out by hand
   }
   CHECK(m.node("shop", "total_cost") == doctest::Approx(32));
   CHECK(m.node("shop", "profit") == doctest::Approx(16));
-  CHECK(m.node("shop", "cash_end") == doctest::Approx(48 - 4 - 4 - 18));
-  CHECK(m.node("shop", "cash_change") == doctest::Approx(22));
+  CHECK(m.node("shop", "cash_end") == doctest::Approx(48 - 4 - 4 - 24));
+  CHECK(m.node("shop", "cash_change") == doctest::Approx(16));
   CHECK(m.node("wh", "revenue") == doctest::Approx(24));
   CHECK(m.node("wh", "profit") == doctest::Approx(24));
-  CHECK(m.node("wh", "cash_end") == doctest::Approx(18));
+  CHECK(m.node("wh", "cash_end") == doctest::Approx(24));
 }
 
 TEST_CASE("penalties count in total cost but not in profit") {
@@ -402,17 +402,20 @@ TEST_CASE("the network's money is consolidated: sales between its nodes are inte
   CHECK(m.network("total_cost") == doctest::Approx(8));  // the shop's purchases are the wh's sales
   CHECK(m.network("profit") == doctest::Approx(40));
   CHECK(m.network("profit") == doctest::Approx(m.node("shop", "profit") + m.node("wh", "profit")));
-  CHECK(m.network("cash_end") == doctest::Approx(22 + 18));
+  CHECK(m.network("cash_end") == doctest::Approx(16 + 24));
   CHECK(std::isnan(m.kpis.get("network", "", "cost_purchase")));
 }
 
 TEST_CASE("DIO, DSO, DPO and the cash-to-cash cycle of the priced chain") {
-  // Shop: 2 on hand at unit cost 1 at every period end, shipping 2 a period
-  // (DIO 1); no receivables (DSO 0); an invoice of 6 open at every period end
-  // against purchases of 6 a period (DPO 1). Wh: stock 98, 96, 94, 92 (mean
-  // 95) against 2 a period shipped (DIO 47.5); receivables 6 against sales of
-  // 6 a period (DSO 1); no purchases (DPO undefined, 0 in cash-to-cash).
-  const Measured m = measure(priced_shop(4));
+  // The shop pays net 1. Shop: 2 on hand at unit cost 1 at every period end,
+  // shipping 2 a period (DIO 1); no receivables (DSO 0); an invoice of 6 open
+  // at every period end against purchases of 6 a period (DPO 1). Wh: stock
+  // 98, 96, 94, 92 (mean 95) against 2 a period shipped (DIO 47.5);
+  // receivables 6 against sales of 6 a period (DSO 1); no purchases (DPO
+  // undefined, 0 in cash-to-cash).
+  ScenarioSpec s = priced_shop(4);
+  s.nodes[1].payment_terms.net = 1;
+  const Measured m = measure(s);
   CHECK(m.node("shop", "dio") == doctest::Approx(1));
   CHECK(m.node("shop", "dso") == doctest::Approx(0));
   CHECK(m.node("shop", "dpo") == doctest::Approx(1));
@@ -488,11 +491,11 @@ TEST_CASE("the warm-up is excluded from flows and cash is measured from its leve
   CHECK(m.node("shop", "revenue") == doctest::Approx(36));
   CHECK(m.node("shop", "cost_purchase") == doctest::Approx(18));
   CHECK(m.node("shop", "cost_holding") == doctest::Approx(3));
-  // Cash at the end of period 0: 12 of sales - 1 holding - 1 ordering = 10;
-  // at the horizon 22.
-  CHECK(m.node("shop", "cash_end") == doctest::Approx(22));
+  // Cash at the end of period 0: 12 of sales - 1 holding - 1 ordering - 6
+  // paid for the goods = 4; at the horizon 16.
+  CHECK(m.node("shop", "cash_end") == doctest::Approx(16));
   CHECK(m.node("shop", "cash_change") == doctest::Approx(12));
-  CHECK(m.node("wh", "cash_change") == doctest::Approx(18));  // paid at 1, 2 and 3
+  CHECK(m.node("wh", "cash_change") == doctest::Approx(18));  // paid at 1, 2 and 3 (at 0 in the warm-up)
   CHECK(m.network("cash_change") == doctest::Approx(30));
   CHECK(m.lane("wh->shop", "shipped") == doctest::Approx(6));
 }

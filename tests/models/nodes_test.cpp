@@ -476,7 +476,7 @@ TEST_CASE("orders split by shares go to every source, never duplicated, and keep
   s.products = {product("item")};
   s.nodes = {node("sup1", NodeKind::kSupplier), node("sup2", NodeKind::kSupplier),
              node("shop", NodeKind::kRetailer,
-                  {stock("item", 0, plan_orders({5, 5, 5, 1}), {from("sup1", 2.0), from("sup2", 1.0)})})};
+                  {stock("item", 0, plan_orders({5, 5, 5, 1}), {from("sup1", 2.0 / 3), from("sup2", 1.0 / 3)})})};
   s.lanes = {lane("sup1", "shop", 1), lane("sup2", "shop", 1)};
   Run r = run(s);
   // Cumulative targets 2/3 and 1/3 of the running total, whole units, the

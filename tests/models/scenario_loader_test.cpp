@@ -439,3 +439,87 @@ TEST_CASE("each use of a YAML alias is its own copy: --set through one changes t
                  "s.yaml:14:42: error: nodes.store.policy.thetaa: unknown key (did you mean theta?)",
                  "s.yaml:14:42: error: nodes.shop.policy.thetaa: unknown key (did you mean theta?)"});
 }
+
+TEST_CASE("a type's own parameters are required: no silent zero mean or order-up-to level") {
+  CHECK(errors_of(replace(kBase, "{type: poisson, mean: 4}", "{type: poisson}")) ==
+        std::vector<std::string>{
+            "s.yaml:13:13: error: nodes.store.demand.mean: required key is missing (demand type poisson needs it)"});
+  CHECK(errors_of(replace(kBase, "{type: base_stock, S: 20}", "{type: base_stock}")) ==
+        std::vector<std::string>{
+            "s.yaml:14:13: error: nodes.store.policy.S: required key is missing (policy type base_stock needs it)"});
+  // Changing the type by --set asks for the new type's parameters.
+  CHECK(errors_of(kBase, {"nodes.store.demand.type=normal"}) ==
+        std::vector<std::string>{
+            "s.yaml:13:13: error: nodes.store.demand.sd: required key is missing (demand type normal needs it)"});
+}
+
+TEST_CASE("shares are above 0 and at most 1, given for every source or none, and sum to 1") {
+  const std::string two = replace(replace(kBase, "  - {id: supplier, kind: supplier}\n",
+                                          "  - {id: supplier, kind: supplier}\n  - {id: other, kind: supplier}\n"),
+                                  "from: supplier\n", "sources: SOURCES\n") +
+                          "  - {from: other, to: store, transport_time: 1}\n";
+  auto with = [&](const std::string& sources) { return replace(two, "SOURCES", sources); };
+  CHECK(errors_of(with("[supplier, other]")).empty());  // none: equal shares
+  CHECK(errors_of(with("[{from: supplier, share: 0.7}, {from: other, share: 0.3}]")).empty());
+  CHECK(errors_of(with("[{from: supplier, share: 1.5}, {from: other, share: 0.3}]")) ==
+        std::vector<std::string>{"s.yaml:13:39: error: nodes.store.sources.0.share: must be <= 1 (got 1.5)"});
+  CHECK(errors_of(with("[{from: supplier, share: 0.7}, {from: other, share: 0.7}]")) ==
+        std::vector<std::string>{"s.yaml:13:14: error: nodes.store.sources: the shares must sum to 1 (got 1.4)"});
+  CHECK(errors_of(with("[{from: supplier, share: 0.7}, other]")) ==
+        std::vector<std::string>{
+            "s.yaml:13:14: error: nodes.store.sources: give every source a share, or none (equal shares)"});
+}
+
+TEST_CASE("a node's single-stock costs are checked once") {
+  CHECK(errors_of(replace(kBase, "initial: 20", "initial: 20\n    holding_cost: -1")) ==
+        std::vector<std::string>{"s.yaml:12:19: error: nodes.store.holding_cost: must be >= 0 (got -1)"});
+}
+
+TEST_CASE("events without an id are named event<index>, in messages and in --set paths") {
+  const std::string text = kBase + R"(events:
+  - {at: 2, action: policy_parameter, node: store, product: widget, parameter: XX, value: 3}
+  - {at: 3, action: demand_multiplier, node: store, product: widget, value: 2}
+)";
+  CHECK(errors_of(text) == std::vector<std::string>{"s.yaml:18:80: error: events.event0.parameter: policy base_stock "
+                                                    "has no parameter 'XX'"});
+  const LoadedScenario s = load_scenario_text(replace(text, "XX", "S"), "s.yaml", ".", {{"events.event1.value=4"}});
+  CHECK(s.spec.events[1].value == 4);
+  CHECK(s.spec.events[0].value == 3);
+}
+
+TEST_CASE("the scenario's name must be a plain file name: it names the output folder") {
+  CHECK(errors_of(replace(kBase, "name: small", "name: ../../escaped")) ==
+        std::vector<std::string>{"s.yaml:1:7: error: name: must be a plain name of letters, digits, '_', '-' and '.', "
+                                 "since it names the output folder (got '../../escaped')"});
+  CHECK(errors_of(replace(kBase, "name: small", "name: a b")).size() == 1);
+  // A name taken from the file is made plain.
+  CHECK(load_scenario_text(replace(kBase, "name: small\n", ""), "my chain.yaml", ".").spec.name == "my_chain");
+}
+
+TEST_CASE("the scenario as run has no anchors or aliases: every use of an alias written out") {
+  const std::string beer = (std::filesystem::path(CHAINSIM_SOURCE_DIR) / "scenarios/beer_game.yaml").string();
+  const std::string yaml = to_yaml(load_scenario(beer).document);
+  CHECK(yaml.find('&') == std::string::npos);
+  CHECK(yaml.find('*') == std::string::npos);
+  const LoadedScenario again = load_scenario_text(yaml, "as_run.yaml", (std::filesystem::path(CHAINSIM_SOURCE_DIR) / "scenarios").string());
+  CHECK(again.spec.nodes.size() == 4);
+  CHECK(again.spec.nodes[3].stocks[0].policy.theta == doctest::Approx(0.36));
+}
+
+TEST_CASE("a baseline's relative trace file is found from any working directory") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "base");
+  dir.write("base/sales.csv", "3\n4\n");
+  dir.write("base/base.yaml", replace(kBase, "{type: poisson, mean: 4}", "{type: trace, file: sales.csv}"));
+  dir.write("variant.yaml", "extends: base/base.yaml\nname: v\n");
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  std::vector<std::string> e;
+  try {
+    load_scenario("variant.yaml");
+  } catch (const LoadError& err) {
+    for (const Diagnostic& d : err.diagnostics()) e.push_back(d.format());
+  }
+  std::filesystem::current_path(cwd);
+  CHECK(e.empty());
+}

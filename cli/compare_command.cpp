@@ -1,12 +1,15 @@
 // chainsim compare: a variant against its baseline under common random
 // numbers; the table on the terminal, compare.json and compare.csv in --out.
 #include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <fmt/core.h>
 
 #include <iostream>
 
 #include "chainsim_version.h"
 #include "commands.h"
+#include "validators.h"
 #include "models/compare.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
@@ -27,9 +30,9 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
       ->allow_extra_args(false);
   cmd->add_option("--set", a.sets, "Override a value in both: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--replications", a.replications, "Replications of each (>= 2; default: the baseline's)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_at_least(1));
   cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)");
-  cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Write compare.json and compare.csv here");
   cmd->add_flag("--significant", a.significant, "List only the KPIs whose interval excludes 0");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors");
@@ -66,6 +69,11 @@ int compare_command(const CompareArgs& a) {
     if (!with.empty()) variant.spec.name += " (" + with + ")";
   }
   const Comparison c = compare_scenarios(base.spec, base.base_dir, variant.spec, variant.base_dir, o);
+  const bool shared_stock = std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });
+  if (!shared_stock && !a.quiet) {
+    std::cerr << "warning: the baseline and the variant have no stock point in common (no node holds the same product "
+                 "in both): only network totals are compared, and they describe different networks\n";
+  }
   if (!a.quiet) std::cout << compare_table(c, a.significant);
   if (!a.out.empty()) {
     CompareMeta m;

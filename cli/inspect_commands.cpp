@@ -38,6 +38,16 @@ std::string plural(std::size_t n, const char* word) {
   return fmt::format("{} {}s", n, w);
 }
 
+// A DOT quoted string's contents: backslashes and quotes escaped.
+std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 }  // namespace
 
 int validate_command(const std::string& scenario, const std::vector<std::string>& sets) {
@@ -81,12 +91,14 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
                           : n.kind == NodeKind::kFactory ? "house"
                           : n.kind == NodeKind::kRetailer ? "ellipse"
                                                           : "box";
-      std::cout << fmt::format("  \"{}\" [shape={}, label=\"{}\\n({})\"];\n", n.name, shape, n.name,
-                               node_kind_name(n.kind));
+      std::cout << fmt::format("  \"{}\" [shape={}, label=\"{}\\n({})\"];\n", dot_escape(n.name), shape,
+                               dot_escape(n.name), node_kind_name(n.kind));
     }
     for (const Lane& l : net->lanes()) {
-      std::cout << fmt::format("  \"{}\" -> \"{}\" [label=\"{} {}\"];\n", net->nodes()[l.from].name,
-                               net->nodes()[l.to].name, transit(l), s.spec.time_unit);
+      std::cout << fmt::format("  \"{}\" -> \"{}\" [label=\"ship {} {}\\norder {:g} {}\"];\n",
+                               dot_escape(net->nodes()[l.from].name), dot_escape(net->nodes()[l.to].name),
+                               transit(l), dot_escape(s.spec.time_unit), l.order_delay,
+                               dot_escape(s.spec.time_unit));
     }
     std::cout << "}\n";
     return kExitOk;

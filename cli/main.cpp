@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "validators.h"
 
 using namespace chainsim::cli;
 
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out, "Output directory (default: out/<scenario name>)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
   run_cmd->add_option("--replications", run.replications, "Independent replications")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_at_least(1));
   run_cmd->add_option("--set", run.sets, "Override a value: PATH=VALUE (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_option("--timeseries", run.timeseries,
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
   run_cmd->add_option("--jobs", run.jobs, "Threads for replications (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_at_least(0));
 
   std::string scenario;
   std::vector<std::string> sets;
@@ -57,6 +58,25 @@ int main(int argc, char** argv) {
   auto* kpis = app.add_subcommand("kpis", "List the KPIs and their definitions");
   kpis->add_flag("--markdown", kpis_markdown, "Print the reference table of docs/kpis.md instead");
 
+  // No command, or an unknown one, said as such (CLI11 would say "A
+  // subcommand is required").
+  if (argc == 1) {
+    std::cerr << app.help() << "\nchainsim: error: a command is required\n";
+    return kExitBadInput;
+  }
+  if (argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << fmt::format("chainsim: error: unknown command '{}' (the commands: {}; chainsim --help)\n", argv[1],
+                               names);
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

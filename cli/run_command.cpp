@@ -1,11 +1,15 @@
 // chainsim run: load, run the replications, print the summary, write the files.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fmt/core.h>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "chainsim_version.h"
 #include "commands.h"
@@ -15,10 +19,56 @@
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
+#include "sim/progress.h"
 
 namespace chainsim::cli {
 
 using namespace chainsim::models;
+
+namespace {
+
+// A progress bar on stderr while a run goes on, when stderr is a terminal:
+// redrawn four times a second from the first second on (shorter runs show
+// nothing), counting the periods every replication has closed, so one long
+// replication moves it too.
+class RunProgress {
+ public:
+  RunProgress(bool enabled, std::uint64_t total, const std::atomic<std::uint64_t>& done) {
+    if (!enabled) return;
+    thread_ = std::thread([this, total, &done] {
+      sim::ProgressMeter meter(std::cerr, sim::ProgressMeter::Style::kBar, total);  // its clock starts now
+      meter.set_unit("periods");
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
+      do {
+        meter.update(done.load(std::memory_order_relaxed));
+      } while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; }));
+      meter.finish(done.load(std::memory_order_relaxed));
+    });
+  }
+  ~RunProgress() { stop(); }
+  RunProgress(const RunProgress&) = delete;
+  RunProgress& operator=(const RunProgress&) = delete;
+
+  // Draws the last state (if anything was shown) and ends the bar's line.
+  void stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+}  // namespace
 
 int run_command(const RunArgs& args) {
   LoadedScenario s;
@@ -59,15 +109,12 @@ int run_command(const RunArgs& args) {
     series_file = std::make_unique<sim::AtomicFile>(out_dir + "/timeseries.csv");
     series_file->write(timeseries_header());
   }
-  const bool tty = ::isatty(2) != 0 && !args.quiet;
-  const auto start = std::chrono::steady_clock::now();
-  bool progress_shown = false;
-  auto progress = [&](int done, int total) {
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!tty || (secs < 1.0 && !progress_shown)) return;
-    progress_shown = true;
-    std::cerr << fmt::format("\rreplication {}/{}  {:.1f} s", done, total, secs) << std::flush;
-  };
+  // Periods closed so far, over every replication, for the progress bar.
+  std::atomic<std::uint64_t> periods_done{0};
+  opt.periods_done = &periods_done;
+  RunProgress progress(::isatty(2) != 0 && !args.quiet,
+                       static_cast<std::uint64_t>(opt.replications) * static_cast<std::uint64_t>(s.spec.horizon),
+                       periods_done);
   std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
   ExperimentResult result = run_experiment(
       s.spec, s.base_dir, opt,
@@ -77,9 +124,8 @@ int run_command(const RunArgs& args) {
           if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
           echelons->add(rep);
         }
-      },
-      progress);
-  if (progress_shown) std::cerr << "\n";
+      });
+  progress.stop();
 
   if (series_file && opt.series == SeriesMode::kMean) series_file->write(timeseries_mean_rows(result));
   RunMetadata meta;

@@ -12,6 +12,7 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
+#include "validators.h"
 #include "models/scenario_loader.h"
 #include "models/sweep.h"
 #include "sim/parallel.h"
@@ -31,12 +32,12 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
       ->allow_extra_args(false);
   cmd->add_option("--design", a.design, "grid (cartesian product, first --param slowest) or lhs")
       ->check(CLI::IsMember({"grid", "lhs"}));
-  cmd->add_option("--samples", a.samples, "Points of the Latin hypercube (lhs)")->check(CLI::PositiveNumber);
+  cmd->add_option("--samples", a.samples, "Points of the Latin hypercube (lhs)")->check(whole_at_least(1));
   cmd->add_option("--replications", a.replications, "Replications per point (default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_at_least(1));
   cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)");
   cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_sweep)");
   cmd->add_flag("--resume", a.resume, "Continue the sweep in --out: skip the runs sweep.csv holds");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors (no progress)");

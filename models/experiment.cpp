@@ -1,17 +1,35 @@
 #include "models/experiment.h"
 
+#include <optional>
+
 #include "models/builder.h"
 #include "sim/parallel.h"
 
 namespace chainsim::models {
 
+namespace {
+
+// Counts closed periods for a progress display.
+class PeriodCounter final : public ObservationSink {
+ public:
+  explicit PeriodCounter(std::atomic<std::uint64_t>& count) : count_(count) {}
+  void on_period(const PeriodRecords&) override { count_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t>& count_;
+};
+
+}  // namespace
+
 ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
-                                  int replication, bool keep_series) {
+                                  int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done) {
   auto net = build_network(spec, seed, replication, base_dir);
   KpiCollector kpi(*net);
   SeriesRecorder rec;
   net->add_sink(&kpi);
   if (keep_series) net->add_sink(&rec);
+  std::optional<PeriodCounter> counter;
+  if (periods_done != nullptr) net->add_sink(&counter.emplace(*periods_done));
   net->run();
   net->audit();
   ReplicationOutput out;
@@ -42,7 +60,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
   const auto n = static_cast<std::size_t>(o.replications);
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
-      [&](std::size_t i) { return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep); },
+      [&](std::size_t i) { return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep, o.periods_done); },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.stocks, r.nodes, result.node_of_stock);
         if (on_replication) on_replication(result, r);

@@ -4,6 +4,7 @@
 // in replication order. Every run is audited for conservation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,6 +23,9 @@ struct ExperimentOptions {
   int replications = 1;
   int jobs = 1;
   SeriesMode series = SeriesMode::kMean;
+  // If set, every period any replication closes adds 1 (from the worker
+  // threads, relaxed): a progress display reads it while the run goes on.
+  std::atomic<std::uint64_t>* periods_done = nullptr;
 };
 
 // What one replication produced.
@@ -55,7 +59,9 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
                                 const std::function<void(int, int)>& progress = {});
 
 // Runs one replication (used by run_experiment and sweeps).
+// `periods_done`, if set, counts its periods as they close.
 ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
-                                  int replication, bool keep_series);
+                                  int replication, bool keep_series,
+                                  std::atomic<std::uint64_t>* periods_done = nullptr);
 
 }  // namespace chainsim::models

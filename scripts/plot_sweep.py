@@ -80,8 +80,19 @@ def main(argv=None):
         # Average over the parameters not shown (their intervals are pooled as
         # the mean half-width: a summary, not a new interval).
         g = d.groupby(keys, as_index=False).agg(mean=("mean", "mean"), half_width=("half_width", "mean"))
-        groups = [(None, g)] if by is None else list(g.groupby(by))
         lhs = g[x].nunique() > 25
+        # Many values of --by (a Latin hypercube's continuous parameter): one
+        # scatter coloured by it, with a colour bar, not a line and a legend
+        # entry per value.
+        colour_scale = by is not None and g[by].nunique() > 8 and pd.api.types.is_numeric_dtype(g[by])
+        if colour_scale:
+            ax.errorbar(g[x], g["mean"], yerr=g["half_width"].fillna(0.0), fmt="none", ecolor="0.75",
+                        elinewidth=0.8, capsize=0)
+            points = ax.scatter(g[x], g["mean"], c=g[by], cmap="viridis", s=14, zorder=3)
+            fig.colorbar(points, ax=ax, label=by)
+            groups = []
+        else:
+            groups = [(None, g)] if by is None else list(g.groupby(by))
         for value, part in groups:
             part = part.sort_values(x)
             label = None if by is None else f"{by} = {value}"
@@ -95,7 +106,7 @@ def main(argv=None):
             title += f"; averaged over {', '.join(others)}"
         ax.set_title(title, fontsize=10)
         ax.grid(True, alpha=0.3)
-        if by is not None:
+        if by is not None and not colour_scale:
             ax.legend(fontsize=8)
     if args.title:
         fig.suptitle(args.title)

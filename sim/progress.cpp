@@ -27,21 +27,23 @@ std::string ProgressMeter::duration(double s) {
   return fmt::format("{} h {:02} min", secs / 3600, (secs % 3600) / 60);
 }
 
-std::string ProgressMeter::describe(std::size_t done, std::size_t total, double rate, double left) {
+std::string ProgressMeter::describe(std::size_t done, std::size_t total, double rate, double left,
+                                    const std::string& unit) {
   const double pct = total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
-  std::string s = fmt::format("{}/{} runs ({:.0f}%)", done, total, std::floor(pct));
+  std::string s = fmt::format("{}/{} {} ({:.0f}%)", done, total, unit, std::floor(pct));
   if (rate > 0 && std::isfinite(rate)) {
-    s += rate >= 10 ? fmt::format(", {:.0f} runs/s", rate) : fmt::format(", {:.2g} runs/s", rate);
+    s += rate >= 10 ? fmt::format(", {:.0f} {}/s", rate, unit) : fmt::format(", {:.2g} {}/s", rate, unit);
     if (done < total && std::isfinite(left)) s += ", " + duration(left) + " left";
   }
   return s;
 }
 
-std::string ProgressMeter::bar(std::size_t done, std::size_t total, double rate, double left, int width) {
+std::string ProgressMeter::bar(std::size_t done, std::size_t total, double rate, double left, int width,
+                               const std::string& unit) {
   const double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total)) : 1.0;
   const int full = static_cast<int>(std::floor(frac * width));
   return "[" + std::string(static_cast<std::size_t>(full), '#') +
-         std::string(static_cast<std::size_t>(width - full), '-') + "] " + describe(done, total, rate, left);
+         std::string(static_cast<std::size_t>(width - full), '-') + "] " + describe(done, total, rate, left, unit);
 }
 
 void ProgressMeter::draw(std::size_t done, bool last) {
@@ -52,10 +54,10 @@ void ProgressMeter::draw(std::size_t done, bool last) {
   const double rate = elapsed >= 1.0 ? static_cast<double>(done - already_) / elapsed : 0.0;
   const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : INFINITY;
   if (style_ == Style::kBar) {
-    out_ << "\r" << bar(done, total_, rate, left) << "\x1b[K";
+    out_ << "\r" << bar(done, total_, rate, left, 24, unit_) << "\x1b[K";
     if (last) out_ << "\n";
   } else {
-    out_ << "progress: " << describe(done, total_, rate, left) << "\n";
+    out_ << "progress: " << describe(done, total_, rate, left, unit_) << "\n";
   }
   out_.flush();
   last_draw_ = now;

@@ -29,11 +29,21 @@ class ProgressMeter {
   void update(std::size_t done);
   // The last state, and a newline after a bar. Call once at the end.
   void finish();
+  // The same with `done` as the last state.
+  void finish(std::size_t done) {
+    done_ = done;
+    finish();
+  }
+
+  // What is counted, in messages ("runs" unless set: "periods", ...).
+  void set_unit(std::string unit) { unit_ = std::move(unit); }
 
   // "1234/10000 runs (12%), 532 runs/s, 17 s left" (the parts known so far).
-  static std::string describe(std::size_t done, std::size_t total, double rate, double seconds_left);
+  static std::string describe(std::size_t done, std::size_t total, double rate, double seconds_left,
+                              const std::string& unit = "runs");
   // "[########------------] " + describe(...), the bar `width` cells wide.
-  static std::string bar(std::size_t done, std::size_t total, double rate, double seconds_left, int width = 24);
+  static std::string bar(std::size_t done, std::size_t total, double rate, double seconds_left, int width = 24,
+                         const std::string& unit = "runs");
   // "17 s", "4 min 05 s", "2 h 03 min".
   static std::string duration(double seconds);
 
@@ -48,6 +58,7 @@ class ProgressMeter {
   double start_ = 0.0, last_draw_ = -1e300;
   std::size_t done_ = 0;
   bool drawn_ = false;
+  std::string unit_ = "runs";
 };
 
 }  // namespace chainsim::sim

@@ -58,13 +58,17 @@ TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
   TempDir d;
   const Result none = d.chainsim("");
   CHECK(none.status == 2);
-  CHECK(none.err.find("A subcommand is required") != std::string::npos);
+  CHECK(none.err.find("chainsim: error: a command is required") != std::string::npos);
+  CHECK(none.err.find("Subcommands:") != std::string::npos);  // the help, to show what there is
+  const Result typo = d.chainsim("rnu x.yaml");
+  CHECK(typo.status == 2);
+  CHECK(typo.err.rfind("chainsim: error: unknown command 'rnu' (the commands: run, validate, ", 0) == 0);
   const Result unknown = d.chainsim("run " + example("beer_game.yaml") + " --frobnicate");
   CHECK(unknown.status == 2);
   CHECK(unknown.err.find("--frobnicate") != std::string::npos);
   const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
   CHECK(reps.status == 2);
-  CHECK(reps.err.find("--replications") != std::string::npos);
+  CHECK(reps.err.find("--replications: must be a whole number >= 1 (got 0)") != std::string::npos);
   CHECK(!fs::exists(d.path() / "out"));
 }
 
@@ -251,4 +255,20 @@ TEST_CASE("the scenario as run repeats the run, --seed and --replications includ
   REQUIRE(d.chainsim("run as_run.yaml --out b --quiet").status == 0);
   const json second = json::parse(read(d.path() / "b/summary.json"));
   CHECK(second["kpis"] == first["kpis"]);
+}
+
+TEST_CASE("a run longer than a second shows a progress bar on a terminal, and nothing when stderr is a file") {
+  // `script` (util-linux) gives the run a terminal. Two million periods take
+  // over a second on any machine this runs on (1.5 million a second here).
+  TempDir d;
+  const std::string args = example("serial_base_stock.yaml") +
+                           " --set horizon=2000000 --replications 1 --timeseries none --no-report --jobs 1 --out o";
+  const Result tty = chainsim::testing::run_command(
+      "script -qec \"'" + std::string(CHAINSIM_EXE) + "' run " + args + "\" /dev/null", d.path());
+  REQUIRE(tty.status == 0);
+  CHECK(tty.out.find("/2000000 periods (") != std::string::npos);
+  CHECK(tty.out.find("2000000/2000000 periods (100%)") != std::string::npos);
+  const Result file = d.chainsim("run " + args);
+  CHECK(file.status == 0);
+  CHECK(file.err.empty());
 }

@@ -30,21 +30,24 @@ namespace {
 using namespace report;
 
 struct Scope {
-  const char* scope;
-  const char* heading;
-  const char* noun;
-  const char* all;  // "the network", "the nodes"
+  std::string scope, heading, noun;
+  std::string all;  // "the network", "the nodes"
 };
-constexpr Scope kScopes[] = {{"network", "Network", "network", "the network"},
-                             {"stock", "Stock points", "stock point", "the stock points"},
-                             {"node", "Nodes", "node", "the nodes"},
-                             {"lane", "Lanes", "lane", "the lanes"}};
 
-std::string scope_noun(const std::string& scope) {
-  for (const Scope& s : kScopes) {
-    if (scope == s.scope) return s.noun;
+// The scopes of the comparison's KPIs: network, stock points, nodes, lanes,
+// then any other in first-seen order (a KPI the page has not heard of still
+// shows).
+std::vector<Scope> scopes(const Comparison& c) {
+  std::vector<Scope> out = {{"network", "Network", "network", "the network"},
+                            {"stock", "Stock points", "stock point", "the stock points"},
+                            {"node", "Nodes", "node", "the nodes"},
+                            {"lane", "Lanes", "lane", "the lanes"}};
+  for (const KpiComparison& k : c.kpis) {
+    if (std::none_of(out.begin(), out.end(), [&](const Scope& s) { return s.scope == k.scope; })) {
+      out.push_back({k.scope, k.scope, k.scope, "the " + k.scope + " scope"});
+    }
   }
-  return scope;
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
@@ -84,10 +87,13 @@ bool has_interval(const sim::Interval& d) {
   return d.n >= 2 && std::isfinite(d.mean) && std::isfinite(d.half_width);
 }
 
+// "+12.3%", "-0.018%" (two significant digits below 1%), "0%" below 0.001%.
 std::string relative_text(const KpiComparison& k) {
   if (std::isnan(k.relative)) return "";
-  if (std::abs(100 * k.relative) < 0.05) return "0.0%";
-  return fmt::format("{:+.1f}%", 100 * k.relative);
+  const double pct = 100 * k.relative;
+  if (std::abs(pct) < 1e-3) return "0%";
+  if (std::abs(pct) < 1) return (pct > 0 ? "+" : "") + format_number(pct, 2) + "%";
+  return fmt::format("{:+.1f}%", pct);
 }
 
 // A rounded estimate with the exact figures as its tooltip.
@@ -314,12 +320,12 @@ std::string headline_markup(const Comparison& c, const Names& names, const UnitN
                          true);
   }
   // One table per scope, network first; means, then the difference.
-  for (const Scope& s : kScopes) {
-    const bool network = std::string(s.scope) == "network";
+  for (const Scope& s : scopes(c)) {
+    const bool network = s.scope == "network";
     Table t;
     t.css_class = "kpi compare-kpis";
     t.caption = s.heading;
-    if (!network) t.head.push_back({scope_noun(s.scope), "", false});
+    if (!network) t.head.push_back({s.noun, "", false});
     t.head.push_back({"KPI", "", false});
     t.head.push_back({"baseline", "the baseline's mean (hover for its interval)", true});
     t.head.push_back({"variant", "the variant's mean (hover for its interval)", true});
@@ -412,7 +418,7 @@ std::string forest_markup(const Comparison& c, const Names& names, const UnitNam
       "rows. KPIs that are the same in every replication are left out.",
       c.replications, percent(c.level)));
   std::vector<std::string> quiet;  // scopes with nothing to plot
-  for (const Scope& s : kScopes) {
+  for (const Scope& s : scopes(c)) {
     std::size_t changed = 0, no_interval = 0, same = 0, total = 0;
     for (const KpiComparison& k : c.kpis) {
       if (k.scope != s.scope) continue;
@@ -435,17 +441,21 @@ std::string forest_markup(const Comparison& c, const Names& names, const UnitNam
     for (const KpiComparison* k : rows) {
       if (std::find(kpis.begin(), kpis.end(), k->kpi) == kpis.end()) kpis.push_back(k->kpi);
     }
+    // A KPI of several entities is a block under its name; a KPI of one (every
+    // network KPI) is a block of one row that names both.
     for (const std::string& kpi : kpis) {
-      if (std::string(s.scope) == "network") {  // one row per KPI: the KPI is its label
-        for (const KpiComparison* k : rows) {
-          if (k->kpi == kpi) p.blocks.push_back({"", unit_of(kpi, units), {forest_row(*k, kpi_label(kpi))}});
-        }
+      std::vector<const KpiComparison*> of;
+      for (const KpiComparison* k : rows) {
+        if (k->kpi == kpi) of.push_back(k);
+      }
+      if (of.size() == 1) {
+        const KpiComparison& k = *of.front();
+        const std::string label = k.scope == "network" ? kpi_label(kpi) : names.entity(k) + " · " + kpi_label(kpi);
+        p.blocks.push_back({"", unit_of(kpi, units), {forest_row(k, label)}});
         continue;
       }
       ForestPlot::Block b{kpi_label(kpi), unit_of(kpi, units), {}};
-      for (const KpiComparison* k : rows) {
-        if (k->kpi == kpi) b.rows.push_back(forest_row(*k, names.entity(*k)));
-      }
+      for (const KpiComparison* k : of) b.rows.push_back(forest_row(*k, names.entity(*k)));
       p.blocks.push_back(std::move(b));
     }
     std::string caption = fmt::format("{} of the {} KPIs of this scope", rows.size(), total);
@@ -596,31 +606,41 @@ std::string time_markup(const ComparedRuns& runs, const UnitNames& units, const 
 
 // --- All KPIs ---------------------------------------------------------------------
 
+// One table per scope (the scope its caption), so that it prints on a page.
 std::string table_markup(const Comparison& c, const Names& names, const UnitNames& units) {
-  Table t;
-  t.css_class = "kpi compare-kpis";
-  t.head = {{"scope", "", false},
-            {"name", "", false},
-            {"KPI", "", false},
-            {"unit", "", false},
-            {"baseline", "mean ± 95% half-width", true},
-            {"variant", "mean ± 95% half-width", true},
-            {"difference", "variant − baseline, paired: mean ± 95% half-width", true},
-            {"change", "difference / |baseline mean|", true},
-            {"excludes 0", "the 95% interval of the difference excludes zero", false}};
-  for (const KpiComparison& k : c.kpis) {
-    t.rows.push_back({{scope_noun(k.scope), "", false},
-                      {k.scope == "network" ? "" : names.entity(k), k.name, false},
-                      kpi_cell(k.kpi),
-                      {unit_of(k.kpi, units), "", false},
-                      rounded_cell(k.baseline),
-                      rounded_cell(k.variant),
-                      difference_cell(k),
-                      {relative_text(k), "", true},
-                      {k.excludes_zero ? "yes" : "", "", false}});
-    t.row_classes.push_back(k.excludes_zero ? "marked" : unchanged(k) ? "same" : "");
+  std::string o;
+  for (const Scope& s : scopes(c)) {
+    const bool network = s.scope == "network";
+    Table t;
+    t.css_class = "kpi compare-kpis";
+    t.caption = s.heading;
+    if (!network) t.head.push_back({s.noun, "", false});
+    t.head.insert(t.head.end(), {{"KPI", "", false},
+                                 {"unit", "", false},
+                                 {"baseline", "mean ± 95% half-width", true},
+                                 {"variant", "mean ± 95% half-width", true},
+                                 {"difference", "variant − baseline, paired: mean ± 95% half-width", true},
+                                 {"change", "difference / |baseline mean|", true},
+                                 {"excludes 0", "the 95% interval of the difference excludes zero", false}});
+    for (const KpiComparison& k : c.kpis) {
+      if (k.scope != s.scope) continue;
+      std::vector<Cell> row;
+      if (!network) row.push_back({names.entity(k), k.name, false});
+      row.insert(row.end(), {kpi_cell(k.kpi),
+                             {unit_of(k.kpi, units), "", false},
+                             rounded_cell(k.baseline),
+                             rounded_cell(k.variant),
+                             difference_cell(k),
+                             {relative_text(k), "", true},
+                             {k.excludes_zero ? "yes" : "", "", false}});
+      t.rows.push_back(std::move(row));
+      t.row_classes.push_back(k.excludes_zero ? "marked" : unchanged(k) ? "same" : "");
+    }
+    if (!t.rows.empty()) o += render(t);
   }
-  std::string o = render(t);
+  o += paragraph("Marked rows (bold): the interval of the difference excludes zero. Grey rows: the same in every "
+                 "replication. Hover over a value for its exact mean, standard deviation and n.",
+                 true);
   if (!c.only_baseline.empty()) o += paragraph("Only in the baseline (not compared): " + join(c.only_baseline) + ".");
   if (!c.only_variant.empty()) o += paragraph("Only in the variant (not compared): " + join(c.only_variant) + ".");
   return o;

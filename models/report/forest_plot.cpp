@@ -43,16 +43,25 @@ std::string dot(double x, double y, bool marked) {
                      coord(x), coord(y), marked ? kMarkedColor : "#fff", marked ? kMarkedColor : kPlainColor);
 }
 
-// Symmetric ticks covering [-m, m].
-Ticks symmetric_ticks(double m, int target) {
+// Symmetric ticks covering [-m, m]: the smallest step of 1, 2, 2.5 or 5
+// times a power of ten that covers m in at most three steps, mirrored, so
+// that an axis has four to six intervals and its labels never crowd.
+Ticks symmetric_ticks(double m) {
   if (!(m > 0) || !std::isfinite(m)) m = 1.0;
-  Ticks t = nice_ticks(-m, m, target);
-  const double hi = std::max(std::abs(t.lo), std::abs(t.hi));
-  const auto k = static_cast<long>(std::llround(hi / t.step));
-  t.lo = -static_cast<double>(k) * t.step;
-  t.hi = static_cast<double>(k) * t.step;
-  t.values.clear();
-  for (long i = -k; i <= k; ++i) t.values.push_back(static_cast<double>(i) * t.step);
+  const double mag = std::pow(10.0, std::floor(std::log10(m / 3)));
+  double step = 10 * mag;
+  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    if (f * mag * 3 >= m * (1 - 1e-12)) {
+      step = f * mag;
+      break;
+    }
+  }
+  const auto k = static_cast<long>(std::ceil(m / step - 1e-9));
+  Ticks t;
+  t.step = step;
+  t.lo = -static_cast<double>(k) * step;
+  t.hi = static_cast<double>(k) * step;
+  for (long i = -k; i <= k; ++i) t.values.push_back(static_cast<double>(i) * step);
   return t;
 }
 
@@ -101,7 +110,7 @@ std::string render(const ForestPlot& p) {
     if (b.rows.empty()) continue;
     double m = 0.0;
     for (const auto& r : b.rows) m = std::max({m, std::abs(r.lower), std::abs(r.upper), std::abs(r.estimate)});
-    const Ticks t = symmetric_ticks(m, 4);  // 4 to 8 intervals, labels never crowd
+    const Ticks t = symmetric_ticks(m);
     const LinearScale sx(t.lo, t.hi, left, left + plot_w);
     if (!b.heading.empty()) {
       body += fmt::format("<text class=\"gh\" x=\"12\" y=\"{}\">{}</text>", coord(y + rh * 0.72), escape(b.heading));

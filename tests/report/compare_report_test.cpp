@@ -290,3 +290,22 @@ TEST_CASE("names, overrides and scenario text with markup are escaped in the com
   CHECK(external_reference(html) == "");
   CHECK(count(html, "</style>") == 1);
 }
+
+TEST_CASE("a KPI of a scope the page has never heard of still shows, in a table of its own") {
+  CompareRun c =
+      compare(load_scenario(scenario("payment_terms.yaml")), load_scenario(scenario("payment_terms_net60.yaml")), 2);
+  KpiComparison k;
+  k.scope = "segment";
+  k.name = "loyal";
+  k.kpi = "churn_rate";
+  k.column = "segment.loyal.churn_rate";
+  k.baseline = {0.1, 0.01, 0.01, 2};
+  k.variant = {0.2, 0.01, 0.01, 2};
+  k.difference = {0.1, 0.02, 0.002, 2};
+  k.excludes_zero = true;
+  c.runs.comparison.kpis.push_back(k);
+  const std::string html = c.html();
+  CHECK(section(html, "kpis").find("<caption>segment</caption>") != std::string::npos);
+  CHECK(section(html, "headline").find("title=\"segment.loyal.churn_rate\"") != std::string::npos);
+  CHECK(html.find("id=\"forest-segment\"") != std::string::npos);
+}

@@ -83,9 +83,7 @@ std::string unit_of(const std::string& kpi, const UnitNames& u) {
   return d ? display_unit(d->unit, u) : "";
 }
 
-bool has_interval(const sim::Interval& d) {
-  return d.n >= 2 && std::isfinite(d.mean) && std::isfinite(d.half_width);
-}
+bool has_interval(const sim::Interval& d) { return d.n >= 2 && std::isfinite(d.mean) && std::isfinite(d.half_width); }
 
 // "+12.3%", "-0.018%" (two significant digits below 1%), "0%" below 0.001%.
 std::string relative_text(const KpiComparison& k) {
@@ -193,8 +191,8 @@ NetworkDelta network_delta(const NetworkInfo& b, const NetworkInfo& v) {
     }
   }
   for (const auto& l : v.lanes) {
-    if (!in_b.count(l.name) || std::find(d.removed_lanes.begin(), d.removed_lanes.end(), l.name) !=
-                                   d.removed_lanes.end()) {
+    if (!in_b.count(l.name) ||
+        std::find(d.removed_lanes.begin(), d.removed_lanes.end(), l.name) != d.removed_lanes.end()) {
       d.added_lanes.push_back(l.name);
     }
   }
@@ -206,14 +204,13 @@ Table scenarios_table(const Comparison& c, const CompareMeta& meta, const Docume
   t.css_class = "kpi";
   t.head = {{"", "", false}, {"baseline", "", false}, {"variant", "", false}};
   t.rows.push_back({{"scenario", "", false}, {c.baseline_name, "", false}, {c.variant_name, "", false}});
-  t.rows.push_back({{"file", "", false},
-                    {meta.baseline_file, "", false},
-                    {meta.variant_file.empty() ? meta.baseline_file + " (the baseline's)" : meta.variant_file, "",
-                     false}});
+  t.rows.push_back(
+      {{"file", "", false},
+       {meta.baseline_file, "", false},
+       {meta.variant_file.empty() ? meta.baseline_file + " (the baseline's)" : meta.variant_file, "", false}});
   if (docs.ok) {
-    t.rows.push_back({{"description", "", false},
-                      {docs.baseline_description, "", false},
-                      {docs.variant_description, "", false}});
+    t.rows.push_back(
+        {{"description", "", false}, {docs.baseline_description, "", false}, {docs.variant_description, "", false}});
   }
   if (!meta.variant_sets.empty()) {
     t.rows.push_back({{"--variant", "overrides that make the variant", false},
@@ -240,15 +237,20 @@ std::string changes_markup(const Comparison& c, const Documents& docs) {
     if (ch.path == "seed") note = fmt::format(" (not used: both ran with seed {})", c.seed);
     if (ch.path == "replications") note = fmt::format(" (not used: both ran {} replications)", c.replications);
     const bool added = ch.kind == ScenarioChange::Kind::kAdded, removed = ch.kind == ScenarioChange::Kind::kRemoved;
-    t.rows.push_back({{path + note, added ? "only in the variant" : removed ? "only in the baseline" : "", false},
+    t.rows.push_back({{path + note,
+                       added     ? "only in the variant"
+                       : removed ? "only in the baseline"
+                                 : "",
+                       false},
                       {added ? "—" : ch.baseline, added ? "not in the baseline" : "", false},
                       {removed ? "—" : ch.variant, removed ? "not in the variant" : "", false}});
     ++shown;
   }
   if (shown == 0) {
-    return paragraph("The two scenarios as run are the same but for their names: every difference below is noise "
-                     "that common random numbers remove, so all of them should be exactly 0.",
-                     true);
+    return paragraph(
+        "The two scenarios as run are the same but for their names: every difference below is noise "
+        "that common random numbers remove, so all of them should be exactly 0.",
+        true);
   }
   return render(t) + paragraph(fmt::format("{} key {} of the scenarios as run (after extends: and the overrides) "
                                            "differ; list items are named by their id (lanes by from->to). "
@@ -289,14 +291,26 @@ std::string networks_markup(const ComparedRuns& runs, const Documents& docs) {
   lanes_b.insert(lanes_b.end(), d.changed_lanes.begin(), d.changed_lanes.end());
   lanes_v.insert(lanes_v.end(), d.changed_lanes.begin(), d.changed_lanes.end());
   std::string o = paragraph("The variant changes the network: " + join(facts, "; ") + ".");
-  o += figure(render_network(b, "network-baseline", marks(d.removed_nodes, lanes_b, "removed or changed in the variant")),
-              "The baseline's network; marked: what the variant removes or changes.");
+  o += figure(
+      render_network(b, "network-baseline", marks(d.removed_nodes, lanes_b, "removed or changed in the variant")),
+      "The baseline's network; marked: what the variant removes or changes.");
   o += figure(render_network(v, "network-variant", marks(d.added_nodes, lanes_v, "added or changed in the variant")),
               "The variant's network; marked: what it adds or changes.");
   return o;
 }
 
 // --- Headline ---------------------------------------------------------------
+
+// A KPI table of scope `s` (its heading the caption): a column naming the
+// entity unless the scope is the network, then `columns`.
+Table scope_table(const Scope& s, std::vector<Cell> columns) {
+  Table t;
+  t.css_class = "kpi compare-kpis";
+  t.caption = s.heading;
+  if (s.scope != "network") t.head.push_back({s.noun, "", false});
+  t.head.insert(t.head.end(), columns.begin(), columns.end());
+  return t;
+}
 
 Cell kpi_cell(const std::string& kpi) {
   const KpiDefinition* d = find_definition(kpi);
@@ -322,16 +336,13 @@ std::string headline_markup(const Comparison& c, const Names& names, const UnitN
   // One table per scope, network first; means, then the difference.
   for (const Scope& s : scopes(c)) {
     const bool network = s.scope == "network";
-    Table t;
-    t.css_class = "kpi compare-kpis";
-    t.caption = s.heading;
-    if (!network) t.head.push_back({s.noun, "", false});
-    t.head.push_back({"KPI", "", false});
-    t.head.push_back({"baseline", "the baseline's mean (hover for its interval)", true});
-    t.head.push_back({"variant", "the variant's mean (hover for its interval)", true});
-    t.head.push_back({"difference", "variant − baseline: mean of the paired differences ± the 95% half-width", true});
-    t.head.push_back({"unit", "", false});
-    t.head.push_back({"change", "difference / |baseline mean|", true});
+    Table t =
+        scope_table(s, {{"KPI", "", false},
+                        {"baseline", "the baseline's mean (hover for its interval)", true},
+                        {"variant", "the variant's mean (hover for its interval)", true},
+                        {"difference", "variant − baseline: mean of the paired differences ± the 95% half-width", true},
+                        {"unit", "", false},
+                        {"change", "difference / |baseline mean|", true}});
     for (const KpiComparison& k : c.kpis) {
       if (k.scope != s.scope || !k.excludes_zero) continue;
       std::vector<Cell> row;
@@ -460,9 +471,10 @@ std::string forest_markup(const Comparison& c, const Names& names, const UnitNam
     }
     std::string caption = fmt::format("{} of the {} KPIs of this scope", rows.size(), total);
     if (rows.size() < changed) {
-      caption += fmt::format(" (of {} that change: those whose interval excludes zero first, then the largest "
-                             "|difference| / half-width; the rest are in the table)",
-                             changed);
+      caption += fmt::format(
+          " (of {} that change: those whose interval excludes zero first, then the largest "
+          "|difference| / half-width; the rest are in the table)",
+          changed);
     }
     caption += fmt::format("; {} the same in every replication", same);
     if (no_interval) caption += fmt::format(", {} without an interval (undefined in most replications)", no_interval);
@@ -611,17 +623,13 @@ std::string table_markup(const Comparison& c, const Names& names, const UnitName
   std::string o;
   for (const Scope& s : scopes(c)) {
     const bool network = s.scope == "network";
-    Table t;
-    t.css_class = "kpi compare-kpis";
-    t.caption = s.heading;
-    if (!network) t.head.push_back({s.noun, "", false});
-    t.head.insert(t.head.end(), {{"KPI", "", false},
-                                 {"unit", "", false},
-                                 {"baseline", "mean ± 95% half-width", true},
-                                 {"variant", "mean ± 95% half-width", true},
-                                 {"difference", "variant − baseline, paired: mean ± 95% half-width", true},
-                                 {"change", "difference / |baseline mean|", true},
-                                 {"excludes 0", "the 95% interval of the difference excludes zero", false}});
+    Table t = scope_table(s, {{"KPI", "", false},
+                              {"unit", "", false},
+                              {"baseline", "mean ± 95% half-width", true},
+                              {"variant", "mean ± 95% half-width", true},
+                              {"difference", "variant − baseline, paired: mean ± 95% half-width", true},
+                              {"change", "difference / |baseline mean|", true},
+                              {"excludes 0", "the 95% interval of the difference excludes zero", false}});
     for (const KpiComparison& k : c.kpis) {
       if (k.scope != s.scope) continue;
       std::vector<Cell> row;
@@ -638,9 +646,10 @@ std::string table_markup(const Comparison& c, const Names& names, const UnitName
     }
     if (!t.rows.empty()) o += render(t);
   }
-  o += paragraph("Marked rows (bold): the interval of the difference excludes zero. Grey rows: the same in every "
-                 "replication. Hover over a value for its exact mean, standard deviation and n.",
-                 true);
+  o += paragraph(
+      "Marked rows (bold): the interval of the difference excludes zero. Grey rows: the same in every "
+      "replication. Hover over a value for its exact mean, standard deviation and n.",
+      true);
   if (!c.only_baseline.empty()) o += paragraph("Only in the baseline (not compared): " + join(c.only_baseline) + ".");
   if (!c.only_variant.empty()) o += paragraph("Only in the variant (not compared): " + join(c.only_variant) + ".");
   return o;
@@ -692,9 +701,10 @@ std::string compare_report_html(const ComparedRuns& runs, const CompareMeta& met
   std::size_t marked = 0;
   for (const KpiComparison& k : c.kpis) marked += k.excludes_zero ? 1 : 0;
   Page page(fmt::format("{} against {}", c.variant_name, c.baseline_name));
-  page.set_subtitle(fmt::format("A what-if comparison: {} of {} KPIs differ with {} confidence ({} paired "
-                                "replications under common random numbers).",
-                                marked, c.kpis.size(), percent(c.level), c.replications));
+  page.set_subtitle(
+      fmt::format("A what-if comparison: {} of {} KPIs differ with {} confidence ({} paired "
+                  "replications under common random numbers).",
+                  marked, c.kpis.size(), percent(c.level), c.replications));
   page.add_fact("baseline", meta.baseline_file, true);
   page.add_fact("variant", meta.variant_file.empty() ? "the baseline with --variant overrides" : meta.variant_file,
                 true);

@@ -38,9 +38,10 @@ std::string fit(const std::string& text, double width, double font) {
 }
 
 std::string dot(double x, double y, bool marked) {
-  return fmt::format("<circle class=\"est\" cx=\"{}\" cy=\"{}\" r=\"3.6\" fill=\"{}\" stroke=\"{}\" "
-                     "stroke-width=\"1.4\"/>",
-                     coord(x), coord(y), marked ? kMarkedColor : "#fff", marked ? kMarkedColor : kPlainColor);
+  return fmt::format(
+      "<circle class=\"est\" cx=\"{}\" cy=\"{}\" r=\"3.6\" fill=\"{}\" stroke=\"{}\" "
+      "stroke-width=\"1.4\"/>",
+      coord(x), coord(y), marked ? kMarkedColor : "#fff", marked ? kMarkedColor : kPlainColor);
 }
 
 // Symmetric ticks covering [-m, m]: the smallest step of 1, 2, 2.5 or 5
@@ -98,8 +99,8 @@ std::string render(const ForestPlot& p) {
       legend += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.6\"/>",
                             coord(x), coord(ly), coord(x + 22), coord(ly), m ? "#1b1b1b" : kPlainColor);
       legend += dot(x + 11, ly, m);
-      legend += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(x + 28), coord(ly + 3.8),
-                            escape(text));
+      legend +=
+          fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(x + 28), coord(ly + 3.8), escape(text));
       x += 28 + text_width(text, kFont) + 22;
     }
     y += 22.0;
@@ -121,22 +122,23 @@ std::string render(const ForestPlot& p) {
       const auto& r = b.rows[i];
       const double cy = y + rh / 2;
       if (i % 2 == 1) {
-        zebra += fmt::format("<rect x=\"4\" y=\"{}\" width=\"{}\" height=\"{}\"/>", coord(y), coord(p.width - 8),
-                             coord(rh));
+        zebra +=
+            fmt::format("<rect x=\"4\" y=\"{}\" width=\"{}\" height=\"{}\"/>", coord(y), coord(p.width - 8), coord(rh));
       }
       const double a = sx(r.lower), c = sx(r.upper);
       const char* ink = r.marked ? "#1b1b1b" : kPlainColor;
-      body += fmt::format("<g class=\"forest-row\" data-row=\"{}\" data-estimate=\"{}\" data-lower=\"{}\" "
-                          "data-upper=\"{}\" data-marked=\"{}\"><title>{}{}</title>",
-                          escape(r.label), format_number(r.estimate, 8), format_number(r.lower, 8),
-                          format_number(r.upper, 8), r.marked ? "true" : "false", escape(r.label),
-                          r.tooltip.empty() ? "" : ": " + escape(r.tooltip));
+      body += fmt::format(
+          "<g class=\"forest-row\" data-row=\"{}\" data-estimate=\"{}\" data-lower=\"{}\" "
+          "data-upper=\"{}\" data-marked=\"{}\"><title>{}{}</title>",
+          escape(r.label), format_number(r.estimate, 8), format_number(r.lower, 8), format_number(r.upper, 8),
+          r.marked ? "true" : "false", escape(r.label), r.tooltip.empty() ? "" : ": " + escape(r.tooltip));
       body += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{}>{}</text>", coord(left - 10), coord(cy + 3.8),
                           r.marked ? " font-weight=\"600\"" : "", escape(fit(r.label, label_w, kFont)));
-      body += fmt::format("<line class=\"ci\" x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" "
-                          "stroke-width=\"1.6\"/><path d=\"M{0},{4} V{5} M{1},{4} V{5}\" stroke=\"{3}\" "
-                          "stroke-width=\"1.2\" fill=\"none\"/>",
-                          coord(a), coord(c), coord(cy), ink, coord(cy - 4), coord(cy + 4));
+      body += fmt::format(
+          "<line class=\"ci\" x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" "
+          "stroke-width=\"1.6\"/><path d=\"M{0},{4} V{5} M{1},{4} V{5}\" stroke=\"{3}\" "
+          "stroke-width=\"1.2\" fill=\"none\"/>",
+          coord(a), coord(c), coord(cy), ink, coord(cy - 4), coord(cy + 4));
       body += dot(sx(r.estimate), cy, r.marked);
       body += fmt::format("<text class=\"bv\" x=\"{}\" y=\"{}\"{}>{}</text></g>", coord(left + plot_w + 14),
                           coord(cy + 3.8), r.marked ? " font-weight=\"600\"" : "",
@@ -146,21 +148,22 @@ std::string render(const ForestPlot& p) {
     // The block's grid and zero line, and its axis under it.
     for (double v : t.values) {
       if (v == 0.0) continue;
-      grid += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(sx(v)), coord(rows_top),
-                          coord(y));
+      grid +=
+          fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(sx(v)), coord(rows_top), coord(y));
     }
     zero += fmt::format("<line class=\"zero\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(zero_x),
                         coord(rows_top), coord(y + 4));
     body += fmt::format("<path class=\"axis\" d=\"M{},{} H{}\"/>", coord(left), coord(y + 1), coord(left + plot_w));
     for (double v : t.values) {
-      body += fmt::format("<path class=\"tk\" d=\"M{0},{1} V{2}\"/><text class=\"tkl\" x=\"{0}\" y=\"{3}\" "
-                          "text-anchor=\"middle\">{4}</text>",
-                          coord(sx(v)), coord(y + 1), coord(y + 4), coord(y + 14), format_tick(v, t.step));
+      body += fmt::format(
+          "<path class=\"tk\" d=\"M{0},{1} V{2}\"/><text class=\"tkl\" x=\"{0}\" y=\"{3}\" "
+          "text-anchor=\"middle\">{4}</text>",
+          coord(sx(v)), coord(y + 1), coord(y + 4), coord(y + 14), format_tick(v, t.step));
     }
     if (!b.unit.empty()) {  // under the labels, clear of the first tick label
       const double clear = text_width(format_tick(t.lo, t.step), 9.5) / 2 + 8;
-      body += fmt::format("<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                          coord(left - clear), coord(y + 14), escape(b.unit));
+      body += fmt::format("<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", coord(left - clear),
+                          coord(y + 14), escape(b.unit));
     }
     y += kAxisH + kBlockGap;
   }
@@ -171,11 +174,13 @@ std::string render(const ForestPlot& p) {
   const double height = y + 2.0;
 
   std::string desc = p.desc;
-  desc += fmt::format("{}Forest plot of {} estimates with their intervals in {} blocks, each block on its own scale, "
-                      "symmetric about the zero line; {} marked ({}).",
-                      desc.empty() ? "" : " ", rows, blocks, marked, p.marked_legend);
-  std::string o = svg_open(p.id, "forest", p.width, height,
-                           fmt::format(" data-rows=\"{}\" data-blocks=\"{}\" data-marked=\"{}\"", rows, blocks, marked));
+  desc += fmt::format(
+      "{}Forest plot of {} estimates with their intervals in {} blocks, each block on its own scale, "
+      "symmetric about the zero line; {} marked ({}).",
+      desc.empty() ? "" : " ", rows, blocks, marked, p.marked_legend);
+  std::string o =
+      svg_open(p.id, "forest", p.width, height,
+               fmt::format(" data-rows=\"{}\" data-blocks=\"{}\" data-marked=\"{}\"", rows, blocks, marked));
   o += title_desc(p.id, p.title, desc);
   if (!p.title.empty()) o += fmt::format("<text x=\"12\" y=\"15\" class=\"ct\">{}</text>", escape(p.title));
   o += "<g class=\"legend\">" + legend + "</g>";

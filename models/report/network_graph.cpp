@@ -33,7 +33,8 @@ std::string shape(const std::string& kind, const Placed& p, const char* extra = 
   }
   if (kind == "factory") {
     const double t = p.w / 3, roof = y0 + 7;
-    return fmt::format("<path class=\"node-shape{7}\" d=\"M{0},{1} V{2} L{3},{4} V{2} L{5},{4} V{2} L{6},{4} V{1} Z\"/>",
+    return fmt::format("<path class=\"node-shape{7}\" "
+                       "d=\"M{0},{1} V{2} L{3},{4} V{2} L{5},{4} V{2} L{6},{4} V{1} Z\"/>",
                        coord(x0), coord(y1), coord(roof), coord(x0 + t), coord(y0 - 2), coord(x0 + 2 * t), coord(x1),
                        extra);
   }
@@ -184,10 +185,12 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
       p[0][0] = a.cx(), p[0][1] = a.y0 + kNodeH, p[1][0] = a.cx(), p[1][1] = low;
       p[2][0] = b.cx(), p[2][1] = low, p[3][0] = b.cx(), p[3][1] = b.y0 + kNodeH + 2;
     }
-    o += fmt::format("<path class=\"lane{}\" data-lane=\"{}\" d=\"M{},{} C{},{} {},{} {},{}\" marker-end=\"url(#{}-arrow)\">"
+    o += fmt::format("<path class=\"lane{}\" data-lane=\"{}\" d=\"M{},{} C{},{} {},{} {},{}\" "
+                     "marker-end=\"url(#{}-arrow)\">"
                      "<title>{} → {}</title></path>",
-                     marked(marks.lanes, l.name) ? " marked" : "", escape(l.name), coord(p[0][0]), coord(p[0][1]), coord(p[1][0]), coord(p[1][1]), coord(p[2][0]),
-                     coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id, escape(l.from), escape(l.to));
+                     marked(marks.lanes, l.name) ? " marked" : "", escape(l.name), coord(p[0][0]), coord(p[0][1]),
+                     coord(p[1][0]), coord(p[1][1]), coord(p[2][0]), coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id,
+                     escape(l.from), escape(l.to));
     // A straight lane is labelled in its middle; a curved one at the end
     // where it is one row apart from its neighbours: near the buyer in a
     // fan-out, near the seller in a fan-in.

@@ -47,8 +47,9 @@ TEST_CASE("list items pair by id, so a node inserted in the middle shifts nothin
 
 TEST_CASE("lanes pair by from->to, a second lane between the same nodes as from->to#2") {
   const std::string a = "lanes:\n  - {from: f, to: s, transport_time: 2}\n  - {from: f, to: t, transport_time: 1}\n";
-  const std::string b = "lanes:\n  - {from: f, to: t, transport_time: 1}\n  - {from: f, to: s, transport_time: 3}\n"
-                        "  - {from: f, to: s, transport_time: 5}\n";
+  const std::string b =
+      "lanes:\n  - {from: f, to: t, transport_time: 1}\n  - {from: f, to: s, transport_time: 3}\n"
+      "  - {from: f, to: s, transport_time: 5}\n";
   CHECK(lines(diff(a, b)) == std::vector<std::string>{"~ lanes.f->s.transport_time: 2 -> 3",
                                                       "+ lanes.f->s#2:  -> {from: f, to: s, transport_time: 5}"});
 }

@@ -116,7 +116,8 @@ TEST_CASE("every forest-plot row is a changed KPI drawn with its paired interval
   std::vector<std::string> want, got;
   for (const KpiComparison& k : c.runs.comparison.kpis) {
     if (unchanged(k) || !has_interval(k)) continue;
-    want.push_back(report::format_number(k.difference.lower(), 8) + " " + report::format_number(k.difference.upper(), 8));
+    want.push_back(report::format_number(k.difference.lower(), 8) + " " +
+                   report::format_number(k.difference.upper(), 8));
   }
   const auto rows = forest_rows(html);
   REQUIRE_FALSE(rows.empty());
@@ -193,8 +194,8 @@ lanes:
                   "  - {id: kiosk, kind: retailer, product: w, initial: 10, from: plant, demand: {type: poisson, "
                   "mean: 2},\n     policy: {type: base_stock, S: 10}}\nlanes:\n  - {from: plant, to: kiosk, "
                   "transport_time: 1}");
-  const CompareRun c = compare(load_scenario_text(base, "two.yaml", "."), load_scenario_text(variant, "three.yaml", "."),
-                               2);
+  const CompareRun c =
+      compare(load_scenario_text(base, "two.yaml", "."), load_scenario_text(variant, "three.yaml", "."), 2);
   const std::string what = section(c.html(), "compared");
   CHECK(what.find("<th title=\"only in the variant\">nodes.kiosk</th><td title=\"not in the baseline\">—</td>") !=
         std::string::npos);
@@ -266,11 +267,7 @@ TEST_CASE("names, overrides and scenario text with markup are escaped in the com
   CompareRun c =
       compare(load_scenario(scenario("payment_terms.yaml")), load_scenario(scenario("payment_terms_net60.yaml")), 2);
   const std::string evil = "re<t>&\"ailer";
-  auto rename = [&](std::string& s) {
-    for (std::size_t p = s.find("retailer"); p != std::string::npos; p = s.find("retailer", p + evil.size())) {
-      s.replace(p, 8, evil);
-    }
-  };
+  auto rename = [&](std::string& s) { replace_all(s, "retailer", evil); };
   for (NetworkInfo* info : {&c.runs.baseline.info, &c.runs.variant.info}) {
     for (auto& n : info->nodes) rename(n.name);
     for (auto& s : info->stocks) rename(s.name), rename(s.node);

@@ -63,6 +63,7 @@ struct CompareArgs {
   std::string out;
   bool significant = false;
   bool quiet = false;
+  bool no_report = false;  // no compare.html in --out
 };
 CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
 int compare_command(const CompareArgs& args);

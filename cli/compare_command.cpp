@@ -1,5 +1,6 @@
 // chainsim compare: a variant against its baseline under common random
-// numbers; the table on the terminal, compare.json and compare.csv in --out.
+// numbers; the table on the terminal, compare.json, compare.csv and
+// compare.html (unless --no-report) in --out.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -9,11 +10,12 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
-#include "validators.h"
 #include "models/compare.h"
+#include "models/compare_report.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
+#include "validators.h"
 
 namespace chainsim::cli {
 
@@ -33,7 +35,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
       ->check(whole_at_least(1));
   cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)");
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
-  cmd->add_option("--out", a.out, "Write compare.json and compare.csv here");
+  cmd->add_option("--out", a.out, "Write compare.json, compare.csv and compare.html here");
+  cmd->add_flag("--no-report", a.no_report, "Do not write compare.html");
   cmd->add_flag("--significant", a.significant, "List only the KPIs whose interval excludes 0");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors");
   return cmd;
@@ -57,6 +60,8 @@ int compare_command(const CompareArgs& a) {
   o.replications = a.replications.value_or(base.spec.replications);
   o.seed = a.seed.value_or(base.spec.seed);
   o.jobs = a.jobs > 0 ? a.jobs : sim::hardware_jobs();
+  const bool report = !a.out.empty() && !a.no_report;
+  o.keep_series = report;  // the page overlays the two runs' mean series
   if (o.replications < 2) {
     std::cerr << fmt::format("--replications: error: compare needs at least 2 replications for an interval (the "
                              "baseline gives {}); pass --replications N\n",
@@ -68,8 +73,10 @@ int compare_command(const CompareArgs& a) {
     for (const std::string& s : a.variant_sets) with += (with.empty() ? "" : ", ") + s;
     if (!with.empty()) variant.spec.name += " (" + with + ")";
   }
-  const Comparison c = compare_scenarios(base.spec, base.base_dir, variant.spec, variant.base_dir, o);
-  const bool shared_stock = std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });
+  const ComparedRuns runs = run_comparison(base.spec, base.base_dir, variant.spec, variant.base_dir, o);
+  const Comparison& c = runs.comparison;
+  const bool shared_stock =
+      std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });
   if (!shared_stock && !a.quiet) {
     std::cerr << "warning: the baseline and the variant have no stock point in common (no node holds the same product "
                  "in both): only network totals are compared, and they describe different networks\n";
@@ -88,7 +95,11 @@ int compare_command(const CompareArgs& a) {
     sim::make_directories(a.out);
     sim::write_file_atomically(a.out + "/compare.json", compare_json(c, m));
     sim::write_file_atomically(a.out + "/compare.csv", compare_csv(c));
-    if (!a.quiet) std::cout << fmt::format("wrote {0}/compare.json and {0}/compare.csv\n", a.out);
+    if (report) sim::write_file_atomically(a.out + "/compare.html", compare_report_html(runs, m));
+    if (!a.quiet) {
+      std::cout << (report ? fmt::format("wrote {0}/compare.json, {0}/compare.csv and {0}/compare.html\n", a.out)
+                           : fmt::format("wrote {0}/compare.json and {0}/compare.csv\n", a.out));
+    }
   }
   return kExitOk;
 }

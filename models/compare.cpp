@@ -93,21 +93,27 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
   return c;
 }
 
-Comparison compare_scenarios(const ScenarioSpec& baseline, const std::string& baseline_dir,
-                             const ScenarioSpec& variant, const std::string& variant_dir,
-                             const CompareOptions& o) {
+ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& baseline_dir,
+                            const ScenarioSpec& variant, const std::string& variant_dir, const CompareOptions& o) {
   ExperimentOptions e;
   e.seed = o.seed;
   e.replications = o.replications;
   e.jobs = o.jobs;
-  e.series = SeriesMode::kNone;
-  const ExperimentResult b = run_experiment(baseline, baseline_dir, e);
-  const ExperimentResult v = run_experiment(variant, variant_dir, e);
-  Comparison c = compare_replications(b.kpis, v.kpis, o.level);
+  e.series = o.keep_series ? SeriesMode::kMean : SeriesMode::kNone;
+  ComparedRuns runs;
+  runs.baseline = run_experiment(baseline, baseline_dir, e);
+  runs.variant = run_experiment(variant, variant_dir, e);
+  Comparison& c = runs.comparison;
+  c = compare_replications(runs.baseline.kpis, runs.variant.kpis, o.level);
   c.baseline_name = baseline.name;
   c.variant_name = variant.name;
   c.seed = o.seed;
-  return c;
+  return runs;
+}
+
+Comparison compare_scenarios(const ScenarioSpec& baseline, const std::string& baseline_dir,
+                             const ScenarioSpec& variant, const std::string& variant_dir, const CompareOptions& o) {
+  return run_comparison(baseline, baseline_dir, variant, variant_dir, o).comparison;
 }
 
 std::string compare_table(const Comparison& c, bool only_marked) {

@@ -13,14 +13,16 @@
 // adjust the level (Bonferroni); this compares one variant.
 //
 // compare_replications() produces the data from replications already run:
-// the terminal table, compare.json and compare.csv are written from it, and so
-// can a report page be.
+// the terminal table, compare.json and compare.csv are written from it;
+// run_comparison() also keeps both runs (their networks and, on request, mean
+// time series) for the comparison page (models/compare_report.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "models/experiment.h"
 #include "models/kpi.h"
 #include "models/spec.h"
 #include "sim/statistics.h"
@@ -51,6 +53,9 @@ struct CompareOptions {
   int replications = 10;  // >= 2
   int jobs = 1;
   double level = 0.95;
+  // Keep each run's mean time series (SeriesMode::kMean) in run_comparison();
+  // they cost memory in proportion to periods x stocks.
+  bool keep_series = false;
 };
 
 // The comparison from replications run with the same seed and indices.
@@ -58,8 +63,19 @@ struct CompareOptions {
 Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::vector<KpiSet>& variant,
                                 double level = 0.95);
 
+// Both runs of a comparison and the comparison itself. `baseline.series` and
+// `variant.series` are set when options.keep_series was.
+struct ComparedRuns {
+  ExperimentResult baseline, variant;
+  Comparison comparison;
+};
+
 // Runs both scenarios (replications 0..R-1, seed options.seed) and compares
 // them. Throws SpecError, ModelError.
+ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& baseline_dir,
+                            const ScenarioSpec& variant, const std::string& variant_dir,
+                            const CompareOptions& options);
+// run_comparison() without the runs.
 Comparison compare_scenarios(const ScenarioSpec& baseline, const std::string& baseline_dir,
                              const ScenarioSpec& variant, const std::string& variant_dir,
                              const CompareOptions& options);

@@ -25,22 +25,21 @@ std::string kpi_tables(const std::vector<Table>& tables) {
 }
 
 std::string reading_notes(const ExperimentResult& r, const ReportOptions& opt) {
-  std::string o = "<ul class=\"muted\">";
-  auto item = [&](const std::string& text) { o += "<li>" + escape(text) + "</li>"; };
-  item("Values in tables are means across replications, with the 95% half-width (Student t) when there are several "
-       "replications; hover over a value for the exact mean, standard deviation and n, and over a heading for the "
-       "KPI's definition.");
+  std::vector<std::string> items;
+  items.push_back("Values in tables are means across replications, with the 95% half-width (Student t) when there are "
+                  "several replications; hover over a value for the exact mean, standard deviation and n, and over a "
+                  "heading for the KPI's definition.");
   if (r.info.warmup > 0) {
-    item(fmt::format("The first {} periods are a warm-up (shaded in the charts): flow KPIs count from its end.",
-                     r.info.warmup));
+    items.push_back(fmt::format(
+        "The first {} periods are a warm-up (shaded in the charts): flow KPIs count from its end.", r.info.warmup));
   }
-  item(fmt::format("A series longer than {} points is drawn as the minimum and maximum of consecutive buckets, so "
-                   "peaks stay visible and the page stays small; such charts say so under the plot. "
-                   "timeseries.csv has every period.",
-                   opt.point_budget));
-  item("Series are told apart by dash pattern and marker as well as colour, so the page reads in black and white.");
-  item("summary.json and timeseries.csv beside this page hold the same numbers for pandas or R.");
-  return o + "</ul>";
+  items.push_back(fmt::format("A series longer than {} points is drawn as the minimum and maximum of consecutive "
+                              "buckets, so peaks stay visible and the page stays small; such charts say so under the "
+                              "plot. timeseries.csv has every period.",
+                              opt.point_budget));
+  items.push_back(series_style_note());
+  items.push_back("summary.json and timeseries.csv beside this page hold the same numbers for pandas or R.");
+  return bullet_list(items);
 }
 
 }  // namespace
@@ -54,8 +53,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
   Page page(r.info.name);
   page.set_subtitle(meta.description);
   page.add_fact("scenario file", meta.scenario_file, true);
-  page.add_fact("horizon", fmt::format("{} periods of {} {}", r.info.horizon, format_number(r.info.period, 6),
-                                       r.info.period == 1.0 ? r.info.time_unit : plural_unit(r.info.time_unit)));
+  page.add_fact("horizon", horizon_text(r.info));
   page.add_fact("time unit", r.info.time_unit);
   page.add_fact("warm-up", fmt::format("{} periods", r.info.warmup));
   page.add_fact("seed", fmt::format("{}", meta.seed));
@@ -65,8 +63,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
   page.add_fact("network", fmt::format("{} nodes, {} lanes, {} stock points", r.info.nodes.size(), r.info.lanes.size(),
                                        finite),
                 true);
-  page.add_fact("chainsim", meta.git.empty() ? meta.version : fmt::format("{} (git {})", meta.version, meta.git),
-                true);
+  page.add_fact("chainsim", version_text(meta.version, meta.git), true);
 
   page.add_section("glance", "At a glance", render(network_kpi_table(r.summary, units)));
 

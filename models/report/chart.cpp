@@ -127,6 +127,8 @@ std::string pattern_def(const std::string& id, std::size_t layer) {
                      id, color, body);
 }
 
+}  // namespace
+
 std::string svg_open(const std::string& id, const char* kind, double w, double h, const std::string& extra) {
   return fmt::format("<svg class=\"chart\" id=\"{0}\" data-chart=\"{1}\" role=\"img\" aria-labelledby=\"{0}-t "
                      "{0}-d\" viewBox=\"0 0 {2} {3}\" preserveAspectRatio=\"xMinYMin meet\" "
@@ -139,8 +141,6 @@ std::string title_desc(const std::string& id, const std::string& title, const st
 }
 
 int tick_target(double length) { return std::clamp(static_cast<int>(length / 45.0), 2, 8); }
-
-}  // namespace
 
 void Extent::add_x(double x) {
   if (!std::isfinite(x)) return;

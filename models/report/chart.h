@@ -126,6 +126,18 @@ std::string render_legend(const std::string& id, const std::vector<LegendEntry>&
 // The legend entries of a chart: bands first, then series.
 std::vector<LegendEntry> legend_entries(const LineChart& chart);
 
+// The pieces every chart kind shares (for charts defined elsewhere, such as
+// models/report/forest_plot.h):
+// the opening <svg class="chart" id=ID data-chart=KIND role="img"
+// aria-labelledby="ID-t ID-d"> of a chart of viewBox size `width` x `height`,
+// with `extra` attributes (" data-bars=\"3\"") appended;
+std::string svg_open(const std::string& id, const char* kind, double width, double height,
+                     const std::string& extra = "");
+// its <title id="ID-t"> and <desc id="ID-d">, escaped;
+std::string title_desc(const std::string& id, const std::string& title, const std::string& desc);
+// and how many tick intervals suit an axis `length` viewBox units long (2 to 8).
+int tick_target(double length);
+
 // Sets one x domain on every chart (and one y domain when `shared_y`), the
 // union of their data, rounded to nice ticks for y. Charts that already have
 // a domain keep it.

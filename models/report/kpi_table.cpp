@@ -47,6 +47,49 @@ std::string format_estimate(const sim::Interval& k) {
   return s;
 }
 
+namespace {
+
+// A half-width below 1e-9 of the mean is rounding in sums taken in another
+// order, not spread.
+bool has_spread(const sim::Interval& k) {
+  return k.n > 1 && std::isfinite(k.mean) && std::isfinite(k.half_width) && k.half_width > 0 &&
+         k.half_width > 1e-9 * std::abs(k.mean);
+}
+
+// x at the place of hw's second significant digit, thousands grouped from
+// 10 000. REQUIRES: hw > 0 and finite.
+std::string rounded_to(double x, double hw) {
+  const int e = static_cast<int>(std::floor(std::log10(hw)));
+  const int decimals = std::clamp(1 - e, 0, 9);
+  if (decimals == 0) {
+    const double unit = std::pow(10.0, e - 1);
+    x = std::round(x / unit) * unit;
+  }
+  std::string t = fmt::format("{:.{}f}", x, decimals);
+  if (t[0] == '-' && t.find_first_not_of("-0.") == std::string::npos) t = t.substr(1);
+  return std::abs(x) >= 10000 ? group_thousands(t) : t;
+}
+
+}  // namespace
+
+std::string format_rounded(const sim::Interval& k, bool sign, bool half_width) {
+  std::string s;
+  if (!has_spread(k)) {
+    s = format_estimate(k);
+    if (!half_width) s = s.substr(0, s.find(" ±"));
+  } else {
+    s = rounded_to(k.mean, k.half_width);
+    if (half_width) s += " ± " + rounded_to(k.half_width, k.half_width);
+  }
+  const std::string head = s.substr(0, s.find(' '));
+  if (sign && k.mean > 0 && head.find_first_not_of("0.") != std::string::npos) s = "+" + s;
+  return s;
+}
+
+std::string format_rounded_as(double x, const sim::Interval& reference) {
+  return has_spread(reference) && std::isfinite(x) ? rounded_to(x, reference.half_width) : format_number(x, 6);
+}
+
 Cell estimate_cell(const sim::Interval& k) {
   Cell c;
   c.text = format_estimate(k);

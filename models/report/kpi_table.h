@@ -37,6 +37,19 @@ std::string kpi_label(const std::string& kpi);
 // mean is undefined (NaN).
 std::string format_estimate(const sim::Interval& interval);
 
+// "-36 700 ± 2 500": an estimate rounded to its uncertainty, the half-width
+// to two significant digits and the mean to the same place, thousands
+// grouped (thin space) from 10 000; only the mean (so rounded) when not
+// `half_width`; "+" before a positive value when `sign` (for differences).
+// Falls back to format_estimate() when there is no positive, finite
+// half-width (n < 2, or the same value in every replication, up to a
+// half-width below 1e-9 of the mean).
+std::string format_rounded(const sim::Interval& interval, bool sign = false, bool half_width = true);
+// `x` rounded to the place format_rounded() would give `reference` (to
+// compare means at the precision of their difference); format_number(x, 6)
+// when `reference` has no positive, finite half-width.
+std::string format_rounded_as(double x, const sim::Interval& reference);
+
 // A table cell of an estimate, with the exact mean, sd and n as its tooltip.
 Cell estimate_cell(const sim::Interval& interval);
 

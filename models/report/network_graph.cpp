@@ -23,24 +23,27 @@ struct Placed {
   double x1() const { return x0 + w; }
 };
 
-std::string shape(const std::string& kind, const Placed& p) {
+// `kind`'s outline at p; `extra` classes after "node-shape".
+std::string shape(const std::string& kind, const Placed& p, const char* extra = "") {
   const double x0 = p.x0, x1 = p.x1(), y0 = p.y0, y1 = p.y0 + kNodeH, cy = p.cy();
   if (kind == "supplier") {
-    return fmt::format("<polygon class=\"node-shape\" points=\"{},{} {},{} {},{} {},{} {},{} {},{}\"/>",
+    return fmt::format("<polygon class=\"node-shape{}\" points=\"{},{} {},{} {},{} {},{} {},{} {},{}\"/>", extra,
                        coord(x0 + 9), coord(y0), coord(x1 - 9), coord(y0), coord(x1), coord(cy), coord(x1 - 9),
                        coord(y1), coord(x0 + 9), coord(y1), coord(x0), coord(cy));
   }
   if (kind == "factory") {
     const double t = p.w / 3, roof = y0 + 7;
-    return fmt::format("<path class=\"node-shape\" d=\"M{0},{1} V{2} L{3},{4} V{2} L{5},{4} V{2} L{6},{4} V{1} Z\"/>",
-                       coord(x0), coord(y1), coord(roof), coord(x0 + t), coord(y0 - 2), coord(x0 + 2 * t), coord(x1));
+    return fmt::format("<path class=\"node-shape{7}\" "
+                       "d=\"M{0},{1} V{2} L{3},{4} V{2} L{5},{4} V{2} L{6},{4} V{1} Z\"/>",
+                       coord(x0), coord(y1), coord(roof), coord(x0 + t), coord(y0 - 2), coord(x0 + 2 * t), coord(x1),
+                       extra);
   }
   if (kind == "retailer") {
-    return fmt::format("<rect class=\"node-shape\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"15\"/>", coord(x0),
-                       coord(y0), coord(p.w), coord(kNodeH));
+    return fmt::format("<rect class=\"node-shape{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"15\"/>", extra,
+                       coord(x0), coord(y0), coord(p.w), coord(kNodeH));
   }
-  return fmt::format("<rect class=\"node-shape\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"1.5\"/>", coord(x0),
-                     coord(y0), coord(p.w), coord(kNodeH));
+  return fmt::format("<rect class=\"node-shape{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"1.5\"/>", extra,
+                     coord(x0), coord(y0), coord(p.w), coord(kNodeH));
 }
 
 double bezier(double a, double b, double c, double d, double t) {
@@ -72,7 +75,13 @@ std::vector<int> node_depths(const NetworkInfo& info) {
   return depth;
 }
 
-std::string render_network(const NetworkInfo& info, const std::string& id) {
+std::string render_network(const NetworkInfo& info, const std::string& id, const NetworkMarks& marks) {
+  auto marked = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  std::size_t marked_count = 0;
+  for (const auto& node : info.nodes) marked_count += marked(marks.nodes, node.name) ? 1 : 0;
+  for (const auto& l : info.lanes) marked_count += marked(marks.lanes, l.name) ? 1 : 0;
   const std::size_t n = info.nodes.size();
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < n; ++i) index[info.nodes[i].name] = i;
@@ -123,16 +132,27 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
   std::map<std::string, int> kinds;
   for (const auto& node : info.nodes) ++kinds[node.kind];
   for (const auto& [kind, count] : kinds) legend_w += 34 + text_width(kind, 11.0) + 18;
+  if (marked_count > 0) legend_w += 40 + text_width(marks.label, 11.0) + 18;
   const double width = std::max({480.0, x - kColumnGap + kMargin, legend_w});
   const double legend_y = top + plot_h + 18;
   const double height = legend_y + 22;
 
   std::string o = fmt::format("<svg class=\"chart network\" id=\"{0}\" data-chart=\"network\" data-nodes=\"{1}\" "
-                              "data-lanes=\"{2}\" role=\"img\" aria-labelledby=\"{0}-t {0}-d\" viewBox=\"0 0 {3} {4}\" "
-                              "style=\"max-width:{5}px\">",
-                              id, n, info.lanes.size(), coord(width), coord(height), coord(width * 1.25));
+                              "data-lanes=\"{2}\" data-marked=\"{6}\" role=\"img\" aria-labelledby=\"{0}-t {0}-d\" "
+                              "viewBox=\"0 0 {3} {4}\" style=\"max-width:{5}px\">",
+                              id, n, info.lanes.size(), coord(width), coord(height), coord(width * 1.25), marked_count);
   std::string desc = fmt::format("{} nodes in {} echelons and {} lanes; product flows left to right.", n, layers,
                                  info.lanes.size());
+  if (marked_count > 0) {
+    std::string names;
+    for (const auto& node : info.nodes) {
+      if (marked(marks.nodes, node.name)) names += (names.empty() ? "" : ", ") + node.name;
+    }
+    for (const auto& l : info.lanes) {
+      if (marked(marks.lanes, l.name)) names += (names.empty() ? "" : ", ") + l.name;
+    }
+    desc += fmt::format(" Marked, {}: {}.", marks.label, names);
+  }
   o += fmt::format("<title id=\"{0}-t\">The network of {1}</title><desc id=\"{0}-d\">{2}</desc>", id,
                    escape(info.name), escape(desc));
   o += fmt::format("<defs><marker id=\"{}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
@@ -165,10 +185,12 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
       p[0][0] = a.cx(), p[0][1] = a.y0 + kNodeH, p[1][0] = a.cx(), p[1][1] = low;
       p[2][0] = b.cx(), p[2][1] = low, p[3][0] = b.cx(), p[3][1] = b.y0 + kNodeH + 2;
     }
-    o += fmt::format("<path class=\"lane\" data-lane=\"{}\" d=\"M{},{} C{},{} {},{} {},{}\" marker-end=\"url(#{}-arrow)\">"
+    o += fmt::format("<path class=\"lane{}\" data-lane=\"{}\" d=\"M{},{} C{},{} {},{} {},{}\" "
+                     "marker-end=\"url(#{}-arrow)\">"
                      "<title>{} → {}</title></path>",
-                     escape(l.name), coord(p[0][0]), coord(p[0][1]), coord(p[1][0]), coord(p[1][1]), coord(p[2][0]),
-                     coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id, escape(l.from), escape(l.to));
+                     marked(marks.lanes, l.name) ? " marked" : "", escape(l.name), coord(p[0][0]), coord(p[0][1]),
+                     coord(p[1][0]), coord(p[1][1]), coord(p[2][0]), coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id,
+                     escape(l.from), escape(l.to));
     // A straight lane is labelled in its middle; a curved one at the end
     // where it is one row apart from its neighbours: near the buyer in a
     // fan-out, near the seller in a fan-in.
@@ -189,10 +211,12 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
     for (const auto& s : info.stocks) {
       if (s.node == node.name) stocks += (stocks.empty() ? "" : ", ") + s.product + (s.infinite ? " (unlimited)" : "");
     }
-    o += fmt::format("<g class=\"node\" data-node=\"{0}\" data-kind=\"{1}\"><title>{0} ({1}): {2}</title>{3}"
+    const bool m = marked(marks.nodes, node.name);
+    o += fmt::format("<g class=\"node{6}\" data-node=\"{0}\" data-kind=\"{1}\"><title>{0} ({1}): {2}{7}</title>{3}"
                      "<text class=\"node-label\" x=\"{4}\" y=\"{5}\" text-anchor=\"middle\">{0}</text></g>",
-                     escape(node.name), escape(node.kind), escape(stocks), shape(node.kind, at[i]),
-                     coord(at[i].cx()), coord(at[i].cy() + (node.kind == "factory" ? 6.5 : 4)));
+                     escape(node.name), escape(node.kind), escape(stocks), shape(node.kind, at[i], m ? " marked" : ""),
+                     coord(at[i].cx()), coord(at[i].cy() + (node.kind == "factory" ? 6.5 : 4)), m ? " marked" : "",
+                     m ? " — " + escape(marks.label) : "");
   }
   // Legend: the shapes of the kinds present, then how lanes read.
   double lx = kMargin;
@@ -205,6 +229,12 @@ std::string render_network(const NetworkInfo& info, const std::string& id) {
                      coord(-lx), coord(-(legend_y - 9)), s);
     o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 30), coord(legend_y + 4), kind);
     lx += 34 + text_width(kind, 11.0) + 18;
+  }
+  if (marked_count > 0) {
+    o += fmt::format("<rect class=\"node-shape marked\" x=\"{}\" y=\"{}\" width=\"30\" height=\"14\" rx=\"1.5\"/>"
+                     "<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>",
+                     coord(lx), coord(legend_y - 6), coord(lx + 38), coord(legend_y + 4), escape(marks.label));
+    lx += 40 + text_width(marks.label, 11.0) + 18;
   }
   o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 6), coord(legend_y + 4),
                    escape(lane_legend));

@@ -23,10 +23,20 @@ namespace chainsim::models::report {
 // A lane that would close a cycle does not add depth.
 std::vector<int> node_depths(const NetworkInfo& info);
 
-// The <svg> of the network (data-chart="network", data-nodes, data-lanes;
-// one <g class="node" data-kind=...> per node and one <path class="lane">
-// per lane). Lane labels read "ship T · order D" in the scenario's time unit
-// (the mean transit time; the order delay when it is not 0).
-std::string render_network(const NetworkInfo& info, const std::string& id = "network");
+// Nodes and lanes to single out (names as in NetworkInfo), drawn with a heavy
+// dashed outline and named in the legend by `label`: the comparison page
+// marks what a variant adds or changes. Names not in the network are ignored.
+struct NetworkMarks {
+  std::vector<std::string> nodes, lanes;
+  std::string label;  // "added or changed in the variant"
+};
+
+// The <svg> of the network (data-chart="network", data-nodes, data-lanes,
+// data-marked; one <g class="node" data-kind=...> per node and one
+// <path class="lane"> per lane, class "marked" added to the marked ones).
+// Lane labels read "ship T · order D" in the scenario's time unit (the mean
+// transit time; the order delay when it is not 0).
+std::string render_network(const NetworkInfo& info, const std::string& id = "network",
+                           const NetworkMarks& marks = {});
 
 }  // namespace chainsim::models::report

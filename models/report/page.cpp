@@ -28,8 +28,11 @@ std::string render(const Table& t) {
     o += "</tr></thead>";
   }
   o += "<tbody>";
-  for (const auto& row : t.rows) {
-    o += "<tr>";
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    o += r < t.row_classes.size() && !t.row_classes[r].empty()
+             ? fmt::format("<tr class=\"{}\">", escape(t.row_classes[r]))
+             : std::string("<tr>");
     for (std::size_t i = 0; i < row.size(); ++i) o += cell_markup(row[i], i == 0 ? "th" : "td");
     o += "</tr>";
   }
@@ -45,6 +48,16 @@ std::string figure(const std::string& content_html, const std::string& caption) 
 
 std::string paragraph(const std::string& text, bool muted) {
   return fmt::format("<p{}>{}</p>", muted ? " class=\"muted\"" : "", escape(text));
+}
+
+std::string bullet_list(const std::vector<std::string>& items, bool muted) {
+  std::string o = muted ? "<ul class=\"muted\">" : "<ul>";
+  for (const std::string& item : items) o += "<li>" + escape(item) + "</li>";
+  return o + "</ul>";
+}
+
+std::string version_text(const std::string& version, const std::string& git) {
+  return git.empty() ? version : fmt::format("{} (git {})", version, git);
 }
 
 std::string subheading(const std::string& text, const std::string& id) {
@@ -97,6 +110,11 @@ svg .lane{fill:none;stroke:#555;stroke-width:1.3}
 svg .lane-label{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 svg .node-shape{fill:#fff;stroke:#1b1b1b;stroke-width:1.5}
 svg .node-label{font-size:11px;fill:#111}
+svg .node-shape.marked{fill:#fdebd9;stroke:#a34400;stroke-width:2.6;stroke-dasharray:5 2.5}
+svg .lane.marked{stroke:#a34400;stroke-width:2.2;stroke-dasharray:7 3}
+svg .zebra rect{fill:#f4f4f1}
+svg .zero{stroke:#111;stroke-width:1.3}
+svg .tkl{font-size:9.5px;fill:#555}
 .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:4px 16px}
 .multiples.two{grid-template-columns:repeat(auto-fill,minmax(420px,1fr))}
 .multiples figure{margin:0}
@@ -112,6 +130,13 @@ tbody th{font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;white-space:nowrap}
 [title]{text-decoration-line:none}
 td.def{color:var(--muted);font-size:12px;max-width:52ch}
+tr.marked th,tr.marked td{font-weight:650;background:#eef3f8}
+tr.same th,tr.same td{color:#767676}
+table.compare-kpis{font-size:12.5px}
+.compare-kpis th,.compare-kpis td{padding:3px 7px}
+.compare-kpis tbody td:nth-child(2){white-space:nowrap}
+.scenario-diff td{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px;max-width:46ch;overflow-wrap:anywhere}
+.scenario-diff tbody th{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-weight:600;font-size:12px;white-space:normal;overflow-wrap:anywhere}
 footer{margin-top:40px;color:var(--muted);font-size:12.5px;border-top:1px solid var(--rule);padding-top:8px}
 @media (max-width:720px){main{padding:16px}.pair{grid-template-columns:1fr}}
 @media print{
@@ -126,6 +151,8 @@ footer{margin-top:40px;color:var(--muted);font-size:12.5px;border-top:1px solid 
   figure,table,tr,.multiples>*,.stack{break-inside:avoid}
   .table-wrap{overflow:visible}
   .multiples,.multiples.two,.pair{grid-template-columns:1fr 1fr}
+  table.compare-kpis{font-size:8pt}
+  .compare-kpis th,.compare-kpis td{padding:2px 4px}
   a{color:inherit;text-decoration:none}
   svg .grid line{stroke:#cfcfcf}
 }

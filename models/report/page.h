@@ -26,6 +26,9 @@ struct Table {
   std::vector<Cell> head;              // one header row
   std::vector<std::vector<Cell>> rows;
   std::string css_class;               // e.g. "kpi"
+  // Per row, a class for its <tr> ("marked": bold on a tint); empty, or
+  // shorter than rows (the rest have none).
+  std::vector<std::string> row_classes;
 };
 // The <table> (inside a scrolling wrapper for wide tables).
 std::string render(const Table& table);
@@ -34,6 +37,10 @@ std::string render(const Table& table);
 std::string figure(const std::string& content_html, const std::string& caption);
 // A paragraph of plain text (escaped); class "muted" when `muted`.
 std::string paragraph(const std::string& text, bool muted = false);
+// A list (<ul>) of plain-text items (escaped); class "muted" when `muted`.
+std::string bullet_list(const std::vector<std::string>& items, bool muted = true);
+// A build for the facts: "0.1.0 (git abc1234)", or the version alone.
+std::string version_text(const std::string& version, const std::string& git);
 // A heading inside a section (<h3>).
 std::string subheading(const std::string& text, const std::string& id = "");
 

@@ -43,40 +43,6 @@ std::vector<Shade> warmup_shade(const ExperimentResult& r) {
   return {Shade{0.0, static_cast<double>(r.info.warmup) * r.info.period, "warm-up"}};
 }
 
-// A chart with the settings every time-series chart of the run shares.
-LineChart base_chart(const RunChartsInput& in, std::string id, std::string title, std::string y_label) {
-  LineChart c;
-  c.id = std::move(id);
-  c.title = std::move(title);
-  c.x_label = time_label(in.units);
-  c.y_label = std::move(y_label);
-  c.shades = warmup_shade(*in.result);
-  c.point_budget = in.point_budget;
-  c.point_noun = "periods";
-  return c;
-}
-
-// Adds a line (and its 95% band with replications) to `c`. The band of a
-// quantity that cannot be negative (units; not cash) is cut at 0, where its
-// mean cannot go.
-void add_line(LineChart& c, const ExperimentResult& r, const std::string& name, const Trace& t, std::size_t style,
-              const std::string& band_name, bool non_negative = true) {
-  const std::vector<double> x = times(r);
-  if (reps(r) > 1) {
-    Band b;
-    b.name = band_name;
-    b.x = x;
-    confidence_band(t, reps(r), b.lo, b.hi);
-    if (non_negative) {
-      for (double& v : b.lo) v = std::max(v, 0.0);
-    }
-    b.color = palette_color(style);
-    b.opacity = 0.16;
-    c.bands.push_back(std::move(b));
-  }
-  c.series.push_back({name, x, t.mean, palette_style(style)});
-}
-
 // The total of `column` over group `gi` of `groups` (stock groups, or node
 // groups when `nodes`): exact with the input's GroupSeries, else the sum of
 // the members' traces (sds added: conservative).
@@ -98,7 +64,7 @@ void add_group_lines(LineChart& c, const RunChartsInput& in, std::size_t gi, con
   const ExperimentResult& r = *in.result;
   const std::string name = column == "on_hand" ? "on hand" : kpi_label(column);
   if (stocks.size() == 1) {
-    add_line(c, r, name, stock_trace(r, stocks, column), style, "95% band, " + name, !nodes);
+    add_trace(c, r, name, stock_trace(r, stocks, column), style, "95% band, " + name, !nodes);
     return;
   }
   const std::size_t m = stocks.size();
@@ -121,22 +87,7 @@ void add_group_lines(LineChart& c, const RunChartsInput& in, std::size_t gi, con
   Trace mean = group_total(in, gi, g, stocks, column, nodes);
   for (double& v : mean.mean) v /= static_cast<double>(m);
   for (double& v : mean.sd) v /= static_cast<double>(m);
-  add_line(c, r, "echelon mean, " + name, mean, style, "95% band of the mean", !nodes);
-}
-
-// A grid of small multiples: two columns for up to four charts (a serial
-// chain reads as a 2 x 2 block), three beyond.
-std::string multiples(std::vector<LineChart>& charts, bool shared_y, const std::string& legend_id) {
-  const bool two = charts.size() <= 4;
-  for (LineChart& c : charts) {
-    if (two) c.width = 420, c.height *= 1.05;
-  }
-  share_axes(charts, shared_y);
-  std::string o;
-  if (!charts.empty()) o += render_legend(legend_id, legend_entries(charts.front()));
-  o += two ? "<div class=\"multiples two\">" : "<div class=\"multiples\">";
-  for (const LineChart& c : charts) o += render(c);
-  return o + "</div>";
+  add_trace(c, r, "echelon mean, " + name, mean, style, "95% band of the mean", !nodes);
 }
 
 std::string band_sentence(const RunChartsInput& in, bool summed) {
@@ -150,6 +101,58 @@ std::string band_sentence(const RunChartsInput& in, bool summed) {
 }
 
 }  // namespace
+
+LineChart time_chart(const RunChartsInput& in, std::string id, std::string title, std::string y_label) {
+  LineChart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.x_label = time_label(in.units);
+  c.y_label = std::move(y_label);
+  c.shades = warmup_shade(*in.result);
+  c.point_budget = in.point_budget;
+  c.point_noun = "periods";
+  return c;
+}
+
+void add_trace(LineChart& c, const ExperimentResult& r, const std::string& name, const Trace& t, std::size_t style,
+              const std::string& band_name, bool non_negative) {
+  const std::vector<double> x = times(r);
+  if (reps(r) > 1) {
+    Band b;
+    b.name = band_name;
+    b.x = x;
+    confidence_band(t, reps(r), b.lo, b.hi);
+    if (non_negative) {
+      for (double& v : b.lo) v = std::max(v, 0.0);
+    }
+    b.color = palette_color(style);
+    b.opacity = 0.16;
+    c.bands.push_back(std::move(b));
+  }
+  c.series.push_back({name, x, t.mean, palette_style(style)});
+}
+
+std::string small_multiples(std::vector<LineChart>& charts, bool shared_y, const std::string& legend_id) {
+  const bool two = charts.size() <= 4;
+  for (LineChart& c : charts) {
+    if (two) c.width = 420, c.height *= 1.05;
+  }
+  share_axes(charts, shared_y);
+  std::string o;
+  if (!charts.empty()) o += render_legend(legend_id, legend_entries(charts.front()));
+  o += two ? "<div class=\"multiples two\">" : "<div class=\"multiples\">";
+  for (const LineChart& c : charts) o += render(c);
+  return o + "</div>";
+}
+
+std::string horizon_text(const NetworkInfo& info) {
+  return fmt::format("{} periods of {} {}", info.horizon, format_number(info.period, 6),
+                     info.period == 1.0 ? info.time_unit : plural_unit(info.time_unit));
+}
+
+std::string series_style_note() {
+  return "Series are told apart by dash pattern and marker as well as colour, so the page reads in black and white.";
+}
 
 std::string stock_label(const NetworkInfo& info, std::size_t s) {
   return info.products.size() <= 1 ? info.stocks[s].node : info.stocks[s].name;
@@ -241,16 +244,16 @@ std::string inventory_charts(const RunChartsInput& in) {
     std::vector<LineChart> charts;
     for (const Group& g : groups) {
       for (std::size_t s : g.members) {
-        LineChart c = base_chart(in, fmt::format("inv-{}", s), stock_label(r.info, s), "units");
+        LineChart c = time_chart(in, fmt::format("inv-{}", s), stock_label(r.info, s), "units");
         c.width = 360;
         c.height = 210;
         c.legend = false;
-        add_line(c, r, "on hand", stock_trace(r, {s}, "on_hand"), 0, "95% band, on hand");
-        add_line(c, r, "backlog", stock_trace(r, {s}, "backlog"), 1, "95% band, backlog");
+        add_trace(c, r, "on hand", stock_trace(r, {s}, "on_hand"), 0, "95% band, on hand");
+        add_trace(c, r, "backlog", stock_trace(r, {s}, "backlog"), 1, "95% band, backlog");
         charts.push_back(std::move(c));
       }
     }
-    o += multiples(charts, true, "inv-legend");
+    o += small_multiples(charts, true, "inv-legend");
     o += paragraph(fmt::format("Stock on hand and backlog at the end of each period, one chart per stock point, "
                                "upstream first; all charts share both axes. {}",
                                band_sentence(in, true)),
@@ -262,7 +265,7 @@ std::string inventory_charts(const RunChartsInput& in) {
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
     const Group& g = groups[gi];
     for (const char* col : {"on_hand", "backlog"}) {
-      LineChart c = base_chart(in, fmt::format("inv-g{}-{}", gi, col),
+      LineChart c = time_chart(in, fmt::format("inv-g{}-{}", gi, col),
                                fmt::format("{}: {}", g.label, col == std::string("on_hand") ? "on hand" : col), "units");
       c.width = 440;
       c.height = 240;
@@ -308,15 +311,15 @@ std::string bullwhip_charts(const RunChartsInput& in) {
       ratio = a == b ? fmt::format(" — bullwhip ratio {} at each", a)
                      : fmt::format(" — bullwhip ratios from {} to {}", a, b);
     }
-    LineChart c = base_chart(in, fmt::format("bw-{}", gi), g.label + ratio, "units / period");
+    LineChart c = time_chart(in, fmt::format("bw-{}", gi), g.label + ratio, "units / period");
     c.width = 800;
     c.height = 132;
     c.legend = false;
     c.x_tick_labels = false;
     // Orders under demand: where they coincide (no amplification) the dashed
     // demand line still shows on top of the solid one.
-    add_line(c, r, "orders placed", group_total(in, gi, g, g.members, "ordered", false), 0, "95% band, orders");
-    add_line(c, r, "demand received", group_total(in, gi, g, g.members, "demand", false), 1, "95% band, demand");
+    add_trace(c, r, "orders placed", group_total(in, gi, g, g.members, "ordered", false), 0, "95% band, orders");
+    add_trace(c, r, "demand received", group_total(in, gi, g, g.members, "demand", false), 1, "95% band, demand");
     charts.push_back(std::move(c));
   }
   if (charts.empty()) return paragraph("The network has no stock points that order.", true);
@@ -409,15 +412,15 @@ std::string cash_charts(const RunChartsInput& in) {
       for (std::size_t k = 0; k < g.members.size(); ++k) {
         const std::size_t node = g.members[k];
         if (first[node] >= r.info.stocks.size()) continue;
-        LineChart c = base_chart(in, fmt::format("cash-{}", node), r.info.nodes[node].name, unit);
+        LineChart c = time_chart(in, fmt::format("cash-{}", node), r.info.nodes[node].name, unit);
         c.width = 360;
         c.height = 200;
         c.legend = false;
-        add_line(c, r, "cash", stock_trace(r, {first[node]}, "cash"), 0, "95% band", false);
+        add_trace(c, r, "cash", stock_trace(r, {first[node]}, "cash"), 0, "95% band", false);
         charts.push_back(std::move(c));
       }
     } else {
-      LineChart c = base_chart(in, fmt::format("cash-g{}", gi), g.label, unit);
+      LineChart c = time_chart(in, fmt::format("cash-g{}", gi), g.label, unit);
       c.width = 360;
       c.height = 230;
       c.legend = false;
@@ -427,7 +430,7 @@ std::string cash_charts(const RunChartsInput& in) {
   }
   std::string o;
   if (each) {
-    o += multiples(charts, false, "cash-legend");
+    o += small_multiples(charts, false, "cash-legend");
   } else {
     // The legend of a group of several nodes (the first may be a lone node).
     std::size_t widest = 0;

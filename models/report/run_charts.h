@@ -43,6 +43,12 @@ std::vector<Group> node_groups(const NetworkInfo& info, const std::vector<int>& 
 // "node/product".
 std::string stock_label(const NetworkInfo& info, std::size_t s);
 
+// "365 periods of 1 day": the horizon for a page's facts.
+std::string horizon_text(const NetworkInfo& info);
+
+// The sentence a page's notes give on telling series apart without colour.
+std::string series_style_note();
+
 // Per period, the mean and sd across replications of one column.
 struct Trace {
   std::vector<double> mean, sd;
@@ -67,6 +73,23 @@ Trace stock_trace(const ExperimentResult& r, const std::vector<std::size_t>& sto
 
 // The 95% band of a trace over n replications. REQUIRES: n >= 2.
 void confidence_band(const Trace& t, std::uint64_t n, std::vector<double>& lo, std::vector<double>& hi);
+
+// A time-series chart with the settings every such chart of a run shares:
+// time on x in the scenario's unit, the warm-up shaded, the point budget.
+// REQUIRES: in.result set.
+LineChart time_chart(const RunChartsInput& in, std::string id, std::string title, std::string y_label);
+
+// Adds the line of trace `t` in palette style `style` to `c`, and with more
+// than one replication in `r` its 95% band (named `band_name`). The band of a
+// quantity that cannot be negative (units; not cash) is cut at 0, where its
+// mean cannot go. REQUIRES: r.series set; t has r.series->periods() values.
+void add_trace(LineChart& c, const ExperimentResult& r, const std::string& name, const Trace& t, std::size_t style,
+               const std::string& band_name, bool non_negative = true);
+
+// A grid of small multiples with one legend (the first chart's) above it: two
+// columns for up to four charts (a serial chain reads as a 2 x 2 block), three
+// beyond; all share the time axis, and the vertical one when `shared_y`.
+std::string small_multiples(std::vector<LineChart>& charts, bool shared_y, const std::string& legend_id);
 
 // The HTML (figures with captions) of each part of the report.
 std::string inventory_charts(const RunChartsInput& in);

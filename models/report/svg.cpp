@@ -50,10 +50,6 @@ std::string format_number(double x, int digits) {
   return s;
 }
 
-namespace {
-
-// Groups the thousands of the integer part of a formatted number with a thin
-// space (U+2009).
 std::string group_thousands(std::string s) {
   const std::size_t start = !s.empty() && s[0] == '-' ? 1 : 0;
   std::size_t end = s.find_first_not_of("0123456789", start);
@@ -63,8 +59,6 @@ std::string group_thousands(std::string s) {
   }
   return s;
 }
-
-}  // namespace
 
 std::string format_label(double x, int digits) {
   const std::string s = format_number(x, digits);

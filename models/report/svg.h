@@ -33,6 +33,10 @@ std::string format_number(double x, int digits = 4);
 // space when |x| >= 10000 ("395 381"), for labels people read.
 std::string format_label(double x, int digits = 4);
 
+// `s`, a formatted number, with the thousands of its integer part grouped by
+// a thin space (U+2009): "-36700.5" -> "-36 700.5".
+std::string group_thousands(std::string s);
+
 // A tick label for `x` on an axis whose ticks are `step` apart: as many
 // decimals as the step needs (0.25 -> 2), thousands with a thin space.
 std::string format_tick(double x, double step);

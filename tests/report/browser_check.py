@@ -1,24 +1,31 @@
 #!/usr/bin/python3
 """Opens a chainsim report in headless Chromium and checks it as a reader's browser sees it.
 
-Runs `chainsim run SCENARIO --out OUT`, opens OUT/report.html from disk in Debian's
-headless Chromium, and drives it over the DevTools protocol (python3-websocket):
+Runs `chainsim run SCENARIO --out OUT` and opens OUT/report.html or, with
+--variant, `chainsim compare SCENARIO VARIANT --replications R --out OUT` and
+opens OUT/compare.html, from disk in Debian's headless Chromium, and drives it
+over the DevTools protocol (python3-websocket):
 
   - no JavaScript exception, no console error, no error in the browser log;
   - no request for anything but the file itself (file: and data: URLs only);
   - every chart has its data points, counted in the DOM after load: each
     <polyline class="series"> has as many parsed points as its data-points
     (> 0), each band twice as many, each bar chart as many bars as data-bars,
-    the network as many nodes and lanes as it says; every chart has a <title>
-    and <desc> that its aria-labelledby names;
+    the network as many nodes and lanes as it says, each forest plot as many
+    rows as data-rows, each row an interval (line.ci) with its estimate
+    (circle.est) drawn inside it and marked exactly when it excludes 0; every
+    chart has a <title> and <desc> that its aria-labelledby names;
   - at least --min-charts charts;
 
 then saves a full-page screenshot (OUT/report.png), one in print media at
-the width of a page (OUT/report-print.png) and the printed PDF (OUT/report.pdf). Exits 1 with every failure listed; chromium missing is a
+the width of a page (OUT/report-print.png) and the printed PDF
+(OUT/report.pdf); compare.png, compare-print.png and compare.pdf for a
+comparison. Exits 1 with every failure listed; chromium missing is a
 failure, not a skip (scripts/setup.sh test installs it).
 
 Usage: browser_check.py --chromium /usr/bin/chromium --chainsim PATH
          --scenario scenarios/beer_game.yaml --out DIR [--min-charts N]
+         [--variant scenarios/VARIANT.yaml --replications R]
 """
 
 import argparse
@@ -67,6 +74,19 @@ COUNT_JS = r"""
       points = bars.length;
       if (bars.length === 0 || String(bars.length) !== svg.dataset.bars) problems.push(bars.length + ' bars, data-bars ' + svg.dataset.bars);
       for (const r of bars) if (!(r.width.baseVal.value > 0)) problems.push('a bar of zero width');
+    } else if (kind === 'forest') {
+      const rows = svg.querySelectorAll('g.forest-row');
+      points = rows.length;
+      if (rows.length === 0 || String(rows.length) !== svg.dataset.rows) problems.push(rows.length + ' rows, data-rows ' + svg.dataset.rows);
+      for (const g of rows) {
+        const ci = g.querySelector('line.ci'), est = g.querySelector('circle.est'), name = g.dataset.row;
+        const lo = Number(g.dataset.lower), hi = Number(g.dataset.upper), m = Number(g.dataset.estimate);
+        if (!ci || !est) { problems.push(name + ': no interval or no estimate'); continue; }
+        if (!(lo <= m && m <= hi)) problems.push(name + ': estimate ' + m + ' outside [' + lo + ', ' + hi + ']');
+        const x1 = ci.x1.baseVal.value, x2 = ci.x2.baseVal.value, cx = est.cx.baseVal.value;
+        if (!(x1 <= cx + 0.05 && cx <= x2 + 0.05)) problems.push(name + ': dot at ' + cx + ' outside its whisker ' + x1 + '..' + x2);
+        if ((g.dataset.marked === 'true') !== (lo > 0 || hi < 0)) problems.push(name + ': marked is ' + g.dataset.marked + ' for [' + lo + ', ' + hi + ']');
+      }
     } else if (kind === 'network') {
       const nodes = svg.querySelectorAll('g.node').length, lanes = svg.querySelectorAll('path.lane').length;
       points = nodes;
@@ -158,11 +178,16 @@ def check(args):
     if not (os.path.isfile(args.chromium) and os.access(args.chromium, os.X_OK)):
         return [f"chromium not found at {args.chromium}: `scripts/setup.sh test` installs Debian's chromium"]
     os.makedirs(args.out, exist_ok=True)
-    run = subprocess.run([args.chainsim, "run", args.scenario, "--out", args.out, "--quiet"],
-                         capture_output=True, text=True, timeout=60)
+    if args.variant:
+        command = [args.chainsim, "compare", args.scenario, args.variant, "--replications", str(args.replications)]
+        stem = "compare"
+    else:
+        command = [args.chainsim, "run", args.scenario]
+        stem = "report"
+    run = subprocess.run(command + ["--out", args.out, "--quiet"], capture_output=True, text=True, timeout=60)
     if run.returncode != 0:
-        return [f"chainsim run failed ({run.returncode}): {run.stderr}"]
-    report = os.path.abspath(os.path.join(args.out, "report.html"))
+        return [f"chainsim {command[1]} failed ({run.returncode}): {run.stderr}"]
+    report = os.path.abspath(os.path.join(args.out, stem + ".html"))
     url = "file://" + report
     profile = tempfile.mkdtemp(prefix="chainsim-chromium-")
     proc = None
@@ -204,7 +229,7 @@ def check(args):
         dt.call("Emulation.setDeviceMetricsOverride",
                 {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False})
         shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
-        with open(os.path.join(args.out, "report.png"), "wb") as f:
+        with open(os.path.join(args.out, stem + ".png"), "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         # The page as printed: print media at the width of an A4 page's text.
         dt.call("Emulation.setEmulatedMedia", {"media": "print"})
@@ -214,16 +239,16 @@ def check(args):
         dt.call("Emulation.setDeviceMetricsOverride",
                 {"width": 720, "height": int(min(size["height"], 30000)), "deviceScaleFactor": 1, "mobile": False})
         shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
-        with open(os.path.join(args.out, "report-print.png"), "wb") as f:
+        with open(os.path.join(args.out, stem + "-print.png"), "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         dt.call("Emulation.setEmulatedMedia", {"media": ""})
         pdf = dt.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, timeout=60)
-        with open(os.path.join(args.out, "report.pdf"), "wb") as f:
+        with open(os.path.join(args.out, stem + ".pdf"), "wb") as f:
             f.write(base64.b64decode(pdf["data"]))
         points = sum(c["points"] for c in charts)
         print(f"{args.scenario}: {len(charts)} charts, {points} data points/bars/nodes, "
               f"page {os.path.getsize(report)} bytes, {height} px tall, "
-              f"screenshot {os.path.join(args.out, 'report.png')}, {time.monotonic() - started:.1f} s")
+              f"screenshot {os.path.join(args.out, stem + '.png')}, {time.monotonic() - started:.1f} s")
     finally:
         if proc is not None:
             proc.terminate()
@@ -245,6 +270,8 @@ def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--min-charts", type=int, default=1)
+    ap.add_argument("--variant", help="compare SCENARIO (the baseline) with this variant and open compare.html")
+    ap.add_argument("--replications", type=int, default=3, help="replications of each, with --variant")
     args = ap.parse_args()
     try:
         failures = check(args)

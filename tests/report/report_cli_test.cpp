@@ -1,6 +1,7 @@
 // `chainsim run` and report.html, run as a program: written by default,
 // skipped with --no-report, kept with its charts when --timeseries none
-// writes no CSV, and never written by a run that fails.
+// writes no CSV, and never written by a run that fails; likewise
+// `chainsim compare` and compare.html.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -22,10 +23,16 @@ fs::path fresh_dir(const std::string& name) {
   return d;
 }
 
-// Runs `chainsim run ARGS`; returns the wait status (0 on success).
-int chainsim(const std::string& args) {
-  const std::string cmd = std::string(CHAINSIM_EXE) + " run " + args + " >/dev/null 2>&1";
+// Runs `chainsim COMMAND ARGS`; returns the wait status (0 on success).
+int chainsim(const std::string& args, const std::string& command = "run") {
+  const std::string cmd = std::string(CHAINSIM_EXE) + " " + command + " " + args + " >/dev/null 2>&1";
   return std::system(cmd.c_str());
+}
+
+std::size_t files_in(const fs::path& dir) {
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+  return n;
 }
 
 std::string read(const fs::path& p) {
@@ -80,5 +87,34 @@ TEST_CASE("a scenario that fails to load writes no report") {
   CHECK(chainsim(bad.string() + " --quiet --out " + out.string()) != 0);
   CHECK_FALSE(fs::exists(out / "report.html"));
   fs::remove(bad);
+  fs::remove_all(out);
+}
+
+TEST_CASE("chainsim compare --out writes compare.html beside compare.json and compare.csv") {
+  const fs::path out = fresh_dir("compare");
+  const std::string pair = (kRoot / "scenarios/payment_terms.yaml").string() + " " +
+                           (kRoot / "scenarios/payment_terms_net60.yaml").string();
+  REQUIRE(chainsim(pair + " --replications 2 --quiet --out " + out.string(), "compare") == 0);
+  CHECK(fs::exists(out / "compare.json"));
+  CHECK(fs::exists(out / "compare.csv"));
+  REQUIRE(fs::exists(out / "compare.html"));
+  const std::string html = read(out / "compare.html");
+  CHECK(html.find("<h1>payment_terms_net60 against payment_terms</h1>") != std::string::npos);
+  CHECK(html.find("data-chart=\"forest\"") != std::string::npos);
+  CHECK(html.find("nodes.retailer.payment_terms.net") != std::string::npos);
+  CHECK(files_in(out) == 3);  // no temporary file left by the atomic writes
+  fs::remove_all(out);
+}
+
+TEST_CASE("chainsim compare --no-report writes no compare.html") {
+  const fs::path out = fresh_dir("compare_no_report");
+  REQUIRE(chainsim((kRoot / "scenarios/serial_base_stock.yaml").string() +
+                       " --variant nodes.store.policy.S=40 --set horizon=60 --replications 2 --quiet --no-report "
+                       "--out " +
+                       out.string(),
+                   "compare") == 0);
+  CHECK(fs::exists(out / "compare.json"));
+  CHECK_FALSE(fs::exists(out / "compare.html"));
+  CHECK(files_in(out) == 2);
   fs::remove_all(out);
 }

@@ -26,6 +26,13 @@ inline std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// Replaces every `from` in `s` by `to` (for hostile names).
+inline void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+  }
+}
+
 struct SvgElement {
   std::map<std::string, std::string> attrs;
   std::string attr(const std::string& name) const {

@@ -179,11 +179,7 @@ TEST_CASE("a 10,000-period run gives a page of bounded size that says it is deci
 TEST_CASE("names and descriptions with markup are escaped in the page") {
   ReportRun run = run_for_report(scenario("beer_game.yaml"));
   const std::string evil = "re<t>&\"ailer";
-  auto rename = [&](std::string& s) {
-    for (std::size_t p = s.find("retailer"); p != std::string::npos; p = s.find("retailer", p + evil.size())) {
-      s.replace(p, 8, evil);
-    }
-  };
+  auto rename = [&](std::string& s) { replace_all(s, "retailer", evil); };
   rename(run.result.info.name);
   for (auto& n : run.result.info.nodes) rename(n.name);
   for (auto& s : run.result.info.stocks) rename(s.name), rename(s.node);

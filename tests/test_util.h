@@ -6,12 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace chainsim::testing {
 
@@ -58,6 +60,16 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The example scenarios (scenarios/*.yaml under `root`), sorted by name.
+inline std::vector<std::filesystem::path> example_scenarios(const std::filesystem::path& root) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(root / "scenarios")) {
+    if (e.path().extension() == ".yaml") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 struct CommandResult {
   int status = -1;  // the exit status; 128 + the signal when killed

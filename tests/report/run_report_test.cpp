@@ -4,6 +4,7 @@
 // replications summed by hand, the size bound of long runs, escaping of
 // hostile names, and that every example's page is self-contained and
 // deterministic (models/report.h).
+#include "tests/test_util.h"
 #include "models/report.h"
 
 #include <doctest/doctest.h>
@@ -37,14 +38,7 @@ std::vector<SvgElement> line_charts(const std::string& html) {
   return out;
 }
 
-std::vector<fs::path> examples() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(kRoot / "scenarios")) {
-    if (e.path().extension() == ".yaml") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<fs::path> examples() { return chainsim::testing::example_scenarios(kRoot); }
 
 }  // namespace
 

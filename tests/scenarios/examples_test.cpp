@@ -29,14 +29,7 @@ const fs::path kRoot = CHAINSIM_SOURCE_DIR;
 
 std::string read(const fs::path& p) { return chainsim::testing::read_file(p); }
 
-std::vector<fs::path> examples() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(kRoot / "scenarios")) {
-    if (e.path().extension() == ".yaml") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<fs::path> examples() { return chainsim::testing::example_scenarios(kRoot); }
 
 json golden_of(const LoadedScenario& s, const ExperimentResult& r) {
   json kpis = json::object();

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "models/compare.h"
 #include "models/compare_report.h"
+#include "models/report.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
@@ -62,6 +63,7 @@ int compare_command(const CompareArgs& a) {
   o.jobs = a.jobs > 0 ? a.jobs : sim::hardware_jobs();
   const bool report = !a.out.empty() && !a.no_report;
   o.keep_series = report;  // the page overlays the two runs' mean series
+  o.series_columns = report_series_columns();
   if (o.replications < 2) {
     std::cerr << fmt::format("--replications: error: compare needs at least 2 replications for an interval (the "
                              "baseline gives {}); pass --replications N\n",

@@ -102,6 +102,8 @@ int run_command(const RunArgs& args) {
   opt.series = mode == "all"                         ? SeriesMode::kAll
                : write_series || !args.no_report ? SeriesMode::kMean
                                                  : SeriesMode::kNone;
+  // timeseries.csv needs every column; the report alone, five.
+  if (!write_series) opt.series_columns = report_series_columns();
 
   // With every replication's rows, stream them to the file as they arrive.
   std::unique_ptr<sim::AtomicFile> series_file;

@@ -100,6 +100,7 @@ ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& bas
   e.replications = o.replications;
   e.jobs = o.jobs;
   e.series = o.keep_series ? SeriesMode::kMean : SeriesMode::kNone;
+  e.series_columns = o.series_columns;
   ComparedRuns runs;
   runs.baseline = run_experiment(baseline, baseline_dir, e);
   runs.variant = run_experiment(variant, variant_dir, e);

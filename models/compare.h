@@ -54,8 +54,9 @@ struct CompareOptions {
   int jobs = 1;
   double level = 0.95;
   // Keep each run's mean time series (SeriesMode::kMean) in run_comparison();
-  // they cost memory in proportion to periods x stocks.
+  // they cost memory in proportion to periods x stocks x columns.
   bool keep_series = false;
+  std::vector<std::string> series_columns;  // the columns kept (empty: all)
 };
 
 // The comparison from replications run with the same seed and indices.

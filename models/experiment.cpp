@@ -22,12 +22,17 @@ class PeriodCounter final : public ObservationSink {
 }  // namespace
 
 ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
-                                  int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done) {
+                                  int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
+                                  const std::vector<std::string>& columns) {
   auto net = build_network(spec, seed, replication, base_dir);
   KpiCollector kpi(*net);
-  SeriesRecorder rec;
   net->add_sink(&kpi);
-  if (keep_series) net->add_sink(&rec);
+  std::optional<SeriesValuesRecorder> rec;
+  if (keep_series) {
+    std::vector<NodeId> node_of_stock;
+    for (const StockPoint& sp : net->stocks()) node_of_stock.push_back(sp.node);
+    net->add_sink(&rec.emplace(series_column_indices(columns), std::move(node_of_stock)));
+  }
   std::optional<PeriodCounter> counter;
   if (periods_done != nullptr) net->add_sink(&counter.emplace(*periods_done));
   net->run();
@@ -35,8 +40,7 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& b
   ReplicationOutput out;
   out.replication = replication;
   out.kpis = kpi.finish();
-  out.stocks = std::move(rec.stocks);
-  out.nodes = std::move(rec.nodes);
+  if (rec) out.series = rec->take();
   out.events = net->simulator().events_run();
   out.messages = net->messages_sent();
   return out;
@@ -55,14 +59,16 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
   const bool keep = o.series != SeriesMode::kNone;
   if (keep) {
     result.series = std::make_unique<SeriesAccumulator>(static_cast<std::size_t>(spec.horizon),
-                                                        result.info.stocks.size());
+                                                        result.info.stocks.size(), o.series_columns);
   }
   const auto n = static_cast<std::size_t>(o.replications);
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
-      [&](std::size_t i) { return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep, o.periods_done); },
+      [&](std::size_t i) {
+        return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns);
+      },
       [&](std::size_t i, ReplicationOutput&& r) {
-        if (keep) result.series->add(r.stocks, r.nodes, result.node_of_stock);
+        if (keep) result.series->add(r.series);
         if (on_replication) on_replication(result, r);
         result.events += r.events;
         result.messages += r.messages;

@@ -23,6 +23,9 @@ struct ExperimentOptions {
   int replications = 1;
   int jobs = 1;
   SeriesMode series = SeriesMode::kMean;
+  // The columns the mean series keeps (names of series_columns(); empty:
+  // all). timeseries.csv's mean rows need all; a report needs fewer.
+  std::vector<std::string> series_columns;
   // If set, every period any replication closes adds 1 (from the worker
   // threads, relaxed): a progress display reads it while the run goes on.
   std::atomic<std::uint64_t>* periods_done = nullptr;
@@ -32,8 +35,7 @@ struct ExperimentOptions {
 struct ReplicationOutput {
   int replication = 0;
   KpiSet kpis;
-  std::vector<StockPeriod> stocks;  // period-major (kept unless series is kNone)
-  std::vector<NodePeriod> nodes;
+  SeriesValues series;  // its time series, the columns asked for (empty unless series were kept)
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
 };
@@ -59,9 +61,12 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
                                 const std::function<void(int, int)>& progress = {});
 
 // Runs one replication (used by run_experiment and sweeps).
-// `periods_done`, if set, counts its periods as they close.
+// With `keep_series`, its series of `columns` (names of series_columns();
+// empty: all) are kept. `periods_done`, if set, counts its periods as they
+// close.
 ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
                                   int replication, bool keep_series,
-                                  std::atomic<std::uint64_t>* periods_done = nullptr);
+                                  std::atomic<std::uint64_t>* periods_done = nullptr,
+                                  const std::vector<std::string>& columns = {});
 
 }  // namespace chainsim::models

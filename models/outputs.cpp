@@ -1,6 +1,7 @@
 #include "models/outputs.h"
 
 #include <cmath>
+#include <stdexcept>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -68,15 +69,17 @@ std::string timeseries_header() {
 
 std::string timeseries_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
   std::string out;
-  std::vector<double> row;
-  const std::size_t S = r.info.stocks.size(), N = r.info.nodes.size();
-  for (std::size_t k = 0; k < static_cast<std::size_t>(r.info.horizon); ++k) {
+  const SeriesValues& v = rep.series;
+  const std::size_t S = r.info.stocks.size(), C = series_columns().size();
+  if (v.columns.size() != C || v.periods != static_cast<std::size_t>(r.info.horizon) || v.stocks != S) {
+    throw std::logic_error("timeseries_rows: the replication kept only some of its series");
+  }
+  for (std::size_t k = 0; k < v.periods; ++k) {
     for (std::size_t s = 0; s < S; ++s) {
       const auto& si = r.info.stocks[s];
-      series_row(rep.stocks[k * S + s], rep.nodes[k * N + si.node_id], row);
       out += fmt::format("{},{},{},{},{}", rep.replication, k, static_cast<double>(k) * r.info.period,
                          csv_text(si.node), csv_text(si.product));
-      for (double v : row) out += "," + csv_number(v);
+      for (std::size_t c = 0; c < C; ++c) out += "," + csv_number(v.at(k, s, c));
       out += "\n";
     }
   }
@@ -87,6 +90,9 @@ std::string timeseries_mean_rows(const ExperimentResult& r) {
   std::string out;
   const SeriesAccumulator& acc = *r.series;
   const std::size_t C = series_columns().size();
+  for (std::size_t c = 0; c < C; ++c) {
+    if (!acc.has(c)) throw std::logic_error("timeseries_mean_rows: the series keep only some columns");
+  }
   for (std::size_t k = 0; k < acc.periods(); ++k) {
     for (std::size_t s = 0; s < acc.stocks(); ++s) {
       const auto& si = r.info.stocks[s];

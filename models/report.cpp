@@ -44,6 +44,11 @@ std::string reading_notes(const ExperimentResult& r, const ReportOptions& opt) {
 
 }  // namespace
 
+const std::vector<std::string>& report_series_columns() {
+  static const std::vector<std::string> columns = {"demand", "ordered", "on_hand", "backlog", "cash"};
+  return columns;
+}
+
 std::string run_report_html(const ExperimentResult& r, const ReportMetadata& meta, const ReportOptions& opt,
                             const GroupSeries* groups) {
   UnitNames units;

@@ -37,6 +37,11 @@ struct ReportOptions {
   std::size_t max_small_multiples = 12;
 };
 
+// The time-series columns the run report and the comparison page draw:
+// a run that keeps only these (ExperimentOptions::series_columns) loses no
+// chart.
+const std::vector<std::string>& report_series_columns();
+
 // The page. Without time series (result.series null) the time-series charts
 // are replaced by a sentence saying why. Never throws for a well-formed
 // result.

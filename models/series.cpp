@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace chainsim::models {
 
@@ -67,28 +68,77 @@ NetworkInfo describe_network(const Network& net, const std::string& time_unit) {
 
 double CellStats::stddev() const noexcept { return std::sqrt(variance()); }
 
-SeriesAccumulator::SeriesAccumulator(std::size_t periods, std::size_t stocks)
-    : periods_(periods), stocks_(stocks), columns_(series_columns().size()), cells_(periods * stocks * columns_) {}
+SeriesAccumulator::SeriesAccumulator(std::size_t periods, std::size_t stocks, const std::vector<std::string>& columns)
+    : periods_(periods),
+      stocks_(stocks),
+      slot_(series_columns().size(), kNotKept),
+      columns_(series_column_indices(columns)),
+      kept_(columns_.size()),
+      cells_(periods * stocks * kept_) {
+  for (std::size_t j = 0; j < kept_; ++j) slot_[columns_[j]] = j;
+}
 
-void SeriesAccumulator::add(const std::vector<StockPeriod>& stocks, const std::vector<NodePeriod>& nodes,
-                            const std::vector<StockId>& node_of_stock) {
-  std::vector<double> row;
-  const std::size_t n_nodes = nodes.size() / std::max<std::size_t>(periods_, 1);
+void SeriesAccumulator::add(const SeriesValues& v) {
+  if (v.periods != periods_ || v.stocks != stocks_) {
+    throw std::invalid_argument("SeriesAccumulator::add: a replication of another shape");
+  }
+  std::vector<std::size_t> from(kept_);
+  for (std::size_t j = 0; j < kept_; ++j) {
+    from[j] = v.slot(columns_[j]);
+    if (from[j] == std::string::npos) throw std::invalid_argument("SeriesAccumulator::add: a column is missing");
+  }
   const double n = static_cast<double>(replications_ + 1);
-  for (std::size_t k = 0; k < periods_; ++k) {
-    for (std::size_t s = 0; s < stocks_; ++s) {
-      const StockPeriod& sp = stocks[k * stocks_ + s];
-      const NodePeriod& np = nodes[k * n_nodes + node_of_stock[s]];
-      series_row(sp, np, row);
-      Cell* cell = &cells_[(k * stocks_ + s) * columns_];
-      for (std::size_t c = 0; c < columns_; ++c) {
-        const double delta = row[c] - cell[c].mean;
-        cell[c].mean += delta / n;
-        cell[c].m2 += delta * (row[c] - cell[c].mean);
-      }
+  const std::size_t width = v.columns.size();
+  for (std::size_t cell_row = 0; cell_row < periods_ * stocks_; ++cell_row) {
+    const double* row = &v.values[cell_row * width];
+    Cell* cell = &cells_[cell_row * kept_];
+    for (std::size_t j = 0; j < kept_; ++j) {
+      const double x = row[from[j]];
+      const double delta = x - cell[j].mean;
+      cell[j].mean += delta / n;
+      cell[j].m2 += delta * (x - cell[j].mean);
     }
   }
   ++replications_;
 }
+
+std::size_t SeriesValues::slot(std::size_t column) const {
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    if (columns[j] == column) return j;
+  }
+  return std::string::npos;
+}
+
+std::vector<std::size_t> series_column_indices(const std::vector<std::string>& names) {
+  const auto& all = series_columns();
+  std::vector<std::size_t> out;
+  for (std::size_t c = 0; c < all.size(); ++c) {
+    if (names.empty() || std::find(names.begin(), names.end(), all[c].name) != names.end()) out.push_back(c);
+  }
+  if (!names.empty() && out.size() != names.size()) {
+    throw std::invalid_argument("series_column_indices: an unknown or repeated column name");
+  }
+  return out;
+}
+
+SeriesValuesRecorder::SeriesValuesRecorder(std::vector<std::size_t> columns, std::vector<NodeId> node_of_stock)
+    : node_of_stock_(std::move(node_of_stock)) {
+  values_.columns = std::move(columns);
+  values_.stocks = node_of_stock_.size();
+}
+
+void SeriesValuesRecorder::on_start(const RunShape& r) {
+  values_.values.reserve(static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0)) * values_.stocks *
+                         values_.columns.size());
+}
+
+void SeriesValuesRecorder::on_period(const PeriodRecords& r) {
+  for (std::size_t s = 0; s < r.stocks.size(); ++s) {
+    series_row(r.stocks[s], r.nodes[node_of_stock_[s]], row_);
+    for (std::size_t c : values_.columns) values_.values.push_back(row_[c]);
+  }
+  ++values_.periods;
+}
+
 
 }  // namespace chainsim::models

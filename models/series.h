@@ -27,6 +27,44 @@ const std::vector<SeriesColumn>& series_columns();
 // The values of one row, in series_columns() order.
 void series_row(const StockPeriod& s, const NodePeriod& n, std::vector<double>& out);
 
+// One replication's time series, only the columns asked for:
+// values[(period * stocks + stock) * columns.size() + j] is column
+// columns[j] (an index into series_columns()) of that period and stock
+// (node-level columns repeated on each of the node's stocks). 8 bytes a
+// value: a report's 5 columns of 200 stores over ten years of days take
+// 29 MB where the full records took 250 MB.
+struct SeriesValues {
+  std::size_t periods = 0, stocks = 0;
+  std::vector<std::size_t> columns;
+  std::vector<double> values;
+  // The place of column `column` in `columns`, or npos.
+  std::size_t slot(std::size_t column) const;
+  // REQUIRES: slot_j < columns.size().
+  double at(std::size_t period, std::size_t stock, std::size_t slot_j) const {
+    return values[(period * stocks + stock) * columns.size() + slot_j];
+  }
+};
+
+// The indices in series_columns() of `names` (empty: every column), in
+// series_columns() order. Throws std::invalid_argument for an unknown name.
+std::vector<std::size_t> series_column_indices(const std::vector<std::string>& names);
+
+// Records a run's SeriesValues as its periods close.
+class SeriesValuesRecorder final : public ObservationSink {
+ public:
+  // `node_of_stock[s]`: the node of stock s. REQUIRES: columns are indices
+  // into series_columns().
+  SeriesValuesRecorder(std::vector<std::size_t> columns, std::vector<NodeId> node_of_stock);
+  void on_start(const RunShape& r) override;
+  void on_period(const PeriodRecords& r) override;
+  SeriesValues take() { return std::move(values_); }
+
+ private:
+  std::vector<NodeId> node_of_stock_;
+  SeriesValues values_;
+  std::vector<double> row_;
+};
+
 // The names and shape of a network, for outputs.
 struct NetworkInfo {
   std::string name;
@@ -62,15 +100,23 @@ struct CellStats {
 //
 // Representation: one (mean, m2) pair of doubles per cell, period-major, the
 // count shared by every cell; 16 bytes a cell, so 10,000 periods of 16
-// stocks and 24 columns take 61 MB.
+// stocks and all 24 columns take 61 MB. It may keep a subset of the columns
+// (a report draws 5 of them: 13 MB for the same run).
 class SeriesAccumulator {
  public:
-  SeriesAccumulator(std::size_t periods, std::size_t stocks);
-  void add(const std::vector<StockPeriod>& stocks, const std::vector<NodePeriod>& nodes,
-           const std::vector<StockId>& node_of_stock);
-  // REQUIRES: period < periods(), stock < stocks(), column < series_columns().size().
+  // `columns`: the names of the series_columns() to keep (empty: all).
+  // REQUIRES: each is a column name.
+  SeriesAccumulator(std::size_t periods, std::size_t stocks, const std::vector<std::string>& columns = {});
+  // Adds one replication. REQUIRES: v has this shape and holds (at least)
+  // the columns kept here.
+  void add(const SeriesValues& v);
+  // The kept columns (indices into series_columns()).
+  const std::vector<std::size_t>& columns() const noexcept { return columns_; }
+  // Whether column `column` (an index into series_columns()) is kept.
+  bool has(std::size_t column) const noexcept { return column < slot_.size() && slot_[column] != kNotKept; }
+  // REQUIRES: period < periods(), stock < stocks(), has(column).
   CellStats at(std::size_t period, std::size_t stock, std::size_t column) const {
-    const Cell& c = cells_[(period * stocks_ + stock) * columns_ + column];
+    const Cell& c = cells_[(period * stocks_ + stock) * kept_ + slot_[column]];
     return {c.mean, c.m2, replications_};
   }
   std::size_t periods() const { return periods_; }
@@ -81,7 +127,11 @@ class SeriesAccumulator {
   struct Cell {
     double mean = 0.0, m2 = 0.0;
   };
-  std::size_t periods_, stocks_, columns_;
+  static constexpr std::size_t kNotKept = static_cast<std::size_t>(-1);
+  std::size_t periods_, stocks_;
+  std::vector<std::size_t> slot_;     // per column of series_columns(): its place in a cell row, or kNotKept
+  std::vector<std::size_t> columns_;  // the kept columns, in order
+  std::size_t kept_ = 0;
   std::vector<Cell> cells_;
   std::uint64_t replications_ = 0;
 };

@@ -48,12 +48,22 @@ GroupSeries::GroupSeries(const NetworkInfo& info, std::vector<std::string> stock
 }
 
 void GroupSeries::add(const ReplicationOutput& rep) {
-  if (rep.stocks.size() != periods_ * stocks_ || rep.nodes.size() != periods_ * nodes_) {
+  const SeriesValues& v = rep.series;
+  if (v.periods != periods_ || v.stocks != stocks_) {
     throw std::invalid_argument("GroupSeries::add: the replication kept no series of this network");
   }
-  std::vector<double> row;
+  // The values of the tracked columns, by their position in series_columns().
+  std::vector<double> row(series_columns().size(), 0.0);
+  std::vector<std::pair<std::size_t, std::size_t>> wanted;  // (column, slot in v)
+  for (const Tracked* t : {&stock_, &node_}) {
+    for (std::size_t c : t->index) {
+      const std::size_t j = v.slot(c);
+      if (j == std::string::npos) throw std::invalid_argument("GroupSeries::add: a tracked column was not kept");
+      wanted.emplace_back(c, j);
+    }
+  }
   auto row_of = [&](std::size_t k, std::size_t s) {
-    series_row(rep.stocks[k * stocks_ + s], rep.nodes[k * nodes_ + node_of_stock_[s]], row);
+    for (const auto& [c, j] : wanted) row[c] = v.at(k, s, j);
   };
   std::vector<double> sum;
   for (std::size_t k = 0; k < periods_; ++k) {

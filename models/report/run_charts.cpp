@@ -210,7 +210,7 @@ std::vector<Group> node_groups(const NetworkInfo& info, const std::vector<int>& 
 Trace stock_trace(const ExperimentResult& r, const std::vector<std::size_t>& stocks, const std::string& column) {
   Trace t;
   const std::size_t c = column_index(column);
-  if (!r.series || c == series_columns().size()) return t;
+  if (!r.series || !r.series->has(c)) return t;
   const SeriesAccumulator& acc = *r.series;
   t.mean.assign(acc.periods(), 0.0);
   t.sd.assign(acc.periods(), 0.0);

@@ -70,7 +70,8 @@ TEST_CASE("the mean rows average each cell over the replications") {
   double sum = 0;
   for (int k = 0; k < 3; ++k) {
     const ReplicationOutput rep = run_replication(s, ".", 1, k, true);
-    sum += rep.stocks[1 * 2 + 1].demand;  // period 1, the retailer's stock
+    const std::size_t demand = rep.series.slot(series_column_indices({"demand"}).front());
+    sum += rep.series.at(1, 1, demand);  // period 1, the retailer's stock
   }
   const std::string rows = timeseries_mean_rows(r);
   std::istringstream in(rows);

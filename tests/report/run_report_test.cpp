@@ -113,7 +113,6 @@ TEST_CASE("echelon totals equal the replications summed by hand") {
   for (int i = 0; i < 3; ++i) {
     reps.push_back(run_replication(run.scenario.spec, run.scenario.base_dir, run.scenario.spec.seed, i, true));
   }
-  const std::size_t S = run.result.info.stocks.size();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Trace total = run.groups->stock_group(g, "ordered");
     const Trace summed = stock_trace(run.result, groups[g].members, "ordered");
@@ -122,7 +121,8 @@ TEST_CASE("echelon totals equal the replications summed by hand") {
       chainsim::sim::RunningStats by_hand;
       for (const auto& r : reps) {
         double sum = 0;
-        for (std::size_t s : groups[g].members) sum += r.stocks[k * S + s].ordered;
+        const std::size_t ordered = r.series.slot(series_column_indices({"ordered"}).front());
+        for (std::size_t s : groups[g].members) sum += r.series.at(k, s, ordered);
         by_hand.add(sum);
       }
       CAPTURE(g);

@@ -210,8 +210,12 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
     }
     if (n.yield) c.nonneg_distribution(np + ".yield", *n.yield);
     c.nonneg(np + ".material_cost", n.material_cost);
-    if (!supplier && (n.reliability != 1.0 || n.yield || n.capacity != kInfinity || n.material_cost != 0.0)) {
-      c.add(np + ".kind", "capacity, reliability, yield and material_cost belong to suppliers (kind: supplier)");
+    if (!supplier && (n.reliability != 1.0 || n.yield || n.capacity != kInfinity || n.material_cost != 0.0 ||
+                      n.shortfall != 0.0 ||
+                      !(n.lead_time.kind() == Distribution::Kind::kConstant && n.lead_time.mean() == 0.0))) {
+      c.add(np + ".kind",
+            "capacity, lead_time, reliability, shortfall, yield and material_cost belong to suppliers (kind: "
+            "supplier)");
     }
 
     std::set<std::string> stock_products;
@@ -312,6 +316,12 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
         c.nonneg_distribution(pp + ".lead_time", p.lead_time);
         c.nonneg(pp + ".request_delay", p.request_delay);
         c.nonneg(pp + ".batch", p.batch);
+        if (p.batch > 0 && p.capacity != kInfinity && p.batch > p.capacity) {
+          c.add(pp + ".batch",
+                fmt::format("a batch of {} can never start within a capacity of {} a period (batch must be <= "
+                            "capacity)",
+                            p.batch, p.capacity));
+        }
         c.nonneg(pp + ".cost", p.cost);
         for (double q : p.initial_wip) c.nonneg(pp + ".initial_wip", q);
         for (double q : p.initial_requests) c.nonneg(pp + ".initial_requests", q);
@@ -597,7 +607,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
         } else {
           sp.period_demand.push_back(make_period_demand(d, base_dir));
           sp.demand_rng.push_back(stream(fmt::format("demand/{}/{}", tag, k)));
-          sp.customer_priority = d.priority;
+          sp.demand_priority.push_back(d.priority);
         }
       }
       if (ss.returns) {
@@ -770,6 +780,25 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
         l.orders_in_transit[p] += qs[k];
       }
     }
+  }
+
+  // Review order within each node: products before their components (a
+  // stock's rank is the longest chain of lines above it at this node).
+  for (Node& n : N.nodes_) {
+    std::map<StockId, int> rank;
+    for (const StockId id : n.stocks) rank[id] = 0;
+    for (std::size_t pass = 0; pass < n.stocks.size(); ++pass) {  // bills of materials are acyclic
+      for (const StockId id : n.stocks) {
+        const StockPoint& sp = N.stocks_[id];
+        if (!sp.production) continue;
+        for (const auto& [component, per] : sp.production->inputs) {
+          if (rank.count(component)) rank[component] = std::max(rank[component], rank[id] + 1);
+        }
+      }
+    }
+    n.review_order = n.stocks;
+    std::stable_sort(n.review_order.begin(), n.review_order.end(),
+                     [&](StockId a, StockId b) { return rank[a] < rank[b]; });
   }
 
   // Point-of-sale sharing: every stock that forecasts from shared data hears

@@ -266,7 +266,7 @@ void Network::orders_in(Node& n) {
     StockPoint& sp = stocks_[id];
     for (std::size_t i = 0; i < sp.period_demand.size(); ++i) {
       const Qty d = sp.period_demand[i]->draw(period_index_, sp.demand_rng[i], sp.demand_multiplier);
-      customer_order(id, d, sp.customer_priority, sp.lose_unmet);
+      customer_order(id, d, sp.demand_priority[i], sp.lose_unmet);
     }
     if (pos_pending_[id] > 0.0) {
       for (const StockId sub : pos_subscribers_[id]) {
@@ -485,6 +485,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     touch(cs);
     const Qty used = can * per;
     cs.on_hand -= used;
+    cs.changed = true;  // its position fell: a continuous review orders again
     cs.flows.consumed += used;
     cs.flows.shipped += used;
     units_.consumed += used;
@@ -730,11 +731,17 @@ void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
 
 void Network::review(Node& n) {
   const Time now = sim_.now();
-  for (const StockId id : n.stocks) {
+  constexpr std::uint8_t kBeforeReview = (1u << static_cast<int>(Phase::kReview)) - 1u;
+  for (const StockId id : n.review_order) {
     StockPoint& sp = stocks_[id];
     if (sp.infinite || !review_due(sp)) continue;
     if (!sp.vmi) {
       do_review(sp, 0.0, false);
+      // A zero-delay production request to this node's own line: the
+      // components (later in review_order) review in the next pass, after
+      // the line has started and consumed them, so that their position counts
+      // it. (The request marked this node for orders-in, fulfil and review.)
+      if (sp.production && (n.dirty & kBeforeReview) != 0) return;
       continue;
     }
     // A VMI stock reports its position to the supplier that manages it.

@@ -140,7 +140,7 @@ struct StockPoint {
   std::vector<sim::RandomStream> demand_rng;
   std::vector<ArrivalStream> arrivals;
   double demand_multiplier = 1.0;
-  double customer_priority = 0.0;
+  std::vector<double> demand_priority;  // allocation priority of each period_demand process's customers
 
   std::optional<ReturnsSpec> returns;
   sim::RandomStream returns_rng{0, 0, ""};
@@ -177,6 +177,10 @@ struct Node {
   std::string name;
   NodeKind kind = NodeKind::kWarehouse;
   std::vector<StockId> stocks;
+  // The stocks in review order: a product made here before the components
+  // its line consumes, so that a component reviews after the production its
+  // product's review starts at the same instant (see Network::review).
+  std::vector<StockId> review_order;
   std::unique_ptr<AllocationRule> allocation;
   Account account;
   PaymentTerms terms;  // on which this node pays its suppliers

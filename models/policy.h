@@ -12,7 +12,7 @@
 //     nodes and end customers), or, with shared point-of-sale data, the end
 //     demand of the retailers it serves.
 //   - A policy returns the quantity it wants; negative wishes are clipped to
-//     zero by the caller (and counted), lot sizes and caps applied after.
+//     zero by the caller, lot sizes and caps applied after.
 #pragma once
 
 #include <cstdint>

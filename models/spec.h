@@ -43,7 +43,7 @@ struct PolicySpec {
   double Q = 0.0;                   // lot of r_Q: order the fewest Q that lift position above r
   // forecast_order_up_to: order up to L * forecast + safety stock
   std::string forecast = "moving_average";  // moving_average | exponential_smoothing
-  int p = 4;                                // moving-average window, periods >= 1
+  int p = 4;                                // moving-average window, reviews >= 1
   double alpha = 0.3;                       // smoothing constant in (0, 1]
   double lead_time = 1.0;                   // L: periods of demand the position covers, >= 0
   double z = 0.0;                           // safety factor
@@ -58,7 +58,7 @@ struct PolicySpec {
   std::optional<double> s_prime;     // S' directly; else desired_inventory + beta * desired_supply_line
   double desired_inventory = 0.0;    // S*
   double desired_supply_line = 0.0;  // SL*
-  // scripted: order plan[k] at period k (relative to the first period)
+  // scripted: order plan[k] at the k-th review (k = 0, 1, ...)
   std::vector<double> plan;
   std::string after_plan = "zero";  // zero | repeat | hold_last
   // Adjustments applied to every policy's order, in this order:

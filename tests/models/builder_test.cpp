@@ -204,7 +204,17 @@ TEST_CASE("supplier-only settings on another kind of node and a policy on a supp
   std::string expected;
   SUBCASE("capacity on a warehouse") {
     s.nodes[1].capacity = 5;
-    expected = lines({{"nodes.1.kind", "capacity, reliability, yield and material_cost belong to suppliers (kind: supplier)"}});
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to suppliers (kind: supplier)"}});
+  }
+  SUBCASE("a lead time on a warehouse") {
+    s.nodes[1].lead_time = Distribution::constant(5);
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to "
+                                       "suppliers (kind: supplier)"}});
+  }
+  SUBCASE("a shortfall on a warehouse") {
+    s.nodes[1].shortfall = 0.5;
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to "
+                                       "suppliers (kind: supplier)"}});
   }
   SUBCASE("a replenishment policy on a supplier's stock") {
     PolicySpec p;
@@ -413,4 +423,21 @@ TEST_CASE("every problem of a spec is reported in one pass") {
       CHECK(std::string(err.what()) + "\n" == expected);
     }
   }
+}
+
+TEST_CASE("a production batch larger than the line's capacity is rejected: it could never start") {
+  ScenarioSpec s;
+  s.horizon = 3;
+  s.products = {product("p")};
+  StockSpec st = stock("p", 0, base_stock(10));
+  ProductionSpec line;
+  line.capacity = 5;
+  line.batch = 10;
+  st.production = line;
+  s.nodes = {node("plant", NodeKind::kFactory, {st})};
+  CHECK(issues_of(s) == lines({{"nodes.0.stocks.0.production.batch",
+                                "a batch of 10 can never start within a capacity of 5 a period (batch must be <= "
+                                "capacity)"}}));
+  s.nodes[0].stocks[0].production->batch = 5;
+  CHECK(issues_of(s).empty());
 }

@@ -56,6 +56,15 @@ inline DemandSpec constant_demand(double v) {
   return d;
 }
 
+// values[k] in period k, then nothing.
+inline DemandSpec trace_demand(std::vector<double> values) {
+  DemandSpec d;
+  d.type = "trace";
+  d.values = std::move(values);
+  d.after_trace = "zero";
+  return d;
+}
+
 inline DemandSpec poisson_demand(double mean) {
   DemandSpec d;
   d.type = "poisson";

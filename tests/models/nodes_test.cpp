@@ -202,14 +202,19 @@ SCENARIO("a make-to-order factory assembles a kit from two components held at th
         CHECK(r.at("plant", "a", 1).on_hand == 7);
         CHECK(r.at("plant", "b", 1).on_hand == 14);
       }
-      THEN("the components are reordered by their own base-stock policies at the next review") {
+      THEN("the components are reordered by their own base-stock policies the period they are consumed") {
+        // The kit's review requests production; the line starts it at once
+        // and only then do a and b review (docs/timing.md), so their
+        // positions count the consumption: ordered at 1, back at 2.
         for (int t = 0; t < 8; ++t) {
           CAPTURE(t);
-          CHECK(r.at("plant", "a", t).ordered == (t == 2 ? 3 : 0));
-          CHECK(r.at("plant", "b", t).ordered == (t == 2 ? 6 : 0));
+          CHECK(r.at("plant", "a", t).ordered == (t == 1 ? 3 : 0));
+          CHECK(r.at("plant", "b", t).ordered == (t == 1 ? 6 : 0));
+          CHECK(r.at("plant", "a", t).position == 10);  // base-stock: S at the end of every period
+          CHECK(r.at("plant", "b", t).position == 20);
         }
-        CHECK(r.at("plant", "a", 3).on_hand == 10);
-        CHECK(r.at("plant", "b", 3).on_hand == 20);
+        CHECK(r.at("plant", "a", 2).on_hand == 10);
+        CHECK(r.at("plant", "b", 2).on_hand == 20);
       }
     }
     WHEN("the production order takes one period to reach the line") {
@@ -278,13 +283,13 @@ TEST_CASE("a make-to-order factory produces each order as it arrives while each 
   ss.S = 20;
   s.nodes[1].stocks[1].policy = ss;  // b on (s=10, S=20)
   Run r = run(s);
-  // Orders reach the plant one period later and production is requested the
-  // same period; a (base-stock) reorders each period's use the next period;
-  // b (s, S) waits until its position falls to 10 or below.
+  // Orders reach the plant one period later and production is requested and
+  // started the same period; a (base-stock) reorders each period's use that
+  // period; b (s, S) waits until its position falls to 10 or below.
   const double requested[] = {0, 3, 0, 5, 2, 0, 0, 0};
-  const double a_ordered[] = {0, 0, 3, 0, 5, 2, 0, 0};
-  // b: 20 - 6 = 14 at 1 (no order at 2); 14 - 10 = 4 at 3, so at 4 it orders 16.
-  const double b_ordered[] = {0, 0, 0, 0, 16, 0, 0, 0};
+  const double a_ordered[] = {0, 3, 0, 5, 2, 0, 0, 0};
+  // b: 20 - 6 = 14 at 1 (no order); 14 - 10 = 4 at 3, so at 3 it orders 16.
+  const double b_ordered[] = {0, 0, 0, 16, 0, 0, 0, 0};
   for (int t = 0; t < 8; ++t) {
     CAPTURE(t);
     CHECK(r.at("plant", "kit", t).ordered == requested[t]);
@@ -329,7 +334,7 @@ SCENARIO("variants are finished at the distribution centre from a generic produc
       }
       THEN("the generic stock is consumed by both variants and replenished on its own policy") {
         const double consumed[] = {0, 2, 3, 1, 0, 0, 0};
-        const double ordered[] = {0, 0, 2, 3, 1, 0, 0};
+        const double ordered[] = {0, 2, 3, 1, 0, 0, 0};  // the period it is consumed
         for (int t = 0; t < 7; ++t) {
           CAPTURE(t);
           CHECK(r.at("dc", "generic", t).consumed == consumed[t]);
@@ -383,6 +388,59 @@ TEST_CASE("a warehouse short of stock allocates it among several retailers by it
     CHECK(r.at(id, "item", 3).received == 6 - first[static_cast<std::size_t>(i)]);
     CHECK(r.at(id, "item", 4).on_hand == 6);
   }
+}
+
+TEST_CASE("each customer demand stream keeps its own allocation priority") {
+  // wh has 10 and two streams of 5 end customers a period, priorities 0 and
+  // 10; a shop (lane priority 5) orders 5 at period 0. Priority allocation:
+  // the priority-10 customers, then the shop, then nothing for priority 0.
+  ScenarioSpec s;
+  s.horizon = 1;
+  s.products = {product("item")};
+  StockSpec st = stock("item", 10, no_orders());
+  DemandSpec low = constant_demand(5), high = constant_demand(5);
+  high.priority = 10;
+  st.demand = {low, high};
+  s.nodes = {node("wh", NodeKind::kWarehouse, {st}),
+             node("shop", NodeKind::kRetailer, {stock("item", 0, no_orders(), {from("wh")})})};
+  s.nodes[0].allocation = "priority";
+  s.nodes[0].unmet_demand = "lost";
+  s.lanes = {lane("wh", "shop", 1)};
+  s.lanes[0].priority = 5;
+  s.lanes[0].initial_orders = {{"item", {5}}};
+  Run r = run(s);
+  const StockPeriod& wh = r.at("wh", "item", 0);
+  CHECK(wh.demand == 15);
+  CHECK(wh.customer_demand == 10);
+  CHECK(wh.shipped == 10);
+  CHECK(wh.lost == 5);  // the priority-0 stream
+  CHECK(r.lane_at("wh->shop", 0).shipped == 5);
+}
+
+TEST_CASE("a component under continuous review reorders what production consumes") {
+  // A make-to-order product from component c (base-stock 10, continuous
+  // review, none on hand, transport 2): an order of 5 at period 0 waits for
+  // c, whose consumption at its arrival must lower its position again.
+  ScenarioSpec s;
+  s.horizon = 10;
+  s.products = {product("c"), product("p")};
+  PolicySpec cont = base_stock(10);
+  cont.review = "continuous";
+  StockSpec p = stock("p", 0, make_to_order());
+  ProductionSpec line;
+  line.inputs = {{"c", 1.0}};
+  line.lead_time = Distribution::constant(1.0);
+  p.production = line;
+  p.demand = {trace_demand({5})};
+  s.nodes = {supplier(), node("plant", NodeKind::kRetailer, {stock("c", 0, cont, {from("sup")}), p})};
+  s.lanes = {lane("sup", "plant", 2)};
+  Run r = run(s);
+  for (int t = 0; t < 10; ++t) {
+    CAPTURE(t);
+    CHECK(r.at("plant", "c", t).position == 10);
+  }
+  CHECK(r.at("plant", "c", 2).consumed == 5);
+  CHECK(r.at("plant", "c", 2).ordered == 5);
 }
 
 // --- retailers ---------------------------------------------------------------

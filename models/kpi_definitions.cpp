@@ -76,7 +76,7 @@ std::vector<KpiDefinition> make_definitions() {
        "End-customer demand lost (customers who do not wait and were not served at the instant they came)."},
       {"on_hand_mean", "stock", "units", "integral(on hand) / T", "Time-average stock on hand."},
       {"position_mean", "stock", "units", "sum_k position_k / n",
-       "Mean end-of-period inventory position, on hand + on order - backlog, read after the period's "
+       "Mean end-of-period inventory position, on hand + on order - backlog (- production need for a component), read after the period's "
        "review (so a base-stock S position reads S)."},
       {"pipeline_mean", "stock", "units", "sum_k on_order_k / n",
        "Mean end-of-period supply line: units ordered or requested and not yet received (orders "

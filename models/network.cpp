@@ -321,6 +321,18 @@ void Network::audit() const {
       throw ModelError(fmt::format("t={}: {}: negative backlog ({})", sim_.now(), sp.name, sp.backlog_qty));
     }
   }
+  // A component's production need is its lines' unstarted wanted units.
+  std::vector<Qty> need(stocks_.size(), 0.0);
+  for (const StockPoint& sp : stocks_) {
+    if (!sp.production) continue;
+    for (const auto& [c, per] : sp.production->inputs) need[c] += sp.production->wanted * per;
+  }
+  for (const StockPoint& sp : stocks_) {
+    if (std::abs(sp.production_need - need[sp.id]) > 1e-6 * std::max(1.0, need[sp.id])) {
+      throw ModelError(fmt::format("t={}: {}: production need {} but its lines wait for {}", sim_.now(),
+                                   sp.name, sp.production_need, need[sp.id]));
+    }
+  }
   const UnitTotals& u = units_;
   const Qty in_system = on_hand + u.in_transit + u.in_production;
   const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked;
@@ -345,7 +357,10 @@ void Network::audit() const {
   }
   const MoneyTotals& m = money_;
   const Money expected_cash = m.initial_cash + m.customer_cash - cash_costs - m.payments_in_transit;
-  const double money_scale = std::max({1.0, std::abs(cash), m.customer_cash, cash_costs, receivables});
+  // Payments between nodes cancel in the network's cash, but each rounded:
+  // the tolerance scales with all the money that moved, not the balance.
+  const double money_scale =
+      std::max({1.0, std::abs(cash), m.customer_cash, cash_costs, receivables, m.invoiced});
   if (std::abs(cash - expected_cash) > 1e-6 * money_scale) {
     throw ModelError(fmt::format(
         "money conservation broken at t={}: cash {} but initial {} + customer sales {} - cash costs {} "

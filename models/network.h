@@ -55,6 +55,7 @@ struct MoneyTotals {
   Money invoices_in_transit = 0.0;
   Money payments_in_transit = 0.0;     // amounts travelling
   Money payments_in_transit_settle = 0.0;  // receivables they will close
+  Money invoiced = 0.0;  // every invoice so far: the scale of the money that changed hands
 };
 
 class Network {

@@ -331,6 +331,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
       from.account.sale_on_credit(amount);
       const std::uint64_t invoice = ++next_invoice_id_;
       money_.invoices_in_transit += amount;
+      money_.invoiced += amount;
       if (l.invoice_delay == 0.0) {
         book_invoice(nodes_[l.to], amount, l.id, invoice, now);
       } else {
@@ -470,6 +471,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     StockPoint& cs = stocks_[c];
     if (fresh <= 0.0) continue;
     cs.flows.demand += fresh * per;
+    cs.production_need += fresh * per;
     if (!cs.use_shared_demand) cs.signal += fresh * per;
     cs.changed = true;
     // Met from this component's own stock, whatever the others allow (the
@@ -485,7 +487,8 @@ void Network::start_production(Node& n, StockPoint& sp) {
     touch(cs);
     const Qty used = can * per;
     cs.on_hand -= used;
-    cs.changed = true;  // its position fell: a continuous review orders again
+    // On hand and need fall together (wanted >= can): the position stays.
+    cs.production_need = std::max(0.0, cs.production_need - used);
     cs.flows.consumed += used;
     cs.flows.shipped += used;
     units_.consumed += used;

@@ -7,7 +7,9 @@
 //   backlog   lines owed to customers (downstream nodes via a lane, or end
 //             customers), oldest first
 //   on_order  units ordered or requested from production and not yet put away
-//   position  on_hand + on_order - backlog
+//   need      units production at this node has asked of it as a component
+//             and not yet started (its lines' `wanted` times units per unit)
+//   position  on_hand + on_order - backlog - need
 // and the events that move it, with the phase each runs in:
 //   receive    a shipment arrives: on_hand += qty, on_order -= closes;
 //              production completes: on_hand += qty, on_order -= qty;
@@ -120,7 +122,11 @@ struct StockPoint {
   Qty on_order = 0.0;
   Qty backlog_qty = 0.0;
   detail::RingQueue<BacklogEntry> backlog;
-  Qty position() const noexcept { return on_hand + on_order - backlog_qty; }
+  // What production at this node waits for from this stock as a component:
+  // owed like a backlog line, though it is not one (it ships nowhere and has
+  // no backorder cost; the produced stock's backlog carries the shortage).
+  Qty production_need = 0.0;
+  Qty position() const noexcept { return on_hand + on_order - backlog_qty - production_need; }
 
   std::unique_ptr<ReplenishmentPolicy> policy;
   bool continuous = false;

@@ -39,7 +39,7 @@ struct StockPeriod {
   Qty on_hand = 0.0;          // end of period
   Qty backlog = 0.0;          // end of period
   Qty on_order = 0.0;         // end of period (the supply line)
-  Qty position = 0.0;         // on_hand + on_order - backlog
+  Qty position = 0.0;         // on_hand + on_order - backlog - production_need
   Qty on_hand_avg = 0.0;
   Qty backlog_avg = 0.0;
   Money stock_value = 0.0;    // on hand at unit value, end of period

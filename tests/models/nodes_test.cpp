@@ -417,10 +417,12 @@ TEST_CASE("each customer demand stream keeps its own allocation priority") {
   CHECK(r.lane_at("wh->shop", 0).shipped == 5);
 }
 
-TEST_CASE("a component under continuous review reorders what production consumes") {
+TEST_CASE("a component's position counts the production waiting for it, so it orders what production wants") {
   // A make-to-order product from component c (base-stock 10, continuous
-  // review, none on hand, transport 2): an order of 5 at period 0 waits for
-  // c, whose consumption at its arrival must lower its position again.
+  // review, none on hand, transport 2): an order of 5 at period 0 asks the
+  // line for 5 units of c. Production waiting for c is owed like a backlog
+  // line, so c orders it at once (10 + 5 at period 0), and its consumption
+  // at the arrival in period 2 leaves the position at 10: nothing to reorder.
   ScenarioSpec s;
   s.horizon = 10;
   s.products = {product("c"), product("p")};
@@ -439,8 +441,38 @@ TEST_CASE("a component under continuous review reorders what production consumes
     CAPTURE(t);
     CHECK(r.at("plant", "c", t).position == 10);
   }
+  CHECK(r.at("plant", "c", 0).ordered == 15);
+  CHECK(r.at("plant", "c", 2).received == 15);
   CHECK(r.at("plant", "c", 2).consumed == 5);
-  CHECK(r.at("plant", "c", 2).ordered == 5);
+  CHECK(r.at("plant", "c", 2).on_hand == 10);
+  CHECK(r.at("plant", "c", 2).ordered == 0);
+  CHECK(r.at("plant", "p", 3).shipped == 5);  // produced in period 2, lead time 1
+}
+
+TEST_CASE("make-to-order components with zero lead times keep an assembly line up with demand") {
+  // kit = 2 parts; every delay zero; demand 2 kits a period. The part is
+  // make-to-order: it must order the 4 parts production waits for in the
+  // same period (it did not while production's need was not in its
+  // position, and the kit backlog grew by 2 a period).
+  ScenarioSpec s;
+  s.horizon = 20;
+  s.products = {product("part"), product("kit")};
+  StockSpec kit = stock("kit", 0, make_to_order());
+  ProductionSpec line;
+  line.inputs = {{"part", 2.0}};
+  line.lead_time = Distribution::constant(0.0);
+  kit.production = line;
+  kit.demand = {constant_demand(2)};
+  s.nodes = {supplier(), node("plant", NodeKind::kRetailer, {stock("part", 0, make_to_order(), {from("sup")}), kit})};
+  s.lanes = {lane("sup", "plant", 0)};
+  Run r = run(s);
+  for (int t = 0; t < 20; ++t) {
+    CAPTURE(t);
+    CHECK(r.at("plant", "kit", t).shipped == 2);
+    CHECK(r.at("plant", "kit", t).backlog == 0);
+    CHECK(r.at("plant", "part", t).ordered == 4);
+    CHECK(r.at("plant", "part", t).on_hand == 0);
+  }
 }
 
 // --- retailers ---------------------------------------------------------------

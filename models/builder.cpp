@@ -539,7 +539,6 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     n.account.start(ns.initial_cash);
     N.money_.initial_cash += ns.initial_cash;
     n.lead_time = ns.lead_time;
-    n.rng = stream("source/" + ns.id);
     n.capacity = ns.capacity;
     n.reliability = ns.reliability;
     n.shortfall = ns.shortfall;
@@ -662,6 +661,11 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     l.price.assign(P, ls.price);
     for (const auto& [p, v] : ls.price_by_product) l.price[product_id[p]] = v;
     l.rng = stream("lane/" + l.name);
+    if (N.nodes_[l.from].kind == NodeKind::kSupplier) {
+      for (std::size_t p = 0; p < P; ++p) {
+        l.dispatch_rng.push_back(stream(fmt::format("source/{}/{}", l.name, N.products_[p].name)));
+      }
+    }
     l.order_delay = ls.order_delay;
     l.invoice_delay = ls.invoice_delay;
     l.payment_delay = ls.payment_delay;

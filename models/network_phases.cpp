@@ -425,11 +425,13 @@ void Network::dispatch_from_source(Node& n, StockPoint& sp) {
     if (l.closed) continue;
     const Qty q = std::min({e.qty, n.capacity_left(), l.capacity_left()});
     if (q <= kEps) continue;
-    // Three uniforms per order line, whatever the parameters, so that variants
-    // differing in reliability or yield stay in step.
-    const double u_complete = n.rng.uniform01();
-    const double u_yield = n.rng.uniform01();
-    const double u_lead = n.rng.uniform01();
+    // Three uniforms per order line from the lane's stream for the product,
+    // whatever the parameters, so that variants differing in reliability or
+    // yield, or in another customer's orders, stay in step.
+    sim::RandomStream& rng = l.dispatch_rng[sp.product];
+    const double u_complete = rng.uniform01();
+    const double u_yield = rng.uniform01();
+    const double u_lead = rng.uniform01();
     Qty good = q;
     if (u_complete >= n.reliability) good = q * n.shortfall;
     if (n.yield) good *= std::clamp(n.yield->quantile(u_yield), 0.0, 1.0);

@@ -199,9 +199,9 @@ struct Node {
   bool down = false;
   bool hold_in_transit = false;
 
-  // Suppliers (unlimited sources):
+  // Suppliers (unlimited sources); their draws come from each lane's
+  // dispatch streams (Lane::dispatch_rng).
   Distribution lead_time = Distribution::constant(0.0);
-  sim::RandomStream rng{0, 0, ""};
   double capacity = kInfinity;  // units dispatched per period
   double capacity_used = 0.0;   // this period
   double capacity_left() const noexcept { return std::max(0.0, capacity - capacity_used); }
@@ -222,6 +222,10 @@ struct Lane {
   std::vector<Distribution> transport;  // per product id
   std::vector<double> price;            // per product id
   sim::RandomStream rng{0, 0, ""};
+  // From a supplier: per product, the stream of its dispatches to this
+  // buyer (completeness, yield, lead time), so that one customer's orders
+  // never shift another's draws (common random numbers).
+  std::vector<sim::RandomStream> dispatch_rng;
   double order_delay = 0.0;
   double invoice_delay = 0.0;
   double payment_delay = 0.0;

@@ -22,7 +22,7 @@ const std::vector<SeriesColumn>& series_columns() {
       {"on_hand", "units", "Stock on hand at the end of the period.", false},
       {"backlog", "units", "Units owed at the end of the period.", false},
       {"on_order", "units", "Units ordered and not yet received, at the end of the period.", false},
-      {"position", "units", "on_hand + on_order - backlog at the end of the period.", false},
+      {"position", "units", "on_hand + on_order - backlog - production need (a component's, docs/nodes.md) at the end of the period.", false},
       {"on_hand_avg", "units", "Time-average on hand over the period.", false},
       {"backlog_avg", "units", "Time-average backlog over the period.", false},
       {"stock_value", "money", "On hand at unit value, end of the period.", false},

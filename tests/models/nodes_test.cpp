@@ -147,6 +147,40 @@ TEST_CASE("an unreliable supplier ships the shortfall share of a line and the re
   }
 }
 
+TEST_CASE("a supplier's draws for one customer do not depend on another customer's orders") {
+  // One unreliable supplier (reliability 0.5, random dispatch lead time)
+  // serves shops a and b. Shop b orders every period in one variant and
+  // every other period in the other: shop a's receipts must be the same in
+  // both (each lane and product draws from its own stream).
+  auto chain = [](std::vector<double> b_plan) {
+    ScenarioSpec s;
+    s.horizon = 60;
+    s.products = {product("item")};
+    NodeSpec sup = supplier();
+    sup.reliability = 0.5;
+    sup.shortfall = 0.0;
+    sup.lead_time = Distribution::uniform_int(0, 3);
+    PolicySpec a_plan = plan_orders({10}, "repeat");
+    PolicySpec b = plan_orders(std::move(b_plan), "repeat");
+    s.nodes = {sup, node("a", NodeKind::kRetailer, {stock("item", 0, a_plan, {from("sup")})}),
+               node("b", NodeKind::kRetailer, {stock("item", 0, b, {from("sup")})})};
+    s.lanes = {lane("sup", "a", 1), lane("sup", "b", 1)};
+    return s;
+  };
+  Run r1 = run(chain({10}));
+  Run r2 = run(chain({10, 0}));
+  int complete = 0, differ_b = 0;
+  for (int t = 0; t < 60; ++t) {
+    CAPTURE(t);
+    CHECK(r1.at("a", "item", t).received == r2.at("a", "item", t).received);
+    complete += r1.at("a", "item", t).received > 0 ? 1 : 0;
+    differ_b += r1.at("b", "item", t).received != r2.at("b", "item", t).received ? 1 : 0;
+  }
+  CHECK(complete > 0);   // the draws are random: some lines complete ...
+  CHECK(complete < 60);  // ... and some not
+  CHECK(differ_b > 0);   // and shop b's variants do differ
+}
+
 TEST_CASE("a supplier's yield keeps the good share of each shipment, rounded down to whole units") {
   NodeSpec sup = supplier();
   sup.yield = Distribution::constant(0.85);

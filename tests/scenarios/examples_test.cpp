@@ -133,6 +133,21 @@ TEST_CASE("the every-key fixtures run, every feature at once, and conserve units
   }
 }
 
+TEST_CASE("the money audit holds when huge payments between nodes cancel in the network's cash") {
+  // The backup supplier's lane at 1e12 a unit: supplier and plant cash grow
+  // apart by 1e15 while the network's cash stays at the scale of customer
+  // sales, and every payment is rounded at 1e12's scale. The audit's
+  // tolerance must scale with the money that moved, not with the balances
+  // (it did, and this run failed it).
+  LoadedScenario s = load_scenario((kRoot / "scenarios/supplier_disruption.yaml").string());
+  s.spec.lanes.at(1).price = 1e12;
+  ExperimentOptions o;
+  o.seed = s.spec.seed;
+  o.replications = 1;
+  o.series = SeriesMode::kNone;
+  CHECK_NOTHROW(run_experiment(s.spec, s.base_dir, o));  // audits the replication
+}
+
 TEST_CASE("every example scenario runs and matches its golden summary") {
   const bool update = std::getenv("CHAINSIM_UPDATE_GOLDENS") != nullptr;
   for (const auto& p : examples()) {

@@ -9,6 +9,9 @@
 //                    periods per run. Counters: messages per period and engine
 //                    events per second.
 //   BM_SerialChainSeries  the same, also keeping every per-period record.
+//   BM_SerialChainFinanceMessages  the same as BM_SerialChain with invoice and
+//                    payment delays of 1 period on every lane, so that the 3
+//                    invoices and 3 payments of a period are messages too.
 //   BM_Network       1 factory, 4 DCs, 200 retailers, 365 days, Poisson demand,
 //                    (s, S) at the retailers, base-stock at the DCs: one whole
 //                    run per iteration; counter peak_rss_MB (the process's).
@@ -27,9 +30,9 @@ using chainsim::bench::serial_chain;
 
 namespace {
 
-void run_serial(benchmark::State& state, bool keep_series) {
+void run_serial(benchmark::State& state, bool keep_series, double finance_delay = 0.0) {
   constexpr int kPeriods = 10000;
-  const ScenarioSpec spec = serial_chain(kPeriods);
+  const ScenarioSpec spec = serial_chain(kPeriods, finance_delay);
   std::uint64_t messages = 0, events = 0, runs = 0;
   for (auto _ : state) {
     auto net = build_network(spec, 1, static_cast<int>(runs));
@@ -51,6 +54,7 @@ void run_serial(benchmark::State& state, bool keep_series) {
 
 void BM_SerialChain(benchmark::State& state) { run_serial(state, false); }
 void BM_SerialChainSeries(benchmark::State& state) { run_serial(state, true); }
+void BM_SerialChainFinanceMessages(benchmark::State& state) { run_serial(state, false, 1.0); }
 
 void BM_Network(benchmark::State& state) {
   const ScenarioSpec spec = network(200);
@@ -71,4 +75,5 @@ void BM_Network(benchmark::State& state) {
 
 BENCHMARK(BM_SerialChain)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SerialChainSeries)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SerialChainFinanceMessages)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Network)->Unit(benchmark::kMillisecond);

@@ -29,7 +29,9 @@ using models::SourceSpec;
 using models::StockSpec;
 using sim::Distribution;
 
-inline ScenarioSpec serial_chain(int periods) {
+// finance_delay > 0 sends every invoice and payment as a message with that
+// delay (with 0 they are booked at once, as docs/timing.md specifies).
+inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
   ScenarioSpec s;
   s.name = "bench_serial";
   s.horizon = periods;
@@ -71,6 +73,8 @@ inline ScenarioSpec serial_chain(int periods) {
       l.transport_time = Distribution::constant(2);
       l.order_delay = 1;
       l.price = 12 + 2 * i;
+      l.invoice_delay = finance_delay;
+      l.payment_delay = finance_delay;
       s.lanes.push_back(l);
     }
   }

@@ -103,6 +103,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.on_order_sum += s.on_order;
   a.position_sum += s.position;
   a.value_sum += s.stock_value;
+  a.value_end = s.stock_value;
   a.max_backlog = std::max(a.max_backlog, s.backlog);
   ++a.periods;
   if (s.on_hand > 1e-9) ++a.ready_periods;  // round-off dust is not stock
@@ -214,7 +215,10 @@ KpiSet KpiCollector::finish() const {
   }
   // Consolidated money: purchases between the network's nodes are internal.
   std::array<double, kCostKinds> costs{};
-  double revenue = 0, cash_end = 0, cash_change = 0;
+  double revenue = 0, cash_end = 0, cash_change = 0, value_end = 0;
+  for (const StockPoint& sp : net_.stocks()) {
+    if (!sp.infinite) value_end += stocks_[sp.id].value_end;
+  }
   for (const Node& n : net_.nodes()) {
     const NodeAcc& a = nodes_[n.id];
     for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
@@ -239,6 +243,7 @@ KpiSet KpiCollector::finish() const {
   put("network", "", "profit", revenue - paid(costs));
   put("network", "", "cash_end", cash_end);
   put("network", "", "cash_change", cash_change);
+  put("network", "", "inventory_value_end", value_end);
   const double end_var = amp_demand_stats_.variance();
   put("network", "", "bullwhip_amplification",
       amp_demand_stats_.count() > 1 && end_var > 0 ? amp_orders_stats_.variance() / end_var : kNaN);
@@ -295,13 +300,15 @@ KpiSet KpiCollector::finish() const {
     put("node", node.name, "profit", a.revenue - paid(a.costs));
     put("node", node.name, "cash_end", a.cash_end);
     put("node", node.name, "cash_change", a.cash_end - a.cash_start);
-    double value_sum = 0, cogs = 0;
+    double value_sum = 0, cogs = 0, value_end = 0;
     for (const StockId s : node.stocks) {
       const StockPoint& sp = net_.stocks()[s];
       if (sp.infinite) continue;
       value_sum += stocks_[s].value_sum;
+      value_end += stocks_[s].value_end;
       cogs += stocks_[s].shipped * sp.unit_value;
     }
+    put("node", node.name, "inventory_value_end", value_end);
     const double dio = ratio(value_sum / n, cogs / span);
     const double dso = ratio(a.receivables_sum / n, a.revenue / span);
     const double purchases = a.costs[static_cast<std::size_t>(CostKind::kPurchase)];

@@ -394,6 +394,26 @@ TEST_CASE("penalties count in total cost but not in profit") {
   CHECK(m.network("profit") == doctest::Approx(50));
 }
 
+TEST_CASE("ending inventory is valued at unit cost at the horizon, per node and for the network") {
+  // Two shops of a product at unit cost 2.5 draw on a warehouse holding 30
+  // that never reorders: shop a holds 10 and sells 3, 3 (4 left); shop b
+  // holds 6, orders nothing and sells nothing. The warehouse ships nothing.
+  ScenarioSpec s;
+  s.horizon = 2;
+  s.products = {product("item", 2.5, 6.0)};
+  StockSpec a = stock("item", 10, no_orders(), {from("wh")});
+  a.demand = {trace({3, 3})};
+  s.nodes = {node("wh", NodeKind::kWarehouse, {stock("item", 30, no_orders())}),
+             node("a", NodeKind::kRetailer, {a}),
+             node("b", NodeKind::kRetailer, {stock("item", 6, no_orders(), {from("wh")})})};
+  s.lanes = {lane("wh", "a", 1), lane("wh", "b", 1)};
+  const Measured m = measure(s);
+  CHECK(m.node("a", "inventory_value_end") == doctest::Approx(4 * 2.5));
+  CHECK(m.node("b", "inventory_value_end") == doctest::Approx(6 * 2.5));
+  CHECK(m.node("wh", "inventory_value_end") == doctest::Approx(30 * 2.5));
+  CHECK(m.network("inventory_value_end") == doctest::Approx(40 * 2.5));
+}
+
 TEST_CASE("the network's money is consolidated: sales between its nodes are internal") {
   const Measured m = measure(priced_shop(4));
   CHECK(m.network("revenue") == doctest::Approx(48));  // end customers only, not the wh's 24

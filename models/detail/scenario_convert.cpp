@@ -355,6 +355,10 @@ class Converter {
         if (!number_list(n, sec, path, "weights", weights)) weights.assign(values.size(), 1.0);
         out = Distribution::empirical(values, weights);
       }
+      if (const std::string why = sim::sampling_problem(out); !why.empty()) {
+        err(n, path, why);
+        return false;
+      }
       return true;
     } catch (const std::invalid_argument& e) {
       err(n, path, e.what());
@@ -468,7 +472,31 @@ class Converter {
     distribution(n, sec, p, "size", s.size);
     num(n, sec, p, "start", s.start);
     num(n, sec, p, "priority", s.priority);
+    count_means_bounded(n, p, s);
     return s;
+  }
+
+  // The Poisson and negative binomial means a demand gives are sampled in
+  // bounded time (sim::sampling_problem); other impossible values are the
+  // builder's to report.
+  void count_means_bounded(const YAML::Node& n, const std::string& p, const DemandSpec& s) {
+    auto check = [&](const char* key, auto make) {
+      try {
+        if (const std::string why = sim::sampling_problem(make()); !why.empty()) {
+          err(n[key] ? n[key] : n, join(p, key), why);
+        }
+      } catch (const std::invalid_argument&) {
+      }
+    };
+    if (s.type == "poisson") {
+      check("mean", [&] { return Distribution::poisson(s.mean); });
+    } else if (s.type == "negative_binomial") {
+      check("mean", [&] { return Distribution::negative_binomial_mean_var(s.mean, s.variance); });
+    } else if (s.type == "step" && s.noise == "poisson") {
+      check(s.before >= s.after ? "before" : "after", [&] { return Distribution::poisson(std::max(s.before, s.after)); });
+    } else if (s.type == "seasonal" && s.noise == "poisson") {
+      check("mean", [&] { return Distribution::poisson(s.mean * (1.0 + std::abs(s.amplitude))); });
+    }
   }
 
   // `cost_keys`: read holding, backorder and lost-sale costs and unmet_demand

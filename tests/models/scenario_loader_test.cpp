@@ -523,3 +523,34 @@ TEST_CASE("a baseline's relative trace file is found from any working directory"
   std::filesystem::current_path(cwd);
   CHECK(e.empty());
 }
+
+TEST_CASE("count distributions are refused when their sampler could not draw in bounded time") {
+  const std::string nb = replace(kBase, "demand: {type: poisson, mean: 4}",
+                                 "demand: {type: distribution, distribution: {type: negative_binomial, r: 2, p: 1e-12}}");
+  CHECK(errors_of(nb) ==
+        std::vector<std::string>{
+            "s.yaml:13:48: error: nodes.store.demand.distribution: negative_binomial: mean r(1-p)/p must be at most "
+            "1e6, the largest the sampler draws from in bounded time (got 1999999999998)"});
+  // r = 2000, p = 0.001: the mean (about 2e6) aside, p^r = 1e-6000 is 0 in doubles.
+  CHECK(errors_of(replace(nb, "r: 2, p: 1e-12", "r: 200, p: 0.02")) ==
+        std::vector<std::string>{
+            "s.yaml:13:48: error: nodes.store.demand.distribution: negative_binomial: p^r, the probability of 0 the "
+            "sampler starts from, underflows (got r=200, p=0.02): use a larger p or a smaller r"});
+  CHECK(errors_of(replace(kBase, "demand: {type: poisson, mean: 4}",
+                          "demand: {type: negative_binomial, mean: 1e9, variance: 1e12}")) ==
+        std::vector<std::string>{
+            "s.yaml:13:45: error: nodes.store.demand.mean: negative_binomial: mean r(1-p)/p must be at most 1e6, the "
+            "largest the sampler draws from in bounded time (got 1e+09)"});
+  CHECK(errors_of(replace(kBase, "mean: 4", "mean: 1e11")) ==
+        std::vector<std::string>{
+            "s.yaml:13:35: error: nodes.store.demand.mean: poisson: mean must be at most 1e6, the largest the sampler "
+            "draws from in bounded time (got 1e+11)"});
+  CHECK(errors_of(replace(kBase, "demand: {type: poisson, mean: 4}",
+                          "demand: {type: step, before: 4, after: 2e6, at: 3, noise: poisson}")) ==
+        std::vector<std::string>{
+            "s.yaml:13:44: error: nodes.store.demand.after: poisson: mean must be at most 1e6, the largest the "
+            "sampler draws from in bounded time (got 2e+06)"});
+  // At the bounds, all is accepted.
+  CHECK(errors_of(replace(kBase, "mean: 4", "mean: 1e6")).empty());
+  CHECK(errors_of(replace(nb, "r: 2, p: 1e-12", "r: 1, p: 1e-6")).empty());
+}

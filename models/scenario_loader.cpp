@@ -544,6 +544,36 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
   return {cur, shown};
 }
 
+// The index path of the input that closes a bill-of-materials cycle: check_spec
+// reports the cycle "a -> b -> a" against all the nodes; the last step (b is
+// an input of a) is written at a stock of product a. Any other issue: its path.
+std::string bom_cycle_input(const ScenarioSpec& spec, const SpecIssue& issue) {
+  const std::string prefix = "the bill of materials has a cycle: ";
+  if (issue.path != "nodes" || issue.message.rfind(prefix, 0) != 0) return issue.path;
+  std::vector<std::string> cycle;
+  const std::string chain = issue.message.substr(prefix.size());
+  for (std::size_t at = 0;;) {
+    const std::size_t arrow = chain.find(" -> ", at);
+    cycle.push_back(chain.substr(at, arrow - at));
+    if (arrow == std::string::npos) break;
+    at = arrow + 4;
+  }
+  if (cycle.size() < 2) return issue.path;
+  const std::string& made = cycle.front();
+  const std::string& input = cycle[cycle.size() - 2];
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const auto& stocks = spec.nodes[i].stocks;
+    for (std::size_t j = 0; j < stocks.size(); ++j) {
+      if (stocks[j].product != made || !stocks[j].production) continue;
+      const auto& inputs = stocks[j].production->inputs;
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        if (inputs[k].product == input) return fmt::format("nodes.{}.stocks.{}.production.inputs.{}", i, j, k);
+      }
+    }
+  }
+  return issue.path;
+}
+
 void throw_if_errors(Loader& loader) {
   if (loader.diags.empty()) return;
   std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -586,10 +616,14 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
     for (const SpecIssue& issue : check_spec(out.spec, dir)) {
-      auto [node, shown] = resolve(doc, issue.path);
+      auto [node, shown] = resolve(doc, bom_cycle_input(out.spec, issue));
+      // A problem at or below a reported path, or just above one (a stock
+      // whose bad key was reported), is that problem again; a whole list's
+      // (a path without a dot) never is.
       bool covered = false;
       for (const std::string& r : reported) {
-        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 || r.rfind(shown + ".", 0) == 0;
+        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
+                  (shown.find('.') != std::string::npos && r.rfind(shown + ".", 0) == 0);
       }
       if (covered) continue;
       loader.error_at(file, node, shown, issue.message);

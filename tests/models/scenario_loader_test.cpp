@@ -173,8 +173,18 @@ nodes:
         policy: {type: base_stock, S: 5}
         production: {inputs: [{product: a, quantity: 2}]}
 )";
+  // Reported at the input that closes it: b, an input of a, which b needs.
   CHECK(errors_of(text) ==
-        std::vector<std::string>{"s.yaml:4:3: error: nodes: the bill of materials has a cycle: a -> b -> a"});
+        std::vector<std::string>{"s.yaml:9:31: error: nodes.plant.stocks.a.production.inputs.b: the bill of "
+                                 "materials has a cycle: a -> b -> a"});
+  SUBCASE("with another problem among the nodes, both in one pass") {
+    CHECK(errors_of(replace(text, "policy: {type: base_stock, S: 5}\n        production: {inputs: [{product: a",
+                            "policy: {type: base_stock, S: five}\n        production: {inputs: [{product: a")) ==
+          std::vector<std::string>{
+              "s.yaml:9:31: error: nodes.plant.stocks.a.production.inputs.b: the bill of materials has a cycle: a -> "
+              "b -> a",
+              "s.yaml:11:39: error: nodes.plant.stocks.b.policy.S: must be a number (got 'five')"});
+  }
 }
 
 TEST_CASE("every problem is reported in one pass, in file order") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fmt/core.h>
@@ -339,9 +340,17 @@ class Loader : public detail::DiagnosticSink {
       error(path, YAML::Mark::null_mark(), "", fmt::format("the file is larger than {} bytes (got {})", kMaxFileBytes, size));
       return false;
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;
-    ss << in.rdbuf();
+    if (in) ss << in.rdbuf();
+    if (!in || in.bad()) {
+      // A file that exists but cannot be opened (permissions): say so, not "an empty scenario".
+      const int why = errno != 0 ? errno : EIO;
+      error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
+            "cannot read scenario file '" + path + "' (" + std::generic_category().message(why) + ")");
+      return false;
+    }
     out.text = ss.str();
     return true;
   }

@@ -1,6 +1,7 @@
 // The chainsim program, run as a user runs it: exit statuses, what goes to
 // stdout and stderr, the files written and the ones left alone.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -271,4 +272,25 @@ TEST_CASE("a run longer than a second shows a progress bar on a terminal, and no
   const Result file = d.chainsim("run " + args);
   CHECK(file.status == 0);
   CHECK(file.err.empty());
+}
+
+TEST_CASE("a scenario file that cannot be read is an error naming it and why, a baseline's too") {
+  TempDir d;
+  d.write("locked.yaml", "horizon: 5\n");
+  d.write("variant.yaml", "extends: locked.yaml\n");
+  fs::permissions(d.path() / "locked.yaml", fs::perms::none);
+  // root reads any file: run as nobody then (setpriv, util-linux).
+  const std::string as_user = ::geteuid() == 0 ? "--reuid=65534 --regid=65534 --clear-groups " : "";
+  auto validate = [&](const std::string& file) {
+    const std::string exe = "'" + std::string(CHAINSIM_EXE) + "'";
+    return chainsim::testing::run_command(
+        (as_user.empty() ? exe : "setpriv " + as_user + exe) + " validate " + file, d.path());
+  };
+  const Result direct = validate("locked.yaml");
+  CHECK(direct.status == 2);
+  CHECK(direct.err == "locked.yaml: error: cannot read scenario file 'locked.yaml' (Permission denied)\n1 error; nothing was run\n");
+  const Result via = validate("variant.yaml");
+  CHECK(via.status == 2);
+  CHECK(via.err == "variant.yaml:1:10: error: extends: cannot read scenario file './locked.yaml' (Permission denied)\n"
+                     "1 error; nothing was run\n");
 }

@@ -57,6 +57,12 @@ int compare_command(const CompareArgs& a) {
     print_load_error(e);
     return kExitBadInput;
   }
+  if (!a.out.empty()) {
+    if (const std::string why = prepare_output_directory(a.out, "--out"); !why.empty()) {
+      std::cerr << "chainsim: error: " << why << "\n";
+      return kExitBadInput;
+    }
+  }
   CompareOptions o;
   o.replications = a.replications.value_or(base.spec.replications);
   o.seed = a.seed.value_or(base.spec.seed);

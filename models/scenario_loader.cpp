@@ -311,8 +311,13 @@ class Loader : public detail::DiagnosticSink {
     fs::path base = ext.Scalar();
     if (base.is_relative()) base = fs::path(src.dir) / base;
     const std::string canonical = fs::weakly_canonical(base).string();
-    if (level >= kMaxExtends || std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
       error(src.file, ext.Mark(), "extends", "baselines extend each other in a cycle (got '" + ext.Scalar() + "')");
+      return std::nullopt;
+    }
+    if (level >= kMaxExtends) {
+      error(src.file, ext.Mark(), "extends",
+            fmt::format("more than {} levels of extends (got '{}' at level {})", kMaxExtends, ext.Scalar(), level + 1));
       return std::nullopt;
     }
     TextSource bsrc;

@@ -3,7 +3,10 @@
 // (STYLE.md 23), so these tests spell them out in full.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <fmt/core.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -323,6 +326,22 @@ TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the base
                                                ":1:10: error: extends: baselines extend each other in a cycle (got "
                                                "'b.yaml')");
     }
+  }
+  SUBCASE("a chain deeper than 16 levels says so, not that it is a cycle") {
+    // v0 extends v1 extends ... v17: 17 levels of extends.
+    dir.write("v17.yaml", kBase);
+    for (int i = 0; i < 17; ++i) dir.write(fmt::format("v{}.yaml", i), fmt::format("extends: v{}.yaml\n", i + 1));
+    try {
+      load_scenario((dir.path() / "v0.yaml").string());
+      FAIL("loaded");
+    } catch (const LoadError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].format() == (dir.path() / "v16.yaml").string() +
+                                               ":1:10: error: extends: more than 16 levels of extends (got "
+                                               "'v17.yaml' at level 17)");
+    }
+    // 16 levels load.
+    CHECK(load_scenario((dir.path() / "v1.yaml").string()).spec.horizon == 10);
   }
   SUBCASE("an error in the baseline names the baseline's file") {
     const std::string base = dir.write("base.yaml", replace(kBase, "seed: 3", "sed: 3"));

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "models/builder.h"
 #include "models/detail/scenario_convert.h"
@@ -48,6 +50,63 @@ bool within_limits(const YAML::Node& n, std::size_t& count, int depth) {
   }
   return true;
 }
+
+// yaml-cpp's tree costs about 500 bytes a node: a document is counted with
+// the event parser (which builds nothing) and refused past this many nodes
+// (about 140 MB of tree) before the tree is built. Real scenarios have a few
+// thousand; long demand histories belong in trace files.
+constexpr std::size_t kMaxParsedNodes = 250'000;
+
+// What the event parser saw of a file: its nodes (an alias counted once),
+// its documents, and the first merge key (`<<`), which yaml-cpp reads as a
+// plain key.
+class PreScan : public YAML::EventHandler {
+ public:
+  struct TooLarge {};  // thrown to stop the parse at the limit
+  std::size_t nodes = 0;
+  int documents = 0;
+  YAML::Mark second_document = YAML::Mark::null_mark();
+  YAML::Mark merge_key = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents == 2) second_document = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
+    leaf();
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  // The open containers: whether each is a mapping, and its children so far.
+  std::vector<std::pair<bool, std::size_t>> open_;
+  bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
+  void count() {
+    if (++nodes > kMaxParsedNodes) throw TooLarge{};
+  }
+  void leaf() {
+    count();
+    if (!open_.empty()) ++open_.back().second;
+  }
+  void open(bool map) {
+    count();
+    open_.emplace_back(map, 0);
+  }
+  void close() {
+    open_.pop_back();
+    if (!open_.empty()) ++open_.back().second;
+  }
+};
 
 bool is_item_list_key(const std::string& k) {
   return k == "products" || k == "nodes" || k == "lanes" || k == "events" || k == "stocks" || k == "inputs";
@@ -101,6 +160,10 @@ class Loader : public detail::DiagnosticSink {
 
   void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
                 const std::string& msg) override {
+    if (diags.size() >= detail::kMaxDiagnostics) {
+      ++suppressed;  // not located: finding a node's file is a walk of the documents
+      return;
+    }
     YAML::Node n;
     n.reset(at);
     // A merged mapping or list stands for the baseline's, where it was written in full.
@@ -270,6 +333,30 @@ class Loader : public detail::DiagnosticSink {
   std::optional<YAML::Node> parse(const TextSource& src, int level, std::vector<std::string>& chain) {
     YAML::Node doc;
     try {
+      std::istringstream in(src.text);
+      YAML::Parser parser(in);
+      PreScan scan;
+      try {
+        while (parser.HandleNextDocument(scan) && scan.documents < 2) {
+        }
+      } catch (const PreScan::TooLarge&) {
+        error(src.file, YAML::Mark::null_mark(), "",
+              fmt::format("the document has more than {} YAML nodes (give long demand histories as trace files)",
+                          kMaxParsedNodes));
+        return std::nullopt;
+      }
+      if (scan.documents > 1) {
+        error(src.file, scan.second_document, "",
+              "a second YAML document starts here: a scenario file holds one document (remove the '---' "
+              "or split the file)");
+        return std::nullopt;
+      }
+      if (!scan.merge_key.is_null()) {
+        error(src.file, scan.merge_key, "<<",
+              "YAML merge keys are not supported: write the keys out, use an alias for a whole value, or "
+              "extends a baseline file");
+        return std::nullopt;
+      }
       doc = YAML::Load(src.text);
     } catch (const YAML::DeepRecursion& e) {
       error(src.file, e.mark, "",
@@ -593,6 +680,11 @@ void throw_if_errors(Loader& loader) {
   std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
+  if (loader.suppressed > 0) {
+    loader.diags.push_back(Diagnostic{loader.diags.front().file, 0, 0, "",
+                                      fmt::format("{} more problems not shown (the first {} are above)",
+                                                  loader.suppressed, detail::kMaxDiagnostics)});
+  }
   throw LoadError(loader.diags);
 }
 

@@ -11,6 +11,10 @@ namespace chainsim::models::detail {
 
 void DiagnosticSink::error(const std::string& file, const YAML::Mark& m, const std::string& path,
                            const std::string& msg) {
+  if (diags.size() >= kMaxDiagnostics) {
+    ++suppressed;
+    return;
+  }
   Diagnostic d;
   d.file = file;
   if (!m.is_null()) {

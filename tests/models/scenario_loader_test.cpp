@@ -228,6 +228,35 @@ TEST_CASE("hostile documents are refused quickly and in bounded memory") {
                    "s.yaml:1:1: error: the document is too large or too deeply nested (more than 1000000 nodes "
                    "with aliases expanded, or 64 levels)"});
   }
+  SUBCASE("a document of more nodes than the loader builds, refused before yaml-cpp builds its tree") {
+    // 600,000 list items: about 300 MB as a yaml-cpp tree (some 550 bytes a
+    // node), 1.2 MB as text. The peak memory of this test's process (each
+    // test case runs alone under ctest) grows by far less than the tree.
+    std::string text = "horizon: 5\nnodes: [1";
+    for (int i = 1; i < 600000; ++i) text += ",1";
+    text += "]\n";
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+    const auto e = errors_of(text);
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    CHECK(e == std::vector<std::string>{"s.yaml: error: the document has more than 250000 YAML nodes (give long "
+                                        "demand histories as trace files)"});
+    CHECK(after.ru_maxrss - before.ru_maxrss < 100 * 1024);  // KiB
+  }
+  SUBCASE("a document of many bad items reports the first 100 and counts the rest") {
+    // 200,000 items that are not mappings: located one by one, each a walk
+    // of the documents, they took minutes; past 100 they are counted.
+    std::string text = "horizon: 5\nproducts: [{id: a}]\nnodes: [1";
+    for (int i = 1; i < 200000; ++i) text += ",1";
+    text += "]\n";
+    const auto start = std::chrono::steady_clock::now();
+    const auto e = errors_of(text);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));  // a hang guard, not a benchmark
+    REQUIRE(e.size() == 101);  // the 200,000 items, and one semantic problem (no node left)
+    CHECK(e[0] == "s.yaml:3:9: error: nodes.0: must be a mapping (got '1')");
+    CHECK(e[100] == "s.yaml: error: 199901 more problems not shown (the first 100 are above)");
+  }
   SUBCASE("nesting deeper than the parser allows") {
     const std::string text = "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
     const auto e = errors_of(text);

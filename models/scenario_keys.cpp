@@ -48,6 +48,10 @@ KeyInfo unit(KeyInfo k) {
   k.maximum = 1;
   return k;
 }
+KeyInfo at_most(KeyInfo k, double maximum) {
+  k.maximum = maximum;
+  return k;
+}
 KeyInfo infinite_ok(KeyInfo k) {
   k.allow_infinity = true;
   return k;
@@ -133,7 +137,9 @@ std::vector<SectionInfo> build_sections() {
                    req(positive(key("horizon", KeyType::kInteger, "Number of periods simulated (>= 1)."))),
                    nonneg(key("warmup", KeyType::kInteger, "Periods excluded from flow KPIs (< horizon).", "0")),
                    nonneg(key("seed", KeyType::kInteger, "Random seed.", "1")),
-                   positive(key("replications", KeyType::kInteger, "Independent replications (>= 1).", "1")),
+                   at_most(positive(key("replications", KeyType::kInteger,
+                                       "Independent replications (1 to 10000: `chainsim sweep` runs more).", "1")),
+                           kMaxReplications),
                    req(of(key("products", KeyType::kSectionList, "The products."), "product")),
                    req(of(key("nodes", KeyType::kSectionList, "The nodes."), "node")),
                    of(key("lanes", KeyType::kSectionList, "The lanes between nodes.", "none"), "lane"),

@@ -29,6 +29,11 @@ enum class KeyType {
   kPipeline,      // a list of numbers, or product id -> list of numbers
 };
 
+// The most replications a scenario (or `run --replications`) asks for: `run`
+// keeps every replication's KPIs (about 12 KB each) to summarise them;
+// `chainsim sweep` streams them and runs any number.
+inline constexpr int kMaxReplications = 10'000;
+
 struct KeyInfo {
   std::string name;
   KeyType type = KeyType::kNumber;

@@ -501,6 +501,12 @@ class Loader : public detail::DiagnosticSink {
     std::vector<std::string> parts;
     std::stringstream ss(path);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    if (parts.size() == 1 && parts[0] == "extends") {
+      error(file, YAML::Mark::null_mark(), path,
+            "--set cannot change extends: the baseline is merged before any --set applies (write a variant file "
+            "that extends the other baseline)");
+      return;
+    }
     const SectionInfo* section = &scenario_section("scenario");
     YAML::Node cur = root;
     std::string walked;
@@ -567,8 +573,37 @@ class Loader : public detail::DiagnosticSink {
         section = &scenario_section(k->section);
       } else if (k->type == KeyType::kDistribution && cur.IsMap()) {
         section = &scenario_section("distribution");
+      } else if (k->type == KeyType::kNumberList || k->type == KeyType::kPipeline || k->type == KeyType::kNumberMap ||
+                 k->type == KeyType::kDistributionMap) {
+        // A list of numbers by index, a map by its product ids: what the file has.
+        for (++i; i < parts.size(); ++i) {
+          const std::string& q = parts[i];
+          YAML::Node next;
+          if (cur.IsSequence()) {
+            const bool numeric = !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), ::isdigit);
+            if (!numeric || std::stoul(q) >= cur.size()) {
+              return unknown(fmt::format("{} has no item '{}' (it has {}, from 0)", walked, q, cur.size()));
+            }
+            next.reset(cur[std::stoul(q)]);
+            if (i + 1 == parts.size()) {
+              cur[std::stoul(q)] = value;
+              return;
+            }
+          } else if (cur.IsMap() && cur[q]) {
+            next.reset(cur[q]);
+            if (i + 1 == parts.size()) {
+              cur[q] = value;
+              return;
+            }
+          } else {
+            return unknown(fmt::format("{} has no item '{}'", walked, q));
+          }
+          walked = join(walked, q);
+          cur.reset(next);
+        }
+        return;
       } else {
-        return unknown(walked + " has no keys below it");
+        return unknown(walked + " has no keys below it (it is a single value: set " + walked + " itself)");
       }
     }
   }

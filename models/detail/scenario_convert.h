@@ -47,6 +47,13 @@ std::string item_name(const YAML::Node& item, std::size_t i, const std::string& 
 // path + "." + key (just key at the top).
 std::string join(const std::string& path, const std::string& key);
 
+// Strict decimal parsing of a scalar, the same for files and --set: an
+// optional sign, digits, and (numbers) a point and an exponent, or YAML's
+// .inf and .nan. No octal ("010" is ten), no hex, no trailing text.
+enum class Parsed { kOk, kNotNumber, kTooLarge };
+Parsed parse_whole(const std::string& text, long long& out);
+Parsed parse_decimal(const std::string& text, double& out);
+
 ScenarioSpec convert_document(const YAML::Node& root, const std::string& file, DiagnosticSink& sink);
 
 }  // namespace chainsim::models::detail

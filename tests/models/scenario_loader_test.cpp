@@ -421,6 +421,72 @@ TEST_CASE("--set overrides a value by its path, list items by index or id") {
   }
 }
 
+TEST_CASE("whole numbers and numbers are read as strict decimals, in files and in --set alike") {
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"horizon=010"}}).spec.horizon == 10);  // not octal 8
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"horizon=08"}}).spec.horizon == 8);
+  CHECK(load_scenario_text(replace(kBase, "horizon: 10", "horizon: 012"), "s.yaml", ".").spec.horizon == 12);
+  CHECK(errors_of(kBase, {"horizon=0x1F"}) ==
+        std::vector<std::string>{"s.yaml: error: horizon: must be a whole number (got '0x1F') (from --set horizon=0x1F)"});
+  CHECK(errors_of(replace(kBase, "initial: 20", "initial: 0x14")) ==
+        std::vector<std::string>{"s.yaml:11:14: error: nodes.store.initial: must be a number (got '0x14')"});
+  CHECK(errors_of(replace(kBase, "horizon: 10", "horizon: 3000000000")) ==
+        std::vector<std::string>{"s.yaml:2:10: error: horizon: is too large: at most 2000000000 (got 3000000000)"});
+  CHECK(errors_of(replace(kBase, "initial: 20", "initial: 1e400")) ==
+        std::vector<std::string>{
+            "s.yaml:11:14: error: nodes.store.initial: is too large: at most 1.7976931348623157e+308 (got 1e400)"});
+  // The seed takes 0 to 2^63 - 1, the range `run --seed` takes too.
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"seed=9223372036854775807"}}).spec.seed == 9223372036854775807u);
+  CHECK(errors_of(kBase, {"seed=9223372036854775808"}) ==
+        std::vector<std::string>{"s.yaml: error: seed: is too large: at most 9223372036854775807 (got "
+                                 "9223372036854775808) (from --set seed=9223372036854775808)"});
+}
+
+TEST_CASE("replications are at most 10000, and the message points to sweep for more") {
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"replications=10000"}}).spec.replications == 10000);
+  CHECK(errors_of(kBase + "replications: 10001\n") ==
+        std::vector<std::string>{"s.yaml:17:15: error: replications: must be <= 10000 (got 10001): chainsim sweep "
+                                 "runs more, streaming their KPIs"});
+}
+
+TEST_CASE("event times stay finite: period * horizon and an event's at + delay + duration are bounded") {
+  CHECK(errors_of(kBase, {"period=1e308"}) ==
+        std::vector<std::string>{"s.yaml: error: period: period * horizon must be at most 1e15 time units, so that "
+                                 "event times stay exact (got 1e+308 * 10) (from --set period=1e308)"});
+  CHECK(errors_of(kBase + "events:\n  - {id: cut, at: 1e308, duration: 1e308, action: node_down, node: supplier}\n") ==
+        std::vector<std::string>{"s.yaml:18:5: error: events.cut: at + delay + duration must be at most 1e15 time "
+                                 "units, so that event times stay exact (got inf)"});
+}
+
+TEST_CASE("a file of several YAML documents, or with merge keys, is refused with what to do instead") {
+  CHECK(errors_of(kBase + "---\nhorizon: 4\n") ==
+        std::vector<std::string>{"s.yaml:17:1: error: a second YAML document starts here: a scenario file holds one "
+                                 "document (remove the '---' or split the file)"});
+  CHECK(errors_of("defaults: &d {type: poisson, mean: 4}\n" + kBase + "x:\n  <<: *d\n") ==
+        std::vector<std::string>{"s.yaml:19:3: error: <<: YAML merge keys are not supported: write the keys out, use "
+                                 "an alias for a whole value, or extends a baseline file"});
+  // A quoted "<<" is a string like any other.
+  CHECK(load_scenario_text(replace(kBase, "name: small", "name: small\ndescription: \"<<\""), "s.yaml", ".")
+            .spec.description == "<<");
+}
+
+TEST_CASE("--set reaches list elements of a number list by index, and refuses extends") {
+  const std::string text = replace(kBase, "price: 3}", "price: 3, initial_shipments: [1, 2]}");
+  const auto s = load_scenario_text(text, "s.yaml", ".", {{"lanes.0.initial_shipments.1=7"}});
+  CHECK(s.spec.lanes[0].initial_shipments.at("widget") == std::vector<double>{1, 7});
+  CHECK(errors_of(kBase, {"lanes.0.initial_shipments.0=7"}) ==
+        std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.0: --set: unknown path: "
+                                 "lanes.0.initial_shipments is not in the scenario"});
+  CHECK(errors_of(text, {"lanes.0.initial_shipments.2=7"}) ==
+        std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.2: --set: unknown path: "
+                                 "lanes.0.initial_shipments has no item '2' (it has 2, from 0)"});
+  CHECK(errors_of(kBase, {"horizon.0=7"}) ==
+        std::vector<std::string>{"s.yaml: error: horizon.0: --set: unknown path: horizon has no keys below it (it is "
+                                 "a single value: set horizon itself)"});
+  CHECK(errors_of(kBase, {"extends=x.yaml"}) ==
+        std::vector<std::string>{"s.yaml: error: extends: --set cannot change extends: the baseline is merged before "
+                                 "any --set applies (write a variant file that extends the other baseline)"});
+}
+
 TEST_CASE("--set errors: unknown paths, missing items, values the format refuses") {
   CHECK(errors_of(kBase, {"horizn=3"}) ==
         std::vector<std::string>{

@@ -70,6 +70,18 @@ TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
   const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
   CHECK(reps.status == 2);
   CHECK(reps.err.find("--replications: must be a whole number >= 1 (got 0)") != std::string::npos);
+  const Result many = d.chainsim("run " + example("beer_game.yaml") + " --replications 10001");
+  CHECK(many.status == 2);
+  CHECK(many.err.find("--replications: must be at most 10000 (got 10001): chainsim sweep runs more, streaming "
+                      "their KPIs") != std::string::npos);
+  // The seed range is the scenario file's, so that the scenario as run loads again.
+  for (const char* seed : {"-1", "9223372036854775808", "0x10"}) {
+    CAPTURE(seed);
+    const Result r = d.chainsim("run " + example("beer_game.yaml") + " --seed " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(std::string("--seed: must be a whole number in [0, 9223372036854775807] (got ") + seed + ")") !=
+          std::string::npos);
+  }
   CHECK(!fs::exists(d.path() / "out"));
 }
 

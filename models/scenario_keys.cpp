@@ -495,6 +495,12 @@ const SectionInfo& scenario_section(std::string_view name) {
 }
 
 std::vector<std::string> close_keys(const SectionInfo& section, std::string_view k) {
+  std::vector<std::string> names;
+  for (const KeyInfo& ki : section.keys) names.push_back(ki.name);
+  return close_names(names, k);
+}
+
+std::vector<std::string> close_names(const std::vector<std::string>& names, std::string_view k) {
   auto distance = [](std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -509,10 +515,10 @@ std::vector<std::string> close_keys(const SectionInfo& section, std::string_view
     return prev[b.size()];
   };
   std::vector<std::pair<std::size_t, std::string>> scored;
-  for (const KeyInfo& ki : section.keys) {
-    const std::size_t d = distance(k, ki.name);
+  for (const std::string& name : names) {
+    const std::size_t d = distance(k, name);
     const std::size_t limit = k.size() <= 3 ? 1 : 2;
-    if (d <= limit) scored.emplace_back(d, ki.name);
+    if (d <= limit) scored.emplace_back(d, name);
   }
   std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;

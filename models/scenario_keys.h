@@ -73,5 +73,7 @@ std::string scenario_reference_tables();
 // The keys of `section` closest to `key` (edit distance <= 2 or a shared
 // prefix), for "did you mean" hints; best first.
 std::vector<std::string> close_keys(const SectionInfo& section, std::string_view key);
+// The same among any names (an enum's values), closest first.
+std::vector<std::string> close_names(const std::vector<std::string>& names, std::string_view key);
 
 }  // namespace chainsim::models

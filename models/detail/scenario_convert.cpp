@@ -320,7 +320,10 @@ class Converter {
         std::find(ki->values.begin(), ki->values.end(), n.Scalar()) == ki->values.end()) {
       std::string allowed;
       for (const auto& v : ki->values) allowed += (allowed.empty() ? "" : ", ") + v;
-      err(n, join(path, key), "must be one of " + allowed + " (got " + describe_value(n) + ")");
+      const auto close = close_names(ki->values, n.Scalar());
+      err(n, join(path, key),
+          "must be one of " + allowed + " (got " + describe_value(n) + ")" +
+              (close.empty() ? std::string() : "; did you mean " + close.front() + "?"));
       return false;
     }
     out = n.Scalar();

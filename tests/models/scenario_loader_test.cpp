@@ -504,7 +504,7 @@ TEST_CASE("--set errors: unknown paths, missing items, values the format refuses
   CHECK(errors_of(kBase, {"nodes.store.demand={type: poison, mean: 3}"}) ==
         std::vector<std::string>{
             "s.yaml: error: nodes.store.demand.type: must be one of constant, poisson, normal, negative_binomial, "
-            "uniform, step, seasonal, ar1, trace, distribution, arrivals (got 'poison') (from --set "
+            "uniform, step, seasonal, ar1, trace, distribution, arrivals (got 'poison'); did you mean poisson? (from --set "
             "nodes.store.demand={type: poison, mean: 3})"});
 }
 
@@ -677,4 +677,17 @@ TEST_CASE("count distributions are refused when their sampler could not draw in 
   // At the bounds, all is accepted.
   CHECK(errors_of(replace(kBase, "mean: 4", "mean: 1e6")).empty());
   CHECK(errors_of(replace(nb, "r: 2, p: 1e-12", "r: 1, p: 1e-6")).empty());
+}
+
+TEST_CASE("a misspelt enum value gets a did-you-mean") {
+  CHECK(errors_of(replace(kBase, "type: base_stock", "type: base_stok")) ==
+        std::vector<std::string>{
+            "s.yaml:14:20: error: nodes.store.policy.type: must be one of base_stock, s_S, r_Q, R_S, "
+            "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'base_stok'); "
+            "did you mean base_stock?"});
+  // Nothing close: no guess.
+  CHECK(errors_of(replace(kBase, "type: base_stock", "type: kanban")) ==
+        std::vector<std::string>{
+            "s.yaml:14:20: error: nodes.store.policy.type: must be one of base_stock, s_S, r_Q, R_S, "
+            "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'kanban')"});
 }

@@ -21,6 +21,12 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
+// Creates the output directory `dir` (and its parents) and checks that files
+// can be made in it, before any work whose results would go there. Returns
+// "" when it can be written; otherwise the message, naming `option` ("--out"):
+// "--out: cannot create directory 'a/b' (Not a directory)".
+std::string prepare_output_directory(const std::string& dir, const std::string& option);
+
 struct RunArgs {
   std::string scenario;
   std::string out;

@@ -16,6 +16,7 @@
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
+#include "models/scenario_keys.h"
 #include "validators.h"
 
 namespace chainsim::cli {
@@ -33,8 +34,10 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
       ->allow_extra_args(false);
   cmd->add_option("--set", a.sets, "Override a value in both: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--replications", a.replications, "Replications of each (>= 2; default: the baseline's)")
-      ->check(whole_at_least(1));
-  cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)");
+      ->check(whole_in(1, chainsim::models::kMaxReplications,
+                      ": chainsim sweep runs more, streaming their KPIs"));
+  cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)")
+      ->check(seed_value());
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Write compare.json, compare.csv and compare.html here");
   cmd->add_flag("--no-report", a.no_report, "Do not write compare.html");
@@ -56,6 +59,12 @@ int compare_command(const CompareArgs& a) {
   } catch (const LoadError& e) {
     print_load_error(e);
     return kExitBadInput;
+  }
+  if (!a.out.empty()) {
+    if (const std::string why = prepare_output_directory(a.out, "--out"); !why.empty()) {
+      std::cerr << "chainsim: error: " << why << "\n";
+      return kExitBadInput;
+    }
   }
   CompareOptions o;
   o.replications = a.replications.value_or(base.spec.replications);

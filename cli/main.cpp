@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "models/scenario_keys.h"
 #include "validators.h"
 
 using namespace chainsim::cli;
@@ -19,9 +20,11 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary table, summary.json, timeseries.csv, report.html");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("--out", run.out, "Output directory (default: out/<scenario name>)");
-  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)")
+      ->check(seed_value());
   run_cmd->add_option("--replications", run.replications, "Independent replications")
-      ->check(whole_at_least(1));
+      ->check(whole_in(1, chainsim::models::kMaxReplications,
+                      ": chainsim sweep runs more, streaming their KPIs"));
   run_cmd->add_option("--set", run.sets, "Override a value: PATH=VALUE (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_option("--timeseries", run.timeseries,

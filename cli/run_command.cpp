@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -70,6 +71,21 @@ class RunProgress {
 
 }  // namespace
 
+std::string prepare_output_directory(const std::string& dir, const std::string& option) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) {
+    return fmt::format("{}: cannot create directory '{}' ({})", option, dir,
+                       ec ? ec.message() : std::string("a file of that name is in the way"));
+  }
+  // Root writes anywhere; anyone else needs write and search permission.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("{}: cannot write into directory '{}' ({})", option, dir,
+                       std::generic_category().message(errno));
+  }
+  return "";
+}
+
 int run_command(const RunArgs& args) {
   LoadedScenario s;
   try {
@@ -88,7 +104,11 @@ int run_command(const RunArgs& args) {
     s.document["replications"] = *args.replications;
   }
   const std::string out_dir = args.out.empty() ? "out/" + s.spec.name : args.out;
-  sim::make_directories(out_dir);
+  // Before the run, so that hours of replications are not lost to a bad --out.
+  if (const std::string why = prepare_output_directory(out_dir, "--out"); !why.empty()) {
+    std::cerr << "chainsim: error: " << why << "\n";
+    return kExitBadInput;
+  }
 
   ExperimentOptions opt;
   opt.seed = s.spec.seed;

@@ -35,7 +35,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   cmd->add_option("--samples", a.samples, "Points of the Latin hypercube (lhs)")->check(whole_at_least(1));
   cmd->add_option("--replications", a.replications, "Replications per point (default: the scenario's)")
       ->check(whole_at_least(1));
-  cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)");
+  cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)")
+      ->check(seed_value());
   cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_sweep)");

@@ -48,6 +48,10 @@ KeyInfo unit(KeyInfo k) {
   k.maximum = 1;
   return k;
 }
+KeyInfo at_most(KeyInfo k, double maximum) {
+  k.maximum = maximum;
+  return k;
+}
 KeyInfo infinite_ok(KeyInfo k) {
   k.allow_infinity = true;
   return k;
@@ -133,7 +137,9 @@ std::vector<SectionInfo> build_sections() {
                    req(positive(key("horizon", KeyType::kInteger, "Number of periods simulated (>= 1)."))),
                    nonneg(key("warmup", KeyType::kInteger, "Periods excluded from flow KPIs (< horizon).", "0")),
                    nonneg(key("seed", KeyType::kInteger, "Random seed.", "1")),
-                   positive(key("replications", KeyType::kInteger, "Independent replications (>= 1).", "1")),
+                   at_most(positive(key("replications", KeyType::kInteger,
+                                       "Independent replications (1 to 10000: `chainsim sweep` runs more).", "1")),
+                           kMaxReplications),
                    req(of(key("products", KeyType::kSectionList, "The products."), "product")),
                    req(of(key("nodes", KeyType::kSectionList, "The nodes."), "node")),
                    of(key("lanes", KeyType::kSectionList, "The lanes between nodes.", "none"), "lane"),
@@ -489,6 +495,12 @@ const SectionInfo& scenario_section(std::string_view name) {
 }
 
 std::vector<std::string> close_keys(const SectionInfo& section, std::string_view k) {
+  std::vector<std::string> names;
+  for (const KeyInfo& ki : section.keys) names.push_back(ki.name);
+  return close_names(names, k);
+}
+
+std::vector<std::string> close_names(const std::vector<std::string>& names, std::string_view k) {
   auto distance = [](std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -503,10 +515,10 @@ std::vector<std::string> close_keys(const SectionInfo& section, std::string_view
     return prev[b.size()];
   };
   std::vector<std::pair<std::size_t, std::string>> scored;
-  for (const KeyInfo& ki : section.keys) {
-    const std::size_t d = distance(k, ki.name);
+  for (const std::string& name : names) {
+    const std::size_t d = distance(k, name);
     const std::size_t limit = k.size() <= 3 ? 1 : 2;
-    if (d <= limit) scored.emplace_back(d, ki.name);
+    if (d <= limit) scored.emplace_back(d, name);
   }
   std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;

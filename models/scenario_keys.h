@@ -29,6 +29,11 @@ enum class KeyType {
   kPipeline,      // a list of numbers, or product id -> list of numbers
 };
 
+// The most replications a scenario (or `run --replications`) asks for: `run`
+// keeps every replication's KPIs (about 12 KB each) to summarise them;
+// `chainsim sweep` streams them and runs any number.
+inline constexpr int kMaxReplications = 10'000;
+
 struct KeyInfo {
   std::string name;
   KeyType type = KeyType::kNumber;
@@ -68,5 +73,7 @@ std::string scenario_reference_tables();
 // The keys of `section` closest to `key` (edit distance <= 2 or a shared
 // prefix), for "did you mean" hints; best first.
 std::vector<std::string> close_keys(const SectionInfo& section, std::string_view key);
+// The same among any names (an enum's values), closest first.
+std::vector<std::string> close_names(const std::vector<std::string>& names, std::string_view key);
 
 }  // namespace chainsim::models

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fmt/core.h>
@@ -12,6 +13,8 @@
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "models/builder.h"
 #include "models/detail/scenario_convert.h"
@@ -47,6 +50,63 @@ bool within_limits(const YAML::Node& n, std::size_t& count, int depth) {
   }
   return true;
 }
+
+// yaml-cpp's tree costs about 500 bytes a node: a document is counted with
+// the event parser (which builds nothing) and refused past this many nodes
+// (about 140 MB of tree) before the tree is built. Real scenarios have a few
+// thousand; long demand histories belong in trace files.
+constexpr std::size_t kMaxParsedNodes = 250'000;
+
+// What the event parser saw of a file: its nodes (an alias counted once),
+// its documents, and the first merge key (`<<`), which yaml-cpp reads as a
+// plain key.
+class PreScan : public YAML::EventHandler {
+ public:
+  struct TooLarge {};  // thrown to stop the parse at the limit
+  std::size_t nodes = 0;
+  int documents = 0;
+  YAML::Mark second_document = YAML::Mark::null_mark();
+  YAML::Mark merge_key = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents == 2) second_document = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
+    leaf();
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  // The open containers: whether each is a mapping, and its children so far.
+  std::vector<std::pair<bool, std::size_t>> open_;
+  bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
+  void count() {
+    if (++nodes > kMaxParsedNodes) throw TooLarge{};
+  }
+  void leaf() {
+    count();
+    if (!open_.empty()) ++open_.back().second;
+  }
+  void open(bool map) {
+    count();
+    open_.emplace_back(map, 0);
+  }
+  void close() {
+    open_.pop_back();
+    if (!open_.empty()) ++open_.back().second;
+  }
+};
 
 bool is_item_list_key(const std::string& k) {
   return k == "products" || k == "nodes" || k == "lanes" || k == "events" || k == "stocks" || k == "inputs";
@@ -100,6 +160,10 @@ class Loader : public detail::DiagnosticSink {
 
   void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
                 const std::string& msg) override {
+    if (diags.size() >= detail::kMaxDiagnostics) {
+      ++suppressed;  // not located: finding a node's file is a walk of the documents
+      return;
+    }
     YAML::Node n;
     n.reset(at);
     // A merged mapping or list stands for the baseline's, where it was written in full.
@@ -269,6 +333,30 @@ class Loader : public detail::DiagnosticSink {
   std::optional<YAML::Node> parse(const TextSource& src, int level, std::vector<std::string>& chain) {
     YAML::Node doc;
     try {
+      std::istringstream in(src.text);
+      YAML::Parser parser(in);
+      PreScan scan;
+      try {
+        while (parser.HandleNextDocument(scan) && scan.documents < 2) {
+        }
+      } catch (const PreScan::TooLarge&) {
+        error(src.file, YAML::Mark::null_mark(), "",
+              fmt::format("the document has more than {} YAML nodes (give long demand histories as trace files)",
+                          kMaxParsedNodes));
+        return std::nullopt;
+      }
+      if (scan.documents > 1) {
+        error(src.file, scan.second_document, "",
+              "a second YAML document starts here: a scenario file holds one document (remove the '---' "
+              "or split the file)");
+        return std::nullopt;
+      }
+      if (!scan.merge_key.is_null()) {
+        error(src.file, scan.merge_key, "<<",
+              "YAML merge keys are not supported: write the keys out, use an alias for a whole value, or "
+              "extends a baseline file");
+        return std::nullopt;
+      }
       doc = YAML::Load(src.text);
     } catch (const YAML::DeepRecursion& e) {
       error(src.file, e.mark, "",
@@ -310,8 +398,13 @@ class Loader : public detail::DiagnosticSink {
     fs::path base = ext.Scalar();
     if (base.is_relative()) base = fs::path(src.dir) / base;
     const std::string canonical = fs::weakly_canonical(base).string();
-    if (level >= kMaxExtends || std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
       error(src.file, ext.Mark(), "extends", "baselines extend each other in a cycle (got '" + ext.Scalar() + "')");
+      return std::nullopt;
+    }
+    if (level >= kMaxExtends) {
+      error(src.file, ext.Mark(), "extends",
+            fmt::format("more than {} levels of extends (got '{}' at level {})", kMaxExtends, ext.Scalar(), level + 1));
       return std::nullopt;
     }
     TextSource bsrc;
@@ -339,9 +432,17 @@ class Loader : public detail::DiagnosticSink {
       error(path, YAML::Mark::null_mark(), "", fmt::format("the file is larger than {} bytes (got {})", kMaxFileBytes, size));
       return false;
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;
-    ss << in.rdbuf();
+    if (in) ss << in.rdbuf();
+    if (!in || in.bad()) {
+      // A file that exists but cannot be opened (permissions): say so, not "an empty scenario".
+      const int why = errno != 0 ? errno : EIO;
+      error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
+            "cannot read scenario file '" + path + "' (" + std::generic_category().message(why) + ")");
+      return false;
+    }
     out.text = ss.str();
     return true;
   }
@@ -400,6 +501,12 @@ class Loader : public detail::DiagnosticSink {
     std::vector<std::string> parts;
     std::stringstream ss(path);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    if (parts.size() == 1 && parts[0] == "extends") {
+      error(file, YAML::Mark::null_mark(), path,
+            "--set cannot change extends: the baseline is merged before any --set applies (write a variant file "
+            "that extends the other baseline)");
+      return;
+    }
     const SectionInfo* section = &scenario_section("scenario");
     YAML::Node cur = root;
     std::string walked;
@@ -466,8 +573,37 @@ class Loader : public detail::DiagnosticSink {
         section = &scenario_section(k->section);
       } else if (k->type == KeyType::kDistribution && cur.IsMap()) {
         section = &scenario_section("distribution");
+      } else if (k->type == KeyType::kNumberList || k->type == KeyType::kPipeline || k->type == KeyType::kNumberMap ||
+                 k->type == KeyType::kDistributionMap) {
+        // A list of numbers by index, a map by its product ids: what the file has.
+        for (++i; i < parts.size(); ++i) {
+          const std::string& q = parts[i];
+          YAML::Node next;
+          if (cur.IsSequence()) {
+            const bool numeric = !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), ::isdigit);
+            if (!numeric || std::stoul(q) >= cur.size()) {
+              return unknown(fmt::format("{} has no item '{}' (it has {}, from 0)", walked, q, cur.size()));
+            }
+            next.reset(cur[std::stoul(q)]);
+            if (i + 1 == parts.size()) {
+              cur[std::stoul(q)] = value;
+              return;
+            }
+          } else if (cur.IsMap() && cur[q]) {
+            next.reset(cur[q]);
+            if (i + 1 == parts.size()) {
+              cur[q] = value;
+              return;
+            }
+          } else {
+            return unknown(fmt::format("{} has no item '{}'", walked, q));
+          }
+          walked = join(walked, q);
+          cur.reset(next);
+        }
+        return;
       } else {
-        return unknown(walked + " has no keys below it");
+        return unknown(walked + " has no keys below it (it is a single value: set " + walked + " itself)");
       }
     }
   }
@@ -544,11 +680,46 @@ std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::st
   return {cur, shown};
 }
 
+// The index path of the input that closes a bill-of-materials cycle: check_spec
+// reports the cycle "a -> b -> a" against all the nodes; the last step (b is
+// an input of a) is written at a stock of product a. Any other issue: its path.
+std::string bom_cycle_input(const ScenarioSpec& spec, const SpecIssue& issue) {
+  const std::string prefix = "the bill of materials has a cycle: ";
+  if (issue.path != "nodes" || issue.message.rfind(prefix, 0) != 0) return issue.path;
+  std::vector<std::string> cycle;
+  const std::string chain = issue.message.substr(prefix.size());
+  for (std::size_t at = 0;;) {
+    const std::size_t arrow = chain.find(" -> ", at);
+    cycle.push_back(chain.substr(at, arrow - at));
+    if (arrow == std::string::npos) break;
+    at = arrow + 4;
+  }
+  if (cycle.size() < 2) return issue.path;
+  const std::string& made = cycle.front();
+  const std::string& input = cycle[cycle.size() - 2];
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const auto& stocks = spec.nodes[i].stocks;
+    for (std::size_t j = 0; j < stocks.size(); ++j) {
+      if (stocks[j].product != made || !stocks[j].production) continue;
+      const auto& inputs = stocks[j].production->inputs;
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        if (inputs[k].product == input) return fmt::format("nodes.{}.stocks.{}.production.inputs.{}", i, j, k);
+      }
+    }
+  }
+  return issue.path;
+}
+
 void throw_if_errors(Loader& loader) {
   if (loader.diags.empty()) return;
   std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
+  if (loader.suppressed > 0) {
+    loader.diags.push_back(Diagnostic{loader.diags.front().file, 0, 0, "",
+                                      fmt::format("{} more problems not shown (the first {} are above)",
+                                                  loader.suppressed, detail::kMaxDiagnostics)});
+  }
   throw LoadError(loader.diags);
 }
 
@@ -586,10 +757,14 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
     for (const SpecIssue& issue : check_spec(out.spec, dir)) {
-      auto [node, shown] = resolve(doc, issue.path);
+      auto [node, shown] = resolve(doc, bom_cycle_input(out.spec, issue));
+      // A problem at or below a reported path, or just above one (a stock
+      // whose bad key was reported), is that problem again; a whole list's
+      // (a path without a dot) never is.
       bool covered = false;
       for (const std::string& r : reported) {
-        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 || r.rfind(shown + ".", 0) == 0;
+        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
+                  (shown.find('.') != std::string::npos && r.rfind(shown + ".", 0) == 0);
       }
       if (covered) continue;
       loader.error_at(file, node, shown, issue.message);

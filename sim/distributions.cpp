@@ -143,6 +143,26 @@ double binomial_quantile(double u, double n, double p) {
   return k;
 }
 
+std::string sampling_problem(const Distribution& d) {
+  if (d.kind() == Distribution::Kind::kPoisson && d.mean() > kMaxCountMean) {
+    return "poisson: mean must be at most 1e6, the largest the sampler draws from in bounded time (got " +
+           num(d.mean()) + ")";
+  }
+  if (d.kind() == Distribution::Kind::kNegativeBinomial) {
+    if (d.mean() > kMaxCountMean) {
+      return "negative_binomial: mean r(1-p)/p must be at most 1e6, the largest the sampler draws from in "
+             "bounded time (got " + num(d.mean()) + ")";
+    }
+    // The search starts from P(N = 0) = p^r: zero, and it never leaves it.
+    const double r = d.a_, p = d.b_;
+    if (!(std::pow(p, r) >= std::numeric_limits<double>::min())) {
+      return "negative_binomial: p^r, the probability of 0 the sampler starts from, underflows (got r=" + num(r) +
+             ", p=" + num(p) + "): use a larger p or a smaller r";
+    }
+  }
+  return "";
+}
+
 Distribution Distribution::constant(double value) {
   require(finite(value), "constant: value must be finite (got " + num(value) + ")");
   return {Kind::kConstant, value, 0, 0};

@@ -13,7 +13,10 @@
 // Cost: constant for the closed forms; O(mean) for Poisson below mean 30,
 // O(sqrt(mean)) above (search from the mode); O(mean) for the negative
 // binomial; one Boost.Math inverse incomplete gamma per gamma variate (about a
-// microsecond: fine for lead times, not for per-unit events).
+// microsecond: fine for lead times, not for per-unit events). The searches are
+// bounded only for the parameters sampling_problem() accepts: a Poisson or
+// negative binomial mean of at most kMaxCountMean, and a negative binomial
+// whose P(N = 0) = p^r does not underflow.
 #pragma once
 
 #include <string>
@@ -32,6 +35,20 @@ double truncated_normal_quantile(double u, double mean, double sd, double lower)
 double negative_binomial_quantile(double u, double r, double p);
 // Binomial(n, p) with n a whole number >= 0, 0 <= p <= 1: search from the mode.
 double binomial_quantile(double u, double n, double p);
+
+// The largest mean of a Poisson or negative binomial distribution that
+// scenarios may give: a variate costs up to about 40 sqrt(mean) steps
+// (Poisson) or mean steps (negative binomial, a few milliseconds at this
+// bound).
+inline constexpr double kMaxCountMean = 1e6;
+
+class Distribution;
+
+// Empty when every variate of `d` is drawn in bounded time (see the cost
+// above); otherwise what is wrong, as "family: what (got X)". The factories
+// do not check this (a runtime what-if multiplier may scale a mean past it);
+// the scenario loader does, for every distribution a file gives.
+std::string sampling_problem(const Distribution& d);
 
 class Distribution {
  public:
@@ -102,6 +119,7 @@ class Distribution {
   Distribution scaled(double factor) const;
 
  private:
+  friend std::string sampling_problem(const Distribution& d);
   Distribution(Kind kind, double a, double b, double c) : kind_(kind), a_(a), b_(b), c_(c) {}
   double quantile_of_kind(double u) const;
 

@@ -1,9 +1,14 @@
 #include "models/detail/scenario_convert.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fmt/core.h>
+#include <limits>
 #include <map>
+#include <string_view>
 
 #include "models/scenario_keys.h"
 
@@ -11,6 +16,10 @@ namespace chainsim::models::detail {
 
 void DiagnosticSink::error(const std::string& file, const YAML::Mark& m, const std::string& path,
                            const std::string& msg) {
+  if (diags.size() >= kMaxDiagnostics) {
+    ++suppressed;
+    return;
+  }
   Diagnostic d;
   d.file = file;
   if (!m.is_null()) {
@@ -49,6 +58,47 @@ std::string item_name(const YAML::Node& item, std::size_t i, const std::string& 
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
+Parsed parse_whole(const std::string& text, long long& out) {
+  const char* first = text.data();
+  const char* last = first + text.size();
+  if (first != last && *first == '+' && last - first > 1 && first[1] != '-') ++first;
+  if (first == last || !(std::isdigit(static_cast<unsigned char>(*first)) || *first == '-')) return Parsed::kNotNumber;
+  const auto [end, ec] = std::from_chars(first, last, out);  // decimal only: "010" is 10, "0x1F" is not a number
+  if (end != last) return Parsed::kNotNumber;
+  if (ec == std::errc::result_out_of_range) return Parsed::kTooLarge;
+  return ec == std::errc() ? Parsed::kOk : Parsed::kNotNumber;
+}
+
+Parsed parse_decimal(const std::string& text, double& out) {
+  // YAML's spellings of infinity and NaN (the core schema).
+  static const std::set<std::string> inf = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"};
+  static const std::set<std::string> neg_inf = {"-.inf", "-.Inf", "-.INF"};
+  static const std::set<std::string> nan = {".nan", ".NaN", ".NAN"};
+  if (inf.count(text)) return out = std::numeric_limits<double>::infinity(), Parsed::kOk;
+  if (neg_inf.count(text)) return out = -std::numeric_limits<double>::infinity(), Parsed::kOk;
+  if (nan.count(text)) return out = std::numeric_limits<double>::quiet_NaN(), Parsed::kOk;
+  // Digits, one sign, a point and an exponent: no hex, no "inf" or "nan" words.
+  const char* first = text.data();
+  const char* last = first + text.size();
+  if (first != last && *first == '+' && last - first > 1 && first[1] != '-') ++first;
+  if (first == last || *first == '+') return Parsed::kNotNumber;
+  for (const char* c = first; c != last; ++c) {
+    if (!std::isdigit(static_cast<unsigned char>(*c)) && std::string_view("+-.eE").find(*c) == std::string_view::npos) {
+      return Parsed::kNotNumber;
+    }
+  }
+  const auto [end, ec] = std::from_chars(first, last, out, std::chars_format::general);
+  if (end != last) return Parsed::kNotNumber;
+  if (ec == std::errc::result_out_of_range) {
+    // Past the largest double, or below the smallest (which is as good as 0).
+    const double v = std::strtod(std::string(first, last).c_str(), nullptr);
+    if (std::isinf(v)) return Parsed::kTooLarge;
+    out = v;
+    return Parsed::kOk;
+  }
+  return ec == std::errc() ? Parsed::kOk : Parsed::kNotNumber;
+}
+
 namespace {
 
 // Converts a checked document into a ScenarioSpec.
@@ -80,6 +130,7 @@ class Converter {
       num(sh, ss, "sharing", "delay", s.sharing.delay);
     }
     resolve_pipelines(root, s);
+    times_finite(root, s);
     return s;
   }
 
@@ -148,12 +199,16 @@ class Converter {
       err(n, path, "must be a number (got " + describe_value(n) + ")");
       return false;
     }
-    double v;
-    try {
-      v = n.as<double>();
-    } catch (const YAML::Exception&) {
-      err(n, path, "must be a number (got " + describe_value(n) + ")");
-      return false;
+    double v = 0.0;
+    switch (parse_decimal(n.Scalar(), v)) {
+      case Parsed::kOk:
+        break;
+      case Parsed::kTooLarge:
+        err(n, path, fmt::format("is too large: at most {} (got {})", std::numeric_limits<double>::max(), n.Scalar()));
+        return false;
+      default:
+        err(n, path, "must be a number (got " + describe_value(n) + ")");
+        return false;
     }
     if (std::isnan(v) || (std::isinf(v) && !(ki != nullptr && ki->allow_infinity && v > 0))) {
       err(n, path, "must be a finite number (got " + describe_value(n) + ")");
@@ -198,8 +253,17 @@ class Converter {
       err(n, p, "must be a whole number (got " + describe_value(n) + ")");
       return false;
     }
-    try {
-      const long long v = n.as<long long>();
+    long long v = 0;
+    const Parsed parsed = parse_whole(n.Scalar(), v);
+    if (parsed == Parsed::kTooLarge) {
+      err(n, p, fmt::format("is too large: at most {} (got {})", std::numeric_limits<long long>::max(), n.Scalar()));
+      return false;
+    }
+    if (parsed != Parsed::kOk) {
+      err(n, p, "must be a whole number (got " + describe_value(n) + ")");
+      return false;
+    }
+    {
       const KeyInfo* ki = sec.find(key);
       if (ki != nullptr && ((ki->exclusive_minimum && !(static_cast<double>(v) > ki->minimum)) ||
                             static_cast<double>(v) < ki->minimum)) {
@@ -208,18 +272,21 @@ class Converter {
         err(n, p, fmt::format("must be >= {} (got {})", bound, n.Scalar()));
         return false;
       }
+      if (ki != nullptr && static_cast<double>(v) > ki->maximum) {
+        err(n, p,
+            fmt::format("must be <= {} (got {}){}", ki->maximum, n.Scalar(),
+                        ki->name == "replications" ? ": chainsim sweep runs more, streaming their KPIs" : ""));
+        return false;
+      }
       out = v;
       return true;
-    } catch (const YAML::Exception&) {
-      err(n, p, "must be a whole number (got " + describe_value(n) + ")");
-      return false;
     }
   }
   bool integer(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key, int& out) {
     std::int64_t v = out;
     if (!integer64(map, sec, path, key, v)) return false;
     if (v > 2000000000 || v < -2000000000) {
-      err(map[key], join(path, key), "is too large (got " + map[key].Scalar() + ")");
+      err(map[key], join(path, key), "is too large: at most 2000000000 (got " + map[key].Scalar() + ")");
       return false;
     }
     out = static_cast<int>(v);
@@ -253,7 +320,10 @@ class Converter {
         std::find(ki->values.begin(), ki->values.end(), n.Scalar()) == ki->values.end()) {
       std::string allowed;
       for (const auto& v : ki->values) allowed += (allowed.empty() ? "" : ", ") + v;
-      err(n, join(path, key), "must be one of " + allowed + " (got " + describe_value(n) + ")");
+      const auto close = close_names(ki->values, n.Scalar());
+      err(n, join(path, key),
+          "must be one of " + allowed + " (got " + describe_value(n) + ")" +
+              (close.empty() ? std::string() : "; did you mean " + close.front() + "?"));
       return false;
     }
     out = n.Scalar();
@@ -354,6 +424,10 @@ class Converter {
         number_list(n, sec, path, "values", values);
         if (!number_list(n, sec, path, "weights", weights)) weights.assign(values.size(), 1.0);
         out = Distribution::empirical(values, weights);
+      }
+      if (const std::string why = sim::sampling_problem(out); !why.empty()) {
+        err(n, path, why);
+        return false;
       }
       return true;
     } catch (const std::invalid_argument& e) {
@@ -468,7 +542,31 @@ class Converter {
     distribution(n, sec, p, "size", s.size);
     num(n, sec, p, "start", s.start);
     num(n, sec, p, "priority", s.priority);
+    count_means_bounded(n, p, s);
     return s;
+  }
+
+  // The Poisson and negative binomial means a demand gives are sampled in
+  // bounded time (sim::sampling_problem); other impossible values are the
+  // builder's to report.
+  void count_means_bounded(const YAML::Node& n, const std::string& p, const DemandSpec& s) {
+    auto check = [&](const char* key, auto make) {
+      try {
+        if (const std::string why = sim::sampling_problem(make()); !why.empty()) {
+          err(n[key] ? n[key] : n, join(p, key), why);
+        }
+      } catch (const std::invalid_argument&) {
+      }
+    };
+    if (s.type == "poisson") {
+      check("mean", [&] { return Distribution::poisson(s.mean); });
+    } else if (s.type == "negative_binomial") {
+      check("mean", [&] { return Distribution::negative_binomial_mean_var(s.mean, s.variance); });
+    } else if (s.type == "step" && s.noise == "poisson") {
+      check(s.before >= s.after ? "before" : "after", [&] { return Distribution::poisson(std::max(s.before, s.after)); });
+    } else if (s.type == "seasonal" && s.noise == "poisson") {
+      check("mean", [&] { return Distribution::poisson(s.mean * (1.0 + std::abs(s.amplitude))); });
+    }
   }
 
   // `cost_keys`: read holding, backorder and lost-sale costs and unmet_demand
@@ -702,6 +800,31 @@ class Converter {
       });
     } else {
       err(n, kp, "must be a list of numbers, or product -> list (got " + describe_value(n) + ")");
+    }
+  }
+
+  // Every event time the run schedules stays finite and exact: the horizon's
+  // end, period * horizon, within kMaxTime (double steps there are 1/8), and
+  // each event's trigger, delay and duration summed likewise.
+  void times_finite(const YAML::Node& root, const ScenarioSpec& s) {
+    constexpr double kMaxTime = 1e15;
+    const double end = s.period * static_cast<double>(s.horizon);
+    if (!(end <= kMaxTime)) {
+      const char* key = root["period"] ? "period" : "horizon";
+      err(root[key], key,
+          fmt::format("period * horizon must be at most 1e15 time units, so that event times stay exact (got {} * {})",
+                      s.period, s.horizon));
+    }
+    const YAML::Node events = root["events"];
+    const bool aligned = events && events.IsSequence() && events.size() == s.events.size();
+    for (std::size_t i = 0; aligned && i < s.events.size(); ++i) {
+      const EventSpec& e = s.events[i];
+      const double last = e.at.value_or(0.0) + e.delay + e.duration.value_or(0.0);
+      if (!(last <= kMaxTime)) {
+        err(events[i], join("events", item_name(events[i], i, "events")),
+            fmt::format("at + delay + duration must be at most 1e15 time units, so that event times stay exact (got "
+                        "{})", last));
+      }
     }
   }
 

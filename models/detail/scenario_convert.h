@@ -15,11 +15,18 @@
 
 namespace chainsim::models::detail {
 
+// The most problems reported one by one; past it they are counted (a
+// broken document of half a million items is one screen, not an hour of
+// locating each).
+inline constexpr std::size_t kMaxDiagnostics = 100;
+
 // Where conversion problems go, and which keys were read.
 struct DiagnosticSink {
   virtual ~DiagnosticSink() = default;
   std::vector<Diagnostic> diags;
+  std::size_t suppressed = 0;  // problems past kMaxDiagnostics, not recorded
   std::set<std::string> keys_read;
+  // Records a problem, or counts it past kMaxDiagnostics.
   void error(const std::string& file, const YAML::Mark& m, const std::string& path, const std::string& msg);
   // A problem with node `at` of the document converted from `file`. The
   // loader overrides this to name the file the node was written in (a
@@ -39,6 +46,13 @@ std::string describe_value(const YAML::Node& n);
 std::string item_name(const YAML::Node& item, std::size_t i, const std::string& list = "");
 // path + "." + key (just key at the top).
 std::string join(const std::string& path, const std::string& key);
+
+// Strict decimal parsing of a scalar, the same for files and --set: an
+// optional sign, digits, and (numbers) a point and an exponent, or YAML's
+// .inf and .nan. No octal ("010" is ten), no hex, no trailing text.
+enum class Parsed { kOk, kNotNumber, kTooLarge };
+Parsed parse_whole(const std::string& text, long long& out);
+Parsed parse_decimal(const std::string& text, double& out);
 
 ScenarioSpec convert_document(const YAML::Node& root, const std::string& file, DiagnosticSink& sink);
 

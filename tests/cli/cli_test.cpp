@@ -1,6 +1,7 @@
 // The chainsim program, run as a user runs it: exit statuses, what goes to
 // stdout and stderr, the files written and the ones left alone.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -69,6 +70,18 @@ TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
   const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
   CHECK(reps.status == 2);
   CHECK(reps.err.find("--replications: must be a whole number >= 1 (got 0)") != std::string::npos);
+  const Result many = d.chainsim("run " + example("beer_game.yaml") + " --replications 10001");
+  CHECK(many.status == 2);
+  CHECK(many.err.find("--replications: must be at most 10000 (got 10001): chainsim sweep runs more, streaming "
+                      "their KPIs") != std::string::npos);
+  // The seed range is the scenario file's, so that the scenario as run loads again.
+  for (const char* seed : {"-1", "9223372036854775808", "0x10"}) {
+    CAPTURE(seed);
+    const Result r = d.chainsim("run " + example("beer_game.yaml") + " --seed " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(std::string("--seed: must be a whole number in [0, 9223372036854775807] (got ") + seed + ")") !=
+          std::string::npos);
+  }
   CHECK(!fs::exists(d.path() / "out"));
 }
 
@@ -219,9 +232,22 @@ TEST_CASE("an output directory that cannot be made is an error, not a crash") {
   TempDir d;
   d.write("file", "not a directory");
   const Result r = d.chainsim("run " + example("beer_game.yaml") + " --out file/sub");
-  CHECK(r.status == 1);
-  CHECK(r.err.rfind("chainsim: error: ", 0) == 0);
-  CHECK(r.err.find("file/sub") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(r.err == "chainsim: error: --out: cannot create directory 'file/sub' (Not a directory)\n");
+  CHECK(r.out.empty());
+  // A directory that exists but cannot be written to is found before the
+  // run too (as nobody when the suite runs as root, who writes anywhere).
+  fs::create_directory(d.path() / "ro");
+  fs::permissions(d.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                       fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const std::string exe = "'" + std::string(CHAINSIM_EXE) + "'";
+  const Result ro = chainsim::testing::run_command(
+      (::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " + exe : exe) + " run " +
+          example("beer_game.yaml") + " --out ro",
+      d.path());
+  CHECK(ro.status == 2);
+  CHECK(ro.err == "chainsim: error: --out: cannot write into directory 'ro' (Permission denied)\n");
+  CHECK(ro.out.empty());
 }
 
 TEST_CASE("describe prints the network as text, and as Graphviz DOT with --dot") {
@@ -271,4 +297,25 @@ TEST_CASE("a run longer than a second shows a progress bar on a terminal, and no
   const Result file = d.chainsim("run " + args);
   CHECK(file.status == 0);
   CHECK(file.err.empty());
+}
+
+TEST_CASE("a scenario file that cannot be read is an error naming it and why, a baseline's too") {
+  TempDir d;
+  d.write("locked.yaml", "horizon: 5\n");
+  d.write("variant.yaml", "extends: locked.yaml\n");
+  fs::permissions(d.path() / "locked.yaml", fs::perms::none);
+  // root reads any file: run as nobody then (setpriv, util-linux).
+  const std::string as_user = ::geteuid() == 0 ? "--reuid=65534 --regid=65534 --clear-groups " : "";
+  auto validate = [&](const std::string& file) {
+    const std::string exe = "'" + std::string(CHAINSIM_EXE) + "'";
+    return chainsim::testing::run_command(
+        (as_user.empty() ? exe : "setpriv " + as_user + exe) + " validate " + file, d.path());
+  };
+  const Result direct = validate("locked.yaml");
+  CHECK(direct.status == 2);
+  CHECK(direct.err == "locked.yaml: error: cannot read scenario file 'locked.yaml' (Permission denied)\n1 error; nothing was run\n");
+  const Result via = validate("variant.yaml");
+  CHECK(via.status == 2);
+  CHECK(via.err == "variant.yaml:1:10: error: extends: cannot read scenario file './locked.yaml' (Permission denied)\n"
+                     "1 error; nothing was run\n");
 }

@@ -3,7 +3,10 @@
 // (STYLE.md 23), so these tests spell them out in full.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <fmt/core.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -173,8 +176,18 @@ nodes:
         policy: {type: base_stock, S: 5}
         production: {inputs: [{product: a, quantity: 2}]}
 )";
+  // Reported at the input that closes it: b, an input of a, which b needs.
   CHECK(errors_of(text) ==
-        std::vector<std::string>{"s.yaml:4:3: error: nodes: the bill of materials has a cycle: a -> b -> a"});
+        std::vector<std::string>{"s.yaml:9:31: error: nodes.plant.stocks.a.production.inputs.b: the bill of "
+                                 "materials has a cycle: a -> b -> a"});
+  SUBCASE("with another problem among the nodes, both in one pass") {
+    CHECK(errors_of(replace(text, "policy: {type: base_stock, S: 5}\n        production: {inputs: [{product: a",
+                            "policy: {type: base_stock, S: five}\n        production: {inputs: [{product: a")) ==
+          std::vector<std::string>{
+              "s.yaml:9:31: error: nodes.plant.stocks.a.production.inputs.b: the bill of materials has a cycle: a -> "
+              "b -> a",
+              "s.yaml:11:39: error: nodes.plant.stocks.b.policy.S: must be a number (got 'five')"});
+  }
 }
 
 TEST_CASE("every problem is reported in one pass, in file order") {
@@ -214,6 +227,35 @@ TEST_CASE("hostile documents are refused quickly and in bounded memory") {
     CHECK(e == std::vector<std::string>{
                    "s.yaml:1:1: error: the document is too large or too deeply nested (more than 1000000 nodes "
                    "with aliases expanded, or 64 levels)"});
+  }
+  SUBCASE("a document of more nodes than the loader builds, refused before yaml-cpp builds its tree") {
+    // 600,000 list items: about 300 MB as a yaml-cpp tree (some 550 bytes a
+    // node), 1.2 MB as text. The peak memory of this test's process (each
+    // test case runs alone under ctest) grows by far less than the tree.
+    std::string text = "horizon: 5\nnodes: [1";
+    for (int i = 1; i < 600000; ++i) text += ",1";
+    text += "]\n";
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+    const auto e = errors_of(text);
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    CHECK(e == std::vector<std::string>{"s.yaml: error: the document has more than 250000 YAML nodes (give long "
+                                        "demand histories as trace files)"});
+    CHECK(after.ru_maxrss - before.ru_maxrss < 100 * 1024);  // KiB
+  }
+  SUBCASE("a document of many bad items reports the first 100 and counts the rest") {
+    // 200,000 items that are not mappings: located one by one, each a walk
+    // of the documents, they took minutes; past 100 they are counted.
+    std::string text = "horizon: 5\nproducts: [{id: a}]\nnodes: [1";
+    for (int i = 1; i < 200000; ++i) text += ",1";
+    text += "]\n";
+    const auto start = std::chrono::steady_clock::now();
+    const auto e = errors_of(text);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));  // a hang guard, not a benchmark
+    REQUIRE(e.size() == 101);  // the 200,000 items, and one semantic problem (no node left)
+    CHECK(e[0] == "s.yaml:3:9: error: nodes.0: must be a mapping (got '1')");
+    CHECK(e[100] == "s.yaml: error: 199901 more problems not shown (the first 100 are above)");
   }
   SUBCASE("nesting deeper than the parser allows") {
     const std::string text = "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
@@ -314,6 +356,22 @@ TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the base
                                                "'b.yaml')");
     }
   }
+  SUBCASE("a chain deeper than 16 levels says so, not that it is a cycle") {
+    // v0 extends v1 extends ... v17: 17 levels of extends.
+    dir.write("v17.yaml", kBase);
+    for (int i = 0; i < 17; ++i) dir.write(fmt::format("v{}.yaml", i), fmt::format("extends: v{}.yaml\n", i + 1));
+    try {
+      load_scenario((dir.path() / "v0.yaml").string());
+      FAIL("loaded");
+    } catch (const LoadError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].format() == (dir.path() / "v16.yaml").string() +
+                                               ":1:10: error: extends: more than 16 levels of extends (got "
+                                               "'v17.yaml' at level 17)");
+    }
+    // 16 levels load.
+    CHECK(load_scenario((dir.path() / "v1.yaml").string()).spec.horizon == 10);
+  }
   SUBCASE("an error in the baseline names the baseline's file") {
     const std::string base = dir.write("base.yaml", replace(kBase, "seed: 3", "sed: 3"));
     const std::string v = dir.write("v.yaml", "extends: base.yaml\nname: v\n");
@@ -363,6 +421,72 @@ TEST_CASE("--set overrides a value by its path, list items by index or id") {
   }
 }
 
+TEST_CASE("whole numbers and numbers are read as strict decimals, in files and in --set alike") {
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"horizon=010"}}).spec.horizon == 10);  // not octal 8
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"horizon=08"}}).spec.horizon == 8);
+  CHECK(load_scenario_text(replace(kBase, "horizon: 10", "horizon: 012"), "s.yaml", ".").spec.horizon == 12);
+  CHECK(errors_of(kBase, {"horizon=0x1F"}) ==
+        std::vector<std::string>{"s.yaml: error: horizon: must be a whole number (got '0x1F') (from --set horizon=0x1F)"});
+  CHECK(errors_of(replace(kBase, "initial: 20", "initial: 0x14")) ==
+        std::vector<std::string>{"s.yaml:11:14: error: nodes.store.initial: must be a number (got '0x14')"});
+  CHECK(errors_of(replace(kBase, "horizon: 10", "horizon: 3000000000")) ==
+        std::vector<std::string>{"s.yaml:2:10: error: horizon: is too large: at most 2000000000 (got 3000000000)"});
+  CHECK(errors_of(replace(kBase, "initial: 20", "initial: 1e400")) ==
+        std::vector<std::string>{
+            "s.yaml:11:14: error: nodes.store.initial: is too large: at most 1.7976931348623157e+308 (got 1e400)"});
+  // The seed takes 0 to 2^63 - 1, the range `run --seed` takes too.
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"seed=9223372036854775807"}}).spec.seed == 9223372036854775807u);
+  CHECK(errors_of(kBase, {"seed=9223372036854775808"}) ==
+        std::vector<std::string>{"s.yaml: error: seed: is too large: at most 9223372036854775807 (got "
+                                 "9223372036854775808) (from --set seed=9223372036854775808)"});
+}
+
+TEST_CASE("replications are at most 10000, and the message points to sweep for more") {
+  CHECK(load_scenario_text(kBase, "s.yaml", ".", {{"replications=10000"}}).spec.replications == 10000);
+  CHECK(errors_of(kBase + "replications: 10001\n") ==
+        std::vector<std::string>{"s.yaml:17:15: error: replications: must be <= 10000 (got 10001): chainsim sweep "
+                                 "runs more, streaming their KPIs"});
+}
+
+TEST_CASE("event times stay finite: period * horizon and an event's at + delay + duration are bounded") {
+  CHECK(errors_of(kBase, {"period=1e308"}) ==
+        std::vector<std::string>{"s.yaml: error: period: period * horizon must be at most 1e15 time units, so that "
+                                 "event times stay exact (got 1e+308 * 10) (from --set period=1e308)"});
+  CHECK(errors_of(kBase + "events:\n  - {id: cut, at: 1e308, duration: 1e308, action: node_down, node: supplier}\n") ==
+        std::vector<std::string>{"s.yaml:18:5: error: events.cut: at + delay + duration must be at most 1e15 time "
+                                 "units, so that event times stay exact (got inf)"});
+}
+
+TEST_CASE("a file of several YAML documents, or with merge keys, is refused with what to do instead") {
+  CHECK(errors_of(kBase + "---\nhorizon: 4\n") ==
+        std::vector<std::string>{"s.yaml:17:1: error: a second YAML document starts here: a scenario file holds one "
+                                 "document (remove the '---' or split the file)"});
+  CHECK(errors_of("defaults: &d {type: poisson, mean: 4}\n" + kBase + "x:\n  <<: *d\n") ==
+        std::vector<std::string>{"s.yaml:19:3: error: <<: YAML merge keys are not supported: write the keys out, use "
+                                 "an alias for a whole value, or extends a baseline file"});
+  // A quoted "<<" is a string like any other.
+  CHECK(load_scenario_text(replace(kBase, "name: small", "name: small\ndescription: \"<<\""), "s.yaml", ".")
+            .spec.description == "<<");
+}
+
+TEST_CASE("--set reaches list elements of a number list by index, and refuses extends") {
+  const std::string text = replace(kBase, "price: 3}", "price: 3, initial_shipments: [1, 2]}");
+  const auto s = load_scenario_text(text, "s.yaml", ".", {{"lanes.0.initial_shipments.1=7"}});
+  CHECK(s.spec.lanes[0].initial_shipments.at("widget") == std::vector<double>{1, 7});
+  CHECK(errors_of(kBase, {"lanes.0.initial_shipments.0=7"}) ==
+        std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.0: --set: unknown path: "
+                                 "lanes.0.initial_shipments is not in the scenario"});
+  CHECK(errors_of(text, {"lanes.0.initial_shipments.2=7"}) ==
+        std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.2: --set: unknown path: "
+                                 "lanes.0.initial_shipments has no item '2' (it has 2, from 0)"});
+  CHECK(errors_of(kBase, {"horizon.0=7"}) ==
+        std::vector<std::string>{"s.yaml: error: horizon.0: --set: unknown path: horizon has no keys below it (it is "
+                                 "a single value: set horizon itself)"});
+  CHECK(errors_of(kBase, {"extends=x.yaml"}) ==
+        std::vector<std::string>{"s.yaml: error: extends: --set cannot change extends: the baseline is merged before "
+                                 "any --set applies (write a variant file that extends the other baseline)"});
+}
+
 TEST_CASE("--set errors: unknown paths, missing items, values the format refuses") {
   CHECK(errors_of(kBase, {"horizn=3"}) ==
         std::vector<std::string>{
@@ -380,7 +504,7 @@ TEST_CASE("--set errors: unknown paths, missing items, values the format refuses
   CHECK(errors_of(kBase, {"nodes.store.demand={type: poison, mean: 3}"}) ==
         std::vector<std::string>{
             "s.yaml: error: nodes.store.demand.type: must be one of constant, poisson, normal, negative_binomial, "
-            "uniform, step, seasonal, ar1, trace, distribution, arrivals (got 'poison') (from --set "
+            "uniform, step, seasonal, ar1, trace, distribution, arrivals (got 'poison'); did you mean poisson? (from --set "
             "nodes.store.demand={type: poison, mean: 3})"});
 }
 
@@ -522,4 +646,48 @@ TEST_CASE("a baseline's relative trace file is found from any working directory"
   }
   std::filesystem::current_path(cwd);
   CHECK(e.empty());
+}
+
+TEST_CASE("count distributions are refused when their sampler could not draw in bounded time") {
+  const std::string nb = replace(kBase, "demand: {type: poisson, mean: 4}",
+                                 "demand: {type: distribution, distribution: {type: negative_binomial, r: 2, p: 1e-12}}");
+  CHECK(errors_of(nb) ==
+        std::vector<std::string>{
+            "s.yaml:13:48: error: nodes.store.demand.distribution: negative_binomial: mean r(1-p)/p must be at most "
+            "1e6, the largest the sampler draws from in bounded time (got 1999999999998)"});
+  // r = 2000, p = 0.001: the mean (about 2e6) aside, p^r = 1e-6000 is 0 in doubles.
+  CHECK(errors_of(replace(nb, "r: 2, p: 1e-12", "r: 200, p: 0.02")) ==
+        std::vector<std::string>{
+            "s.yaml:13:48: error: nodes.store.demand.distribution: negative_binomial: p^r, the probability of 0 the "
+            "sampler starts from, underflows (got r=200, p=0.02): use a larger p or a smaller r"});
+  CHECK(errors_of(replace(kBase, "demand: {type: poisson, mean: 4}",
+                          "demand: {type: negative_binomial, mean: 1e9, variance: 1e12}")) ==
+        std::vector<std::string>{
+            "s.yaml:13:45: error: nodes.store.demand.mean: negative_binomial: mean r(1-p)/p must be at most 1e6, the "
+            "largest the sampler draws from in bounded time (got 1e+09)"});
+  CHECK(errors_of(replace(kBase, "mean: 4", "mean: 1e11")) ==
+        std::vector<std::string>{
+            "s.yaml:13:35: error: nodes.store.demand.mean: poisson: mean must be at most 1e6, the largest the sampler "
+            "draws from in bounded time (got 1e+11)"});
+  CHECK(errors_of(replace(kBase, "demand: {type: poisson, mean: 4}",
+                          "demand: {type: step, before: 4, after: 2e6, at: 3, noise: poisson}")) ==
+        std::vector<std::string>{
+            "s.yaml:13:44: error: nodes.store.demand.after: poisson: mean must be at most 1e6, the largest the "
+            "sampler draws from in bounded time (got 2e+06)"});
+  // At the bounds, all is accepted.
+  CHECK(errors_of(replace(kBase, "mean: 4", "mean: 1e6")).empty());
+  CHECK(errors_of(replace(nb, "r: 2, p: 1e-12", "r: 1, p: 1e-6")).empty());
+}
+
+TEST_CASE("a misspelt enum value gets a did-you-mean") {
+  CHECK(errors_of(replace(kBase, "type: base_stock", "type: base_stok")) ==
+        std::vector<std::string>{
+            "s.yaml:14:20: error: nodes.store.policy.type: must be one of base_stock, s_S, r_Q, R_S, "
+            "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'base_stok'); "
+            "did you mean base_stock?"});
+  // Nothing close: no guess.
+  CHECK(errors_of(replace(kBase, "type: base_stock", "type: kanban")) ==
+        std::vector<std::string>{
+            "s.yaml:14:20: error: nodes.store.policy.type: must be one of base_stock, s_S, r_Q, R_S, "
+            "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'kanban')"});
 }

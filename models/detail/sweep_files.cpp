@@ -138,6 +138,9 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
   J j;
   j["chainsim"] = {{"version", m.version}, {"git", m.git}};
   j["scenario"] = {{"file", m.scenario_file}, {"name", m.scenario_name}, {"hash", "fnv1a64:" + m.scenario_hash}};
+  J inputs = J::array();
+  for (const auto& [file, hash] : m.inputs) inputs.push_back({{"file", file}, {"hash", "fnv1a64:" + hash}});
+  j["inputs"] = inputs;
   if (!m.design_file.empty()) j["design_file"] = m.design_file;
   J d;
   d["type"] = design.type() == sim::Design::Type::kGrid ? "grid" : "lhs";

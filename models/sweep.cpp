@@ -550,6 +550,15 @@ std::string Sweep::start_files() {
   meta.seed = seed_;
   meta.replications = replications_;
   meta.columns = columns_;
+  // "time units" in the scenario's own (day: days).
+  const std::string& time_unit = prepare(0)->spec.time_unit;
+  const std::string times = time_unit.empty() || time_unit.back() == 's' ? time_unit : time_unit + "s";
+  for (const KpiValue& v : probe_->kpis.values) {
+    const KpiDefinition* d = find_kpi_definition(v.scope, v.kpi);
+    std::string unit = d ? d->unit : "";
+    if (const auto at = unit.find("time units"); at != std::string::npos) unit.replace(at, 10, times);
+    meta.units.push_back(std::move(unit));
+  }
   const std::string expected = sweep_json(design_, meta);
   keep_all_ = design_.size() * replications_ * columns_.size() <= kMaxModelValues;
   const std::string header = sweep_header(design_, columns_);

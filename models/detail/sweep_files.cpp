@@ -175,6 +175,9 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
                 {"sweep_summary.csv", "one row per point and KPI: n, mean, sd, 95% half-width"},
                 {"sweep_model.json", "a second-order response surface per KPI"}};
   j["columns"] = m.columns;
+  J units = J::object();
+  for (std::size_t c = 0; c < m.columns.size() && c < m.units.size(); ++c) units[m.columns[c]] = m.units[c];
+  j["units"] = units;
   j["scenario_as_loaded"] = m.scenario_yaml;
   return j.dump(2) + "\n";
 }

@@ -54,6 +54,7 @@ struct SweepMeta {
   std::uint64_t seed = 1;
   std::size_t replications = 1;
   std::vector<std::string> columns;
+  std::vector<std::string> units;  // per column: its KPI's unit (kpi_definitions), "" when none
 };
 std::string sweep_json(const sim::Design& design, const SweepMeta& meta);
 

@@ -1,5 +1,7 @@
 #include "models/experiment.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "models/builder.h"
@@ -77,6 +79,23 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
       });
   result.summary = summarize(result.kpis);
   return result;
+}
+
+std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std::string& base_dir) {
+  std::vector<InputFile> out;
+  for (const NodeSpec& n : spec.nodes) {
+    for (const StockSpec& st : n.stocks) {
+      for (const DemandSpec& d : st.demand) {
+        // As make_demand (models/demand.cpp): inline values win over a file.
+        if (d.type != "trace" || !d.values.empty() || d.file.empty()) continue;
+        std::filesystem::path p(d.file);
+        if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+        InputFile f{d.file, p.string()};
+        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace chainsim::models

@@ -69,4 +69,17 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& b
                                   std::atomic<std::uint64_t>* periods_done = nullptr,
                                   const std::vector<std::string>& columns = {});
 
+// A file a scenario reads when its network is built: a `trace` demand's CSV
+// (`file` as the spec names it, `path` where build_network reads it).
+struct InputFile {
+  std::string file;
+  std::string path;
+  bool operator==(const InputFile&) const = default;
+};
+
+// The files building `spec` reads (relative names resolved against
+// `base_dir`, as build_network does), in the order the spec names them,
+// each once. Reads nothing: an absent file is reported when a network is built.
+std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std::string& base_dir);
+
 }  // namespace chainsim::models

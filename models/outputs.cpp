@@ -46,9 +46,11 @@ std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
   for (const KpiSummary& k : r.summary) {
     const std::string scope = k.scope == "network" ? "network" : k.scope == "stock" ? "stocks"
                               : k.scope == "node"  ? "nodes" : "lanes";
+    // Below two values there is no sample standard deviation, hence no interval.
+    const bool spread = k.interval.n >= 2;
     J v = {{"mean", number(k.interval.mean)},
-           {"sd", number(k.interval.stddev)},
-           {"half_width", number(k.interval.half_width)},
+           {"sd", spread ? number(k.interval.stddev) : J(nullptr)},
+           {"half_width", spread ? number(k.interval.half_width) : J(nullptr)},
            {"n", k.interval.n}};
     if (k.scope == "network") {
       kpis[scope][k.kpi] = v;

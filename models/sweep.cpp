@@ -3,7 +3,8 @@
 // small LRU cache of prepared points (ScenarioSpec, the parameters' CSV
 // fields, and the map from the point's KPIs to the columns), and on the
 // writer the open sweep.csv and sweep_summary.csv, the replications of the
-// point being completed, and every run's values for the response surface.
+// point being completed, every run's values for the response surface, and
+// the files the points read (trace CSVs) with the hash of their contents.
 #include "models/sweep.h"
 
 #include <chrono>
@@ -220,13 +221,32 @@ class Sweep {
     return f.get();
   }
 
+  // A point's check, as text: "" for a sound point that reads no file, "F"
+  // and a JSON array of the [file, path] pairs it reads, or "E" and its
+  // diagnostics.
   SweepTaskResult validate_task(std::size_t point) {
     try {
-      prepare(point);
-      return {};
+      const std::vector<InputFile> files = scenario_input_files(prepare(point)->spec, base_dir_);
+      if (files.empty()) return {};
+      nlohmann::json j = nlohmann::json::array();
+      for (const InputFile& f : files) j.push_back({f.file, f.path});
+      return {"F" + j.dump(), {}};
     } catch (const LoadError& e) {
-      return {encode(e.diagnostics()), {}};
+      return {"E" + encode(e.diagnostics()), {}};
     }
+  }
+
+  // The hash of every file the points read, sorted by file. Throws
+  // SweepError when one cannot be read.
+  std::vector<std::pair<std::string, std::string>> hash_inputs() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [file, path] : inputs_) {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw SweepError(fmt::format("cannot read {}, the trace file the scenario names as '{}'", path, file));
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      out.emplace_back(file, text_hash(text));
+    }
+    return out;
   }
 
   SweepTaskResult run_task(std::size_t k) {
@@ -325,6 +345,10 @@ class Sweep {
   std::string name_, base_dir_;
   std::size_t replications_ = 1;
   std::vector<std::string> columns_;
+  // On the writer: the files the points read, file as named -> path read,
+  // and the hashes recorded in sweep.json.
+  std::map<std::string, std::string> inputs_;
+  std::vector<std::pair<std::string, std::string>> input_hashes_;
 
   std::mutex docs_mu_;
   std::vector<std::unique_ptr<ParsedScenario>> free_docs_;
@@ -356,7 +380,11 @@ void Sweep::validate_points() {
   exec_.run(0, design_.size(), [this](std::size_t i) { return validate_task(i); },
             [&](std::size_t, SweepTaskResult&& r) {
               if (r.text.empty()) return;
-              if (++bad <= 5) decode(r.text, diags);
+              if (r.text[0] == 'F') {
+                for (const auto& f : nlohmann::json::parse(r.text.substr(1))) inputs_.emplace(f[0], f[1]);
+                return;
+              }
+              if (++bad <= 5) decode(r.text.substr(1), diags);
             });
   {
     std::lock_guard lock(cache_mu_);
@@ -454,6 +482,32 @@ void Sweep::sync(bool force) {
   ::fsync(::fileno(summary_));
 }
 
+// Why the files a sweep reads differ from those sweep.json recorded (`was`
+// and `now`: arrays of {file, hash}).
+std::string input_change(const nlohmann::json& was, const nlohmann::json& now) {
+  auto find = [](const nlohmann::json& list, const nlohmann::json& file) -> const nlohmann::json* {
+    for (const auto& f : list) {
+      if (f.value("file", nlohmann::json()) == file) return &f;
+    }
+    return nullptr;
+  };
+  for (const auto& f : now) {
+    const nlohmann::json* old = find(was, f["file"]);
+    const std::string name = f["file"].get<std::string>();
+    if (old == nullptr) return "the scenario now reads " + name + ", which the sweep did not read when it started";
+    if ((*old).value("hash", nlohmann::json()) != f["hash"]) {
+      return fmt::format("{}, a file the scenario reads, changed since the sweep started (its hash was {}, now {})",
+                         name, (*old).value("hash", "?"), f["hash"].get<std::string>());
+    }
+  }
+  for (const auto& f : was) {
+    if (find(now, f.value("file", nlohmann::json())) == nullptr) {
+      return "the scenario no longer reads " + f.value("file", "?") + ", which the sweep read when it started";
+    }
+  }
+  return "the files the scenario reads differ";
+}
+
 // The same sweep recorded from another directory: only the files' paths
 // differ (they are how it was started, not what it computes).
 bool same_sweep(const std::string& a, const std::string& b) {
@@ -491,9 +545,20 @@ std::string Sweep::start_files() {
   meta.scenario_yaml = scenario_yaml_;
   meta.scenario_hash = text_hash(scenario_yaml_);
   meta.design_file = spec_.source;
+  input_hashes_ = hash_inputs();
+  meta.inputs = input_hashes_;
   meta.seed = seed_;
   meta.replications = replications_;
   meta.columns = columns_;
+  // "time units" in the scenario's own (day: days).
+  const std::string& time_unit = prepare(0)->spec.time_unit;
+  const std::string times = time_unit.empty() || time_unit.back() == 's' ? time_unit : time_unit + "s";
+  for (const KpiValue& v : probe_->kpis.values) {
+    const KpiDefinition* d = find_kpi_definition(v.scope, v.kpi);
+    std::string unit = d ? d->unit : "";
+    if (const auto at = unit.find("time units"); at != std::string::npos) unit.replace(at, 10, times);
+    meta.units.push_back(std::move(unit));
+  }
   const std::string expected = sweep_json(design_, meta);
   keep_all_ = design_.size() * replications_ * columns_.size() <= kMaxModelValues;
   const std::string header = sweep_header(design_, columns_);
@@ -512,6 +577,8 @@ std::string Sweep::start_files() {
         } else if (o["scenario"].value("hash", "") != e["scenario"]["hash"]) {
           why = "the scenario differs from the one the sweep started with (its hash was " +
                 o["scenario"].value("hash", "?") + ", now " + e["scenario"]["hash"].get<std::string>() + ")";
+        } else if (o.value("inputs", nlohmann::json::array()) != e["inputs"]) {
+          why = input_change(o.value("inputs", nlohmann::json::array()), e["inputs"]);
         } else if (o.value("design", nlohmann::json()) != e["design"]) {
           why = "the design (parameters, values, samples) differs";
         } else if (o.value("seed", nlohmann::json()) != e["seed"] ||
@@ -579,6 +646,17 @@ SweepReport Sweep::run() {
   writer_step([&]() -> std::string {
     if (failed) std::rethrow_exception(failed);
     sync(true);
+    // Every run reads its trace files again: one changed meanwhile leaves
+    // rows of both contents.
+    const auto hashes = hash_inputs();
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+      if (hashes[i] != input_hashes_[i]) {
+        throw std::runtime_error(fmt::format(
+            "{}, a file the scenario reads, changed while the sweep ran: sweep.csv may mix runs of its old and new "
+            "contents; run the sweep again in a new --out",
+            hashes[i].first));
+      }
+    }
     report.points = design_.size();
     report.replications = replications_;
     report.columns = columns_.size();

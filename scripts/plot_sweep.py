@@ -10,6 +10,10 @@ one line per value of a second parameter when there is one (--by).
       --kpi network.total_cost --kpi stock.store/widget.fill_rate \\
       --x nodes.store.policy.S --by nodes.warehouse.policy.S --out plot.png
 
+The y axis is labelled with the KPI's unit, read from sweep.json beside the
+summary (its "units", from chainsim's KPI definitions; none when sweep.json is
+absent). Parameters carry no unit in chainsim's files: the x axis is the path.
+
 Defaults: --x is the first parameter, --by the second (when the sweep has
 one), --out is sweep.png beside the summary. Points of a Latin hypercube
 (many distinct x values) are drawn as markers without lines. Parameters not on
@@ -19,6 +23,7 @@ Debian packages: python3-matplotlib, python3-pandas.
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -39,6 +44,17 @@ def parameters(df):
     if "point" not in cols or "kpi" not in cols:
         fail("not a sweep_summary.csv (it needs the columns point and kpi)")
     return cols[cols.index("point") + 1 : cols.index("kpi")]
+
+
+def kpi_units(summary):
+    """The units of the KPI columns, from sweep.json beside the summary ({} when absent)."""
+    path = os.path.join(os.path.dirname(summary) or ".", "sweep.json")
+    try:
+        with open(path) as f:
+            units = json.load(f).get("units", {})
+    except (OSError, ValueError):
+        return {}
+    return units if isinstance(units, dict) else {}
 
 
 def main(argv=None):
@@ -71,6 +87,7 @@ def main(argv=None):
     if missing:
         fail(f"--kpi {missing[0]}: not in {args.summary}")
     others = [p for p in params if p not in (x, by)]
+    units = kpi_units(args.summary)
 
     out = args.out or os.path.join(os.path.dirname(args.summary) or ".", "sweep.png")
     fig, axes = plt.subplots(len(args.kpi), 1, figsize=(7.5, 3.6 * len(args.kpi)), squeeze=False)
@@ -100,7 +117,7 @@ def main(argv=None):
             ax.errorbar(part[x], part["mean"], yerr=yerr, marker="o", markersize=3.5, capsize=3,
                         linestyle="none" if lhs else "-", label=label)
         ax.set_xlabel(x)
-        ax.set_ylabel(kpi)
+        ax.set_ylabel(f"{kpi} ({units[kpi]})" if units.get(kpi) else kpi)
         title = f"{kpi} (mean and 95% interval)"
         if others:
             title += f"; averaged over {', '.join(others)}"

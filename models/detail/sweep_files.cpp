@@ -138,6 +138,9 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
   J j;
   j["chainsim"] = {{"version", m.version}, {"git", m.git}};
   j["scenario"] = {{"file", m.scenario_file}, {"name", m.scenario_name}, {"hash", "fnv1a64:" + m.scenario_hash}};
+  J inputs = J::array();
+  for (const auto& [file, hash] : m.inputs) inputs.push_back({{"file", file}, {"hash", "fnv1a64:" + hash}});
+  j["inputs"] = inputs;
   if (!m.design_file.empty()) j["design_file"] = m.design_file;
   J d;
   d["type"] = design.type() == sim::Design::Type::kGrid ? "grid" : "lhs";
@@ -172,6 +175,9 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
                 {"sweep_summary.csv", "one row per point and KPI: n, mean, sd, 95% half-width"},
                 {"sweep_model.json", "a second-order response surface per KPI"}};
   j["columns"] = m.columns;
+  J units = J::object();
+  for (std::size_t c = 0; c < m.columns.size() && c < m.units.size(); ++c) units[m.columns[c]] = m.units[c];
+  j["units"] = units;
   j["scenario_as_loaded"] = m.scenario_yaml;
   return j.dump(2) + "\n";
 }

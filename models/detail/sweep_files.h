@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/kpi.h"
@@ -47,9 +48,13 @@ struct SweepMeta {
   std::string version, git;
   std::string scenario_file, scenario_name, scenario_yaml, scenario_hash;
   std::string design_file;  // "" from the command line
+  // The files the scenario reads (trace CSVs) over all points: (file as the
+  // scenario names it, text_hash of its contents), sorted by file.
+  std::vector<std::pair<std::string, std::string>> inputs;
   std::uint64_t seed = 1;
   std::size_t replications = 1;
   std::vector<std::string> columns;
+  std::vector<std::string> units;  // per column: its KPI's unit (kpi_definitions), "" when none
 };
 std::string sweep_json(const sim::Design& design, const SweepMeta& meta);
 

@@ -1,5 +1,7 @@
 # The same sweep with chainsim (threads) and with chainsim-mpi under mpirun
-# must write the same bytes: a grid and a Latin hypercube.
+# must write the same bytes: a grid, a Latin hypercube, and a grid whose
+# points read trace files (checked on the workers, recorded by rank 0). Run
+# with 3 ranks or more, so that two workers share the runs.
 # Run with: cmake -DCHAINSIM=<exe> -DCHAINSIM_MPI=<exe> -DMPIEXEC=<mpirun> -DRANKS=<n>
 #                 -DWORK=<dir> -DSOURCE=<source dir> -P mpi_sweep_test.cmake
 file(REMOVE_RECURSE "${WORK}")
@@ -7,7 +9,15 @@ set(grid sweep scenarios/serial_base_stock.yaml --param nodes.store.policy.S=20:
     --param nodes.warehouse.policy.S=30,45 --set horizon=120 --replications 3 --quiet)
 set(lhs sweep scenarios/serial_base_stock.yaml --design lhs --samples 12 --param nodes.store.policy.S=15:45
     --param nodes.store.demand.mean=8.0:12.0 --set horizon=120 --replications 2 --quiet)
-foreach(design grid lhs)
+# The serial chain with its store's demand read from a CSV beside it.
+file(READ "${SOURCE}/scenarios/serial_base_stock.yaml" yaml)
+string(REPLACE "demand: {type: poisson, mean: 10}" "demand: {type: trace, file: demand.csv}" yaml "${yaml}")
+file(WRITE "${WORK}/model/chain.yaml" "${yaml}")
+file(WRITE "${WORK}/model/demand.csv" "demand\n8\n12\n10\n9\n11\n")
+file(WRITE "${WORK}/model/high.csv" "demand\n18\n22\n20\n")
+set(trace sweep "${WORK}/model/chain.yaml" --param nodes.store.demand.file=demand.csv,high.csv
+    --param nodes.store.policy.S=20,30 --set horizon=60 --replications 2 --quiet)
+foreach(design grid lhs trace)
   execute_process(COMMAND "${CHAINSIM}" ${${design}} --jobs 2 --out "${WORK}/${design}_threads"
                   WORKING_DIRECTORY "${SOURCE}" RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -28,6 +38,13 @@ foreach(design grid lhs)
       message(FATAL_ERROR "${design}: ${f} differs between chainsim and chainsim-mpi with ${RANKS} ranks")
     endif()
   endforeach()
+  if(design STREQUAL "trace")
+    file(READ "${WORK}/trace_mpi/sweep.json" json)
+    string(FIND "${json}" "\"file\": \"high.csv\"" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "trace: sweep.json of chainsim-mpi does not record high.csv among its inputs")
+    endif()
+  endif()
   message(STATUS "${design}: the same bytes with 2 threads and ${RANKS} MPI ranks")
 endforeach()
 file(REMOVE_RECURSE "${WORK}")

@@ -33,6 +33,19 @@ blue = np.all(np.abs(img[:, :, :3] - np.array([0.12, 0.47, 0.71])) < 0.05, axis=
 orange = np.all(np.abs(img[:, :, :3] - np.array([1.0, 0.5, 0.05])) < 0.05, axis=2).sum()
 assert blue > 200 and orange > 200, f"the two series are missing (blue {blue}, orange {orange} pixels)"
 
+# The y axes carry the KPIs' units from sweep.json (kpi_definitions).
+sys.path.insert(0, os.path.join(source, "scripts"))
+import plot_sweep  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+plot_sweep.main([os.path.join(out, "sweep_summary.csv"), "--kpi", "network.total_cost",
+                 "--kpi", "stock.store/widget.fill_rate", "--kpi", "stock.store/widget.order_lead_time_mean",
+                 "--out", png])
+labels = [ax.get_ylabel() for ax in plt.gcf().axes]
+assert labels == ["network.total_cost (money)", "stock.store/widget.fill_rate (share)",
+                  "stock.store/widget.order_lead_time_mean (days)"], labels
+assert plt.gcf().axes[0].get_xlabel() == "nodes.store.policy.S"
+
 # A bad KPI name is an error, exit 2.
 r = subprocess.run([sys.executable, os.path.join(source, "scripts", "plot_sweep.py"),
                     os.path.join(out, "sweep_summary.csv"), "--kpi", "network.nope", "--out", png],

@@ -149,3 +149,38 @@ TEST_CASE("chainsim sweep takes a design file in place of the scenario and refus
                      "--design and --samples\n1 error; nothing was run\n");
   fs::remove_all(dir);
 }
+
+TEST_CASE("chainsim sweep --resume exits 2 when a trace file the scenario reads changed and resumes when it did not") {
+  const std::string dir = temp_dir("trace");
+  fs::create_directories(dir + "/model");
+  std::string yaml = read("scenarios/serial_base_stock.yaml");
+  const std::string poisson = "demand: {type: poisson, mean: 10}";
+  REQUIRE(yaml.find(poisson) != std::string::npos);
+  yaml.replace(yaml.find(poisson), poisson.size(), "demand: {type: trace, file: demand.csv}");
+  chainsim::testing::write_file(dir + "/model/chain.yaml", yaml);
+  chainsim::testing::write_file(dir + "/model/demand.csv", "demand\n8\n12\n10\n");
+  const std::vector<std::string> args = {"sweep", dir + "/model/chain.yaml", "--param", "nodes.store.policy.S=20,30,40",
+                                         "--set", "horizon=60", "--replications", "2", "--quiet", "--out", dir + "/out"};
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  REQUIRE(run(args) == 0);
+  const std::string whole = read(dir + "/out/sweep.csv");
+  // As if killed after three rows.
+  std::size_t pos = 0;
+  for (int line = 0; line < 4; ++line) pos = whole.find('\n', pos) + 1;
+  chainsim::testing::write_file(dir + "/out/sweep.csv", whole.substr(0, pos));
+
+  chainsim::testing::write_file(dir + "/model/demand.csv", "demand\n8\n12\n11\n");
+  std::string err;
+  CHECK(run(resume, &err) == 2);
+  CHECK(err.rfind("chainsim: error: cannot resume the sweep in " + dir +
+                      "/out: demand.csv, a file the scenario reads, changed since the sweep started (its hash was "
+                      "fnv1a64:",
+                  0) == 0);
+  CHECK(read(dir + "/out/sweep.csv") == whole.substr(0, pos));
+
+  chainsim::testing::write_file(dir + "/model/demand.csv", "demand\n8\n12\n10\n");
+  CHECK(run(resume) == 0);
+  CHECK(read(dir + "/out/sweep.csv") == whole);
+  fs::remove_all(dir);
+}

@@ -86,7 +86,7 @@ TEST_CASE("the mean rows average each cell over the replications") {
   CHECK(found);
 }
 
-TEST_CASE("summary.json: undefined KPIs are null, one replication has no half-width") {
+TEST_CASE("summary.json: undefined KPIs are null, and sd and half-width are null below two replications") {
   const ScenarioSpec s = serial_chain(1, 5, 1, 0, constant_demand(2), 4);
   const ExperimentResult r = run_small(s, 1, SeriesMode::kNone);
   RunMetadata meta;
@@ -103,7 +103,19 @@ TEST_CASE("summary.json: undefined KPIs are null, one replication has no half-wi
   CHECK(fill["mean"] == 1.0);  // constant demand 2 against S = 5 with lead time 1: never short
   CHECK(fill["n"] == 1);
   CHECK(fill["half_width"].is_null());
+  CHECK(fill["sd"].is_null());  // one value has no sample standard deviation
   // Every order completes, so its lead-time percentile is defined.
   CHECK(j["kpis"]["stocks"]["retailer/item"]["order_lead_time_p95"]["mean"].is_number());
-  CHECK(j["kpis"]["network"]["bullwhip_amplification"]["mean"].is_null());  // constant demand: variance 0
+  const json& amplification = j["kpis"]["network"]["bullwhip_amplification"];
+  CHECK(amplification["mean"].is_null());  // constant demand: variance 0
+  CHECK(amplification["n"] == 0);
+  CHECK(amplification["sd"].is_null());
+  CHECK(amplification["half_width"].is_null());
+  // Two replications: sd and half-width are numbers (0 for a constant KPI).
+  meta.replications = 2;
+  const json two = json::parse(summary_json(run_small(s, 2, SeriesMode::kNone), meta));
+  const json& fill2 = two["kpis"]["stocks"]["retailer/item"]["fill_rate"];
+  CHECK(fill2["n"] == 2);
+  CHECK(fill2["sd"] == 0.0);
+  CHECK(fill2["half_width"] == 0.0);
 }

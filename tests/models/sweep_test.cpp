@@ -4,8 +4,10 @@
 #include "models/sweep.h"
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -314,5 +316,115 @@ TEST_CASE("a sweep resumes with its scenario given by another path") {
   const SweepReport r = run_sweep(moved, options(dir, true), ex);
   CHECK(r.runs_before == r.runs);
   CHECK(read(dir + "/sweep.json") == json);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The serial chain with its store's demand read from `demand.csv` beside it,
+// in `dir`/model; returns the sweep of it.
+SweepSpec trace_sweep(const std::string& dir, const std::string& csv) {
+  fs::create_directories(dir + "/model");
+  std::string yaml = read("scenarios/serial_base_stock.yaml");
+  const std::string poisson = "demand: {type: poisson, mean: 10}";
+  const auto at = yaml.find(poisson);
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, poisson.size(), "demand: {type: trace, file: demand.csv}");
+  write(dir + "/model/chain.yaml", yaml);
+  write(dir + "/model/demand.csv", csv);
+  SweepSpec s = small_sweep();
+  s.scenario = dir + "/model/chain.yaml";
+  return s;
+}
+
+std::string sweep_error(const SweepSpec& s, const SweepOptions& o, SweepExecutor& ex) {
+  try {
+    run_sweep(s, o, ex);
+  } catch (const SweepError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("resume refuses a sweep whose trace file changed and continues one whose file did not") {
+  const std::string dir = temp_dir("trace");
+  const std::string csv = "demand\n8\n12\n10\n9\n11\n", changed = "demand\n8\n12\n10\n9\n12\n";
+  const SweepSpec s = trace_sweep(dir, csv);
+  const std::string whole = dir + "/whole", cut = dir + "/cut";
+  ThreadExecutor ex(2);
+  run_sweep(s, options(whole), ex);
+  run_sweep(s, options(cut), ex);
+  const std::string hash = "fnv1a64:" + detail::text_hash(csv);
+  CHECK(read(cut + "/sweep.json").find("\"inputs\": [\n    {\n      \"file\": \"demand.csv\",\n      \"hash\": \"" +
+                                       hash + "\"\n    }\n  ],") != std::string::npos);
+  // As if killed after row 10.
+  const std::string rows = read(cut + "/sweep.csv");
+  std::size_t pos = 0;
+  for (int line = 0; line < 11; ++line) pos = rows.find('\n', pos) + 1;
+  write(cut + "/sweep.csv", rows.substr(0, pos));
+  fs::remove(cut + "/sweep_model.json");
+
+  write(dir + "/model/demand.csv", changed);
+  CHECK(sweep_error(s, options(cut, true), ex) ==
+        "cannot resume the sweep in " + cut + ": demand.csv, a file the scenario reads, changed since the sweep " +
+            "started (its hash was " + hash + ", now fnv1a64:" + detail::text_hash(changed) + ")");
+  CHECK(read(cut + "/sweep.csv") == rows.substr(0, pos));  // refused before touching anything
+
+  write(dir + "/model/demand.csv", csv);
+  const SweepReport r = run_sweep(s, options(cut, true), ex);
+  CHECK(r.runs_before == 10);
+  for (const char* f : kFiles) {
+    CAPTURE(f);
+    CHECK(read(whole + "/" + f) == read(cut + "/" + f));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a trace file that changes while the sweep runs stops it with the file named") {
+  const std::string dir = temp_dir("trace_during");
+  const SweepSpec s = trace_sweep(dir, "demand\n8\n12\n10\n");
+  SweepOptions o = options(dir + "/out");
+  o.progress = [&](std::size_t done, std::size_t, std::size_t) {
+    if (done == 5) write(dir + "/model/demand.csv", "demand\n8\n12\n11\n");
+  };
+  ThreadExecutor ex(1);
+  std::string error;
+  try {
+    run_sweep(s, o, ex);
+  } catch (const SweepError&) {
+    error = "SweepError";
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  CHECK(error ==
+        "demand.csv, a file the scenario reads, changed while the sweep ran: sweep.csv may mix runs of its old and "
+        "new contents; run the sweep again in a new --out");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a sweep over trace files records every file its points read") {
+  const std::string dir = temp_dir("trace_param");
+  SweepSpec s = trace_sweep(dir, "demand\n8\n12\n10\n");
+  write(dir + "/model/high.csv", "demand\n18\n22\n20\n");
+  s.params = parse_param_options({"nodes.store.demand.file=demand.csv,high.csv"});
+  s.replications = 1;
+  ThreadExecutor ex(1);
+  run_sweep(s, options(dir + "/out"), ex);
+  const std::string json = read(dir + "/out/sweep.json");
+  CHECK(json.find("\"file\": \"demand.csv\",\n      \"hash\": \"fnv1a64:" +
+                  detail::text_hash("demand\n8\n12\n10\n") + "\"\n    },\n    {\n      \"file\": \"high.csv\",") !=
+        std::string::npos);
+  // Missing: refused when the points are checked, naming the point.
+  fs::remove(dir + "/model/high.csv");
+  const std::string yaml = read(dir + "/model/chain.yaml");
+  const std::size_t at = yaml.find("demand: {type: trace"), line_start = yaml.rfind('\n', at) + 1;
+  const auto line = 1 + std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  CHECK(load_error(s, dir + "/again") ==
+        fmt::format("{}/model/chain.yaml:{}:{}: error: nodes.store.demand: cannot open demand trace {}/model/high.csv "
+                    "(at point 1: nodes.store.demand.file=high.csv)",
+                    dir, line, at - line_start + 1 + std::string("demand: ").size(), dir));
+  CHECK(!fs::exists(dir + "/again"));
   fs::remove_all(dir);
 }

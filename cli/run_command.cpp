@@ -110,6 +110,9 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
 
+  // What the trace files held when the run started, for summary.json.
+  const auto inputs = hash_input_files(s.spec, s.base_dir);
+
   ExperimentOptions opt;
   opt.seed = s.spec.seed;
   opt.replications = s.spec.replications;
@@ -157,6 +160,7 @@ int run_command(const RunArgs& args) {
   meta.scenario_yaml = to_yaml(s.document);
   meta.seed = opt.seed;
   meta.replications = opt.replications;
+  meta.inputs = inputs;
   sim::write_file_atomically(out_dir + "/summary.json", summary_json(result, meta));
   if (series_file) series_file->commit();
   if (!args.no_report) {
@@ -169,6 +173,11 @@ int run_command(const RunArgs& args) {
     report.replications = opt.replications;
     sim::write_file_atomically(out_dir + "/report.html", run_report_html(result, report, {}, echelons.get()));
   }
+  // The folder describes this run alone: an earlier run's file that this
+  // one does not write (--timeseries none, --no-report) goes.
+  std::error_code ignored;
+  if (!series_file) std::filesystem::remove(out_dir + "/timeseries.csv", ignored);
+  if (args.no_report) std::filesystem::remove(out_dir + "/report.html", ignored);
   if (!args.quiet) {
     std::cout << summary_table(result);
     std::string files = out_dir + "/summary.json";

@@ -1,9 +1,13 @@
 #include "models/outputs.h"
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+
+#include "models/detail/sweep_files.h"
 
 namespace chainsim::models {
 
@@ -30,6 +34,18 @@ std::string csv_text(const std::string& s) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> hash_input_files(const ScenarioSpec& spec,
+                                                                  const std::string& base_dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const InputFile& f : scenario_input_files(spec, base_dir)) {
+    std::ifstream in(f.path, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("cannot read {}, the trace file the scenario names as '{}'", f.path, f.file));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    out.emplace_back(f.file, detail::text_hash(text));
+  }
+  return out;
+}
+
 std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
   J j;
   j["chainsim"] = {{"version", meta.version}, {"git", meta.git}};
@@ -39,6 +55,11 @@ std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
                    {"period", r.info.period},
                    {"horizon", r.info.horizon},
                    {"warmup", r.info.warmup}};
+  if (!meta.inputs.empty()) {
+    J inputs = J::array();
+    for (const auto& [file, hash] : meta.inputs) inputs.push_back({{"file", file}, {"hash", hash}});
+    j["scenario"]["inputs"] = inputs;
+  }
   j["seed"] = meta.seed;
   j["replications"] = meta.replications;
   j["confidence_level"] = 0.95;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/experiment.h"
 
@@ -16,7 +18,16 @@ struct RunMetadata {
   std::string scenario_yaml;  // the scenario as run (after extends and --set)
   std::uint64_t seed = 1;
   int replications = 1;
+  // The files the scenario reads (trace CSVs): as the scenario names them,
+  // and a hash of their contents when the run started.
+  std::vector<std::pair<std::string, std::string>> inputs;
 };
+
+// The files building `spec` reads, each as the scenario names it with a
+// hash of its contents (sweep.json's `inputs`), for RunMetadata::inputs.
+// Throws std::runtime_error naming the file when one cannot be read.
+std::vector<std::pair<std::string, std::string>> hash_input_files(const ScenarioSpec& spec,
+                                                                  const std::string& base_dir);
 
 // summary.json: how it was made, then per KPI the mean, sd, 95% half-width
 // and n, by scope (network, stocks, nodes, lanes). Undefined values are null.

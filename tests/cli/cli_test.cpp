@@ -228,6 +228,42 @@ TEST_CASE("a failed run leaves earlier outputs untouched") {
   CHECK(read(d.path() / "o/summary.json") == before);
 }
 
+TEST_CASE("a run into an earlier run's folder leaves only its own files there") {
+  TempDir d;
+  const std::string sc = example("beer_game.yaml") + " --quiet --out o";
+  REQUIRE(d.chainsim("run " + sc).status == 0);
+  REQUIRE(fs::exists(d.path() / "o/timeseries.csv"));
+  REQUIRE(fs::exists(d.path() / "o/report.html"));
+  d.write("o/notes.txt", "mine\n");
+  REQUIRE(d.chainsim("run " + sc + " --seed 7 --timeseries none --no-report").status == 0);
+  CHECK(!fs::exists(d.path() / "o/timeseries.csv"));  // the seed-1 series would sit beside seed 7's summary
+  CHECK(!fs::exists(d.path() / "o/report.html"));
+  CHECK(json::parse(read(d.path() / "o/summary.json"))["seed"] == 7);
+  CHECK(read(d.path() / "o/notes.txt") == "mine\n");  // not chainsim's: left alone
+}
+
+TEST_CASE("summary.json records each trace file the scenario reads with a hash of its contents") {
+  TempDir d;
+  std::string yaml = read(kRoot / "scenarios/serial_base_stock.yaml");
+  const std::string poisson = "demand: {type: poisson, mean: 10}";
+  REQUIRE(yaml.find(poisson) != std::string::npos);
+  yaml.replace(yaml.find(poisson), poisson.size(), "demand: {type: trace, file: demand.csv}");
+  d.write("chain.yaml", yaml);
+  d.write("demand.csv", "demand\n8\n12\n10\n");
+  REQUIRE(d.chainsim("run chain.yaml --quiet --no-report --out a").status == 0);
+  d.write("demand.csv", "demand\n8\n12\n11\n");
+  REQUIRE(d.chainsim("run chain.yaml --quiet --no-report --out b").status == 0);
+  const json a = json::parse(read(d.path() / "a/summary.json"))["scenario"]["inputs"];
+  const json b = json::parse(read(d.path() / "b/summary.json"))["scenario"]["inputs"];
+  REQUIRE(a.size() == 1);
+  CHECK(a[0]["file"] == "demand.csv");
+  CHECK(a[0]["hash"].get<std::string>().size() >= 16);
+  CHECK(b[0]["file"] == "demand.csv");
+  CHECK(a[0]["hash"] != b[0]["hash"]);
+  REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --quiet --no-report --out c").status == 0);
+  CHECK(!json::parse(read(d.path() / "c/summary.json"))["scenario"].contains("inputs"));  // reads no file
+}
+
 TEST_CASE("an output directory that cannot be made is an error, not a crash") {
   TempDir d;
   d.write("file", "not a directory");

@@ -155,6 +155,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
     if (p.id.empty()) c.add(path + ".id", "must not be empty");
     if (!products.emplace(p.id, i).second) c.add(path + ".id", "duplicate product id '" + p.id + "'");
     c.nonneg(path + ".unit_cost", p.unit_cost);
+    if (p.salvage_value) c.nonneg(path + ".salvage_value", *p.salvage_value);
     c.nonneg(path + ".price", p.price);
   }
   if (spec.nodes.empty()) c.add("nodes", "at least one node is needed");
@@ -524,7 +525,7 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
   std::map<std::string, ProductId> product_id;
   for (const ProductSpec& p : spec.products) {
     product_id[p.id] = static_cast<ProductId>(N.products_.size());
-    N.products_.push_back({p.id, p.unit_cost, p.price});
+    N.products_.push_back({p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost)});
   }
   const std::size_t P = N.products_.size();
   std::map<std::string, NodeId> node_id;

@@ -103,7 +103,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.on_order_sum += s.on_order;
   a.position_sum += s.position;
   a.value_sum += s.stock_value;
-  a.value_end = s.stock_value;
+  a.on_hand_end = s.on_hand;
   a.max_backlog = std::max(a.max_backlog, s.backlog);
   ++a.periods;
   if (s.on_hand > 1e-9) ++a.ready_periods;  // round-off dust is not stock
@@ -217,7 +217,7 @@ KpiSet KpiCollector::finish() const {
   std::array<double, kCostKinds> costs{};
   double revenue = 0, cash_end = 0, cash_change = 0, value_end = 0;
   for (const StockPoint& sp : net_.stocks()) {
-    if (!sp.infinite) value_end += stocks_[sp.id].value_end;
+    if (!sp.infinite) value_end += stocks_[sp.id].on_hand_end * net_.products()[sp.product].salvage_value;
   }
   for (const Node& n : net_.nodes()) {
     const NodeAcc& a = nodes_[n.id];
@@ -305,7 +305,7 @@ KpiSet KpiCollector::finish() const {
       const StockPoint& sp = net_.stocks()[s];
       if (sp.infinite) continue;
       value_sum += stocks_[s].value_sum;
-      value_end += stocks_[s].value_end;
+      value_end += stocks_[s].on_hand_end * net_.products()[sp.product].salvage_value;
       cogs += stocks_[s].shipped * sp.unit_value;
     }
     put("node", node.name, "inventory_value_end", value_end);

@@ -82,7 +82,7 @@ class KpiCollector final : public ObservationSink {
   struct StockAcc {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
-    double value_end = 0;  // on hand at unit value after the last period
+    double on_hand_end = 0;  // after the last period
     double max_backlog = 0;
     std::int64_t periods = 0, ready_periods = 0;
     // Replenishment cycles: from one receipt to the next.

@@ -49,8 +49,8 @@ std::vector<KpiDefinition> make_definitions() {
       {"cash_change", "network", "money", "sum over nodes of cash_change",
        "Change of the nodes' cash from the end of the warm-up to the horizon."},
       {"inventory_value_end", "network", "money", "sum over nodes of inventory_value_end",
-       "The ending inventory of every node valued at unit cost (suppliers' unlimited sources excluded; "
-       "units in transit are in nobody's stock)."},
+       "The ending inventory of every node at the products' salvage_value (unit_cost unless given; "
+       "suppliers' unlimited sources excluded; units in transit are in nobody's stock)."},
       {"bullwhip_amplification", "network", "ratio", "Var(top orders per bucket) / Var(end demand per bucket)",
        "Variance amplification from end demand to the top of the chain: the units ordered (or production "
        "requested) by the top stocks (stocks of a product end customers buy that are produced or bought "
@@ -139,9 +139,10 @@ std::vector<KpiDefinition> make_definitions() {
       {"profit", "node", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
        "Revenue minus every cost but the backorder and lost-sale penalties."},
       {"cash_end", "node", "money", "cash at the horizon", "Cash at the end of the run."},
-      {"inventory_value_end", "node", "money", "sum over stocks of on hand at the horizon * unit_cost",
-       "Ending inventory valued at the product's unit cost: what the stock left at the horizon is worth "
-       "(profit does not count it; add it for a closing balance)."},
+      {"inventory_value_end", "node", "money", "sum over stocks of on hand at the horizon * salvage_value",
+       "Ending inventory valued at the product's salvage_value, its unit_cost unless the scenario gives "
+       "one: what the stock left at the horizon is worth (profit does not count it; add it for a "
+       "closing balance)."},
       {"cash_change", "node", "money", "cash at the horizon - cash at the end of the warm-up",
        "Change of cash over the measured span (from the initial cash when there is no warm-up)."},
       {"dio", "node", "time units", "mean_k stock value_k / (sum(shipped x unit_cost) / T)",

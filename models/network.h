@@ -36,6 +36,7 @@ struct ProductInfo {
   std::string name;
   double unit_cost = 0.0;
   double price = 0.0;
+  double salvage_value = 0.0;  // a unit left at the horizon
 };
 
 // Network-wide running totals used by the conservation audit.

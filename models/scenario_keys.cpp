@@ -153,6 +153,9 @@ std::vector<SectionInfo> build_sections() {
                    nonneg(key("unit_cost", KeyType::kNumber,
                               "Value of one unit: holding cost rates and stock valuation.", "1")),
                    nonneg(key("price", KeyType::kNumber, "Retail price paid by end customers per unit.", "0")),
+                   nonneg(key("salvage_value", KeyType::kNumber,
+                              "Value of one unit left in stock at the horizon (the KPI inventory_value_end).",
+                              "unit_cost")),
                }));
 
   SectionInfo node = section("node",

@@ -26,6 +26,7 @@ struct ProductSpec {
   std::string id;          // unique name, required
   double unit_cost = 1.0;  // value of one unit for holding cost and stock valuation, >= 0
   double price = 0.0;      // retail price paid by end customers per unit, >= 0
+  std::optional<double> salvage_value;  // a unit left at the horizon; unit_cost when absent, >= 0
 };
 
 // How a stock point reviews and what it orders. `type` selects the policy;

@@ -476,6 +476,7 @@ class Converter {
     str(n, sec, p, "id", s.id);
     num(n, sec, p, "unit_cost", s.unit_cost);
     num(n, sec, p, "price", s.price);
+    num(n, sec, p, "salvage_value", s.salvage_value);
     return s;
   }
 

@@ -412,6 +412,13 @@ TEST_CASE("ending inventory is valued at unit cost at the horizon, per node and 
   CHECK(m.node("b", "inventory_value_end") == doctest::Approx(6 * 2.5));
   CHECK(m.node("wh", "inventory_value_end") == doctest::Approx(30 * 2.5));
   CHECK(m.network("inventory_value_end") == doctest::Approx(40 * 2.5));
+  SUBCASE("a salvage value replaces the unit cost") {
+    s.products[0].salvage_value = 0.5;
+    const Measured v = measure(s);
+    CHECK(v.node("a", "inventory_value_end") == doctest::Approx(4 * 0.5));
+    CHECK(v.network("inventory_value_end") == doctest::Approx(40 * 0.5));
+    CHECK(v.node("a", "cost_holding") == doctest::Approx(m.node("a", "cost_holding")));  // still at unit cost
+  }
 }
 
 TEST_CASE("the network's money is consolidated: sales between its nodes are internal") {

@@ -5,12 +5,15 @@
 #include <iostream>
 
 #include "commands.h"
+#include "sim/atomic_file.h"
 #include "models/scenario_keys.h"
 #include "validators.h"
 
 using namespace chainsim::cli;
 
 int main(int argc, char** argv) {
+  // An interrupted run leaves no temporary file beside its outputs.
+  chainsim::sim::remove_temporary_files_on_signal();
   CLI::App app{"chainsim: a fast discrete-event simulator of supply chains"};
   app.set_version_flag("--version", version_string());
   app.require_subcommand(1);

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -14,12 +16,58 @@ namespace {
 std::atomic<unsigned> g_counter{0};
 
 std::string reason() { return std::strerror(errno); }
+
+// The temporary files open now, for a signal handler to remove: a slot is
+// claimed (`used`), filled, then published (`ready`); the handler reads only
+// published slots and calls only unlink, which is async-signal-safe.
+struct TempSlot {
+  std::atomic<bool> used{false};
+  std::atomic<bool> ready{false};
+  char path[4096] = {};
+};
+std::array<TempSlot, 64> g_temps;
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+int register_temp(const std::string& path) {
+  if (path.size() >= sizeof(TempSlot::path)) return -1;
+  for (std::size_t i = 0; i < g_temps.size(); ++i) {
+    bool expected = false;
+    if (!g_temps[i].used.compare_exchange_strong(expected, true)) continue;
+    std::memcpy(g_temps[i].path, path.c_str(), path.size() + 1);
+    g_temps[i].ready.store(true);
+    return static_cast<int>(i);
+  }
+  return -1;  // more open at once than slots: this one is not cleaned on a signal
+}
+
+void unregister_temp(int slot) {
+  if (slot < 0) return;
+  g_temps[static_cast<std::size_t>(slot)].ready.store(false);
+  g_temps[static_cast<std::size_t>(slot)].used.store(false);
+}
+
+extern "C" void remove_temps_and_die(int sig) {
+  for (TempSlot& t : g_temps) {
+    if (t.ready.load()) ::unlink(t.path);
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
 }  // namespace
+
+void remove_temporary_files_on_signal() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, remove_temps_and_die);
+}
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   tmp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(g_counter++);
+  slot_ = register_temp(tmp_);
   f_ = std::fopen(tmp_.c_str(), "wb");
-  if (f_ == nullptr) throw std::runtime_error("cannot write " + path_ + ": " + reason());
+  if (f_ == nullptr) {
+    const std::string why = reason();
+    unregister_temp(slot_);
+    throw std::runtime_error("cannot write " + path_ + ": " + why);
+  }
 }
 
 AtomicFile::~AtomicFile() {
@@ -27,6 +75,7 @@ AtomicFile::~AtomicFile() {
     std::fclose(f_);
     std::remove(tmp_.c_str());
   }
+  unregister_temp(slot_);
 }
 
 void AtomicFile::write(std::string_view data) {
@@ -45,8 +94,12 @@ void AtomicFile::commit() {
   if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const std::string r = ok ? reason() : why;
     std::remove(tmp_.c_str());
+    unregister_temp(slot_);
+    slot_ = -1;
     throw std::runtime_error("cannot write " + path_ + ": " + r);
   }
+  unregister_temp(slot_);
+  slot_ = -1;
 }
 
 void write_file_atomically(const std::string& path, std::string_view content) {

@@ -29,6 +29,7 @@ class AtomicFile {
   std::string path_;
   std::string tmp_;
   std::FILE* f_ = nullptr;
+  int slot_ = -1;  // in the registry remove_temporary_files_on_signal reads
 };
 
 // Writes `content` to `path` atomically.
@@ -36,5 +37,11 @@ void write_file_atomically(const std::string& path, std::string_view content);
 
 // Creates a directory and its parents. Throws std::runtime_error naming it.
 void make_directories(const std::string& path);
+
+// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temporary
+// files of every AtomicFile still open (up to 64 of them, paths under 4 KiB),
+// then die of the signal as they would have: an interrupted run leaves its
+// earlier outputs and nothing else. For programs, not libraries.
+void remove_temporary_files_on_signal();
 
 }  // namespace chainsim::sim

@@ -341,6 +341,32 @@ TEST_CASE("a run longer than a second shows a progress bar on a terminal, and no
   CHECK(file.err.empty());
 }
 
+TEST_CASE("a run stopped by SIGTERM or SIGINT leaves no temporary file and the earlier outputs whole") {
+  // Long enough to be interrupted while timeseries.csv's temporary file is
+  // open (see the progress-bar test for the lengths).
+#if defined(__SANITIZE_ADDRESS__)
+  const std::string periods = "200000";
+#else
+  const std::string periods = "2000000";
+#endif
+  for (const char* sig : {"TERM", "INT"}) {
+    CAPTURE(sig);
+    TempDir d;
+    REQUIRE(d.chainsim("run " + example("serial_base_stock.yaml") + " --quiet --out o").status == 0);
+    const std::string before = read(d.path() / "o/summary.json");
+    const Result r = chainsim::testing::run_command(
+        std::string("timeout -s ") + sig + " 0.5 '" + CHAINSIM_EXE + "' run " + example("serial_base_stock.yaml") +
+            " --set horizon=" + periods + " --replications 1 --timeseries all --no-report --jobs 1 --quiet --out o",
+        d.path());
+    CHECK(r.status == 124);  // timeout's status: the run was still going and died of the signal
+    for (const auto& e : fs::directory_iterator(d.path() / "o")) {
+      CAPTURE(e.path().string());
+      CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+    }
+    CHECK(read(d.path() / "o/summary.json") == before);
+  }
+}
+
 TEST_CASE("a scenario file that cannot be read is an error naming it and why, a baseline's too") {
   TempDir d;
   d.write("locked.yaml", "horizon: 5\n");

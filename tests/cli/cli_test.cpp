@@ -32,6 +32,17 @@ using Result = chainsim::testing::CommandResult;
 
 std::string example(const char* name) { return "'" + (kRoot / "scenarios" / name).string() + "'"; }
 
+// A command prefix that runs chainsim as nobody when the suite runs as root
+// (who reads and writes anything), with a copy of the program in `d`: the
+// build folder may sit where nobody cannot reach it (under /root in CI).
+std::string chainsim_as_nobody(const TempDir& d) {
+  if (::geteuid() != 0) return "'" + std::string(CHAINSIM_EXE) + "'";
+  const fs::path copy = d.path() / "chainsim-copy";
+  if (!fs::exists(copy)) fs::copy_file(CHAINSIM_EXE, copy);
+  fs::permissions(d.path(), fs::perms::all);
+  return "setpriv --reuid=65534 --regid=65534 --clear-groups '" + copy.string() + "'";
+}
+
 }  // namespace
 
 TEST_CASE("--version names the version and the build's commit") {
@@ -276,11 +287,8 @@ TEST_CASE("an output directory that cannot be made is an error, not a crash") {
   fs::create_directory(d.path() / "ro");
   fs::permissions(d.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
                                        fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-  const std::string exe = "'" + std::string(CHAINSIM_EXE) + "'";
-  const Result ro = chainsim::testing::run_command(
-      (::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " + exe : exe) + " run " +
-          example("beer_game.yaml") + " --out ro",
-      d.path());
+  fs::copy_file(kRoot / "scenarios/beer_game.yaml", d.path() / "beer_game.yaml");  // readable by nobody
+  const Result ro = chainsim::testing::run_command(chainsim_as_nobody(d) + " run beer_game.yaml --out ro", d.path());
   CHECK(ro.status == 2);
   CHECK(ro.err == "chainsim: error: --out: cannot write into directory 'ro' (Permission denied)\n");
   CHECK(ro.out.empty());
@@ -373,11 +381,8 @@ TEST_CASE("a scenario file that cannot be read is an error naming it and why, a 
   d.write("variant.yaml", "extends: locked.yaml\n");
   fs::permissions(d.path() / "locked.yaml", fs::perms::none);
   // root reads any file: run as nobody then (setpriv, util-linux).
-  const std::string as_user = ::geteuid() == 0 ? "--reuid=65534 --regid=65534 --clear-groups " : "";
   auto validate = [&](const std::string& file) {
-    const std::string exe = "'" + std::string(CHAINSIM_EXE) + "'";
-    return chainsim::testing::run_command(
-        (as_user.empty() ? exe : "setpriv " + as_user + exe) + " validate " + file, d.path());
+    return chainsim::testing::run_command(chainsim_as_nobody(d) + " validate " + file, d.path());
   };
   const Result direct = validate("locked.yaml");
   CHECK(direct.status == 2);

@@ -278,6 +278,12 @@ KpiSet KpiCollector::finish() const {
     for (double x : a.lead_times) orders.emplace_back(x, 1.0);
     put("stock", id, "order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
     put("stock", id, "order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
+    // The orders the lead-time KPIs cannot count yet (censored at the horizon).
+    const Time end = static_cast<double>(net_.horizon()) * period;
+    double oldest = 0;
+    for (std::size_t i = 0; i < sp.open_orders.size(); ++i) oldest = std::max(oldest, end - sp.open_orders[i].placed);
+    put("stock", id, "open_orders_end", static_cast<double>(sp.open_orders.size()));
+    put("stock", id, "open_order_age_max", sp.open_orders.empty() ? kNaN : oldest);
     put("stock", id, "customer_wait_mean", ratio(a.customer_wait_sum, a.customer_wait_units));
     std::vector<std::pair<double, double>> waits = a.customer_waits;
     if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);

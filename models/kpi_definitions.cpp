@@ -104,10 +104,16 @@ std::vector<KpiDefinition> make_definitions() {
       {"order_lead_time_mean", "stock", "time units", "mean over completed orders of (received - placed)",
        "Order-to-delivery time of this stock's orders: from placing an order to receiving its last unit, "
        "each order counted once when it completes after the warm-up (orders still open at the horizon do "
-       "not count)."},
+       "not count: see open_orders_end)."},
       {"order_lead_time_p95", "stock", "time units", "min{x: #{orders with time <= x} >= 0.95 #orders}",
        "95th percentile of the same order-to-delivery times (the smallest time at least 95% of orders "
        "took no longer than)."},
+      {"open_orders_end", "stock", "orders", "number of this stock's orders not complete at the horizon",
+       "Orders placed and not yet wholly received when the run ends: the lead-time KPIs leave them out "
+       "(they are censored), so a large count next to a short order_lead_time_mean says the slow orders "
+       "are still on their way."},
+      {"open_order_age_max", "stock", "time units", "horizon - placed, for the oldest open order",
+       "How long the oldest order still open at the horizon has waited; undefined when none is open."},
       {"customer_wait_mean", "stock", "time units", "sum(units x wait) / sum(units served)",
        "Unit-weighted mean wait of end-customer demand served after the warm-up, from arrival to being "
        "served (0 when served at once; lost demand is not served)."},

@@ -231,6 +231,26 @@ TEST_CASE("order lead time is per completed order and its p95 the smallest time 
   CHECK(std::isnan(m.stock("wh/item", "order_lead_time_mean")));  // it never ordered
 }
 
+TEST_CASE("orders still open at the horizon are counted apart, with the age of the oldest") {
+  // As above, but the run ends at period 11: order 9 (placed at 9) is still
+  // open, 2 periods old; the lead-time KPIs count the 9 completed orders.
+  ScenarioSpec s;
+  s.horizon = 11;
+  s.products = {product("item")};
+  s.nodes = {node("supplier", NodeKind::kSupplier),
+             node("wh", NodeKind::kWarehouse, {stock("item", 9, no_orders(), {from("supplier")})}),
+             node("shop", NodeKind::kRetailer,
+                  {stock("item", 0, plan_orders({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), {from("wh")})})};
+  s.lanes = {lane("supplier", "wh", 1), lane("wh", "shop", 1)};
+  s.lanes[0].initial_shipments = {{"item", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+  const Measured m = measure(s);
+  CHECK(m.stock("shop/item", "order_lead_time_mean") == doctest::Approx(1.0));
+  CHECK(m.stock("shop/item", "open_orders_end") == 1);
+  CHECK(m.stock("shop/item", "open_order_age_max") == doctest::Approx(2));
+  CHECK(m.stock("wh/item", "open_orders_end") == 0);
+  CHECK(std::isnan(m.stock("wh/item", "open_order_age_max")));
+}
+
 TEST_CASE("customer wait is weighted by units, its p95 the smallest wait 95% of units waited no longer than") {
   // Demand d at period 0 with d - 1 on hand; the last unit arrives at 1.
   double d = 0, p95 = 0;

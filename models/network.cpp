@@ -333,6 +333,32 @@ void Network::audit() const {
                                    sp.name, sp.production_need, need[sp.id]));
     }
   }
+  // The running totals against the messages actually travelling: a lost or
+  // duplicated message would still balance the totals alone.
+  Qty transit = 0.0, producing = 0.0;
+  Money invoices = 0.0, payments = 0.0;
+  for (const Node& n : nodes_) {
+    for (std::size_t i = 0; i < n.inbox_receive.size(); ++i) {
+      const Message& msg = n.inbox_receive[i];
+      if (msg.kind == MessageKind::kShipment) transit += msg.qty;
+      if (msg.kind == MessageKind::kProductionDone) producing += msg.qty;
+    }
+    for (std::size_t i = 0; i < n.inbox_finance.size(); ++i) {
+      const Message& msg = n.inbox_finance[i];
+      if (msg.kind == MessageKind::kInvoice) invoices += msg.qty;
+      if (msg.kind == MessageKind::kPayment) payments += msg.qty;
+    }
+  }
+  auto check_total = [&](const char* what, double counted, double total) {
+    if (std::abs(counted - total) > 1e-6 * std::max({1.0, std::abs(counted), std::abs(total)})) {
+      throw ModelError(fmt::format("t={}: {} travelling {}, but the running total says {}", sim_.now(), what,
+                                   counted, total));
+    }
+  };
+  check_total("units in transit:", transit, units_.in_transit);
+  check_total("units in production:", producing, units_.in_production);
+  check_total("invoices", invoices, money_.invoices_in_transit);
+  check_total("payments", payments, money_.payments_in_transit);
   const UnitTotals& u = units_;
   const Qty in_system = on_hand + u.in_transit + u.in_production;
   const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked;

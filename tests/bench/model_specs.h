@@ -35,7 +35,7 @@ inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
   ScenarioSpec s;
   s.name = "bench_serial";
   s.horizon = periods;
-  s.products = {{"item", 10.0, 20.0}};
+  s.products = {{"item", 10.0, 20.0, std::nullopt}};
   const char* names[] = {"factory", "distributor", "wholesaler", "retailer"};
   for (int i = 0; i < 4; ++i) {
     NodeSpec n;
@@ -85,7 +85,7 @@ inline ScenarioSpec network(int retailers) {
   ScenarioSpec s;
   s.name = "bench_network";
   s.horizon = 365;
-  s.products = {{"item", 10.0, 20.0}};
+  s.products = {{"item", 10.0, 20.0, std::nullopt}};
   NodeSpec f;
   f.id = "factory";
   f.kind = NodeKind::kFactory;

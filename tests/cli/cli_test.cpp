@@ -32,6 +32,17 @@ using Result = chainsim::testing::CommandResult;
 
 std::string example(const char* name) { return "'" + (kRoot / "scenarios" / name).string() + "'"; }
 
+// Periods of serial_base_stock.yaml that take over a second on any machine
+// this runs on: two million (1.5 million a second here), 200,000 under the
+// sanitizers, which run it about 40 times slower.
+std::string long_run_periods() {
+#if defined(__SANITIZE_ADDRESS__)
+  return "200000";
+#else
+  return "2000000";
+#endif
+}
+
 // A command prefix that runs chainsim as nobody when the suite runs as root
 // (who reads and writes anything), with a copy of the program in `d`: the
 // build folder may sit where nobody cannot reach it (under /root in CI).
@@ -328,14 +339,8 @@ TEST_CASE("the scenario as run repeats the run, --seed and --replications includ
 }
 
 TEST_CASE("a run longer than a second shows a progress bar on a terminal, and nothing when stderr is a file") {
-  // `script` (util-linux) gives the run a terminal. Two million periods take
-  // over a second on any machine this runs on (1.5 million a second here);
-  // under the sanitizers, which run it about 40 times slower, 200,000 do.
-#if defined(__SANITIZE_ADDRESS__)
-  const std::string periods = "200000";
-#else
-  const std::string periods = "2000000";
-#endif
+  // `script` (util-linux) gives the run a terminal.
+  const std::string periods = long_run_periods();
   TempDir d;
   const std::string args = example("serial_base_stock.yaml") + " --set horizon=" + periods +
                            " --replications 1 --timeseries none --no-report --jobs 1 --out o";
@@ -350,13 +355,8 @@ TEST_CASE("a run longer than a second shows a progress bar on a terminal, and no
 }
 
 TEST_CASE("a run stopped by SIGTERM or SIGINT leaves no temporary file and the earlier outputs whole") {
-  // Long enough to be interrupted while timeseries.csv's temporary file is
-  // open (see the progress-bar test for the lengths).
-#if defined(__SANITIZE_ADDRESS__)
-  const std::string periods = "200000";
-#else
-  const std::string periods = "2000000";
-#endif
+  // Long enough to be interrupted while timeseries.csv's temporary file is open.
+  const std::string periods = long_run_periods();
   for (const char* sig : {"TERM", "INT"}) {
     CAPTURE(sig);
     TempDir d;

@@ -78,6 +78,22 @@ double sample_variance(const std::vector<double>& x) {
 
 std::string read(const std::string& path) { return chainsim::testing::read_file(path); }
 
+// The shop orders 1 a period for 10 periods from a warehouse holding 9; the
+// warehouse's one unit more is shipped to it in period 11, so the shop's
+// order 9 (placed at 9) arrives at 12.
+ScenarioSpec late_last_order(int horizon) {
+  ScenarioSpec s;
+  s.horizon = horizon;
+  s.products = {product("item")};
+  s.nodes = {node("supplier", NodeKind::kSupplier),
+             node("wh", NodeKind::kWarehouse, {stock("item", 9, no_orders(), {from("supplier")})}),
+             node("shop", NodeKind::kRetailer,
+                  {stock("item", 0, plan_orders({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), {from("wh")})})};
+  s.lanes = {lane("supplier", "wh", 1), lane("wh", "shop", 1)};
+  s.lanes[0].initial_shipments = {{"item", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+  return s;
+}
+
 }  // namespace
 
 // --- service: fill rate, ready rate, cycle service level -------------------
@@ -212,20 +228,9 @@ TEST_CASE("inventory turns and days of supply are shipments over average stock a
 // --- order-to-delivery time --------------------------------------------------
 
 TEST_CASE("order lead time is per completed order and its p95 the smallest time 95% of orders took no longer than") {
-  // The shop orders 1 a period for 10 periods from a warehouse holding 9;
-  // orders 0..8 arrive a period later, order 9 waits for the warehouse's
-  // shipment of period 11 and arrives at 12 (3 periods). Mean 1.2; 9 of 10
-  // orders took 1, short of 95%, so the p95 is 3.
-  ScenarioSpec s;
-  s.horizon = 14;
-  s.products = {product("item")};
-  s.nodes = {node("supplier", NodeKind::kSupplier),
-             node("wh", NodeKind::kWarehouse, {stock("item", 9, no_orders(), {from("supplier")})}),
-             node("shop", NodeKind::kRetailer,
-                  {stock("item", 0, plan_orders({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), {from("wh")})})};
-  s.lanes = {lane("supplier", "wh", 1), lane("wh", "shop", 1)};
-  s.lanes[0].initial_shipments = {{"item", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
-  const Measured m = measure(s);
+  // Orders 0..8 arrive a period later, order 9 at 12 (3 periods). Mean 1.2;
+  // 9 of 10 orders took 1, short of 95%, so the p95 is 3.
+  const Measured m = measure(late_last_order(14));
   CHECK(m.stock("shop/item", "order_lead_time_mean") == doctest::Approx(1.2));
   CHECK(m.stock("shop/item", "order_lead_time_p95") == doctest::Approx(3));
   CHECK(std::isnan(m.stock("wh/item", "order_lead_time_mean")));  // it never ordered
@@ -234,16 +239,7 @@ TEST_CASE("order lead time is per completed order and its p95 the smallest time 
 TEST_CASE("orders still open at the horizon are counted apart, with the age of the oldest") {
   // As above, but the run ends at period 11: order 9 (placed at 9) is still
   // open, 2 periods old; the lead-time KPIs count the 9 completed orders.
-  ScenarioSpec s;
-  s.horizon = 11;
-  s.products = {product("item")};
-  s.nodes = {node("supplier", NodeKind::kSupplier),
-             node("wh", NodeKind::kWarehouse, {stock("item", 9, no_orders(), {from("supplier")})}),
-             node("shop", NodeKind::kRetailer,
-                  {stock("item", 0, plan_orders({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), {from("wh")})})};
-  s.lanes = {lane("supplier", "wh", 1), lane("wh", "shop", 1)};
-  s.lanes[0].initial_shipments = {{"item", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
-  const Measured m = measure(s);
+  const Measured m = measure(late_last_order(11));
   CHECK(m.stock("shop/item", "order_lead_time_mean") == doctest::Approx(1.0));
   CHECK(m.stock("shop/item", "open_orders_end") == 1);
   CHECK(m.stock("shop/item", "open_order_age_max") == doctest::Approx(2));

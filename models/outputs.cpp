@@ -1,8 +1,7 @@
 #include "models/outputs.h"
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -38,10 +37,9 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
                                                                   const std::string& base_dir) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const InputFile& f : scenario_input_files(spec, base_dir)) {
-    std::ifstream in(f.path, std::ios::binary);
-    if (!in) throw std::runtime_error(fmt::format("cannot read {}, the trace file the scenario names as '{}'", f.path, f.file));
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    out.emplace_back(f.file, detail::text_hash(text));
+    const std::optional<std::string> hash = detail::file_hash(f.path);
+    if (!hash) throw std::runtime_error(fmt::format("cannot read {}, the trace file the scenario names as '{}'", f.path, f.file));
+    out.emplace_back(f.file, *hash);
   }
   return out;
 }

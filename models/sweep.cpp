@@ -241,10 +241,9 @@ class Sweep {
   std::vector<std::pair<std::string, std::string>> hash_inputs() const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [file, path] : inputs_) {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) throw SweepError(fmt::format("cannot read {}, the trace file the scenario names as '{}'", path, file));
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      out.emplace_back(file, text_hash(text));
+      const std::optional<std::string> hash = file_hash(path);
+      if (!hash) throw SweepError(fmt::format("cannot read {}, the trace file the scenario names as '{}'", path, file));
+      out.emplace_back(file, *hash);
     }
     return out;
   }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <fmt/core.h>
 #include <limits>
 #include <map>
@@ -80,6 +82,13 @@ std::string text_hash(std::string_view text) {
     h *= 0x100000001b3ull;
   }
   return fmt::format("{:016x}", h);
+}
+
+std::optional<std::string> file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text_hash(text);
 }
 
 std::string sweep_header(const sim::Design& design, const std::vector<std::string>& columns) {

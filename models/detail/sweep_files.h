@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,8 @@ std::string kpi_column(const KpiValue& v);
 
 // 64-bit FNV-1a of `text`, as 16 hex digits.
 std::string text_hash(std::string_view text);
+// text_hash of the file at `path`; nullopt when it cannot be read.
+std::optional<std::string> file_hash(const std::string& path);
 
 std::string sweep_header(const sim::Design& design, const std::vector<std::string>& columns);
 std::string summary_header(const sim::Design& design);

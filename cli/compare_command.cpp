@@ -10,13 +10,13 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
-#include "models/compare.h"
-#include "models/compare_report.h"
-#include "models/report.h"
-#include "models/scenario_loader.h"
+#include "models/experiment/compare.h"
+#include "models/report/compare_report.h"
+#include "models/report/run_report.h"
+#include "models/scenario/loader.h"
 #include "sim/atomic_file.h"
 #include "sim/parallel.h"
-#include "models/scenario_keys.h"
+#include "models/scenario/keys.h"
 #include "validators.h"
 
 namespace chainsim::cli {

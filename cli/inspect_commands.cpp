@@ -6,10 +6,10 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
-#include "models/builder.h"
-#include "models/kpi.h"
-#include "models/scenario_keys.h"
-#include "models/scenario_loader.h"
+#include "models/chain/builder.h"
+#include "models/measure/kpi.h"
+#include "models/scenario/keys.h"
+#include "models/scenario/loader.h"
 
 namespace chainsim::cli {
 

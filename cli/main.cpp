@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "sim/atomic_file.h"
-#include "models/scenario_keys.h"
+#include "models/scenario/keys.h"
 #include "validators.h"
 
 using namespace chainsim::cli;

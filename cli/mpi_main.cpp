@@ -13,7 +13,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "models/sweep.h"
+#include "models/experiment/sweep.h"
 #include "sim/mpi_ordered.h"
 
 namespace boost::serialization {

@@ -13,8 +13,8 @@
 #include "chainsim_version.h"
 #include "commands.h"
 #include "validators.h"
-#include "models/scenario_loader.h"
-#include "models/sweep.h"
+#include "models/scenario/loader.h"
+#include "models/experiment/sweep.h"
 #include "sim/parallel.h"
 #include "sim/progress.h"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the files derived from chainsim's own tables: from the scenario
-# key table (models/scenario_keys.cpp), scenarios/schema.json and the
+# key table (models/scenario/keys.cpp), scenarios/schema.json and the
 # reference tables in docs/scenario-format.md; from the KPI definitions
-# (models/kpi_definitions.cpp), the reference table in docs/kpis.md. The
+# (models/measure/kpi_definitions.cpp), the reference table in docs/kpis.md. The
 # tables go between the GENERATED markers. The test suite fails when the
 # committed files differ from what this writes.
 #

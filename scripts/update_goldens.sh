@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/test}"
 cmake -S . -B "$build" >/dev/null
-cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target scenario_tests >/dev/null
-CHAINSIM_UPDATE_GOLDENS=1 "$build/tests/scenario_tests" -tc="every example scenario runs and matches its golden summary"
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target example_tests >/dev/null
+CHAINSIM_UPDATE_GOLDENS=1 "$build/tests/example_tests" -tc="every example scenario runs and matches its golden summary"
 git --no-pager diff --stat -- tests/golden 2>/dev/null || true

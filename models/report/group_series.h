@@ -6,14 +6,14 @@
 // group's total. A group's mean line is its total over its size, with the
 // same relative band.
 //
-// Columns are read by name from series_row() (models/series.h), so the
+// Columns are read by name from series_row() (models/measure/series.h), so the
 // accumulator follows that table.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "models/experiment.h"
+#include "models/experiment/experiment.h"
 #include "models/report/run_charts.h"
 
 namespace chainsim::models::report {

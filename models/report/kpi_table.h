@@ -1,13 +1,13 @@
 // KPI tables for the HTML reports, read generically from the KPI summary:
 // every KPI the summary holds is shown, in the summary's order, with the unit
-// and definition of kpi_definitions() (a KPI added to models/kpi.cpp shows up
+// and definition of kpi_definitions() (a KPI added to models/measure/kpi.cpp shows up
 // without a change here; one without a definition shows without a unit).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "models/kpi.h"
+#include "models/measure/kpi.h"
 #include "models/report/page.h"
 #include "sim/statistics.h"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "models/series.h"
+#include "models/measure/series.h"
 
 namespace chainsim::models::report {
 

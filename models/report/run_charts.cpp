@@ -7,7 +7,7 @@
 
 #include "models/report/group_series.h"
 #include "models/report/page.h"
-#include "models/types.h"
+#include "models/chain/types.h"
 #include "sim/statistics.h"
 
 namespace chainsim::models::report {

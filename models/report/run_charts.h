@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "models/experiment.h"
+#include "models/experiment/experiment.h"
 #include "models/report/chart.h"
 #include "models/report/kpi_table.h"
 

@@ -20,8 +20,8 @@
 
 #include <string>
 
-#include "models/builder.h"
-#include "models/kpi.h"
+#include "models/chain/builder.h"
+#include "models/measure/kpi.h"
 #include "tests/bench/model_specs.h"
 
 using namespace chainsim::models;

@@ -15,7 +15,7 @@
 
 #include <string>
 
-#include "models/spec.h"
+#include "models/chain/spec.h"
 
 namespace chainsim::bench {
 

@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "models/builder.h"
-#include "models/kpi.h"
+#include "models/chain/builder.h"
+#include "models/measure/kpi.h"
 #include "tests/bench/model_specs.h"
 
 int main(int argc, char** argv) {

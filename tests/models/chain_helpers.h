@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "models/builder.h"
-#include "models/network.h"
-#include "models/observations.h"
-#include "models/spec.h"
+#include "models/chain/builder.h"
+#include "models/chain/network.h"
+#include "models/chain/observations.h"
+#include "models/chain/spec.h"
 
 namespace chainsim::models::testing {
 

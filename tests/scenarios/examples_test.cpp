@@ -15,9 +15,9 @@
 #include <sstream>
 
 #include "tests/test_util.h"
-#include "models/experiment.h"
-#include "models/scenario_keys.h"
-#include "models/scenario_loader.h"
+#include "models/experiment/experiment.h"
+#include "models/scenario/keys.h"
+#include "models/scenario/loader.h"
 
 using namespace chainsim::models;
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/builder.h"
+#include "models/chain/builder.h"
 #include "sim/statistics.h"
 
 namespace chainsim::validation {

@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "models/kpi.h"
-#include "models/network.h"
-#include "models/spec.h"
+#include "models/measure/kpi.h"
+#include "models/chain/network.h"
+#include "models/chain/spec.h"
 
 namespace chainsim::validation {
 

@@ -1,8 +1,8 @@
 #include "tests/validation/beer_game.h"
 
-#include "models/builder.h"
-#include "models/kpi.h"
-#include "models/scenario_loader.h"
+#include "models/chain/builder.h"
+#include "models/measure/kpi.h"
+#include "models/scenario/loader.h"
 #include "sim/statistics.h"
 
 namespace chainsim::validation {

@@ -11,7 +11,7 @@
 #include <fmt/core.h>
 #include <numeric>
 
-#include "models/scenario_loader.h"
+#include "models/scenario/loader.h"
 #include "tests/models/chain_helpers.h"
 #include "tests/validation/batches.h"
 #include "tests/validation/beer_game.h"

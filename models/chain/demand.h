@@ -1,0 +1,45 @@
+// End-customer demand processes, per retailer stock point and period.
+//
+// A PeriodDemand yields the demand of each period from the stock point's own
+// random stream, one uniform per period for the random processes (inversion),
+// so variants stay in step under common random numbers. Continuous-time
+// customer arrivals (DemandSpec type "arrivals") are driven by the network
+// itself (an engine event per arrival) through the same entry point,
+// Network::customer_order, that customer segments will use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/chain/spec.h"
+#include "sim/random.h"
+
+namespace chainsim::models {
+
+class PeriodDemand {
+ public:
+  virtual ~PeriodDemand() = default;
+  // Demand of period k (>= 0). `multiplier` >= 0 scales the mean (what-if
+  // events); each call consumes the same number of uniforms whatever it is.
+  virtual double draw(std::int64_t k, sim::RandomStream& rng, double multiplier) = 0;
+  // Expected demand of period k at multiplier 1 (for reports and tests).
+  virtual double mean(std::int64_t k) const = 0;
+  virtual std::string describe() const = 0;
+};
+
+// Builds a per-period process from a spec whose type is not "arrivals".
+// `base_dir` resolves a relative trace file. Throws std::invalid_argument with
+// the reason (the loader adds the file position).
+std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec,
+                                                 const std::string& base_dir = ".");
+
+// Reads a demand trace: one number per line, or a CSV with a header naming
+// `column` (the only column when empty). Throws std::invalid_argument naming
+// the file and line of a bad value.
+std::vector<double> read_trace(const std::string& path, const std::string& column);
+
+const std::vector<std::string>& demand_types();
+
+}  // namespace chainsim::models

@@ -1,0 +1,406 @@
+// The instant driver, message delivery, period boundaries and the audit.
+#include "models/chain/network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+
+#include "models/chain/what_if.h"
+
+namespace chainsim::models {
+
+namespace {
+
+// Passes of the phase loop allowed at one instant before a zero-delay cycle is
+// reported (each pass is one loop-back; a chain of n echelons needs about 2n).
+constexpr int kMaxPasses = 10000;
+
+constexpr std::uint8_t mask_from(Phase p) {
+  return static_cast<std::uint8_t>((0xFu << static_cast<int>(p)) & 0xFu);
+}
+
+}  // namespace
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::kReceive: return "receive";
+    case Phase::kOrdersIn: return "orders_in";
+    case Phase::kFulfil: return "fulfil";
+    case Phase::kReview: return "review";
+  }
+  return "?";
+}
+
+const char* node_kind_name(NodeKind k) {
+  switch (k) {
+    case NodeKind::kSupplier: return "supplier";
+    case NodeKind::kFactory: return "factory";
+    case NodeKind::kWarehouse: return "warehouse";
+    case NodeKind::kRetailer: return "retailer";
+  }
+  return "?";
+}
+
+const char* cost_kind_name(CostKind k) {
+  switch (k) {
+    case CostKind::kHolding: return "holding";
+    case CostKind::kBackorder: return "backorder";
+    case CostKind::kLostSale: return "lost_sale";
+    case CostKind::kOrdering: return "ordering";
+    case CostKind::kTransport: return "transport";
+    case CostKind::kProduction: return "production";
+    case CostKind::kPurchase: return "purchase";
+    case CostKind::kMaterial: return "material";
+    case CostKind::kReturns: return "returns";
+    case CostKind::kCount: break;
+  }
+  return "?";
+}
+
+Network::Network() = default;
+Network::~Network() = default;
+
+StockId Network::stock_of(NodeId node, ProductId product) const {
+  if (node >= stock_index_.size() || product >= stock_index_[node].size()) return kNone;
+  return stock_index_[node][product];
+}
+
+StockId Network::find_stock(const std::string& node, const std::string& product) const {
+  const NodeId n = find_node(node);
+  if (n == kNone) return kNone;
+  for (ProductId p = 0; p < products_.size(); ++p) {
+    if (products_[p].name == product) return stock_of(n, p);
+  }
+  return kNone;
+}
+
+NodeId Network::find_node(const std::string& name) const {
+  for (const Node& n : nodes_) {
+    if (n.name == name) return n.id;
+  }
+  return kNone;
+}
+
+
+void Network::begin_instant(Time t, bool boundary) {
+  instant_ = t;
+  boundary_ = boundary;
+  first_pass_ = boundary;
+  passes_ = 0;
+  dirty_list_.clear();
+  if (boundary) {
+    for (Node& n : nodes_) {
+      n.dirty = mask_from(Phase::kReceive);
+      dirty_list_.push_back(n.id);
+    }
+  }
+}
+
+void Network::ensure_driver(Phase phase) {
+  const int p = static_cast<int>(phase);
+  if (sim_.is_pending(driver_event_)) {
+    if (driver_phase_ <= p) return;
+    sim_.cancel(driver_event_);
+  }
+  driver_phase_ = p;
+  driver_event_ = sim_.schedule(sim_.now(), priority::of(phase), [this] { drive(); });
+}
+
+void Network::drive() {
+  driver_phase_ = -1;
+  int phase = kPhaseCount;
+  for (const NodeId id : dirty_list_) {
+    const std::uint8_t d = nodes_[id].dirty;
+    for (int p = 0; p < phase; ++p) {
+      if ((d >> p) & 1u) {
+        phase = p;
+        break;
+      }
+    }
+  }
+  in_driver_ = true;
+  while (phase < kPhaseCount) {
+    if (sim_.has_due(instant_, priority::of(static_cast<Phase>(phase)))) {
+      // Events due now at an earlier or equal priority run first.
+      in_driver_ = false;
+      ensure_driver(static_cast<Phase>(phase));
+      return;
+    }
+    next_phase_ = phase + 1;
+    run_phase(static_cast<Phase>(phase));
+    if (next_phase_ <= phase) {
+      if (++passes_ > kMaxPasses) {
+        in_driver_ = false;
+        throw ModelError(fmt::format(
+            "t={}: zero-delay messages keep re-running phase {} ({} passes at one instant); "
+            "a cycle of zero delays never settles",
+            instant_, phase_name(static_cast<Phase>(next_phase_)), passes_));
+      }
+    }
+    phase = next_phase_;
+  }
+  in_driver_ = false;
+  max_passes_ = std::max(max_passes_, passes_ + 1);
+  // Every node has run every phase it asked for.
+  for (const NodeId id : dirty_list_) nodes_[id].dirty = 0;
+  dirty_list_.clear();
+}
+
+void Network::wake(NodeId node, Phase phase, Time at) {
+  if (at >= period_start(horizon_)) return;  // after the end of the run
+  sim_.schedule(at, priority::of(phase), [this, node, phase] { request(node, phase); });
+}
+
+void Network::boundary(std::int64_t k) {
+  if (k > 0) close_period(k - 1);
+  if (k == horizon_) {
+    finished_ = true;
+    sim_.stop();
+    return;
+  }
+  period_index_ = k;
+  for (Node& n : nodes_) n.capacity_used = 0.0;
+  for (Lane& l : lanes_) l.capacity_used = 0.0;
+  for (StockPoint& sp : stocks_) {
+    if (sp.production) sp.production->capacity_used = 0.0;
+  }
+  begin_instant(sim_.now(), true);
+  sim_.schedule(period_start(k + 1), priority::kClosePeriod, [this, k] { boundary(k + 1); });
+  drive();
+}
+
+void Network::close_period(std::int64_t k) {
+  const Time end = sim_.now();
+  // Every record of the period is built first and handed to the sinks after:
+  // a record read right after it was written (field by field) stalls the
+  // reader's wider loads on store forwarding; built in a batch, the stores
+  // have drained by the time the sinks copy or add them.
+  static const StockFlows kNoFlows{};
+  // Time averages over the period: x / 1 is x exactly, so the common unit
+  // period skips the divisions (same bits).
+  const bool unit_period = period_ == 1.0;
+  auto per_period = [&](double x) { return unit_period ? x : x / period_; };
+  period_stocks_.resize(stocks_.size());
+  for (StockPoint& sp : stocks_) {
+    touch(sp);
+    Node& n = nodes_[sp.node];
+    if (sp.holding_cost > 0) n.account.cost(CostKind::kHolding, sp.holding_cost * sp.on_hand_integral, true);
+    if (sp.backorder_cost > 0) {
+      n.account.cost(CostKind::kBackorder, sp.backorder_cost * sp.backlog_integral, false);
+    }
+    StockPeriod& o = period_stocks_[sp.id];
+    o.period = k;
+    o.stock = sp.id;
+    const StockFlows& f = sp.flows;
+    o.demand = f.demand;
+    o.customer_demand = f.customer_demand;
+    o.met_immediately = f.met_immediately;
+    o.shipped = f.shipped;
+    o.lost = f.lost;
+    o.ordered = f.ordered;
+    o.order_lines = f.order_lines;
+    o.received = f.received;
+    o.produced = f.produced;
+    o.consumed = f.consumed;
+    o.returned = f.returned;
+    o.restocked = f.restocked;
+    o.scrapped = f.scrapped;
+    o.on_hand = sp.infinite ? 0.0 : sp.on_hand;
+    o.backlog = sp.backlog_qty;
+    o.on_order = sp.on_order;
+    o.position = sp.infinite ? 0.0 : sp.position();
+    o.on_hand_avg = sp.infinite ? 0.0 : per_period(sp.on_hand_integral);
+    o.backlog_avg = per_period(sp.backlog_integral);
+    o.stock_value = o.on_hand * sp.unit_value;
+    o.stockout = f.stockout;
+    o.reviewed = f.reviewed;
+    sp.flows = kNoFlows;  // a copy, not a fresh value: no rep stos per stock
+    sp.on_hand_integral = sp.backlog_integral = 0.0;
+    sp.integral_from = end;
+  }
+  period_lanes_.resize(lanes_.size());
+  for (Lane& l : lanes_) {
+    touch(l);
+    LanePeriod& o = period_lanes_[l.id];
+    o.period = k;
+    o.lane = l.id;
+    o.shipped = l.shipped;
+    o.shipments = l.shipments;
+    o.delivered = l.delivered;
+    o.in_transit = l.in_transit;
+    o.in_transit_avg = per_period(l.in_transit_integral);
+    o.transit_time_sum = l.transit_time_sum;
+    l.shipped = l.delivered = l.transit_time_sum = l.in_transit_integral = 0.0;
+    l.shipments = 0;
+    l.integral_from = end;
+  }
+  period_nodes_.resize(nodes_.size());
+  for (Node& n : nodes_) {
+    NodePeriod& o = period_nodes_[n.id];
+    o.period = k;
+    o.node = n.id;
+    o.cash = n.account.cash();
+    o.receivables = n.account.receivables();
+    o.payables = n.account.payables();
+    o.revenue = n.account.period_revenue();
+    o.customer_revenue = n.account.period_customer_revenue();
+    o.costs = n.account.period_costs();
+    o.paid_in = n.account.period_paid_in();
+    o.paid_out = n.account.period_paid_out();
+    o.down = n.down;
+  }
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
+  for (ObservationSink* s : sinks_) s->on_period(records);
+  for (Node& n : nodes_) n.account.close_period();
+}
+
+void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
+  StockPoint& sp = stocks_[stock];
+  ArrivalStream& a = sp.arrivals[stream];
+  const Time next = from + std::max(0.0, a.interarrival.sample(a.rng));
+  if (next >= period_start(horizon_)) return;
+  sim_.schedule(next, priority::of(Phase::kOrdersIn), [this, stock, stream] {
+    StockPoint& s = stocks_[stock];
+    ArrivalStream& arr = s.arrivals[stream];
+    const Qty qty = std::max(0.0, arr.size.sample(arr.rng)) * s.demand_multiplier;
+    customer_order(stock, qty, arr.priority, s.lose_unmet);
+    schedule_arrival(stock, stream, sim_.now());
+  });
+}
+
+void Network::run() {
+  if (ran_) throw ModelError("a network runs once; build a new one for another replication");
+  ran_ = true;
+  inv_period_ = 1.0 / period_;
+  const RunShape shape{horizon_, stocks_.size(), nodes_.size(), lanes_.size()};
+  for (ObservationSink* s : sinks_) s->on_start(shape);
+  for (StockPoint& sp : stocks_) {
+    sp.integral_from = start_;
+    for (std::size_t i = 0; i < sp.arrivals.size(); ++i) {
+      // The first arrival comes one inter-arrival time after the stream's start.
+      schedule_arrival(sp.id, i, std::max(start_, sp.arrivals[i].start));
+    }
+  }
+  for (Lane& l : lanes_) l.integral_from = start_;
+  if (what_if_) what_if_->start(*this);
+  sim_.schedule(period_start(0), priority::kClosePeriod, [this] { boundary(0); });
+  sim_.run_until(period_start(horizon_));
+  if (!finished_) {
+    throw ModelError(fmt::format("the run stopped at t={} before the horizon t={}", sim_.now(),
+                                 period_start(horizon_)));
+  }
+}
+
+void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_if_unmet) {
+  if (!(qty > 0.0)) return;
+  StockPoint& sp = stocks_[stock];
+  touch(sp);
+  BacklogEntry& e = sp.backlog.emplace_back();
+  e.qty = qty;
+  e.arrived = sim_.now();
+  e.placed = e.arrived;
+  e.priority = priority;
+  e.lose_if_unmet = lose_if_unmet;
+  sp.backlog_qty += qty;
+  sp.flows.demand += qty;
+  sp.flows.customer_demand += qty;
+  sp.signal += qty;
+  sp.changed = true;
+  if (!pos_subscribers_[stock].empty()) pos_pending_[stock] += qty;
+  request(sp.node, Phase::kFulfil);
+}
+
+void Network::audit() const {
+  Qty on_hand = 0.0;
+  for (const StockPoint& sp : stocks_) {
+    if (!sp.infinite) on_hand += sp.on_hand;
+    if (sp.on_hand < -1e-9) {
+      throw ModelError(fmt::format("t={}: {}: negative stock on hand ({})", sim_.now(), sp.name, sp.on_hand));
+    }
+    if (sp.backlog_qty < -1e-9) {
+      throw ModelError(fmt::format("t={}: {}: negative backlog ({})", sim_.now(), sp.name, sp.backlog_qty));
+    }
+  }
+  // A component's production need is its lines' unstarted wanted units.
+  std::vector<Qty> need(stocks_.size(), 0.0);
+  for (const StockPoint& sp : stocks_) {
+    if (!sp.production) continue;
+    for (const auto& [c, per] : sp.production->inputs) need[c] += sp.production->wanted * per;
+  }
+  for (const StockPoint& sp : stocks_) {
+    if (std::abs(sp.production_need - need[sp.id]) > 1e-6 * std::max(1.0, need[sp.id])) {
+      throw ModelError(fmt::format("t={}: {}: production need {} but its lines wait for {}", sim_.now(),
+                                   sp.name, sp.production_need, need[sp.id]));
+    }
+  }
+  // The running totals against the messages actually travelling: a lost or
+  // duplicated message would still balance the totals alone.
+  Qty transit = 0.0, producing = 0.0;
+  Money invoices = 0.0, payments = 0.0;
+  for (const Node& n : nodes_) {
+    for (std::size_t i = 0; i < n.inbox_receive.size(); ++i) {
+      const Message& msg = n.inbox_receive[i];
+      if (msg.kind == MessageKind::kShipment) transit += msg.qty;
+      if (msg.kind == MessageKind::kProductionDone) producing += msg.qty;
+    }
+    for (std::size_t i = 0; i < n.inbox_finance.size(); ++i) {
+      const Message& msg = n.inbox_finance[i];
+      if (msg.kind == MessageKind::kInvoice) invoices += msg.qty;
+      if (msg.kind == MessageKind::kPayment) payments += msg.qty;
+    }
+  }
+  auto check_total = [&](const char* what, double counted, double total) {
+    if (std::abs(counted - total) > 1e-6 * std::max({1.0, std::abs(counted), std::abs(total)})) {
+      throw ModelError(fmt::format("t={}: {} travelling {}, but the running total says {}", sim_.now(), what,
+                                   counted, total));
+    }
+  };
+  check_total("units in transit:", transit, units_.in_transit);
+  check_total("units in production:", producing, units_.in_production);
+  check_total("invoices", invoices, money_.invoices_in_transit);
+  check_total("payments", payments, money_.payments_in_transit);
+  const UnitTotals& u = units_;
+  const Qty in_system = on_hand + u.in_transit + u.in_production;
+  const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked;
+  const double unit_scale = std::max({1.0, std::abs(in_system), u.supplied + u.started + u.initial});
+  if (std::abs(in_system - flows) > 1e-6 * unit_scale) {
+    throw ModelError(fmt::format(
+        "unit conservation broken at t={}: on hand {} + in transit {} + in production {} = {}, "
+        "but initial {} + supplied {} + started {} - consumed {} - sold {} + restocked {} = {}",
+        sim_.now(), on_hand, u.in_transit, u.in_production, in_system, u.initial, u.supplied,
+        u.started, u.consumed, u.sold, u.restocked, flows));
+  }
+  Money cash = 0.0, receivables = 0.0, payables = 0.0, cash_costs = 0.0;
+  for (const Node& n : nodes_) {
+    cash += n.account.cash();
+    receivables += n.account.receivables();
+    payables += n.account.payables();
+    const auto& c = n.account.total_costs();
+    for (CostKind k : {CostKind::kHolding, CostKind::kOrdering, CostKind::kTransport,
+                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns}) {
+      cash_costs += c[static_cast<int>(k)];
+    }
+  }
+  const MoneyTotals& m = money_;
+  const Money expected_cash = m.initial_cash + m.customer_cash - cash_costs - m.payments_in_transit;
+  // Payments between nodes cancel in the network's cash, but each rounded:
+  // the tolerance scales with all the money that moved, not the balance.
+  const double money_scale =
+      std::max({1.0, std::abs(cash), m.customer_cash, cash_costs, receivables, m.invoiced});
+  if (std::abs(cash - expected_cash) > 1e-6 * money_scale) {
+    throw ModelError(fmt::format(
+        "money conservation broken at t={}: cash {} but initial {} + customer sales {} - cash costs {} "
+        "- payments in transit {} = {}",
+        sim_.now(), cash, m.initial_cash, m.customer_cash, cash_costs, m.payments_in_transit, expected_cash));
+  }
+  const Money expected_receivables = payables + m.invoices_in_transit + m.payments_in_transit_settle;
+  if (std::abs(receivables - expected_receivables) > 1e-6 * money_scale) {
+    throw ModelError(fmt::format(
+        "invoices do not balance at t={}: receivables {} but payables {} + invoices in transit {} + "
+        "payments in transit {} = {}",
+        sim_.now(), receivables, payables, m.invoices_in_transit, m.payments_in_transit_settle,
+        expected_receivables));
+  }
+}
+
+}  // namespace chainsim::models

@@ -1,0 +1,261 @@
+// A supply-chain network ready to run: nodes, stock points and lanes, the
+// engine that plays them forward, and the instant driver that runs the
+// period phases (models/chain/types.h, docs/timing.md).
+//
+// Representation. Entities live in three vectors indexed by NodeId, StockId
+// and LaneId. Each node has three inboxes (Channel): product (receive phase),
+// information (orders-in phase) and finance. A message is pushed into the
+// receiver's inbox with its arrival time; arrivals on a period boundary cost
+// no engine event (every node runs every phase at a boundary), an arrival
+// between boundaries schedules one wake-up event, and a zero-delay arrival
+// marks the receiver for its phase at the current instant. The driver is one
+// engine event per instant that runs the phases in order over the nodes
+// marked for them, looping back when a zero-delay message targets a phase
+// that already ran, and yielding to other engine events due at the same
+// instant with an earlier or equal priority.
+//
+// Build one with models/chain/builder.h; run() may be called once.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/chain/node.h"
+#include "models/chain/observations.h"
+#include "models/chain/spec.h"
+#include "sim/simulator.h"
+
+namespace chainsim::models {
+
+class WhatIfEngine;
+
+struct ProductInfo {
+  std::string name;
+  double unit_cost = 0.0;
+  double price = 0.0;
+  double salvage_value = 0.0;  // a unit left at the horizon
+};
+
+// Network-wide running totals used by the conservation audit.
+struct UnitTotals {
+  Qty initial = 0.0;      // on hand, in transit and in production at time 0
+  Qty supplied = 0.0;     // units shipped by unlimited sources
+  Qty started = 0.0;      // units started by production lines
+  Qty consumed = 0.0;     // units used as components
+  Qty sold = 0.0;         // units handed to end customers
+  Qty restocked = 0.0;    // customer returns put back on a shelf
+  Qty in_transit = 0.0;   // shipments travelling now
+  Qty in_production = 0.0;  // started, not finished
+};
+struct MoneyTotals {
+  Money initial_cash = 0.0;
+  Money customer_cash = 0.0;           // end-customer sales
+  Money invoices_in_transit = 0.0;
+  Money payments_in_transit = 0.0;     // amounts travelling
+  Money payments_in_transit_settle = 0.0;  // receivables they will close
+  Money invoiced = 0.0;  // every invoice so far: the scale of the money that changed hands
+};
+
+class Network {
+ public:
+  Network();
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // Observers of the run (not owned; must outlive run()).
+  void add_sink(ObservationSink* sink) { sinks_.push_back(sink); }
+
+  // Plays the horizon forward: periods 0 .. horizon-1, each closed (recorded)
+  // at its end. REQUIRES: not run before. Throws ModelError when an invariant
+  // breaks, sim::SchedulingError on an engine misuse.
+  void run();
+
+  // The entry point for end-customer demand (per-period processes, arrival
+  // streams and, later, customer segments): `qty` units of the stock's
+  // product asked for now. With lose_if_unmet, what cannot be shipped at this
+  // instant is lost; otherwise it is backordered.
+  void customer_order(StockId stock, Qty qty, double priority, bool lose_if_unmet);
+
+  // Checks unit and money conservation; throws ModelError with the figures
+  // when they do not balance (tolerance 1e-6 relative).
+  void audit() const;
+
+  const std::vector<Node>& nodes() const noexcept { return nodes_; }
+  const std::vector<StockPoint>& stocks() const noexcept { return stocks_; }
+  const std::vector<Lane>& lanes() const noexcept { return lanes_; }
+  const std::vector<ProductInfo>& products() const noexcept { return products_; }
+  // The stock point of `product` at `node`, or kNone.
+  StockId stock_of(NodeId node, ProductId product) const;
+  StockId find_stock(const std::string& node, const std::string& product) const;
+  NodeId find_node(const std::string& name) const;
+
+  const std::string& name() const noexcept { return name_; }
+  int horizon() const noexcept { return horizon_; }
+  int warmup() const noexcept { return warmup_; }
+  double period_length() const noexcept { return period_; }
+  // Start time of period k: start + k * period (never by repeated addition).
+  Time period_start(std::int64_t k) const noexcept {
+    return start_ + static_cast<double>(k) * period_;
+  }
+  sim::Simulator& simulator() noexcept { return sim_; }
+  const UnitTotals& unit_totals() const noexcept { return units_; }
+  const MoneyTotals& money_totals() const noexcept { return money_; }
+  // Passes of the phase loop at the busiest instant (1 = no loop-back).
+  int max_passes() const noexcept { return max_passes_; }
+  std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+
+  // --- used by the what-if engine ---
+  Node& node_mut(NodeId id) { return nodes_[id]; }
+  StockPoint& stock_mut(StockId id) { return stocks_[id]; }
+  Lane& lane_mut(LaneId id) { return lanes_[id]; }
+  ProductInfo& product_mut(ProductId id) { return products_[id]; }
+  // Asks for `phase` (and the later ones) to run for `node` at the current instant.
+  void request(NodeId node, Phase phase) {
+    if (sim_.now() != instant_) begin_instant(sim_.now(), false);
+    Node& n = nodes_[node];
+    if (n.dirty == 0) dirty_list_.push_back(node);
+    n.dirty |= static_cast<std::uint8_t>((0xFu << static_cast<int>(phase)) & 0xFu);
+    if (in_driver_) {
+      next_phase_ = std::min(next_phase_, static_cast<int>(phase));
+    } else {
+      ensure_driver(phase);
+    }
+  }
+
+ private:
+  friend class NetworkBuilder;
+
+  // Driver (network.cpp).
+  void begin_instant(Time t, bool boundary);
+  void ensure_driver(Phase phase);
+  void drive();
+  void run_phase(Phase phase);
+  template <Phase P>
+  void run_phase_for();
+  void boundary(std::int64_t k);
+  void close_period(std::int64_t k);
+  bool is_boundary_time(Time t) const {
+    // The nearest period index k, then the exact test t == start + k * period.
+    // x is within a few ulps of (t - start) / period, and adding 0.5 and
+    // truncating differs from rounding only near a half-period, where no
+    // boundary lies; so k is the index of t whenever t is a boundary.
+    const double x = (t - start_) * inv_period_;
+    if (!(x > -0.5)) return false;  // before the start (or NaN)
+    if (x >= 0x1p52) return x < 0x1p62 && period_start(static_cast<std::int64_t>(x)) == t;  // integral already
+    return period_start(static_cast<std::int64_t>(x + 0.5)) == t;
+  }
+  // Sending a message is two steps: compose() returns a blank message in
+  // the receiver's inbox to fill in place, post() puts it in arrival order
+  // and arranges its delivery: a zero-delay message asks for its phase now,
+  // one arriving between boundaries schedules a wake-up, one arriving on a
+  // boundary waits for it (every node runs every phase there). Nothing may
+  // be sent to the same inbox in between.
+  Message& compose(NodeId to, Channel Node::*inbox) { return (nodes_[to].*inbox).append(); }
+  void post(NodeId to, Channel Node::*inbox, Phase phase, Time arrival) {
+    (nodes_[to].*inbox).settle();
+    ++messages_sent_;
+    if (arrival == sim_.now()) {
+      request(to, phase);
+    } else if (!is_boundary_time(arrival)) {
+      wake(to, phase, arrival);
+    }
+  }
+  // compose() and post() for a message built elsewhere.
+  void deliver(NodeId to, Channel Node::*inbox, Phase phase, const Message& m) {
+    compose(to, inbox) = m;
+    post(to, inbox, phase, m.arrival);
+  }
+  void wake(NodeId node, Phase phase, Time at);
+  void schedule_arrival(StockId stock, std::size_t stream, Time from);
+
+  // Phase handlers (network_phases.cpp).
+  void receive(Node& n);
+  void orders_in(Node& n);
+  void fulfil(Node& n);
+  void review(Node& n);
+  void apply_finance(Node& n, const Message& m);
+  void book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent);
+  void book_payment(Node& n, Money amount, Money settles);
+  void ship_from_stock(Node& n, StockPoint& sp);
+  void dispatch_from_source(Node& n, StockPoint& sp);
+  void start_production(Node& n, StockPoint& sp);
+  void send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qty, Qty closes, Time extra_delay);
+  void sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty);
+  void do_review(StockPoint& sp, Qty position_override, bool vmi);
+  Qty adjust_order(const StockPoint& sp, Qty wanted, Qty position) const;
+  void place_order(StockPoint& sp, Source& src, Qty qty, bool direct);
+  void add_order_line(StockPoint& seller, const Message& m);
+  void split_order(StockPoint& sp, Qty qty, bool direct);
+  Qty echelon_position(const StockPoint& sp) const;
+  bool review_due(const StockPoint& sp) const;
+  void pay_due(Node& n);
+  void touch(StockPoint& sp) {
+    const Time now = sim_.now();
+    sp.on_hand_integral += sp.on_hand * (now - sp.integral_from);
+    sp.backlog_integral += sp.backlog_qty * (now - sp.integral_from);
+    sp.integral_from = now;
+  }
+  void touch(Lane& l) {
+    const Time now = sim_.now();
+    l.in_transit_integral += l.in_transit * (now - l.integral_from);
+    l.integral_from = now;
+  }
+
+  std::string name_;
+  Time start_ = 0.0;
+  double period_ = 1.0;
+  double inv_period_ = 1.0;  // 1 / period_ (set by run())
+  int horizon_ = 1;
+  int warmup_ = 0;
+  double sharing_delay_ = 0.0;
+
+  sim::Simulator sim_;
+  std::vector<ProductInfo> products_;
+  std::vector<Node> nodes_;
+  std::vector<StockPoint> stocks_;
+  std::vector<Lane> lanes_;
+  std::vector<std::vector<StockId>> stock_index_;  // [node][product] -> stock
+  // POS subscribers of each retailer stock (upstream stocks using shared data).
+  std::vector<std::vector<StockId>> pos_subscribers_;
+  std::vector<Qty> pos_pending_;  // per stock: end demand not yet shared
+  std::unique_ptr<WhatIfEngine> what_if_;
+  std::vector<ObservationSink*> sinks_;
+
+  // Instant driver state.
+  Time instant_ = -kInfinity;
+  bool boundary_ = false;
+  bool first_pass_ = false;  // the boundary's first orders-in pass has not drawn demand yet
+  std::int64_t period_index_ = 0;
+  bool in_driver_ = false;
+  int next_phase_ = kPhaseCount;
+  sim::EventHandle driver_event_;
+  int driver_phase_ = -1;
+  std::vector<NodeId> dirty_list_;
+  std::vector<NodeId> pass_order_;
+  // Phase orders (see run_phase): nodes by depth from the sources, and back.
+  std::vector<NodeId> up_order_, down_order_;
+  std::vector<int> up_rank_, down_rank_;
+  int passes_ = 0;
+  int max_passes_ = 0;
+  bool ran_ = false;
+  bool finished_ = false;
+
+  std::uint64_t next_order_id_ = 0;
+  std::uint64_t next_invoice_id_ = 0;
+  std::uint64_t messages_sent_ = 0;
+  UnitTotals units_;
+  MoneyTotals money_;
+  // The records of the period being closed (see close_period).
+  std::vector<StockPeriod> period_stocks_;
+  std::vector<LanePeriod> period_lanes_;
+  std::vector<NodePeriod> period_nodes_;
+  std::vector<Qty> scratch_wanted_;
+  std::vector<AllocationLine> scratch_lines_;
+  std::vector<Qty> scratch_out_;
+};
+
+}  // namespace chainsim::models

@@ -1,0 +1,147 @@
+// What the models record: named observations, emitted as the simulation runs,
+// that KPI code and output writers turn into fill rates, bullwhip ratios,
+// time series and reports. The models never compute a KPI themselves.
+//
+// A period's observations are emitted when the period closes (at the start of
+// the next period, before anything else happens then). Flows (demand,
+// shipments, orders, costs) are totals over the period; levels (on hand,
+// backlog, position, cash) are taken at its end; *_avg fields are time
+// averages over the period (the exact time integral divided by its length).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "models/chain/types.h"
+
+namespace chainsim::models {
+
+struct StockPeriod {
+  std::int64_t period = 0;
+  StockId stock = kNone;
+  Qty demand = 0.0;           // units requested from this stock (customers and downstream orders)
+  Qty customer_demand = 0.0;  // the end-customer part of demand
+  Qty met_immediately = 0.0;  // units of this period's demand shipped at the instant they arrived
+  Qty shipped = 0.0;          // units shipped to customers and downstream
+  Qty lost = 0.0;             // end-customer demand lost
+  Qty ordered = 0.0;          // units ordered (or production requested)
+  std::int32_t order_lines = 0;  // order messages placed
+  Qty received = 0.0;         // units put away (shipments and production)
+  Qty produced = 0.0;         // units finished by production here
+  Qty consumed = 0.0;         // units used as components
+  Qty returned = 0.0;         // end-customer returns received
+  Qty restocked = 0.0;        // returns put back on the shelf
+  Qty scrapped = 0.0;         // returns scrapped
+  Qty on_hand = 0.0;          // end of period
+  Qty backlog = 0.0;          // end of period
+  Qty on_order = 0.0;         // end of period (the supply line)
+  Qty position = 0.0;         // on_hand + on_order - backlog - production_need
+  Qty on_hand_avg = 0.0;
+  Qty backlog_avg = 0.0;
+  Money stock_value = 0.0;    // on hand at unit value, end of period
+  bool stockout = false;      // some demand of this period was not met at once
+  bool reviewed = false;      // the policy reviewed in this period
+};
+
+struct NodePeriod {
+  std::int64_t period = 0;
+  NodeId node = kNone;
+  Money cash = 0.0;         // end of period
+  Money receivables = 0.0;  // end of period
+  Money payables = 0.0;     // end of period
+  Money revenue = 0.0;      // this period (sales net of discounts given)
+  Money customer_revenue = 0.0;  // the part of revenue from end customers (cash sales)
+  std::array<Money, kCostKinds> costs{};  // this period, by kind
+  Money paid_in = 0.0;      // payments received this period
+  Money paid_out = 0.0;     // payments made this period
+  bool down = false;        // the node was down at the end of the period
+};
+
+struct LanePeriod {
+  std::int64_t period = 0;
+  LaneId lane = kNone;
+  Qty shipped = 0.0;          // units dispatched this period
+  std::int32_t shipments = 0; // shipment messages dispatched
+  Qty delivered = 0.0;        // units that arrived this period
+  Qty in_transit = 0.0;       // end of period
+  Qty in_transit_avg = 0.0;   // time average over the period
+  Qty transit_time_sum = 0.0; // sum over delivered units of their transit time
+};
+
+// One purchase order completed (fully received) at the buyer, or one block
+// of end-customer demand served.
+struct Delivery {
+  StockId stock = kNone;  // the buyer's stock point (or the retailer's, for customers)
+  Time placed = 0.0;      // when the order was placed or the demand arrived
+  Time delivered = 0.0;   // when the last unit arrived (or was handed over)
+  Qty qty = 0.0;
+  bool customer = false;  // end-customer demand (wait at the retailer)
+};
+
+// What a run will record, announced to each sink before the first
+// observation (so storage can be sized once).
+struct RunShape {
+  std::int64_t periods = 0;  // periods recorded (the horizon)
+  std::size_t stocks = 0, nodes = 0, lanes = 0;
+};
+
+// The records of one closed period: every stock point, lane and node, each
+// in id order.
+struct PeriodRecords {
+  std::span<const StockPeriod> stocks;
+  std::span<const LanePeriod> lanes;
+  std::span<const NodePeriod> nodes;
+};
+
+// Receives observations. Implementations: time-series storage
+// (SeriesRecorder below) and the KPI accumulators. When a period closes each
+// sink in turn gets on_period(); its default hands the records one by one to
+// on_stock_period, on_lane_period and on_node_period, in that order, and a
+// sink may override it to take the batch at once.
+class ObservationSink {
+ public:
+  virtual ~ObservationSink() = default;
+  virtual void on_start(const RunShape&) {}
+  virtual void on_period(const PeriodRecords& r) {
+    for (const StockPeriod& s : r.stocks) on_stock_period(s);
+    for (const LanePeriod& l : r.lanes) on_lane_period(l);
+    for (const NodePeriod& n : r.nodes) on_node_period(n);
+  }
+  virtual void on_stock_period(const StockPeriod&) {}
+  virtual void on_node_period(const NodePeriod&) {}
+  virtual void on_lane_period(const LanePeriod&) {}
+  virtual void on_delivery(const Delivery&) {}
+};
+
+// Keeps every observation in memory, in period order.
+class SeriesRecorder final : public ObservationSink {
+ public:
+  // Reserves room for every period record of the run, so that recording
+  // never reallocates (and copies) the series as it grows.
+  void on_start(const RunShape& r) override {
+    const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0));
+    stocks.reserve(stocks.size() + periods * r.stocks);
+    nodes.reserve(nodes.size() + periods * r.nodes);
+    lanes.reserve(lanes.size() + periods * r.lanes);
+  }
+  void on_period(const PeriodRecords& r) override {
+    stocks.insert(stocks.end(), r.stocks.begin(), r.stocks.end());
+    lanes.insert(lanes.end(), r.lanes.begin(), r.lanes.end());
+    nodes.insert(nodes.end(), r.nodes.begin(), r.nodes.end());
+  }
+  void on_stock_period(const StockPeriod& s) override { stocks.push_back(s); }
+  void on_node_period(const NodePeriod& n) override { nodes.push_back(n); }
+  void on_lane_period(const LanePeriod& l) override { lanes.push_back(l); }
+  void on_delivery(const Delivery& d) override { deliveries.push_back(d); }
+
+  std::vector<StockPeriod> stocks;  // period-major, stocks in id order within a period
+  std::vector<NodePeriod> nodes;
+  std::vector<LanePeriod> lanes;
+  std::vector<Delivery> deliveries;
+};
+
+}  // namespace chainsim::models

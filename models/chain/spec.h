@@ -1,0 +1,245 @@
+// The scenario as plain data: one struct per YAML mapping, fields named as the
+// keys, defaults as member initialisers. The YAML loader fills these; a test
+// can fill them in C++ directly; the builder (models/chain/builder.h) checks them
+// and turns them into a running Network. Units: quantities in units of the
+// product, times in the scenario's time unit (periods are `period` time units
+// long, 1 by default), money in the scenario's currency.
+//
+// docs/scenario-format.md documents every key; the key table in
+// models/scenario/keys.cpp is the single list the loader, the reference page
+// and the JSON Schema are checked against.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/chain/types.h"
+#include "sim/distributions.h"
+
+namespace chainsim::models {
+
+using sim::Distribution;
+
+struct ProductSpec {
+  std::string id;          // unique name, required
+  double unit_cost = 1.0;  // value of one unit for holding cost and stock valuation, >= 0
+  double price = 0.0;      // retail price paid by end customers per unit, >= 0
+  std::optional<double> salvage_value;  // a unit left at the horizon; unit_cost when absent, >= 0
+};
+
+// How a stock point reviews and what it orders. `type` selects the policy;
+// each type reads only its own parameters (docs/scenario-format.md).
+struct PolicySpec {
+  std::string type = "base_stock";  // base_stock | s_S | r_Q | R_S | forecast_order_up_to |
+                                    // beer_game | echelon_base_stock | scripted |
+                                    // make_to_order | none
+  std::string review = "periodic";  // periodic | continuous
+  int review_period = 1;            // R, periods between reviews, >= 1 (periodic)
+  int review_offset = 0;            // first review at period review_offset, 0 <= offset < R
+  double S = 0.0;                   // order-up-to level (base_stock, s_S, R_S, echelon)
+  double s = 0.0;                   // reorder point of s_S: order when position <= s
+  double r = 0.0;                   // reorder point of r_Q: order when position <= r
+  double Q = 0.0;                   // lot of r_Q: order the fewest Q that lift position above r
+  // forecast_order_up_to: order up to L * forecast + safety stock
+  std::string forecast = "moving_average";  // moving_average | exponential_smoothing
+  int p = 4;                                // moving-average window, reviews >= 1
+  double alpha = 0.3;                       // smoothing constant in (0, 1]
+  double lead_time = 1.0;                   // L: periods of demand the position covers, >= 0
+  double z = 0.0;                           // safety factor
+  std::string safety = "estimated";         // estimated (z * sd of the window * sqrt(L)) |
+                                            // constant (z * sigma * sqrt(L))
+  double sigma = 0.0;                       // per-period demand sd for constant safety, >= 0
+  double initial_forecast = 0.0;            // forecast before any demand is seen
+  // beer_game (Sterman 1989): order = max(0, F + alpha_s (S' - (on_hand - backlog) - beta SL))
+  double theta = 0.36;               // weight of the newest demand in the forecast F, [0, 1]
+  double alpha_s = 0.26;             // fraction of the stock gap ordered per period, [0, 1]
+  double beta = 0.34;                // weight of the supply line SL, [0, 1]
+  std::optional<double> s_prime;     // S' directly; else desired_inventory + beta * desired_supply_line
+  double desired_inventory = 0.0;    // S*
+  double desired_supply_line = 0.0;  // SL*
+  // scripted: order plan[k] at the k-th review (k = 0, 1, ...)
+  std::vector<double> plan;
+  std::string after_plan = "zero";  // zero | repeat | hold_last
+  // Adjustments applied to every policy's order, in this order:
+  double lot_size = 0.0;        // round orders up to a multiple of lot_size (0: off)
+  double min_order = 0.0;       // orders below this are raised to it (0: off)
+  double max_order = kInfinity; // orders are capped here
+};
+
+// Production of a product at a node from components held at the same node.
+struct InputSpec {
+  std::string product;   // component product id
+  double quantity = 1.0; // units of the component per unit of output, > 0
+};
+struct ProductionSpec {
+  std::vector<InputSpec> inputs;     // empty: made from nothing (raw material is free)
+  double capacity = kInfinity;       // units started per period, >= 0
+  Distribution lead_time = Distribution::constant(1.0);  // from start to finished stock
+  double request_delay = 0.0;        // delay of a production order from review to the line
+  double batch = 0.0;                // production runs in multiples of this (0: any amount)
+  double cost = 0.0;                 // cost per unit produced
+  std::vector<double> initial_wip;   // units completing at periods 0, 1, ...
+  std::vector<double> initial_requests;  // production orders arriving at periods 0, 1, ...
+};
+
+// Per-period demand or customer arrivals at a retailer's stock point.
+struct DemandSpec {
+  std::string type = "poisson";  // constant | poisson | normal | negative_binomial | uniform |
+                                 // step | seasonal | ar1 | trace | distribution | arrivals
+  double value = 0.0;            // constant
+  double mean = 0.0;             // poisson, normal, negative_binomial, ar1, seasonal (base)
+  double sd = 0.0;               // normal, ar1 innovation sd
+  double variance = 0.0;         // negative_binomial (> mean)
+  double low = 0.0, high = 0.0;  // uniform (integers when both are)
+  double before = 0.0, after = 0.0;  // step: `before` until period `at`, then `after`
+  int at = 0;
+  double amplitude = 0.0;        // seasonal: mean * (1 + amplitude sin(2 pi (k - phase) / cycle))
+  double cycle = 52.0;
+  double phase = 0.0;
+  std::string noise = "poisson";  // seasonal and step: poisson | normal | none
+  double cv = 0.0;                // seasonal/step with normal noise: sd = cv * mean
+  double phi = 0.0;               // ar1: D_k = mean + phi (D_{k-1} - mean) + e_k, |phi| < 1
+  std::string file;               // trace: CSV file, one value per line (a header allowed)
+  std::string column;             // trace: column name when the CSV has several
+  std::string after_trace = "repeat";  // repeat | zero | hold_last
+  std::vector<double> values;     // trace given inline instead of a file
+  Distribution distribution = Distribution::constant(0.0);  // distribution: any distribution
+  // arrivals: customers arriving in continuous time
+  Distribution interarrival = Distribution::exponential(1.0);
+  Distribution size = Distribution::constant(1.0);
+  double start = 0.0;             // arrivals: first arrival after this time
+  double priority = 0.0;          // allocation priority of these customers (higher first)
+};
+
+struct ReturnsSpec {
+  double fraction = 0.0;        // share of units sold that come back, [0, 1]
+  Distribution delay = Distribution::constant(1.0);  // time from sale to return, >= 0
+  double restock_fraction = 1.0;  // share of returned units put back on the shelf, [0, 1]
+  double refund = 1.0;            // share of the price refunded, [0, 1]
+  double scrap_cost = 0.0;        // cost per unit scrapped
+};
+
+struct SourceSpec {
+  std::string from;    // supplying node id
+  std::string lane;    // lane id when several lanes join the same two nodes (optional)
+  // Share of the stock's orders placed here (split: shares), in (0, 1]. Give
+  // every source of a stock a share, summing to 1, or none: equal shares.
+  std::optional<double> share;
+};
+
+struct StockSpec {
+  std::string product;             // product id, required
+  double initial = 0.0;            // on hand at time 0, >= 0
+  double initial_backlog = 0.0;    // units owed to end customers at time 0, >= 0
+  PolicySpec policy;
+  std::vector<SourceSpec> sources; // where orders go; empty with production: made here
+  std::string split = "shares";    // shares | cheapest (cheapest source with stock)
+  std::optional<ProductionSpec> production;
+  std::vector<DemandSpec> demand;  // end-customer demand (retailers)
+  std::optional<ReturnsSpec> returns;
+  double storage_capacity = kInfinity;  // orders never lift the position above this
+  std::optional<double> holding_cost;   // per unit per time unit; default: the node's
+  std::optional<double> backorder_cost; // per unit per time unit backlogged
+  std::optional<double> lost_sale_cost; // per unit lost
+  std::optional<std::string> unmet_demand;  // backorder | lost; default: the node's
+  bool vmi = false;                // the supplier decides this stock's replenishment
+  bool use_shared_demand = false;  // forecast from point-of-sale data shared by retailers
+};
+
+struct PaymentTermsSpec {
+  double net = 0.0;            // invoices are due `net` time units after issue, >= 0
+  double discount = 0.0;       // early-payment discount rate, [0, 1)
+  double discount_within = 0.0;// paying within this time earns the discount (0: no discount)
+};
+
+struct NodeSpec {
+  std::string id;                // unique name, required
+  NodeKind kind = NodeKind::kWarehouse;
+  std::vector<StockSpec> stocks;
+  std::string allocation = "fifo";  // fifo | proportional | priority
+  std::string unmet_demand = "backorder";  // backorder | lost (end customers)
+  double holding_cost = 0.0;     // per unit per time unit on hand (default for stocks)
+  double holding_rate = 0.0;     // alternatively, per time unit as a share of unit value
+  double backorder_cost = 0.0;   // per unit per time unit of backlog owed
+  double lost_sale_cost = 0.0;   // per unit of demand lost
+  double ordering_cost = 0.0;    // fixed cost per order placed (per order line)
+  double initial_cash = 0.0;
+  PaymentTermsSpec payment_terms;  // terms this node pays its suppliers on
+  // Suppliers (kind supplier): an unlimited source of every product they sell.
+  Distribution lead_time = Distribution::constant(0.0);  // from order receipt to dispatch
+  double capacity = kInfinity;     // units dispatched per period (all products)
+  double reliability = 1.0;        // probability an order line ships complete, [0, 1]
+  double shortfall = 0.0;          // share shipped when not complete, [0, 1)
+  std::optional<Distribution> yield;  // share of each shipment that is good, in [0, 1]
+  double material_cost = 0.0;      // supplier's own cost per unit shipped
+};
+
+struct LaneSpec {
+  std::string id;    // default "<from>-><to>"
+  std::string from;  // seller (ships)
+  std::string to;    // buyer (orders)
+  Distribution transport_time = Distribution::constant(1.0);  // shipment transit, >= 0
+  std::map<std::string, Distribution> transport_time_by_product;  // overrides per product
+  double order_delay = 0.0;     // orders travel upstream in this time, >= 0
+  double invoice_delay = 0.0;   // invoices reach the buyer this long after shipping
+  double payment_delay = 0.0;   // payments reach the seller this long after sending
+  double capacity_per_shipment = kInfinity;  // a shipment above it goes as several
+  double capacity_per_period = kInfinity;    // units shipped on the lane per period
+  double cost_per_unit = 0.0;     // transport cost per unit, paid by the seller
+  double cost_per_shipment = 0.0; // transport cost per shipment, paid by the seller
+  double price = 0.0;             // price per unit the buyer pays (default all products)
+  std::map<std::string, double> price_by_product;
+  bool prevent_overtaking = false;  // random transit times never reorder shipments
+  double priority = 0.0;          // the buyer's allocation priority at the seller
+  // Pipeline at time 0, element k arriving at period k:
+  std::map<std::string, std::vector<double>> initial_shipments;  // per product id
+  std::map<std::string, std::vector<double>> initial_orders;     // per product id
+};
+
+// A what-if event (docs/scenario-format.md, "events").
+struct EventSpec {
+  std::string id;
+  // When: exactly one of at / probability / up_down / after.
+  std::optional<double> at;            // a fixed time
+  std::optional<double> probability;   // each period, independently
+  std::optional<double> mean_up;       // two-state process: mean time up (exponential)
+  std::optional<double> mean_down;     // and mean time down; the action holds while down
+  std::optional<std::string> after;    // another event's id
+  double delay = 0.0;                  // after the other event, this much later
+  std::optional<double> duration;      // revert the action after this long
+  // What:
+  std::string action;  // node_down | lane_lead_time | lane_closed | demand_multiplier |
+                       // capacity | price | policy_parameter
+  std::string node;
+  std::string lane;
+  std::string product;
+  std::string parameter;  // policy_parameter: S, s, r, Q, z, ...
+  double value = 0.0;     // factor, capacity, price or parameter value
+  std::string in_transit = "arrive";  // node_down: arrive | hold (shipments to the node)
+};
+
+struct SharingSpec {
+  bool pos = false;    // retailers share point-of-sale demand with every upstream node
+  double delay = 0.0;  // the shared data arrives this long after the sale
+};
+
+struct ScenarioSpec {
+  std::string name = "scenario";
+  std::string description;
+  std::string time_unit = "period";
+  double period = 1.0;       // length of a period in time units, > 0
+  int horizon = 52;          // periods simulated, >= 1
+  int warmup = 0;            // periods excluded from flow KPIs, 0 <= warmup < horizon
+  std::uint64_t seed = 1;
+  int replications = 1;
+  std::vector<ProductSpec> products;
+  std::vector<NodeSpec> nodes;
+  std::vector<LaneSpec> lanes;
+  std::vector<EventSpec> events;
+  SharingSpec sharing;
+  bool record_timeseries = true;  // keep per-period records (off for very long runs)
+};
+
+}  // namespace chainsim::models

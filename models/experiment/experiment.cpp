@@ -1,0 +1,101 @@
+#include "models/experiment/experiment.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "models/chain/builder.h"
+#include "sim/parallel.h"
+
+namespace chainsim::models {
+
+namespace {
+
+// Counts closed periods for a progress display.
+class PeriodCounter final : public ObservationSink {
+ public:
+  explicit PeriodCounter(std::atomic<std::uint64_t>& count) : count_(count) {}
+  void on_period(const PeriodRecords&) override { count_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t>& count_;
+};
+
+}  // namespace
+
+ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
+                                  int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
+                                  const std::vector<std::string>& columns) {
+  auto net = build_network(spec, seed, replication, base_dir);
+  KpiCollector kpi(*net);
+  net->add_sink(&kpi);
+  std::optional<SeriesValuesRecorder> rec;
+  if (keep_series) {
+    std::vector<NodeId> node_of_stock;
+    for (const StockPoint& sp : net->stocks()) node_of_stock.push_back(sp.node);
+    net->add_sink(&rec.emplace(series_column_indices(columns), std::move(node_of_stock)));
+  }
+  std::optional<PeriodCounter> counter;
+  if (periods_done != nullptr) net->add_sink(&counter.emplace(*periods_done));
+  net->run();
+  net->audit();
+  ReplicationOutput out;
+  out.replication = replication;
+  out.kpis = kpi.finish();
+  if (rec) out.series = rec->take();
+  out.events = net->simulator().events_run();
+  out.messages = net->messages_sent();
+  return out;
+}
+
+ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& base_dir, const ExperimentOptions& o,
+                                const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
+                                    on_replication,
+                                const std::function<void(int, int)>& progress) {
+  ExperimentResult result;
+  {
+    auto probe = build_network(spec, o.seed, 0, base_dir);  // names and shape; throws SpecError
+    result.info = describe_network(*probe, spec.time_unit);
+    for (const StockPoint& sp : probe->stocks()) result.node_of_stock.push_back(sp.node);
+  }
+  const bool keep = o.series != SeriesMode::kNone;
+  if (keep) {
+    result.series = std::make_unique<SeriesAccumulator>(static_cast<std::size_t>(spec.horizon),
+                                                        result.info.stocks.size(), o.series_columns);
+  }
+  const auto n = static_cast<std::size_t>(o.replications);
+  sim::run_ordered<ReplicationOutput>(
+      n, o.jobs,
+      [&](std::size_t i) {
+        return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns);
+      },
+      [&](std::size_t i, ReplicationOutput&& r) {
+        if (keep) result.series->add(r.series);
+        if (on_replication) on_replication(result, r);
+        result.events += r.events;
+        result.messages += r.messages;
+        result.kpis.push_back(std::move(r.kpis));
+        if (progress) progress(static_cast<int>(i) + 1, o.replications);
+      });
+  result.summary = summarize(result.kpis);
+  return result;
+}
+
+std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std::string& base_dir) {
+  std::vector<InputFile> out;
+  for (const NodeSpec& n : spec.nodes) {
+    for (const StockSpec& st : n.stocks) {
+      for (const DemandSpec& d : st.demand) {
+        // As make_demand (models/chain/demand.cpp): inline values win over a file.
+        if (d.type != "trace" || !d.values.empty() || d.file.empty()) continue;
+        std::filesystem::path p(d.file);
+        if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+        InputFile f{d.file, p.string()};
+        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace chainsim::models

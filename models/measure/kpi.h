@@ -1,0 +1,133 @@
+// KPIs: one definition each (the table in models/measure/kpi_definitions.cpp, which
+// docs/kpis.md is generated from), computed from the observations the models
+// record. A KpiCollector is an ObservationSink that accumulates what it needs
+// as the run goes (O(1) memory per stock point, plus one value per completed
+// order or served block of customer demand for the percentiles) and ignores
+// everything before the start of its measurement (the end of the warm-up);
+// finish() turns the accumulators into a KpiSet.
+//
+// Flows (demand, shipments, costs, revenue) count from the start of
+// measurement to the horizon. Levels (on hand, backlog, position) are averaged
+// over the measured periods only. Stocks of money (cash) are measured as their
+// change since the end of the warm-up, and their level at the horizon.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "models/chain/network.h"
+#include "models/chain/observations.h"
+#include "sim/statistics.h"
+
+namespace chainsim::models {
+
+// One KPI value: scope is "network", "stock" (name "node/product"), "node" or
+// "lane"; kpi is the KPI's name.
+struct KpiValue {
+  std::string scope;
+  std::string name;
+  std::string kpi;
+  double value = 0.0;
+};
+
+// The KPIs of one replication, in a fixed order (network, then stocks, nodes
+// and lanes in id order; KPIs in definition order).
+struct KpiSet {
+  std::vector<KpiValue> values;
+  // The value of (scope, name, kpi); NaN when absent.
+  double get(const std::string& scope, const std::string& name, const std::string& kpi) const;
+};
+
+// The written definition of a KPI at one scope, for docs/kpis.md and report
+// tooltips. A KPI reported at several scopes (fill_rate at a stock and for
+// the network) has one entry per scope.
+struct KpiDefinition {
+  std::string kpi;
+  std::string scope;       // network | stock | node | lane
+  std::string unit;
+  std::string formula;     // in the notation of docs/kpis.md (n periods measured, T = n * period)
+  std::string definition;  // what counts, and when it is read
+};
+// Every KPI finish() reports, in report order.
+const std::vector<KpiDefinition>& kpi_definitions();
+// The definition of `kpi` at `scope` ("network", "stock", "node", "lane"), or
+// nullptr when there is none.
+const KpiDefinition* find_kpi_definition(const std::string& scope, const std::string& kpi);
+// The reference table of docs/kpis.md (Markdown), generated from
+// kpi_definitions(); a test keeps the committed page equal to it.
+std::string kpi_reference_markdown();
+
+class KpiCollector final : public ObservationSink {
+ public:
+  // Measures from the start of period `from` (default: the network's warm-up)
+  // to the horizon; a sink in front of the collector may cut the observations
+  // off earlier (batch means). REQUIRES: `net` outlives the collector; call
+  // before Network::run(); 0 <= from.
+  explicit KpiCollector(const Network& net);
+  KpiCollector(const Network& net, std::int64_t from);
+
+  void on_start(const RunShape& r) override;
+  void on_period(const PeriodRecords& r) override;
+  void on_stock_period(const StockPeriod& s) override;
+  void on_node_period(const NodePeriod& n) override;
+  void on_lane_period(const LanePeriod& l) override;
+  void on_delivery(const Delivery& d) override;
+
+  // The KPIs after the run. Call once.
+  KpiSet finish() const;
+
+ private:
+  struct StockAcc {
+    double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
+    double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
+    double on_hand_end = 0;  // after the last period
+    double max_backlog = 0;
+    std::int64_t periods = 0, ready_periods = 0;
+    // Replenishment cycles: from one receipt to the next.
+    std::int64_t cycles = 0, cycles_short = 0;
+    bool in_cycle = false, cycle_short = false;
+    // Per review-period buckets for the bullwhip ratio.
+    sim::RunningStats orders_per_bucket, demand_per_bucket;
+    double bucket_orders = 0, bucket_demand = 0;
+    int bucket_len = 0;
+    std::vector<double> lead_times;  // order-to-delivery times of completed orders
+    double customer_wait_units = 0, customer_wait_sum = 0, served_at_once = 0;
+    std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per block served late
+  };
+  struct NodeAcc {
+    std::array<double, kCostKinds> costs{};
+    double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0;
+    double cash_start = 0, cash_end = 0;
+    double receivables_sum = 0, payables_sum = 0;
+    std::int64_t periods = 0;
+  };
+  struct LaneAcc {
+    double shipped = 0, delivered = 0, transit_sum = 0, in_transit_avg_sum = 0;
+    std::int64_t periods = 0, shipments = 0;
+  };
+
+  const Network& net_;
+  std::int64_t from_;
+  std::vector<StockAcc> stocks_;
+  std::vector<NodeAcc> nodes_;
+  std::vector<LaneAcc> lanes_;
+  std::vector<int> bucket_size_;  // review period of each stock
+  // The network's amplification: end-customer demand and the orders of the
+  // top stocks, summed over buckets of amp_bucket_ periods (a period is
+  // complete when its last stock is recorded: stocks come in id order).
+  std::vector<std::uint8_t> is_top_;  // bytes, not bits: read once per stock record
+  int amp_bucket_ = 1, amp_len_ = 0;
+  double amp_demand_ = 0, amp_orders_ = 0;
+  sim::RunningStats amp_demand_stats_, amp_orders_stats_;
+};
+
+// Per KPI across replications: mean, sd, 95% Student-t half-width and n.
+struct KpiSummary {
+  std::string scope, name, kpi;
+  sim::Interval interval;
+};
+std::vector<KpiSummary> summarize(const std::vector<KpiSet>& replications, double level = 0.95);
+
+}  // namespace chainsim::models

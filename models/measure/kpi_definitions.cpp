@@ -1,0 +1,205 @@
+// The KPI definitions: one entry per KPI and meaning, in the order finish()
+// reports them. docs/kpis.md's reference table is generated from this table
+// (scripts/update_generated.sh); tests check that the committed page equals
+// it and that every KPI a run reports has exactly one entry here.
+//
+// Notation (docs/kpis.md): the measured periods are k = w .. H-1 (w the
+// warm-up, H the horizon), n = H - w of them, T = n * period time units;
+// "_k" is the record of period k (flows: totals over the period; levels: at
+// its end); "integral" is the exact time integral over the measured span.
+#include <fmt/core.h>
+
+#include "models/measure/kpi.h"
+
+namespace chainsim::models {
+
+namespace {
+
+std::vector<KpiDefinition> make_definitions() {
+  std::vector<KpiDefinition> d = {
+      // --- network ---------------------------------------------------------
+      {"fill_rate", "network", "share", "sum(met at once) / sum(demand) over customer-facing stocks",
+       "The fill rate of the stock points that serve end customers, pooled: units met from stock at the "
+       "instant they were demanded over units demanded (all their demand)."},
+      {"lost_sales", "network", "units", "sum over stocks of lost_sales", "End-customer demand lost, all stocks."},
+      {"backorders_mean", "network", "units", "sum over customer-facing stocks of backorders_mean",
+       "Time-average units owed to end customers (and to anyone else those stocks serve)."},
+      {"on_hand_mean", "network", "units", "sum over stocks of on_hand_mean",
+       "Time-average units on hand in the whole network (suppliers' unlimited sources excluded)."},
+      {"revenue", "network", "money", "sum over nodes of end-customer sales",
+       "Consolidated revenue: sales to end customers at the retail price. Sales between the network's own "
+       "nodes are internal and do not count."},
+  };
+  for (int k = 0; k < kCostKinds; ++k) {
+    const auto kind = static_cast<CostKind>(k);
+    if (kind == CostKind::kPurchase) continue;  // internal to the network
+    d.push_back({fmt::format("cost_{}", cost_kind_name(kind)), "network", "money",
+                 fmt::format("sum over nodes of cost_{}", cost_kind_name(kind)),
+                 "The nodes' costs of this kind, added up (see the node KPI)."});
+  }
+  const std::vector<KpiDefinition> rest = {
+      {"total_cost", "network", "money", "sum over nodes and kinds, cost_purchase excluded",
+       "Consolidated cost: every cost of every node, penalties included, except purchases between the "
+       "network's nodes (internal transfers)."},
+      {"profit", "network", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
+       "Consolidated profit: end-customer revenue minus the costs paid in cash (penalties are economic "
+       "costs and are left out, as at the nodes)."},
+      {"cash_end", "network", "money", "sum over nodes of cash at the horizon",
+       "The nodes' cash at the end of the run, added up (payments in transit are in nobody's cash)."},
+      {"cash_change", "network", "money", "sum over nodes of cash_change",
+       "Change of the nodes' cash from the end of the warm-up to the horizon."},
+      {"inventory_value_end", "network", "money", "sum over nodes of inventory_value_end",
+       "The ending inventory of every node at the products' salvage_value (unit_cost unless given; "
+       "suppliers' unlimited sources excluded; units in transit are in nobody's stock)."},
+      {"bullwhip_amplification", "network", "ratio", "Var(top orders per bucket) / Var(end demand per bucket)",
+       "Variance amplification from end demand to the top of the chain: the units ordered (or production "
+       "requested) by the top stocks (stocks of a product end customers buy that are produced or bought "
+       "from suppliers only), against end-customer demand, both summed over all such stocks and over "
+       "consecutive buckets of R periods, R the least common multiple of the top stocks' review periods "
+       "(1 for continuous review); sample variances; undefined when end demand does not vary."},
+
+      // --- stock points ------------------------------------------------------
+      {"fill_rate", "stock", "share", "sum(met at once) / sum(demand)",
+       "Units met from stock at the instant they were demanded (in any zero-delay pass of that instant) "
+       "over units demanded: end-customer demand, orders from downstream stocks and components wanted by "
+       "production. Demand served later, or lost, is not met at once. Undefined without demand."},
+      {"ready_rate", "stock", "share", "#{k: on_hand_k > 0} / n",
+       "Share of the measured periods that end without a stock-out, i.e. with stock on hand at the end "
+       "of the period (a period that ends with nothing on hand is a stock-out period; with backorders "
+       "that is net inventory <= 0). Read at period ends, not averaged over time."},
+      {"cycle_service_level", "stock", "share", "1 - short cycles / cycles",
+       "Share of replenishment cycles without a stock-out. A cycle runs from a period with a receipt to "
+       "the period before the next receipt (a review that orders nothing starts no cycle); it is short "
+       "when any of its periods ends with backlog or loses a sale. Only cycles that start after the "
+       "warm-up and end before the horizon count; undefined without two receipts."},
+      {"backorders_mean", "stock", "units", "integral(backlog) / T",
+       "Time-average backlog: units owed to end customers and downstream stocks."},
+      {"backorders_max", "stock", "units", "max_k backlog_k", "Largest end-of-period backlog."},
+      {"lost_sales", "stock", "units", "sum_k lost_k",
+       "End-customer demand lost (customers who do not wait and were not served at the instant they came)."},
+      {"on_hand_mean", "stock", "units", "integral(on hand) / T", "Time-average stock on hand."},
+      {"position_mean", "stock", "units", "sum_k position_k / n",
+       "Mean end-of-period inventory position, on hand + on order - backlog (- production need for a component), read after the period's "
+       "review (so a base-stock S position reads S)."},
+      {"pipeline_mean", "stock", "units", "sum_k on_order_k / n",
+       "Mean end-of-period supply line: units ordered or requested and not yet received (orders "
+       "travelling, backlogged at the seller, in transit, in production). With whole-period lead times "
+       "it equals orders_mean x order_lead_time_mean (Little's law); for fractional lead times use the "
+       "lane's time-average in_transit_mean."},
+      {"demand_mean", "stock", "units/period", "sum_k demand_k / n",
+       "Units demanded per period (end customers, downstream orders, components)."},
+      {"orders_mean", "stock", "units/period", "sum_k ordered_k / n",
+       "Units ordered (or production requested) per period."},
+      {"bullwhip_ratio", "stock", "ratio", "Var(ordered per bucket) / Var(demand per bucket)",
+       "Variance of the units this stock ordered over the variance of the units demanded from it, both "
+       "summed over consecutive buckets of R periods from the start of measurement (R the review "
+       "period; 1 for continuous review; a trailing part-bucket is dropped). A bucket without an order "
+       "counts 0. Continuous-time demand counts in the period it arrives in. Sample variances (divisor "
+       "buckets - 1); undefined when demand does not vary."},
+      {"inventory_turns", "stock", "turns", "sum_k shipped_k / on_hand_mean",
+       "Inventory velocity over the measured span: units shipped (to customers, downstream and into "
+       "production) over the time-average on hand. inventory_turns x days_of_supply = T."},
+      {"days_of_supply", "stock", "time units", "on_hand_mean / (sum_k shipped_k / T)",
+       "Time the average stock on hand lasts at the average rate of shipping."},
+      {"order_lead_time_mean", "stock", "time units", "mean over completed orders of (received - placed)",
+       "Order-to-delivery time of this stock's orders: from placing an order to receiving its last unit, "
+       "each order counted once when it completes after the warm-up (orders still open at the horizon do "
+       "not count: see open_orders_end)."},
+      {"order_lead_time_p95", "stock", "time units", "min{x: #{orders with time <= x} >= 0.95 #orders}",
+       "95th percentile of the same order-to-delivery times (the smallest time at least 95% of orders "
+       "took no longer than)."},
+      {"open_orders_end", "stock", "orders", "number of this stock's orders not complete at the horizon",
+       "Orders placed and not yet wholly received when the run ends: the lead-time KPIs leave them out "
+       "(they are censored), so a large count next to a short order_lead_time_mean says the slow orders "
+       "are still on their way."},
+      {"open_order_age_max", "stock", "time units", "horizon - placed, for the oldest open order",
+       "How long the oldest order still open at the horizon has waited; undefined when none is open."},
+      {"customer_wait_mean", "stock", "time units", "sum(units x wait) / sum(units served)",
+       "Unit-weighted mean wait of end-customer demand served after the warm-up, from arrival to being "
+       "served (0 when served at once; lost demand is not served)."},
+      {"customer_wait_p95", "stock", "time units", "min{w: units served with wait <= w >= 0.95 units served}",
+       "95th percentile of the end-customer wait, weighted by units."},
+
+      // --- nodes -------------------------------------------------------------
+      {"revenue", "node", "money", "sum_k revenue_k",
+       "Sales: end customers at the retail price (cash), downstream nodes at the lane price (an invoice, "
+       "booked when shipped), net of early-payment discounts given."},
+      {"cost_holding", "node", "money", "sum over stocks of holding_cost x integral(on hand)",
+       "Holding cost, paid in cash."},
+      {"cost_backorder", "node", "money", "sum over stocks of backorder_cost x integral(backlog)",
+       "Backorder penalty (an economic cost: no cash moves)."},
+      {"cost_lost_sale", "node", "money", "lost_sale_cost x units lost",
+       "Lost-sale penalty (an economic cost: no cash moves)."},
+      {"cost_ordering", "node", "money", "ordering_cost x order lines",
+       "Fixed cost per order line placed (and per production request), paid in cash."},
+      {"cost_transport", "node", "money", "per shipment + per unit, on the lanes it ships on",
+       "Transport cost, paid in cash by the seller."},
+      {"cost_production", "node", "money", "production cost x units started", "Production cost, paid in cash."},
+      {"cost_purchase", "node", "money", "sum of invoices received - discounts taken",
+       "Purchases: invoices from suppliers, booked when the invoice arrives, net of early-payment "
+       "discounts taken (paid on the node's payment terms)."},
+      {"cost_material", "node", "money", "material_cost x units shipped",
+       "A supplier's own cost of the units it ships, paid in cash."},
+      {"cost_returns", "node", "money", "refunds + scrap cost", "Refunds of customer returns and scrap costs, in cash."},
+      {"total_cost", "node", "money", "sum over kinds", "All costs of the node, penalties and purchases included."},
+      {"profit", "node", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
+       "Revenue minus every cost but the backorder and lost-sale penalties."},
+      {"cash_end", "node", "money", "cash at the horizon", "Cash at the end of the run."},
+      {"inventory_value_end", "node", "money", "sum over stocks of on hand at the horizon * salvage_value",
+       "Ending inventory valued at the product's salvage_value, its unit_cost unless the scenario gives "
+       "one: what the stock left at the horizon is worth (profit does not count it; add it for a "
+       "closing balance)."},
+      {"cash_change", "node", "money", "cash at the horizon - cash at the end of the warm-up",
+       "Change of cash over the measured span (from the initial cash when there is no warm-up)."},
+      {"dio", "node", "time units", "mean_k stock value_k / (sum(shipped x unit_cost) / T)",
+       "Days inventory outstanding: mean end-of-period stock value (unit cost) over the cost of goods "
+       "shipped per time unit, over the node's stocks."},
+      {"dso", "node", "time units", "mean_k receivables_k / (revenue / T)",
+       "Days sales outstanding: mean end-of-period receivables over revenue per time unit."},
+      {"dpo", "node", "time units", "mean_k payables_k / (cost_purchase / T)",
+       "Days payables outstanding: mean end-of-period payables over purchases per time unit."},
+      {"cash_to_cash", "node", "time units", "dio + dso - dpo",
+       "The cash-to-cash cycle; an undefined term (nothing shipped, sold or bought) counts as 0."},
+
+      // --- lanes -------------------------------------------------------------
+      {"shipped", "lane", "units", "sum_k shipped_k", "Units dispatched on the lane over the measured span."},
+      {"in_transit_mean", "lane", "units", "integral(in transit) / T",
+       "Time-average units in transit on the lane (the pipeline of Little's law: shipping rate x mean "
+       "transit time)."},
+      {"transit_time_mean", "lane", "time units", "sum(units x transit time) / units delivered",
+       "Unit-weighted mean transit time of the units delivered in the measured span."},
+  };
+  d.insert(d.end(), rest.begin(), rest.end());
+  return d;
+}
+
+}  // namespace
+
+const std::vector<KpiDefinition>& kpi_definitions() {
+  static const std::vector<KpiDefinition> defs = make_definitions();
+  return defs;
+}
+
+const KpiDefinition* find_kpi_definition(const std::string& scope, const std::string& kpi) {
+  for (const KpiDefinition& d : kpi_definitions()) {
+    if (d.kpi == kpi && d.scope == scope) return &d;
+  }
+  return nullptr;
+}
+
+std::string kpi_reference_markdown() {
+  std::string out;
+  const char* titles[][2] = {{"network", "The network"}, {"stock", "Stock points (`node/product`)"},
+                             {"node", "Nodes"}, {"lane", "Lanes"}};
+  for (const auto& [scope, title] : titles) {
+    out += fmt::format("### {}\n\n| KPI | unit | formula | definition |\n| --- | --- | --- | --- |\n", title);
+    for (const KpiDefinition& d : kpi_definitions()) {
+      if (d.scope != scope) continue;
+      out += fmt::format("| `{}` | {} | `{}` | {} |\n", d.kpi, d.unit, d.formula, d.definition);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace chainsim::models

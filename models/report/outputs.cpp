@@ -1,0 +1,177 @@
+#include "models/report/outputs.h"
+
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "models/experiment/detail/sweep_files.h"
+
+namespace chainsim::models {
+
+namespace {
+
+using J = nlohmann::ordered_json;
+
+J number(double x) { return std::isfinite(x) ? J(x) : J(nullptr); }
+
+std::string csv_number(double x) {
+  if (std::isnan(x)) return "";
+  return fmt::format("{}", x);
+}
+
+std::string csv_text(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> hash_input_files(const ScenarioSpec& spec,
+                                                                  const std::string& base_dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const InputFile& f : scenario_input_files(spec, base_dir)) {
+    const std::optional<std::string> hash = detail::file_hash(f.path);
+    if (!hash) throw std::runtime_error(fmt::format("cannot read {}, the trace file the scenario names as '{}'", f.path, f.file));
+    out.emplace_back(f.file, *hash);
+  }
+  return out;
+}
+
+std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
+  J j;
+  j["chainsim"] = {{"version", meta.version}, {"git", meta.git}};
+  j["scenario"] = {{"name", r.info.name},
+                   {"file", meta.scenario_file},
+                   {"time_unit", r.info.time_unit},
+                   {"period", r.info.period},
+                   {"horizon", r.info.horizon},
+                   {"warmup", r.info.warmup}};
+  if (!meta.inputs.empty()) {
+    J inputs = J::array();
+    for (const auto& [file, hash] : meta.inputs) inputs.push_back({{"file", file}, {"hash", hash}});
+    j["scenario"]["inputs"] = inputs;
+  }
+  j["seed"] = meta.seed;
+  j["replications"] = meta.replications;
+  j["confidence_level"] = 0.95;
+  J kpis = {{"network", J::object()}, {"stocks", J::object()}, {"nodes", J::object()}, {"lanes", J::object()}};
+  for (const KpiSummary& k : r.summary) {
+    const std::string scope = k.scope == "network" ? "network" : k.scope == "stock" ? "stocks"
+                              : k.scope == "node"  ? "nodes" : "lanes";
+    // Below two values there is no sample standard deviation, hence no interval.
+    const bool spread = k.interval.n >= 2;
+    J v = {{"mean", number(k.interval.mean)},
+           {"sd", spread ? number(k.interval.stddev) : J(nullptr)},
+           {"half_width", spread ? number(k.interval.half_width) : J(nullptr)},
+           {"n", k.interval.n}};
+    if (k.scope == "network") {
+      kpis[scope][k.kpi] = v;
+    } else {
+      kpis[scope][k.name][k.kpi] = v;
+    }
+  }
+  j["kpis"] = kpis;
+  j["scenario_as_run"] = meta.scenario_yaml;
+  return j.dump(2) + "\n";
+}
+
+std::string timeseries_header() {
+  std::string h = "replication,period,time,node,product";
+  for (const SeriesColumn& c : series_columns()) h += "," + c.name;
+  return h + "\n";
+}
+
+std::string timeseries_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
+  std::string out;
+  const SeriesValues& v = rep.series;
+  const std::size_t S = r.info.stocks.size(), C = series_columns().size();
+  if (v.columns.size() != C || v.periods != static_cast<std::size_t>(r.info.horizon) || v.stocks != S) {
+    throw std::logic_error("timeseries_rows: the replication kept only some of its series");
+  }
+  for (std::size_t k = 0; k < v.periods; ++k) {
+    for (std::size_t s = 0; s < S; ++s) {
+      const auto& si = r.info.stocks[s];
+      out += fmt::format("{},{},{},{},{}", rep.replication, k, static_cast<double>(k) * r.info.period,
+                         csv_text(si.node), csv_text(si.product));
+      for (std::size_t c = 0; c < C; ++c) out += "," + csv_number(v.at(k, s, c));
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string timeseries_mean_rows(const ExperimentResult& r) {
+  std::string out;
+  const SeriesAccumulator& acc = *r.series;
+  const std::size_t C = series_columns().size();
+  for (std::size_t c = 0; c < C; ++c) {
+    if (!acc.has(c)) throw std::logic_error("timeseries_mean_rows: the series keep only some columns");
+  }
+  for (std::size_t k = 0; k < acc.periods(); ++k) {
+    for (std::size_t s = 0; s < acc.stocks(); ++s) {
+      const auto& si = r.info.stocks[s];
+      out += fmt::format("mean,{},{},{},{}", k, static_cast<double>(k) * r.info.period, csv_text(si.node),
+                         csv_text(si.product));
+      for (std::size_t c = 0; c < C; ++c) out += "," + csv_number(acc.at(k, s, c).mean());
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string summary_table(const ExperimentResult& r) {
+  // Decimals by magnitude, so that money in the millions and rates in [0, 1]
+  // both read well in a fixed-width column.
+  auto cell = [&](const KpiSummary* k, int) -> std::string {
+    if (k == nullptr || std::isnan(k->interval.mean)) return "-";
+    const double m = std::abs(k->interval.mean);
+    const int precision = m >= 1000 ? 0 : m >= 100 ? 1 : m >= 1 ? 2 : 3;
+    std::string s = fmt::format("{:.{}f}", k->interval.mean, precision);
+    if (k->interval.n > 1 && std::isfinite(k->interval.half_width)) {
+      s += fmt::format(" ±{:.{}f}", k->interval.half_width, precision);
+    }
+    return s;
+  };
+  auto find = [&](const std::string& scope, const std::string& name, const std::string& kpi) -> const KpiSummary* {
+    for (const KpiSummary& k : r.summary) {
+      if (k.scope == scope && k.name == name && k.kpi == kpi) return &k;
+    }
+    return nullptr;
+  };
+  std::string out = fmt::format("{}: {} periods of {} {}, {} replication{}\n\n", r.info.name, r.info.horizon,
+                                r.info.period, r.info.time_unit, r.kpis.size(), r.kpis.size() == 1 ? "" : "s");
+  out += "network\n";
+  for (const char* kpi : {"fill_rate", "backorders_mean", "lost_sales", "on_hand_mean", "bullwhip_amplification",
+                          "revenue", "total_cost", "profit", "cash_end"}) {
+    out += fmt::format("  {:<24}{}\n", kpi, cell(find("network", "", kpi), 3));
+  }
+  const char* stock_kpis[] = {"fill_rate", "on_hand_mean", "backorders_mean", "orders_mean", "bullwhip_ratio"};
+  out += fmt::format("\n{:<28}", "stock");
+  for (const char* k : stock_kpis) out += fmt::format("{:>20}", k);
+  out += "\n";
+  for (const auto& s : r.info.stocks) {
+    if (s.infinite) continue;
+    out += fmt::format("{:<28}", s.name);
+    for (const char* k : stock_kpis) out += fmt::format("{:>20}", cell(find("stock", s.name, k), 2));
+    out += "\n";
+  }
+  const char* node_kpis[] = {"revenue", "total_cost", "profit", "cash_end", "cash_to_cash"};
+  out += fmt::format("\n{:<28}", "node");
+  for (const char* k : node_kpis) out += fmt::format("{:>20}", k);
+  out += "\n";
+  for (const auto& n : r.info.nodes) {
+    out += fmt::format("{:<28}", n.name);
+    for (const char* k : node_kpis) out += fmt::format("{:>20}", cell(find("node", n.name, k), 2));
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace chainsim::models

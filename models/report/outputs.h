@@ -1,0 +1,47 @@
+// The files `chainsim run` writes: summary.json and timeseries.csv
+// (docs/outputs.md). Writers only format; the CLI decides the paths and
+// writes through sim::AtomicFile so that no half-written file ever stands.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/experiment/experiment.h"
+
+namespace chainsim::models {
+
+struct RunMetadata {
+  std::string version;
+  std::string git;
+  std::string scenario_file;
+  std::string scenario_yaml;  // the scenario as run (after extends and --set)
+  std::uint64_t seed = 1;
+  int replications = 1;
+  // The files the scenario reads (trace CSVs): as the scenario names them,
+  // and a hash of their contents when the run started.
+  std::vector<std::pair<std::string, std::string>> inputs;
+};
+
+// The files building `spec` reads, each as the scenario names it with a
+// hash of its contents (sweep.json's `inputs`), for RunMetadata::inputs.
+// Throws std::runtime_error naming the file when one cannot be read.
+std::vector<std::pair<std::string, std::string>> hash_input_files(const ScenarioSpec& spec,
+                                                                  const std::string& base_dir);
+
+// summary.json: how it was made, then per KPI the mean, sd, 95% half-width
+// and n, by scope (network, stocks, nodes, lanes). Undefined values are null.
+std::string summary_json(const ExperimentResult& result, const RunMetadata& meta);
+
+// The header line of timeseries.csv.
+std::string timeseries_header();
+// The rows of one replication.
+std::string timeseries_rows(const ExperimentResult& result, const ReplicationOutput& rep);
+// The rows of the mean across replications (replication column "mean").
+std::string timeseries_mean_rows(const ExperimentResult& result);
+
+// The terminal summary: the network's KPIs, then tables per stock and node,
+// each value as mean (± 95% half-width when there are replications).
+std::string summary_table(const ExperimentResult& result);
+
+}  // namespace chainsim::models

@@ -1,0 +1,850 @@
+#include "models/scenario/loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <filesystem>
+#include <fmt/core.h>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include "models/chain/builder.h"
+#include "models/scenario/detail/convert.h"
+#include "models/scenario/keys.h"
+
+namespace chainsim::models {
+
+namespace fs = std::filesystem;
+
+using detail::describe_value;
+using detail::item_name;
+using detail::join;
+
+namespace {
+
+constexpr std::uintmax_t kMaxFileBytes = 16u << 20;  // 16 MiB: far above any real scenario
+constexpr std::size_t kMaxNodes = 1'000'000;         // visits, aliases counted each time
+constexpr int kMaxDepth = 64;                        // mapping/list nesting
+constexpr int kMaxExtends = 16;
+constexpr std::size_t kMaxAliasCopies = 200'000;  // nodes copied to give each alias its own
+
+// Counts nodes (aliases expanded) and depth, stopping at the limits.
+bool within_limits(const YAML::Node& n, std::size_t& count, int depth) {
+  if (++count > kMaxNodes || depth > kMaxDepth) return false;
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      if (!within_limits(kv.first, count, depth + 1) || !within_limits(kv.second, count, depth + 1)) return false;
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) {
+      if (!within_limits(item, count, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+// yaml-cpp's tree costs about 500 bytes a node: a document is counted with
+// the event parser (which builds nothing) and refused past this many nodes
+// (about 140 MB of tree) before the tree is built. Real scenarios have a few
+// thousand; long demand histories belong in trace files.
+constexpr std::size_t kMaxParsedNodes = 250'000;
+
+// What the event parser saw of a file: its nodes (an alias counted once),
+// its documents, and the first merge key (`<<`), which yaml-cpp reads as a
+// plain key.
+class PreScan : public YAML::EventHandler {
+ public:
+  struct TooLarge {};  // thrown to stop the parse at the limit
+  std::size_t nodes = 0;
+  int documents = 0;
+  YAML::Mark second_document = YAML::Mark::null_mark();
+  YAML::Mark merge_key = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents == 2) second_document = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
+    leaf();
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  // The open containers: whether each is a mapping, and its children so far.
+  std::vector<std::pair<bool, std::size_t>> open_;
+  bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
+  void count() {
+    if (++nodes > kMaxParsedNodes) throw TooLarge{};
+  }
+  void leaf() {
+    count();
+    if (!open_.empty()) ++open_.back().second;
+  }
+  void open(bool map) {
+    count();
+    open_.emplace_back(map, 0);
+  }
+  void close() {
+    open_.pop_back();
+    if (!open_.empty()) ++open_.back().second;
+  }
+};
+
+bool is_item_list_key(const std::string& k) {
+  return k == "products" || k == "nodes" || k == "lanes" || k == "events" || k == "stocks" || k == "inputs";
+}
+
+struct TextSource {
+  std::string file;
+  std::string dir;
+  std::string text;
+};
+
+}  // namespace
+
+// The documents a scenario was parsed from, kept unchanged, and the merged
+// containers that stand for a baseline's. Only ever appended to: YAML::Node's
+// assignment writes through to the node it refers to, so shifting elements
+// (insert, erase, sort) would overwrite the documents themselves.
+struct ScenarioProvenance {
+  struct Origin {
+    std::string file;  // empty for --set values (reported against the scenario file)
+    YAML::Node doc;
+    int level;         // -1: a --set value; 0: the scenario file; 1, 2, ...: its baselines
+    std::string note;  // the --set argument
+  };
+  std::vector<Origin> origins;
+  std::vector<std::pair<YAML::Node, YAML::Node>> stand_ins;  // (merged container, the baseline's)
+};
+
+namespace {
+
+using Origin = ScenarioProvenance::Origin;
+
+// Where each node of the document as run was written, for messages: the
+// documents of the scenario file, its baselines and the --set values are
+// kept unchanged (merging builds new containers over their nodes, never
+// copies), so a node is found by identity in the document it came from.
+class Loader : public detail::DiagnosticSink {
+ public:
+  // A loader for a new document, or (`kept`) for one parsed before, whose
+  // provenance it reads and does not change.
+  explicit Loader(std::shared_ptr<ScenarioProvenance> kept = nullptr)
+      : prov_(kept ? std::move(kept) : std::make_shared<ScenarioProvenance>()) {}
+
+  // The provenance of what this loader parsed, with the --set values applied
+  // so far, to keep with the parsed document.
+  std::shared_ptr<ScenarioProvenance> keep_provenance() {
+    for (Origin& o : overrides_) prov_->origins.push_back(o);
+    overrides_.clear();
+    return prov_;
+  }
+
+  void error_at(const std::string& file, const YAML::Node& at, const std::string& path,
+                const std::string& msg) override {
+    if (diags.size() >= detail::kMaxDiagnostics) {
+      ++suppressed;  // not located: finding a node's file is a walk of the documents
+      return;
+    }
+    YAML::Node n;
+    n.reset(at);
+    // A merged mapping or list stands for the baseline's, where it was written in full.
+    for (bool again = true; again;) {
+      again = false;
+      for (const auto& [merged, original] : prov_->stand_ins) {
+        if (merged.is(n)) {
+          n.reset(original);
+          again = true;
+          break;
+        }
+      }
+    }
+    // Most derived first: a --set value, then the file, then its baselines.
+    std::vector<const Origin*> order;
+    for (const Origin& o : overrides_) order.push_back(&o);
+    for (const Origin& o : prov_->origins) order.push_back(&o);
+    std::stable_sort(order.begin(), order.end(), [](const Origin* a, const Origin* b) { return a->level < b->level; });
+    for (const Origin* op : order) {
+      const Origin& o = *op;
+      if (!contains(o.doc, n)) continue;
+      if (o.level < 0) {
+        error(file, YAML::Mark::null_mark(), path, o.note.empty() ? msg : msg + " (from " + o.note + ")");
+      } else {
+        error(o.file, n.Mark(), path, msg);
+      }
+      return;
+    }
+    error(file, n.Mark(), path, msg);
+  }
+
+  // yaml-cpp shares an anchored node with every alias of it, so changing one
+  // occurrence (a --set through `policy: *sterman` at one player) would
+  // change them all. This returns `n` with every occurrence after the first
+  // of a node replaced by a copy of its own, each copy standing in messages
+  // for the node it copies; parts without a repeat keep their nodes.
+  // Occurrences are told apart by position and type: every occurrence of an
+  // aliased node has its anchor's, and two distinct nodes of one document
+  // that share both would only cost a needless copy. `copies` counts the
+  // nodes copied; past kMaxAliasCopies the caller refuses the document.
+  YAML::Node unshare(const YAML::Node& n, std::set<std::pair<int, int>>& seen, std::size_t& copies) {
+    const YAML::Mark m = n.Mark();
+    if (!seen.insert({m.pos, static_cast<int>(n.Type())}).second) return copy(n, copies);
+    if (!n.IsMap() && !n.IsSequence()) return n;
+    bool changed = false;
+    std::vector<std::pair<YAML::Node, YAML::Node>> kids;
+    if (n.IsMap()) {
+      for (const auto& kv : n) {
+        YAML::Node v = unshare(kv.second, seen, copies);
+        changed = changed || !v.is(kv.second);
+        kids.emplace_back(kv.first, v);
+        if (copies > kMaxAliasCopies) return n;
+      }
+    } else {
+      for (const auto& item : n) {
+        YAML::Node v = unshare(item, seen, copies);
+        changed = changed || !v.is(item);
+        kids.emplace_back(YAML::Node(), v);
+        if (copies > kMaxAliasCopies) return n;
+      }
+    }
+    if (!changed) return n;
+    YAML::Node out(n.IsMap() ? YAML::NodeType::Map : YAML::NodeType::Sequence);
+    for (const auto& [k, v] : kids) {
+      if (n.IsMap()) {
+        out.force_insert(k, v);
+      } else {
+        out.push_back(v);
+      }
+    }
+    prov_->stand_ins.emplace_back(out, n);
+    return out;
+  }
+
+  // A deep copy of `n` sharing no node with it (keys included, or the
+  // emitter would write the shared keys with anchors), each copied node
+  // standing for its original in messages.
+  YAML::Node copy(const YAML::Node& n, std::size_t& copies) {
+    ++copies;
+    YAML::Node out;
+    if (copies > kMaxAliasCopies) return n;
+    if (n.IsMap()) {
+      out.reset(YAML::Node(YAML::NodeType::Map));
+      for (const auto& kv : n) out.force_insert(copy(kv.first, copies), copy(kv.second, copies));
+    } else if (n.IsSequence()) {
+      out.reset(YAML::Node(YAML::NodeType::Sequence));
+      for (const auto& item : n) out.push_back(copy(item, copies));
+    } else if (n.IsScalar()) {
+      out.reset(YAML::Node(n.Scalar()));
+    } else {
+      out.reset(YAML::Node(YAML::NodeType::Null));
+    }
+    prov_->stand_ins.emplace_back(out, n);
+    return out;
+  }
+
+  // Merges a variant over its baseline: mappings key by key, lists of items
+  // by id (`remove: true` deletes), anything else replaced by the variant's.
+  YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
+    if (base.IsMap() && over.IsMap()) {
+      YAML::Node out(YAML::NodeType::Map);
+      auto key_of = [](const YAML::Node& k) { return k.IsScalar() ? k.Scalar() : std::string(); };
+      std::set<std::string> merged;
+      for (const auto& kv : base) {
+        const std::string k = key_of(kv.first);
+        bool in_over = false;
+        if (k != "extends") {
+          for (const auto& okv : over) {
+            if (key_of(okv.first) != k) continue;
+            in_over = true;
+            out.force_insert(okv.first, merge(kv.second, okv.second, k));
+            merged.insert(k);
+            break;
+          }
+        }
+        if (!in_over) out.force_insert(kv.first, kv.second);
+      }
+      for (const auto& okv : over) {
+        const std::string k = key_of(okv.first);
+        if (k == "extends" || merged.count(k)) continue;
+        out.force_insert(okv.first, okv.second);
+      }
+      prov_->stand_ins.emplace_back(out, base);
+      return out;
+    }
+    if (base.IsSequence() && over.IsSequence() && is_item_list_key(key)) {
+      std::vector<YAML::Node> items;
+      for (const auto& item : base) items.push_back(item);
+      std::vector<bool> removed(items.size(), false);
+      std::vector<YAML::Node> appended;
+      for (const auto& item : over) {
+        const std::string name = item_name(item, static_cast<std::size_t>(-1), key);
+        bool matched = false;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          if (item_name(items[i], i, key) != name) continue;
+          matched = true;
+          const YAML::Node rm = item.IsMap() ? item["remove"] : YAML::Node();
+          if (rm && rm.IsScalar() && rm.Scalar() == "true") {
+            removed[i] = true;
+            // products -> product.remove, nodes -> node.remove, ...
+            keys_read.insert(key.substr(0, key.size() - 1) + ".remove");
+          } else {
+            items[i].reset(merge(items[i], item, ""));  // reset: rebind, never assign into the baseline
+          }
+        }
+        if (!matched) appended.push_back(item);
+      }
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!removed[i]) out.push_back(items[i]);
+      }
+      for (const auto& a : appended) out.push_back(a);
+      prov_->stand_ins.emplace_back(out, base);
+      return out;
+    }
+    return over;
+  }
+
+  // Records a --set value's document, so that problems with it say so.
+  void add_override_origin(const YAML::Node& value, const std::string& spec) {
+    overrides_.push_back(Origin{"", value, -1, spec});
+  }
+
+  // Parses `text`, resolving extends relative to `dir`. Returns nullopt after
+  // reporting on failure. (Not a null YAML::Node: a default-constructed node
+  // is a defined null scalar, so it cannot signal failure.)
+  std::optional<YAML::Node> parse(const TextSource& src, int level, std::vector<std::string>& chain) {
+    YAML::Node doc;
+    try {
+      std::istringstream in(src.text);
+      YAML::Parser parser(in);
+      PreScan scan;
+      try {
+        while (parser.HandleNextDocument(scan) && scan.documents < 2) {
+        }
+      } catch (const PreScan::TooLarge&) {
+        error(src.file, YAML::Mark::null_mark(), "",
+              fmt::format("the document has more than {} YAML nodes (give long demand histories as trace files)",
+                          kMaxParsedNodes));
+        return std::nullopt;
+      }
+      if (scan.documents > 1) {
+        error(src.file, scan.second_document, "",
+              "a second YAML document starts here: a scenario file holds one document (remove the '---' "
+              "or split the file)");
+        return std::nullopt;
+      }
+      if (!scan.merge_key.is_null()) {
+        error(src.file, scan.merge_key, "<<",
+              "YAML merge keys are not supported: write the keys out, use an alias for a whole value, or "
+              "extends a baseline file");
+        return std::nullopt;
+      }
+      doc = YAML::Load(src.text);
+    } catch (const YAML::DeepRecursion& e) {
+      error(src.file, e.mark, "",
+            fmt::format("the document is nested too deeply for the YAML parser (more than {} levels)", e.depth()));
+      return std::nullopt;
+    } catch (const YAML::Exception& e) {
+      error(src.file, e.mark, "", "not valid YAML: " + e.msg);
+      return std::nullopt;
+    }
+    std::size_t count = 0;
+    if (!within_limits(doc, count, 0)) {
+      error(src.file, doc.Mark(), "",
+            fmt::format("the document is too large or too deeply nested (more than {} nodes with aliases "
+                        "expanded, or {} levels)",
+                        kMaxNodes, kMaxDepth));
+      return std::nullopt;
+    }
+    if (!doc.IsMap()) {
+      error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
+      return std::nullopt;
+    }
+    std::set<std::pair<int, int>> seen;
+    std::size_t copies = 0;
+    const YAML::Node unshared = unshare(doc, seen, copies);
+    if (copies > kMaxAliasCopies) {
+      error(src.file, doc.Mark(), "",
+            fmt::format("aliases expand to more than {} nodes (got {})", kMaxAliasCopies, copies));
+      return std::nullopt;
+    }
+    doc.reset(unshared);
+    prov_->origins.push_back(Origin{src.file, doc, level, ""});
+    const YAML::Node ext = doc["extends"];
+    if (!ext) return doc;
+    if (!ext.IsScalar()) {
+      error(src.file, ext.Mark(), "extends", "must be a file name (got " + describe_value(ext) + ")");
+      return std::nullopt;
+    }
+    keys_read.insert("scenario.extends");
+    fs::path base = ext.Scalar();
+    if (base.is_relative()) base = fs::path(src.dir) / base;
+    const std::string canonical = fs::weakly_canonical(base).string();
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+      error(src.file, ext.Mark(), "extends", "baselines extend each other in a cycle (got '" + ext.Scalar() + "')");
+      return std::nullopt;
+    }
+    if (level >= kMaxExtends) {
+      error(src.file, ext.Mark(), "extends",
+            fmt::format("more than {} levels of extends (got '{}' at level {})", kMaxExtends, ext.Scalar(), level + 1));
+      return std::nullopt;
+    }
+    TextSource bsrc;
+    if (!read(base.string(), bsrc, src.file, ext.Mark())) return std::nullopt;
+    chain.push_back(canonical);
+    std::optional<YAML::Node> base_doc = parse(bsrc, level + 1, chain);
+    chain.pop_back();
+    if (!base_doc) return std::nullopt;
+    absolutize_files(*base_doc, bsrc.dir);
+    return merge(*base_doc, doc, "");
+  }
+
+  bool read(const std::string& path, TextSource& out, const std::string& from_file, const YAML::Mark& at) {
+    out.file = fs::path(path).lexically_normal().string();  // "./base.yaml" -> "base.yaml"
+    out.dir = fs::path(out.file).parent_path().string();
+    if (out.dir.empty()) out.dir = ".";
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec || !fs::is_regular_file(path, ec)) {
+      error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
+            "cannot read scenario file '" + path + "'" + (ec ? " (" + ec.message() + ")" : ""));
+      return false;
+    }
+    if (size > kMaxFileBytes) {
+      error(path, YAML::Mark::null_mark(), "", fmt::format("the file is larger than {} bytes (got {})", kMaxFileBytes, size));
+      return false;
+    }
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    if (in) ss << in.rdbuf();
+    if (!in || in.bad()) {
+      // A file that exists but cannot be opened (permissions): say so, not "an empty scenario".
+      const int why = errno != 0 ? errno : EIO;
+      error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
+            "cannot read scenario file '" + path + "' (" + std::generic_category().message(why) + ")");
+      return false;
+    }
+    out.text = ss.str();
+    return true;
+  }
+
+  // Trace files named in a baseline stay relative to the baseline.
+  static void absolutize_files(YAML::Node doc, const std::string& dir) {
+    YAML::Node nodes = doc["nodes"];
+    if (!nodes || !nodes.IsSequence()) return;
+    auto fix_demand = [&](YAML::Node demand) {
+      auto fix = [&](YAML::Node d) {
+        if (d.IsMap() && d["file"] && d["file"].IsScalar()) {
+          fs::path p = d["file"].Scalar();
+          if (p.is_relative()) d["file"] = fs::absolute(fs::path(dir) / p).lexically_normal().string();
+        }
+      };
+      if (demand.IsSequence()) {
+        for (auto d : demand) fix(d);
+      } else {
+        fix(demand);
+      }
+    };
+    for (auto n : nodes) {
+      if (!n.IsMap()) continue;
+      if (n["demand"]) fix_demand(n["demand"]);
+      if (n["stocks"] && n["stocks"].IsSequence()) {
+        for (auto s : n["stocks"]) {
+          if (s.IsMap() && s["demand"]) fix_demand(s["demand"]);
+        }
+      }
+    }
+  }
+
+  // --set path=value
+  // `from` names the source of the override in messages ("--set"; empty: none).
+  void apply_override(YAML::Node& root, const std::string& spec, const std::string& file,
+                      const std::string& from = "--set") {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error(file, YAML::Mark::null_mark(), spec, "--set needs PATH=VALUE");
+      return;
+    }
+    const std::string path = spec.substr(0, eq);
+    YAML::Node value;
+    try {
+      value = YAML::Load(spec.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      error(file, YAML::Mark::null_mark(), path, "--set value is not valid YAML: " + e.msg);
+      return;
+    }
+    std::size_t count = 0;
+    if (!within_limits(value, count, 0)) {
+      error(file, YAML::Mark::null_mark(), path, "--set value is too large or too deeply nested");
+      return;
+    }
+    add_override_origin(value, from.empty() ? "" : from + " " + spec);
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    if (parts.size() == 1 && parts[0] == "extends") {
+      error(file, YAML::Mark::null_mark(), path,
+            "--set cannot change extends: the baseline is merged before any --set applies (write a variant file "
+            "that extends the other baseline)");
+      return;
+    }
+    const SectionInfo* section = &scenario_section("scenario");
+    YAML::Node cur = root;
+    std::string walked;
+    bool in_list = false;
+    const KeyInfo* list_key = nullptr;
+    std::string list_name;  // the key of the list being walked ("nodes", "events", ...)
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string& p = parts[i];
+      const bool last = i + 1 == parts.size();
+      auto unknown = [&](const std::string& why) {
+        error(file, YAML::Mark::null_mark(), path, "--set: unknown path: " + why);
+      };
+      if (in_list) {
+        if (!cur.IsSequence()) return unknown(walked + " is not a list");
+        std::size_t idx = cur.size();
+        bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+        for (std::size_t k = 0; k < cur.size(); ++k) {
+          if ((numeric && std::to_string(k) == p) || item_name(cur[k], k, list_name) == p) idx = k;
+        }
+        if (idx == cur.size()) return unknown(fmt::format("{} has no item '{}'", walked, p));
+        walked = join(walked, p);
+        if (last) {
+          cur[idx] = value;
+          return;
+        }
+        YAML::Node item = cur[idx];
+        cur.reset(item);
+        section = &scenario_section(list_key->section);
+        in_list = false;
+        continue;
+      }
+      if (!cur.IsMap()) return unknown(walked + " is not a mapping");
+      const KeyInfo* k = section->find(p);
+      if (k == nullptr) {
+        const auto close = close_keys(*section, p);
+        return unknown(fmt::format("'{}' is not a key of {}{}", p, walked.empty() ? "the scenario" : walked,
+                                   close.empty() ? "" : " (did you mean " + close.front() + "?)"));
+      }
+      walked = join(walked, p);
+      if (last) {
+        cur[p] = value;
+        return;
+      }
+      if (!cur[p]) {
+        if (k->type == KeyType::kSection) {
+          cur[p] = YAML::Node(YAML::NodeType::Map);
+        } else {
+          return unknown(walked + " is not in the scenario");
+        }
+      }
+      YAML::Node next = cur[p];
+      cur.reset(next);
+      if (k->type == KeyType::kSectionList || k->type == KeyType::kSourceList ||
+          (k->type == KeyType::kSectionOrList && cur.IsSequence())) {
+        in_list = true;
+        list_key = k;
+        list_name = p;
+        if (k->type == KeyType::kSourceList) {
+          static KeyInfo source_key;
+          source_key.section = "source";
+          list_key = &source_key;
+        }
+      } else if (k->type == KeyType::kSection || k->type == KeyType::kSectionOrList) {
+        section = &scenario_section(k->section);
+      } else if (k->type == KeyType::kDistribution && cur.IsMap()) {
+        section = &scenario_section("distribution");
+      } else if (k->type == KeyType::kNumberList || k->type == KeyType::kPipeline || k->type == KeyType::kNumberMap ||
+                 k->type == KeyType::kDistributionMap) {
+        // A list of numbers by index, a map by its product ids: what the file has.
+        for (++i; i < parts.size(); ++i) {
+          const std::string& q = parts[i];
+          YAML::Node next;
+          if (cur.IsSequence()) {
+            const bool numeric = !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), ::isdigit);
+            if (!numeric || std::stoul(q) >= cur.size()) {
+              return unknown(fmt::format("{} has no item '{}' (it has {}, from 0)", walked, q, cur.size()));
+            }
+            next.reset(cur[std::stoul(q)]);
+            if (i + 1 == parts.size()) {
+              cur[std::stoul(q)] = value;
+              return;
+            }
+          } else if (cur.IsMap() && cur[q]) {
+            next.reset(cur[q]);
+            if (i + 1 == parts.size()) {
+              cur[q] = value;
+              return;
+            }
+          } else {
+            return unknown(fmt::format("{} has no item '{}'", walked, q));
+          }
+          walked = join(walked, q);
+          cur.reset(next);
+        }
+        return;
+      } else {
+        return unknown(walked + " has no keys below it (it is a single value: set " + walked + " itself)");
+      }
+    }
+  }
+
+ private:
+  // True when `n` is `doc` or one of its descendants (by identity).
+  static bool contains(const YAML::Node& doc, const YAML::Node& n) {
+    if (doc.is(n)) return true;
+    if (doc.IsMap()) {
+      for (const auto& kv : doc) {
+        if (contains(kv.first, n) || contains(kv.second, n)) return true;
+      }
+    } else if (doc.IsSequence()) {
+      for (const auto& item : doc) {
+        if (contains(item, n)) return true;
+      }
+    }
+    return false;
+  }
+  std::shared_ptr<ScenarioProvenance> prov_;
+  std::vector<Origin> overrides_;  // the --set values of this load (appended only)
+};
+
+// Walks an index path of check_spec ("nodes.2.stocks.0.policy.S") through the
+// document: the deepest node that exists, and the path as users write it.
+std::pair<YAML::Node, std::string> resolve(const YAML::Node& root, const std::string& index_path) {
+  std::vector<std::string> parts;
+  std::stringstream ss(index_path);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  YAML::Node cur = root;
+  std::string shown;
+  std::string list_name;  // the last mapping key walked: the name of a list below it
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& p = parts[i];
+    if (cur.IsSequence()) {
+      const bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+      const std::size_t idx = numeric ? std::stoul(p) : cur.size();
+      if (idx >= cur.size()) {
+        shown = join(shown, p);
+        continue;
+      }
+      shown = join(shown, item_name(cur[idx], idx, list_name));
+      YAML::Node next = cur[idx];
+      cur.reset(next);
+      continue;
+    }
+    if (cur.IsMap()) {
+      const bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+      if (numeric && p == "0" && !cur[p]) continue;  // a one-item list given as the item itself
+      if (p == "stocks" && !cur["stocks"] && i + 1 < parts.size()) {
+        ++i;  // the node's single stock, given at the node level
+        continue;
+      }
+      if (p == "sources" && !cur["sources"] && cur["from"] && i + 1 < parts.size()) {
+        shown = join(shown, "from");  // the single source given as from:
+        YAML::Node n = cur["from"];
+        cur.reset(n);
+        break;
+      }
+      const YAML::Node next = cur[p];
+      shown = join(shown, p);
+      list_name = p;
+      if (next) {
+        YAML::Node n = next;
+        cur.reset(n);
+      } else {
+        for (++i; i < parts.size(); ++i) shown = join(shown, parts[i]);
+        break;
+      }
+      continue;
+    }
+    for (; i < parts.size(); ++i) shown = join(shown, parts[i]);
+  }
+  return {cur, shown};
+}
+
+// The index path of the input that closes a bill-of-materials cycle: check_spec
+// reports the cycle "a -> b -> a" against all the nodes; the last step (b is
+// an input of a) is written at a stock of product a. Any other issue: its path.
+std::string bom_cycle_input(const ScenarioSpec& spec, const SpecIssue& issue) {
+  const std::string prefix = "the bill of materials has a cycle: ";
+  if (issue.path != "nodes" || issue.message.rfind(prefix, 0) != 0) return issue.path;
+  std::vector<std::string> cycle;
+  const std::string chain = issue.message.substr(prefix.size());
+  for (std::size_t at = 0;;) {
+    const std::size_t arrow = chain.find(" -> ", at);
+    cycle.push_back(chain.substr(at, arrow - at));
+    if (arrow == std::string::npos) break;
+    at = arrow + 4;
+  }
+  if (cycle.size() < 2) return issue.path;
+  const std::string& made = cycle.front();
+  const std::string& input = cycle[cycle.size() - 2];
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const auto& stocks = spec.nodes[i].stocks;
+    for (std::size_t j = 0; j < stocks.size(); ++j) {
+      if (stocks[j].product != made || !stocks[j].production) continue;
+      const auto& inputs = stocks[j].production->inputs;
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        if (inputs[k].product == input) return fmt::format("nodes.{}.stocks.{}.production.inputs.{}", i, j, k);
+      }
+    }
+  }
+  return issue.path;
+}
+
+void throw_if_errors(Loader& loader) {
+  if (loader.diags.empty()) return;
+  std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  if (loader.suppressed > 0) {
+    loader.diags.push_back(Diagnostic{loader.diags.front().file, 0, 0, "",
+                                      fmt::format("{} more problems not shown (the first {} are above)",
+                                                  loader.suppressed, detail::kMaxDiagnostics)});
+  }
+  throw LoadError(loader.diags);
+}
+
+// Applies the overrides to a parsed document (in place), converts and checks
+// it, and throws every problem found so far.
+LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::string& file, const std::string& dir,
+                               const LoadOptions& options) {
+  LoadedScenario out;
+  out.file = file;
+  out.base_dir = dir;
+  if (parsed != nullptr) {
+    YAML::Node& doc = *parsed;
+    for (const std::string& o : options.overrides) loader.apply_override(doc, o, file, options.overrides_from);
+    out.spec = detail::convert_document(doc, file, loader);
+    if (const YAML::Node name = doc["name"]; name && name.IsScalar()) {
+      // It names the output folder (out/<name>): a plain file name.
+      const std::string& n = out.spec.name;
+      const bool plain = !n.empty() && n != "." && n != ".." && std::all_of(n.begin(), n.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+      });
+      if (!plain) {
+        loader.error_at(file, name, "name",
+                        "must be a plain name of letters, digits, '_', '-' and '.', since it names the output folder "
+                        "(got '" + n + "')");
+      }
+    }
+    if (out.spec.name == "scenario" && !doc["name"]) {
+      // Named after the file, made a plain name (it names the output folder).
+      std::string stem = fs::path(file).stem().string();
+      for (char& ch : stem) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.') ch = '_';
+      }
+      out.spec.name = stem.empty() || stem == "." || stem == ".." ? "scenario" : stem;
+    }
+    std::set<std::string> reported;
+    for (const Diagnostic& d : loader.diags) reported.insert(d.path);
+    for (const SpecIssue& issue : check_spec(out.spec, dir)) {
+      auto [node, shown] = resolve(doc, bom_cycle_input(out.spec, issue));
+      // A problem at or below a reported path, or just above one (a stock
+      // whose bad key was reported), is that problem again; a whole list's
+      // (a path without a dot) never is.
+      bool covered = false;
+      for (const std::string& r : reported) {
+        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
+                  (shown.find('.') != std::string::npos && r.rfind(shown + ".", 0) == 0);
+      }
+      if (covered) continue;
+      loader.error_at(file, node, shown, issue.message);
+    }
+    out.document = doc;
+    out.keys_read = loader.keys_read;
+  }
+  throw_if_errors(loader);
+  return out;
+}
+
+std::optional<YAML::Node> parse_document(Loader& loader, const TextSource& src) {
+  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
+  return loader.parse(src, 0, chain);
+}
+
+}  // namespace
+
+std::string Diagnostic::format() const {
+  std::string where = file;
+  if (line > 0) where += fmt::format(":{}:{}", line, column);
+  return where + ": error: " + (path.empty() ? "" : path + ": ") + message;
+}
+
+LoadError::LoadError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error([&] {
+        std::string s;
+        for (const auto& d : diagnostics) {
+          if (!s.empty()) s.push_back('\n');
+          s.append(d.format());
+        }
+        return s;
+      }()),
+      diagnostics_(std::move(diagnostics)) {}
+
+LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
+  Loader loader;
+  TextSource src;
+  if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
+}
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir,
+                                  const LoadOptions& options) {
+  Loader loader;
+  TextSource src{name, base_dir, text};
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
+}
+
+ParsedScenario parse_scenario(const std::string& path, const LoadOptions& options) {
+  Loader loader;
+  TextSource src;
+  if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  ParsedScenario out;
+  out.file = src.file;
+  out.base_dir = src.dir;
+  out.text = src.text;
+  std::optional<YAML::Node> doc = parse_document(loader, src);
+  if (doc) {
+    out.document.reset(*doc);
+    for (const std::string& o : options.overrides) {
+      loader.apply_override(out.document, o, src.file, options.overrides_from);
+    }
+  }
+  throw_if_errors(loader);
+  out.provenance = loader.keep_provenance();
+  return out;
+}
+
+LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options) {
+  Loader loader(parsed.provenance);
+  return finish_document(loader, &parsed.document, parsed.file, parsed.base_dir, options);
+}
+
+std::string to_yaml(const YAML::Node& node) {
+  YAML::Emitter out;
+  out << node;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace chainsim::models

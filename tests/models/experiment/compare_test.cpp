@@ -1,0 +1,102 @@
+#include "models/experiment/compare.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "models/experiment/experiment.h"
+#include "models/scenario/loader.h"
+#include "sim/statistics.h"
+
+using namespace chainsim::models;
+
+namespace {
+
+LoadedScenario load(const std::vector<std::string>& sets) {
+  std::vector<std::string> all = {"horizon=120", "warmup=20"};
+  all.insert(all.end(), sets.begin(), sets.end());
+  return load_scenario("scenarios/serial_base_stock.yaml", {all});
+}
+
+const KpiComparison& find(const Comparison& c, const std::string& column) {
+  for (const KpiComparison& k : c.kpis) {
+    if (k.column == column) return k;
+  }
+  FAIL("no KPI " << column);
+  return c.kpis.front();
+}
+
+}  // namespace
+
+TEST_CASE("a scenario compared with itself differs in nothing, to the bit") {
+  const LoadedScenario s = load({});
+  CompareOptions o;
+  o.seed = 3;
+  o.replications = 5;
+  o.jobs = 2;
+  const Comparison c = compare_scenarios(s.spec, s.base_dir, s.spec, s.base_dir, o);
+  REQUIRE_FALSE(c.kpis.empty());
+  for (const KpiComparison& k : c.kpis) {
+    CAPTURE(k.column);
+    CHECK_FALSE(k.excludes_zero);
+    if (k.difference.n > 0) CHECK(k.difference.mean == 0.0);
+  }
+  CHECK(c.only_baseline.empty());
+  CHECK(c.only_variant.empty());
+}
+
+TEST_CASE("the paired interval is the Student t interval of the per-replication differences") {
+  const LoadedScenario base = load({}), variant = load({"nodes.store.policy.S=34"});
+  ExperimentOptions e;
+  e.seed = 9;
+  e.replications = 6;
+  e.series = SeriesMode::kNone;
+  const ExperimentResult b = run_experiment(base.spec, ".", e), v = run_experiment(variant.spec, ".", e);
+  const Comparison c = compare_replications(b.kpis, v.kpis);
+  const KpiComparison& k = find(c, "stock.store/widget.fill_rate");
+  chainsim::sim::RunningStats d;
+  for (std::size_t r = 0; r < 6; ++r) {
+    d.add(v.kpis[r].get("stock", "store/widget", "fill_rate") - b.kpis[r].get("stock", "store/widget", "fill_rate"));
+  }
+  const auto iv = chainsim::sim::confidence_interval(d, 0.95);
+  CHECK(k.difference.mean == iv.mean);
+  CHECK(k.difference.half_width == iv.half_width);
+  CHECK(k.difference.n == 6);
+  // The same demand in both (common random numbers): its difference is 0.
+  CHECK(find(c, "stock.store/widget.demand_mean").difference.mean == 0.0);
+}
+
+TEST_CASE("a higher base-stock level at the store raises its fill rate, marked as significant") {
+  const LoadedScenario base = load({"nodes.store.policy.S=22"}), variant = load({"nodes.store.policy.S=40"});
+  CompareOptions o;
+  o.seed = 1;
+  o.replications = 10;
+  const Comparison c = compare_scenarios(base.spec, ".", variant.spec, ".", o);
+  const KpiComparison& fill = find(c, "stock.store/widget.fill_rate");
+  CAPTURE(fill.difference.mean);
+  CAPTURE(fill.difference.half_width);
+  CHECK(fill.difference.mean > 0);
+  CHECK(fill.excludes_zero);
+  const KpiComparison& on_hand = find(c, "stock.store/widget.on_hand_mean");
+  CHECK(on_hand.excludes_zero);
+  CHECK(on_hand.difference.mean > 0);
+  const std::string table = compare_table(c, true);
+  CHECK(table.find("stock.store/widget.fill_rate") != std::string::npos);
+  CHECK(table.find("stock.store/widget.demand_mean") == std::string::npos);
+  const std::string csv = compare_csv(c);
+  CHECK(csv.rfind("kpi,baseline_mean,baseline_half_width,variant_mean,variant_half_width,difference,", 0) == 0);
+  CHECK(csv.find("\nstock.store/widget.fill_rate,") != std::string::npos);
+}
+
+TEST_CASE("KPIs only one side reports are listed apart") {
+  const LoadedScenario base = load({});
+  ExperimentOptions e;
+  e.replications = 2;
+  e.series = SeriesMode::kNone;
+  ExperimentResult b = run_experiment(base.spec, ".", e);
+  std::vector<KpiSet> v = b.kpis;
+  for (KpiSet& k : v) k.values.push_back({"node", "extra", "revenue", 1.0});
+  const Comparison c = compare_replications(b.kpis, v);
+  CHECK(c.only_variant == std::vector<std::string>{"node.extra.revenue"});
+  CHECK(c.only_baseline.empty());
+}

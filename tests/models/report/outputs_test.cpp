@@ -1,0 +1,121 @@
+// The files chainsim run writes: summary.json and timeseries.csv, and their
+// reference page (docs/outputs.md).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/test_util.h"
+#include "tests/models/chain_helpers.h"
+#include "models/experiment/experiment.h"
+#include "models/report/outputs.h"
+#include "models/measure/series.h"
+
+using namespace chainsim::models;
+using namespace chainsim::models::testing;
+using json = nlohmann::json;
+
+namespace {
+
+std::string read(const std::filesystem::path& p) { return chainsim::testing::read_file(p); }
+
+// The column table of docs/outputs.md, as series_columns() says it should be.
+std::string column_table() {
+  std::string t = "| column | unit | level | meaning |\n| --- | --- | --- | --- |\n";
+  for (const SeriesColumn& c : series_columns()) {
+    t += "| `" + c.name + "` | " + c.unit + " | " + (c.node_level ? "node" : "stock") + " | " + c.doc + " |\n";
+  }
+  return t;
+}
+
+ExperimentResult run_small(const ScenarioSpec& spec, int replications, SeriesMode mode) {
+  ExperimentOptions o;
+  o.replications = replications;
+  o.series = mode;
+  return run_experiment(spec, ".", o);
+}
+
+}  // namespace
+
+TEST_CASE("docs/outputs.md lists exactly the columns timeseries.csv has") {
+  const std::string doc = read(std::filesystem::path(CHAINSIM_SOURCE_DIR) / "docs/outputs.md");
+  const std::string begin = "<!-- BEGIN GENERATED: series_columns() in models/measure/series.cpp -->\n";
+  const auto i = doc.find(begin), j = doc.find("<!-- END GENERATED -->");
+  REQUIRE(i != std::string::npos);
+  REQUIRE(j != std::string::npos);
+  // On a mismatch, paste the table this prints into docs/outputs.md.
+  CHECK_MESSAGE(doc.substr(i + begin.size(), j - i - begin.size()) == column_table(), column_table());
+  std::string header = "replication,period,time,node,product";
+  for (const SeriesColumn& c : series_columns()) header += "," + c.name;
+  CHECK(timeseries_header() == header + "\n");
+}
+
+TEST_CASE("timeseries rows quote names with commas or quotes, as RFC 4180 says") {
+  ScenarioSpec s = serial_chain(1, 5, 1, 0, constant_demand(2), 3);
+  s.nodes[1].id = "north, \"main\"";
+  s.lanes[0].to = s.nodes[1].id;
+  const ExperimentResult r = run_small(s, 1, SeriesMode::kAll);
+  ReplicationOutput rep = run_replication(s, ".", 1, 0, true);
+  const std::string rows = timeseries_rows(r, rep);
+  CHECK(rows.find("0,0,0,\"north, \"\"main\"\"\",item,2,2,2,2,0,") != std::string::npos);
+  // One row per period and stock, the supplier's unlimited source included.
+  CHECK(std::count(rows.begin(), rows.end(), '\n') == 3 * 2);
+}
+
+TEST_CASE("the mean rows average each cell over the replications") {
+  const ScenarioSpec s = serial_chain(1, 8, 1, 0, poisson_demand(4), 5);
+  const ExperimentResult r = run_small(s, 3, SeriesMode::kMean);
+  double sum = 0;
+  for (int k = 0; k < 3; ++k) {
+    const ReplicationOutput rep = run_replication(s, ".", 1, k, true);
+    const std::size_t demand = rep.series.slot(series_column_indices({"demand"}).front());
+    sum += rep.series.at(1, 1, demand);  // period 1, the retailer's stock
+  }
+  const std::string rows = timeseries_mean_rows(r);
+  std::istringstream in(rows);
+  std::string line;
+  bool found = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("mean,1,1,retailer,item,", 0) != 0) continue;
+    found = true;
+    const std::string demand = line.substr(std::string("mean,1,1,retailer,item,").size());
+    CHECK(std::stod(demand.substr(0, demand.find(','))) == doctest::Approx(sum / 3).epsilon(1e-12));
+  }
+  CHECK(found);
+}
+
+TEST_CASE("summary.json: undefined KPIs are null, and sd and half-width are null below two replications") {
+  const ScenarioSpec s = serial_chain(1, 5, 1, 0, constant_demand(2), 4);
+  const ExperimentResult r = run_small(s, 1, SeriesMode::kNone);
+  RunMetadata meta;
+  meta.version = "9.9.9";
+  meta.git = "abc";
+  meta.seed = 7;
+  meta.replications = 1;
+  meta.scenario_yaml = "name: serial\n";
+  const json j = json::parse(summary_json(r, meta));
+  CHECK(j["chainsim"]["version"] == "9.9.9");
+  CHECK(j["seed"] == 7);
+  CHECK(j["scenario_as_run"] == "name: serial\n");
+  const json& fill = j["kpis"]["stocks"]["retailer/item"]["fill_rate"];
+  CHECK(fill["mean"] == 1.0);  // constant demand 2 against S = 5 with lead time 1: never short
+  CHECK(fill["n"] == 1);
+  CHECK(fill["half_width"].is_null());
+  CHECK(fill["sd"].is_null());  // one value has no sample standard deviation
+  // Every order completes, so its lead-time percentile is defined.
+  CHECK(j["kpis"]["stocks"]["retailer/item"]["order_lead_time_p95"]["mean"].is_number());
+  const json& amplification = j["kpis"]["network"]["bullwhip_amplification"];
+  CHECK(amplification["mean"].is_null());  // constant demand: variance 0
+  CHECK(amplification["n"] == 0);
+  CHECK(amplification["sd"].is_null());
+  CHECK(amplification["half_width"].is_null());
+  // Two replications: sd and half-width are numbers (0 for a constant KPI).
+  meta.replications = 2;
+  const json two = json::parse(summary_json(run_small(s, 2, SeriesMode::kNone), meta));
+  const json& fill2 = two["kpis"]["stocks"]["retailer/item"]["fill_rate"];
+  CHECK(fill2["n"] == 2);
+  CHECK(fill2["sd"] == 0.0);
+  CHECK(fill2["half_width"] == 0.0);
+}

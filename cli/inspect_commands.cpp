@@ -59,7 +59,7 @@ int validate_command(const std::string& scenario, const std::vector<std::string>
     return kExitBadInput;
   }
   std::map<std::string, int> kinds;
-  for (const NodeSpec& n : s.spec.nodes) ++kinds[node_kind_name(n.kind)];
+  for (const NodeSpec& n : s.spec.nodes) ++kinds[std::string(name_of(n.kind))];
   std::string breakdown;
   for (const char* k : {"supplier", "factory", "warehouse", "retailer"}) {
     if (kinds.count(k)) breakdown += (breakdown.empty() ? "" : ", ") + plural(static_cast<std::size_t>(kinds[k]), k);
@@ -92,7 +92,7 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
                           : n.kind == NodeKind::kRetailer ? "ellipse"
                                                           : "box";
       std::cout << fmt::format("  \"{}\" [shape={}, label=\"{}\\n({})\"];\n", dot_escape(n.name), shape,
-                               dot_escape(n.name), node_kind_name(n.kind));
+                               dot_escape(n.name), std::string(name_of(n.kind)));
     }
     for (const Lane& l : net->lanes()) {
       std::cout << fmt::format("  \"{}\" -> \"{}\" [label=\"ship {} {}\\norder {:g} {}\"];\n",
@@ -109,7 +109,7 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
                            plural(static_cast<std::size_t>(s.spec.horizon), "period"), s.spec.period, s.spec.time_unit,
                            s.spec.warmup, s.spec.seed, plural(static_cast<std::size_t>(s.spec.replications), "replication"));
   for (const Node& n : net->nodes()) {
-    std::cout << fmt::format("  {} ({})\n", n.name, node_kind_name(n.kind));
+    std::cout << fmt::format("  {} ({})\n", n.name, std::string(name_of(n.kind)));
     for (const StockId id : n.stocks) {
       const StockPoint& sp = net->stocks()[id];
       const std::string product = net->products()[sp.product].name;
@@ -155,7 +155,7 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
                          : e.mean_up ? fmt::format("up ~{} / down ~{}", *e.mean_up, e.mean_down ? *e.mean_down : 0.0)
                                      : fmt::format("{} after {}", e.delay, e.after ? *e.after : "");
       std::string target = e.node.empty() ? e.lane : e.node;
-      std::cout << fmt::format("  {}: {} {}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, e.action, when,
+      std::cout << fmt::format("  {}: {} {}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
                                target.empty() ? "" : " on " + target);
     }
   }

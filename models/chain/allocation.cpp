@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <stdexcept>
 
 namespace chainsim::models {
 
@@ -32,7 +31,6 @@ class Fifo final : public AllocationRule {
       available -= give;
     }
   }
-  const char* name() const override { return "fifo"; }
 };
 
 class Priority final : public AllocationRule {
@@ -47,7 +45,6 @@ class Priority final : public AllocationRule {
     });
     fill_in_order(available, lines, order, out);
   }
-  const char* name() const override { return "priority"; }
 };
 
 class Proportional final : public AllocationRule {
@@ -90,16 +87,28 @@ class Proportional final : public AllocationRule {
       }
     }
   }
-  const char* name() const override { return "proportional"; }
 };
 
 }  // namespace
 
-std::unique_ptr<AllocationRule> make_allocation_rule(const std::string& name) {
-  if (name == "fifo") return std::make_unique<Fifo>();
-  if (name == "priority") return std::make_unique<Priority>();
-  if (name == "proportional") return std::make_unique<Proportional>();
-  throw std::invalid_argument("allocation must be fifo, proportional or priority (got " + name + ")");
+std::unique_ptr<AllocationRule> make_allocation_rule(AllocationKind kind) {
+  switch (kind) {
+#define CHAINSIM_ALLOCATION(id, name, rule, doc) \
+  case AllocationKind::id:                       \
+    return std::make_unique<rule>();
+#include "models/chain/allocation_rules.def"
+#undef CHAINSIM_ALLOCATION
+  }
+  return nullptr;
+}
+
+std::string_view allocation_rule_doc(AllocationKind kind) {
+  static constexpr std::string_view docs[] = {
+#define CHAINSIM_ALLOCATION(id, name, rule, doc) doc,
+#include "models/chain/allocation_rules.def"
+#undef CHAINSIM_ALLOCATION
+  };
+  return docs[static_cast<std::size_t>(kind)];
 }
 
 }  // namespace chainsim::models

@@ -11,8 +11,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "models/chain/kinds.h"
 #include "models/chain/types.h"
 
 namespace chainsim::models {
@@ -29,10 +31,11 @@ class AllocationRule {
   // out[i] <= lines[i].wanted. `lines` is in backlog order (oldest first).
   virtual void allocate(Qty available, const std::vector<AllocationLine>& lines,
                         std::vector<Qty>& out) const = 0;
-  virtual const char* name() const = 0;
 };
 
-// Throws std::invalid_argument for an unknown name.
-std::unique_ptr<AllocationRule> make_allocation_rule(const std::string& name);
+// The rule of `kind` (allocation_rules.def lists them).
+std::unique_ptr<AllocationRule> make_allocation_rule(AllocationKind kind);
+// One line on what the rule does, from allocation_rules.def.
+std::string_view allocation_rule_doc(AllocationKind kind);
 
 }  // namespace chainsim::models

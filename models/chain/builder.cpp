@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "models/chain/spec_index.h"
 #include "models/chain/what_if.h"
 
 namespace chainsim::models {
@@ -41,14 +42,16 @@ struct Checker {
   }
 };
 
-bool continuous_capable(const std::string& type) {
-  return type == "base_stock" || type == "s_S" || type == "r_Q" || type == "make_to_order" ||
-         type == "none";
-}
-
-std::string lane_id(const LaneSpec& l) { return l.id.empty() ? l.from + "->" + l.to : l.id; }
-std::string event_id(const EventSpec& e, std::size_t i) {
-  return e.id.empty() ? fmt::format("event{}", i) : e.id;
+// "base_stock, s_S, r_Q, make_to_order": the policies that order and may review continuously.
+std::string continuous_policies() {
+  std::string out;
+  for (std::size_t i = 0; i < enum_names<PolicyType>().size(); ++i) {
+    const auto t = static_cast<PolicyType>(i);
+    if (policy_behaviour(t).continuous && policy_behaviour(t).orders) {
+      out += (out.empty() ? "" : ", ") + std::string(name_of(t));
+    }
+  }
+  return out;
 }
 
 // The lane a source uses: by id, or the only lane from -> to. Returns -1 and
@@ -127,7 +130,7 @@ std::vector<std::string> bom_cycle(const ScenarioSpec& spec) {
 
 std::unique_ptr<ReplenishmentPolicy> no_policy() {
   PolicySpec s;
-  s.type = "none";
+  s.type = PolicyType::kNone;
   return make_policy(s);
 }
 
@@ -184,14 +187,6 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
     const NodeSpec& n = spec.nodes[i];
     const std::string np = fmt::format("nodes.{}", i);
     const bool supplier = n.kind == NodeKind::kSupplier;
-    try {
-      make_allocation_rule(n.allocation);  // building one checks the name
-    } catch (const std::invalid_argument& e) {
-      c.add(np + ".allocation", e.what());
-    }
-    if (n.unmet_demand != "backorder" && n.unmet_demand != "lost") {
-      c.add(np + ".unmet_demand", "must be backorder or lost (got " + n.unmet_demand + ")");
-    }
     c.nonneg(np + ".holding_cost", n.holding_cost);
     c.nonneg(np + ".holding_rate", n.holding_rate);
     c.nonneg(np + ".backorder_cost", n.backorder_cost);
@@ -234,14 +229,8 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
       if (s.holding_cost) c.nonneg(sp + ".holding_cost", *s.holding_cost);
       if (s.backorder_cost) c.nonneg(sp + ".backorder_cost", *s.backorder_cost);
       if (s.lost_sale_cost) c.nonneg(sp + ".lost_sale_cost", *s.lost_sale_cost);
-      if (s.unmet_demand && *s.unmet_demand != "backorder" && *s.unmet_demand != "lost") {
-        c.add(sp + ".unmet_demand", "must be backorder or lost (got " + *s.unmet_demand + ")");
-      }
-      if (s.split != "shares" && s.split != "cheapest") {
-        c.add(sp + ".split", "must be shares or cheapest (got " + s.split + ")");
-      }
       if (supplier) {
-        if (s.policy.type != "none" && s.policy.type != "base_stock") {
+        if (s.policy.type != PolicyType::kNone && s.policy.type != PolicyType::kBaseStock) {
           c.add(sp + ".policy", "a supplier is an unlimited source and has no replenishment policy");
         }
         if (!s.sources.empty() || s.production || !s.demand.empty()) {
@@ -249,19 +238,15 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
         }
         continue;
       }
-      try {
-        make_policy(s.policy);  // building one checks its parameters
-      } catch (const std::invalid_argument& e) {
-        c.add(sp + ".policy", e.what());
-      }
-      if (s.policy.review == "continuous" && !continuous_capable(s.policy.type)) {
-        c.add(sp + ".policy.review", "policy " + s.policy.type +
-                                         " reviews periodically only (continuous review: base_stock, s_S, r_Q, make_to_order)");
+      for (const std::string& problem : check_policy(s.policy)) c.add(sp + ".policy", problem);
+      if (s.policy.review == ReviewMode::kContinuous && !policy_behaviour(s.policy.type).continuous) {
+        c.add(sp + ".policy.review", "policy " + std::string(name_of(s.policy.type)) +
+                                         " reviews periodically only (continuous review: " + continuous_policies() + ")");
       }
       if (s.production && !s.sources.empty()) {
         c.add(sp + ".sources", "a stock is either produced here (production) or bought (sources), not both");
       }
-      if (s.policy.type != "none" && !s.production && s.sources.empty()) {
+      if (policy_behaviour(s.policy.type).orders && !s.production && s.sources.empty()) {
         c.add(sp + ".sources", "the stock's policy orders, but it has no sources and no production");
       }
       double share_sum = 0.0;
@@ -291,12 +276,12 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
       }
       if (with_share > 0 && with_share < s.sources.size()) {
         c.add(sp + ".sources", "give every source a share, or none (equal shares)");
-      } else if (with_share > 0 && s.split == "shares" && std::abs(share_sum - 1.0) > 1e-9) {
+      } else if (with_share > 0 && s.split == SplitRule::kShares && std::abs(share_sum - 1.0) > 1e-9) {
         c.add(sp + ".sources", fmt::format("the shares must sum to 1 (got {})", share_sum));
       }
       if (s.vmi) {
         if (s.sources.size() != 1) c.add(sp + ".vmi", "a vendor-managed stock needs exactly one source");
-        if (s.policy.review != "periodic") c.add(sp + ".vmi", "a vendor-managed stock reviews periodically");
+        if (s.policy.review != ReviewMode::kPeriodic) c.add(sp + ".vmi", "a vendor-managed stock reviews periodically");
       }
       if (s.production) {
         const ProductionSpec& p = *s.production;
@@ -330,18 +315,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
       for (std::size_t k = 0; k < s.demand.size(); ++k) {
         const DemandSpec& d = s.demand[k];
         const std::string dp = fmt::format("{}.demand.{}", sp, k);
-        if (d.type == "arrivals") {
-          c.nonneg_distribution(dp + ".interarrival", d.interarrival);
-          if (!(d.interarrival.mean() > 0)) c.add(dp + ".interarrival", "must have a mean > 0");
-          c.nonneg_distribution(dp + ".size", d.size);
-          c.nonneg(dp + ".start", d.start);
-          continue;
-        }
-        try {
-          make_period_demand(d, base_dir);  // building one checks its parameters (and reads a trace)
-        } catch (const std::invalid_argument& e) {
-          c.add(dp, e.what());
-        }
+        for (const Problem& p : check_demand(d, base_dir)) c.add(p.key.empty() ? dp : dp + "." + p.key, p.message);
       }
       if (s.returns) {
         const ReturnsSpec& r = *s.returns;
@@ -408,8 +382,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
       c.add(fmt::format("events.{}.id", i), "duplicate event id '" + event_id(spec.events[i], i) + "'");
     }
   }
-  static const std::set<std::string> actions = {"node_down", "lane_lead_time", "lane_closed", "demand_multiplier",
-                                                "capacity",  "price",          "policy_parameter"};
+  const SpecIndex index(spec);
   for (std::size_t i = 0; i < spec.events.size(); ++i) {
     const EventSpec& e = spec.events[i];
     const std::string ep = fmt::format("events.{}", i);
@@ -442,60 +415,13 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& b
     }
     c.nonneg(ep + ".delay", e.delay);
     if (e.duration) c.nonneg(ep + ".duration", *e.duration);
-    if (!actions.count(e.action)) {
-      c.add(ep + ".action", "must be one of node_down, lane_lead_time, lane_closed, demand_multiplier, "
-                            "capacity, price, policy_parameter (got " + e.action + ")");
+    if (!e.action) {
+      std::string all;
+      for (std::string_view n : enum_names<ActionKind>()) all += (all.empty() ? "" : ", ") + std::string(n);
+      c.add(ep + ".action", "must be one of " + all + " (got )");
       continue;
     }
-    const bool need_node = e.action == "node_down" || e.action == "policy_parameter";
-    const bool need_lane = e.action == "lane_lead_time" || e.action == "lane_closed";
-    if (need_node && e.node.empty()) c.add(ep + ".node", "action " + e.action + " needs a node");
-    if (need_lane && e.lane.empty()) c.add(ep + ".lane", "action " + e.action + " needs a lane");
-    if (!e.node.empty() && !nodes.count(e.node)) c.add(ep + ".node", "no node with id '" + e.node + "'");
-    if (!e.lane.empty() && !lanes.count(e.lane)) c.add(ep + ".lane", "no lane with id '" + e.lane + "'");
-    if (!e.product.empty() && !products.count(e.product)) c.add(ep + ".product", "no product with id '" + e.product + "'");
-    if (e.in_transit != "arrive" && e.in_transit != "hold") {
-      c.add(ep + ".in_transit", "must be arrive or hold (got " + e.in_transit + ")");
-    }
-    if (e.action == "lane_lead_time" || e.action == "demand_multiplier" || e.action == "capacity" ||
-        e.action == "price") {
-      c.nonneg(ep + ".value", e.value);
-    }
-    if (e.action == "capacity" && e.lane.empty() && e.node.empty()) c.add(ep, "capacity needs a node or a lane");
-    if (e.action == "capacity" && e.lane.empty() && !e.node.empty() && nodes.count(e.node)) {
-      const NodeSpec& n = spec.nodes[nodes[e.node]];
-      if (e.product.empty() && n.kind != NodeKind::kSupplier) {
-        c.add(ep + ".product", "capacity of a non-supplier node is a production capacity: name the product");
-      }
-      if (!e.product.empty()) {
-        bool produced = false;
-        for (const auto& s : n.stocks) produced = produced || (s.product == e.product && s.production);
-        if (!produced) c.add(ep + ".product", "node '" + e.node + "' does not produce '" + e.product + "'");
-      }
-    }
-    if (e.action == "price" && e.lane.empty() && e.product.empty()) c.add(ep, "price needs a lane or a product");
-    if (e.action == "policy_parameter" && nodes.count(e.node)) {
-      const NodeSpec& n = spec.nodes[nodes[e.node]];
-      const StockSpec* stock = nullptr;
-      for (const auto& s : n.stocks) {
-        if (s.product == e.product) stock = &s;
-      }
-      if (stock == nullptr) {
-        c.add(ep + ".product", "node '" + e.node + "' has no stock of '" + e.product + "'");
-      } else if (e.parameter.empty()) {
-        c.add(ep + ".parameter", "policy_parameter needs a parameter name");
-      } else {
-        try {
-          auto probe = make_policy(stock->policy);
-          double old = 0.0;
-          if (!probe->set_parameter(e.parameter, e.value, &old)) {
-            c.add(ep + ".parameter", "policy " + stock->policy.type + " has no parameter '" + e.parameter + "'");
-          }
-        } catch (const std::invalid_argument&) {
-          // reported at the stock's policy
-        }
-      }
-    }
+    for (const Problem& p : check_action(spec, index, e)) c.add(p.key.empty() ? ep : ep + "." + p.key, p.message);
   }
   return c.issues;
 }
@@ -580,23 +506,23 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
       sp.on_hand = ss.initial;
       N.units_.initial += ss.initial;
       sp.policy = make_policy(ss.policy);
-      sp.continuous = ss.policy.review == "continuous";
+      sp.continuous = ss.policy.review == ReviewMode::kContinuous;
       sp.review_period = ss.policy.review_period;
       sp.review_offset = ss.policy.review_offset;
       sp.lot_size = ss.policy.lot_size;
       sp.min_order = ss.policy.min_order;
       sp.max_order = ss.policy.max_order;
       sp.storage_capacity = ss.storage_capacity;
-      sp.split_cheapest = ss.split == "cheapest";
+      sp.split_cheapest = ss.split == SplitRule::kCheapest;
       sp.holding_cost = ss.holding_cost ? *ss.holding_cost : ns.holding_cost + ns.holding_rate * sp.unit_value;
       sp.backorder_cost = ss.backorder_cost ? *ss.backorder_cost : ns.backorder_cost;
       sp.lost_sale_cost = ss.lost_sale_cost ? *ss.lost_sale_cost : ns.lost_sale_cost;
-      sp.lose_unmet = (ss.unmet_demand ? *ss.unmet_demand : ns.unmet_demand) == "lost";
+      sp.lose_unmet = ss.unmet_demand.value_or(ns.unmet_demand) == UnmetDemand::kLost;
       sp.vmi = ss.vmi;
       sp.use_shared_demand = ss.use_shared_demand;
       for (std::size_t k = 0; k < ss.demand.size(); ++k) {
         const DemandSpec& d = ss.demand[k];
-        if (d.type == "arrivals") {
+        if (!demand_behaviour(d.type).per_period) {
           ArrivalStream a;
           a.interarrival = d.interarrival;
           a.size = d.size;
@@ -881,13 +807,13 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
     }
     e.delay = es.delay;
     e.duration = es.duration ? *es.duration : -1.0;
-    e.action = es.action;
+    e.action = *es.action;
     e.node = es.node.empty() ? kNone : node_id[es.node];
     e.lane = es.lane.empty() ? kNone : lane_index[es.lane];
     e.product = es.product.empty() ? kNone : product_id[es.product];
     e.parameter = es.parameter;
     e.value = es.value;
-    e.hold = es.in_transit == "hold";
+    e.hold = es.in_transit == InTransit::kHold;
     e.rng = stream("event/" + e.id);
     evs.push_back(std::move(e));
   }

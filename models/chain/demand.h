@@ -29,9 +29,26 @@ class PeriodDemand {
   virtual std::string describe() const = 0;
 };
 
+// What the registry knows of one demand type (its row in
+// demand/demand_types.def names it; its file in demand/ defines it).
+struct DemandBehaviour {
+  // A process drawn each period (false: customers arriving in continuous
+  // time, which the network drives itself through Network::customer_order).
+  bool per_period = true;
+  // Appends every problem of the spec's parameters. `base_dir` resolves a
+  // relative trace file, which is read to check it.
+  void (*check)(const DemandSpec&, const std::string& base_dir, std::vector<Problem>& problems) = nullptr;
+  // The process. REQUIRES: per_period and check() found no problem.
+  std::unique_ptr<PeriodDemand> (*make)(const DemandSpec&, const std::string& base_dir) = nullptr;
+};
+const DemandBehaviour& demand_behaviour(DemandType type);
+
+// Every problem of a demand spec (empty when it can be built).
+std::vector<Problem> check_demand(const DemandSpec& spec, const std::string& base_dir = ".");
+
 // Builds a per-period process from a spec whose type is not "arrivals".
 // `base_dir` resolves a relative trace file. Throws std::invalid_argument with
-// the reason (the loader adds the file position).
+// the problems check_demand() finds (the loader adds the file position).
 std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec,
                                                  const std::string& base_dir = ".");
 
@@ -40,6 +57,9 @@ std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec,
 // the file and line of a bad value.
 std::vector<double> read_trace(const std::string& path, const std::string& column);
 
-const std::vector<std::string>& demand_types();
+// Declarations of the behaviours the demand processes' files define.
+#define CHAINSIM_DEMAND(id, name, behaviour) extern const DemandBehaviour behaviour;
+#include "models/chain/demand/demand_types.def"
+#undef CHAINSIM_DEMAND
 
 }  // namespace chainsim::models

@@ -31,16 +31,6 @@ const char* phase_name(Phase p) {
   return "?";
 }
 
-const char* node_kind_name(NodeKind k) {
-  switch (k) {
-    case NodeKind::kSupplier: return "supplier";
-    case NodeKind::kFactory: return "factory";
-    case NodeKind::kWarehouse: return "warehouse";
-    case NodeKind::kRetailer: return "retailer";
-  }
-  return "?";
-}
-
 const char* cost_kind_name(CostKind k) {
   switch (k) {
     case CostKind::kHolding: return "holding";

@@ -59,12 +59,34 @@ class ReplenishmentPolicy {
   virtual std::string describe() const = 0;
 };
 
-// Builds the policy named by spec.type. Throws std::invalid_argument naming the
-// parameter when a value is impossible (the scenario loader reports these with
-// the file position).
+// What the registry knows of one policy type (its row in
+// policies/policies.def names it; its file in policies/ defines it).
+struct PolicyBehaviour {
+  // The decision rule before the order adjustments, for docs/policies.md
+  // (Markdown): the wish q0 in terms of the view (IP, OH, OO, BL, D).
+  std::string_view rule;
+  bool continuous = false;  // may review continuously (review: continuous)
+  bool orders = true;       // ever orders (false for none)
+  // Appends a message for every problem of the policy's own parameters, each
+  // naming the parameter ("s_S needs s < S (got s=10, S=10)").
+  void (*check)(const PolicySpec&, std::vector<std::string>& problems) = nullptr;
+  // The policy. REQUIRES: check() found no problem.
+  std::unique_ptr<ReplenishmentPolicy> (*make)(const PolicySpec&) = nullptr;
+};
+const PolicyBehaviour& policy_behaviour(PolicyType type);
+
+// Every problem of a policy spec, in one pass: the review and the order
+// adjustments every policy shares, then its own parameters. Empty when it
+// can be built.
+std::vector<std::string> check_policy(const PolicySpec& spec);
+
+// Builds the policy of spec.type. Throws std::invalid_argument with every
+// problem check_policy() finds (joined by "; "), naming each parameter.
 std::unique_ptr<ReplenishmentPolicy> make_policy(const PolicySpec& spec);
 
-// The policy types make_policy accepts.
-const std::vector<std::string>& policy_types();
+// Declarations of the behaviours the policies' files define.
+#define CHAINSIM_POLICY(id, name, behaviour) extern const PolicyBehaviour behaviour;
+#include "models/chain/policies/policies.def"
+#undef CHAINSIM_POLICY
 
 }  // namespace chainsim::models

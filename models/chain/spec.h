@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "models/chain/kinds.h"
 #include "models/chain/types.h"
 #include "sim/distributions.h"
 
@@ -32,10 +33,8 @@ struct ProductSpec {
 // How a stock point reviews and what it orders. `type` selects the policy;
 // each type reads only its own parameters (docs/scenario-format.md).
 struct PolicySpec {
-  std::string type = "base_stock";  // base_stock | s_S | r_Q | R_S | forecast_order_up_to |
-                                    // beer_game | echelon_base_stock | scripted |
-                                    // make_to_order | none
-  std::string review = "periodic";  // periodic | continuous
+  PolicyType type = PolicyType::kBaseStock;  // policies/policies.def lists them
+  ReviewMode review = ReviewMode::kPeriodic;
   int review_period = 1;            // R, periods between reviews, >= 1 (periodic)
   int review_offset = 0;            // first review at period review_offset, 0 <= offset < R
   double S = 0.0;                   // order-up-to level (base_stock, s_S, R_S, echelon)
@@ -43,13 +42,13 @@ struct PolicySpec {
   double r = 0.0;                   // reorder point of r_Q: order when position <= r
   double Q = 0.0;                   // lot of r_Q: order the fewest Q that lift position above r
   // forecast_order_up_to: order up to L * forecast + safety stock
-  std::string forecast = "moving_average";  // moving_average | exponential_smoothing
+  ForecastMethod forecast = ForecastMethod::kMovingAverage;
   int p = 4;                                // moving-average window, reviews >= 1
   double alpha = 0.3;                       // smoothing constant in (0, 1]
   double lead_time = 1.0;                   // L: periods of demand the position covers, >= 0
   double z = 0.0;                           // safety factor
-  std::string safety = "estimated";         // estimated (z * sd of the window * sqrt(L)) |
-                                            // constant (z * sigma * sqrt(L))
+  SafetyStock safety = SafetyStock::kEstimated;  // estimated: z * sd of the window * sqrt(L);
+                                                 // constant: z * sigma * sqrt(L)
   double sigma = 0.0;                       // per-period demand sd for constant safety, >= 0
   double initial_forecast = 0.0;            // forecast before any demand is seen
   // beer_game (Sterman 1989): order = max(0, F + alpha_s (S' - (on_hand - backlog) - beta SL))
@@ -61,7 +60,7 @@ struct PolicySpec {
   double desired_supply_line = 0.0;  // SL*
   // scripted: order plan[k] at the k-th review (k = 0, 1, ...)
   std::vector<double> plan;
-  std::string after_plan = "zero";  // zero | repeat | hold_last
+  AfterPlan after_plan = AfterPlan::kZero;
   // Adjustments applied to every policy's order, in this order:
   double lot_size = 0.0;        // round orders up to a multiple of lot_size (0: off)
   double min_order = 0.0;       // orders below this are raised to it (0: off)
@@ -86,8 +85,7 @@ struct ProductionSpec {
 
 // Per-period demand or customer arrivals at a retailer's stock point.
 struct DemandSpec {
-  std::string type = "poisson";  // constant | poisson | normal | negative_binomial | uniform |
-                                 // step | seasonal | ar1 | trace | distribution | arrivals
+  DemandType type = DemandType::kPoisson;  // demand/demand_types.def lists them
   double value = 0.0;            // constant
   double mean = 0.0;             // poisson, normal, negative_binomial, ar1, seasonal (base)
   double sd = 0.0;               // normal, ar1 innovation sd
@@ -98,12 +96,12 @@ struct DemandSpec {
   double amplitude = 0.0;        // seasonal: mean * (1 + amplitude sin(2 pi (k - phase) / cycle))
   double cycle = 52.0;
   double phase = 0.0;
-  std::string noise = "poisson";  // seasonal and step: poisson | normal | none
+  Noise noise = Noise::kPoisson;  // seasonal and step
   double cv = 0.0;                // seasonal/step with normal noise: sd = cv * mean
   double phi = 0.0;               // ar1: D_k = mean + phi (D_{k-1} - mean) + e_k, |phi| < 1
   std::string file;               // trace: CSV file, one value per line (a header allowed)
   std::string column;             // trace: column name when the CSV has several
-  std::string after_trace = "repeat";  // repeat | zero | hold_last
+  AfterTrace after_trace = AfterTrace::kRepeat;
   std::vector<double> values;     // trace given inline instead of a file
   Distribution distribution = Distribution::constant(0.0);  // distribution: any distribution
   // arrivals: customers arriving in continuous time
@@ -135,7 +133,7 @@ struct StockSpec {
   double initial_backlog = 0.0;    // units owed to end customers at time 0, >= 0
   PolicySpec policy;
   std::vector<SourceSpec> sources; // where orders go; empty with production: made here
-  std::string split = "shares";    // shares | cheapest (cheapest source with stock)
+  SplitRule split = SplitRule::kShares;  // shares, or the cheapest source with stock
   std::optional<ProductionSpec> production;
   std::vector<DemandSpec> demand;  // end-customer demand (retailers)
   std::optional<ReturnsSpec> returns;
@@ -143,7 +141,7 @@ struct StockSpec {
   std::optional<double> holding_cost;   // per unit per time unit; default: the node's
   std::optional<double> backorder_cost; // per unit per time unit backlogged
   std::optional<double> lost_sale_cost; // per unit lost
-  std::optional<std::string> unmet_demand;  // backorder | lost; default: the node's
+  std::optional<UnmetDemand> unmet_demand;  // default: the node's
   bool vmi = false;                // the supplier decides this stock's replenishment
   bool use_shared_demand = false;  // forecast from point-of-sale data shared by retailers
 };
@@ -158,8 +156,8 @@ struct NodeSpec {
   std::string id;                // unique name, required
   NodeKind kind = NodeKind::kWarehouse;
   std::vector<StockSpec> stocks;
-  std::string allocation = "fifo";  // fifo | proportional | priority
-  std::string unmet_demand = "backorder";  // backorder | lost (end customers)
+  AllocationKind allocation = AllocationKind::kFifo;
+  UnmetDemand unmet_demand = UnmetDemand::kBackorder;  // end customers
   double holding_cost = 0.0;     // per unit per time unit on hand (default for stocks)
   double holding_rate = 0.0;     // alternatively, per time unit as a share of unit value
   double backorder_cost = 0.0;   // per unit per time unit of backlog owed
@@ -210,14 +208,13 @@ struct EventSpec {
   double delay = 0.0;                  // after the other event, this much later
   std::optional<double> duration;      // revert the action after this long
   // What:
-  std::string action;  // node_down | lane_lead_time | lane_closed | demand_multiplier |
-                       // capacity | price | policy_parameter
+  std::optional<ActionKind> action;  // what_if/actions.def lists them; required
   std::string node;
   std::string lane;
   std::string product;
   std::string parameter;  // policy_parameter: S, s, r, Q, z, ...
   double value = 0.0;     // factor, capacity, price or parameter value
-  std::string in_transit = "arrive";  // node_down: arrive | hold (shipments to the node)
+  InTransit in_transit = InTransit::kArrive;  // node_down: shipments to the node
 };
 
 struct SharingSpec {

@@ -47,12 +47,6 @@ inline constexpr sim::Priority kPhaseBase = 10;      // phase p runs at kPhaseBa
 inline constexpr sim::Priority of(Phase p) { return kPhaseBase + 10 * static_cast<int>(p); }
 }  // namespace priority
 
-enum class NodeKind { kSupplier, kFactory, kWarehouse, kRetailer };
-const char* node_kind_name(NodeKind k);
-
-// What a stock point does about demand it cannot meet from stock.
-enum class UnmetDemand { kBackorder, kLost };
-
 // Cost kinds booked by the finance flow.
 enum class CostKind : int {
   kHolding = 0,
@@ -68,6 +62,14 @@ enum class CostKind : int {
 };
 inline constexpr int kCostKinds = static_cast<int>(CostKind::kCount);
 const char* cost_kind_name(CostKind k);
+
+// One problem of a spec found by a check: the key below the item checked
+// where it is ("" for the item itself, "interarrival", "policy.S", ...) and
+// what is wrong.
+struct Problem {
+  std::string key;
+  std::string message;
+};
 
 // Thrown when the model's own invariants break (conservation, negative stock):
 // a bug, reported with the time, node and values.

@@ -7,6 +7,36 @@
 
 namespace chainsim::models {
 
+namespace {
+
+const ActionBehaviour* const kBehaviours[] = {
+#define CHAINSIM_ACTION(id, name, behaviour) &behaviour,
+#include "models/chain/what_if/actions.def"
+#undef CHAINSIM_ACTION
+};
+
+}  // namespace
+
+const ActionBehaviour& action_behaviour(ActionKind kind) { return *kBehaviours[static_cast<std::size_t>(kind)]; }
+
+std::vector<Problem> check_action(const ScenarioSpec& spec, const SpecIndex& index, const EventSpec& e) {
+  const ActionBehaviour& b = action_behaviour(*e.action);
+  const std::string name(name_of(*e.action));
+  std::vector<Problem> p;
+  if (b.needs_node && e.node.empty()) p.push_back({"node", "action " + name + " needs a node"});
+  if (b.needs_lane && e.lane.empty()) p.push_back({"lane", "action " + name + " needs a lane"});
+  if (!e.node.empty() && !index.nodes.count(e.node)) p.push_back({"node", "no node with id '" + e.node + "'"});
+  if (!e.lane.empty() && !index.lanes.count(e.lane)) p.push_back({"lane", "no lane with id '" + e.lane + "'"});
+  if (!e.product.empty() && !index.products.count(e.product)) {
+    p.push_back({"product", "no product with id '" + e.product + "'"});
+  }
+  if (b.nonneg_value && !(std::isfinite(e.value) && e.value >= 0)) {
+    p.push_back({"value", fmt::format("must be a finite number >= 0 (got {})", e.value)});
+  }
+  b.check(spec, index, e, p);
+  return p;
+}
+
 WhatIfEngine::WhatIfEngine(std::vector<WhatIfEvent> events) : events_(std::move(events)) {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     if (events_[i].trigger == WhatIfEvent::Trigger::kAfter) {
@@ -99,91 +129,23 @@ double WhatIfEngine::pop_override(const std::string& key, int e) {
   return t.active.empty() ? t.original : t.active.back().second;
 }
 
-void WhatIfEngine::for_each_target(
-    Network& net, WhatIfEvent& e,
-    const std::function<void(const std::string&, double, const std::function<void(double)>&)>& f) {
-  const std::string& a = e.action;
-  if (a == "node_down") {
-    Node& n = net.node_mut(e.node);
-    f("down/" + n.name, n.down ? 1.0 : 0.0, [&n](double v) { n.down = v != 0.0; });
-    f("hold/" + n.name, n.hold_in_transit ? 1.0 : 0.0, [&n](double v) { n.hold_in_transit = v != 0.0; });
-  } else if (a == "lane_lead_time") {
-    Lane& l = net.lane_mut(e.lane);
-    f("lead_time/" + l.name, l.lead_time_factor, [&l](double v) { l.lead_time_factor = v; });
-  } else if (a == "lane_closed") {
-    Lane& l = net.lane_mut(e.lane);
-    f("closed/" + l.name, l.closed ? 1.0 : 0.0, [&l](double v) { l.closed = v != 0.0; });
-  } else if (a == "demand_multiplier") {
-    for (const StockPoint& sp : net.stocks()) {
-      if (sp.period_demand.empty() && sp.arrivals.empty()) continue;
-      if (e.node != kNone && sp.node != e.node) continue;
-      if (e.product != kNone && sp.product != e.product) continue;
-      StockPoint& m = net.stock_mut(sp.id);
-      f("demand/" + m.name, m.demand_multiplier, [&m](double v) { m.demand_multiplier = v; });
-    }
-  } else if (a == "capacity") {
-    if (e.lane != kNone) {
-      Lane& l = net.lane_mut(e.lane);
-      f("capacity/" + l.name, l.capacity_per_period, [&l](double v) { l.capacity_per_period = v; });
-    } else if (e.product != kNone) {
-      StockPoint& sp = net.stock_mut(net.stock_of(e.node, e.product));
-      ProductionLine& pl = *sp.production;
-      f("capacity/" + sp.name, pl.capacity, [&pl](double v) { pl.capacity = v; });
-    } else {
-      Node& n = net.node_mut(e.node);
-      f("capacity/" + n.name, n.capacity, [&n](double v) { n.capacity = v; });
-    }
-  } else if (a == "price") {
-    if (e.lane != kNone) {
-      Lane& l = net.lane_mut(e.lane);
-      for (ProductId p = 0; p < l.price.size(); ++p) {
-        if (e.product != kNone && p != e.product) continue;
-        f("price/" + l.name + "/" + std::to_string(p), l.price[p], [&l, p](double v) { l.price[p] = v; });
-      }
-    } else {
-      const ProductId p = e.product;
-      f("retail_price/" + std::to_string(p), net.products()[p].price, [&net, p](double v) {
-        net.product_mut(p).price = v;
-        for (const StockPoint& sp : net.stocks()) {
-          if (sp.product == p) net.stock_mut(sp.id).price = v;
-        }
-      });
-    }
-  } else if (a == "policy_parameter") {
-    StockPoint& sp = net.stock_mut(net.stock_of(e.node, e.product));
-    // set_parameter reports the value it replaces: read it, then put it back.
-    double current = 0.0;
-    if (!sp.policy->set_parameter(e.parameter, 0.0, &current)) {
-      throw ModelError(fmt::format("event {}: policy {} has no parameter {}", e.id, sp.policy->describe(),
-                                   e.parameter));
-    }
-    sp.policy->set_parameter(e.parameter, current, nullptr);
-    const std::string name = e.parameter;
-    f("parameter/" + sp.name + "/" + name, current,
-      [&sp, name](double v) { sp.policy->set_parameter(name, v, nullptr); });
-  }
-}
-
 void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
   e.active = true;
   const int idx = static_cast<int>(&e - events_.data());
-  for_each_target(net, e, [&](const std::string& key, double current, const std::function<void(double)>& set) {
-    double value = e.value;
-    if (e.action == "node_down") value = key.rfind("down/", 0) == 0 ? 1.0 : (e.hold ? 1.0 : 0.0);
-    if (e.action == "lane_closed") value = 1.0;
-    set(push_override(key, idx, value, current));
+  const ActionBehaviour& b = action_behaviour(e.action);
+  b.targets(net, e, [&](const std::string& key, double current, const std::function<void(double)>& set) {
+    set(push_override(key, idx, b.value != nullptr ? b.value(e, key) : e.value, current));
   });
 }
 
 void WhatIfEngine::revert(Network& net, WhatIfEvent& e) {
   e.active = false;
   const int idx = static_cast<int>(&e - events_.data());
-  for_each_target(net, e, [&](const std::string& key, double, const std::function<void(double)>& set) {
+  const ActionBehaviour& b = action_behaviour(e.action);
+  b.targets(net, e, [&](const std::string& key, double, const std::function<void(double)>& set) {
     set(pop_override(key, idx));
   });
-  // What waited for the node or the lane can move now.
-  if (e.action == "node_down") net.request(e.node, Phase::kReceive);
-  if (e.action == "lane_closed") net.request(net.lanes()[e.lane].from, Phase::kFulfil);
+  if (b.after_revert != nullptr) b.after_revert(net, e);
 }
 
 }  // namespace chainsim::models

@@ -35,6 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "models/chain/kinds.h"
+#include "models/chain/spec_index.h"
 #include "models/chain/types.h"
 #include "sim/random.h"
 
@@ -51,7 +53,7 @@ struct WhatIfEvent {
   int after = -1;          // index of the event that triggers this one
   double delay = 0.0;
   double duration = -1.0;  // < 0: permanent (or until the up/down process is up)
-  std::string action;
+  ActionKind action = ActionKind::kNodeDown;
   NodeId node = kNone;
   LaneId lane = kNone;
   ProductId product = kNone;
@@ -64,6 +66,32 @@ struct WhatIfEvent {
   bool active = false;
   std::vector<int> followers;  // events triggered by this one
 };
+
+// Visits one target of an action: its key (unique per target, e.g.
+// "capacity/plant/widget"), its current value and how to set it.
+using TargetVisitor = std::function<void(const std::string& key, double current, const std::function<void(double)>& set)>;
+
+// What the registry knows of one action (its row in what_if/actions.def names
+// it; its file in what_if/ defines it).
+struct ActionBehaviour {
+  bool needs_node = false;    // the event must name a node
+  bool needs_lane = false;    // the event must name a lane
+  bool nonneg_value = false;  // its value is a factor, capacity or price: >= 0
+  // Appends the problems of an event with this action beyond the above (its
+  // references exist; they are checked before), each at a key of the event.
+  void (*check)(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) = nullptr;
+  // Calls visit for every target of the event.
+  void (*targets)(Network&, const WhatIfEvent&, const TargetVisitor& visit) = nullptr;
+  // The value the event holds at target `key` while active (null: its value).
+  double (*value)(const WhatIfEvent&, const std::string& key) = nullptr;
+  // After the event ends: lets what waited for its target move (null: nothing).
+  void (*after_revert)(Network&, const WhatIfEvent&) = nullptr;
+};
+const ActionBehaviour& action_behaviour(ActionKind kind);
+
+// Every problem of the action of event `e` (what it needs, what it names).
+// REQUIRES: e.action is set.
+std::vector<Problem> check_action(const ScenarioSpec& spec, const SpecIndex& index, const EventSpec& e);
 
 class WhatIfEngine {
  public:
@@ -88,12 +116,14 @@ class WhatIfEngine {
   // value that now holds. `current` is read only on the first activation.
   double push_override(const std::string& key, int e, double value, double current);
   double pop_override(const std::string& key, int e);
-  // Calls f(key, current value, setter) for every target of event e.
-  void for_each_target(Network& net, WhatIfEvent& e,
-                       const std::function<void(const std::string&, double, const std::function<void(double)>&)>& f);
 
   std::vector<WhatIfEvent> events_;
   std::map<std::string, Target> targets_;
 };
+
+// Declarations of the behaviours the actions' files define.
+#define CHAINSIM_ACTION(id, name, behaviour) extern const ActionBehaviour behaviour;
+#include "models/chain/what_if/actions.def"
+#undef CHAINSIM_ACTION
 
 }  // namespace chainsim::models

@@ -87,7 +87,7 @@ std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std:
     for (const StockSpec& st : n.stocks) {
       for (const DemandSpec& d : st.demand) {
         // As make_demand (models/chain/demand.cpp): inline values win over a file.
-        if (d.type != "trace" || !d.values.empty() || d.file.empty()) continue;
+        if (d.type != DemandType::kTrace || !d.values.empty() || d.file.empty()) continue;
         std::filesystem::path p(d.file);
         if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
         InputFile f{d.file, p.string()};

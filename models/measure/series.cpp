@@ -53,7 +53,7 @@ NetworkInfo describe_network(const Network& net, const std::string& time_unit) {
   info.horizon = net.horizon();
   info.warmup = net.warmup();
   for (const auto& p : net.products()) info.products.push_back(p.name);
-  for (const Node& n : net.nodes()) info.nodes.push_back({n.name, node_kind_name(n.kind)});
+  for (const Node& n : net.nodes()) info.nodes.push_back({n.name, std::string(name_of(n.kind))});
   for (const StockPoint& sp : net.stocks()) {
     info.stocks.push_back({sp.name, net.nodes()[sp.node].name, net.products()[sp.product].name, sp.node, sp.infinite,
                            !sp.period_demand.empty() || !sp.arrivals.empty()});

@@ -5,14 +5,21 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "models/chain/demand.h"
-#include "models/chain/policy.h"
+#include "models/chain/kinds.h"
 
 namespace chainsim::models {
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The names of an enum's values, in order.
+template <typename E>
+std::vector<std::string> names() {
+  std::vector<std::string> out;
+  for (std::string_view n : enum_names<E>()) out.emplace_back(n);
+  return out;
+}
 
 // Small constructors that keep the table readable.
 KeyInfo key(std::string name, KeyType type, std::string doc, std::string def = "") {
@@ -84,7 +91,7 @@ std::vector<KeyInfo> stock_keys() {
           "Where orders go: node ids, or mappings {from, lane, share}.", "none"),
       key("from", KeyType::kString, "Shorthand for a single source: sources: [from]."),
       one_of(key("split", KeyType::kEnum, "How orders are split among several sources.", "shares"),
-             {"shares", "cheapest"}),
+             names<SplitRule>()),
       of(key("production", KeyType::kSection, "Made here from components (see production)."),
          "production"),
       of(key("demand", KeyType::kSectionOrList,
@@ -98,7 +105,7 @@ std::vector<KeyInfo> stock_keys() {
       nonneg(key("lost_sale_cost", KeyType::kNumber, "Per unit of demand lost.", "the node's")),
       one_of(key("unmet_demand", KeyType::kEnum,
                  "End-customer demand that cannot be met at once: backordered or lost.", "the node's"),
-             {"backorder", "lost"}),
+             names<UnmetDemand>()),
       key("vmi", KeyType::kBoolean, "Vendor-managed: the supplier decides this stock's replenishment.",
           "false"),
       key("use_shared_demand", KeyType::kBoolean,
@@ -164,10 +171,10 @@ std::vector<SectionInfo> build_sections() {
                    {
                        req(key("id", KeyType::kString, "Unique node id.")),
                        one_of(key("kind", KeyType::kEnum, "What the node is.", "warehouse"),
-                              {"supplier", "factory", "warehouse", "retailer"}),
+                              names<NodeKind>()),
                        of(key("stocks", KeyType::kSectionList, "Stock points, one per product held."), "stock"),
                        one_of(key("allocation", KeyType::kEnum, "Sharing short stock among backlog lines.", "fifo"),
-                              {"fifo", "proportional", "priority"}),
+                              names<AllocationKind>()),
                        nonneg(key("holding_cost", KeyType::kNumber,
                                   "Per unit on hand per time unit (default for its stocks).", "0")),
                        nonneg(key("holding_rate", KeyType::kNumber,
@@ -179,7 +186,7 @@ std::vector<SectionInfo> build_sections() {
                        one_of(key("unmet_demand", KeyType::kEnum,
                                   "End demand that cannot be met at once: backordered or lost (default for its stocks).",
                                   "backorder"),
-                              {"backorder", "lost"}),
+                              names<UnmetDemand>()),
                        nonneg(key("ordering_cost", KeyType::kNumber, "Fixed cost per order line placed.", "0")),
                        key("initial_cash", KeyType::kNumber, "Cash at time 0.", "0"),
                        of(key("payment_terms", KeyType::kSection, "Terms this node pays its suppliers on.",
@@ -206,7 +213,7 @@ std::vector<SectionInfo> build_sections() {
 
   s.push_back(section("stock", "One product held at a node.", stock_keys()));
 
-  std::vector<std::string> all_policies = policy_types();
+  std::vector<std::string> all_policies = names<PolicyType>();
   const std::vector<std::string> level = {"base_stock", "R_S", "echelon_base_stock", "s_S"};
   const std::vector<std::string> fc = {"forecast_order_up_to"};
   const std::vector<std::string> bg = {"beer_game"};
@@ -216,7 +223,7 @@ std::vector<SectionInfo> build_sections() {
                    req(one_of(key("type", KeyType::kEnum, "The policy."), all_policies)),
                    one_of(key("review", KeyType::kEnum, "Review periodically or whenever the position changes.",
                               "periodic"),
-                          {"periodic", "continuous"}),
+                          names<ReviewMode>()),
                    positive(key("review_period", KeyType::kInteger, "R: periods between reviews.", "1")),
                    nonneg(key("review_offset", KeyType::kInteger, "First review period, in [0, R).", "0")),
                    needed(only(key("S", KeyType::kNumber,
@@ -232,7 +239,7 @@ std::vector<SectionInfo> build_sections() {
                                {"r_Q"}),
                           {"r_Q"}),
                    only(one_of(key("forecast", KeyType::kEnum, "Forecasting method.", "moving_average"),
-                               {"moving_average", "exponential_smoothing"}),
+                               names<ForecastMethod>()),
                         fc),
                    only(positive(key("p", KeyType::kInteger, "Moving-average window (reviews).", "4")), fc),
                    only(unit(key("alpha", KeyType::kNumber, "Exponential smoothing constant, in (0, 1].", "0.3")), fc),
@@ -243,7 +250,7 @@ std::vector<SectionInfo> build_sections() {
                    only(one_of(key("safety", KeyType::kEnum,
                                    "estimated: z * sd of the window * sqrt(L); constant: z * sigma * sqrt(L).",
                                    "estimated"),
-                               {"estimated", "constant"}),
+                               names<SafetyStock>()),
                         fc),
                    only(nonneg(key("sigma", KeyType::kNumber, "Per-period demand sd for constant safety stock.", "0")),
                         fc),
@@ -262,7 +269,7 @@ std::vector<SectionInfo> build_sections() {
                    needed(only(key("plan", KeyType::kNumberList, "Order quantity at each review."), {"scripted"}),
                           {"scripted"}),
                    only(one_of(key("after_plan", KeyType::kEnum, "What to order after the plan.", "zero"),
-                               {"zero", "repeat", "hold_last"}),
+                               names<AfterPlan>()),
                         {"scripted"}),
                    nonneg(key("lot_size", KeyType::kNumber, "Round orders up to a multiple of this (0: off).", "0")),
                    nonneg(key("min_order", KeyType::kNumber, "Orders below this are raised to it (0: off).", "0")),
@@ -308,7 +315,7 @@ std::vector<SectionInfo> build_sections() {
                    positive(key("quantity", KeyType::kNumber, "Units of the component per unit made.", "1")),
                }));
 
-  std::vector<std::string> dtypes = demand_types();
+  std::vector<std::string> dtypes = names<DemandType>();
   s.push_back(section("demand",
                "End-customer demand at a stock point: per period, or customers arriving in continuous time.",
                {
@@ -332,7 +339,7 @@ std::vector<SectionInfo> build_sections() {
                    only(positive(key("cycle", KeyType::kNumber, "Periods per season.", "52")), {"seasonal"}),
                    only(key("phase", KeyType::kNumber, "Shift of the season (periods).", "0"), {"seasonal"}),
                    only(one_of(key("noise", KeyType::kEnum, "Noise around the mean.", "poisson"),
-                               {"poisson", "normal", "none"}),
+                               names<Noise>()),
                         {"step", "seasonal"}),
                    only(nonneg(key("cv", KeyType::kNumber, "Coefficient of variation of normal noise.", "0")),
                         {"step", "seasonal"}),
@@ -341,7 +348,7 @@ std::vector<SectionInfo> build_sections() {
                         {"trace"}),
                    only(key("column", KeyType::kString, "Column of the CSV.", "the only one"), {"trace"}),
                    only(one_of(key("after_trace", KeyType::kEnum, "After the trace ends.", "repeat"),
-                               {"repeat", "zero", "hold_last"}),
+                               names<AfterTrace>()),
                         {"trace"}),
                    only(key("values", KeyType::kNumberList, "The trace inline, instead of a file."), {"trace"}),
                    only(key("distribution", KeyType::kDistribution, "Any distribution, drawn each period."),
@@ -418,8 +425,7 @@ std::vector<SectionInfo> build_sections() {
                    nonneg(key("delay", KeyType::kNumber, "With after: this much later.", "0")),
                    nonneg(key("duration", KeyType::kNumber, "Revert the action after this long.", "permanent")),
                    req(one_of(key("action", KeyType::kEnum, "What happens."),
-                              {"node_down", "lane_lead_time", "lane_closed", "demand_multiplier", "capacity", "price",
-                               "policy_parameter"})),
+                              names<ActionKind>())),
                    key("node", KeyType::kString, "The node acted on."),
                    key("lane", KeyType::kString, "The lane acted on."),
                    key("product", KeyType::kString, "The product acted on."),
@@ -427,7 +433,7 @@ std::vector<SectionInfo> build_sections() {
                    infinite_ok(key("value", KeyType::kNumber, "Factor, capacity, price or parameter value.", "0")),
                    one_of(key("in_transit", KeyType::kEnum, "node_down: shipments to the node arrive or are held.",
                               "arrive"),
-                          {"arrive", "hold"}),
+                          names<InTransit>()),
                }));
 
   s.push_back(section("sharing",

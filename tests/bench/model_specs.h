@@ -20,6 +20,8 @@
 namespace chainsim::bench {
 
 using models::DemandSpec;
+using models::DemandType;
+using models::PolicyType;
 using models::LaneSpec;
 using models::NodeKind;
 using models::NodeSpec;
@@ -47,7 +49,7 @@ inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
     StockSpec st;
     st.product = "item";
     st.initial = 40;
-    st.policy.type = "base_stock";
+    st.policy.type = PolicyType::kBaseStock;
     st.policy.S = 40;
     if (i == 0) {
       ProductionSpec p;
@@ -60,7 +62,7 @@ inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
     }
     if (i == 3) {
       DemandSpec d;
-      d.type = "poisson";
+      d.type = DemandType::kPoisson;
       d.mean = 8;
       st.demand = {d};
     }
@@ -93,7 +95,7 @@ inline ScenarioSpec network(int retailers) {
   StockSpec fs;
   fs.product = "item";
   fs.initial = 4000;
-  fs.policy.type = "base_stock";
+  fs.policy.type = PolicyType::kBaseStock;
   fs.policy.S = 4000;
   ProductionSpec p;
   p.lead_time = Distribution::constant(2);
@@ -109,7 +111,7 @@ inline ScenarioSpec network(int retailers) {
     StockSpec st;
     st.product = "item";
     st.initial = 800;
-    st.policy.type = "base_stock";
+    st.policy.type = PolicyType::kBaseStock;
     st.policy.S = 800;
     SourceSpec src;
     src.from = "factory";
@@ -133,14 +135,14 @@ inline ScenarioSpec network(int retailers) {
     StockSpec st;
     st.product = "item";
     st.initial = 40;
-    st.policy.type = "s_S";
+    st.policy.type = PolicyType::kMinMax;
     st.policy.s = 20;
     st.policy.S = 45;
     SourceSpec src;
     src.from = "dc" + std::to_string(r % dcs);
     st.sources = {src};
     DemandSpec dem;
-    dem.type = "poisson";
+    dem.type = DemandType::kPoisson;
     dem.mean = 6 + (r % 7);
     st.demand = {dem};
     n.stocks = {st};

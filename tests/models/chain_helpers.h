@@ -23,35 +23,35 @@ inline ProductSpec product(std::string id, double unit_cost = 1.0, double price 
 
 inline PolicySpec base_stock(double S) {
   PolicySpec p;
-  p.type = "base_stock";
+  p.type = PolicyType::kBaseStock;
   p.S = S;
   return p;
 }
 
 inline PolicySpec no_orders() {
   PolicySpec p;
-  p.type = "none";
+  p.type = PolicyType::kNone;
   return p;
 }
 
 // Orders plan[k] at its k-th review, then nothing (or `after`: repeat | hold_last).
-inline PolicySpec plan_orders(std::vector<double> plan, std::string after = "zero") {
+inline PolicySpec plan_orders(std::vector<double> plan, AfterPlan after = AfterPlan::kZero) {
   PolicySpec p;
-  p.type = "scripted";
+  p.type = PolicyType::kScripted;
   p.plan = std::move(plan);
-  p.after_plan = std::move(after);
+  p.after_plan = after;
   return p;
 }
 
 inline PolicySpec make_to_order() {
   PolicySpec p;
-  p.type = "make_to_order";
+  p.type = PolicyType::kMakeToOrder;
   return p;
 }
 
 inline DemandSpec constant_demand(double v) {
   DemandSpec d;
-  d.type = "constant";
+  d.type = DemandType::kConstant;
   d.value = v;
   return d;
 }
@@ -59,15 +59,15 @@ inline DemandSpec constant_demand(double v) {
 // values[k] in period k, then nothing.
 inline DemandSpec trace_demand(std::vector<double> values) {
   DemandSpec d;
-  d.type = "trace";
+  d.type = DemandType::kTrace;
   d.values = std::move(values);
-  d.after_trace = "zero";
+  d.after_trace = AfterTrace::kZero;
   return d;
 }
 
 inline DemandSpec poisson_demand(double mean) {
   DemandSpec d;
-  d.type = "poisson";
+  d.type = DemandType::kPoisson;
   d.mean = mean;
   return d;
 }

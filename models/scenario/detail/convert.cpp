@@ -337,6 +337,23 @@ class Converter {
     return true;
   }
 
+  // An enum-valued key (str() checks the name against the key's values).
+  template <typename E>
+  bool enumeration(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key, E& out) {
+    std::string v;
+    if (!str(map, sec, path, key, v)) return false;
+    out = *parse_enum<E>(v);
+    return true;
+  }
+  template <typename E>
+  bool enumeration(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key,
+                   std::optional<E>& out) {
+    E v{};
+    if (!enumeration(map, sec, path, key, v)) return false;
+    out = v;
+    return true;
+  }
+
   bool numbers(const YAML::Node& n, const std::string& path, std::vector<double>& out) {
     if (!n.IsSequence()) {
       err(n, path, "must be a list of numbers (got " + describe_value(n) + ")");
@@ -483,21 +500,21 @@ class Converter {
   PolicySpec policy(const YAML::Node& n, const std::string& p) {
     const SectionInfo& sec = scenario_section("policy");
     PolicySpec s;
-    str(n, sec, p, "type", s.type);
+    enumeration(n, sec, p, "type", s.type);
     keys(n, sec, p, n["type"] && n["type"].IsScalar() ? n["type"].Scalar() : "");
-    str(n, sec, p, "review", s.review);
+    enumeration(n, sec, p, "review", s.review);
     integer(n, sec, p, "review_period", s.review_period);
     integer(n, sec, p, "review_offset", s.review_offset);
     num(n, sec, p, "S", s.S);
     num(n, sec, p, "s", s.s);
     num(n, sec, p, "r", s.r);
     num(n, sec, p, "Q", s.Q);
-    str(n, sec, p, "forecast", s.forecast);
+    enumeration(n, sec, p, "forecast", s.forecast);
     integer(n, sec, p, "p", s.p);
     num(n, sec, p, "alpha", s.alpha);
     num(n, sec, p, "lead_time", s.lead_time);
     num(n, sec, p, "z", s.z);
-    str(n, sec, p, "safety", s.safety);
+    enumeration(n, sec, p, "safety", s.safety);
     num(n, sec, p, "sigma", s.sigma);
     num(n, sec, p, "initial_forecast", s.initial_forecast);
     num(n, sec, p, "theta", s.theta);
@@ -507,7 +524,7 @@ class Converter {
     num(n, sec, p, "desired_inventory", s.desired_inventory);
     num(n, sec, p, "desired_supply_line", s.desired_supply_line);
     number_list(n, sec, p, "plan", s.plan);
-    str(n, sec, p, "after_plan", s.after_plan);
+    enumeration(n, sec, p, "after_plan", s.after_plan);
     num(n, sec, p, "lot_size", s.lot_size);
     num(n, sec, p, "min_order", s.min_order);
     num(n, sec, p, "max_order", s.max_order);
@@ -517,7 +534,7 @@ class Converter {
   DemandSpec demand(const YAML::Node& n, const std::string& p) {
     const SectionInfo& sec = scenario_section("demand");
     DemandSpec s;
-    str(n, sec, p, "type", s.type);
+    enumeration(n, sec, p, "type", s.type);
     keys(n, sec, p, n["type"] && n["type"].IsScalar() ? n["type"].Scalar() : "");
     num(n, sec, p, "value", s.value);
     num(n, sec, p, "mean", s.mean);
@@ -531,12 +548,12 @@ class Converter {
     num(n, sec, p, "amplitude", s.amplitude);
     num(n, sec, p, "cycle", s.cycle);
     num(n, sec, p, "phase", s.phase);
-    str(n, sec, p, "noise", s.noise);
+    enumeration(n, sec, p, "noise", s.noise);
     num(n, sec, p, "cv", s.cv);
     num(n, sec, p, "phi", s.phi);
     str(n, sec, p, "file", s.file);
     str(n, sec, p, "column", s.column);
-    str(n, sec, p, "after_trace", s.after_trace);
+    enumeration(n, sec, p, "after_trace", s.after_trace);
     number_list(n, sec, p, "values", s.values);
     distribution(n, sec, p, "distribution", s.distribution);
     distribution(n, sec, p, "interarrival", s.interarrival);
@@ -559,13 +576,13 @@ class Converter {
       } catch (const std::invalid_argument&) {
       }
     };
-    if (s.type == "poisson") {
+    if (s.type == DemandType::kPoisson) {
       check("mean", [&] { return Distribution::poisson(s.mean); });
-    } else if (s.type == "negative_binomial") {
+    } else if (s.type == DemandType::kNegativeBinomial) {
       check("mean", [&] { return Distribution::negative_binomial_mean_var(s.mean, s.variance); });
-    } else if (s.type == "step" && s.noise == "poisson") {
+    } else if (s.type == DemandType::kStep && s.noise == Noise::kPoisson) {
       check(s.before >= s.after ? "before" : "after", [&] { return Distribution::poisson(std::max(s.before, s.after)); });
-    } else if (s.type == "seasonal" && s.noise == "poisson") {
+    } else if (s.type == DemandType::kSeasonal && s.noise == Noise::kPoisson) {
       check("mean", [&] { return Distribution::poisson(s.mean * (1.0 + std::abs(s.amplitude))); });
     }
   }
@@ -619,7 +636,7 @@ class Converter {
         s.sources.push_back(so);
       }
     }
-    str(n, sec, p, "split", s.split);
+    enumeration(n, sec, p, "split", s.split);
     if (const YAML::Node pr = sub(n, sec, p, "production")) {
       const std::string pp = join(p, "production");
       const SectionInfo& ps = scenario_section("production");
@@ -675,7 +692,7 @@ class Converter {
       num(n, sec, p, "holding_cost", s.holding_cost);
       num(n, sec, p, "backorder_cost", s.backorder_cost);
       num(n, sec, p, "lost_sale_cost", s.lost_sale_cost);
-      str(n, sec, p, "unmet_demand", s.unmet_demand);
+      enumeration(n, sec, p, "unmet_demand", s.unmet_demand);
     }
     boolean(n, sec, p, "vmi", s.vmi);
     boolean(n, sec, p, "use_shared_demand", s.use_shared_demand);
@@ -686,15 +703,9 @@ class Converter {
     keys(n, sec, p, "");
     NodeSpec s;
     str(n, sec, p, "id", s.id);
-    std::string kind;
-    if (str(n, sec, p, "kind", kind)) {
-      s.kind = kind == "supplier"  ? NodeKind::kSupplier
-               : kind == "factory" ? NodeKind::kFactory
-               : kind == "retailer" ? NodeKind::kRetailer
-                                    : NodeKind::kWarehouse;
-    }
-    str(n, sec, p, "allocation", s.allocation);
-    str(n, sec, p, "unmet_demand", s.unmet_demand);
+    enumeration(n, sec, p, "kind", s.kind);
+    enumeration(n, sec, p, "allocation", s.allocation);
+    enumeration(n, sec, p, "unmet_demand", s.unmet_demand);
     num(n, sec, p, "holding_cost", s.holding_cost);
     num(n, sec, p, "holding_rate", s.holding_rate);
     num(n, sec, p, "backorder_cost", s.backorder_cost);
@@ -873,13 +884,13 @@ class Converter {
     str(n, sec, p, "after", s.after);
     num(n, sec, p, "delay", s.delay);
     num(n, sec, p, "duration", s.duration);
-    str(n, sec, p, "action", s.action);
+    enumeration(n, sec, p, "action", s.action);
     str(n, sec, p, "node", s.node);
     str(n, sec, p, "lane", s.lane);
     str(n, sec, p, "product", s.product);
     str(n, sec, p, "parameter", s.parameter);
     num(n, sec, p, "value", s.value);
-    str(n, sec, p, "in_transit", s.in_transit);
+    enumeration(n, sec, p, "in_transit", s.in_transit);
     return s;
   }
 };

@@ -27,7 +27,7 @@ std::vector<AllocationLine> lines(const std::vector<Qty>& wanted,
   return out;
 }
 
-std::vector<Qty> allocate(const std::string& rule, Qty available,
+std::vector<Qty> allocate(AllocationKind rule, Qty available,
                           const std::vector<AllocationLine>& ls) {
   std::vector<Qty> out = {-99, -99, -99};  // stale contents the rule must replace
   make_allocation_rule(rule)->allocate(available, ls, out);
@@ -38,25 +38,24 @@ Qty sum(const std::vector<Qty>& v) { return std::accumulate(v.begin(), v.end(), 
 
 }  // namespace
 
-TEST_CASE("make_allocation_rule builds the three rules by name and rejects any other") {
-  for (const char* name : {"fifo", "priority", "proportional"}) {
-    CAPTURE(name);
-    CHECK(std::string(make_allocation_rule(name)->name()) == name);
+TEST_CASE("the allocation table names the three rules, each builds, and no other name is one") {
+  const std::vector<std::string_view> names(enum_names<AllocationKind>().begin(), enum_names<AllocationKind>().end());
+  CHECK(names == std::vector<std::string_view>{"fifo", "proportional", "priority"});
+  for (const AllocationKind kind : {AllocationKind::kFifo, AllocationKind::kProportional, AllocationKind::kPriority}) {
+    CAPTURE(name_of(kind));
+    CHECK(parse_enum<AllocationKind>(name_of(kind)) == kind);
+    CHECK(make_allocation_rule(kind) != nullptr);
+    CHECK(!allocation_rule_doc(kind).empty());
   }
-  CHECK_THROWS_WITH_AS(make_allocation_rule("lifo"),
-                       "allocation must be fifo, proportional or priority (got lifo)",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(make_allocation_rule("FIFO"),
-                       "allocation must be fifo, proportional or priority (got FIFO)",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(make_allocation_rule(""),
-                       "allocation must be fifo, proportional or priority (got )",
-                       std::invalid_argument);
+  for (const char* other : {"lifo", "FIFO", ""}) {
+    CAPTURE(other);
+    CHECK(!parse_enum<AllocationKind>(other).has_value());
+  }
 }
 
 TEST_CASE("every rule gives every line what it wants when the stock suffices") {
-  for (const char* rule : {"fifo", "priority", "proportional"}) {
-    CAPTURE(rule);
+  for (const AllocationKind rule : {AllocationKind::kFifo, AllocationKind::kPriority, AllocationKind::kProportional}) {
+    CAPTURE(name_of(rule));
     CHECK(allocate(rule, 100, lines({5, 0, 12.5, 30}, {0, 3, 1, 2})) ==
           std::vector<Qty>{5, 0, 12.5, 30});
     // Exactly enough.
@@ -65,15 +64,15 @@ TEST_CASE("every rule gives every line what it wants when the stock suffices") {
 }
 
 TEST_CASE("every rule gives nothing when nothing is available") {
-  for (const char* rule : {"fifo", "priority", "proportional"}) {
-    CAPTURE(rule);
+  for (const AllocationKind rule : {AllocationKind::kFifo, AllocationKind::kPriority, AllocationKind::kProportional}) {
+    CAPTURE(name_of(rule));
     CHECK(allocate(rule, 0, lines({5, 3, 7}, {1, 2, 3})) == std::vector<Qty>{0, 0, 0});
   }
 }
 
 TEST_CASE("every rule sizes its output to the lines and handles no lines") {
-  for (const char* rule : {"fifo", "priority", "proportional"}) {
-    CAPTURE(rule);
+  for (const AllocationKind rule : {AllocationKind::kFifo, AllocationKind::kPriority, AllocationKind::kProportional}) {
+    CAPTURE(name_of(rule));
     CHECK(allocate(rule, 10, {}).empty());
     CHECK(allocate(rule, 10, lines({4})) == std::vector<Qty>{4});
     CHECK(allocate(rule, 2, lines({4})) == std::vector<Qty>{2});
@@ -84,35 +83,35 @@ TEST_CASE("every rule sizes its output to the lines and handles no lines") {
 
 TEST_CASE("fifo fills the oldest lines first and leaves the newest short") {
   // 20 available: 8, then 7, then the 5 left of 10, then nothing.
-  CHECK(allocate("fifo", 20, lines({8, 7, 10, 6})) == std::vector<Qty>{8, 7, 5, 0});
+  CHECK(allocate(AllocationKind::kFifo, 20, lines({8, 7, 10, 6})) == std::vector<Qty>{8, 7, 5, 0});
   // A line that wants nothing does not stop the ones after it.
-  CHECK(allocate("fifo", 9, lines({0, 4, 0, 6})) == std::vector<Qty>{0, 4, 0, 5});
+  CHECK(allocate(AllocationKind::kFifo, 9, lines({0, 4, 0, 6})) == std::vector<Qty>{0, 4, 0, 5});
   // Priorities are ignored.
-  CHECK(allocate("fifo", 10, lines({6, 6}, {0, 9})) == std::vector<Qty>{6, 4});
+  CHECK(allocate(AllocationKind::kFifo, 10, lines({6, 6}, {0, 9})) == std::vector<Qty>{6, 4});
   // Fractional quantities.
-  CHECK(allocate("fifo", 2.5, lines({1.25, 2})) == std::vector<Qty>{1.25, 1.25});
+  CHECK(allocate(AllocationKind::kFifo, 2.5, lines({1.25, 2})) == std::vector<Qty>{1.25, 1.25});
 }
 
 TEST_CASE("priority serves the highest priority first and the oldest first among equals") {
   // Priorities 1, 5, 1, 5, 3: order of service is lines 1, 3 (priority 5,
   // oldest first), 4 (3), then 0, 2 (1, oldest first). 25 available:
   // line 1 gets 6, line 3 gets 6, line 4 gets 6, line 0 gets 6, line 2 gets 1.
-  CHECK(allocate("priority", 25, lines({6, 6, 6, 6, 6}, {1, 5, 1, 5, 3})) ==
+  CHECK(allocate(AllocationKind::kPriority, 25, lines({6, 6, 6, 6, 6}, {1, 5, 1, 5, 3})) ==
         std::vector<Qty>{6, 6, 1, 6, 6});
   // 10 available: line 1 gets 6, line 3 the remaining 4.
-  CHECK(allocate("priority", 10, lines({6, 6, 6, 6, 6}, {1, 5, 1, 5, 3})) ==
+  CHECK(allocate(AllocationKind::kPriority, 10, lines({6, 6, 6, 6, 6}, {1, 5, 1, 5, 3})) ==
         std::vector<Qty>{0, 6, 0, 4, 0});
 }
 
 TEST_CASE("priority with equal priorities is fifo") {
   const auto ls = lines({8, 7, 10, 6}, {2, 2, 2, 2});
-  CHECK(allocate("priority", 20, ls) == allocate("fifo", 20, ls));
-  CHECK(allocate("priority", 20, ls) == std::vector<Qty>{8, 7, 5, 0});
+  CHECK(allocate(AllocationKind::kPriority, 20, ls) == allocate(AllocationKind::kFifo, 20, ls));
+  CHECK(allocate(AllocationKind::kPriority, 20, ls) == std::vector<Qty>{8, 7, 5, 0});
 }
 
 TEST_CASE("priority accepts negative and fractional priorities") {
   // Order: line 2 (0.5), line 0 (0), line 1 (-1). 9 available.
-  CHECK(allocate("priority", 9, lines({4, 4, 4}, {0, -1, 0.5})) == std::vector<Qty>{4, 1, 4});
+  CHECK(allocate(AllocationKind::kPriority, 9, lines({4, 4, 4}, {0, -1, 0.5})) == std::vector<Qty>{4, 1, 4});
 }
 
 TEST_CASE("proportional gives whole units by largest remainder, ties to the older line") {
@@ -120,40 +119,40 @@ TEST_CASE("proportional gives whole units by largest remainder, ties to the olde
     // 10 of 17 wanted, share 10/17: exact 2.35, 2.35, 2.35, 2.35, 0.59.
     // Floors 2, 2, 2, 2, 0 (8); two units left: the largest remainder (line 4,
     // 0.59), then the tie among lines 0..3 goes to the oldest, line 0.
-    CHECK(allocate("proportional", 10, lines({4, 4, 4, 4, 1})) == std::vector<Qty>{3, 2, 2, 2, 1});
+    CHECK(allocate(AllocationKind::kProportional, 10, lines({4, 4, 4, 4, 1})) == std::vector<Qty>{3, 2, 2, 2, 1});
   }
   SUBCASE("equal lines") {
     // 5 of 9, share 5/9: exact 1.67 each, floors 1, 1, 1; two units left go
     // to lines 0 and 1.
-    CHECK(allocate("proportional", 5, lines({3, 3, 3})) == std::vector<Qty>{2, 2, 1});
+    CHECK(allocate(AllocationKind::kProportional, 5, lines({3, 3, 3})) == std::vector<Qty>{2, 2, 1});
   }
   SUBCASE("different sizes") {
     // 7 of 20, share 0.35: exact 0.35, 2.45, 4.2. Floors 0, 2, 4 (6); one
     // unit left: remainders 0.35, 0.45, 0.2, so line 1.
-    CHECK(allocate("proportional", 7, lines({1, 7, 12})) == std::vector<Qty>{0, 3, 4});
+    CHECK(allocate(AllocationKind::kProportional, 7, lines({1, 7, 12})) == std::vector<Qty>{0, 3, 4});
   }
   SUBCASE("exact shares need no remainder") {
     // 10 of 15, share 2/3: exact 2, 2, 2, 4.
-    CHECK(allocate("proportional", 10, lines({3, 3, 3, 6})) == std::vector<Qty>{2, 2, 2, 4});
+    CHECK(allocate(AllocationKind::kProportional, 10, lines({3, 3, 3, 6})) == std::vector<Qty>{2, 2, 2, 4});
   }
   SUBCASE("a line wanting nothing gets nothing") {
     // 3 of 6, share 1/2: exact 0, 1, 2.
-    CHECK(allocate("proportional", 3, lines({0, 2, 4})) == std::vector<Qty>{0, 1, 2});
+    CHECK(allocate(AllocationKind::kProportional, 3, lines({0, 2, 4})) == std::vector<Qty>{0, 1, 2});
     // 1 of 2: exact 0, 0.5, 0.5, the tie to line 1.
-    CHECK(allocate("proportional", 1, lines({0, 1, 1})) == std::vector<Qty>{0, 1, 0});
+    CHECK(allocate(AllocationKind::kProportional, 1, lines({0, 1, 1})) == std::vector<Qty>{0, 1, 0});
   }
   SUBCASE("priorities are ignored") {
-    CHECK(allocate("proportional", 5, lines({3, 3, 3}, {0, 0, 9})) == std::vector<Qty>{2, 2, 1});
+    CHECK(allocate(AllocationKind::kProportional, 5, lines({3, 3, 3}, {0, 0, 9})) == std::vector<Qty>{2, 2, 1});
   }
 }
 
 TEST_CASE("proportional gives fractional shares when a quantity is not whole") {
   // 5 of 10, share 1/2.
-  CHECK(allocate("proportional", 5, lines({2.5, 7.5})) == std::vector<Qty>{1.25, 3.75});
+  CHECK(allocate(AllocationKind::kProportional, 5, lines({2.5, 7.5})) == std::vector<Qty>{1.25, 3.75});
   // Whole lines, fractional stock: 7.5 of 15, share 1/2.
-  CHECK(allocate("proportional", 7.5, lines({5, 10})) == std::vector<Qty>{2.5, 5});
+  CHECK(allocate(AllocationKind::kProportional, 7.5, lines({5, 10})) == std::vector<Qty>{2.5, 5});
   // 4 of 6, share 2/3: one fractional line makes every share fractional.
-  const auto out = allocate("proportional", 4, lines({1.5, 4.5}));
+  const auto out = allocate(AllocationKind::kProportional, 4, lines({1.5, 4.5}));
   CHECK(out[0] == doctest::Approx(1.0));
   CHECK(out[1] == doctest::Approx(3.0));
 }
@@ -168,7 +167,7 @@ TEST_CASE("every rule gives out all it can, never more than available or than a 
       {1},          {3, 3, 3},        {1, 2, 3, 4, 5}, {10, 0, 7, 1},
       {9, 9, 9, 9}, {2.5, 0.5, 4.25}, {100, 1, 1},     {5, 5, 5, 5, 5, 5, 5},
   };
-  for (const char* rule : {"fifo", "priority", "proportional"}) {
+  for (const AllocationKind rule : {AllocationKind::kFifo, AllocationKind::kPriority, AllocationKind::kProportional}) {
     for (const auto& wanted : line_sets) {
       const Qty total = sum(wanted);
       std::vector<double> priorities;
@@ -178,7 +177,7 @@ TEST_CASE("every rule gives out all it can, never more than available or than a 
       bool whole = true;
       for (const Qty w : wanted) whole = whole && w == std::floor(w);
       for (Qty available = 0; available <= total + 2; available += 0.5) {
-        CAPTURE(rule);
+        CAPTURE(name_of(rule));
         CAPTURE(available);
         CAPTURE(total);
         const auto out = allocate(rule, available, ls);
@@ -195,7 +194,7 @@ TEST_CASE("every rule gives out all it can, never more than available or than a 
           CHECK(out[i] >= 0);
           CHECK(out[i] <= wanted[i]);
           if (whole && available == std::floor(available)) CHECK(out[i] == std::floor(out[i]));
-          if (std::string(rule) == "proportional" && available < total) {
+          if (rule == AllocationKind::kProportional && available < total) {
             CHECK(std::abs(out[i] - wanted[i] * available / total) < 1.0);
           }
         }

@@ -49,7 +49,7 @@ ScenarioSpec valid() {
 EventSpec wh_down_at(double t) {
   EventSpec e;
   e.at = t;
-  e.action = "node_down";
+  e.action = ActionKind::kNodeDown;
   e.node = "wh";
   return e;
 }
@@ -141,7 +141,7 @@ TEST_CASE("a reference to a node, product or lane that does not exist is reporte
   SUBCASE("an event on an unknown lane") {
     EventSpec e;
     e.at = 1;
-    e.action = "lane_closed";
+    e.action = ActionKind::kLaneClosed;
     e.lane = "ghost";
     s.events = {e};
     expected = lines({{"events.0.lane", "no lane with id 'ghost'"}});
@@ -149,7 +149,7 @@ TEST_CASE("a reference to a node, product or lane that does not exist is reporte
   SUBCASE("an event on an unknown product") {
     EventSpec e;
     e.at = 1;
-    e.action = "demand_multiplier";
+    e.action = ActionKind::kDemandMultiplier;
     e.product = "ghost";
     e.value = 2;
     s.events = {e};
@@ -218,7 +218,7 @@ TEST_CASE("supplier-only settings on another kind of node and a policy on a supp
   }
   SUBCASE("a replenishment policy on a supplier's stock") {
     PolicySpec p;
-    p.type = "s_S";
+    p.type = PolicyType::kMinMax;
     p.s = 1;
     p.S = 2;
     s.nodes[0].stocks = {stock("item", 0, p)};
@@ -265,16 +265,16 @@ TEST_CASE("a bill of materials with a cycle is rejected, naming the products on 
 TEST_CASE("continuous review with a policy that reviews periodically only is rejected") {
   ScenarioSpec s = valid();
   PolicySpec& p = s.nodes[1].stocks[0].policy;
-  p.review = "continuous";
+  p.review = ReviewMode::kContinuous;
   SUBCASE("forecast_order_up_to") {
-    p.type = "forecast_order_up_to";
+    p.type = PolicyType::kForecastOrderUpTo;
     CHECK(issues_of(s) ==
           lines({{"nodes.1.stocks.0.policy.review",
                   "policy forecast_order_up_to reviews periodically only (continuous review: base_stock, s_S, "
                   "r_Q, make_to_order)"}}));
   }
   SUBCASE("beer_game") {
-    p.type = "beer_game";
+    p.type = PolicyType::kBeerGame;
     CHECK(issues_of(s) ==
           lines({{"nodes.1.stocks.0.policy.review",
                   "policy beer_game reviews periodically only (continuous review: base_stock, s_S, r_Q, "
@@ -294,7 +294,7 @@ TEST_CASE("a vendor-managed stock needs exactly one source and periodic review")
     CHECK(issues_of(s) == lines({{"nodes.1.stocks.0.vmi", "a vendor-managed stock needs exactly one source"}}));
   }
   SUBCASE("continuous review") {
-    st.policy.review = "continuous";
+    st.policy.review = ReviewMode::kContinuous;
     CHECK(issues_of(s) == lines({{"nodes.1.stocks.0.vmi", "a vendor-managed stock reviews periodically"}}));
   }
 }
@@ -361,35 +361,31 @@ TEST_CASE("an event's action must exist and have what it acts on") {
   ScenarioSpec s = valid();
   EventSpec e = wh_down_at(1);
   std::string expected;
-  SUBCASE("an unknown action") {
-    e.action = "explode";
+  SUBCASE("no action") {
+    e.action.reset();
     expected = lines({{"events.0.action",
                        "must be one of node_down, lane_lead_time, lane_closed, demand_multiplier, capacity, "
-                       "price, policy_parameter (got explode)"}});
+                       "price, policy_parameter (got )"}});
   }
   SUBCASE("node_down without a node") {
     e.node.clear();
     expected = lines({{"events.0.node", "action node_down needs a node"}});
   }
   SUBCASE("lane_lead_time without a lane") {
-    e.action = "lane_lead_time";
+    e.action = ActionKind::kLaneLeadTime;
     e.node.clear();
     e.value = 2;
     expected = lines({{"events.0.lane", "action lane_lead_time needs a lane"}});
   }
-  SUBCASE("in_transit neither arrive nor hold") {
-    e.in_transit = "bounce";
-    expected = lines({{"events.0.in_transit", "must be arrive or hold (got bounce)"}});
-  }
   SUBCASE("a policy parameter the policy does not have") {
-    e.action = "policy_parameter";
+    e.action = ActionKind::kPolicyParameter;
     e.product = "item";
     e.parameter = "Q";
     e.value = 3;
     expected = lines({{"events.0.parameter", "policy base_stock has no parameter 'Q'"}});
   }
   SUBCASE("a capacity of a product the node does not produce") {
-    e.action = "capacity";
+    e.action = ActionKind::kCapacity;
     e.product = "item";
     e.value = 3;
     expected = lines({{"events.0.product", "node 'wh' does not produce 'item'"}});

@@ -25,8 +25,8 @@ double variance(const std::vector<double>& x) {
 
 PolicySpec forecast_up_to(int p, double lead_time, double z) {
   PolicySpec f;
-  f.type = "forecast_order_up_to";
-  f.forecast = "moving_average";
+  f.type = PolicyType::kForecastOrderUpTo;
+  f.forecast = ForecastMethod::kMovingAverage;
   f.p = p;
   f.lead_time = lead_time;
   f.z = z;
@@ -565,7 +565,7 @@ TEST_CASE("units and money balance in a network running every flow at once") {
   s2.demand = {poisson_demand(6)};
   s2.vmi = true;
   NodeSpec shop1 = node("shop1", NodeKind::kRetailer, {s1});
-  shop1.unmet_demand = "lost";
+  shop1.unmet_demand = UnmetDemand::kLost;
   shop1.lost_sale_cost = 4;
   shop1.payment_terms.net = 3;
   NodeSpec shop2 = node("shop2", NodeKind::kRetailer, {s2});

@@ -132,7 +132,7 @@ TEST_CASE("an unreliable supplier ships the shortfall share of a line and the re
     sup.shortfall = 0.0;
     const int n = 400;
     ScenarioSpec s = supplier_to_shop(sup, {10}, 1.0, n + 1);
-    s.nodes[1].stocks[0].policy = plan_orders({10}, "repeat");  // one line a period
+    s.nodes[1].stocks[0].policy = plan_orders({10}, AfterPlan::kRepeat);  // one line a period
     Run r = run(s);
     int complete = 0;
     for (int t = 1; t <= n; ++t) {
@@ -160,8 +160,8 @@ TEST_CASE("a supplier's draws for one customer do not depend on another customer
     sup.reliability = 0.5;
     sup.shortfall = 0.0;
     sup.lead_time = Distribution::uniform_int(0, 3);
-    PolicySpec a_plan = plan_orders({10}, "repeat");
-    PolicySpec b = plan_orders(std::move(b_plan), "repeat");
+    PolicySpec a_plan = plan_orders({10}, AfterPlan::kRepeat);
+    PolicySpec b = plan_orders(std::move(b_plan), AfterPlan::kRepeat);
     s.nodes = {sup, node("a", NodeKind::kRetailer, {stock("item", 0, a_plan, {from("sup")})}),
                node("b", NodeKind::kRetailer, {stock("item", 0, b, {from("sup")})})};
     s.lanes = {lane("sup", "a", 1), lane("sup", "b", 1)};
@@ -312,7 +312,7 @@ TEST_CASE("production starts only what the scarcest component allows and resumes
 TEST_CASE("a make-to-order factory produces each order as it arrives while each component follows its own policy") {
   ScenarioSpec s = kit_factory({3, 0, 5, 2}, 8);
   PolicySpec ss;
-  ss.type = "s_S";
+  ss.type = PolicyType::kMinMax;
   ss.s = 10;
   ss.S = 20;
   s.nodes[1].stocks[1].policy = ss;  // b on (s=10, S=20)
@@ -398,15 +398,15 @@ TEST_CASE("a warehouse short of stock allocates it among several retailers by it
   }
   std::vector<double> first;
   SUBCASE("fifo serves the lines in arrival order") {
-    s.nodes[1].allocation = "fifo";
+    s.nodes[1].allocation = AllocationKind::kFifo;
     first = {6, 4, 0};
   }
   SUBCASE("priority serves the highest lane priority first") {
-    s.nodes[1].allocation = "priority";
+    s.nodes[1].allocation = AllocationKind::kPriority;
     first = {0, 4, 6};
   }
   SUBCASE("proportional shares the stock in whole units, the remainder to the oldest line") {
-    s.nodes[1].allocation = "proportional";
+    s.nodes[1].allocation = AllocationKind::kProportional;
     first = {4, 3, 3};  // 10/18 of 6 = 3.33 each
   }
   Run r = run(s);
@@ -437,8 +437,8 @@ TEST_CASE("each customer demand stream keeps its own allocation priority") {
   st.demand = {low, high};
   s.nodes = {node("wh", NodeKind::kWarehouse, {st}),
              node("shop", NodeKind::kRetailer, {stock("item", 0, no_orders(), {from("wh")})})};
-  s.nodes[0].allocation = "priority";
-  s.nodes[0].unmet_demand = "lost";
+  s.nodes[0].allocation = AllocationKind::kPriority;
+  s.nodes[0].unmet_demand = UnmetDemand::kLost;
   s.lanes = {lane("wh", "shop", 1)};
   s.lanes[0].priority = 5;
   s.lanes[0].initial_orders = {{"item", {5}}};
@@ -461,7 +461,7 @@ TEST_CASE("a component's position counts the production waiting for it, so it or
   s.horizon = 10;
   s.products = {product("c"), product("p")};
   PolicySpec cont = base_stock(10);
-  cont.review = "continuous";
+  cont.review = ReviewMode::kContinuous;
   StockSpec p = stock("p", 0, make_to_order());
   ProductionSpec line;
   line.inputs = {{"c", 1.0}};
@@ -534,7 +534,7 @@ TEST_CASE("a retailer backorders unmet demand or loses it") {
     }
   }
   SUBCASE("lost: the shortfall is counted as lost sales and costs lost_sale_cost a unit") {
-    shop.unmet_demand = "lost";
+    shop.unmet_demand = UnmetDemand::kLost;
     s.nodes = {shop};
     Run r = run(s);
     const double shipped[] = {3, 2, 0, 0};
@@ -552,8 +552,8 @@ TEST_CASE("a retailer backorders unmet demand or loses it") {
     CHECK(r.node_at("shop", 3).cash == doctest::Approx(10));
   }
   SUBCASE("a stock's unmet_demand overrides its node's") {
-    shop.unmet_demand = "lost";
-    shop.stocks[0].unmet_demand = "backorder";
+    shop.unmet_demand = UnmetDemand::kLost;
+    shop.stocks[0].unmet_demand = UnmetDemand::kBackorder;
     s.nodes = {shop};
     Run r = run(s);
     CHECK(r.at("shop", "item", 3).backlog == 7);
@@ -632,7 +632,7 @@ TEST_CASE("split cheapest orders from the cheapest source that has the stock, el
   s.horizon = 4;
   s.products = {product("item")};
   StockSpec st = stock("item", 0, plan_orders({4, 4, 4}), {from("w2"), from("w1")});
-  st.split = "cheapest";
+  st.split = SplitRule::kCheapest;
   s.nodes = {node("w1", NodeKind::kWarehouse, {stock("item", 6, no_orders())}),
              node("w2", NodeKind::kWarehouse, {stock("item", 4, no_orders())}),
              node("shop", NodeKind::kRetailer, {st})};

@@ -11,7 +11,7 @@ namespace {
 
 PolicySpec scripted(std::vector<double> plan) {
   PolicySpec p;
-  p.type = "scripted";
+  p.type = PolicyType::kScripted;
   p.plan = std::move(plan);
   return p;
 }
@@ -113,7 +113,7 @@ TEST_CASE("a fractional transit time arrives between boundaries and is recorded 
 TEST_CASE("customers arriving between boundaries are served by a mid-period delivery") {
   ScenarioSpec s = two_nodes(0, 2.5, scripted({5}));
   DemandSpec arrivals;
-  arrivals.type = "arrivals";
+  arrivals.type = DemandType::kArrivals;
   arrivals.interarrival = Distribution::constant(1.0);
   arrivals.size = Distribution::constant(1.0);
   arrivals.start = 0.25;  // the first arrival one inter-arrival time later: 1.25, 2.25, ...
@@ -190,7 +190,7 @@ TEST_CASE("a periodic review sees the orders placed at the same instant over zer
     CAPTURE(stages);
     ScenarioSpec s = serial_chain(stages, 50, 1, 0, constant_demand(0), 8);
     DemandSpec d;
-    d.type = "trace";
+    d.type = DemandType::kTrace;
     d.values = {3, 5, 2, 7, 1, 4, 6, 2};
     s.nodes.back().stocks[0].demand = {d};
     Run r = run(s);

@@ -13,10 +13,11 @@ using chainsim::sim::Distribution;
 
 namespace {
 
-EventSpec at(double t, std::string action, double duration = -1.0) {
+// An event at time t doing the action named `action` in the scenario format.
+EventSpec at(double t, const std::string& action, double duration = -1.0) {
   EventSpec e;
   e.at = t;
-  e.action = std::move(action);
+  e.action = parse_enum<ActionKind>(action).value();
   if (duration >= 0) e.duration = duration;
   return e;
 }
@@ -28,7 +29,7 @@ ScenarioSpec steady_orders(double transport = 1.0, int horizon = 10) {
   s.horizon = horizon;
   s.products = {product("item")};
   s.nodes = {node("wh", NodeKind::kWarehouse, {stock("item", 1000, no_orders())}),
-             node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({5}, "repeat"), {from("wh")})})};
+             node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({5}, AfterPlan::kRepeat), {from("wh")})})};
   s.lanes = {lane("wh", "shop", transport)};
   return s;
 }
@@ -75,11 +76,11 @@ TEST_CASE("shipments to a node that is down arrive or are held at the gate until
   e.node = "shop";
   std::vector<double> received;
   SUBCASE("in_transit arrive") {
-    e.in_transit = "arrive";
+    e.in_transit = InTransit::kArrive;
     received = {0, 5, 5, 5, 5, 5};
   }
   SUBCASE("in_transit hold") {
-    e.in_transit = "hold";
+    e.in_transit = InTransit::kHold;
     received = {0, 0, 0, 15, 5, 5};
   }
   s.events = {e};
@@ -159,7 +160,7 @@ TEST_CASE("a capacity event changes a supplier's capacity for its duration and r
   s.products = {product("item")};
   NodeSpec sup = node("sup", NodeKind::kSupplier);
   sup.capacity = 10;
-  s.nodes = {sup, node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({8}, "repeat"), {from("sup")})})};
+  s.nodes = {sup, node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({8}, AfterPlan::kRepeat), {from("sup")})})};
   s.lanes = {lane("sup", "shop", 1)};
   EventSpec e = at(2, "capacity", 2);
   e.node = "sup";
@@ -179,7 +180,7 @@ TEST_CASE("a capacity event changes a lane's capacity per period for its duratio
   // wh ships at most 10 a period on the lane, 3 over periods 2 and 3; the
   // shop orders 8 a period.
   ScenarioSpec s = steady_orders();
-  s.nodes[1].stocks[0].policy = plan_orders({8}, "repeat");
+  s.nodes[1].stocks[0].policy = plan_orders({8}, AfterPlan::kRepeat);
   s.lanes[0].capacity_per_period = 10;
   EventSpec e = at(2, "capacity", 2);
   e.lane = "wh->shop";
@@ -206,7 +207,7 @@ TEST_CASE("a capacity event changes a production line's capacity for its duratio
   line.lead_time = Distribution::constant(1.0);
   made.production = line;
   s.nodes = {node("plant", NodeKind::kFactory, {made}),
-             node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({8}, "repeat"), {from("plant")})})};
+             node("shop", NodeKind::kRetailer, {stock("item", 0, plan_orders({8}, AfterPlan::kRepeat), {from("plant")})})};
   s.lanes = {lane("plant", "shop", 1, 1)};
   EventSpec e = at(2, "capacity", 2);
   e.node = "plant";
@@ -335,7 +336,7 @@ TEST_CASE("a probability trigger fires on about p of the periods") {
   e.id = "surge";
   e.probability = p;
   e.duration = 1.0;
-  e.action = "demand_multiplier";
+  e.action = ActionKind::kDemandMultiplier;
   e.value = 2;
   s.events = {e};
   Run r = run(s);
@@ -363,7 +364,7 @@ TEST_CASE("an up-down process keeps a node down about mean_down over mean_up plu
   e.id = "breakdowns";
   e.mean_up = 8;
   e.mean_down = 2;
-  e.action = "node_down";
+  e.action = ActionKind::kNodeDown;
   e.node = "wh";
   s.events = {e};
   Run r = run(s);
@@ -398,7 +399,7 @@ TEST_CASE("an event triggered after another fires its delay later") {
   closed.after = "strike";
   closed.delay = 3;
   closed.duration = 1.0;
-  closed.action = "lane_closed";
+  closed.action = ActionKind::kLaneClosed;
   closed.lane = "wh->shop";
   s.events = {down, closed};
   Run r = run(s);

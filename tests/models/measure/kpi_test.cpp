@@ -48,9 +48,9 @@ Measured measure(const ScenarioSpec& spec, std::uint64_t seed = 1) {
 
 DemandSpec trace(std::vector<double> values) {
   DemandSpec d;
-  d.type = "trace";
+  d.type = DemandType::kTrace;
   d.values = std::move(values);
-  d.after_trace = "zero";
+  d.after_trace = AfterTrace::kZero;
   return d;
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("cycle service level is the share of replenishment cycles without a st
 TEST_CASE("cycle service level counts a lost sale as a stock-out and is undefined without two receipts") {
   SUBCASE("lost sales") {
     ScenarioSpec s = shop(0, no_orders(), trace({0, 3, 0, 0}), 4);
-    s.nodes[1].unmet_demand = "lost";
+    s.nodes[1].unmet_demand = UnmetDemand::kLost;
     s.lanes[0].initial_shipments = {{"item", {0, 2, 0, 1}}};
     const Measured m = measure(s);
     CHECK(m.stock("shop/item", "lost_sales") == 1);
@@ -176,7 +176,7 @@ TEST_CASE("backorders mean is the time average of the backlog and max the larges
 
 TEST_CASE("lost sales are end-customer demand not met at once by customers who do not wait") {
   ScenarioSpec s = shop(5, no_orders(), trace({3, 3, 3}), 3);
-  s.nodes[1].unmet_demand = "lost";
+  s.nodes[1].unmet_demand = UnmetDemand::kLost;
   s.nodes[1].lost_sale_cost = 2;
   const Measured m = measure(s);
   CHECK(m.stock("shop/item", "lost_sales") == 4);
@@ -306,12 +306,12 @@ TEST_CASE("customers arriving in continuous time count in the period they arrive
   // One customer a time unit from t = 1.25 (periods 1..9 get one each, period
   // 0 none); continuous review orders at each arrival.
   DemandSpec arrivals;
-  arrivals.type = "arrivals";
+  arrivals.type = DemandType::kArrivals;
   arrivals.interarrival = Distribution::constant(1.0);
   arrivals.size = Distribution::constant(1.0);
   arrivals.start = 0.25;
   PolicySpec p = base_stock(5);
-  p.review = "continuous";
+  p.review = ReviewMode::kContinuous;
   const Measured m = measure(shop(5, p, arrivals, 10));
   CHECK(m.stock("shop/item", "demand_mean") == doctest::Approx(0.9));
   std::vector<double> demand;
@@ -360,7 +360,7 @@ ScenarioSpec priced_shop(int horizon) {
   ScenarioSpec s;
   s.horizon = horizon;
   s.products = {product("item", 1.0, 6.0)};
-  StockSpec st = stock("item", 4, plan_orders({2}, "repeat"), {from("wh")});
+  StockSpec st = stock("item", 4, plan_orders({2}, AfterPlan::kRepeat), {from("wh")});
   st.demand = {constant_demand(2)};
   NodeSpec sh = node("shop", NodeKind::kRetailer, {st});
   sh.holding_cost = 0.5;

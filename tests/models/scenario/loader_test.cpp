@@ -321,7 +321,7 @@ lanes:
   CHECK(s.spec.nodes[0].id == "supplier");
   CHECK(s.spec.nodes[1].id == "store");
   CHECK(s.spec.nodes[1].stocks[0].policy.S == 35);
-  CHECK(s.spec.nodes[1].stocks[0].policy.type == "base_stock");  // merged key by key
+  CHECK(s.spec.nodes[1].stocks[0].policy.type == PolicyType::kBaseStock);  // merged key by key
   CHECK(s.spec.nodes[1].stocks[0].initial == 20);
   CHECK(s.spec.nodes[2].id == "store_2");
   CHECK(s.spec.lanes.size() == 2);
@@ -397,7 +397,7 @@ TEST_CASE("--set overrides a value by its path, list items by index or id") {
   }
   SUBCASE("a flow mapping replaces a whole value") {
     const auto s = load_scenario_text(kBase, "s.yaml", ".", {{"nodes.store.demand={type: constant, value: 7}"}});
-    CHECK(s.spec.nodes[1].stocks[0].demand[0].type == "constant");
+    CHECK(s.spec.nodes[1].stocks[0].demand[0].type == DemandType::kConstant);
     CHECK(s.spec.nodes[1].stocks[0].demand[0].value == 7);
   }
   SUBCASE("a key the file leaves out is added") {

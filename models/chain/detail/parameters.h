@@ -1,0 +1,27 @@
+// Small helpers the policies share (internal to models/chain/policies/).
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chainsim::models::detail {
+
+// set_parameter for one named double: sets `field` when `name` is `key`,
+// reporting the value it replaces in *old (when old is not null).
+inline bool set_named(std::string_view name, std::string_view key, double& field, double value, double* old) {
+  if (name != key) return false;
+  if (old != nullptr) *old = field;
+  field = value;
+  return true;
+}
+
+// Appends `message` to `problems` unless `ok`.
+inline void require(bool ok, std::vector<std::string>& problems, std::string message) {
+  if (!ok) problems.push_back(std::move(message));
+}
+
+inline bool finite(double x) { return std::isfinite(x); }
+
+}  // namespace chainsim::models::detail

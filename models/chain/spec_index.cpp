@@ -1,0 +1,33 @@
+#include "models/chain/spec_index.h"
+
+#include <fmt/core.h>
+
+namespace chainsim::models {
+
+std::string lane_id(const LaneSpec& l) { return l.id.empty() ? l.from + "->" + l.to : l.id; }
+
+std::string event_id(const EventSpec& e, std::size_t i) { return e.id.empty() ? fmt::format("event{}", i) : e.id; }
+
+SpecIndex::SpecIndex(const ScenarioSpec& spec) {
+  for (std::size_t i = 0; i < spec.products.size(); ++i) products.emplace(spec.products[i].id, i);
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) nodes.emplace(spec.nodes[i].id, i);
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) lanes.emplace(lane_id(spec.lanes[i]), i);
+  for (std::size_t i = 0; i < spec.events.size(); ++i) events.emplace(event_id(spec.events[i], i), i);
+}
+
+const NodeSpec* SpecIndex::node(const ScenarioSpec& spec, const std::string& id) const {
+  const auto it = nodes.find(id);
+  return it == nodes.end() ? nullptr : &spec.nodes[it->second];
+}
+
+bool SpecIndex::has_stock(const ScenarioSpec& spec, const std::string& node_id, const std::string& product) const {
+  const NodeSpec* n = node(spec, node_id);
+  if (n == nullptr) return false;
+  if (node_kind_info(n->kind).unlimited_source) return true;
+  for (const StockSpec& s : n->stocks) {
+    if (s.product == product) return true;
+  }
+  return false;
+}
+
+}  // namespace chainsim::models

@@ -1,0 +1,28 @@
+// The ids of a spec, looked up: the index of the first product, node, lane
+// and event of each id (a lane's id is "from->to" unless it names one; an
+// event's "event<i>"), for the checks and the builder.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "models/chain/spec.h"
+
+namespace chainsim::models {
+
+// A lane's id: its own, or "<from>-><to>".
+std::string lane_id(const LaneSpec& l);
+// An event's id: its own, or "event<i>" for the i-th event.
+std::string event_id(const EventSpec& e, std::size_t i);
+
+struct SpecIndex {
+  explicit SpecIndex(const ScenarioSpec& spec);
+  std::map<std::string, std::size_t> products, nodes, lanes, events;
+  // True when `node` is an unlimited source or holds a stock of `product`.
+  bool has_stock(const ScenarioSpec& spec, const std::string& node, const std::string& product) const;
+  // The node of `id`, or nullptr.
+  const NodeSpec* node(const ScenarioSpec& spec, const std::string& id) const;
+};
+
+}  // namespace chainsim::models

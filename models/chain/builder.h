@@ -20,30 +20,9 @@
 
 #include "models/chain/network.h"
 #include "models/chain/spec.h"
+#include "models/chain/spec_checks.h"
 
 namespace chainsim::models {
-
-// One problem with a spec: the key path (dotted; list items by index, e.g.
-// "nodes.2.stocks.0.policy.S") and what is wrong.
-struct SpecIssue {
-  std::string path;
-  std::string message;
-};
-
-class SpecError : public std::runtime_error {
- public:
-  explicit SpecError(std::vector<SpecIssue> issues);
-  const std::vector<SpecIssue>& issues() const noexcept { return issues_; }
-
- private:
-  std::vector<SpecIssue> issues_;
-};
-
-// Every semantic problem of the spec, in one pass (empty when it is sound):
-// unknown references, duplicate ids, impossible values, bills of materials
-// with a cycle, stocks that order with nowhere to order from. `base_dir`
-// resolves relative trace files.
-std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& base_dir = ".");
 
 // Builds replication `replication` of the scenario with `seed`. Throws
 // SpecError when check_spec finds problems.

@@ -30,4 +30,35 @@ bool SpecIndex::has_stock(const ScenarioSpec& spec, const std::string& node_id, 
   return false;
 }
 
+// The lane a source uses: by id, or the only lane from -> to. Returns -1 and
+// a reason when there is none or several.
+int resolve_lane(const ScenarioSpec& spec, const SourceSpec& src, const std::string& to,
+                 std::string& why) {
+  int found = -1;
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
+    const LaneSpec& l = spec.lanes[i];
+    if (!src.lane.empty()) {
+      if (lane_id(l) != src.lane) continue;
+      if (l.from != src.from || l.to != to) {
+        why = fmt::format("lane '{}' runs from '{}' to '{}', not from '{}' to '{}'", src.lane, l.from,
+                          l.to, src.from, to);
+        return -1;
+      }
+      return static_cast<int>(i);
+    }
+    if (l.from == src.from && l.to == to) {
+      if (found >= 0) {
+        why = fmt::format("several lanes run from '{}' to '{}'; name one with lane:", src.from, to);
+        return -1;
+      }
+      found = static_cast<int>(i);
+    }
+  }
+  if (found < 0) {
+    why = src.lane.empty() ? fmt::format("no lane from '{}' to '{}'", src.from, to)
+                           : fmt::format("no lane with id '{}'", src.lane);
+  }
+  return found;
+}
+
 }  // namespace chainsim::models

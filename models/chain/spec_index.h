@@ -16,6 +16,11 @@ std::string lane_id(const LaneSpec& l);
 // An event's id: its own, or "event<i>" for the i-th event.
 std::string event_id(const EventSpec& e, std::size_t i);
 
+// The lane source `src` of a stock at node `to` uses: the lane it names, or
+// the only lane from src.from to `to`. Returns its index, or -1 with the
+// reason in `why` (none, several, or a named lane between other nodes).
+int resolve_lane(const ScenarioSpec& spec, const SourceSpec& src, const std::string& to, std::string& why);
+
 struct SpecIndex {
   explicit SpecIndex(const ScenarioSpec& spec);
   std::map<std::string, std::size_t> products, nodes, lanes, events;

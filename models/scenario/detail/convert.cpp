@@ -101,34 +101,19 @@ Parsed parse_decimal(const std::string& text, double& out) {
 
 namespace {
 
-// Converts a checked document into a ScenarioSpec.
+// Converts a checked document into a ScenarioSpec, key by key as the key
+// table declares them (models/scenario/keys.h): every key is read into the
+// field it is bound to, its type and range checked. The hooks below are the
+// format's own shapes: a list of sources written as node ids, a demand
+// written as one mapping or a list, a stock's `from`, a node's single stock
+// given at the node level, and the scenario's pipelines and event times.
 class Converter {
  public:
   Converter(DiagnosticSink& sink, std::string file) : L_(sink), file_(std::move(file)) {}
 
   ScenarioSpec convert(const YAML::Node& root) {
     ScenarioSpec s;
-    const SectionInfo& sec = scenario_section("scenario");
-    keys(root, sec, "", "");
-    str(root, sec, "", "name", s.name);
-    str(root, sec, "", "description", s.description);
-    str(root, sec, "", "time_unit", s.time_unit);
-    num(root, sec, "", "period", s.period);
-    integer(root, sec, "", "horizon", s.horizon);
-    integer(root, sec, "", "warmup", s.warmup);
-    std::int64_t seed = static_cast<std::int64_t>(s.seed);
-    if (integer64(root, sec, "", "seed", seed)) s.seed = static_cast<std::uint64_t>(seed);
-    integer(root, sec, "", "replications", s.replications);
-    list(root, sec, "", "products", [&](const YAML::Node& n, const std::string& p) { s.products.push_back(product(n, p)); });
-    list(root, sec, "", "nodes", [&](const YAML::Node& n, const std::string& p) { s.nodes.push_back(node(n, p)); });
-    list(root, sec, "", "lanes", [&](const YAML::Node& n, const std::string& p) { s.lanes.push_back(lane(n, p)); });
-    list(root, sec, "", "events", [&](const YAML::Node& n, const std::string& p) { s.events.push_back(event(n, p)); });
-    if (const YAML::Node sh = sub(root, sec, "", "sharing")) {
-      const SectionInfo& ss = scenario_section("sharing");
-      keys(sh, ss, "sharing", "");
-      boolean(sh, ss, "sharing", "pos", s.sharing.pos);
-      num(sh, ss, "sharing", "delay", s.sharing.delay);
-    }
+    read_section(root, scenario_section("scenario"), &s, "");
     resolve_pipelines(root, s);
     times_finite(root, s);
     return s;
@@ -139,6 +124,218 @@ class Converter {
   std::string file_;
 
   void err(const YAML::Node& at, const std::string& path, const std::string& msg) { L_.error_at(file_, at, path, msg); }
+
+  // Reads the keys of `sec` that `map` gives into `object`, the section's
+  // struct, after checking the keys themselves (a typed section's type is
+  // read first: the keys that apply depend on it). With `stock_keys` it reads
+  // a node's single stock (the node's keys bound to its StockSpec) from the
+  // node's mapping, whose keys were checked with the node.
+  void read_section(const YAML::Node& map, const SectionInfo& sec, void* object, const std::string& path,
+                    bool stock_keys = false) {
+    const KeyInfo* type = sec.type_key.empty() ? nullptr : sec.find(sec.type_key);
+    if (!stock_keys) {
+      if (type != nullptr) read_key(map, sec, *type, object, path);
+      const YAML::Node t = type != nullptr ? map[sec.type_key] : YAML::Node();
+      keys(map, sec, path, t && t.IsScalar() ? t.Scalar() : "");
+    }
+    const bool node = sec.name == "node" && !stock_keys;
+    for (const KeyInfo& ki : sec.keys) {
+      if (&ki == type || ki.of_stock != stock_keys || (node && ki.name == "stocks")) continue;
+      read_key(map, sec, ki, object, path);
+    }
+    if (node) node_stocks(map, sec, *static_cast<NodeSpec*>(object), path);
+  }
+
+  // Reads key `ki` of `map`, when given, into its field of `object`.
+  void read_key(const YAML::Node& map, const SectionInfo& sec, const KeyInfo& ki, void* object,
+                const std::string& path) {
+    using Kind = FieldAccess::Kind;
+    if (!ki.access) {
+      // The format's keys with no field: extends and remove are the
+      // loader's; from names a stock's single source.
+      if (ki.name == "from") from_shorthand(map, sec, *static_cast<StockSpec*>(object), path);
+      return;
+    }
+    void* f = ki.access->field(object);
+    const char* k = ki.name.c_str();
+    switch (ki.access->kind()) {
+      case Kind::kDouble: num(map, sec, path, k, *static_cast<double*>(f)); break;
+      case Kind::kOptionalDouble: num(map, sec, path, k, *static_cast<std::optional<double>*>(f)); break;
+      case Kind::kInt: integer(map, sec, path, k, *static_cast<int*>(f)); break;
+      case Kind::kUint64: {
+        auto& u = *static_cast<std::uint64_t*>(f);
+        std::int64_t v = static_cast<std::int64_t>(u);
+        if (integer64(map, sec, path, k, v)) u = static_cast<std::uint64_t>(v);
+        break;
+      }
+      case Kind::kBool: boolean(map, sec, path, k, *static_cast<bool*>(f)); break;
+      case Kind::kString: str(map, sec, path, k, *static_cast<std::string*>(f)); break;
+      case Kind::kOptionalString: str(map, sec, path, k, *static_cast<std::optional<std::string>*>(f)); break;
+      case Kind::kEnum:
+      case Kind::kOptionalEnum: {
+        std::string v;
+        if (str(map, sec, path, k, v)) {
+          ki.access->set_enum(f, static_cast<std::size_t>(std::find(ki.values.begin(), ki.values.end(), v) -
+                                                          ki.values.begin()));
+        }
+        break;
+      }
+      case Kind::kDistribution: distribution(map, sec, path, k, *static_cast<Distribution*>(f)); break;
+      case Kind::kOptionalDistribution: {
+        Distribution d = Distribution::constant(1.0);
+        if (distribution(map, sec, path, k, d)) *static_cast<std::optional<Distribution>*>(f) = d;
+        break;
+      }
+      case Kind::kNumberList: number_list(map, sec, path, k, *static_cast<std::vector<double>*>(f)); break;
+      case Kind::kNumberMap:
+        if (const YAML::Node m = sub(map, sec, path, k)) {
+          auto& out = *static_cast<std::map<std::string, double>*>(f);
+          product_map(m, join(path, k), [&](const std::string& p, const YAML::Node& v, const std::string& vp) {
+            double d = 0.0;
+            if (parse_number(v, nullptr, vp, d)) out[p] = d;
+          });
+        }
+        break;
+      case Kind::kDistributionMap:
+        if (const YAML::Node m = sub(map, sec, path, k)) {
+          auto& out = *static_cast<std::map<std::string, Distribution>*>(f);
+          product_map(m, join(path, k), [&](const std::string& p, const YAML::Node& v, const std::string& vp) {
+            Distribution d;
+            if (distribution_value(v, vp, d)) out[p] = d;
+          });
+        }
+        break;
+      case Kind::kPipeline:
+        pipeline(map, sec, path, k, *static_cast<std::map<std::string, std::vector<double>>*>(f));
+        break;
+      case Kind::kStruct:
+      case Kind::kOptionalStruct:
+        if (const YAML::Node n = sub(map, sec, path, k)) {
+          // The policy's type is required twice over: here and by its section
+          // (the message is given twice; docs/security.md, issue 16).
+          if (ki.section == "policy" && !n["type"]) err(n, join(join(path, k), "type"), "required key is missing");
+          void* o = ki.access->kind() == Kind::kStruct ? f : ki.access->emplace(f);
+          read_section(n, scenario_section(ki.section), o, join(path, k));
+        }
+        break;
+      case Kind::kStructList:
+        if (ki.type == KeyType::kSourceList) {
+          sources(map, sec, path, *static_cast<std::vector<SourceSpec>*>(f));
+        } else if (ki.type == KeyType::kSectionOrList) {
+          demands(map, sec, path, *static_cast<std::vector<DemandSpec>*>(f));
+        } else {
+          list(map, sec, ki, f, path);
+        }
+        break;
+    }
+  }
+
+  // from: a stock's single source (a stock, or a node's single stock).
+  void from_shorthand(const YAML::Node& map, const SectionInfo& sec, StockSpec& stock, const std::string& path) {
+    std::string single;
+    if (!str(map, sec, path, "from", single)) return;
+    if (map["sources"]) {
+      err(map["from"], join(path, "from"), "give either from or sources, not both");
+      return;
+    }
+    SourceSpec so;
+    so.from = single;
+    stock.sources.push_back(so);
+  }
+
+  // A list of items of one section (products, nodes, stocks, lanes, events,
+  // inputs), each named in paths by its id (or product, or from->to).
+  void list(const YAML::Node& map, const SectionInfo& sec, const KeyInfo& ki, void* field, const std::string& path) {
+    const YAML::Node n = map[ki.name];
+    if (!n) return;
+    L_.keys_read.insert(sec.name + "." + ki.name);
+    const std::string p = join(path, ki.name);
+    if (!n.IsSequence()) {
+      err(n, p, "must be a list (got " + describe_value(n) + ")");
+      return;
+    }
+    const SectionInfo& item_sec = scenario_section(ki.section);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node item = n[i];
+      const std::string ip = join(p, item_name(item, i, ki.name));
+      if (!item.IsMap()) {
+        err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
+        continue;
+      }
+      if (item["remove"]) {
+        L_.keys_read.insert(item_sec.name + ".remove");
+        err(item["remove"], join(ip, "remove"),
+            "there is no such item to remove (remove deletes an item of the baseline this scenario extends)");
+      }
+      read_section(item, item_sec, ki.access->append(field), ip);
+    }
+  }
+
+  // sources: node ids, or mappings {from, lane, share}; named by index.
+  void sources(const YAML::Node& map, const SectionInfo& sec, const std::string& path, std::vector<SourceSpec>& out) {
+    const YAML::Node src = sub(map, sec, path, "sources");
+    if (!src) return;
+    const std::string sp = join(path, "sources");
+    if (!src.IsSequence()) {
+      err(src, sp, "must be a list (got " + describe_value(src) + ")");
+      return;
+    }
+    const SectionInfo& ss = scenario_section("source");
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      const YAML::Node item = src[i];
+      const std::string ip = fmt::format("{}.{}", sp, i);
+      if (item.IsScalar()) {
+        out.emplace_back().from = item.Scalar();
+      } else if (item.IsMap()) {
+        read_section(item, ss, &out.emplace_back(), ip);
+      } else {
+        err(item, ip, "must be a node id or a mapping {from, lane, share} (got " + describe_value(item) + ")");
+      }
+    }
+  }
+
+  // demand: one process or a list of them, named by index.
+  void demands(const YAML::Node& map, const SectionInfo& sec, const std::string& path, std::vector<DemandSpec>& out) {
+    const YAML::Node d = map["demand"];
+    if (!d) return;
+    L_.keys_read.insert(sec.name + ".demand");
+    const std::string dp = join(path, "demand");
+    auto one = [&](const YAML::Node& item, const std::string& ip) {
+      if (!item.IsMap()) {
+        err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
+        return;
+      }
+      DemandSpec& s = out.emplace_back();
+      read_section(item, scenario_section("demand"), &s, ip);
+      count_means_bounded(item, ip, s);
+    };
+    if (d.IsSequence()) {
+      for (std::size_t i = 0; i < d.size(); ++i) one(d[i], fmt::format("{}.{}", dp, i));
+    } else {
+      one(d, dp);
+    }
+  }
+
+  // A node's stocks: a list, or the keys of its single stock given at the
+  // node level (whose holding, backorder and lost-sale costs and
+  // unmet_demand are the node's defaults, already read).
+  void node_stocks(const YAML::Node& n, const SectionInfo& sec, NodeSpec& s, const std::string& p) {
+    static const std::set<std::string> shared = {"holding_cost", "backorder_cost", "lost_sale_cost", "unmet_demand"};
+    bool shorthand = false;
+    for (const KeyInfo& k : scenario_section("stock").keys) {
+      if (!shared.count(k.name) && n[k.name]) shorthand = true;
+    }
+    if (n["stocks"]) {
+      if (shorthand) {
+        err(n["stocks"], join(p, "stocks"),
+            "give either stocks or the keys of one stock (product, policy, ...), not both");
+      }
+      list(n, sec, *sec.find("stocks"), &s.stocks, p);
+    } else if (shorthand) {
+      if (!n["product"]) err(n, join(p, "product"), "required key is missing (a node's single stock needs its product)");
+      read_section(n, sec, &s.stocks.emplace_back(), p, /*stock_keys=*/true);
+    }
+  }
 
   // Reports unknown, misapplied and duplicate keys, and missing required ones.
   void keys(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const std::string& type,
@@ -275,7 +472,7 @@ class Converter {
       if (ki != nullptr && static_cast<double>(v) > ki->maximum) {
         err(n, p,
             fmt::format("must be <= {} (got {}){}", ki->maximum, n.Scalar(),
-                        ki->name == "replications" ? ": chainsim sweep runs more, streaming their KPIs" : ""));
+                        ki->limit_hint.empty() ? "" : ": " + ki->limit_hint));
         return false;
       }
       out = v;
@@ -337,22 +534,6 @@ class Converter {
     return true;
   }
 
-  // An enum-valued key (str() checks the name against the key's values).
-  template <typename E>
-  bool enumeration(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key, E& out) {
-    std::string v;
-    if (!str(map, sec, path, key, v)) return false;
-    out = *parse_enum<E>(v);
-    return true;
-  }
-  template <typename E>
-  bool enumeration(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key,
-                   std::optional<E>& out) {
-    E v{};
-    if (!enumeration(map, sec, path, key, v)) return false;
-    out = v;
-    return true;
-  }
 
   bool numbers(const YAML::Node& n, const std::string& path, std::vector<double>& out) {
     if (!n.IsSequence()) {
@@ -460,109 +641,6 @@ class Converter {
     return distribution_value(n, join(path, key), out);
   }
 
-  template <typename F>
-  void list(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key, F each) {
-    const YAML::Node n = map[key];
-    if (!n) return;
-    L_.keys_read.insert(sec.name + "." + key);
-    const std::string p = join(path, key);
-    if (!n.IsSequence()) {
-      err(n, p, "must be a list (got " + describe_value(n) + ")");
-      return;
-    }
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const YAML::Node item = n[i];
-      const std::string ip = join(p, item_name(item, i, key));
-      if (!item.IsMap()) {
-        err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
-        continue;
-      }
-      if (item["remove"]) {
-        L_.keys_read.insert(scenario_section(sec.find(key)->section).name + ".remove");
-        err(item["remove"], join(ip, "remove"),
-            "there is no such item to remove (remove deletes an item of the baseline this scenario extends)");
-      }
-      each(item, ip);
-    }
-  }
-
-  ProductSpec product(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("product");
-    keys(n, sec, p, "");
-    ProductSpec s;
-    str(n, sec, p, "id", s.id);
-    num(n, sec, p, "unit_cost", s.unit_cost);
-    num(n, sec, p, "price", s.price);
-    num(n, sec, p, "salvage_value", s.salvage_value);
-    return s;
-  }
-
-  PolicySpec policy(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("policy");
-    PolicySpec s;
-    enumeration(n, sec, p, "type", s.type);
-    keys(n, sec, p, n["type"] && n["type"].IsScalar() ? n["type"].Scalar() : "");
-    enumeration(n, sec, p, "review", s.review);
-    integer(n, sec, p, "review_period", s.review_period);
-    integer(n, sec, p, "review_offset", s.review_offset);
-    num(n, sec, p, "S", s.S);
-    num(n, sec, p, "s", s.s);
-    num(n, sec, p, "r", s.r);
-    num(n, sec, p, "Q", s.Q);
-    enumeration(n, sec, p, "forecast", s.forecast);
-    integer(n, sec, p, "p", s.p);
-    num(n, sec, p, "alpha", s.alpha);
-    num(n, sec, p, "lead_time", s.lead_time);
-    num(n, sec, p, "z", s.z);
-    enumeration(n, sec, p, "safety", s.safety);
-    num(n, sec, p, "sigma", s.sigma);
-    num(n, sec, p, "initial_forecast", s.initial_forecast);
-    num(n, sec, p, "theta", s.theta);
-    num(n, sec, p, "alpha_s", s.alpha_s);
-    num(n, sec, p, "beta", s.beta);
-    num(n, sec, p, "s_prime", s.s_prime);
-    num(n, sec, p, "desired_inventory", s.desired_inventory);
-    num(n, sec, p, "desired_supply_line", s.desired_supply_line);
-    number_list(n, sec, p, "plan", s.plan);
-    enumeration(n, sec, p, "after_plan", s.after_plan);
-    num(n, sec, p, "lot_size", s.lot_size);
-    num(n, sec, p, "min_order", s.min_order);
-    num(n, sec, p, "max_order", s.max_order);
-    return s;
-  }
-
-  DemandSpec demand(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("demand");
-    DemandSpec s;
-    enumeration(n, sec, p, "type", s.type);
-    keys(n, sec, p, n["type"] && n["type"].IsScalar() ? n["type"].Scalar() : "");
-    num(n, sec, p, "value", s.value);
-    num(n, sec, p, "mean", s.mean);
-    num(n, sec, p, "sd", s.sd);
-    num(n, sec, p, "variance", s.variance);
-    num(n, sec, p, "low", s.low);
-    num(n, sec, p, "high", s.high);
-    num(n, sec, p, "before", s.before);
-    num(n, sec, p, "after", s.after);
-    integer(n, sec, p, "at", s.at);
-    num(n, sec, p, "amplitude", s.amplitude);
-    num(n, sec, p, "cycle", s.cycle);
-    num(n, sec, p, "phase", s.phase);
-    enumeration(n, sec, p, "noise", s.noise);
-    num(n, sec, p, "cv", s.cv);
-    num(n, sec, p, "phi", s.phi);
-    str(n, sec, p, "file", s.file);
-    str(n, sec, p, "column", s.column);
-    enumeration(n, sec, p, "after_trace", s.after_trace);
-    number_list(n, sec, p, "values", s.values);
-    distribution(n, sec, p, "distribution", s.distribution);
-    distribution(n, sec, p, "interarrival", s.interarrival);
-    distribution(n, sec, p, "size", s.size);
-    num(n, sec, p, "start", s.start);
-    num(n, sec, p, "priority", s.priority);
-    count_means_bounded(n, p, s);
-    return s;
-  }
 
   // The Poisson and negative binomial means a demand gives are sampled in
   // bounded time (sim::sampling_problem); other impossible values are the
@@ -587,205 +665,6 @@ class Converter {
     }
   }
 
-  // `cost_keys`: read holding, backorder and lost-sale costs and unmet_demand
-  // as the stock's own (false for the one-stock shorthand, where they are the
-  // node's defaults and already read).
-  void stock_fields(const YAML::Node& n, const SectionInfo& sec, const std::string& p, StockSpec& s,
-                    bool cost_keys = true) {
-    str(n, sec, p, "product", s.product);
-    num(n, sec, p, "initial", s.initial);
-    num(n, sec, p, "initial_backlog", s.initial_backlog);
-    if (const YAML::Node pol = sub(n, sec, p, "policy")) {
-      if (!pol["type"]) {
-        err(pol, join(join(p, "policy"), "type"), "required key is missing");
-      }
-      s.policy = policy(pol, join(p, "policy"));
-    }
-    if (const YAML::Node src = sub(n, sec, p, "sources")) {
-      const std::string sp = join(p, "sources");
-      if (!src.IsSequence()) {
-        err(src, sp, "must be a list (got " + describe_value(src) + ")");
-      } else {
-        const SectionInfo& ss = scenario_section("source");
-        for (std::size_t i = 0; i < src.size(); ++i) {
-          const YAML::Node item = src[i];
-          SourceSpec so;
-          const std::string ip = fmt::format("{}.{}", sp, i);
-          if (item.IsScalar()) {
-            so.from = item.Scalar();
-          } else if (item.IsMap()) {
-            keys(item, ss, ip, "");
-            str(item, ss, ip, "from", so.from);
-            str(item, ss, ip, "lane", so.lane);
-            num(item, ss, ip, "share", so.share);
-          } else {
-            err(item, ip, "must be a node id or a mapping {from, lane, share} (got " + describe_value(item) + ")");
-            continue;
-          }
-          s.sources.push_back(so);
-        }
-      }
-    }
-    std::string single;
-    if (str(n, sec, p, "from", single)) {
-      if (n["sources"]) {
-        err(n["from"], join(p, "from"), "give either from or sources, not both");
-      } else {
-        SourceSpec so;
-        so.from = single;
-        s.sources.push_back(so);
-      }
-    }
-    enumeration(n, sec, p, "split", s.split);
-    if (const YAML::Node pr = sub(n, sec, p, "production")) {
-      const std::string pp = join(p, "production");
-      const SectionInfo& ps = scenario_section("production");
-      keys(pr, ps, pp, "");
-      ProductionSpec prod;
-      list(pr, ps, pp, "inputs", [&](const YAML::Node& in, const std::string& ip) {
-        const SectionInfo& is = scenario_section("input");
-        keys(in, is, ip, "");
-        InputSpec input;
-        str(in, is, ip, "product", input.product);
-        num(in, is, ip, "quantity", input.quantity);
-        prod.inputs.push_back(input);
-      });
-      num(pr, ps, pp, "capacity", prod.capacity);
-      distribution(pr, ps, pp, "lead_time", prod.lead_time);
-      num(pr, ps, pp, "request_delay", prod.request_delay);
-      num(pr, ps, pp, "batch", prod.batch);
-      num(pr, ps, pp, "cost", prod.cost);
-      number_list(pr, ps, pp, "initial_wip", prod.initial_wip);
-      number_list(pr, ps, pp, "initial_requests", prod.initial_requests);
-      s.production = prod;
-    }
-    if (const YAML::Node d = n["demand"]) {
-      L_.keys_read.insert(sec.name + ".demand");
-      const std::string dp = join(p, "demand");
-      auto one = [&](const YAML::Node& item, const std::string& ip) {
-        if (!item.IsMap()) {
-          err(item, ip, "must be a mapping (got " + describe_value(item) + ")");
-          return;
-        }
-        s.demand.push_back(demand(item, ip));
-      };
-      if (d.IsSequence()) {
-        for (std::size_t i = 0; i < d.size(); ++i) one(d[i], fmt::format("{}.{}", dp, i));
-      } else {
-        one(d, dp);
-      }
-    }
-    if (const YAML::Node r = sub(n, sec, p, "returns")) {
-      const std::string rp = join(p, "returns");
-      const SectionInfo& rs = scenario_section("returns");
-      keys(r, rs, rp, "");
-      ReturnsSpec ret;
-      num(r, rs, rp, "fraction", ret.fraction);
-      distribution(r, rs, rp, "delay", ret.delay);
-      num(r, rs, rp, "restock_fraction", ret.restock_fraction);
-      num(r, rs, rp, "refund", ret.refund);
-      num(r, rs, rp, "scrap_cost", ret.scrap_cost);
-      s.returns = ret;
-    }
-    num(n, sec, p, "storage_capacity", s.storage_capacity);
-    if (cost_keys) {
-      num(n, sec, p, "holding_cost", s.holding_cost);
-      num(n, sec, p, "backorder_cost", s.backorder_cost);
-      num(n, sec, p, "lost_sale_cost", s.lost_sale_cost);
-      enumeration(n, sec, p, "unmet_demand", s.unmet_demand);
-    }
-    boolean(n, sec, p, "vmi", s.vmi);
-    boolean(n, sec, p, "use_shared_demand", s.use_shared_demand);
-  }
-
-  NodeSpec node(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("node");
-    keys(n, sec, p, "");
-    NodeSpec s;
-    str(n, sec, p, "id", s.id);
-    enumeration(n, sec, p, "kind", s.kind);
-    enumeration(n, sec, p, "allocation", s.allocation);
-    enumeration(n, sec, p, "unmet_demand", s.unmet_demand);
-    num(n, sec, p, "holding_cost", s.holding_cost);
-    num(n, sec, p, "holding_rate", s.holding_rate);
-    num(n, sec, p, "backorder_cost", s.backorder_cost);
-    num(n, sec, p, "lost_sale_cost", s.lost_sale_cost);
-    num(n, sec, p, "ordering_cost", s.ordering_cost);
-    num(n, sec, p, "initial_cash", s.initial_cash);
-    if (const YAML::Node t = sub(n, sec, p, "payment_terms")) {
-      const std::string tp = join(p, "payment_terms");
-      const SectionInfo& ts = scenario_section("payment_terms");
-      keys(t, ts, tp, "");
-      num(t, ts, tp, "net", s.payment_terms.net);
-      num(t, ts, tp, "discount", s.payment_terms.discount);
-      num(t, ts, tp, "discount_within", s.payment_terms.discount_within);
-    }
-    distribution(n, sec, p, "lead_time", s.lead_time);
-    num(n, sec, p, "capacity", s.capacity);
-    num(n, sec, p, "reliability", s.reliability);
-    num(n, sec, p, "shortfall", s.shortfall);
-    Distribution y = Distribution::constant(1.0);
-    if (distribution(n, sec, p, "yield", y)) s.yield = y;
-    num(n, sec, p, "material_cost", s.material_cost);
-    // Stock keys at the node level describe its single stock (the shorthand);
-    // holding, backorder and lost-sale costs and unmet_demand are node defaults.
-    static const std::set<std::string> shared = {"holding_cost", "backorder_cost", "lost_sale_cost", "unmet_demand"};
-    bool shorthand = false;
-    for (const KeyInfo& k : scenario_section("stock").keys) {
-      if (!shared.count(k.name) && n[k.name]) shorthand = true;
-    }
-    if (n["stocks"]) {
-      if (shorthand) err(n["stocks"], join(p, "stocks"), "give either stocks or the keys of one stock (product, policy, ...), not both");
-      list(n, sec, p, "stocks", [&](const YAML::Node& item, const std::string& ip) {
-        const SectionInfo& ss = scenario_section("stock");
-        keys(item, ss, ip, "");
-        StockSpec st;
-        stock_fields(item, ss, ip, st);
-        s.stocks.push_back(st);
-      });
-    } else if (shorthand) {
-      if (!n["product"]) err(n, join(p, "product"), "required key is missing (a node's single stock needs its product)");
-      StockSpec st;
-      stock_fields(n, sec, p, st, /*cost_keys=*/false);  // the node-level costs are the node's defaults
-      s.stocks.push_back(st);
-    }
-    return s;
-  }
-
-  LaneSpec lane(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("lane");
-    keys(n, sec, p, "");
-    LaneSpec s;
-    str(n, sec, p, "id", s.id);
-    str(n, sec, p, "from", s.from);
-    str(n, sec, p, "to", s.to);
-    distribution(n, sec, p, "transport_time", s.transport_time);
-    if (const YAML::Node m = sub(n, sec, p, "transport_time_by_product")) {
-      product_map(m, join(p, "transport_time_by_product"), [&](const std::string& k, const YAML::Node& v, const std::string& vp) {
-        Distribution d;
-        if (distribution_value(v, vp, d)) s.transport_time_by_product[k] = d;
-      });
-    }
-    num(n, sec, p, "order_delay", s.order_delay);
-    num(n, sec, p, "invoice_delay", s.invoice_delay);
-    num(n, sec, p, "payment_delay", s.payment_delay);
-    num(n, sec, p, "capacity_per_shipment", s.capacity_per_shipment);
-    num(n, sec, p, "capacity_per_period", s.capacity_per_period);
-    num(n, sec, p, "cost_per_unit", s.cost_per_unit);
-    num(n, sec, p, "cost_per_shipment", s.cost_per_shipment);
-    num(n, sec, p, "price", s.price);
-    if (const YAML::Node m = sub(n, sec, p, "price_by_product")) {
-      product_map(m, join(p, "price_by_product"), [&](const std::string& k, const YAML::Node& v, const std::string& vp) {
-        double d = 0.0;
-        if (parse_number(v, nullptr, vp, d)) s.price_by_product[k] = d;
-      });
-    }
-    boolean(n, sec, p, "prevent_overtaking", s.prevent_overtaking);
-    num(n, sec, p, "priority", s.priority);
-    pipeline(n, sec, p, "initial_shipments", s.initial_shipments);
-    pipeline(n, sec, p, "initial_orders", s.initial_orders);
-    return s;
-  }
 
   template <typename F>
   void product_map(const YAML::Node& m, const std::string& path, F each) {
@@ -872,27 +751,6 @@ class Converter {
     }
   }
 
-  EventSpec event(const YAML::Node& n, const std::string& p) {
-    const SectionInfo& sec = scenario_section("event");
-    keys(n, sec, p, "");
-    EventSpec s;
-    str(n, sec, p, "id", s.id);
-    num(n, sec, p, "at", s.at);
-    num(n, sec, p, "probability", s.probability);
-    num(n, sec, p, "mean_up", s.mean_up);
-    num(n, sec, p, "mean_down", s.mean_down);
-    str(n, sec, p, "after", s.after);
-    num(n, sec, p, "delay", s.delay);
-    num(n, sec, p, "duration", s.duration);
-    enumeration(n, sec, p, "action", s.action);
-    str(n, sec, p, "node", s.node);
-    str(n, sec, p, "lane", s.lane);
-    str(n, sec, p, "product", s.product);
-    str(n, sec, p, "parameter", s.parameter);
-    num(n, sec, p, "value", s.value);
-    enumeration(n, sec, p, "in_transit", s.in_transit);
-    return s;
-  }
 };
 
 }  // namespace

@@ -1,0 +1,372 @@
+// check_spec: small checkers, each appending the problems of one part of the
+// spec (see the header for the order).
+#include "models/chain/spec_checks.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <cmath>
+#include <fmt/core.h>
+#include <map>
+#include <set>
+
+#include "models/chain/demand.h"
+#include "models/chain/policy.h"
+#include "models/chain/spec_index.h"
+#include "models/chain/spec_keys.h"
+#include "models/chain/what_if.h"
+
+namespace chainsim::models {
+
+namespace {
+
+std::string join_issues(const std::vector<SpecIssue>& issues) {
+  std::string s;
+  for (const auto& i : issues) s += (s.empty() ? "" : "\n") + i.path + ": " + i.message;
+  return s;
+}
+
+// What the checkers share: the spec, its ids looked up, and the issues found.
+struct Check {
+  const ScenarioSpec& spec;
+  const SpecIndex& index;
+  const std::string& base_dir;
+  std::vector<SpecIssue> issues;
+
+  void add(std::string path, std::string message) { issues.push_back({std::move(path), std::move(message)}); }
+  // A problem found below `path` (its key appended).
+  void add(const std::string& path, const Problem& p) { add(p.key.empty() ? path : path + "." + p.key, p.message); }
+  // The declared ranges of `object`, a struct of spec section `section`.
+  void ranges(std::string_view section, const void* object, const std::string& path) {
+    std::vector<Problem> found;
+    check_declared_ranges(spec_section(section), object, path, found);
+    for (Problem& p : found) add(std::move(p.key), std::move(p.message));
+  }
+};
+
+// "base_stock, s_S, r_Q, make_to_order": the policies that order and may review continuously.
+std::string continuous_policies() {
+  std::string out;
+  for (std::size_t i = 0; i < enum_names<PolicyType>().size(); ++i) {
+    const auto t = static_cast<PolicyType>(i);
+    if (policy_behaviour(t).continuous && policy_behaviour(t).orders) {
+      out += (out.empty() ? "" : ", ") + std::string(name_of(t));
+    }
+  }
+  return out;
+}
+
+void check_scenario(Check& c) {
+  const ScenarioSpec& s = c.spec;
+  c.ranges("scenario", &s, "");
+  if (s.warmup < 0 || (s.horizon >= 1 && s.warmup >= s.horizon)) {
+    c.add("warmup", fmt::format("must be in [0, horizon) = [0, {}) (got {})", s.horizon, s.warmup));
+  }
+  c.ranges("sharing", &s.sharing, "sharing");
+}
+
+void check_products(Check& c) {
+  if (c.spec.products.empty()) c.add("products", "at least one product is needed");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < c.spec.products.size(); ++i) {
+    const ProductSpec& p = c.spec.products[i];
+    const std::string path = fmt::format("products.{}", i);
+    if (p.id.empty()) c.add(path + ".id", "must not be empty");
+    if (!seen.insert(p.id).second) c.add(path + ".id", "duplicate product id '" + p.id + "'");
+    c.ranges("product", &p, path);
+  }
+}
+
+// Node and lane ids: present and unique.
+void check_ids(Check& c) {
+  if (c.spec.nodes.empty()) c.add("nodes", "at least one node is needed");
+  std::set<std::string> nodes, lanes;
+  for (std::size_t i = 0; i < c.spec.nodes.size(); ++i) {
+    const std::string& id = c.spec.nodes[i].id;
+    if (id.empty()) c.add(fmt::format("nodes.{}.id", i), "must not be empty");
+    if (!nodes.insert(id).second) c.add(fmt::format("nodes.{}.id", i), "duplicate node id '" + id + "'");
+  }
+  for (std::size_t i = 0; i < c.spec.lanes.size(); ++i) {
+    const std::string id = lane_id(c.spec.lanes[i]);
+    if (!lanes.insert(id).second) c.add(fmt::format("lanes.{}.id", i), "duplicate lane id '" + id + "'");
+  }
+}
+
+void check_node(Check& c, const NodeSpec& n, const std::string& np) {
+  c.ranges("node", &n, np);
+  c.ranges("payment_terms", &n.payment_terms, np + ".payment_terms");
+  const double discount = n.payment_terms.discount;
+  if (!(discount >= 0 && discount < 1)) {
+    c.add(np + ".payment_terms.discount", fmt::format("must be in [0, 1) (got {})", discount));
+  }
+  if (!(n.shortfall >= 0 && n.shortfall < 1)) c.add(np + ".shortfall", fmt::format("must be in [0, 1) (got {})", n.shortfall));
+  const bool supplier_keys = n.reliability != 1.0 || n.yield || n.capacity != kInfinity || n.material_cost != 0.0 ||
+                             n.shortfall != 0.0 ||
+                             !(n.lead_time.kind() == Distribution::Kind::kConstant && n.lead_time.mean() == 0.0);
+  if (!node_kind_info(n.kind).unlimited_source && supplier_keys) {
+    c.add(np + ".kind",
+          "capacity, lead_time, reliability, shortfall, yield and material_cost belong to suppliers (kind: supplier)");
+  }
+}
+
+// A supplier's stock: an unlimited source, with nothing to decide.
+void check_supplier_stock(Check& c, const StockSpec& s, const std::string& sp) {
+  if (s.policy.type != PolicyType::kNone && s.policy.type != PolicyType::kBaseStock) {
+    c.add(sp + ".policy", "a supplier is an unlimited source and has no replenishment policy");
+  }
+  if (!s.sources.empty() || s.production || !s.demand.empty()) {
+    c.add(sp, "a supplier's stock takes no sources, production or demand");
+  }
+}
+
+void check_policy_of(Check& c, const StockSpec& s, const std::string& sp) {
+  for (const std::string& problem : check_policy(s.policy)) c.add(sp + ".policy", problem);
+  if (s.policy.review == ReviewMode::kContinuous && !policy_behaviour(s.policy.type).continuous) {
+    c.add(sp + ".policy.review", "policy " + std::string(name_of(s.policy.type)) +
+                                     " reviews periodically only (continuous review: " + continuous_policies() + ")");
+  }
+  if (s.production && !s.sources.empty()) {
+    c.add(sp + ".sources", "a stock is either produced here (production) or bought (sources), not both");
+  }
+  if (policy_behaviour(s.policy.type).orders && !s.production && s.sources.empty()) {
+    c.add(sp + ".sources", "the stock's policy orders, but it has no sources and no production");
+  }
+}
+
+void check_sources(Check& c, const NodeSpec& n, const StockSpec& s, const std::string& sp) {
+  double share_sum = 0.0;
+  std::size_t with_share = 0;
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < s.sources.size(); ++k) {
+    const SourceSpec& src = s.sources[k];
+    const std::string path = fmt::format("{}.sources.{}", sp, k);
+    if (!c.index.nodes.count(src.from)) {
+      c.add(path + ".from", "no node with id '" + src.from + "'");
+      continue;
+    }
+    std::string why;
+    if (resolve_lane(c.spec, src, n.id, why) < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
+    if (!seen.insert(src.from + "/" + src.lane).second) c.add(path, "duplicate source");
+    c.ranges("source", &src, path);
+    if (src.share) {
+      share_sum += *src.share;
+      ++with_share;
+    }
+    if (c.index.products.count(s.product) && !c.index.has_stock(c.spec, src.from, s.product)) {
+      c.add(path + ".from", "node '" + src.from + "' has no stock of '" + s.product + "'");
+    }
+  }
+  if (with_share > 0 && with_share < s.sources.size()) {
+    c.add(sp + ".sources", "give every source a share, or none (equal shares)");
+  } else if (with_share > 0 && s.split == SplitRule::kShares && std::abs(share_sum - 1.0) > 1e-9) {
+    c.add(sp + ".sources", fmt::format("the shares must sum to 1 (got {})", share_sum));
+  }
+  if (s.vmi) {
+    if (s.sources.size() != 1) c.add(sp + ".vmi", "a vendor-managed stock needs exactly one source");
+    if (s.policy.review != ReviewMode::kPeriodic) c.add(sp + ".vmi", "a vendor-managed stock reviews periodically");
+  }
+}
+
+void check_production(Check& c, const NodeSpec& n, const ProductionSpec& p, const std::string& pp) {
+  for (std::size_t k = 0; k < p.inputs.size(); ++k) {
+    const InputSpec& in = p.inputs[k];
+    const std::string ip = fmt::format("{}.inputs.{}", pp, k);
+    bool here = false;
+    for (const StockSpec& other : n.stocks) here = here || other.product == in.product;
+    if (!c.index.products.count(in.product)) {
+      c.add(ip + ".product", "no product with id '" + in.product + "'");
+    } else if (!here) {
+      c.add(ip + ".product", "node '" + n.id + "' has no stock of component '" + in.product + "'");
+    }
+    c.ranges("input", &in, ip);
+  }
+  c.ranges("production", &p, pp);
+  if (p.batch > 0 && p.capacity != kInfinity && p.batch > p.capacity) {
+    c.add(pp + ".batch",
+          fmt::format("a batch of {} can never start within a capacity of {} a period (batch must be <= capacity)",
+                      p.batch, p.capacity));
+  }
+}
+
+void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& np, std::set<std::string>& held) {
+  const StockSpec& s = n.stocks[j];
+  const std::string sp = fmt::format("{}.stocks.{}", np, j);
+  if (!c.index.products.count(s.product)) {
+    c.add(sp + ".product", "no product with id '" + s.product + "'");
+  } else if (!held.insert(s.product).second) {
+    c.add(sp + ".product", "node '" + n.id + "' already has a stock of '" + s.product + "'");
+  }
+  c.ranges("stock", &s, sp);
+  if (node_kind_info(n.kind).unlimited_source) return check_supplier_stock(c, s, sp);
+  check_policy_of(c, s, sp);
+  check_sources(c, n, s, sp);
+  if (s.production) check_production(c, n, *s.production, sp + ".production");
+  for (std::size_t k = 0; k < s.demand.size(); ++k) {
+    for (const Problem& p : check_demand(s.demand[k], c.base_dir)) c.add(fmt::format("{}.demand.{}", sp, k), p);
+  }
+  if (s.returns) c.ranges("returns", &*s.returns, sp + ".returns");
+}
+
+// A cycle in the bill of materials (edges component -> product): the
+// products on it, or none.
+std::vector<std::string> bom_cycle(const ScenarioSpec& spec) {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  std::map<std::string, int> index;
+  std::vector<std::string> names;
+  for (const auto& p : spec.products) {
+    if (index.emplace(p.id, static_cast<int>(names.size())).second) names.push_back(p.id);
+  }
+  Graph g(names.size());
+  for (const auto& n : spec.nodes) {
+    for (const auto& s : n.stocks) {
+      if (!s.production || !index.count(s.product)) continue;
+      for (const auto& in : s.production->inputs) {
+        if (index.count(in.product)) {
+          boost::add_edge(static_cast<std::size_t>(index[in.product]), static_cast<std::size_t>(index[s.product]), g);
+        }
+      }
+    }
+  }
+  struct BackEdge : boost::dfs_visitor<> {
+    std::vector<int>* parent;
+    std::vector<int>* cycle;
+    void tree_edge(Graph::edge_descriptor e, const Graph& g) const {
+      (*parent)[boost::target(e, g)] = static_cast<int>(boost::source(e, g));
+    }
+    void back_edge(Graph::edge_descriptor e, const Graph& g) const {
+      if (!cycle->empty()) return;
+      const int from = static_cast<int>(boost::source(e, g));
+      const int to = static_cast<int>(boost::target(e, g));
+      cycle->push_back(to);
+      for (int v = from; v != to && v >= 0; v = (*parent)[static_cast<std::size_t>(v)]) {
+        cycle->insert(cycle->begin() + 1, v);
+      }
+      cycle->push_back(to);
+    }
+  };
+  std::vector<int> parent(names.size(), -1), cycle;
+  BackEdge vis;
+  vis.parent = &parent;
+  vis.cycle = &cycle;
+  boost::depth_first_search(g, boost::visitor(vis));
+  std::vector<std::string> out;
+  for (int v : cycle) out.push_back(names[static_cast<std::size_t>(v)]);
+  return out;
+}
+
+void check_bom(Check& c) {
+  const auto cycle = bom_cycle(c.spec);
+  if (cycle.empty()) return;
+  std::string path;
+  for (const auto& p : cycle) path += (path.empty() ? "" : " -> ") + p;
+  c.add("nodes", "the bill of materials has a cycle: " + path);
+}
+
+// A lane's initial shipments and orders: of products both ends hold.
+void check_pipelines(Check& c, const LaneSpec& l, const std::string& lp, bool from_ok, bool to_ok) {
+  for (const auto* pipeline : {&l.initial_shipments, &l.initial_orders}) {
+    const std::string key = pipeline == &l.initial_shipments ? ".initial_shipments." : ".initial_orders.";
+    for (const auto& [p, qs] : *pipeline) {
+      const std::string pp = lp + key + p;
+      if (!c.index.products.count(p)) {
+        c.add(pp, "no product with id '" + p + "'");
+        continue;
+      }
+      if (to_ok && !c.index.has_stock(c.spec, l.to, p)) c.add(pp, "node '" + l.to + "' has no stock of '" + p + "'");
+      if (from_ok && !c.index.has_stock(c.spec, l.from, p)) {
+        c.add(pp, "node '" + l.from + "' has no stock of '" + p + "'");
+      }
+      for (double q : qs) {
+        if (!std::isfinite(q) || q < 0) c.add(pp, fmt::format("must be a finite number >= 0 (got {})", q));
+      }
+    }
+  }
+}
+
+void check_lane(Check& c, const LaneSpec& l, const std::string& lp) {
+  const NodeSpec* from = c.index.node(c.spec, l.from);
+  const NodeSpec* to = c.index.node(c.spec, l.to);
+  if (from == nullptr) c.add(lp + ".from", "no node with id '" + l.from + "'");
+  if (to == nullptr) c.add(lp + ".to", "no node with id '" + l.to + "'");
+  if (from != nullptr && to != nullptr && l.from == l.to) c.add(lp + ".to", "a lane must join two different nodes");
+  if (to != nullptr && node_kind_info(to->kind).unlimited_source) {
+    c.add(lp + ".to", "a supplier buys nothing: lanes run from suppliers, not to them");
+  }
+  for (const auto& [p, d] : l.transport_time_by_product) {
+    if (!c.index.products.count(p)) c.add(lp + ".transport_time_by_product." + p, "no product with id '" + p + "'");
+  }
+  for (const auto& [p, v] : l.price_by_product) {
+    if (!c.index.products.count(p)) c.add(lp + ".price_by_product." + p, "no product with id '" + p + "'");
+  }
+  c.ranges("lane", &l, lp);
+  check_pipelines(c, l, lp, from != nullptr, to != nullptr);
+}
+
+void check_event_ids(Check& c) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < c.spec.events.size(); ++i) {
+    const std::string id = event_id(c.spec.events[i], i);
+    if (!seen.insert(id).second) c.add(fmt::format("events.{}.id", i), "duplicate event id '" + id + "'");
+  }
+}
+
+// A chain of `after` must lead to an event with a trigger of its own.
+void check_after(Check& c, const EventSpec& e, std::size_t i, const std::string& ep) {
+  if (!c.index.events.count(*e.after)) {
+    c.add(ep + ".after", "no event with id '" + *e.after + "'");
+    return;
+  }
+  std::set<std::string> seen = {event_id(e, i)};
+  for (std::string cur = *e.after;;) {
+    if (!seen.insert(cur).second) {
+      c.add(ep + ".after", "events trigger each other in a cycle");
+      return;
+    }
+    const EventSpec& next = c.spec.events[c.index.events.at(cur)];
+    if (!next.after || !c.index.events.count(*next.after)) return;
+    cur = *next.after;
+  }
+}
+
+void check_event(Check& c, const EventSpec& e, std::size_t i) {
+  const std::string ep = fmt::format("events.{}", i);
+  const int triggers = (e.at ? 1 : 0) + (e.probability ? 1 : 0) + (e.mean_up || e.mean_down ? 1 : 0) + (e.after ? 1 : 0);
+  if (triggers != 1) c.add(ep, "needs exactly one trigger: at, probability, mean_up with mean_down, or after");
+  if ((e.mean_up || e.mean_down) && !(e.mean_up && e.mean_down)) {
+    c.add(ep, "an up/down process needs both mean_up and mean_down");
+  }
+  c.ranges("event", &e, ep);
+  if (e.after) check_after(c, e, i, ep);
+  if (!e.action) {
+    std::string all;
+    for (std::string_view n : enum_names<ActionKind>()) all += (all.empty() ? "" : ", ") + std::string(n);
+    c.add(ep + ".action", "must be one of " + all + " (got )");
+    return;
+  }
+  for (const Problem& p : check_action(c.spec, c.index, e)) c.add(ep, p);
+}
+
+}  // namespace
+
+SpecError::SpecError(std::vector<SpecIssue> issues)
+    : std::runtime_error(join_issues(issues)), issues_(std::move(issues)) {}
+
+std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& base_dir) {
+  const SpecIndex index(spec);
+  Check c{spec, index, base_dir, {}};
+  check_scenario(c);
+  check_products(c);
+  check_ids(c);
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const std::string np = fmt::format("nodes.{}", i);
+    check_node(c, spec.nodes[i], np);
+    std::set<std::string> held;
+    for (std::size_t j = 0; j < spec.nodes[i].stocks.size(); ++j) check_stock(c, spec.nodes[i], j, np, held);
+  }
+  check_bom(c);
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) check_lane(c, spec.lanes[i], fmt::format("lanes.{}", i));
+  check_event_ids(c);
+  for (std::size_t i = 0; i < spec.events.size(); ++i) check_event(c, spec.events[i], i);
+  return std::move(c.issues);
+}
+
+}  // namespace chainsim::models

@@ -12,296 +12,312 @@
 
 namespace chainsim::models {
 
-namespace {
 
-std::unique_ptr<ReplenishmentPolicy> no_policy() {
-  PolicySpec s;
-  s.type = PolicyType::kNone;
-  return make_policy(s);
-}
-
-}  // namespace
-
+// Builds a Network from a checked spec in stages, each a method below: the
+// products and nodes, the stock points (then the unlimited sources' stocks
+// their customers need), the lanes, each stock's sources and production
+// line, the pipelines at time 0, and the orders the phases visit stocks and
+// nodes in, the point-of-sale links and the what-if events.
 class NetworkBuilder {
  public:
-  static std::unique_ptr<Network> build(const ScenarioSpec& spec, std::uint64_t seed, int replication,
-                                        const std::string& base_dir);
-};
+  NetworkBuilder(const ScenarioSpec& spec, std::uint64_t seed, int replication, const std::string& base_dir)
+      : spec_(spec), seed_(seed), replication_(static_cast<std::uint64_t>(replication)), base_dir_(base_dir) {}
 
-std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::uint64_t seed,
-                                               int replication, const std::string& base_dir) {
-  auto issues = check_spec(spec, base_dir);
-  if (!issues.empty()) throw SpecError(std::move(issues));
-  const auto rep = static_cast<std::uint64_t>(replication);
-  auto stream = [&](const std::string& name) { return sim::RandomStream(seed, rep, name); };
-
-  auto net = std::make_unique<Network>();
-  Network& N = *net;
-  N.name_ = spec.name;
-  N.period_ = spec.period;
-  N.horizon_ = spec.horizon;
-  N.warmup_ = spec.warmup;
-  N.sharing_delay_ = spec.sharing.delay;
-  N.sim_.reset(N.start_);
-
-  std::map<std::string, ProductId> product_id;
-  for (const ProductSpec& p : spec.products) {
-    product_id[p.id] = static_cast<ProductId>(N.products_.size());
-    N.products_.push_back({p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost)});
+  std::unique_ptr<Network> build() {
+    auto net = std::make_unique<Network>();
+    N_ = net.get();
+    N_->name_ = spec_.name;
+    N_->period_ = spec_.period;
+    N_->horizon_ = spec_.horizon;
+    N_->warmup_ = spec_.warmup;
+    N_->sharing_delay_ = spec_.sharing.delay;
+    N_->sim_.reset(N_->start_);
+    add_products();
+    add_nodes();
+    add_stocks();
+    add_source_stocks();
+    add_lanes();
+    for (std::size_t i = 0; i < spec_.nodes.size(); ++i) link_stocks(i);
+    for (const LaneSpec& ls : spec_.lanes) add_pipelines(ls);
+    order_reviews();
+    link_point_of_sale();
+    order_phases();
+    add_events();
+    return net;
   }
-  const std::size_t P = N.products_.size();
-  std::map<std::string, NodeId> node_id;
-  for (const NodeSpec& ns : spec.nodes) {
-    Node n;
-    n.id = static_cast<NodeId>(N.nodes_.size());
-    n.name = ns.id;
-    n.kind = ns.kind;
-    n.allocation = make_allocation_rule(ns.allocation);
-    n.terms = {ns.payment_terms.net, ns.payment_terms.discount, ns.payment_terms.discount_within};
-    n.ordering_cost = ns.ordering_cost;
-    n.account.start(ns.initial_cash);
-    N.money_.initial_cash += ns.initial_cash;
-    n.lead_time = ns.lead_time;
-    n.capacity = ns.capacity;
-    n.reliability = ns.reliability;
-    n.shortfall = ns.shortfall;
-    n.yield = ns.yield;
-    n.material_cost = ns.material_cost;
-    node_id[ns.id] = n.id;
-    N.nodes_.push_back(std::move(n));
-  }
-  N.stock_index_.assign(N.nodes_.size(), std::vector<StockId>(P, kNone));
 
-  auto add_stock = [&](NodeId node, ProductId product) -> StockPoint& {
+ private:
+  sim::RandomStream stream(const std::string& name) const { return sim::RandomStream(seed_, replication_, name); }
+  static std::unique_ptr<ReplenishmentPolicy> no_policy() {
+    PolicySpec s;
+    s.type = PolicyType::kNone;
+    return make_policy(s);
+  }
+
+  void add_products() {
+    for (const ProductSpec& p : spec_.products) {
+      product_id_[p.id] = static_cast<ProductId>(N_->products_.size());
+      N_->products_.push_back({p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost)});
+    }
+  }
+
+  void add_nodes() {
+    for (const NodeSpec& ns : spec_.nodes) {
+      Node n;
+      n.id = static_cast<NodeId>(N_->nodes_.size());
+      n.name = ns.id;
+      n.kind = ns.kind;
+      n.allocation = make_allocation_rule(ns.allocation);
+      n.terms = {ns.payment_terms.net, ns.payment_terms.discount, ns.payment_terms.discount_within};
+      n.ordering_cost = ns.ordering_cost;
+      n.account.start(ns.initial_cash);
+      N_->money_.initial_cash += ns.initial_cash;
+      n.lead_time = ns.lead_time;
+      n.capacity = ns.capacity;
+      n.reliability = ns.reliability;
+      n.shortfall = ns.shortfall;
+      n.yield = ns.yield;
+      n.material_cost = ns.material_cost;
+      node_id_[ns.id] = n.id;
+      N_->nodes_.push_back(std::move(n));
+    }
+    N_->stock_index_.assign(N_->nodes_.size(), std::vector<StockId>(N_->products_.size(), kNone));
+  }
+
+  StockPoint& add_stock(NodeId node, ProductId product) {
     StockPoint sp;
-    sp.id = static_cast<StockId>(N.stocks_.size());
+    sp.id = static_cast<StockId>(N_->stocks_.size());
     sp.node = node;
     sp.product = product;
-    sp.name = N.nodes_[node].name + "/" + N.products_[product].name;
-    sp.unit_value = N.products_[product].unit_cost;
-    sp.price = N.products_[product].price;
-    N.stock_index_[node][product] = sp.id;
-    N.nodes_[node].stocks.push_back(sp.id);
-    N.stocks_.push_back(std::move(sp));
-    return N.stocks_.back();
-  };
+    sp.name = N_->nodes_[node].name + "/" + N_->products_[product].name;
+    sp.unit_value = N_->products_[product].unit_cost;
+    sp.price = N_->products_[product].price;
+    N_->stock_index_[node][product] = sp.id;
+    N_->nodes_[node].stocks.push_back(sp.id);
+    N_->stocks_.push_back(std::move(sp));
+    return N_->stocks_.back();
+  }
 
-  // Stock points, in declaration order; suppliers get one for every product
-  // anybody orders from them.
-  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
-    const NodeSpec& ns = spec.nodes[i];
-    const NodeId nid = static_cast<NodeId>(i);
-    for (const StockSpec& ss : ns.stocks) {
-      StockPoint& sp = add_stock(nid, product_id[ss.product]);
-      const std::string tag = ns.id + "/" + ss.product;
-      sp.infinite = ns.kind == NodeKind::kSupplier;
-      if (sp.infinite) {
-        sp.policy = no_policy();
-        continue;
-      }
-      sp.on_hand = ss.initial;
-      N.units_.initial += ss.initial;
-      sp.policy = make_policy(ss.policy);
-      sp.continuous = ss.policy.review == ReviewMode::kContinuous;
-      sp.review_period = ss.policy.review_period;
-      sp.review_offset = ss.policy.review_offset;
-      sp.lot_size = ss.policy.lot_size;
-      sp.min_order = ss.policy.min_order;
-      sp.max_order = ss.policy.max_order;
-      sp.storage_capacity = ss.storage_capacity;
-      sp.split_cheapest = ss.split == SplitRule::kCheapest;
-      sp.holding_cost = ss.holding_cost ? *ss.holding_cost : ns.holding_cost + ns.holding_rate * sp.unit_value;
-      sp.backorder_cost = ss.backorder_cost ? *ss.backorder_cost : ns.backorder_cost;
-      sp.lost_sale_cost = ss.lost_sale_cost ? *ss.lost_sale_cost : ns.lost_sale_cost;
-      sp.lose_unmet = ss.unmet_demand.value_or(ns.unmet_demand) == UnmetDemand::kLost;
-      sp.vmi = ss.vmi;
-      sp.use_shared_demand = ss.use_shared_demand;
-      for (std::size_t k = 0; k < ss.demand.size(); ++k) {
-        const DemandSpec& d = ss.demand[k];
-        if (!demand_behaviour(d.type).per_period) {
-          ArrivalStream a;
-          a.interarrival = d.interarrival;
-          a.size = d.size;
-          a.priority = d.priority;
-          a.start = d.start;
-          a.rng = stream(fmt::format("arrivals/{}/{}", tag, k));
-          sp.arrivals.push_back(std::move(a));
+  // An unlimited source's stock of `product` at `node`, when it has none yet.
+  void ensure_source_stock(NodeId node, ProductId product) {
+    if (!node_kind_info(N_->nodes_[node].kind).unlimited_source || N_->stock_index_[node][product] != kNone) return;
+    StockPoint& sp = add_stock(node, product);
+    sp.infinite = true;
+    sp.policy = no_policy();
+  }
+
+  // The stock points the scenario declares, in its order.
+  void add_stocks() {
+    for (std::size_t i = 0; i < spec_.nodes.size(); ++i) {
+      const NodeSpec& ns = spec_.nodes[i];
+      for (const StockSpec& ss : ns.stocks) {
+        StockPoint& sp = add_stock(static_cast<NodeId>(i), product_id_[ss.product]);
+        sp.infinite = node_kind_info(ns.kind).unlimited_source;
+        if (sp.infinite) {
+          sp.policy = no_policy();
         } else {
-          sp.period_demand.push_back(make_period_demand(d, base_dir));
-          sp.demand_rng.push_back(stream(fmt::format("demand/{}/{}", tag, k)));
-          sp.demand_priority.push_back(d.priority);
-        }
-      }
-      if (ss.returns) {
-        sp.returns = *ss.returns;
-        sp.returns_rng = stream("returns/" + tag);
-      }
-      if (ss.initial_backlog > 0) {
-        BacklogEntry e;
-        e.qty = ss.initial_backlog;
-        e.arrived = e.placed = N.start_ - N.period_;  // owed from before the start
-        sp.backlog.push_back(e);
-        sp.backlog_qty = ss.initial_backlog;
-      }
-    }
-  }
-  for (const NodeSpec& ns : spec.nodes) {
-    for (const StockSpec& ss : ns.stocks) {
-      for (const SourceSpec& src : ss.sources) {
-        const NodeId from = node_id[src.from];
-        const ProductId p = product_id[ss.product];
-        if (N.nodes_[from].kind == NodeKind::kSupplier && N.stock_index_[from][p] == kNone) {
-          StockPoint& sp = add_stock(from, p);
-          sp.infinite = true;
-          sp.policy = no_policy();
-        }
-      }
-    }
-  }
-  for (const LaneSpec& ls : spec.lanes) {
-    for (const auto* pipeline : {&ls.initial_shipments, &ls.initial_orders}) {
-      for (const auto& entry : *pipeline) {
-        const NodeId from = node_id[ls.from];
-        const ProductId p = product_id[entry.first];
-        if (N.nodes_[from].kind == NodeKind::kSupplier && N.stock_index_[from][p] == kNone) {
-          StockPoint& sp = add_stock(from, p);
-          sp.infinite = true;
-          sp.policy = no_policy();
+          set_up_stock(ns, ss, sp);
         }
       }
     }
   }
 
-  std::map<std::string, LaneId> lane_index;
-  for (const LaneSpec& ls : spec.lanes) {
-    Lane l;
-    l.id = static_cast<LaneId>(N.lanes_.size());
-    l.name = lane_id(ls);
-    l.from = node_id[ls.from];
-    l.to = node_id[ls.to];
-    l.transport.assign(P, ls.transport_time);
-    for (const auto& [p, d] : ls.transport_time_by_product) l.transport[product_id[p]] = d;
-    l.price.assign(P, ls.price);
-    for (const auto& [p, v] : ls.price_by_product) l.price[product_id[p]] = v;
-    l.rng = stream("lane/" + l.name);
-    if (N.nodes_[l.from].kind == NodeKind::kSupplier) {
-      for (std::size_t p = 0; p < P; ++p) {
-        l.dispatch_rng.push_back(stream(fmt::format("source/{}/{}", l.name, N.products_[p].name)));
-      }
+  void set_up_stock(const NodeSpec& ns, const StockSpec& ss, StockPoint& sp) {
+    sp.on_hand = ss.initial;
+    N_->units_.initial += ss.initial;
+    sp.policy = make_policy(ss.policy);
+    sp.continuous = ss.policy.review == ReviewMode::kContinuous;
+    sp.review_period = ss.policy.review_period;
+    sp.review_offset = ss.policy.review_offset;
+    sp.lot_size = ss.policy.lot_size;
+    sp.min_order = ss.policy.min_order;
+    sp.max_order = ss.policy.max_order;
+    sp.storage_capacity = ss.storage_capacity;
+    sp.split_cheapest = ss.split == SplitRule::kCheapest;
+    sp.holding_cost = ss.holding_cost ? *ss.holding_cost : ns.holding_cost + ns.holding_rate * sp.unit_value;
+    sp.backorder_cost = ss.backorder_cost ? *ss.backorder_cost : ns.backorder_cost;
+    sp.lost_sale_cost = ss.lost_sale_cost ? *ss.lost_sale_cost : ns.lost_sale_cost;
+    sp.lose_unmet = ss.unmet_demand.value_or(ns.unmet_demand) == UnmetDemand::kLost;
+    sp.vmi = ss.vmi;
+    sp.use_shared_demand = ss.use_shared_demand;
+    add_demand(ns.id + "/" + ss.product, ss, sp);
+    if (ss.initial_backlog > 0) {
+      BacklogEntry e;
+      e.qty = ss.initial_backlog;
+      e.arrived = e.placed = N_->start_ - N_->period_;  // owed from before the start
+      sp.backlog.push_back(e);
+      sp.backlog_qty = ss.initial_backlog;
     }
-    l.order_delay = ls.order_delay;
-    l.invoice_delay = ls.invoice_delay;
-    l.payment_delay = ls.payment_delay;
-    l.capacity_per_shipment = ls.capacity_per_shipment;
-    l.capacity_per_period = ls.capacity_per_period;
-    l.cost_per_unit = ls.cost_per_unit;
-    l.cost_per_shipment = ls.cost_per_shipment;
-    l.prevent_overtaking = ls.prevent_overtaking;
-    l.priority = ls.priority;
-    l.orders_in_transit.assign(P, 0.0);
-    lane_index[l.name] = l.id;
-    N.lanes_.push_back(std::move(l));
   }
 
-  // Sources, production lines, echelon links, VMI.
-  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
-    const NodeSpec& ns = spec.nodes[i];
-    if (ns.kind == NodeKind::kSupplier) continue;
+  // End demand (per-period processes and arrival streams) and returns.
+  void add_demand(const std::string& tag, const StockSpec& ss, StockPoint& sp) {
+    for (std::size_t k = 0; k < ss.demand.size(); ++k) {
+      const DemandSpec& d = ss.demand[k];
+      if (!demand_behaviour(d.type).per_period) {
+        ArrivalStream a;
+        a.interarrival = d.interarrival;
+        a.size = d.size;
+        a.priority = d.priority;
+        a.start = d.start;
+        a.rng = stream(fmt::format("arrivals/{}/{}", tag, k));
+        sp.arrivals.push_back(std::move(a));
+      } else {
+        sp.period_demand.push_back(make_period_demand(d, base_dir_));
+        sp.demand_rng.push_back(stream(fmt::format("demand/{}/{}", tag, k)));
+        sp.demand_priority.push_back(d.priority);
+      }
+    }
+    if (ss.returns) {
+      sp.returns = *ss.returns;
+      sp.returns_rng = stream("returns/" + tag);
+    }
+  }
+
+  // Unlimited sources hold every product anybody orders from them or has in
+  // a pipeline from them at time 0.
+  void add_source_stocks() {
+    for (const NodeSpec& ns : spec_.nodes) {
+      for (const StockSpec& ss : ns.stocks) {
+        for (const SourceSpec& src : ss.sources) ensure_source_stock(node_id_[src.from], product_id_[ss.product]);
+      }
+    }
+    for (const LaneSpec& ls : spec_.lanes) {
+      for (const auto* pipeline : {&ls.initial_shipments, &ls.initial_orders}) {
+        for (const auto& entry : *pipeline) ensure_source_stock(node_id_[ls.from], product_id_[entry.first]);
+      }
+    }
+  }
+
+  void add_lanes() {
+    const std::size_t P = N_->products_.size();
+    for (const LaneSpec& ls : spec_.lanes) {
+      Lane l;
+      l.id = static_cast<LaneId>(N_->lanes_.size());
+      l.name = lane_id(ls);
+      l.from = node_id_[ls.from];
+      l.to = node_id_[ls.to];
+      l.transport.assign(P, ls.transport_time);
+      for (const auto& [p, d] : ls.transport_time_by_product) l.transport[product_id_[p]] = d;
+      l.price.assign(P, ls.price);
+      for (const auto& [p, v] : ls.price_by_product) l.price[product_id_[p]] = v;
+      l.rng = stream("lane/" + l.name);
+      if (node_kind_info(N_->nodes_[l.from].kind).unlimited_source) {
+        for (std::size_t p = 0; p < P; ++p) {
+          l.dispatch_rng.push_back(stream(fmt::format("source/{}/{}", l.name, N_->products_[p].name)));
+        }
+      }
+      l.order_delay = ls.order_delay;
+      l.invoice_delay = ls.invoice_delay;
+      l.payment_delay = ls.payment_delay;
+      l.capacity_per_shipment = ls.capacity_per_shipment;
+      l.capacity_per_period = ls.capacity_per_period;
+      l.cost_per_unit = ls.cost_per_unit;
+      l.cost_per_shipment = ls.cost_per_shipment;
+      l.prevent_overtaking = ls.prevent_overtaking;
+      l.priority = ls.priority;
+      l.orders_in_transit.assign(P, 0.0);
+      lane_index_[l.name] = l.id;
+      N_->lanes_.push_back(std::move(l));
+    }
+  }
+
+  // Node i's stocks: their sources (and the sellers' echelon and VMI links)
+  // and production lines.
+  void link_stocks(std::size_t i) {
+    const NodeSpec& ns = spec_.nodes[i];
+    if (node_kind_info(ns.kind).unlimited_source) return;
     for (const StockSpec& ss : ns.stocks) {
-      StockPoint& sp = N.stocks_[N.stock_index_[i][product_id[ss.product]]];
+      StockPoint& sp = N_->stocks_[N_->stock_index_[i][product_id_[ss.product]]];
       for (const SourceSpec& src : ss.sources) {
         std::string why;
-        const int lane = resolve_lane(spec, src, ns.id, why);
-        const LaneId lid = lane_index[lane_id(spec.lanes[static_cast<std::size_t>(lane)])];
+        const int lane = resolve_lane(spec_, src, ns.id, why);
+        const LaneId lid = lane_index_[lane_id(spec_.lanes[static_cast<std::size_t>(lane)])];
         sp.sources.push_back({lid, src.share.value_or(1.0), 0.0});  // none given: equal weights
-        StockPoint& seller = N.stocks_[N.stock_index_[N.lanes_[lid].from][sp.product]];
+        StockPoint& seller = N_->stocks_[N_->stock_index_[N_->lanes_[lid].from][sp.product]];
         seller.downstream.push_back(sp.id);
         seller.downstream_lanes.push_back(lid);
-        if (ss.vmi) N.nodes_[N.lanes_[lid].from].vmi_customers.push_back(sp.id);
+        if (ss.vmi) N_->nodes_[N_->lanes_[lid].from].vmi_customers.push_back(sp.id);
       }
-      if (ss.production) {
-        const ProductionSpec& ps = *ss.production;
-        ProductionLine pl;
-        for (const InputSpec& in : ps.inputs) {
-          pl.inputs.emplace_back(N.stock_index_[i][product_id[in.product]], in.quantity);
+      if (ss.production) add_production(static_cast<NodeId>(i), ns.id + "/" + ss.product, *ss.production, sp);
+    }
+  }
+
+  void add_production(NodeId node, const std::string& tag, const ProductionSpec& ps, StockPoint& sp) {
+    ProductionLine pl;
+    for (const InputSpec& in : ps.inputs) {
+      pl.inputs.emplace_back(N_->stock_index_[node][product_id_[in.product]], in.quantity);
+    }
+    pl.capacity = ps.capacity;
+    pl.lead_time = ps.lead_time;
+    pl.rng = stream("production/" + tag);
+    pl.request_delay = ps.request_delay;
+    pl.batch = ps.batch;
+    pl.cost = ps.cost;
+    sp.production = std::move(pl);
+    // Element k of the work in progress completes, and of the requests reaches the line, at period k.
+    for (const auto& [list, kind] : {std::pair{&ps.initial_wip, MessageKind::kProductionDone},
+                                     std::pair{&ps.initial_requests, MessageKind::kProductionOrder}}) {
+      for (std::size_t k = 0; k < list->size(); ++k) {
+        const Qty q = (*list)[k];
+        if (q <= 0) continue;
+        Message m;
+        m.arrival = N_->period_start(static_cast<std::int64_t>(k));
+        m.kind = kind;
+        m.stock = sp.id;
+        m.qty = q;
+        m.sent = N_->start_;
+        sp.on_order += q;
+        if (kind == MessageKind::kProductionOrder) {
+          N_->nodes_[node].inbox_orders.push(m);
+          continue;
         }
-        pl.capacity = ps.capacity;
-        pl.lead_time = ps.lead_time;
-        pl.rng = stream("production/" + ns.id + "/" + ss.product);
-        pl.request_delay = ps.request_delay;
-        pl.batch = ps.batch;
-        pl.cost = ps.cost;
-        sp.production = std::move(pl);
-        for (std::size_t k = 0; k < ps.initial_wip.size(); ++k) {
-          const Qty q = ps.initial_wip[k];
-          if (q <= 0) continue;
-          Message m;
-          m.arrival = N.period_start(static_cast<std::int64_t>(k));
-          m.kind = MessageKind::kProductionDone;
-          m.stock = sp.id;
-          m.qty = q;
-          m.sent = N.start_;
-          N.nodes_[i].inbox_receive.push(m);
-          sp.on_order += q;
-          N.units_.initial += q;
-          N.units_.in_production += q;
-        }
-        for (std::size_t k = 0; k < ps.initial_requests.size(); ++k) {
-          const Qty q = ps.initial_requests[k];
-          if (q <= 0) continue;
-          Message m;
-          m.arrival = N.period_start(static_cast<std::int64_t>(k));
-          m.kind = MessageKind::kProductionOrder;
-          m.stock = sp.id;
-          m.qty = q;
-          m.sent = N.start_;
-          N.nodes_[i].inbox_orders.push(m);
-          sp.on_order += q;
-        }
+        N_->nodes_[node].inbox_receive.push(m);
+        N_->units_.initial += q;
+        N_->units_.in_production += q;
       }
     }
   }
 
-  // Initial pipelines on lanes: element k arrives at period k.
-  for (const LaneSpec& ls : spec.lanes) {
-    Lane& l = N.lanes_[lane_index[lane_id(ls)]];
+  // A lane's shipments and orders travelling at time 0: element k arrives at period k.
+  void add_pipelines(const LaneSpec& ls) {
+    Lane& l = N_->lanes_[lane_index_[lane_id(ls)]];
     for (const auto& [product, qs] : ls.initial_shipments) {
-      const ProductId p = product_id[product];
-      StockPoint& buyer = N.stocks_[N.stock_index_[l.to][p]];
+      const ProductId p = product_id_[product];
+      StockPoint& buyer = N_->stocks_[N_->stock_index_[l.to][p]];
       for (std::size_t k = 0; k < qs.size(); ++k) {
         if (qs[k] <= 0) continue;
         Message m;
-        m.arrival = N.period_start(static_cast<std::int64_t>(k));
+        m.arrival = N_->period_start(static_cast<std::int64_t>(k));
         m.kind = MessageKind::kShipment;
         m.stock = buyer.id;
-        m.origin = N.stock_index_[l.from][p];
+        m.origin = N_->stock_index_[l.from][p];
         m.lane = l.id;
         m.qty = m.closes = qs[k];
-        // As if sent one mean transit time before it arrives.
-        m.sent = m.arrival - l.transport[p].mean();
-        N.nodes_[l.to].inbox_receive.push(m);
+        m.sent = m.arrival - l.transport[p].mean();  // as if sent one mean transit time before it arrives
+        N_->nodes_[l.to].inbox_receive.push(m);
         buyer.on_order += qs[k];
         l.in_transit += qs[k];
-        N.units_.initial += qs[k];
-        N.units_.in_transit += qs[k];
+        N_->units_.initial += qs[k];
+        N_->units_.in_transit += qs[k];
       }
     }
     for (const auto& [product, qs] : ls.initial_orders) {
-      const ProductId p = product_id[product];
-      StockPoint& buyer = N.stocks_[N.stock_index_[l.to][p]];
+      const ProductId p = product_id_[product];
+      StockPoint& buyer = N_->stocks_[N_->stock_index_[l.to][p]];
       for (std::size_t k = 0; k < qs.size(); ++k) {
         if (qs[k] <= 0) continue;
         Message m;
-        m.arrival = N.period_start(static_cast<std::int64_t>(k));
+        m.arrival = N_->period_start(static_cast<std::int64_t>(k));
         m.kind = MessageKind::kOrder;
-        m.stock = N.stock_index_[l.from][p];
+        m.stock = N_->stock_index_[l.from][p];
         m.origin = buyer.id;
         m.lane = l.id;
         m.qty = qs[k];
-        m.ref = ++N.next_order_id_;
+        m.ref = ++N_->next_order_id_;
         m.placed = m.sent = m.arrival - l.order_delay;
         m.extra = l.priority;
-        N.nodes_[l.from].inbox_orders.push(m);
+        N_->nodes_[l.from].inbox_orders.push(m);
         buyer.on_order += qs[k];
         buyer.open_orders.push_back({m.ref, m.placed, qs[k], qs[k]});
         l.orders_in_transit[p] += qs[k];
@@ -311,54 +327,58 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
 
   // Review order within each node: products before their components (a
   // stock's rank is the longest chain of lines above it at this node).
-  for (Node& n : N.nodes_) {
-    std::map<StockId, int> rank;
-    for (const StockId id : n.stocks) rank[id] = 0;
-    for (std::size_t pass = 0; pass < n.stocks.size(); ++pass) {  // bills of materials are acyclic
-      for (const StockId id : n.stocks) {
-        const StockPoint& sp = N.stocks_[id];
-        if (!sp.production) continue;
-        for (const auto& [component, per] : sp.production->inputs) {
-          if (rank.count(component)) rank[component] = std::max(rank[component], rank[id] + 1);
+  void order_reviews() {
+    for (Node& n : N_->nodes_) {
+      std::map<StockId, int> rank;
+      for (const StockId id : n.stocks) rank[id] = 0;
+      for (std::size_t pass = 0; pass < n.stocks.size(); ++pass) {  // bills of materials are acyclic
+        for (const StockId id : n.stocks) {
+          const StockPoint& sp = N_->stocks_[id];
+          if (!sp.production) continue;
+          for (const auto& [component, per] : sp.production->inputs) {
+            if (rank.count(component)) rank[component] = std::max(rank[component], rank[id] + 1);
+          }
         }
       }
+      n.review_order = n.stocks;
+      std::stable_sort(n.review_order.begin(), n.review_order.end(),
+                       [&](StockId a, StockId b) { return rank[a] < rank[b]; });
     }
-    n.review_order = n.stocks;
-    std::stable_sort(n.review_order.begin(), n.review_order.end(),
-                     [&](StockId a, StockId b) { return rank[a] < rank[b]; });
   }
 
   // Point-of-sale sharing: every stock that forecasts from shared data hears
   // from the retailer stocks (stocks with end demand) downstream of it.
-  N.pos_subscribers_.assign(N.stocks_.size(), {});
-  N.pos_pending_.assign(N.stocks_.size(), 0.0);
-  for (const StockPoint& sp : N.stocks_) {
-    if (!sp.use_shared_demand && !(spec.sharing.pos && !sp.infinite && !sp.downstream.empty())) continue;
-    std::vector<StockId> todo = sp.downstream;
-    std::set<StockId> seen;
-    while (!todo.empty()) {
-      const StockId s = todo.back();
-      todo.pop_back();
-      if (!seen.insert(s).second) continue;
-      const StockPoint& d = N.stocks_[s];
-      if (!d.period_demand.empty() || !d.arrivals.empty()) N.pos_subscribers_[s].push_back(sp.id);
-      todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
+  void link_point_of_sale() {
+    N_->pos_subscribers_.assign(N_->stocks_.size(), {});
+    N_->pos_pending_.assign(N_->stocks_.size(), 0.0);
+    for (const StockPoint& sp : N_->stocks_) {
+      if (!sp.use_shared_demand && !(spec_.sharing.pos && !sp.infinite && !sp.downstream.empty())) continue;
+      std::vector<StockId> todo = sp.downstream;
+      std::set<StockId> seen;
+      while (!todo.empty()) {
+        const StockId s = todo.back();
+        todo.pop_back();
+        if (!seen.insert(s).second) continue;
+        const StockPoint& d = N_->stocks_[s];
+        if (!d.period_demand.empty() || !d.arrivals.empty()) N_->pos_subscribers_[s].push_back(sp.id);
+        todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
+      }
     }
-  }
-  if (spec.sharing.pos) {
-    for (StockPoint& sp : N.stocks_) {
-      if (!sp.infinite && !sp.downstream.empty()) sp.use_shared_demand = true;
+    if (spec_.sharing.pos) {
+      for (StockPoint& sp : N_->stocks_) {
+        if (!sp.infinite && !sp.downstream.empty()) sp.use_shared_demand = true;
+      }
     }
   }
 
   // Phase orders: depth = longest chain of lanes from a node without inbound
   // lanes (relaxed at most N times, so a cycle of lanes cannot loop).
-  {
-    const std::size_t n = N.nodes_.size();
+  void order_phases() {
+    const std::size_t n = N_->nodes_.size();
     std::vector<int> depth(n, 0);
     for (std::size_t round = 0; round < n; ++round) {
       bool changed = false;
-      for (const Lane& l : N.lanes_) {
+      for (const Lane& l : N_->lanes_) {
         if (depth[l.to] < depth[l.from] + 1 && depth[l.from] + 1 <= static_cast<int>(n)) {
           depth[l.to] = depth[l.from] + 1;
           changed = true;
@@ -366,25 +386,21 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
       }
       if (!changed) break;
     }
-    N.up_order_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) N.up_order_[i] = static_cast<NodeId>(i);
-    N.down_order_ = N.up_order_;
-    std::stable_sort(N.up_order_.begin(), N.up_order_.end(), [&](NodeId a, NodeId b) { return depth[a] < depth[b]; });
-    std::stable_sort(N.down_order_.begin(), N.down_order_.end(), [&](NodeId a, NodeId b) { return depth[a] > depth[b]; });
-    N.up_rank_.assign(n, 0);
-    N.down_rank_.assign(n, 0);
+    N_->up_order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) N_->up_order_[i] = static_cast<NodeId>(i);
+    N_->down_order_ = N_->up_order_;
+    std::stable_sort(N_->up_order_.begin(), N_->up_order_.end(), [&](NodeId a, NodeId b) { return depth[a] < depth[b]; });
+    std::stable_sort(N_->down_order_.begin(), N_->down_order_.end(),
+                     [&](NodeId a, NodeId b) { return depth[a] > depth[b]; });
+    N_->up_rank_.assign(n, 0);
+    N_->down_rank_.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      N.up_rank_[N.up_order_[i]] = static_cast<int>(i);
-      N.down_rank_[N.down_order_[i]] = static_cast<int>(i);
+      N_->up_rank_[N_->up_order_[i]] = static_cast<int>(i);
+      N_->down_rank_[N_->down_order_[i]] = static_cast<int>(i);
     }
   }
 
-  // What-if events.
-  std::vector<WhatIfEvent> evs;
-  std::map<std::string, int> event_index;
-  for (std::size_t i = 0; i < spec.events.size(); ++i) event_index[event_id(spec.events[i], i)] = static_cast<int>(i);
-  for (std::size_t i = 0; i < spec.events.size(); ++i) {
-    const EventSpec& es = spec.events[i];
+  WhatIfEvent make_event(const EventSpec& es, std::size_t i, const std::map<std::string, int>& event_index) {
     WhatIfEvent e;
     e.id = event_id(es, i);
     if (es.at) {
@@ -399,27 +415,43 @@ std::unique_ptr<Network> NetworkBuilder::build(const ScenarioSpec& spec, std::ui
       e.mean_down = *es.mean_down;
     } else {
       e.trigger = WhatIfEvent::Trigger::kAfter;
-      e.after = event_index[*es.after];
+      e.after = event_index.at(*es.after);
     }
     e.delay = es.delay;
     e.duration = es.duration ? *es.duration : -1.0;
     e.action = *es.action;
-    e.node = es.node.empty() ? kNone : node_id[es.node];
-    e.lane = es.lane.empty() ? kNone : lane_index[es.lane];
-    e.product = es.product.empty() ? kNone : product_id[es.product];
+    e.node = es.node.empty() ? kNone : node_id_[es.node];
+    e.lane = es.lane.empty() ? kNone : lane_index_[es.lane];
+    e.product = es.product.empty() ? kNone : product_id_[es.product];
     e.parameter = es.parameter;
     e.value = es.value;
     e.hold = es.in_transit == InTransit::kHold;
     e.rng = stream("event/" + e.id);
-    evs.push_back(std::move(e));
+    return e;
   }
-  if (!evs.empty()) N.what_if_ = std::make_unique<WhatIfEngine>(std::move(evs));
-  return net;
-}
+
+  void add_events() {
+    std::map<std::string, int> event_index;
+    for (std::size_t i = 0; i < spec_.events.size(); ++i) event_index[event_id(spec_.events[i], i)] = static_cast<int>(i);
+    std::vector<WhatIfEvent> evs;
+    for (std::size_t i = 0; i < spec_.events.size(); ++i) evs.push_back(make_event(spec_.events[i], i, event_index));
+    if (!evs.empty()) N_->what_if_ = std::make_unique<WhatIfEngine>(std::move(evs));
+  }
+
+  const ScenarioSpec& spec_;
+  std::uint64_t seed_, replication_;
+  const std::string& base_dir_;
+  Network* N_ = nullptr;
+  std::map<std::string, ProductId> product_id_;
+  std::map<std::string, NodeId> node_id_;
+  std::map<std::string, LaneId> lane_index_;
+};
 
 std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication,
                                        const std::string& base_dir) {
-  return NetworkBuilder::build(spec, seed, replication, base_dir);
+  auto issues = check_spec(spec, base_dir);
+  if (!issues.empty()) throw SpecError(std::move(issues));
+  return NetworkBuilder(spec, seed, replication, base_dir).build();
 }
 
 }  // namespace chainsim::models

@@ -43,6 +43,7 @@ class NetworkBuilder {
     link_point_of_sale();
     order_phases();
     add_events();
+    describe_shape();
     return net;
   }
 
@@ -436,6 +437,30 @@ class NetworkBuilder {
     std::vector<WhatIfEvent> evs;
     for (std::size_t i = 0; i < spec_.events.size(); ++i) evs.push_back(make_event(spec_.events[i], i, event_index));
     if (!evs.empty()) N_->what_if_ = std::make_unique<WhatIfEngine>(std::move(evs));
+  }
+
+  // The network as its observers see it (models/chain/observations.h).
+  void describe_shape() {
+    RunShape& r = N_->shape_;
+    r.periods = spec_.horizon;
+    r.warmup = spec_.warmup;
+    r.start = N_->start_;
+    r.period = N_->period_;
+    for (const ProductInfo& p : N_->products_) r.products.push_back({p.name, p.salvage_value});
+    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash()});
+    for (const Lane& l : N_->lanes_) r.lanes.push_back(l.name);
+    for (const StockPoint& sp : N_->stocks_) {
+      StockShape& s = r.stocks.emplace_back();
+      s.name = sp.name;
+      s.node = sp.node;
+      s.product = sp.product;
+      s.infinite = sp.infinite;
+      s.end_demand = !sp.period_demand.empty() || !sp.arrivals.empty();
+      s.replenished = sp.production.has_value() || !sp.sources.empty();
+      for (const Source& src : sp.sources) s.suppliers.push_back(N_->stock_of(N_->lanes_[src.lane].from, sp.product));
+      s.review_bucket = sp.continuous ? 1 : sp.review_period;
+      s.unit_value = sp.unit_value;
+    }
   }
 
   const ScenarioSpec& spec_;

@@ -262,8 +262,7 @@ void Network::run() {
   if (ran_) throw ModelError("a network runs once; build a new one for another replication");
   ran_ = true;
   inv_period_ = 1.0 / period_;
-  const RunShape shape{horizon_, stocks_.size(), nodes_.size(), lanes_.size()};
-  for (ObservationSink* s : sinks_) s->on_start(shape);
+  for (ObservationSink* s : sinks_) s->on_start(shape_);
   for (StockPoint& sp : stocks_) {
     sp.integral_from = start_;
     for (std::size_t i = 0; i < sp.arrivals.size(); ++i) {
@@ -279,6 +278,18 @@ void Network::run() {
     throw ModelError(fmt::format("the run stopped at t={} before the horizon t={}", sim_.now(),
                                  period_start(horizon_)));
   }
+  if (sinks_.empty()) return;
+  RunEnd end;
+  end.time = period_start(horizon_);
+  end.stocks.resize(stocks_.size());
+  for (const StockPoint& sp : stocks_) {
+    StockEnd& e = end.stocks[sp.id];
+    e.open_orders = sp.open_orders.size();
+    for (std::size_t i = 0; i < sp.open_orders.size(); ++i) {
+      e.oldest_open_order = i == 0 ? sp.open_orders[i].placed : std::min(e.oldest_open_order, sp.open_orders[i].placed);
+    }
+  }
+  for (ObservationSink* s : sinks_) s->on_end(end);
 }
 
 void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_if_unmet) {

@@ -66,7 +66,9 @@ class Network {
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
-  // Observers of the run (not owned; must outlive run()).
+  // Observers of the run (not owned; must outlive run()). Each gets
+  // on_start(shape()) first, then every period's records and deliveries, and
+  // on_end() once the last period is recorded.
   void add_sink(ObservationSink* sink) { sinks_.push_back(sink); }
 
   // Plays the horizon forward: periods 0 .. horizon-1, each closed (recorded)
@@ -107,6 +109,8 @@ class Network {
   // Passes of the phase loop at the busiest instant (1 = no loop-back).
   int max_passes() const noexcept { return max_passes_; }
   std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+  // The network as its observers see it (sizes, names, structure).
+  const RunShape& shape() const noexcept { return shape_; }
 
   // --- used by the what-if engine ---
   Node& node_mut(NodeId id) { return nodes_[id]; }
@@ -224,6 +228,7 @@ class Network {
   std::vector<Qty> pos_pending_;  // per stock: end demand not yet shared
   std::unique_ptr<WhatIfEngine> what_if_;
   std::vector<ObservationSink*> sinks_;
+  RunShape shape_;  // described once by the builder
 
   // Instant driver state.
   Time instant_ = -kInfinity;

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "models/chain/types.h"
@@ -82,11 +83,52 @@ struct Delivery {
   bool customer = false;  // end-customer demand (wait at the retailer)
 };
 
-// What a run will record, announced to each sink before the first
-// observation (so storage can be sized once).
+// The network a run records, announced to each sink before the first
+// observation: its size, names and the structure measures need, never its
+// live state (so storage can be sized once, and KPI code reads nothing but
+// observations).
+struct StockShape {
+  std::string name;  // "node/product"
+  NodeId node = kNone;
+  ProductId product = kNone;
+  bool infinite = false;     // a supplier's unlimited source
+  bool end_demand = false;   // serves end customers (per-period demand or arrivals)
+  bool replenished = false;  // orders from sources or produces
+  std::vector<StockId> suppliers;  // the stocks its sources ship from
+  int review_bucket = 1;     // periods between reviews (1 under continuous review)
+  double unit_value = 0.0;   // the product's unit cost
+};
+struct NodeShape {
+  std::string name;
+  std::vector<StockId> stocks;
+  Money initial_cash = 0.0;
+};
+struct ProductShape {
+  std::string name;
+  double salvage_value = 0.0;  // what a unit left at the horizon is worth
+};
 struct RunShape {
   std::int64_t periods = 0;  // periods recorded (the horizon)
-  std::size_t stocks = 0, nodes = 0, lanes = 0;
+  std::int64_t warmup = 0;   // periods before measurement starts
+  Time start = 0.0;          // start of period 0
+  double period = 1.0;       // length of a period
+  std::vector<StockShape> stocks;  // in id order
+  std::vector<NodeShape> nodes;
+  std::vector<std::string> lanes;  // lane names
+  std::vector<ProductShape> products;
+  // Start time of period k, as Network::period_start computes it.
+  Time period_start(std::int64_t k) const noexcept { return start + static_cast<double>(k) * period; }
+};
+
+// What is still open at the horizon, once the last period is recorded: the
+// orders the lead-time KPIs cannot count (censored).
+struct StockEnd {
+  std::size_t open_orders = 0;
+  Time oldest_open_order = 0.0;  // when the oldest of them was placed (0 when none)
+};
+struct RunEnd {
+  Time time = 0.0;  // the horizon
+  std::vector<StockEnd> stocks;  // in id order
 };
 
 // The records of one closed period: every stock point, lane and node, each
@@ -115,6 +157,7 @@ class ObservationSink {
   virtual void on_node_period(const NodePeriod&) {}
   virtual void on_lane_period(const LanePeriod&) {}
   virtual void on_delivery(const Delivery&) {}
+  virtual void on_end(const RunEnd&) {}
 };
 
 // Keeps every observation in memory, in period order.
@@ -124,9 +167,9 @@ class SeriesRecorder final : public ObservationSink {
   // never reallocates (and copies) the series as it grows.
   void on_start(const RunShape& r) override {
     const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0));
-    stocks.reserve(stocks.size() + periods * r.stocks);
-    nodes.reserve(nodes.size() + periods * r.nodes);
-    lanes.reserve(lanes.size() + periods * r.lanes);
+    stocks.reserve(stocks.size() + periods * r.stocks.size());
+    nodes.reserve(nodes.size() + periods * r.nodes.size());
+    lanes.reserve(lanes.size() + periods * r.lanes.size());
   }
   void on_period(const PeriodRecords& r) override {
     stocks.insert(stocks.end(), r.stocks.begin(), r.stocks.end());

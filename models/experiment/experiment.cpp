@@ -27,7 +27,7 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& b
                                   int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
                                   const std::vector<std::string>& columns) {
   auto net = build_network(spec, seed, replication, base_dir);
-  KpiCollector kpi(*net);
+  KpiCollector kpi;
   net->add_sink(&kpi);
   std::optional<SeriesValuesRecorder> rec;
   if (keep_series) {

@@ -40,46 +40,40 @@ double KpiSet::get(const std::string& scope, const std::string& name, const std:
   return kNaN;
 }
 
-KpiCollector::KpiCollector(const Network& net) : KpiCollector(net, net.warmup()) {}
-
-KpiCollector::KpiCollector(const Network& net, std::int64_t from)
-    : net_(net),
-      from_(from),
-      stocks_(net.stocks().size()),
-      nodes_(net.nodes().size()),
-      lanes_(net.lanes().size()),
-      bucket_size_(net.stocks().size(), 1),
-      is_top_(net.stocks().size(), 0) {
-  for (const Node& n : net.nodes()) nodes_[n.id].cash_start = n.account.cash();  // cash at time 0
+void KpiCollector::on_start(const RunShape& r) {
+  shape_ = &r;
+  if (from_ < 0) from_ = r.warmup;
+  stocks_.assign(r.stocks.size(), {});
+  nodes_.assign(r.nodes.size(), {});
+  lanes_.assign(r.lanes.size(), {});
+  bucket_size_.assign(r.stocks.size(), 1);
+  is_top_.assign(r.stocks.size(), 0);
+  for (std::size_t n = 0; n < r.nodes.size(); ++n) nodes_[n].cash_start = r.nodes[n].initial_cash;
   // The top of the chain, for the network's amplification: for each product
   // end customers buy, its stocks that are not replenished by another stock
   // of that product (produced here, or bought from unlimited sources).
-  std::vector<bool> end_product(net.products().size(), false);
-  for (const StockPoint& sp : net.stocks()) {
-    if (!sp.period_demand.empty() || !sp.arrivals.empty()) end_product[sp.product] = true;
+  std::vector<bool> end_product(r.products.size(), false);
+  for (const StockShape& sp : r.stocks) {
+    if (sp.end_demand) end_product[sp.product] = true;
   }
-  for (const StockPoint& sp : net.stocks()) {
-    bucket_size_[sp.id] = sp.continuous ? 1 : sp.review_period;
+  for (std::size_t id = 0; id < r.stocks.size(); ++id) {
+    const StockShape& sp = r.stocks[id];
+    bucket_size_[id] = sp.review_bucket;
     if (sp.infinite || !end_product[sp.product]) continue;
-    bool top = sp.production.has_value() || !sp.sources.empty();
-    for (const Source& s : sp.sources) {
-      top = top && net.stocks()[net.stock_of(net.lanes()[s.lane].from, sp.product)].infinite;
-    }
-    is_top_[sp.id] = top ? 1 : 0;
-    if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[sp.id]);
+    bool top = sp.replenished;
+    for (const StockId s : sp.suppliers) top = top && r.stocks[s].infinite;
+    is_top_[id] = top ? 1 : 0;
+    if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[id]);
   }
-}
-
-void KpiCollector::on_start(const RunShape& r) {
   // Room for one completed order per measured period where a stock can have
   // them (more only grow the vector).
   const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(0, r.periods - from_));
-  for (const StockPoint& sp : net_.stocks()) {
-    if (sp.infinite) continue;
-    StockAcc& a = stocks_[sp.id];
-    if (!sp.sources.empty() || sp.production) a.lead_times.reserve(periods);
+  for (std::size_t id = 0; id < r.stocks.size(); ++id) {
+    if (!r.stocks[id].infinite && r.stocks[id].replenished) stocks_[id].lead_times.reserve(periods);
   }
 }
+
+void KpiCollector::on_end(const RunEnd& end) { end_ = end; }
 
 void KpiCollector::on_period(const PeriodRecords& r) {
   // The same accumulation as record by record, without a virtual call each.
@@ -166,7 +160,7 @@ void KpiCollector::on_lane_period(const LanePeriod& l) {
 }
 
 void KpiCollector::on_delivery(const Delivery& d) {
-  if (d.delivered < net_.period_start(from_)) return;
+  if (d.delivered < shape_->period_start(from_)) return;
   StockAcc& a = stocks_[d.stock];
   const double wait = d.delivered - d.placed;
   if (d.customer) {
@@ -182,45 +176,58 @@ void KpiCollector::on_delivery(const Delivery& d) {
   }
 }
 
+namespace {
+
+// A ratio's numerator and denominator as the KPI's terms: NaN with no denominator.
+double undefined_as_zero(double x) { return std::isnan(x) ? 0.0 : x; }
+
+// Costs that move money: all but the backorder and lost-sale penalties.
+double paid(const std::array<double, kCostKinds>& c) {
+  double sum = 0;
+  for (int k = 0; k < kCostKinds; ++k) {
+    if (k != static_cast<int>(CostKind::kBackorder) && k != static_cast<int>(CostKind::kLostSale)) {
+      sum += c[static_cast<std::size_t>(k)];
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+// Every KPI is always present (NaN when undefined, e.g. a ratio with a zero
+// denominator), so replications of one network line up index by index.
 KpiSet KpiCollector::finish() const {
   KpiSet out;
-  // Every KPI is always present (NaN when undefined, e.g. a ratio with a zero
-  // denominator), so replications of one network line up index by index.
-  auto put = [&](const char* scope, const std::string& name, const std::string& kpi, double v) {
-    out.values.push_back({scope, name, kpi, v});
-  };
-  auto paid = [](const std::array<double, kCostKinds>& c) {
-    double sum = 0;
-    for (int k = 0; k < kCostKinds; ++k) {
-      if (k != static_cast<int>(CostKind::kBackorder) && k != static_cast<int>(CostKind::kLostSale)) {
-        sum += c[static_cast<std::size_t>(k)];
-      }
-    }
-    return sum;
-  };
-  const double period = net_.period_length();
+  network_kpis(out.values);
+  for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
+    if (shape_->stocks[id].infinite || stocks_[id].periods == 0) continue;
+    stock_kpis(shape_->stocks[id], out.values);
+  }
+  for (const NodeShape& node : shape_->nodes) node_kpis(node, out.values);
+  lane_kpis(out.values);
+  return out;
+}
 
-  // Network totals.
-  double net_met = 0, net_demand = 0, net_lost = 0, net_backorders = 0, net_on_hand = 0;
-  for (const StockPoint& sp : net_.stocks()) {
-    const StockAcc& a = stocks_[sp.id];
+void KpiCollector::network_kpis(Put& out) const {
+  auto put = [&](const char* kpi, double v) { out.push_back({"network", "", kpi, v}); };
+  double met = 0, demand = 0, lost = 0, backorders = 0, on_hand = 0, value_end = 0;
+  for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
+    const StockShape& sp = shape_->stocks[id];
+    const StockAcc& a = stocks_[id];
+    if (!sp.infinite) value_end += a.on_hand_end * shape_->products[sp.product].salvage_value;
     if (sp.infinite || a.periods == 0) continue;
-    net_on_hand += a.on_hand_avg_sum / static_cast<double>(a.periods);
-    net_lost += a.lost;
+    on_hand += a.on_hand_avg_sum / static_cast<double>(a.periods);
+    lost += a.lost;
     if (a.customer_demand > 0) {
-      net_met += a.met;
-      net_demand += a.demand;
-      net_backorders += a.backlog_avg_sum / static_cast<double>(a.periods);
+      met += a.met;
+      demand += a.demand;
+      backorders += a.backlog_avg_sum / static_cast<double>(a.periods);
     }
   }
   // Consolidated money: purchases between the network's nodes are internal.
   std::array<double, kCostKinds> costs{};
-  double revenue = 0, cash_end = 0, cash_change = 0, value_end = 0;
-  for (const StockPoint& sp : net_.stocks()) {
-    if (!sp.infinite) value_end += stocks_[sp.id].on_hand_end * net_.products()[sp.product].salvage_value;
-  }
-  for (const Node& n : net_.nodes()) {
-    const NodeAcc& a = nodes_[n.id];
+  double revenue = 0, cash_end = 0, cash_change = 0;
+  for (const NodeAcc& a : nodes_) {
     for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
     revenue += a.customer_revenue;
     cash_end += a.cash_end;
@@ -229,111 +236,113 @@ KpiSet KpiCollector::finish() const {
   costs[static_cast<std::size_t>(CostKind::kPurchase)] = 0;
   double total_cost = 0;
   for (double c : costs) total_cost += c;
-  put("network", "", "fill_rate", ratio(net_met, net_demand));
-  put("network", "", "lost_sales", net_lost);
-  put("network", "", "backorders_mean", net_backorders);
-  put("network", "", "on_hand_mean", net_on_hand);
-  put("network", "", "revenue", revenue);
+  put("fill_rate", ratio(met, demand));
+  put("lost_sales", lost);
+  put("backorders_mean", backorders);
+  put("on_hand_mean", on_hand);
+  put("revenue", revenue);
   for (int k = 0; k < kCostKinds; ++k) {
     if (k == static_cast<int>(CostKind::kPurchase)) continue;
-    put("network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
-        costs[static_cast<std::size_t>(k)]);
+    out.push_back({"network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
+                   costs[static_cast<std::size_t>(k)]});
   }
-  put("network", "", "total_cost", total_cost);
-  put("network", "", "profit", revenue - paid(costs));
-  put("network", "", "cash_end", cash_end);
-  put("network", "", "cash_change", cash_change);
-  put("network", "", "inventory_value_end", value_end);
+  put("total_cost", total_cost);
+  put("profit", revenue - paid(costs));
+  put("cash_end", cash_end);
+  put("cash_change", cash_change);
+  put("inventory_value_end", value_end);
   const double end_var = amp_demand_stats_.variance();
-  put("network", "", "bullwhip_amplification",
+  put("bullwhip_amplification",
       amp_demand_stats_.count() > 1 && end_var > 0 ? amp_orders_stats_.variance() / end_var : kNaN);
+}
 
-  for (const StockPoint& sp : net_.stocks()) {
-    const StockAcc& a = stocks_[sp.id];
-    if (sp.infinite || a.periods == 0) continue;
-    const double n = static_cast<double>(a.periods);
-    const std::string& id = sp.name;
-    put("stock", id, "fill_rate", ratio(a.met, a.demand));
-    put("stock", id, "ready_rate", static_cast<double>(a.ready_periods) / n);
-    put("stock", id, "cycle_service_level",
-        a.cycles > 0 ? 1.0 - static_cast<double>(a.cycles_short) / static_cast<double>(a.cycles) : kNaN);
-    put("stock", id, "backorders_mean", a.backlog_avg_sum / n);
-    put("stock", id, "backorders_max", a.max_backlog);
-    put("stock", id, "lost_sales", a.lost);
-    const double on_hand = a.on_hand_avg_sum / n;
-    put("stock", id, "on_hand_mean", on_hand);
-    put("stock", id, "position_mean", a.position_sum / n);
-    put("stock", id, "pipeline_mean", a.on_order_sum / n);
-    put("stock", id, "demand_mean", a.demand / n);
-    put("stock", id, "orders_mean", a.ordered / n);
-    const double dv = a.demand_per_bucket.variance();
-    put("stock", id, "bullwhip_ratio",
-        a.demand_per_bucket.count() > 1 && dv > 0 ? a.orders_per_bucket.variance() / dv : kNaN);
-    put("stock", id, "inventory_turns", ratio(a.shipped, on_hand));
-    put("stock", id, "days_of_supply", ratio(on_hand, a.shipped / (n * period)));
-    double lt = 0;
-    for (double x : a.lead_times) lt += x;
-    std::vector<std::pair<double, double>> orders;
-    orders.reserve(a.lead_times.size());
-    for (double x : a.lead_times) orders.emplace_back(x, 1.0);
-    put("stock", id, "order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
-    put("stock", id, "order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
-    // The orders the lead-time KPIs cannot count yet (censored at the horizon).
-    const Time end = static_cast<double>(net_.horizon()) * period;
-    double oldest = 0;
-    for (std::size_t i = 0; i < sp.open_orders.size(); ++i) oldest = std::max(oldest, end - sp.open_orders[i].placed);
-    put("stock", id, "open_orders_end", static_cast<double>(sp.open_orders.size()));
-    put("stock", id, "open_order_age_max", sp.open_orders.empty() ? kNaN : oldest);
-    put("stock", id, "customer_wait_mean", ratio(a.customer_wait_sum, a.customer_wait_units));
-    std::vector<std::pair<double, double>> waits = a.customer_waits;
-    if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);
-    put("stock", id, "customer_wait_p95", weighted_quantile(std::move(waits), 0.95));
+void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
+  const std::size_t id = static_cast<std::size_t>(&sp - shape_->stocks.data());
+  const StockAcc& a = stocks_[id];
+  auto put = [&](const char* kpi, double v) { out.push_back({"stock", sp.name, kpi, v}); };
+  const double n = static_cast<double>(a.periods), period = shape_->period;
+  put("fill_rate", ratio(a.met, a.demand));
+  put("ready_rate", static_cast<double>(a.ready_periods) / n);
+  put("cycle_service_level",
+      a.cycles > 0 ? 1.0 - static_cast<double>(a.cycles_short) / static_cast<double>(a.cycles) : kNaN);
+  put("backorders_mean", a.backlog_avg_sum / n);
+  put("backorders_max", a.max_backlog);
+  put("lost_sales", a.lost);
+  const double on_hand = a.on_hand_avg_sum / n;
+  put("on_hand_mean", on_hand);
+  put("position_mean", a.position_sum / n);
+  put("pipeline_mean", a.on_order_sum / n);
+  put("demand_mean", a.demand / n);
+  put("orders_mean", a.ordered / n);
+  const double dv = a.demand_per_bucket.variance();
+  put("bullwhip_ratio", a.demand_per_bucket.count() > 1 && dv > 0 ? a.orders_per_bucket.variance() / dv : kNaN);
+  put("inventory_turns", ratio(a.shipped, on_hand));
+  put("days_of_supply", ratio(on_hand, a.shipped / (n * period)));
+  double lt = 0;
+  std::vector<std::pair<double, double>> orders;
+  orders.reserve(a.lead_times.size());
+  for (double x : a.lead_times) {
+    lt += x;
+    orders.emplace_back(x, 1.0);
   }
+  put("order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
+  put("order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
+  // The orders the lead-time KPIs cannot count yet (censored at the horizon).
+  const StockEnd open = id < end_.stocks.size() ? end_.stocks[id] : StockEnd{};
+  const Time end = static_cast<double>(shape_->periods) * period;
+  put("open_orders_end", static_cast<double>(open.open_orders));
+  put("open_order_age_max", open.open_orders == 0 ? kNaN : std::max(0.0, end - open.oldest_open_order));
+  put("customer_wait_mean", ratio(a.customer_wait_sum, a.customer_wait_units));
+  std::vector<std::pair<double, double>> waits = a.customer_waits;
+  if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);
+  put("customer_wait_p95", weighted_quantile(std::move(waits), 0.95));
+}
 
-  for (const Node& node : net_.nodes()) {
-    const NodeAcc& a = nodes_[node.id];
+void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
+  const NodeAcc& a = nodes_[static_cast<std::size_t>(&node - shape_->nodes.data())];
+  if (a.periods == 0) return;
+  auto put = [&](const std::string& kpi, double v) { out.push_back({"node", node.name, kpi, v}); };
+  const double n = static_cast<double>(a.periods);
+  const double span = n * shape_->period;
+  double all = 0;
+  put("revenue", a.revenue);
+  for (int k = 0; k < kCostKinds; ++k) {
+    const double c = a.costs[static_cast<std::size_t>(k)];
+    all += c;
+    put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
+  }
+  put("total_cost", all);
+  put("profit", a.revenue - paid(a.costs));
+  put("cash_end", a.cash_end);
+  put("cash_change", a.cash_end - a.cash_start);
+  double value_sum = 0, cogs = 0, value_end = 0;
+  for (const StockId s : node.stocks) {
+    const StockShape& sp = shape_->stocks[s];
+    if (sp.infinite) continue;
+    value_sum += stocks_[s].value_sum;
+    value_end += stocks_[s].on_hand_end * shape_->products[sp.product].salvage_value;
+    cogs += stocks_[s].shipped * sp.unit_value;
+  }
+  put("inventory_value_end", value_end);
+  const double dio = ratio(value_sum / n, cogs / span);
+  const double dso = ratio(a.receivables_sum / n, a.revenue / span);
+  const double purchases = a.costs[static_cast<std::size_t>(CostKind::kPurchase)];
+  const double dpo = ratio(a.payables_sum / n, purchases / span);
+  put("dio", dio);
+  put("dso", dso);
+  put("dpo", dpo);
+  put("cash_to_cash", undefined_as_zero(dio) + undefined_as_zero(dso) - undefined_as_zero(dpo));
+}
+
+void KpiCollector::lane_kpis(Put& out) const {
+  for (std::size_t id = 0; id < shape_->lanes.size(); ++id) {
+    const LaneAcc& a = lanes_[id];
     if (a.periods == 0) continue;
-    const double n = static_cast<double>(a.periods);
-    const double span = n * period;
-    double all = 0;
-    put("node", node.name, "revenue", a.revenue);
-    for (int k = 0; k < kCostKinds; ++k) {
-      const double c = a.costs[static_cast<std::size_t>(k)];
-      all += c;
-      put("node", node.name, std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
-    }
-    put("node", node.name, "total_cost", all);
-    put("node", node.name, "profit", a.revenue - paid(a.costs));
-    put("node", node.name, "cash_end", a.cash_end);
-    put("node", node.name, "cash_change", a.cash_end - a.cash_start);
-    double value_sum = 0, cogs = 0, value_end = 0;
-    for (const StockId s : node.stocks) {
-      const StockPoint& sp = net_.stocks()[s];
-      if (sp.infinite) continue;
-      value_sum += stocks_[s].value_sum;
-      value_end += stocks_[s].on_hand_end * net_.products()[sp.product].salvage_value;
-      cogs += stocks_[s].shipped * sp.unit_value;
-    }
-    put("node", node.name, "inventory_value_end", value_end);
-    const double dio = ratio(value_sum / n, cogs / span);
-    const double dso = ratio(a.receivables_sum / n, a.revenue / span);
-    const double purchases = a.costs[static_cast<std::size_t>(CostKind::kPurchase)];
-    const double dpo = ratio(a.payables_sum / n, purchases / span);
-    put("node", node.name, "dio", dio);
-    put("node", node.name, "dso", dso);
-    put("node", node.name, "dpo", dpo);
-    put("node", node.name, "cash_to_cash", (std::isnan(dio) ? 0.0 : dio) + (std::isnan(dso) ? 0.0 : dso) -
-                                                (std::isnan(dpo) ? 0.0 : dpo));
+    const std::string& name = shape_->lanes[id];
+    out.push_back({"lane", name, "shipped", a.shipped});
+    out.push_back({"lane", name, "in_transit_mean", a.in_transit_avg_sum / static_cast<double>(a.periods)});
+    out.push_back({"lane", name, "transit_time_mean", ratio(a.transit_sum, a.delivered)});
   }
-
-  for (const Lane& l : net_.lanes()) {
-    const LaneAcc& a = lanes_[l.id];
-    if (a.periods == 0) continue;
-    put("lane", l.name, "shipped", a.shipped);
-    put("lane", l.name, "in_transit_mean", a.in_transit_avg_sum / static_cast<double>(a.periods));
-    put("lane", l.name, "transit_time_mean", ratio(a.transit_sum, a.delivered));
-  }
-  return out;
 }
 
 std::vector<KpiSummary> summarize(const std::vector<KpiSet>& reps, double level) {

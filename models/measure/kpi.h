@@ -1,10 +1,12 @@
 // KPIs: one definition each (the table in models/measure/kpi_definitions.cpp, which
 // docs/kpis.md is generated from), computed from the observations the models
-// record. A KpiCollector is an ObservationSink that accumulates what it needs
-// as the run goes (O(1) memory per stock point, plus one value per completed
-// order or served block of customer demand for the percentiles) and ignores
-// everything before the start of its measurement (the end of the warm-up);
-// finish() turns the accumulators into a KpiSet.
+// record and nothing else: a KpiCollector is an ObservationSink that learns
+// the network's shape from on_start, accumulates what it needs as the run
+// goes (O(1) memory per stock point, plus one value per completed order or
+// served block of customer demand for the percentiles), ignores everything
+// before the start of its measurement (the end of the warm-up), and reads
+// what is still open at the horizon from on_end; finish() turns the
+// accumulators into a KpiSet.
 //
 // Flows (demand, shipments, costs, revenue) count from the start of
 // measurement to the horizon. Levels (on hand, backlog, position) are averaged
@@ -12,12 +14,12 @@
 // change since the end of the warm-up, and their level at the horizon.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <string>
 #include <vector>
 
-#include "models/chain/network.h"
 #include "models/chain/observations.h"
 #include "sim/statistics.h"
 
@@ -61,12 +63,13 @@ std::string kpi_reference_markdown();
 
 class KpiCollector final : public ObservationSink {
  public:
-  // Measures from the start of period `from` (default: the network's warm-up)
-  // to the horizon; a sink in front of the collector may cut the observations
-  // off earlier (batch means). REQUIRES: `net` outlives the collector; call
-  // before Network::run(); 0 <= from.
-  explicit KpiCollector(const Network& net);
-  KpiCollector(const Network& net, std::int64_t from);
+  // Measures from the end of the run's warm-up (RunShape::warmup), or from
+  // the start of period `from`, to the horizon; a sink in front of the
+  // collector may cut the observations off earlier (batch means).
+  // REQUIRES: 0 <= from; the shape on_start() gets outlives finish() (the
+  // Network owns it).
+  KpiCollector() = default;
+  explicit KpiCollector(std::int64_t from) : from_(from) {}
 
   void on_start(const RunShape& r) override;
   void on_period(const PeriodRecords& r) override;
@@ -74,8 +77,9 @@ class KpiCollector final : public ObservationSink {
   void on_node_period(const NodePeriod& n) override;
   void on_lane_period(const LanePeriod& l) override;
   void on_delivery(const Delivery& d) override;
+  void on_end(const RunEnd& end) override;
 
-  // The KPIs after the run. Call once.
+  // The KPIs after the run. REQUIRES: on_start() was called.
   KpiSet finish() const;
 
  private:
@@ -108,8 +112,15 @@ class KpiCollector final : public ObservationSink {
     std::int64_t periods = 0, shipments = 0;
   };
 
-  const Network& net_;
-  std::int64_t from_;
+  using Put = std::vector<KpiValue>;
+  void network_kpis(Put& out) const;
+  void stock_kpis(const StockShape& sp, Put& out) const;
+  void node_kpis(const NodeShape& node, Put& out) const;
+  void lane_kpis(Put& out) const;
+
+  const RunShape* shape_ = nullptr;
+  std::int64_t from_ = -1;  // -1: the warm-up
+  RunEnd end_;
   std::vector<StockAcc> stocks_;
   std::vector<NodeAcc> nodes_;
   std::vector<LaneAcc> lanes_;

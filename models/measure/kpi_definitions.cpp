@@ -15,7 +15,8 @@ namespace chainsim::models {
 
 namespace {
 
-std::vector<KpiDefinition> make_definitions() {
+// The network scope: consolidated over the nodes (purchases between them are internal).
+std::vector<KpiDefinition> network_definitions() {
   std::vector<KpiDefinition> d = {
       // --- network ---------------------------------------------------------
       {"fill_rate", "network", "share", "sum(met at once) / sum(demand) over customer-facing stocks",
@@ -57,8 +58,13 @@ std::vector<KpiDefinition> make_definitions() {
        "from suppliers only), against end-customer demand, both summed over all such stocks and over "
        "consecutive buckets of R periods, R the least common multiple of the top stocks' review periods "
        "(1 for continuous review); sample variances; undefined when end demand does not vary."},
+  };
+  d.insert(d.end(), rest.begin(), rest.end());
+  return d;
+}
 
-      // --- stock points ------------------------------------------------------
+std::vector<KpiDefinition> stock_definitions() {
+  return {
       {"fill_rate", "stock", "share", "sum(met at once) / sum(demand)",
        "Units met from stock at the instant they were demanded (in any zero-delay pass of that instant) "
        "over units demanded: end-customer demand, orders from downstream stocks and components wanted by "
@@ -119,8 +125,12 @@ std::vector<KpiDefinition> make_definitions() {
        "served (0 when served at once; lost demand is not served)."},
       {"customer_wait_p95", "stock", "time units", "min{w: units served with wait <= w >= 0.95 units served}",
        "95th percentile of the end-customer wait, weighted by units."},
+  };
+}
 
-      // --- nodes -------------------------------------------------------------
+// Each node's own books.
+std::vector<KpiDefinition> node_definitions() {
+  return {
       {"revenue", "node", "money", "sum_k revenue_k",
        "Sales: end customers at the retail price (cash), downstream nodes at the lane price (an invoice, "
        "booked when shipped), net of early-payment discounts given."},
@@ -160,8 +170,11 @@ std::vector<KpiDefinition> make_definitions() {
        "Days payables outstanding: mean end-of-period payables over purchases per time unit."},
       {"cash_to_cash", "node", "time units", "dio + dso - dpo",
        "The cash-to-cash cycle; an undefined term (nothing shipped, sold or bought) counts as 0."},
+  };
+}
 
-      // --- lanes -------------------------------------------------------------
+std::vector<KpiDefinition> lane_definitions() {
+  return {
       {"shipped", "lane", "units", "sum_k shipped_k", "Units dispatched on the lane over the measured span."},
       {"in_transit_mean", "lane", "units", "integral(in transit) / T",
        "Time-average units in transit on the lane (the pipeline of Little's law: shipping rate x mean "
@@ -169,7 +182,14 @@ std::vector<KpiDefinition> make_definitions() {
       {"transit_time_mean", "lane", "time units", "sum(units x transit time) / units delivered",
        "Unit-weighted mean transit time of the units delivered in the measured span."},
   };
-  d.insert(d.end(), rest.begin(), rest.end());
+}
+
+std::vector<KpiDefinition> make_definitions() {
+  std::vector<KpiDefinition> d;
+  for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions}) {
+    const std::vector<KpiDefinition> more = part();
+    d.insert(d.end(), more.begin(), more.end());
+  }
   return d;
 }
 

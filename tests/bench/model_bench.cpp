@@ -36,7 +36,7 @@ void run_serial(benchmark::State& state, bool keep_series, double finance_delay 
   std::uint64_t messages = 0, events = 0, runs = 0;
   for (auto _ : state) {
     auto net = build_network(spec, 1, static_cast<int>(runs));
-    KpiCollector kpi(*net);
+    KpiCollector kpi;
     SeriesRecorder series;
     net->add_sink(&kpi);
     if (keep_series) net->add_sink(&series);
@@ -61,7 +61,7 @@ void BM_Network(benchmark::State& state) {
   int runs = 0;
   for (auto _ : state) {
     auto net = build_network(spec, 1, runs++);
-    KpiCollector kpi(*net);
+    KpiCollector kpi;
     net->add_sink(&kpi);
     net->run();
     benchmark::DoNotOptimize(kpi.finish());

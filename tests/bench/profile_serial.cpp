@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   const bool series = argc > 2 && std::strcmp(argv[2], "series") == 0;
   using namespace chainsim::models;
   auto net = build_network(chainsim::bench::serial_chain(periods), 1, 0);
-  KpiCollector kpi(*net);
+  KpiCollector kpi;
   SeriesRecorder recorder;
   net->add_sink(&kpi);
   if (series) net->add_sink(&recorder);

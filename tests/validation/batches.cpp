@@ -11,15 +11,25 @@ namespace chainsim::validation {
 using namespace chainsim::models;
 
 BatchedKpis::BatchedKpis(const Network& net, int batches)
-    : net_(net), warmup_(net.warmup()), length_(0), overall_(net, net.warmup()) {
+    : net_(net), warmup_(net.warmup()), length_(0), overall_(net.warmup()) {
   const std::int64_t span = net.horizon() - net.warmup();
   if (batches < 2 || span % batches != 0) {
     throw std::invalid_argument("batch means need (horizon - warmup) to be a multiple of the batches, >= 2");
   }
   length_ = span / batches;
   for (int b = 0; b < batches; ++b) {
-    batch_.push_back(std::make_unique<KpiCollector>(net, warmup_ + b * length_));
+    batch_.push_back(std::make_unique<KpiCollector>(warmup_ + b * length_));
   }
+}
+
+void BatchedKpis::on_start(const RunShape& r) {
+  overall_.on_start(r);
+  for (auto& b : batch_) b->on_start(r);
+}
+
+void BatchedKpis::on_end(const RunEnd& e) {
+  overall_.on_end(e);
+  for (auto& b : batch_) b->on_end(e);
 }
 
 void BatchedKpis::on_stock_period(const StockPeriod& s) {

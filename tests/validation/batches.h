@@ -22,6 +22,8 @@ class BatchedKpis final : public models::ObservationSink {
   // outlives the sink; add it before Network::run().
   BatchedKpis(const models::Network& net, int batches);
 
+  void on_start(const models::RunShape& r) override;
+  void on_end(const models::RunEnd& e) override;
   void on_stock_period(const models::StockPeriod& s) override;
   void on_node_period(const models::NodePeriod& n) override;
   void on_lane_period(const models::LanePeriod& l) override;

@@ -21,7 +21,7 @@ BeerComparison compare_beer_game(const theory::BeerParameters& p) {
   }
   auto net = build_network(s.spec, s.spec.seed, 0, s.base_dir);
   SeriesRecorder rec;
-  KpiCollector kpis(*net);
+  KpiCollector kpis;
   net->add_sink(&rec);
   net->add_sink(&kpis);
   net->run();

@@ -619,17 +619,26 @@ TEST_CASE("units and money balance in a network running every flow at once") {
   }
 }
 
-TEST_CASE("sinks are told the run's shape before the first record, and a series recorder never reallocates") {
+TEST_CASE("sinks are told the run's shape before the first record and what is open after the last, and a series recorder never reallocates") {
   const ScenarioSpec s = serial_chain(3, 30, 2, 1, poisson_demand(8), 25);
   struct Shape final : ObservationSink {
     RunShape shape;
-    int starts = 0;
+    RunEnd end;
+    int starts = 0, ends = 0;
     bool early = true;  // on_start came before every record
+    bool late = true;   // on_end came after every record
     void on_start(const RunShape& r) override {
       shape = r;
       ++starts;
     }
-    void on_stock_period(const StockPeriod&) override { early = early && starts == 1; }
+    void on_stock_period(const StockPeriod&) override {
+      early = early && starts == 1;
+      late = late && ends == 0;
+    }
+    void on_end(const RunEnd& e) override {
+      end = e;
+      ++ends;
+    }
   } probe;
   Run r;
   r.net = build_network(s, 1, 0);
@@ -638,10 +647,23 @@ TEST_CASE("sinks are told the run's shape before the first record, and a series 
   r.net->run();
   CHECK(probe.starts == 1);
   CHECK(probe.early);
+  CHECK(probe.ends == 1);
+  CHECK(probe.late);
   CHECK(probe.shape.periods == 25);
-  CHECK(probe.shape.stocks == r.net->stocks().size());
-  CHECK(probe.shape.nodes == r.net->nodes().size());
-  CHECK(probe.shape.lanes == r.net->lanes().size());
+  REQUIRE(probe.shape.stocks.size() == r.net->stocks().size());
+  CHECK(probe.shape.nodes.size() == r.net->nodes().size());
+  CHECK(probe.shape.lanes.size() == r.net->lanes().size());
+  for (const StockPoint& sp : r.net->stocks()) {
+    CAPTURE(sp.name);
+    const StockShape& shape = probe.shape.stocks[sp.id];
+    CHECK(shape.name == sp.name);
+    CHECK(shape.infinite == sp.infinite);
+    CHECK(shape.end_demand == (sp.name == "retailer/item"));
+    CHECK(shape.replenished == !sp.infinite);
+    // What the network still has open at the horizon, as the end observation says.
+    CHECK(probe.end.stocks[sp.id].open_orders == sp.open_orders.size());
+  }
+  CHECK(probe.end.time == 25);
   // Reserved once for the whole run: the capacity is exactly what was used.
   CHECK(r.rec.stocks.size() == 25 * r.net->stocks().size());
   CHECK(r.rec.stocks.capacity() == r.rec.stocks.size());

@@ -37,7 +37,7 @@ struct Measured {
 Measured measure(const ScenarioSpec& spec, std::uint64_t seed = 1) {
   Measured m;
   m.net = build_network(spec, seed, 0);
-  KpiCollector kpi(*m.net);
+  KpiCollector kpi;
   m.net->add_sink(&kpi);
   m.net->add_sink(&m.rec);
   m.net->run();

@@ -186,48 +186,59 @@ std::vector<LegendEntry> legend_entries(const LineChart& c) {
   return out;
 }
 
-std::string render(const LineChart& c) {
-  // Decimate first: the drawn data, its extent and the note all follow.
-  struct Line { std::vector<double> x, y; };
-  std::size_t bucket = 1, original = 0;
+namespace {
+
+// A line chart's data as drawn: series and bands cut to the point budget,
+// with the widest bucket and the longest original, for the note under the
+// plot.
+struct DrawnData {
+  struct Line {
+    std::vector<double> x, y;
+  };
   std::vector<Line> lines;
+  std::vector<Band> bands;
+  std::size_t bucket = 1, original = 0;
+  bool reduced() const { return bucket > 1; }
+};
+
+// Decimate first: the drawn data, its extent and the note all follow.
+DrawnData drawn_data(const LineChart& c) {
+  DrawnData d;
   for (const Series& s : c.series) {
-    const Decimation d = decimate_min_max(s.y, std::max<std::size_t>(c.point_budget, 2));
-    Line l;
-    for (std::size_t i : d.index) {
+    const Decimation dm = decimate_min_max(s.y, std::max<std::size_t>(c.point_budget, 2));
+    DrawnData::Line l;
+    for (std::size_t i : dm.index) {
       l.x.push_back(s.x[i]);
       l.y.push_back(s.y[i]);
     }
-    bucket = std::max(bucket, d.bucket);
-    original = std::max(original, s.y.size());
-    lines.push_back(std::move(l));
+    d.bucket = std::max(d.bucket, dm.bucket);
+    d.original = std::max(d.original, s.y.size());
+    d.lines.push_back(std::move(l));
   }
-  std::vector<Band> bands;
   for (const Band& b : c.bands) {
     const std::size_t n = b.x.size(), budget = std::max<std::size_t>(c.point_budget, 2);
     const std::size_t bb = n > budget ? (2 * n + budget - 1) / budget : 1;
     Band r = b;
     decimate_band(b.x, b.lo, b.hi, bb, r.x, r.lo, r.hi);
-    bucket = std::max(bucket, bb);
-    original = std::max(original, n);
-    bands.push_back(std::move(r));
+    d.bucket = std::max(d.bucket, bb);
+    d.original = std::max(d.original, n);
+    d.bands.push_back(std::move(r));
   }
+  return d;
+}
 
-  const Extent e = data_extent(c);
-  double x0 = c.x_domain ? c.x_domain->first : (std::isnan(e.x0) ? 0.0 : e.x0);
-  double x1 = c.x_domain ? c.x_domain->second : (std::isnan(e.x1) ? 1.0 : e.x1);
-  if (x1 <= x0) x1 = x0 + 1.0;
+// Where a line chart's plot sits in its viewBox, and its scales.
+struct LinePlot {
+  double x0 = 0.0, x1 = 1.0;  // the x domain
+  double top = 0.0, left = 0.0, plot_w = 0.0, plot_h = 0.0;
+  Ticks yt;
+  LinearScale sx{0.0, 1.0, 0.0, 1.0}, sy{0.0, 1.0, 0.0, 1.0};
+  std::vector<LegendEntry> entries;
+};
 
-  const std::vector<LegendEntry> entries = c.legend ? legend_entries(c) : std::vector<LegendEntry>{};
-  double top = c.title.empty() ? 8.0 : 24.0;
-  const double provisional_left = 60.0;
-  const double lh = legend_height(entries, c.width - provisional_left - 10.0);
-  if (lh > 0) top += lh + 4.0;
-  const bool reduced = bucket > 1;
-  double bottom = c.x_tick_labels ? (c.x_label.empty() ? 20.0 : 34.0) : 6.0;
-  if (reduced) bottom += 13.0;
-  const double plot_h = std::max(30.0, c.height - top - bottom);
-
+// The y ticks: a given domain keeps its ends (ticks outside it dropped),
+// else nice ticks over the data, zero and the reference line.
+Ticks line_y_ticks(const LineChart& c, const Extent& e, double plot_h) {
   Ticks yt;
   if (c.y_domain) {
     yt = nice_ticks(c.y_domain->first, c.y_domain->second, tick_target(plot_h));
@@ -240,58 +251,92 @@ std::string render(const LineChart& c) {
     if (c.reference) y0 = std::min(y0, *c.reference), y1 = std::max(y1, *c.reference);
     yt = nice_ticks(y0, y1, tick_target(plot_h));
   }
-  double label_w = 0.0;
-  for (double v : yt.values) label_w = std::max(label_w, text_width(format_tick(v, yt.step), kFont));
-  const double left = (c.y_label.empty() ? 6.0 : 20.0) + label_w + 6.0;
-  const double right = 12.0;
-  const double plot_w = c.width - left - right;
-  const LinearScale sx(x0, x1, left, left + plot_w);
-  const LinearScale sy(yt.lo, yt.hi, top + plot_h, top);
+  return yt;
+}
 
+// The layout of a line chart; `reduced` leaves room for the decimation note.
+LinePlot line_plot(const LineChart& c, bool reduced) {
+  LinePlot p;
+  const Extent e = data_extent(c);
+  p.x0 = c.x_domain ? c.x_domain->first : (std::isnan(e.x0) ? 0.0 : e.x0);
+  p.x1 = c.x_domain ? c.x_domain->second : (std::isnan(e.x1) ? 1.0 : e.x1);
+  if (p.x1 <= p.x0) p.x1 = p.x0 + 1.0;
+
+  p.entries = c.legend ? legend_entries(c) : std::vector<LegendEntry>{};
+  p.top = c.title.empty() ? 8.0 : 24.0;
+  const double provisional_left = 60.0;
+  const double lh = legend_height(p.entries, c.width - provisional_left - 10.0);
+  if (lh > 0) p.top += lh + 4.0;
+  double bottom = c.x_tick_labels ? (c.x_label.empty() ? 20.0 : 34.0) : 6.0;
+  if (reduced) bottom += 13.0;
+  p.plot_h = std::max(30.0, c.height - p.top - bottom);
+
+  p.yt = line_y_ticks(c, e, p.plot_h);
+  double label_w = 0.0;
+  for (double v : p.yt.values) label_w = std::max(label_w, text_width(format_tick(v, p.yt.step), kFont));
+  p.left = (c.y_label.empty() ? 6.0 : 20.0) + label_w + 6.0;
+  const double right = 12.0;
+  p.plot_w = c.width - p.left - right;
+  p.sx = LinearScale(p.x0, p.x1, p.left, p.left + p.plot_w);
+  p.sy = LinearScale(p.yt.lo, p.yt.hi, p.top + p.plot_h, p.top);
+  return p;
+}
+
+// The opening <svg> of a line chart through its title and legend: the
+// description states the chart's shape for screen readers, and markers are
+// defined only for the series sparse enough to carry them.
+std::string line_head(const LineChart& c, const DrawnData& d, const LinePlot& p) {
   std::string extra = fmt::format(" data-series=\"{}\" data-bands=\"{}\"", c.series.size(), c.bands.size());
-  if (reduced) extra += fmt::format(" data-decimated=\"{}\"", bucket);
+  if (d.reduced()) extra += fmt::format(" data-decimated=\"{}\"", d.bucket);
   std::string names;
   for (const Series& s : c.series) names += (names.empty() ? "" : ", ") + s.name;
   std::string desc = c.desc;
   desc += fmt::format("{}Line chart of {} against {}; {} from {} to {}.", desc.empty() ? "" : " ",
                       names.empty() ? "no series" : names, c.x_label.empty() ? "x" : c.x_label,
-                      c.y_label.empty() ? "values" : c.y_label, format_tick(yt.lo, yt.step),
-                      format_tick(yt.hi, yt.step));
-  if (reduced) desc += fmt::format(" Long series shown as bucket minima and maxima of {} {}.", bucket, c.point_noun);
+                      c.y_label.empty() ? "values" : c.y_label, format_tick(p.yt.lo, p.yt.step),
+                      format_tick(p.yt.hi, p.yt.step));
+  if (d.reduced()) {
+    desc += fmt::format(" Long series shown as bucket minima and maxima of {} {}.", d.bucket, c.point_noun);
+  }
 
   std::string o = svg_open(c.id, "line", c.width, c.height, extra);
   o += title_desc(c.id, c.title, desc);
-  // Markers for the series that are sparse enough to carry them.
   std::string defs;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
-    if (c.series[i].style.marker != Marker::kNone && lines[i].x.size() <= c.marker_limit) {
+    if (c.series[i].style.marker != Marker::kNone && d.lines[i].x.size() <= c.marker_limit) {
       defs += marker_def(fmt::format("{}-m{}", c.id, i), c.series[i].style);
     }
   }
   if (!defs.empty()) o += "<defs>" + defs + "</defs>";
   if (!c.title.empty()) {
-    o += fmt::format("<text x=\"{}\" y=\"15\" class=\"ct\">{}</text>", coord(left), escape(c.title));
+    o += fmt::format("<text x=\"{}\" y=\"15\" class=\"ct\">{}</text>", coord(p.left), escape(c.title));
   }
-  if (!entries.empty()) {
+  if (!p.entries.empty()) {
     double h = 0.0;
-    o += legend_markup(c.id, entries, left, c.title.empty() ? 12.0 : 32.0, plot_w, h);
+    o += legend_markup(c.id, p.entries, p.left, c.title.empty() ? 12.0 : 32.0, p.plot_w, h);
   }
-  // Grid and y ticks.
-  o += "<g class=\"grid\">";
-  for (double v : yt.values) {
-    const double y = sy(v);
-    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", coord(left), coord(y), coord(left + plot_w),
-                     coord(y));
+  return o;
+}
+
+// The horizontal grid, the y tick labels and the x ticks (labelled unless
+// the chart is an upper panel of a stack).
+std::string line_axes(const LineChart& c, const LinePlot& p) {
+  const double top = p.top, plot_h = p.plot_h;
+  std::string o = "<g class=\"grid\">";
+  for (double v : p.yt.values) {
+    const double y = p.sy(v);
+    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", coord(p.left), coord(y),
+                     coord(p.left + p.plot_w), coord(y));
   }
   o += "</g><g class=\"ticks\">";
-  for (double v : yt.values) {
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", coord(left - 5), coord(sy(v) + 3.8),
-                     format_tick(v, yt.step));
+  for (double v : p.yt.values) {
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", coord(p.left - 5),
+                     coord(p.sy(v) + 3.8), format_tick(v, p.yt.step));
   }
-  const Ticks xt = nice_ticks(x0, x1, tick_target(plot_w * 0.8));
+  const Ticks xt = nice_ticks(p.x0, p.x1, tick_target(p.plot_w * 0.8));
   for (double v : xt.values) {
-    if (v < x0 - 1e-9 * xt.step || v > x1 + 1e-9 * xt.step) continue;
-    const double x = sx(v);
+    if (v < p.x0 - 1e-9 * xt.step || v > p.x1 + 1e-9 * xt.step) continue;
+    const double x = p.sx(v);
     o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"tk\"/>", coord(x), coord(top + plot_h),
                      coord(top + plot_h + 4));
     if (c.x_tick_labels) {
@@ -300,15 +345,22 @@ std::string render(const LineChart& c) {
     }
   }
   o += "</g>";
+  return o;
+}
+
+// The data, back to front: shaded spans, bands, the reference line, then the
+// series on top.
+std::string line_marks(const LineChart& c, const DrawnData& d, const LinePlot& p) {
+  std::string o;
   for (const Shade& s : c.shades) {
-    const double a = sx(std::max(s.x0, x0)), b = sx(std::min(s.x1, x1));
+    const double a = p.sx(std::max(s.x0, p.x0)), b = p.sx(std::min(s.x1, p.x1));
     if (b <= a) continue;
     o += fmt::format("<g class=\"shade\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><text x=\"{}\" y=\"{}\">{}"
                      "</text></g>",
-                     coord(a), coord(top), coord(b - a), coord(plot_h), coord(a + 3), coord(top + 10), escape(s.label));
+                     coord(a), coord(p.top), coord(b - a), coord(p.plot_h), coord(a + 3), coord(p.top + 10),
+                     escape(s.label));
   }
-  for (std::size_t i = 0; i < bands.size(); ++i) {
-    const Band& b = bands[i];
+  for (const Band& b : d.bands) {
     std::vector<double> xs = b.x, ys = b.hi;
     for (std::size_t k = b.x.size(); k-- > 0;) {
       xs.push_back(b.x[k]);
@@ -316,27 +368,34 @@ std::string render(const LineChart& c) {
     }
     o += fmt::format("<polygon class=\"band\" data-band=\"{}\" data-points=\"{}\" points=\"{}\" fill=\"{}\" "
                      "fill-opacity=\"{}\"{}><title>{}</title></polygon>",
-                     escape(b.name), b.x.size(), points_attr(xs, ys, sx, sy), b.color, format_number(b.opacity, 3),
+                     escape(b.name), b.x.size(), points_attr(xs, ys, p.sx, p.sy), b.color, format_number(b.opacity, 3),
                      b.outline ? fmt::format(" stroke=\"{}\" stroke-width=\"0.8\" stroke-dasharray=\"1.5 2\"", b.color)
                                : "",
                      escape(b.name));
   }
   if (c.reference) {
-    const double y = sy(*c.reference);
-    o += fmt::format("<line class=\"ref\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", coord(left), coord(y),
-                     coord(left + plot_w), coord(y));
+    const double y = p.sy(*c.reference);
+    o += fmt::format("<line class=\"ref\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", coord(p.left), coord(y),
+                     coord(p.left + p.plot_w), coord(y));
   }
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const Series& s = c.series[i];
-    const bool markers = s.style.marker != Marker::kNone && lines[i].x.size() <= c.marker_limit;
+    const DrawnData::Line& l = d.lines[i];
+    const bool markers = s.style.marker != Marker::kNone && l.x.size() <= c.marker_limit;
     o += fmt::format("<polyline class=\"series\" data-series=\"{}\" data-points=\"{}\" points=\"{}\" {}{}><title>{}"
                      "</title></polyline>",
-                     escape(s.name), lines[i].x.size(), points_attr(lines[i].x, lines[i].y, sx, sy),
-                     stroke_attrs(s.style), markers ? marker_attrs(fmt::format("{}-m{}", c.id, i)) : "",
-                     escape(s.name));
+                     escape(s.name), l.x.size(), points_attr(l.x, l.y, p.sx, p.sy), stroke_attrs(s.style),
+                     markers ? marker_attrs(fmt::format("{}-m{}", c.id, i)) : "", escape(s.name));
   }
-  o += fmt::format("<path class=\"axis\" d=\"M{0},{1} V{2} H{3}\"/>", coord(left), coord(top), coord(top + plot_h),
-                   coord(left + plot_w));
+  return o;
+}
+
+// The axis lines, the axis labels and, under everything, the note on
+// decimation.
+std::string line_labels(const LineChart& c, const DrawnData& d, const LinePlot& p) {
+  const double top = p.top, plot_h = p.plot_h, left = p.left, plot_w = p.plot_w;
+  std::string o = fmt::format("<path class=\"axis\" d=\"M{0},{1} V{2} H{3}\"/>", coord(left), coord(top),
+                              coord(top + plot_h), coord(left + plot_w));
   if (!c.y_label.empty()) {
     const double cy = top + plot_h / 2;
     o += fmt::format("<text class=\"al\" x=\"11\" y=\"{0}\" transform=\"rotate(-90 11 {0})\" text-anchor=\"middle\">"
@@ -349,30 +408,44 @@ std::string render(const LineChart& c) {
     o += fmt::format("<text class=\"al\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                      coord(left + plot_w / 2), coord(y_text), escape(c.x_label));
   }
-  if (reduced) {
+  if (d.reduced()) {
     o += fmt::format("<text class=\"note\" x=\"{}\" y=\"{}\">{} {} shown as the minimum and maximum of every {} {}"
                      "</text>",
-                     coord(left), coord(y_text + 13.0), original, c.point_noun, bucket, c.point_noun);
+                     coord(left), coord(y_text + 13.0), d.original, c.point_noun, d.bucket, c.point_noun);
   }
-  o += "</svg>";
   return o;
 }
 
-std::string render(const BarChart& c) {
-  const bool stacked = c.layers.size() > 1;
-  double label_w = 40.0;
-  for (const auto& r : c.rows) label_w = std::max(label_w, text_width(r.label, kFont));
-  const double left = label_w + 14.0, right = 78.0;
-  const double plot_w = c.width - left - right;
-  // Rows and group headings, top to bottom.
-  struct Slot { const BarChart::Row* row; std::string heading; };
-  std::vector<Slot> slots;
+}  // namespace
+
+std::string render(const LineChart& c) {
+  const DrawnData d = drawn_data(c);
+  const LinePlot p = line_plot(c, d.reduced());
+  return line_head(c, d, p) + line_axes(c, p) + line_marks(c, d, p) + line_labels(c, d, p) + "</svg>";
+}
+
+namespace {
+
+// A row of a bar chart, or the heading of a group of rows.
+struct BarSlot {
+  const BarChart::Row* row;
+  std::string heading;
+};
+
+// Rows and group headings, top to bottom.
+std::vector<BarSlot> bar_slots(const BarChart& c) {
+  std::vector<BarSlot> slots;
   std::string group;
   for (const auto& r : c.rows) {
     if (!r.group.empty() && (slots.empty() || r.group != group)) slots.push_back({nullptr, r.group});
     group = r.group;
     slots.push_back({&r, ""});
   }
+  return slots;
+}
+
+// A stacked chart's legend: one swatch per layer, in the layer's pattern.
+std::vector<LegendEntry> bar_legend_entries(const BarChart& c, bool stacked) {
   std::vector<LegendEntry> entries;
   if (stacked && c.legend) {
     for (std::size_t i = 0; i < c.layers.size(); ++i) {
@@ -382,13 +455,12 @@ std::string render(const BarChart& c) {
       entries.push_back({c.layers[i], std::nullopt, swatch});
     }
   }
-  double top = c.title.empty() ? 8.0 : 24.0;
-  const double lh = legend_height(entries, c.width - 20.0);
-  if (lh > 0) top += lh + 4.0;
-  if (c.reference && !c.reference_label.empty()) top += 12.0;
-  const double plot_h = static_cast<double>(slots.size()) * c.row_height;
-  const double height = top + plot_h + (c.value_label.empty() ? 22.0 : 36.0);
+  return entries;
+}
 
+// The value axis's ticks: over 0, the positive and negative stacks of every
+// row, its error whisker and the reference line.
+Ticks bar_ticks(const BarChart& c, bool stacked, double plot_w) {
   double lo = 0.0, hi = 0.0;
   for (const auto& r : c.rows) {
     double pos = 0.0, neg = 0.0;
@@ -404,54 +476,120 @@ std::string render(const BarChart& c) {
     }
   }
   if (c.reference) lo = std::min(lo, *c.reference), hi = std::max(hi, *c.reference);
-  const Ticks t = nice_ticks(lo, hi, tick_target(plot_w * 0.45));
+  return nice_ticks(lo, hi, tick_target(plot_w * 0.45));
+}
+
+// One row at `y`: its label, its bars (positive ones stacked right of 0,
+// negative ones left), its whisker and its value text. Adds the bars drawn
+// to `bars`.
+std::string bar_row(const BarChart& c, const BarChart::Row& r, double y, double left, const LinearScale& sx,
+                    std::size_t& bars) {
+  const bool stacked = c.layers.size() > 1;
+  const double bh = c.row_height * 0.64, by = y + (c.row_height - bh) / 2;
+  std::string body = fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", coord(left - 6),
+                                 coord(y + c.row_height / 2 + 3.8), escape(r.label));
+  double pos = 0.0, neg = 0.0, total = 0.0;
+  bool any = false;
+  for (std::size_t i = 0; i < r.values.size() && i < std::max<std::size_t>(c.layers.size(), 1); ++i) {
+    const double v = r.values[i];
+    if (!std::isfinite(v)) continue;
+    any = true;
+    total += v;
+    if (v == 0.0) continue;
+    const double a = v >= 0 ? pos : neg + v, b = v >= 0 ? pos + v : neg;
+    (v >= 0 ? pos : neg) += v;
+    const std::string fill = stacked ? fmt::format("url(#{}-p{})", c.id, i) : palette_color(0);
+    const std::string layer = c.layers.empty() ? std::string() : c.layers[i];
+    body += fmt::format("<rect class=\"bar\" data-row=\"{}\" data-layer=\"{}\" data-value=\"{}\" x=\"{}\" y=\"{}\" "
+                        "width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}{}: {}{}</title></rect>",
+                        escape(r.label), escape(layer), format_number(v, 6), coord(sx(a)), coord(by),
+                        coord(std::max(0.4, sx(b) - sx(a))), coord(bh), fill, escape(r.label),
+                        layer.empty() ? "" : " — " + escape(layer), format_number(v, 4),
+                        r.tooltip.empty() ? "" : " (" + escape(r.tooltip) + ")");
+    ++bars;
+  }
+  std::string value = any ? format_label(total, 4) : "n/a";
+  if (!stacked && any && std::isfinite(r.error)) {
+    const double v = r.values[0];
+    const double ya = y + c.row_height / 2;
+    body += fmt::format("<path class=\"err\" d=\"M{0},{2} H{1} M{0},{3} V{4} M{1},{3} V{4}\"/>",
+                        coord(sx(v - r.error)), coord(sx(v + r.error)), coord(ya), coord(ya - 4), coord(ya + 4));
+    value += " ± " + format_label(r.error, 2);
+  }
+  if (any && c.value_text) value = c.value_text(r);
+  const double end = std::max(sx(pos), sx(any && !stacked && std::isfinite(r.error) ? r.values[0] + r.error : pos));
+  body += fmt::format("<text class=\"bv\" x=\"{}\" y=\"{}\">{}</text>", coord(end + 4),
+                      coord(y + c.row_height / 2 + 3.8), value);
+  return body;
+}
+
+// The vertical grid and the tick labels under the plot.
+std::string bar_grid(const Ticks& t, const LinearScale& sx, double top, double plot_h) {
+  std::string o = "<g class=\"grid\">";
+  for (double v : t.values) {
+    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(sx(v)), coord(top),
+                     coord(top + plot_h));
+  }
+  o += "</g><g class=\"ticks\">";
+  for (double v : t.values) {
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", coord(sx(v)),
+                     coord(top + plot_h + 14), format_tick(v, t.step));
+  }
+  o += "</g>";
+  return o;
+}
+
+// Over the bars: the axis at 0 (or the domain's end nearer to it), the
+// reference line with its label, and the value axis's label.
+std::string bar_overlay(const BarChart& c, const Ticks& t, const LinearScale& sx, double top, double plot_h,
+                        double left, double plot_w) {
+  std::string o = fmt::format("<path class=\"axis\" d=\"M{0},{1} V{2}\"/>",
+                              coord(sx(std::max(t.lo, std::min(0.0, t.hi)))), coord(top), coord(top + plot_h));
+  if (c.reference) {
+    const double x = sx(*c.reference);
+    o += fmt::format("<line class=\"ref\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(x), coord(top - 2),
+                     coord(top + plot_h));
+    if (!c.reference_label.empty()) {
+      o += fmt::format("<text class=\"note\" x=\"{}\" y=\"{}\">{}</text>", coord(x + 4), coord(top - 4),
+                       escape(c.reference_label));
+    }
+  }
+  if (!c.value_label.empty()) {
+    o += fmt::format("<text class=\"al\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                     coord(left + plot_w / 2), coord(top + plot_h + 29), escape(c.value_label));
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string render(const BarChart& c) {
+  const bool stacked = c.layers.size() > 1;
+  double label_w = 40.0;
+  for (const auto& r : c.rows) label_w = std::max(label_w, text_width(r.label, kFont));
+  const double left = label_w + 14.0, right = 78.0;
+  const double plot_w = c.width - left - right;
+  const std::vector<BarSlot> slots = bar_slots(c);
+  const std::vector<LegendEntry> entries = bar_legend_entries(c, stacked);
+  double top = c.title.empty() ? 8.0 : 24.0;
+  const double lh = legend_height(entries, c.width - 20.0);
+  if (lh > 0) top += lh + 4.0;
+  if (c.reference && !c.reference_label.empty()) top += 12.0;
+  const double plot_h = static_cast<double>(slots.size()) * c.row_height;
+  const double height = top + plot_h + (c.value_label.empty() ? 22.0 : 36.0);
+  const Ticks t = bar_ticks(c, stacked, plot_w);
   const LinearScale sx(t.lo, t.hi, left, left + plot_w);
 
   std::size_t bars = 0;
   std::string body;
   for (std::size_t k = 0; k < slots.size(); ++k) {
     const double y = top + static_cast<double>(k) * c.row_height;
-    if (!slots[k].row) {
+    if (slots[k].row) {
+      body += bar_row(c, *slots[k].row, y, left, sx, bars);
+    } else {
       body += fmt::format("<text class=\"gh\" x=\"4\" y=\"{}\">{}</text>", coord(y + c.row_height * 0.7),
                           escape(slots[k].heading));
-      continue;
     }
-    const auto& r = *slots[k].row;
-    const double bh = c.row_height * 0.64, by = y + (c.row_height - bh) / 2;
-    body += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", coord(left - 6),
-                        coord(y + c.row_height / 2 + 3.8), escape(r.label));
-    double pos = 0.0, neg = 0.0, total = 0.0;
-    bool any = false;
-    for (std::size_t i = 0; i < r.values.size() && i < std::max<std::size_t>(c.layers.size(), 1); ++i) {
-      const double v = r.values[i];
-      if (!std::isfinite(v)) continue;
-      any = true;
-      total += v;
-      if (v == 0.0) continue;
-      const double a = v >= 0 ? pos : neg + v, b = v >= 0 ? pos + v : neg;
-      (v >= 0 ? pos : neg) += v;
-      const std::string fill = stacked ? fmt::format("url(#{}-p{})", c.id, i) : palette_color(0);
-      const std::string layer = c.layers.empty() ? std::string() : c.layers[i];
-      body += fmt::format("<rect class=\"bar\" data-row=\"{}\" data-layer=\"{}\" data-value=\"{}\" x=\"{}\" y=\"{}\" "
-                          "width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}{}: {}{}</title></rect>",
-                          escape(r.label), escape(layer), format_number(v, 6), coord(sx(a)), coord(by),
-                          coord(std::max(0.4, sx(b) - sx(a))), coord(bh), fill, escape(r.label),
-                          layer.empty() ? "" : " — " + escape(layer), format_number(v, 4),
-                          r.tooltip.empty() ? "" : " (" + escape(r.tooltip) + ")");
-      ++bars;
-    }
-    std::string value = any ? format_label(total, 4) : "n/a";
-    if (!stacked && any && std::isfinite(r.error)) {
-      const double v = r.values[0];
-      const double ya = y + c.row_height / 2;
-      body += fmt::format("<path class=\"err\" d=\"M{0},{2} H{1} M{0},{3} V{4} M{1},{3} V{4}\"/>",
-                          coord(sx(v - r.error)), coord(sx(v + r.error)), coord(ya), coord(ya - 4), coord(ya + 4));
-      value += " ± " + format_label(r.error, 2);
-    }
-    if (any && c.value_text) value = c.value_text(r);
-    const double end = std::max(sx(pos), sx(any && !stacked && std::isfinite(r.error) ? r.values[0] + r.error : pos));
-    body += fmt::format("<text class=\"bv\" x=\"{}\" y=\"{}\">{}</text>", coord(end + 4),
-                        coord(y + c.row_height / 2 + 3.8), value);
   }
 
   std::string desc = c.desc;
@@ -471,32 +609,8 @@ std::string render(const BarChart& c) {
     double h = 0.0;
     o += legend_markup(c.id, entries, 4.0, c.title.empty() ? 12.0 : 32.0, c.width - 20.0, h);
   }
-  o += "<g class=\"grid\">";
-  for (double v : t.values) {
-    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(sx(v)), coord(top),
-                     coord(top + plot_h));
-  }
-  o += "</g><g class=\"ticks\">";
-  for (double v : t.values) {
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", coord(sx(v)),
-                     coord(top + plot_h + 14), format_tick(v, t.step));
-  }
-  o += "</g>" + body;
-  o += fmt::format("<path class=\"axis\" d=\"M{0},{1} V{2}\"/>", coord(sx(std::max(t.lo, std::min(0.0, t.hi)))),
-                   coord(top), coord(top + plot_h));
-  if (c.reference) {
-    const double x = sx(*c.reference);
-    o += fmt::format("<line class=\"ref\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(x), coord(top - 2),
-                     coord(top + plot_h));
-    if (!c.reference_label.empty()) {
-      o += fmt::format("<text class=\"note\" x=\"{}\" y=\"{}\">{}</text>", coord(x + 4), coord(top - 4),
-                       escape(c.reference_label));
-    }
-  }
-  if (!c.value_label.empty()) {
-    o += fmt::format("<text class=\"al\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                     coord(left + plot_w / 2), coord(top + plot_h + 29), escape(c.value_label));
-  }
+  o += bar_grid(t, sx, top, plot_h) + body;
+  o += bar_overlay(c, t, sx, top, plot_h, left, plot_w);
   o += "</svg>";
   return o;
 }

@@ -75,22 +75,30 @@ std::vector<int> node_depths(const NetworkInfo& info) {
   return depth;
 }
 
-std::string render_network(const NetworkInfo& info, const std::string& id, const NetworkMarks& marks) {
-  auto marked = [](const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  std::size_t marked_count = 0;
-  for (const auto& node : info.nodes) marked_count += marked(marks.nodes, node.name) ? 1 : 0;
-  for (const auto& l : info.lanes) marked_count += marked(marks.lanes, l.name) ? 1 : 0;
-  const std::size_t n = info.nodes.size();
+namespace {
+
+// Whether `name` is among the marked `names` (short lists: a scan will do).
+bool is_marked(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The position of each node by name, for lanes to find their ends.
+std::map<std::string, std::size_t> node_index(const NetworkInfo& info) {
   std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < n; ++i) index[info.nodes[i].name] = i;
-  const std::vector<int> depth = node_depths(info);
+  for (std::size_t i = 0; i < info.nodes.size(); ++i) index[info.nodes[i].name] = i;
+  return index;
+}
+
+// The nodes of each depth, top to bottom: the first column in the order of
+// `info`, each later one by the mean rank of the nodes that ship to it.
+std::vector<std::vector<std::size_t>> ordered_columns(const NetworkInfo& info,
+                                                      const std::map<std::string, std::size_t>& index,
+                                                      const std::vector<int>& depth) {
+  const std::size_t n = info.nodes.size();
   const int layers = n == 0 ? 0 : *std::max_element(depth.begin(), depth.end()) + 1;
   std::vector<std::vector<std::size_t>> column(static_cast<std::size_t>(layers));
   for (std::size_t i = 0; i < n; ++i) column[static_cast<std::size_t>(depth[i])].push_back(i);
 
-  // Order each column by the mean rank of the nodes that ship to it.
   std::vector<double> rank(n, 0.0);
   for (std::size_t d = 0; d < column.size(); ++d) {
     auto& col = column[d];
@@ -110,12 +118,15 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     }
     for (std::size_t r = 0; r < col.size(); ++r) rank[col[r]] = static_cast<double>(r) / std::max<std::size_t>(col.size(), 1);
   }
+  return column;
+}
 
-  std::size_t tallest = 1;
-  for (const auto& col : column) tallest = std::max(tallest, col.size());
-  const double plot_h = static_cast<double>(tallest) * kPitch;
-  const double top = kMargin + 4;
-  std::vector<Placed> at(n);
+// Where each node is drawn: columns left to right, each as wide as its
+// longest name and centred on the tallest column's height `plot_h`. Sets
+// `right` to the x after the last column's gap.
+std::vector<Placed> place_nodes(const NetworkInfo& info, const std::vector<std::vector<std::size_t>>& column,
+                                double top, double plot_h, double& right) {
+  std::vector<Placed> at(info.nodes.size());
   double x = kMargin;
   for (const auto& col : column) {
     double w = 70.0;
@@ -126,39 +137,31 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     }
     x += w + kColumnGap;
   }
-  const std::string lane_legend = fmt::format("lane label: ship (mean transit) · order (order delay), in {}",
-                                              plural_unit(info.time_unit));
-  double legend_w = kMargin + text_width(lane_legend, 11.0) + 12;
-  std::map<std::string, int> kinds;
-  for (const auto& node : info.nodes) ++kinds[node.kind];
-  for (const auto& [kind, count] : kinds) legend_w += 34 + text_width(kind, 11.0) + 18;
-  if (marked_count > 0) legend_w += 40 + text_width(marks.label, 11.0) + 18;
-  const double width = std::max({480.0, x - kColumnGap + kMargin, legend_w});
-  const double legend_y = top + plot_h + 18;
-  const double height = legend_y + 22;
+  right = x;
+  return at;
+}
 
-  std::string o = fmt::format("<svg class=\"chart network\" id=\"{0}\" data-chart=\"network\" data-nodes=\"{1}\" "
-                              "data-lanes=\"{2}\" data-marked=\"{6}\" role=\"img\" aria-labelledby=\"{0}-t {0}-d\" "
-                              "viewBox=\"0 0 {3} {4}\" style=\"max-width:{5}px\">",
-                              id, n, info.lanes.size(), coord(width), coord(height), coord(width * 1.25), marked_count);
-  std::string desc = fmt::format("{} nodes in {} echelons and {} lanes; product flows left to right.", n, layers,
-                                 info.lanes.size());
+// The sentence for screen readers: the network's size, and what is marked.
+std::string network_desc(const NetworkInfo& info, int layers, const NetworkMarks& marks, std::size_t marked_count) {
+  std::string desc = fmt::format("{} nodes in {} echelons and {} lanes; product flows left to right.",
+                                 info.nodes.size(), layers, info.lanes.size());
   if (marked_count > 0) {
     std::string names;
     for (const auto& node : info.nodes) {
-      if (marked(marks.nodes, node.name)) names += (names.empty() ? "" : ", ") + node.name;
+      if (is_marked(marks.nodes, node.name)) names += (names.empty() ? "" : ", ") + node.name;
     }
     for (const auto& l : info.lanes) {
-      if (marked(marks.lanes, l.name)) names += (names.empty() ? "" : ", ") + l.name;
+      if (is_marked(marks.lanes, l.name)) names += (names.empty() ? "" : ", ") + l.name;
     }
     desc += fmt::format(" Marked, {}: {}.", marks.label, names);
   }
-  o += fmt::format("<title id=\"{0}-t\">The network of {1}</title><desc id=\"{0}-d\">{2}</desc>", id,
-                   escape(info.name), escape(desc));
-  o += fmt::format("<defs><marker id=\"{}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-                   "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/>"
-                   "</marker></defs>",
-                   id);
+  return desc;
+}
+
+// The lanes as curves, then their labels, so that no curve covers a label.
+std::string lanes_markup(const NetworkInfo& info, const std::map<std::string, std::size_t>& index,
+                         const std::vector<Placed>& at, const std::string& id, const NetworkMarks& marks) {
+  const std::size_t n = info.nodes.size();
   std::vector<int> fan_in(n, 0), fan_out(n, 0);
   for (const auto& l : info.lanes) {
     const auto f = index.find(l.from), t = index.find(l.to);
@@ -166,8 +169,7 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     ++fan_out[f->second];
     ++fan_in[t->second];
   }
-  // Lanes under the nodes; labels after all lanes so that no curve covers one.
-  std::string labels;
+  std::string o, labels;
   std::map<std::pair<std::size_t, std::size_t>, int> seen;
   for (const auto& l : info.lanes) {
     const auto f = index.find(l.from), t = index.find(l.to);
@@ -188,7 +190,7 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     o += fmt::format("<path class=\"lane{}\" data-lane=\"{}\" d=\"M{},{} C{},{} {},{} {},{}\" "
                      "marker-end=\"url(#{}-arrow)\">"
                      "<title>{} → {}</title></path>",
-                     marked(marks.lanes, l.name) ? " marked" : "", escape(l.name), coord(p[0][0]), coord(p[0][1]),
+                     is_marked(marks.lanes, l.name) ? " marked" : "", escape(l.name), coord(p[0][0]), coord(p[0][1]),
                      coord(p[1][0]), coord(p[1][1]), coord(p[2][0]), coord(p[2][1]), coord(p[3][0]), coord(p[3][1]), id,
                      escape(l.from), escape(l.to));
     // A straight lane is labelled in its middle; a curved one at the end
@@ -204,21 +206,34 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     labels += fmt::format("<text class=\"lane-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", coord(lx),
                           coord(ly), escape(text));
   }
-  o += labels;
-  for (std::size_t i = 0; i < n; ++i) {
+  return o + labels;
+}
+
+// One <g class="node"> per node: its shape and name, its stock points on
+// hover.
+std::string nodes_markup(const NetworkInfo& info, const std::vector<Placed>& at, const NetworkMarks& marks) {
+  std::string o;
+  for (std::size_t i = 0; i < info.nodes.size(); ++i) {
     const auto& node = info.nodes[i];
     std::string stocks;
     for (const auto& s : info.stocks) {
       if (s.node == node.name) stocks += (stocks.empty() ? "" : ", ") + s.product + (s.infinite ? " (unlimited)" : "");
     }
-    const bool m = marked(marks.nodes, node.name);
+    const bool m = is_marked(marks.nodes, node.name);
     o += fmt::format("<g class=\"node{6}\" data-node=\"{0}\" data-kind=\"{1}\"><title>{0} ({1}): {2}{7}</title>{3}"
                      "<text class=\"node-label\" x=\"{4}\" y=\"{5}\" text-anchor=\"middle\">{0}</text></g>",
                      escape(node.name), escape(node.kind), escape(stocks), shape(node.kind, at[i], m ? " marked" : ""),
                      coord(at[i].cx()), coord(at[i].cy() + (node.kind == "factory" ? 6.5 : 4)), m ? " marked" : "",
                      m ? " — " + escape(marks.label) : "");
   }
-  // Legend: the shapes of the kinds present, then how lanes read.
+  return o;
+}
+
+// The legend row at `legend_y`: the shapes of the kinds present, the marked
+// outline when something is marked, then how lanes read.
+std::string network_legend(const std::map<std::string, int>& kinds, double legend_y, bool any_marked,
+                           const NetworkMarks& marks, const std::string& lane_legend) {
+  std::string o;
   double lx = kMargin;
   for (const char* kind : {"supplier", "factory", "warehouse", "retailer"}) {
     if (!kinds.count(kind)) continue;
@@ -230,7 +245,7 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
     o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 30), coord(legend_y + 4), kind);
     lx += 34 + text_width(kind, 11.0) + 18;
   }
-  if (marked_count > 0) {
+  if (any_marked) {
     o += fmt::format("<rect class=\"node-shape marked\" x=\"{}\" y=\"{}\" width=\"30\" height=\"14\" rx=\"1.5\"/>"
                      "<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>",
                      coord(lx), coord(legend_y - 6), coord(lx + 38), coord(legend_y + 4), escape(marks.label));
@@ -238,6 +253,51 @@ std::string render_network(const NetworkInfo& info, const std::string& id, const
   }
   o += fmt::format("<text class=\"lg\" x=\"{}\" y=\"{}\">{}</text>", coord(lx + 6), coord(legend_y + 4),
                    escape(lane_legend));
+  return o;
+}
+
+}  // namespace
+
+std::string render_network(const NetworkInfo& info, const std::string& id, const NetworkMarks& marks) {
+  std::size_t marked_count = 0;
+  for (const auto& node : info.nodes) marked_count += is_marked(marks.nodes, node.name) ? 1 : 0;
+  for (const auto& l : info.lanes) marked_count += is_marked(marks.lanes, l.name) ? 1 : 0;
+  const std::size_t n = info.nodes.size();
+  const std::map<std::string, std::size_t> index = node_index(info);
+  const std::vector<int> depth = node_depths(info);
+  const std::vector<std::vector<std::size_t>> column = ordered_columns(info, index, depth);
+  const int layers = static_cast<int>(column.size());
+
+  std::size_t tallest = 1;
+  for (const auto& col : column) tallest = std::max(tallest, col.size());
+  const double plot_h = static_cast<double>(tallest) * kPitch;
+  const double top = kMargin + 4;
+  double right = kMargin;
+  const std::vector<Placed> at = place_nodes(info, column, top, plot_h, right);
+  const std::string lane_legend = fmt::format("lane label: ship (mean transit) · order (order delay), in {}",
+                                              plural_unit(info.time_unit));
+  double legend_w = kMargin + text_width(lane_legend, 11.0) + 12;
+  std::map<std::string, int> kinds;
+  for (const auto& node : info.nodes) ++kinds[node.kind];
+  for (const auto& [kind, count] : kinds) legend_w += 34 + text_width(kind, 11.0) + 18;
+  if (marked_count > 0) legend_w += 40 + text_width(marks.label, 11.0) + 18;
+  const double width = std::max({480.0, right - kColumnGap + kMargin, legend_w});
+  const double legend_y = top + plot_h + 18;
+  const double height = legend_y + 22;
+
+  std::string o = fmt::format("<svg class=\"chart network\" id=\"{0}\" data-chart=\"network\" data-nodes=\"{1}\" "
+                              "data-lanes=\"{2}\" data-marked=\"{6}\" role=\"img\" aria-labelledby=\"{0}-t {0}-d\" "
+                              "viewBox=\"0 0 {3} {4}\" style=\"max-width:{5}px\">",
+                              id, n, info.lanes.size(), coord(width), coord(height), coord(width * 1.25), marked_count);
+  o += fmt::format("<title id=\"{0}-t\">The network of {1}</title><desc id=\"{0}-d\">{2}</desc>", id,
+                   escape(info.name), escape(network_desc(info, layers, marks, marked_count)));
+  o += fmt::format("<defs><marker id=\"{}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+                   "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/>"
+                   "</marker></defs>",
+                   id);
+  o += lanes_markup(info, index, at, id, marks);
+  o += nodes_markup(info, at, marks);
+  o += network_legend(kinds, legend_y, marked_count > 0, marks, lane_legend);
   o += "</svg>";
   return o;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <string_view>
+
 #include "models/report/svg.h"
 
 namespace chainsim::models::report {
@@ -15,57 +17,10 @@ std::string cell_markup(const Cell& c, const char* tag) {
   return fmt::format("<{0}{1}>{2}</{0}>", tag, attrs, escape(c.text));
 }
 
-}  // namespace
-
-std::string render(const Table& t) {
-  std::string o = "<div class=\"table-wrap\"><table";
-  if (!t.css_class.empty()) o += fmt::format(" class=\"{}\"", escape(t.css_class));
-  o += ">";
-  if (!t.caption.empty()) o += "<caption>" + escape(t.caption) + "</caption>";
-  if (!t.head.empty()) {
-    o += "<thead><tr>";
-    for (const Cell& c : t.head) o += cell_markup(c, "th");
-    o += "</tr></thead>";
-  }
-  o += "<tbody>";
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& row = t.rows[r];
-    o += r < t.row_classes.size() && !t.row_classes[r].empty()
-             ? fmt::format("<tr class=\"{}\">", escape(t.row_classes[r]))
-             : std::string("<tr>");
-    for (std::size_t i = 0; i < row.size(); ++i) o += cell_markup(row[i], i == 0 ? "th" : "td");
-    o += "</tr>";
-  }
-  o += "</tbody></table></div>";
-  return o;
-}
-
-std::string figure(const std::string& content_html, const std::string& caption) {
-  std::string o = "<figure>" + content_html;
-  if (!caption.empty()) o += "<figcaption>" + escape(caption) + "</figcaption>";
-  return o + "</figure>";
-}
-
-std::string paragraph(const std::string& text, bool muted) {
-  return fmt::format("<p{}>{}</p>", muted ? " class=\"muted\"" : "", escape(text));
-}
-
-std::string bullet_list(const std::vector<std::string>& items, bool muted) {
-  std::string o = muted ? "<ul class=\"muted\">" : "<ul>";
-  for (const std::string& item : items) o += "<li>" + escape(item) + "</li>";
-  return o + "</ul>";
-}
-
-std::string version_text(const std::string& version, const std::string& git) {
-  return git.empty() ? version : fmt::format("{} (git {})", version, git);
-}
-
-std::string subheading(const std::string& text, const std::string& id) {
-  return fmt::format("<h3{}>{}</h3>", id.empty() ? "" : fmt::format(" id=\"{}\"", escape(id)), escape(text));
-}
-
-const std::string& page_css() {
-  static const std::string css = R"css(
+// The style sheet of every page, inlined so that a report is one file. Charts
+// carry only classes; their look is here, with the print rules (one section
+// per page, no table of contents, lighter grid lines).
+constexpr std::string_view kPageCss = R"css(
 :root{--ink:#1b1b1b;--muted:#5b5b5b;--rule:#dcdcdc;--accent:#0b4f8a}
 *{box-sizing:border-box}
 html{background:#f3f3f1}
@@ -157,6 +112,58 @@ footer{margin-top:40px;color:var(--muted);font-size:12.5px;border-top:1px solid 
   svg .grid line{stroke:#cfcfcf}
 }
 )css";
+
+}  // namespace
+
+std::string render(const Table& t) {
+  std::string o = "<div class=\"table-wrap\"><table";
+  if (!t.css_class.empty()) o += fmt::format(" class=\"{}\"", escape(t.css_class));
+  o += ">";
+  if (!t.caption.empty()) o += "<caption>" + escape(t.caption) + "</caption>";
+  if (!t.head.empty()) {
+    o += "<thead><tr>";
+    for (const Cell& c : t.head) o += cell_markup(c, "th");
+    o += "</tr></thead>";
+  }
+  o += "<tbody>";
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    o += r < t.row_classes.size() && !t.row_classes[r].empty()
+             ? fmt::format("<tr class=\"{}\">", escape(t.row_classes[r]))
+             : std::string("<tr>");
+    for (std::size_t i = 0; i < row.size(); ++i) o += cell_markup(row[i], i == 0 ? "th" : "td");
+    o += "</tr>";
+  }
+  o += "</tbody></table></div>";
+  return o;
+}
+
+std::string figure(const std::string& content_html, const std::string& caption) {
+  std::string o = "<figure>" + content_html;
+  if (!caption.empty()) o += "<figcaption>" + escape(caption) + "</figcaption>";
+  return o + "</figure>";
+}
+
+std::string paragraph(const std::string& text, bool muted) {
+  return fmt::format("<p{}>{}</p>", muted ? " class=\"muted\"" : "", escape(text));
+}
+
+std::string bullet_list(const std::vector<std::string>& items, bool muted) {
+  std::string o = muted ? "<ul class=\"muted\">" : "<ul>";
+  for (const std::string& item : items) o += "<li>" + escape(item) + "</li>";
+  return o + "</ul>";
+}
+
+std::string version_text(const std::string& version, const std::string& git) {
+  return git.empty() ? version : fmt::format("{} (git {})", version, git);
+}
+
+std::string subheading(const std::string& text, const std::string& id) {
+  return fmt::format("<h3{}>{}</h3>", id.empty() ? "" : fmt::format(" id=\"{}\"", escape(id)), escape(text));
+}
+
+const std::string& page_css() {
+  static const std::string css(kPageCss);
   return css;
 }
 

@@ -42,6 +42,58 @@ std::string reading_notes(const ExperimentResult& r, const ReportOptions& opt) {
   return bullet_list(items);
 }
 
+// The header's facts: where the run came from and the network's size.
+void add_facts(Page& page, const ExperimentResult& r, const ReportMetadata& meta) {
+  page.add_fact("scenario file", meta.scenario_file, true);
+  page.add_fact("horizon", horizon_text(r.info));
+  page.add_fact("time unit", r.info.time_unit);
+  page.add_fact("warm-up", fmt::format("{} periods", r.info.warmup));
+  page.add_fact("seed", fmt::format("{}", meta.seed));
+  page.add_fact("replications", fmt::format("{}", meta.replications));
+  std::size_t finite = 0;
+  for (const auto& s : r.info.stocks) finite += s.infinite ? 0 : 1;
+  page.add_fact("network", fmt::format("{} nodes, {} lanes, {} stock points", r.info.nodes.size(), r.info.lanes.size(),
+                                       finite),
+                true);
+  page.add_fact("chainsim", version_text(meta.version, meta.git), true);
+}
+
+// The KPI tables per stock point, node and lane, in echelon order like the
+// charts; KPIs that are 0 for every row are named in a sentence instead of
+// taking a column.
+std::string scope_tables(const ExperimentResult& r, const std::vector<int>& depths, const UnitNames& units) {
+  std::vector<std::string> stock_order, stock_labels, node_order, lane_order;
+  for (const Group& g : stock_groups(r.info, depths)) {
+    for (std::size_t s : g.members) {
+      stock_order.push_back(r.info.stocks[s].name);
+      stock_labels.push_back(stock_label(r.info, s));
+    }
+  }
+  for (const Group& g : node_groups(r.info, depths)) {
+    for (std::size_t i : g.members) node_order.push_back(r.info.nodes[i].name);
+  }
+  for (const auto& l : r.info.lanes) lane_order.push_back(l.name);
+  std::string tables;
+  for (const auto& [scope, heading, order, labels] :
+       {std::tuple{"stock", "Stock points", &stock_order, &stock_labels},
+        std::tuple{"node", "Nodes", &node_order, static_cast<std::vector<std::string>*>(nullptr)},
+        std::tuple{"lane", "Lanes", &lane_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
+    std::vector<std::string> zero;
+    const auto t = scope_kpi_tables(r.summary, scope, *order, labels ? *labels : std::vector<std::string>{}, units,
+                                    6, &zero);
+    if (t.empty() && zero.empty()) continue;
+    tables += subheading(heading) + kpi_tables(t);
+    if (!zero.empty()) {
+      std::string names;
+      for (const std::string& k : zero) names += (names.empty() ? "" : ", ") + k;
+      tables += paragraph(fmt::format("0 for every {}{}: {}.", heading == std::string("Lanes") ? "lane" : scope,
+                                      scope == std::string("stock") ? " point" : "", names),
+                          true);
+    }
+  }
+  return tables;
+}
+
 }  // namespace
 
 const std::vector<std::string>& report_series_columns() {
@@ -57,18 +109,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
 
   Page page(r.info.name);
   page.set_subtitle(meta.description);
-  page.add_fact("scenario file", meta.scenario_file, true);
-  page.add_fact("horizon", horizon_text(r.info));
-  page.add_fact("time unit", r.info.time_unit);
-  page.add_fact("warm-up", fmt::format("{} periods", r.info.warmup));
-  page.add_fact("seed", fmt::format("{}", meta.seed));
-  page.add_fact("replications", fmt::format("{}", meta.replications));
-  std::size_t finite = 0;
-  for (const auto& s : r.info.stocks) finite += s.infinite ? 0 : 1;
-  page.add_fact("network", fmt::format("{} nodes, {} lanes, {} stock points", r.info.nodes.size(), r.info.lanes.size(),
-                                       finite),
-                true);
-  page.add_fact("chainsim", version_text(meta.version, meta.git), true);
+  add_facts(page, r, meta);
 
   page.add_section("glance", "At a glance", render(network_kpi_table(r.summary, units)));
 
@@ -96,36 +137,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
   page.add_section("money", "Money",
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 
-  std::vector<std::string> stock_order, stock_labels, node_order, lane_order;
-  for (const Group& g : stock_groups(r.info, in.depths)) {
-    for (std::size_t s : g.members) {
-      stock_order.push_back(r.info.stocks[s].name);
-      stock_labels.push_back(stock_label(r.info, s));
-    }
-  }
-  for (const Group& g : node_groups(r.info, in.depths)) {
-    for (std::size_t i : g.members) node_order.push_back(r.info.nodes[i].name);
-  }
-  for (const auto& l : r.info.lanes) lane_order.push_back(l.name);
-  std::string tables;
-  for (const auto& [scope, heading, order, labels] :
-       {std::tuple{"stock", "Stock points", &stock_order, &stock_labels},
-        std::tuple{"node", "Nodes", &node_order, static_cast<std::vector<std::string>*>(nullptr)},
-        std::tuple{"lane", "Lanes", &lane_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
-    std::vector<std::string> zero;
-    const auto t = scope_kpi_tables(r.summary, scope, *order, labels ? *labels : std::vector<std::string>{}, units,
-                                    6, &zero);
-    if (t.empty() && zero.empty()) continue;
-    tables += subheading(heading) + kpi_tables(t);
-    if (!zero.empty()) {
-      std::string names;
-      for (const std::string& k : zero) names += (names.empty() ? "" : ", ") + k;
-      tables += paragraph(fmt::format("0 for every {}{}: {}.", heading == std::string("Lanes") ? "lane" : scope,
-                                      scope == std::string("stock") ? " point" : "", names),
-                          true);
-    }
-  }
-  page.add_section("kpis", "KPIs per stock point, node and lane", tables);
+  page.add_section("kpis", "KPIs per stock point, node and lane", scope_tables(r, in.depths, units));
   page.add_section("reading", "Reading this page",
                    reading_notes(r, opt) +
                        paragraph(fmt::format("Made by chainsim {} from {} with seed {}.", meta.version,

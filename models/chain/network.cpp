@@ -160,16 +160,21 @@ void Network::boundary(std::int64_t k) {
 }
 
 void Network::close_period(std::int64_t k) {
-  const Time end = sim_.now();
   // Every record of the period is built first and handed to the sinks after:
   // a record read right after it was written (field by field) stalls the
   // reader's wider loads on store forwarding; built in a batch, the stores
   // have drained by the time the sinks copy or add them.
+  record_stocks(k);
+  record_lanes(k);
+  record_nodes(k);
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
+  for (ObservationSink* s : sinks_) s->on_period(records);
+  for (Node& n : nodes_) n.account.close_period();
+}
+
+void Network::record_stocks(std::int64_t k) {
   static const StockFlows kNoFlows{};
-  // Time averages over the period: x / 1 is x exactly, so the common unit
-  // period skips the divisions (same bits).
-  const bool unit_period = period_ == 1.0;
-  auto per_period = [&](double x) { return unit_period ? x : x / period_; };
+  const Time end = sim_.now();
   period_stocks_.resize(stocks_.size());
   for (StockPoint& sp : stocks_) {
     touch(sp);
@@ -208,6 +213,10 @@ void Network::close_period(std::int64_t k) {
     sp.on_hand_integral = sp.backlog_integral = 0.0;
     sp.integral_from = end;
   }
+}
+
+void Network::record_lanes(std::int64_t k) {
+  const Time end = sim_.now();
   period_lanes_.resize(lanes_.size());
   for (Lane& l : lanes_) {
     touch(l);
@@ -224,6 +233,9 @@ void Network::close_period(std::int64_t k) {
     l.shipments = 0;
     l.integral_from = end;
   }
+}
+
+void Network::record_nodes(std::int64_t k) {
   period_nodes_.resize(nodes_.size());
   for (Node& n : nodes_) {
     NodePeriod& o = period_nodes_[n.id];
@@ -239,9 +251,6 @@ void Network::close_period(std::int64_t k) {
     o.paid_out = n.account.period_paid_out();
     o.down = n.down;
   }
-  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
-  for (ObservationSink* s : sinks_) s->on_period(records);
-  for (Node& n : nodes_) n.account.close_period();
 }
 
 void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
@@ -312,9 +321,16 @@ void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_
 }
 
 void Network::audit() const {
-  Qty on_hand = 0.0;
+  audit_stocks();
+  audit_messages();
+  audit_units();
+  audit_money();
+}
+
+// No stock or backlog below zero, and every component's production need is
+// what its lines wait for.
+void Network::audit_stocks() const {
   for (const StockPoint& sp : stocks_) {
-    if (!sp.infinite) on_hand += sp.on_hand;
     if (sp.on_hand < -1e-9) {
       throw ModelError(fmt::format("t={}: {}: negative stock on hand ({})", sim_.now(), sp.name, sp.on_hand));
     }
@@ -322,7 +338,6 @@ void Network::audit() const {
       throw ModelError(fmt::format("t={}: {}: negative backlog ({})", sim_.now(), sp.name, sp.backlog_qty));
     }
   }
-  // A component's production need is its lines' unstarted wanted units.
   std::vector<Qty> need(stocks_.size(), 0.0);
   for (const StockPoint& sp : stocks_) {
     if (!sp.production) continue;
@@ -334,8 +349,11 @@ void Network::audit() const {
                                    sp.name, sp.production_need, need[sp.id]));
     }
   }
-  // The running totals against the messages actually travelling: a lost or
-  // duplicated message would still balance the totals alone.
+}
+
+// The running totals against the messages actually travelling: a lost or
+// duplicated message would still balance the totals alone.
+void Network::audit_messages() const {
   Qty transit = 0.0, producing = 0.0;
   Money invoices = 0.0, payments = 0.0;
   for (const Node& n : nodes_) {
@@ -360,6 +378,14 @@ void Network::audit() const {
   check_total("units in production:", producing, units_.in_production);
   check_total("invoices", invoices, money_.invoices_in_transit);
   check_total("payments", payments, money_.payments_in_transit);
+}
+
+// Units: what is in the network is what came in less what left.
+void Network::audit_units() const {
+  Qty on_hand = 0.0;
+  for (const StockPoint& sp : stocks_) {
+    if (!sp.infinite) on_hand += sp.on_hand;
+  }
   const UnitTotals& u = units_;
   const Qty in_system = on_hand + u.in_transit + u.in_production;
   const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked;
@@ -371,6 +397,12 @@ void Network::audit() const {
         sim_.now(), on_hand, u.in_transit, u.in_production, in_system, u.initial, u.supplied,
         u.started, u.consumed, u.sold, u.restocked, flows));
   }
+}
+
+// Money: the network's cash is its initial cash, plus customers' payments,
+// less the costs paid in cash and the payments travelling; receivables are
+// payables plus what travels.
+void Network::audit_money() const {
   Money cash = 0.0, receivables = 0.0, payables = 0.0, cash_costs = 0.0;
   for (const Node& n : nodes_) {
     cash += n.account.cash();

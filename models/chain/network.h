@@ -142,6 +142,16 @@ class Network {
   void run_phase_for();
   void boundary(std::int64_t k);
   void close_period(std::int64_t k);
+  void record_stocks(std::int64_t k);
+  void record_lanes(std::int64_t k);
+  void record_nodes(std::int64_t k);
+  // Time averages over the period: x / 1 is x exactly, so the common unit
+  // period skips the division (same bits).
+  double per_period(double x) const { return period_ == 1.0 ? x : x / period_; }
+  void audit_stocks() const;
+  void audit_messages() const;
+  void audit_units() const;
+  void audit_money() const;
   bool is_boundary_time(Time t) const {
     // The nearest period index k, then the exact test t == start + k * period.
     // x is within a few ulps of (t - start) / period, and adding 0.5 and

@@ -330,6 +330,10 @@ class Sweep {
 
   void validate_points();
   std::string start_files();  // on the writer: returns "ok\n" + columns
+  // sweep.json's content (running replication 0 of point 0 for the columns).
+  SweepMeta describe();
+  // Why sweep.json's `old` content does not describe the sweep of `expected`.
+  static std::string why_another_sweep(const std::string& old, const std::string& expected, const SweepMeta& meta);
   std::vector<SweepTaskResult> read_rows(const std::string& path, const std::string& header);
   void deliver(std::size_t k, SweepTaskResult&& r);
   void sync(bool force);
@@ -533,31 +537,7 @@ std::string Sweep::start_files() {
   if (has_csv && !has_json) {
     throw SweepError(fmt::format("{}: sweep.csv without sweep.json: cannot tell which sweep wrote it", dir));
   }
-  // Replication 0 of point 0 fixes the columns.
-  probe_ = run_replication(prepare(0)->spec, base_dir_, seed_, 0, false);
-  for (const KpiValue& v : probe_->kpis.values) columns_.push_back(kpi_column(v));
-  SweepMeta meta;
-  meta.version = options_.version;
-  meta.git = options_.git;
-  meta.scenario_file = spec_.scenario;
-  meta.scenario_name = name_;
-  meta.scenario_yaml = scenario_yaml_;
-  meta.scenario_hash = text_hash(scenario_yaml_);
-  meta.design_file = spec_.source;
-  input_hashes_ = hash_inputs();
-  meta.inputs = input_hashes_;
-  meta.seed = seed_;
-  meta.replications = replications_;
-  meta.columns = columns_;
-  // "time units" in the scenario's own (day: days).
-  const std::string& time_unit = prepare(0)->spec.time_unit;
-  const std::string times = time_unit.empty() || time_unit.back() == 's' ? time_unit : time_unit + "s";
-  for (const KpiValue& v : probe_->kpis.values) {
-    const KpiDefinition* d = find_kpi_definition(v.scope, v.kpi);
-    std::string unit = d ? d->unit : "";
-    if (const auto at = unit.find("time units"); at != std::string::npos) unit.replace(at, 10, times);
-    meta.units.push_back(std::move(unit));
-  }
+  const SweepMeta meta = describe();
   const std::string expected = sweep_json(design_, meta);
   keep_all_ = design_.size() * replications_ * columns_.size() <= kMaxModelValues;
   const std::string header = sweep_header(design_, columns_);
@@ -565,32 +545,7 @@ std::string Sweep::start_files() {
     std::ifstream in(json, std::ios::binary);
     const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (old != expected && !same_sweep(old, expected)) {
-      std::string why = "it records another sweep";
-      try {
-        const auto o = nlohmann::json::parse(old), e = nlohmann::json::parse(expected);
-        if (o.value("chainsim", nlohmann::json()) != e["chainsim"]) {
-          why = fmt::format("it was written by chainsim {} (git {}), this is chainsim {} (git {}): a sweep is resumed "
-                            "by the build that started it",
-                            o["chainsim"].value("version", "?"), o["chainsim"].value("git", "?"), meta.version,
-                            meta.git);
-        } else if (o["scenario"].value("hash", "") != e["scenario"]["hash"]) {
-          why = "the scenario differs from the one the sweep started with (its hash was " +
-                o["scenario"].value("hash", "?") + ", now " + e["scenario"]["hash"].get<std::string>() + ")";
-        } else if (o.value("inputs", nlohmann::json::array()) != e["inputs"]) {
-          why = input_change(o.value("inputs", nlohmann::json::array()), e["inputs"]);
-        } else if (o.value("design", nlohmann::json()) != e["design"]) {
-          why = "the design (parameters, values, samples) differs";
-        } else if (o.value("seed", nlohmann::json()) != e["seed"] ||
-                   o.value("replications", nlohmann::json()) != e["replications"]) {
-          why = fmt::format("the seed or the replications differ (were {} and {})", o.value("seed", nlohmann::json()).dump(),
-                            o.value("replications", nlohmann::json()).dump());
-        } else if (o.value("columns", nlohmann::json()) != e["columns"]) {
-          why = "the KPI columns differ";
-        }
-      } catch (const nlohmann::json::exception&) {
-        why = "it is not valid JSON";
-      }
-      throw SweepError(fmt::format("cannot resume the sweep in {}: {}", dir, why));
+      throw SweepError(fmt::format("cannot resume the sweep in {}: {}", dir, why_another_sweep(old, expected, meta)));
     }
   } else {
     sim::make_directories(dir);
@@ -617,6 +572,62 @@ std::string Sweep::start_files() {
   std::string cols;
   for (const std::string& c : columns_) cols += c + "\n";
   return "ok\n" + cols;
+}
+
+SweepMeta Sweep::describe() {
+  // Replication 0 of point 0 fixes the columns.
+  probe_ = run_replication(prepare(0)->spec, base_dir_, seed_, 0, false);
+  for (const KpiValue& v : probe_->kpis.values) columns_.push_back(kpi_column(v));
+  SweepMeta meta;
+  meta.version = options_.version;
+  meta.git = options_.git;
+  meta.scenario_file = spec_.scenario;
+  meta.scenario_name = name_;
+  meta.scenario_yaml = scenario_yaml_;
+  meta.scenario_hash = text_hash(scenario_yaml_);
+  meta.design_file = spec_.source;
+  input_hashes_ = hash_inputs();
+  meta.inputs = input_hashes_;
+  meta.seed = seed_;
+  meta.replications = replications_;
+  meta.columns = columns_;
+  // "time units" in the scenario's own (day: days).
+  const std::string& time_unit = prepare(0)->spec.time_unit;
+  const std::string times = time_unit.empty() || time_unit.back() == 's' ? time_unit : time_unit + "s";
+  for (const KpiValue& v : probe_->kpis.values) {
+    const KpiDefinition* d = find_kpi_definition(v.scope, v.kpi);
+    std::string unit = d ? d->unit : "";
+    if (const auto at = unit.find("time units"); at != std::string::npos) unit.replace(at, 10, times);
+    meta.units.push_back(std::move(unit));
+  }
+  return meta;
+}
+
+std::string Sweep::why_another_sweep(const std::string& old, const std::string& expected, const SweepMeta& meta) {
+  try {
+    const auto o = nlohmann::json::parse(old), e = nlohmann::json::parse(expected);
+    if (o.value("chainsim", nlohmann::json()) != e["chainsim"]) {
+      return fmt::format("it was written by chainsim {} (git {}), this is chainsim {} (git {}): a sweep is resumed "
+                         "by the build that started it",
+                         o["chainsim"].value("version", "?"), o["chainsim"].value("git", "?"), meta.version, meta.git);
+    }
+    if (o["scenario"].value("hash", "") != e["scenario"]["hash"]) {
+      return "the scenario differs from the one the sweep started with (its hash was " +
+             o["scenario"].value("hash", "?") + ", now " + e["scenario"]["hash"].get<std::string>() + ")";
+    }
+    if (o.value("inputs", nlohmann::json::array()) != e["inputs"]) {
+      return input_change(o.value("inputs", nlohmann::json::array()), e["inputs"]);
+    }
+    if (o.value("design", nlohmann::json()) != e["design"]) return "the design (parameters, values, samples) differs";
+    if (o.value("seed", nlohmann::json()) != e["seed"] || o.value("replications", nlohmann::json()) != e["replications"]) {
+      return fmt::format("the seed or the replications differ (were {} and {})", o.value("seed", nlohmann::json()).dump(),
+                         o.value("replications", nlohmann::json()).dump());
+    }
+    if (o.value("columns", nlohmann::json()) != e["columns"]) return "the KPI columns differ";
+  } catch (const nlohmann::json::exception&) {
+    return "it is not valid JSON";
+  }
+  return "it records another sweep";
 }
 
 SweepReport Sweep::run() {

@@ -331,6 +331,27 @@ class Loader : public detail::DiagnosticSink {
   // reporting on failure. (Not a null YAML::Node: a default-constructed node
   // is a defined null scalar, so it cannot signal failure.)
   std::optional<YAML::Node> parse(const TextSource& src, int level, std::vector<std::string>& chain) {
+    std::optional<YAML::Node> doc = load_bounded(src);
+    if (!doc) return std::nullopt;
+    std::set<std::pair<int, int>> seen;
+    std::size_t copies = 0;
+    const YAML::Node unshared = unshare(*doc, seen, copies);
+    if (copies > kMaxAliasCopies) {
+      error(src.file, doc->Mark(), "",
+            fmt::format("aliases expand to more than {} nodes (got {})", kMaxAliasCopies, copies));
+      return std::nullopt;
+    }
+    doc->reset(unshared);
+    prov_->origins.push_back(Origin{src.file, *doc, level, ""});
+    const YAML::Node ext = (*doc)["extends"];
+    if (!ext) return doc;
+    return extend(src, *doc, ext, level, chain);
+  }
+
+  // The text as a YAML tree, refused (reported, nullopt) when it is too
+  // large, nested too deeply, not one document, uses merge keys or is not a
+  // mapping: the event parser counts it before any tree is built.
+  std::optional<YAML::Node> load_bounded(const TextSource& src) {
     YAML::Node doc;
     try {
       std::istringstream in(src.text);
@@ -378,18 +399,12 @@ class Loader : public detail::DiagnosticSink {
       error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
       return std::nullopt;
     }
-    std::set<std::pair<int, int>> seen;
-    std::size_t copies = 0;
-    const YAML::Node unshared = unshare(doc, seen, copies);
-    if (copies > kMaxAliasCopies) {
-      error(src.file, doc.Mark(), "",
-            fmt::format("aliases expand to more than {} nodes (got {})", kMaxAliasCopies, copies));
-      return std::nullopt;
-    }
-    doc.reset(unshared);
-    prov_->origins.push_back(Origin{src.file, doc, level, ""});
-    const YAML::Node ext = doc["extends"];
-    if (!ext) return doc;
+    return doc;
+  }
+
+  // `doc` (of `src`, at `level`) merged over the baseline its `extends` names.
+  std::optional<YAML::Node> extend(const TextSource& src, const YAML::Node& doc, const YAML::Node& ext, int level,
+                                   std::vector<std::string>& chain) {
     if (!ext.IsScalar()) {
       error(src.file, ext.Mark(), "extends", "must be a file name (got " + describe_value(ext) + ")");
       return std::nullopt;
@@ -507,108 +522,140 @@ class Loader : public detail::DiagnosticSink {
             "that extends the other baseline)");
       return;
     }
-    const SectionInfo* section = &scenario_section("scenario");
-    YAML::Node cur = root;
-    std::string walked;
-    bool in_list = false;
-    const KeyInfo* list_key = nullptr;
-    std::string list_name;  // the key of the list being walked ("nodes", "events", ...)
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      const std::string& p = parts[i];
-      const bool last = i + 1 == parts.size();
-      auto unknown = [&](const std::string& why) {
-        error(file, YAML::Mark::null_mark(), path, "--set: unknown path: " + why);
-      };
-      if (in_list) {
-        if (!cur.IsSequence()) return unknown(walked + " is not a list");
-        std::size_t idx = cur.size();
-        bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
-        for (std::size_t k = 0; k < cur.size(); ++k) {
-          if ((numeric && std::to_string(k) == p) || item_name(cur[k], k, list_name) == p) idx = k;
-        }
-        if (idx == cur.size()) return unknown(fmt::format("{} has no item '{}'", walked, p));
-        walked = join(walked, p);
-        if (last) {
-          cur[idx] = value;
-          return;
-        }
-        YAML::Node item = cur[idx];
-        cur.reset(item);
-        section = &scenario_section(list_key->section);
-        in_list = false;
-        continue;
-      }
-      if (!cur.IsMap()) return unknown(walked + " is not a mapping");
-      const KeyInfo* k = section->find(p);
-      if (k == nullptr) {
-        const auto close = close_keys(*section, p);
-        return unknown(fmt::format("'{}' is not a key of {}{}", p, walked.empty() ? "the scenario" : walked,
-                                   close.empty() ? "" : " (did you mean " + close.front() + "?)"));
-      }
-      walked = join(walked, p);
-      if (last) {
-        cur[p] = value;
-        return;
-      }
-      if (!cur[p]) {
-        if (k->type == KeyType::kSection) {
-          cur[p] = YAML::Node(YAML::NodeType::Map);
-        } else {
-          return unknown(walked + " is not in the scenario");
-        }
-      }
-      YAML::Node next = cur[p];
-      cur.reset(next);
-      if (k->type == KeyType::kSectionList || k->type == KeyType::kSourceList ||
-          (k->type == KeyType::kSectionOrList && cur.IsSequence())) {
-        in_list = true;
-        list_key = k;
-        list_name = p;
-        if (k->type == KeyType::kSourceList) {
-          static KeyInfo source_key;
-          source_key.section = "source";
-          list_key = &source_key;
-        }
-      } else if (k->type == KeyType::kSection || k->type == KeyType::kSectionOrList) {
-        section = &scenario_section(k->section);
-      } else if (k->type == KeyType::kDistribution && cur.IsMap()) {
-        section = &scenario_section("distribution");
-      } else if (k->type == KeyType::kNumberList || k->type == KeyType::kPipeline || k->type == KeyType::kNumberMap ||
-                 k->type == KeyType::kDistributionMap) {
-        // A list of numbers by index, a map by its product ids: what the file has.
-        for (++i; i < parts.size(); ++i) {
-          const std::string& q = parts[i];
-          YAML::Node next;
-          if (cur.IsSequence()) {
-            const bool numeric = !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), ::isdigit);
-            if (!numeric || std::stoul(q) >= cur.size()) {
-              return unknown(fmt::format("{} has no item '{}' (it has {}, from 0)", walked, q, cur.size()));
-            }
-            next.reset(cur[std::stoul(q)]);
-            if (i + 1 == parts.size()) {
-              cur[std::stoul(q)] = value;
-              return;
-            }
-          } else if (cur.IsMap() && cur[q]) {
-            next.reset(cur[q]);
-            if (i + 1 == parts.size()) {
-              cur[q] = value;
-              return;
-            }
-          } else {
-            return unknown(fmt::format("{} has no item '{}'", walked, q));
-          }
-          walked = join(walked, q);
-          cur.reset(next);
-        }
-        return;
-      } else {
-        return unknown(walked + " has no keys below it (it is a single value: set " + walked + " itself)");
-      }
-    }
+    PathWalk w{root, parts, value, path, file, &scenario_section("scenario"), "", nullptr, "", 0};
+    set_path(w);
   }
 
  private:
+  // Where a --set path has led so far.
+  struct PathWalk {
+    YAML::Node cur;  // the node reached
+    const std::vector<std::string>& parts;
+    const YAML::Node& value;
+    const std::string& path;  // as given, for messages
+    const std::string& file;
+    const SectionInfo* section = &scenario_section("scenario");
+    std::string walked;           // the parts walked, as a path
+    const KeyInfo* list_key = nullptr;  // set while at a list of items: its key
+    std::string list_name;        // the key of that list ("nodes", "events", ...)
+    std::size_t i = 0;            // the part to take next
+  };
+
+  // Walks the path's keys (by the key table) and list items (by index or
+  // id), and sets the value at its end; a path that is not in the format or
+  // not in the scenario is reported.
+  void set_path(PathWalk& w) {
+    for (; w.i < w.parts.size(); ++w.i) {
+      const bool done = w.list_key != nullptr ? step_item(w) : step_key(w);
+      if (done) return;
+    }
+  }
+
+  bool unknown_path(const PathWalk& w, const std::string& why) {
+    error(w.file, YAML::Mark::null_mark(), w.path, "--set: unknown path: " + why);
+    return true;
+  }
+
+  // At a list of items: the item the part names (its index or id).
+  bool step_item(PathWalk& w) {
+    const std::string& p = w.parts[w.i];
+    if (!w.cur.IsSequence()) return unknown_path(w, w.walked + " is not a list");
+    std::size_t idx = w.cur.size();
+    const bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+    for (std::size_t k = 0; k < w.cur.size(); ++k) {
+      if ((numeric && std::to_string(k) == p) || item_name(w.cur[k], k, w.list_name) == p) idx = k;
+    }
+    if (idx == w.cur.size()) return unknown_path(w, fmt::format("{} has no item '{}'", w.walked, p));
+    w.walked = join(w.walked, p);
+    if (w.i + 1 == w.parts.size()) {
+      w.cur[idx] = w.value;
+      return true;
+    }
+    YAML::Node item = w.cur[idx];
+    w.cur.reset(item);
+    w.section = &scenario_section(w.list_key->section);
+    w.list_key = nullptr;
+    return false;
+  }
+
+  // At a mapping: the key the part names, and what the walk is at below it.
+  bool step_key(PathWalk& w) {
+    const std::string& p = w.parts[w.i];
+    if (!w.cur.IsMap()) return unknown_path(w, w.walked + " is not a mapping");
+    const KeyInfo* k = w.section->find(p);
+    if (k == nullptr) {
+      const auto close = close_keys(*w.section, p);
+      return unknown_path(w, fmt::format("'{}' is not a key of {}{}", p, w.walked.empty() ? "the scenario" : w.walked,
+                                         close.empty() ? "" : " (did you mean " + close.front() + "?)"));
+    }
+    w.walked = join(w.walked, p);
+    if (w.i + 1 == w.parts.size()) {
+      w.cur[p] = w.value;
+      return true;
+    }
+    if (!w.cur[p]) {
+      if (k->type != KeyType::kSection) return unknown_path(w, w.walked + " is not in the scenario");
+      w.cur[p] = YAML::Node(YAML::NodeType::Map);
+    }
+    YAML::Node next = w.cur[p];
+    w.cur.reset(next);
+    if (k->type == KeyType::kSectionList || k->type == KeyType::kSourceList ||
+        (k->type == KeyType::kSectionOrList && w.cur.IsSequence())) {
+      static const KeyInfo source_key = [] {
+        KeyInfo source;
+        source.section = "source";
+        return source;
+      }();
+      w.list_key = k->type == KeyType::kSourceList ? &source_key : k;
+      w.list_name = p;
+    } else if (k->type == KeyType::kSection || k->type == KeyType::kSectionOrList) {
+      w.section = &scenario_section(k->section);
+    } else if (k->type == KeyType::kDistribution && w.cur.IsMap()) {
+      w.section = &scenario_section("distribution");
+    } else if (k->type == KeyType::kNumberList || k->type == KeyType::kPipeline || k->type == KeyType::kNumberMap ||
+               k->type == KeyType::kDistributionMap) {
+      ++w.i;
+      set_in_values(w);
+      return true;
+    } else {
+      return unknown_path(w, w.walked + " has no keys below it (it is a single value: set " + w.walked + " itself)");
+    }
+    return false;
+  }
+
+  // Below a list of numbers (by index) or a product map (by product id):
+  // what the file has.
+  void set_in_values(PathWalk& w) {
+    for (; w.i < w.parts.size(); ++w.i) {
+      const std::string& q = w.parts[w.i];
+      const bool last = w.i + 1 == w.parts.size();
+      YAML::Node next;
+      if (w.cur.IsSequence()) {
+        const bool numeric = !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), ::isdigit);
+        if (!numeric || std::stoul(q) >= w.cur.size()) {
+          unknown_path(w, fmt::format("{} has no item '{}' (it has {}, from 0)", w.walked, q, w.cur.size()));
+          return;
+        }
+        next.reset(w.cur[std::stoul(q)]);
+        if (last) {
+          w.cur[std::stoul(q)] = w.value;
+          return;
+        }
+      } else if (w.cur.IsMap() && w.cur[q]) {
+        next.reset(w.cur[q]);
+        if (last) {
+          w.cur[q] = w.value;
+          return;
+        }
+      } else {
+        unknown_path(w, fmt::format("{} has no item '{}'", w.walked, q));
+        return;
+      }
+      w.walked = join(w.walked, q);
+      w.cur.reset(next);
+    }
+  }
+
   // True when `n` is `doc` or one of its descendants (by identity).
   static bool contains(const YAML::Node& doc, const YAML::Node& n) {
     if (doc.is(n)) return true;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "sim/statistics.h"
 
@@ -191,35 +192,28 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
   return j.dump(2) + "\n";
 }
 
-std::string sweep_model_json(const sim::Design& design, const std::vector<std::string>& columns,
-                             const std::vector<double>& values, std::size_t replications, std::size_t& fitted,
-                             std::string& note) {
-  fitted = 0;
-  J j;
-  j["model"] = "y = b0 + sum b_j x_j + sum b_jj x_j^2 + sum b_jk x_j x_k, least squares over every run";
-  const std::size_t c_count = columns.size();
-  const std::size_t runs = c_count > 0 ? values.size() / c_count : 0;
-  if (!design.numeric()) {
-    note = "no response surface: a parameter is not numeric";
-    j["fitted"] = false;
-    j["reason"] = note;
-    return j.dump(2) + "\n";
-  }
-  std::vector<std::string> names;
-  for (const sim::ParamSpec& p : design.params()) names.push_back(p.name);
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(runs), static_cast<Eigen::Index>(names.size()));
-  for (std::size_t k = 0; k < runs; ++k) {
-    for (std::size_t p = 0; p < names.size(); ++p) {
-      x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(p)) = design.number(k / replications, p);
+namespace {
+
+// One KPI's fit: its goodness of fit and coefficients, coded and natural.
+J fit_json(const sim::ResponseSurface& rs, const sim::SurfaceFit& f) {
+  J k = {{"r_squared", number(f.r_squared)}, {"adj_r_squared", number(f.adj_r_squared)},
+         {"residual_sd", number(f.residual_sd)}};
+  for (const char* basis : {"coded", "natural"}) {
+    const auto& cs = std::string(basis) == "coded" ? f.coded : f.natural;
+    J t = J::object();
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      t[rs.terms()[i]] = {{"estimate", number(cs[i].estimate)},
+                          {"se", number(cs[i].se)},
+                          {"t", number(cs[i].t)},
+                          {"p_value", number(cs[i].p_value)}};
     }
+    k[basis] = t;
   }
-  const sim::ResponseSurface rs(names, x);
-  if (!rs.problem().empty()) {
-    note = "no response surface: " + rs.problem();
-    j["fitted"] = false;
-    j["reason"] = note;
-    return j.dump(2) + "\n";
-  }
+  return k;
+}
+
+// The surface's terms and the coding of its parameters.
+void describe_surface(const sim::ResponseSurface& rs, const std::vector<std::string>& names, std::size_t runs, J& j) {
   j["fitted"] = true;
   j["runs"] = runs;
   j["terms"] = rs.terms();
@@ -232,6 +226,41 @@ std::string sweep_model_json(const sim::Design& design, const std::vector<std::s
   j["coded"] = "z = (x - center) / half_range, so a coded coefficient is the change over half the parameter's range";
   j["note"] = "standard errors assume independent runs; under common random numbers they are conservative for "
               "the parameter terms";
+}
+
+}  // namespace
+
+std::string sweep_model_json(const sim::Design& design, const std::vector<std::string>& columns,
+                             const std::vector<double>& values, std::size_t replications, std::size_t& fitted,
+                             std::string& note) {
+  fitted = 0;
+  J j;
+  j["model"] = "y = b0 + sum b_j x_j + sum b_jj x_j^2 + sum b_jk x_j x_k, least squares over every run";
+  const std::size_t c_count = columns.size();
+  const std::size_t runs = c_count > 0 ? values.size() / c_count : 0;
+  std::vector<std::string> names;
+  for (const sim::ParamSpec& p : design.params()) names.push_back(p.name);
+  std::optional<sim::ResponseSurface> rs;
+  std::string problem;
+  if (!design.numeric()) {
+    problem = "no response surface: a parameter is not numeric";
+  } else {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(runs), static_cast<Eigen::Index>(names.size()));
+    for (std::size_t k = 0; k < runs; ++k) {
+      for (std::size_t p = 0; p < names.size(); ++p) {
+        x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(p)) = design.number(k / replications, p);
+      }
+    }
+    rs.emplace(names, x);
+    if (!rs->problem().empty()) problem = "no response surface: " + rs->problem();
+  }
+  if (!problem.empty()) {
+    note = problem;
+    j["fitted"] = false;
+    j["reason"] = note;
+    return j.dump(2) + "\n";
+  }
+  describe_surface(*rs, names, runs, j);
   J kpis = J::object(), skipped = J::object();
   Eigen::VectorXd y(static_cast<Eigen::Index>(runs));
   for (std::size_t c = 0; c < c_count; ++c) {
@@ -245,29 +274,12 @@ std::string sweep_model_json(const sim::Design& design, const std::vector<std::s
     }
     if (undefined > 0) {
       skipped[columns[c]] = fmt::format("undefined in {} of {} runs", undefined, runs);
-      continue;
-    }
-    if (constant) {
+    } else if (constant) {
       skipped[columns[c]] = fmt::format("constant ({} in every run)", csv_number(values[c]));
-      continue;
+    } else {
+      kpis[columns[c]] = fit_json(*rs, rs->fit(y));
+      ++fitted;
     }
-    const sim::SurfaceFit f = rs.fit(y);
-    J k = {{"r_squared", number(f.r_squared)},
-           {"adj_r_squared", number(f.adj_r_squared)},
-           {"residual_sd", number(f.residual_sd)}};
-    for (const char* basis : {"coded", "natural"}) {
-      const auto& cs = std::string(basis) == "coded" ? f.coded : f.natural;
-      J t = J::object();
-      for (std::size_t i = 0; i < cs.size(); ++i) {
-        t[rs.terms()[i]] = {{"estimate", number(cs[i].estimate)},
-                            {"se", number(cs[i].se)},
-                            {"t", number(cs[i].t)},
-                            {"p_value", number(cs[i].p_value)}};
-      }
-      k[basis] = t;
-    }
-    kpis[columns[c]] = k;
-    ++fitted;
   }
   j["kpis"] = kpis;
   j["skipped"] = skipped;

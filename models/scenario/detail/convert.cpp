@@ -188,36 +188,12 @@ class Converter {
       }
       case Kind::kNumberList: number_list(map, sec, path, k, *static_cast<std::vector<double>*>(f)); break;
       case Kind::kNumberMap:
-        if (const YAML::Node m = sub(map, sec, path, k)) {
-          auto& out = *static_cast<std::map<std::string, double>*>(f);
-          product_map(m, join(path, k), [&](const std::string& p, const YAML::Node& v, const std::string& vp) {
-            double d = 0.0;
-            if (parse_number(v, nullptr, vp, d)) out[p] = d;
-          });
-        }
-        break;
-      case Kind::kDistributionMap:
-        if (const YAML::Node m = sub(map, sec, path, k)) {
-          auto& out = *static_cast<std::map<std::string, Distribution>*>(f);
-          product_map(m, join(path, k), [&](const std::string& p, const YAML::Node& v, const std::string& vp) {
-            Distribution d;
-            if (distribution_value(v, vp, d)) out[p] = d;
-          });
-        }
-        break;
+      case Kind::kDistributionMap: read_product_map(map, sec, ki, f, path); break;
       case Kind::kPipeline:
         pipeline(map, sec, path, k, *static_cast<std::map<std::string, std::vector<double>>*>(f));
         break;
       case Kind::kStruct:
-      case Kind::kOptionalStruct:
-        if (const YAML::Node n = sub(map, sec, path, k)) {
-          // The policy's type is required twice over: here and by its section
-          // (the message is given twice; docs/security.md, issue 16).
-          if (ki.section == "policy" && !n["type"]) err(n, join(join(path, k), "type"), "required key is missing");
-          void* o = ki.access->kind() == Kind::kStruct ? f : ki.access->emplace(f);
-          read_section(n, scenario_section(ki.section), o, join(path, k));
-        }
-        break;
+      case Kind::kOptionalStruct: read_struct(map, sec, ki, f, path); break;
       case Kind::kStructList:
         if (ki.type == KeyType::kSourceList) {
           sources(map, sec, path, *static_cast<std::vector<SourceSpec>*>(f));
@@ -228,6 +204,37 @@ class Converter {
         }
         break;
     }
+  }
+
+  // product id -> number (no range: the checks of the spec judge them), or
+  // product id -> distribution.
+  void read_product_map(const YAML::Node& map, const SectionInfo& sec, const KeyInfo& ki, void* f,
+                        const std::string& path) {
+    const YAML::Node m = sub(map, sec, path, ki.name.c_str());
+    if (!m) return;
+    const bool numbers = ki.access->kind() == FieldAccess::Kind::kNumberMap;
+    product_map(m, join(path, ki.name), [&](const std::string& p, const YAML::Node& v, const std::string& vp) {
+      if (numbers) {
+        double d = 0.0;
+        if (parse_number(v, nullptr, vp, d)) (*static_cast<std::map<std::string, double>*>(f))[p] = d;
+      } else {
+        Distribution d;
+        if (distribution_value(v, vp, d)) (*static_cast<std::map<std::string, Distribution>*>(f))[p] = d;
+      }
+    });
+  }
+
+  // A nested section (sharing, payment_terms, policy) or an optional one
+  // (production, returns), emplaced when given.
+  void read_struct(const YAML::Node& map, const SectionInfo& sec, const KeyInfo& ki, void* f, const std::string& path) {
+    const YAML::Node n = sub(map, sec, path, ki.name.c_str());
+    if (!n) return;
+    const std::string p = join(path, ki.name);
+    // The policy's type is required twice over: here and by its section
+    // (so its absence is reported twice).
+    if (ki.section == "policy" && !n["type"]) err(n, join(p, "type"), "required key is missing");
+    void* o = ki.access->kind() == FieldAccess::Kind::kStruct ? f : ki.access->emplace(f);
+    read_section(n, scenario_section(ki.section), o, p);
   }
 
   // from: a stock's single source (a stock, or a node's single stock).

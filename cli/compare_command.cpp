@@ -11,10 +11,9 @@
 #include "chainsim_version.h"
 #include "commands.h"
 #include "models/experiment/compare.h"
-#include "models/report/compare_report.h"
+#include "models/report/run_files.h"
 #include "models/report/run_report.h"
 #include "models/scenario/loader.h"
-#include "sim/atomic_file.h"
 #include "sim/parallel.h"
 #include "models/scenario/keys.h"
 #include "validators.h"
@@ -103,13 +102,10 @@ int compare_command(const CompareArgs& a) {
     m.variant_sets = a.variant_sets;
     m.baseline_yaml = to_yaml(base.document);
     m.variant_yaml = to_yaml(variant.document);
-    sim::make_directories(a.out);
-    sim::write_file_atomically(a.out + "/compare.json", compare_json(c, m));
-    sim::write_file_atomically(a.out + "/compare.csv", compare_csv(c));
-    if (report) sim::write_file_atomically(a.out + "/compare.html", compare_report_html(runs, m));
+    const std::vector<std::string> files = write_compare(runs, m, a.out, report);
     if (!a.quiet) {
-      std::cout << (report ? fmt::format("wrote {0}/compare.json, {0}/compare.csv and {0}/compare.html\n", a.out)
-                           : fmt::format("wrote {0}/compare.json and {0}/compare.csv\n", a.out));
+      std::cout << (files.size() == 3 ? fmt::format("wrote {}, {} and {}\n", files[0], files[1], files[2])
+                                      : fmt::format("wrote {} and {}\n", files[0], files[1]));
     }
   }
   return kExitOk;

@@ -1,4 +1,4 @@
-// chainsim run: load, run the replications, print the summary, write the files.
+// chainsim run: load, run and write the files (models/report/run_files.h), print the summary.
 #include <unistd.h>
 
 #include <atomic>
@@ -14,11 +14,9 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
-#include "models/experiment/experiment.h"
 #include "models/report/outputs.h"
-#include "models/report/run_report.h"
+#include "models/report/run_files.h"
 #include "models/scenario/loader.h"
-#include "sim/atomic_file.h"
 #include "sim/parallel.h"
 #include "sim/progress.h"
 
@@ -103,87 +101,34 @@ int run_command(const RunArgs& args) {
     s.spec.replications = *args.replications;
     s.document["replications"] = *args.replications;
   }
-  const std::string out_dir = args.out.empty() ? "out/" + s.spec.name : args.out;
+  RunFilesOptions o;
+  o.out_dir = args.out.empty() ? "out/" + s.spec.name : args.out;
   // Before the run, so that hours of replications are not lost to a bad --out.
-  if (const std::string why = prepare_output_directory(out_dir, "--out"); !why.empty()) {
+  if (const std::string why = prepare_output_directory(o.out_dir, "--out"); !why.empty()) {
     std::cerr << "chainsim: error: " << why << "\n";
     return kExitBadInput;
   }
-
-  // What the trace files held when the run started, for summary.json.
-  const auto inputs = hash_input_files(s.spec, s.base_dir);
-
-  ExperimentOptions opt;
-  opt.seed = s.spec.seed;
-  opt.replications = s.spec.replications;
-  opt.jobs = args.jobs > 0 ? args.jobs : sim::hardware_jobs();
-  // auto: one replication's rows carry its index; several are averaged. The
-  // report draws the mean series, so they are kept even when the CSV is not
-  // wanted.
-  const std::string mode = args.timeseries != "auto" ? args.timeseries : opt.replications == 1 ? "all" : "mean";
-  const bool write_series = mode != "none";
-  opt.series = mode == "all"                         ? SeriesMode::kAll
-               : write_series || !args.no_report ? SeriesMode::kMean
-                                                 : SeriesMode::kNone;
-  // timeseries.csv needs every column; the report alone, five.
-  if (!write_series) opt.series_columns = report_series_columns();
-
-  // With every replication's rows, stream them to the file as they arrive.
-  std::unique_ptr<sim::AtomicFile> series_file;
-  if (write_series) {
-    series_file = std::make_unique<sim::AtomicFile>(out_dir + "/timeseries.csv");
-    series_file->write(timeseries_header());
-  }
+  o.timeseries = args.timeseries == "all" ? TimeseriesFile::kAll
+                 : args.timeseries == "mean" ? TimeseriesFile::kMean
+                 : args.timeseries == "none" ? TimeseriesFile::kNone
+                                             : TimeseriesFile::kAuto;
+  o.report = !args.no_report;
+  o.jobs = args.jobs > 0 ? args.jobs : sim::hardware_jobs();
+  o.version = CHAINSIM_VERSION;
+  o.git = CHAINSIM_GIT;
+  o.scenario_file = args.scenario;
   // Periods closed so far, over every replication, for the progress bar.
   std::atomic<std::uint64_t> periods_done{0};
-  opt.periods_done = &periods_done;
+  o.periods_done = &periods_done;
   RunProgress progress(::isatty(2) != 0 && !args.quiet,
-                       static_cast<std::uint64_t>(opt.replications) * static_cast<std::uint64_t>(s.spec.horizon),
+                       static_cast<std::uint64_t>(s.spec.replications) * static_cast<std::uint64_t>(s.spec.horizon),
                        periods_done);
-  std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
-  ExperimentResult result = run_experiment(
-      s.spec, s.base_dir, opt,
-      [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
-        if (opt.series == SeriesMode::kAll && series_file) series_file->write(timeseries_rows(partial, rep));
-        if (!args.no_report) {
-          if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
-          echelons->add(rep);
-        }
-      });
+  const WrittenRun run = write_run(s, o);
   progress.stop();
-
-  if (series_file && opt.series == SeriesMode::kMean) series_file->write(timeseries_mean_rows(result));
-  RunMetadata meta;
-  meta.version = CHAINSIM_VERSION;
-  meta.git = CHAINSIM_GIT;
-  meta.scenario_file = args.scenario;
-  meta.scenario_yaml = to_yaml(s.document);
-  meta.seed = opt.seed;
-  meta.replications = opt.replications;
-  meta.inputs = inputs;
-  sim::write_file_atomically(out_dir + "/summary.json", summary_json(result, meta));
-  if (series_file) series_file->commit();
-  if (!args.no_report) {
-    ReportMetadata report;
-    report.version = meta.version;
-    report.git = meta.git;
-    report.scenario_file = args.scenario;
-    report.description = s.spec.description;
-    report.seed = opt.seed;
-    report.replications = opt.replications;
-    sim::write_file_atomically(out_dir + "/report.html", run_report_html(result, report, {}, echelons.get()));
-  }
-  // The folder describes this run alone: an earlier run's file that this
-  // one does not write (--timeseries none, --no-report) goes.
-  std::error_code ignored;
-  if (!series_file) std::filesystem::remove(out_dir + "/timeseries.csv", ignored);
-  if (args.no_report) std::filesystem::remove(out_dir + "/report.html", ignored);
   if (!args.quiet) {
-    std::cout << summary_table(result);
-    std::string files = out_dir + "/summary.json";
-    if (series_file) files += ", " + out_dir + "/timeseries.csv";
-    if (!args.no_report) files += ", " + out_dir + "/report.html";
-    std::cout << fmt::format("\nwrote {}\n", files);
+    std::string files;
+    for (const std::string& f : run.files) files += (files.empty() ? "" : ", ") + f;
+    std::cout << summary_table(run.result) << fmt::format("\nwrote {}\n", files);
   }
   return kExitOk;
 }

@@ -1,0 +1,125 @@
+#include "models/report/describe.h"
+
+#include <algorithm>
+#include <fmt/core.h>
+#include <map>
+
+namespace chainsim::models {
+
+namespace {
+
+std::string plural(std::size_t n, std::string_view word) {
+  if (n == 1) return fmt::format("1 {}", word);
+  const std::string w(word);
+  if (w.size() > 1 && w.back() == 'y' && std::string("aeiou").find(w[w.size() - 2]) == std::string::npos) {
+    return fmt::format("{} {}ies", n, w.substr(0, w.size() - 1));  // factory -> factories
+  }
+  return fmt::format("{} {}s", n, w);
+}
+
+// A DOT quoted string's contents: backslashes and quotes escaped.
+std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+// The DOT shape a node kind is drawn with (a kind without one: a box).
+const char* dot_shape(NodeKind kind) {
+  static const std::map<NodeKind, const char*> shapes = {
+      {NodeKind::kSupplier, "invhouse"}, {NodeKind::kFactory, "house"}, {NodeKind::kRetailer, "ellipse"}};
+  const auto it = shapes.find(kind);
+  return it == shapes.end() ? "box" : it->second;
+}
+
+// One stock's line: on hand, policy, sources, production and demand.
+std::string stock_line(const Network& net, const StockPoint& sp) {
+  const std::string product = net.products()[sp.product].name;
+  if (sp.infinite) return fmt::format("    {}: unlimited source", product);
+  std::string from;
+  for (const Source& src : sp.sources) from += (from.empty() ? "" : ", ") + net.nodes()[net.lanes()[src.lane].from].name;
+  std::string line = fmt::format("    {}: {} on hand, {}{}", product, sp.on_hand, sp.policy->describe(),
+                                 sp.continuous              ? " (continuous review)"
+                                 : sp.review_period > 1 ? fmt::format(" (every {} periods)", sp.review_period)
+                                                        : "");
+  if (!from.empty()) line += ", from " + from;
+  if (sp.production) {
+    std::string inputs;
+    for (const auto& [c, q] : sp.production->inputs) {
+      inputs += (inputs.empty() ? "" : " + ") + fmt::format("{} {}", q, net.products()[net.stocks()[c].product].name);
+    }
+    line += ", produced here" + (inputs.empty() ? std::string() : " from " + inputs);
+  }
+  for (const auto& d : sp.period_demand) line += ", demand " + d->describe();
+  for (const auto& a : sp.arrivals) {
+    line += fmt::format(", customers every {} (size {})", a.interarrival.describe(), a.size.describe());
+  }
+  return line;
+}
+
+std::string events_text(const ScenarioSpec& spec) {
+  if (spec.events.empty()) return "";
+  std::string out = "\nevents\n";
+  for (std::size_t i = 0; i < spec.events.size(); ++i) {
+    const EventSpec& e = spec.events[i];
+    const std::string when = e.at            ? fmt::format("at {}", *e.at)
+                             : e.probability ? fmt::format("each period with probability {}", *e.probability)
+                             : e.mean_up     ? fmt::format("up ~{} / down ~{}", *e.mean_up, e.mean_down ? *e.mean_down : 0.0)
+                                             : fmt::format("{} after {}", e.delay, e.after ? *e.after : "");
+    const std::string target = e.node.empty() ? e.lane : e.node;
+    out += fmt::format("  {}: {} {}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
+                       target.empty() ? "" : " on " + target);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string validation_line(const ScenarioSpec& spec) {
+  std::map<NodeKind, std::size_t> kinds;
+  for (const NodeSpec& n : spec.nodes) ++kinds[n.kind];
+  std::string breakdown;
+  for (const auto& [kind, count] : kinds) breakdown += (breakdown.empty() ? "" : ", ") + plural(count, name_of(kind));
+  return fmt::format("{}: ok: {} ({}), {}, {}, {} of {} {}\n", spec.name, plural(spec.nodes.size(), "node"), breakdown,
+                     plural(spec.lanes.size(), "lane"), plural(spec.products.size(), "product"),
+                     plural(static_cast<std::size_t>(spec.horizon), "period"), spec.period, spec.time_unit);
+}
+
+std::string network_text(const ScenarioSpec& spec, const Network& net) {
+  std::string out = spec.name + "\n";
+  if (!spec.description.empty()) out += spec.description + "\n";
+  out += fmt::format("{} of {} {}, warm-up {}, seed {}, {}\n\nnodes\n",
+                     plural(static_cast<std::size_t>(spec.horizon), "period"), spec.period, spec.time_unit, spec.warmup,
+                     spec.seed, plural(static_cast<std::size_t>(spec.replications), "replication"));
+  for (const Node& n : net.nodes()) {
+    out += fmt::format("  {} ({})\n", n.name, name_of(n.kind));
+    for (const StockId id : n.stocks) out += stock_line(net, net.stocks()[id]) + "\n";
+  }
+  out += "\nlanes\n";
+  for (const Lane& l : net.lanes()) {
+    out += fmt::format("  {} -> {}: transit {}, order delay {}\n", net.nodes()[l.from].name, net.nodes()[l.to].name,
+                       l.transport.empty() ? "-" : l.transport[0].describe(), l.order_delay);
+  }
+  return out + events_text(spec);
+}
+
+std::string network_dot(const ScenarioSpec& spec, const Network& net) {
+  std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n", spec.name);
+  for (const Node& n : net.nodes()) {
+    out += fmt::format("  \"{}\" [shape={}, label=\"{}\\n({})\"];\n", dot_escape(n.name), dot_shape(n.kind),
+                       dot_escape(n.name), name_of(n.kind));
+  }
+  for (const Lane& l : net.lanes()) {
+    double transit = 0.0;
+    for (const auto& d : l.transport) transit = std::max(transit, d.mean());
+    out += fmt::format("  \"{}\" -> \"{}\" [label=\"ship {} {}\\norder {:g} {}\"];\n",
+                       dot_escape(net.nodes()[l.from].name), dot_escape(net.nodes()[l.to].name), transit,
+                       dot_escape(spec.time_unit), l.order_delay, dot_escape(spec.time_unit));
+  }
+  return out + "}\n";
+}
+
+}  // namespace chainsim::models

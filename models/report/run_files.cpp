@@ -1,0 +1,118 @@
+#include "models/report/run_files.h"
+
+#include <filesystem>
+#include <memory>
+
+#include "models/report/compare_report.h"
+#include "models/report/outputs.h"
+#include "models/report/run_report.h"
+#include "sim/atomic_file.h"
+
+namespace chainsim::models {
+
+namespace {
+
+// Streams timeseries.csv: the header now, each replication's rows as they
+// arrive (all), or the mean rows once the run is done (mean).
+class SeriesFile {
+ public:
+  SeriesFile(const std::string& path, SeriesMode mode) : mode_(mode) {
+    file_ = std::make_unique<sim::AtomicFile>(path);
+    file_->write(timeseries_header());
+  }
+  void add(const ExperimentResult& partial, const ReplicationOutput& rep) {
+    if (mode_ == SeriesMode::kAll) file_->write(timeseries_rows(partial, rep));
+  }
+  void finish(const ExperimentResult& result) {
+    if (mode_ == SeriesMode::kMean) file_->write(timeseries_mean_rows(result));
+  }
+  void commit() { file_->commit(); }
+
+ private:
+  SeriesMode mode_;
+  std::unique_ptr<sim::AtomicFile> file_;
+};
+
+// The series a run keeps: every replication's rows for timeseries.csv's
+// `all`, their mean for `mean` or for the report (which draws the mean),
+// none when neither is written.
+SeriesMode series_mode(TimeseriesFile file, int replications, bool report) {
+  if (file == TimeseriesFile::kAuto) file = replications == 1 ? TimeseriesFile::kAll : TimeseriesFile::kMean;
+  if (file == TimeseriesFile::kAll) return SeriesMode::kAll;
+  if (file == TimeseriesFile::kMean || report) return SeriesMode::kMean;
+  return SeriesMode::kNone;
+}
+
+}  // namespace
+
+WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
+  const std::string dir = o.out_dir;
+  // What the trace files held when the run started, for summary.json.
+  const auto inputs = hash_input_files(s.spec, s.base_dir);
+  ExperimentOptions opt;
+  opt.seed = s.spec.seed;
+  opt.replications = s.spec.replications;
+  opt.jobs = o.jobs;
+  opt.periods_done = o.periods_done;
+  opt.series = series_mode(o.timeseries, opt.replications, o.report);
+  const bool write_series = o.timeseries != TimeseriesFile::kNone;
+  // timeseries.csv needs every column; the report alone, five.
+  if (!write_series) opt.series_columns = report_series_columns();
+  std::unique_ptr<SeriesFile> series;
+  if (write_series) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", opt.series);
+  std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
+  WrittenRun out;
+  out.result = run_experiment(s.spec, s.base_dir, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
+    if (series) series->add(partial, rep);
+    if (!o.report) return;
+    if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
+    echelons->add(rep);
+  });
+  if (series) series->finish(out.result);
+  RunMetadata meta;
+  meta.version = o.version;
+  meta.git = o.git;
+  meta.scenario_file = o.scenario_file;
+  meta.scenario_yaml = to_yaml(s.document);
+  meta.seed = opt.seed;
+  meta.replications = opt.replications;
+  meta.inputs = inputs;
+  sim::write_file_atomically(dir + "/summary.json", summary_json(out.result, meta));
+  out.files.push_back(dir + "/summary.json");
+  if (series) {
+    series->commit();
+    out.files.push_back(dir + "/timeseries.csv");
+  }
+  if (o.report) {
+    ReportMetadata report;
+    report.version = o.version;
+    report.git = o.git;
+    report.scenario_file = o.scenario_file;
+    report.description = s.spec.description;
+    report.seed = opt.seed;
+    report.replications = opt.replications;
+    sim::write_file_atomically(dir + "/report.html", run_report_html(out.result, report, {}, echelons.get()));
+    out.files.push_back(dir + "/report.html");
+  }
+  // The folder describes this run alone: an earlier run's file that this
+  // one does not write (--timeseries none, --no-report) goes.
+  std::error_code ignored;
+  if (!series) std::filesystem::remove(dir + "/timeseries.csv", ignored);
+  if (!o.report) std::filesystem::remove(dir + "/report.html", ignored);
+  return out;
+}
+
+std::vector<std::string> write_compare(const ComparedRuns& runs, const CompareMeta& meta, const std::string& dir,
+                                       bool report) {
+  sim::make_directories(dir);
+  sim::write_file_atomically(dir + "/compare.json", compare_json(runs.comparison, meta));
+  sim::write_file_atomically(dir + "/compare.csv", compare_csv(runs.comparison));
+  std::vector<std::string> files = {dir + "/compare.json", dir + "/compare.csv"};
+  if (report) {
+    sim::write_file_atomically(dir + "/compare.html", compare_report_html(runs, meta));
+    files.push_back(dir + "/compare.html");
+  }
+  return files;
+}
+
+}  // namespace chainsim::models

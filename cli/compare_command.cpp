@@ -83,7 +83,7 @@ int compare_command(const CompareArgs& a) {
     for (const std::string& s : a.variant_sets) with += (with.empty() ? "" : ", ") + s;
     if (!with.empty()) variant.spec.name += " (" + with + ")";
   }
-  const ComparedRuns runs = run_comparison(base.spec, base.base_dir, variant.spec, variant.base_dir, o);
+  const ComparedRuns runs = run_comparison(base.spec, variant.spec, o);
   const Comparison& c = runs.comparison;
   const bool shared_stock =
       std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });

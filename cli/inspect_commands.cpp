@@ -47,7 +47,7 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
     print_load_error(e);
     return kExitBadInput;
   }
-  const auto net = build_network(s.spec, s.spec.seed, 0, s.base_dir);
+  const auto net = build_network(s.spec, s.spec.seed, 0);
   std::cout << (dot ? network_dot(s.spec, *net) : network_text(s.spec, *net));
   return kExitOk;
 }

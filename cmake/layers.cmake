@@ -22,7 +22,8 @@ set(CHAINSIM_LAYER_models/scenario    "sim;models/chain;models/scenario")
 set(CHAINSIM_LAYER_models/experiment  "sim;models/chain;models/measure;models/scenario;models/experiment")
 set(CHAINSIM_LAYER_models/report      "sim;models/chain;models/measure;models/scenario;models/experiment;models/report")
 set(CHAINSIM_LAYER_cli                "sim;models/chain;models/measure;models/scenario;models/experiment;models/report;cli")
-# Libraries a layer keeps out (the domain never sees YAML, JSON or the command line).
+# Headers a layer keeps out: the domain never sees YAML, JSON, the command
+# line or files.
 set(CHAINSIM_FORBIDDEN_sim            "yaml-cpp/;nlohmann/;CLI/")
-set(CHAINSIM_FORBIDDEN_models/chain   "yaml-cpp/;nlohmann/;CLI/")
-set(CHAINSIM_FORBIDDEN_models/measure "yaml-cpp/;nlohmann/;CLI/")
+set(CHAINSIM_FORBIDDEN_models/chain   "yaml-cpp/;nlohmann/;CLI/;fstream;filesystem;cstdio")
+set(CHAINSIM_FORBIDDEN_models/measure "yaml-cpp/;nlohmann/;CLI/;fstream;filesystem;cstdio")

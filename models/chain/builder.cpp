@@ -20,8 +20,8 @@ namespace chainsim::models {
 // nodes in, the point-of-sale links and the what-if events.
 class NetworkBuilder {
  public:
-  NetworkBuilder(const ScenarioSpec& spec, std::uint64_t seed, int replication, const std::string& base_dir)
-      : spec_(spec), seed_(seed), replication_(static_cast<std::uint64_t>(replication)), base_dir_(base_dir) {}
+  NetworkBuilder(const ScenarioSpec& spec, std::uint64_t seed, int replication)
+      : spec_(spec), seed_(seed), replication_(static_cast<std::uint64_t>(replication)) {}
 
   std::unique_ptr<Network> build() {
     auto net = std::make_unique<Network>();
@@ -164,7 +164,7 @@ class NetworkBuilder {
         a.rng = stream(fmt::format("arrivals/{}/{}", tag, k));
         sp.arrivals.push_back(std::move(a));
       } else {
-        sp.period_demand.push_back(make_period_demand(d, base_dir_));
+        sp.period_demand.push_back(make_period_demand(d));
         sp.demand_rng.push_back(stream(fmt::format("demand/{}/{}", tag, k)));
         sp.demand_priority.push_back(d.priority);
       }
@@ -465,18 +465,16 @@ class NetworkBuilder {
 
   const ScenarioSpec& spec_;
   std::uint64_t seed_, replication_;
-  const std::string& base_dir_;
   Network* N_ = nullptr;
   std::map<std::string, ProductId> product_id_;
   std::map<std::string, NodeId> node_id_;
   std::map<std::string, LaneId> lane_index_;
 };
 
-std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication,
-                                       const std::string& base_dir) {
-  auto issues = check_spec(spec, base_dir);
+std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication) {
+  auto issues = check_spec(spec);
   if (!issues.empty()) throw SpecError(std::move(issues));
-  return NetworkBuilder(spec, seed, replication, base_dir).build();
+  return NetworkBuilder(spec, seed, replication).build();
 }
 
 }  // namespace chainsim::models

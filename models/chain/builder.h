@@ -26,7 +26,6 @@ namespace chainsim::models {
 
 // Builds replication `replication` of the scenario with `seed`. Throws
 // SpecError when check_spec finds problems.
-std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed,
-                                       int replication, const std::string& base_dir = ".");
+std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication);
 
 }  // namespace chainsim::models

@@ -17,21 +17,21 @@ const DemandBehaviour* const kBehaviours[] = {
 
 const DemandBehaviour& demand_behaviour(DemandType type) { return *kBehaviours[static_cast<std::size_t>(type)]; }
 
-std::vector<Problem> check_demand(const DemandSpec& spec, const std::string& base_dir) {
+std::vector<Problem> check_demand(const DemandSpec& spec) {
   std::vector<Problem> problems;
-  demand_behaviour(spec.type).check(spec, base_dir, problems);
+  demand_behaviour(spec.type).check(spec, problems);
   return problems;
 }
 
-std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec, const std::string& base_dir) {
+std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec) {
   const DemandBehaviour& b = demand_behaviour(spec.type);
   if (!b.per_period) throw std::invalid_argument(std::string(name_of(spec.type)) + " is not a per-period demand");
   std::string all;
-  for (const Problem& p : check_demand(spec, base_dir)) {
+  for (const Problem& p : check_demand(spec)) {
     all += (all.empty() ? "" : "; ") + (p.key.empty() ? "" : p.key + ": ") + p.message;
   }
   if (!all.empty()) throw std::invalid_argument(all);
-  return b.make(spec, base_dir);
+  return b.make(spec);
 }
 
 }  // namespace chainsim::models

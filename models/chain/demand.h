@@ -35,27 +35,21 @@ struct DemandBehaviour {
   // A process drawn each period (false: customers arriving in continuous
   // time, which the network drives itself through Network::customer_order).
   bool per_period = true;
-  // Appends every problem of the spec's parameters. `base_dir` resolves a
-  // relative trace file, which is read to check it.
-  void (*check)(const DemandSpec&, const std::string& base_dir, std::vector<Problem>& problems) = nullptr;
+  // Appends every problem of the spec's parameters.
+  void (*check)(const DemandSpec&, std::vector<Problem>& problems) = nullptr;
   // The process. REQUIRES: per_period and check() found no problem.
-  std::unique_ptr<PeriodDemand> (*make)(const DemandSpec&, const std::string& base_dir) = nullptr;
+  std::unique_ptr<PeriodDemand> (*make)(const DemandSpec&) = nullptr;
 };
 const DemandBehaviour& demand_behaviour(DemandType type);
 
 // Every problem of a demand spec (empty when it can be built).
-std::vector<Problem> check_demand(const DemandSpec& spec, const std::string& base_dir = ".");
+std::vector<Problem> check_demand(const DemandSpec& spec);
 
 // Builds a per-period process from a spec whose type is not "arrivals".
-// `base_dir` resolves a relative trace file. Throws std::invalid_argument with
-// the problems check_demand() finds (the loader adds the file position).
-std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec,
-                                                 const std::string& base_dir = ".");
-
-// Reads a demand trace: one number per line, or a CSV with a header naming
-// `column` (the only column when empty). Throws std::invalid_argument naming
-// the file and line of a bad value.
-std::vector<double> read_trace(const std::string& path, const std::string& column);
+// Throws std::invalid_argument with the problems check_demand() finds (the
+// loader adds the file position). A trace's values are given inline or read
+// from its file by the scenario loader (the chain reads no file).
+std::unique_ptr<PeriodDemand> make_period_demand(const DemandSpec& spec);
 
 // Declarations of the behaviours the demand processes' files define.
 #define CHAINSIM_DEMAND(id, name, behaviour) extern const DemandBehaviour behaviour;

@@ -103,6 +103,9 @@ struct DemandSpec {
   std::string column;             // trace: column name when the CSV has several
   AfterTrace after_trace = AfterTrace::kRepeat;
   std::vector<double> values;     // trace given inline instead of a file
+  // trace: the file's values, read by the scenario loader (models/scenario/
+  // traces.h) when no values are given inline; not a key of the format.
+  std::vector<double> trace;
   Distribution distribution = Distribution::constant(0.0);  // distribution: any distribution
   // arrivals: customers arriving in continuous time
   Distribution interarrival = Distribution::exponential(1.0);

@@ -29,7 +29,6 @@ std::string join_issues(const std::vector<SpecIssue>& issues) {
 struct Check {
   const ScenarioSpec& spec;
   const SpecIndex& index;
-  const std::string& base_dir;
   std::vector<SpecIssue> issues;
 
   void add(std::string path, std::string message) { issues.push_back({std::move(path), std::move(message)}); }
@@ -201,7 +200,7 @@ void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& 
   check_sources(c, n, s, sp);
   if (s.production) check_production(c, n, *s.production, sp + ".production");
   for (std::size_t k = 0; k < s.demand.size(); ++k) {
-    for (const Problem& p : check_demand(s.demand[k], c.base_dir)) c.add(fmt::format("{}.demand.{}", sp, k), p);
+    for (const Problem& p : check_demand(s.demand[k])) c.add(fmt::format("{}.demand.{}", sp, k), p);
   }
   if (s.returns) c.ranges("returns", &*s.returns, sp + ".returns");
 }
@@ -350,9 +349,9 @@ void check_event(Check& c, const EventSpec& e, std::size_t i) {
 SpecError::SpecError(std::vector<SpecIssue> issues)
     : std::runtime_error(join_issues(issues)), issues_(std::move(issues)) {}
 
-std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& base_dir) {
+std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
   const SpecIndex index(spec);
-  Check c{spec, index, base_dir, {}};
+  Check c{spec, index, {}};
   check_scenario(c);
   check_products(c);
   check_ids(c);

@@ -36,8 +36,7 @@ class SpecError : public std::runtime_error {
 
 // Every semantic problem of the spec, in one pass (empty when it is sound):
 // unknown references, duplicate ids, impossible values, bills of materials
-// with a cycle, stocks that order with nowhere to order from. `base_dir`
-// resolves relative trace files.
-std::vector<SpecIssue> check_spec(const ScenarioSpec& spec, const std::string& base_dir = ".");
+// with a cycle, stocks that order with nowhere to order from.
+std::vector<SpecIssue> check_spec(const ScenarioSpec& spec);
 
 }  // namespace chainsim::models

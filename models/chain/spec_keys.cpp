@@ -13,8 +13,6 @@ namespace chainsim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 template <typename T>
 struct is_optional : std::false_type {};
 template <typename T>

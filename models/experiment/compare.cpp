@@ -93,8 +93,7 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
   return c;
 }
 
-ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& baseline_dir,
-                            const ScenarioSpec& variant, const std::string& variant_dir, const CompareOptions& o) {
+ComparedRuns run_comparison(const ScenarioSpec& baseline, const ScenarioSpec& variant, const CompareOptions& o) {
   ExperimentOptions e;
   e.seed = o.seed;
   e.replications = o.replications;
@@ -102,8 +101,8 @@ ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& bas
   e.series = o.keep_series ? SeriesMode::kMean : SeriesMode::kNone;
   e.series_columns = o.series_columns;
   ComparedRuns runs;
-  runs.baseline = run_experiment(baseline, baseline_dir, e);
-  runs.variant = run_experiment(variant, variant_dir, e);
+  runs.baseline = run_experiment(baseline, e);
+  runs.variant = run_experiment(variant, e);
   Comparison& c = runs.comparison;
   c = compare_replications(runs.baseline.kpis, runs.variant.kpis, o.level);
   c.baseline_name = baseline.name;
@@ -112,9 +111,8 @@ ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& bas
   return runs;
 }
 
-Comparison compare_scenarios(const ScenarioSpec& baseline, const std::string& baseline_dir,
-                             const ScenarioSpec& variant, const std::string& variant_dir, const CompareOptions& o) {
-  return run_comparison(baseline, baseline_dir, variant, variant_dir, o).comparison;
+Comparison compare_scenarios(const ScenarioSpec& baseline, const ScenarioSpec& variant, const CompareOptions& o) {
+  return run_comparison(baseline, variant, o).comparison;
 }
 
 std::string compare_table(const Comparison& c, bool only_marked) {

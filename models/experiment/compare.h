@@ -73,12 +73,10 @@ struct ComparedRuns {
 
 // Runs both scenarios (replications 0..R-1, seed options.seed) and compares
 // them. Throws SpecError, ModelError.
-ComparedRuns run_comparison(const ScenarioSpec& baseline, const std::string& baseline_dir,
-                            const ScenarioSpec& variant, const std::string& variant_dir,
+ComparedRuns run_comparison(const ScenarioSpec& baseline, const ScenarioSpec& variant,
                             const CompareOptions& options);
 // run_comparison() without the runs.
-Comparison compare_scenarios(const ScenarioSpec& baseline, const std::string& baseline_dir,
-                             const ScenarioSpec& variant, const std::string& variant_dir,
+Comparison compare_scenarios(const ScenarioSpec& baseline, const ScenarioSpec& variant,
                              const CompareOptions& options);
 
 struct CompareMeta {

@@ -1,7 +1,6 @@
 #include "models/experiment/experiment.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 
 #include "models/chain/builder.h"
@@ -23,10 +22,10 @@ class PeriodCounter final : public ObservationSink {
 
 }  // namespace
 
-ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
+ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
                                   const std::vector<std::string>& columns) {
-  auto net = build_network(spec, seed, replication, base_dir);
+  auto net = build_network(spec, seed, replication);
   KpiCollector kpi;
   net->add_sink(&kpi);
   std::optional<SeriesValuesRecorder> rec;
@@ -48,13 +47,13 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& b
   return out;
 }
 
-ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& base_dir, const ExperimentOptions& o,
+ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOptions& o,
                                 const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
                                     on_replication,
                                 const std::function<void(int, int)>& progress) {
   ExperimentResult result;
   {
-    auto probe = build_network(spec, o.seed, 0, base_dir);  // names and shape; throws SpecError
+    auto probe = build_network(spec, o.seed, 0);  // names and shape; throws SpecError
     result.info = describe_network(*probe, spec.time_unit);
     for (const StockPoint& sp : probe->stocks()) result.node_of_stock.push_back(sp.node);
   }
@@ -67,7 +66,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
       [&](std::size_t i) {
-        return run_replication(spec, base_dir, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns);
+        return run_replication(spec, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns);
       },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.series);
@@ -79,23 +78,6 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
       });
   result.summary = summarize(result.kpis);
   return result;
-}
-
-std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std::string& base_dir) {
-  std::vector<InputFile> out;
-  for (const NodeSpec& n : spec.nodes) {
-    for (const StockSpec& st : n.stocks) {
-      for (const DemandSpec& d : st.demand) {
-        // As make_demand (models/chain/demand.cpp): inline values win over a file.
-        if (d.type != DemandType::kTrace || !d.values.empty() || d.file.empty()) continue;
-        std::filesystem::path p(d.file);
-        if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
-        InputFile f{d.file, p.string()};
-        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
-      }
-    }
-  }
-  return out;
 }
 
 }  // namespace chainsim::models

@@ -55,7 +55,7 @@ struct ExperimentResult {
 // first replication), to stream every row of a kAll series; `progress`, if set,
 // is called after each replication with (done, total). Throws SpecError,
 // ModelError.
-ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& base_dir, const ExperimentOptions& options,
+ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOptions& options,
                                 const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
                                     on_replication = {},
                                 const std::function<void(int, int)>& progress = {});
@@ -64,22 +64,9 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const std::string& bas
 // With `keep_series`, its series of `columns` (names of series_columns();
 // empty: all) are kept. `periods_done`, if set, counts its periods as they
 // close.
-ReplicationOutput run_replication(const ScenarioSpec& spec, const std::string& base_dir, std::uint64_t seed,
+ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series,
                                   std::atomic<std::uint64_t>* periods_done = nullptr,
                                   const std::vector<std::string>& columns = {});
-
-// A file a scenario reads when its network is built: a `trace` demand's CSV
-// (`file` as the spec names it, `path` where build_network reads it).
-struct InputFile {
-  std::string file;
-  std::string path;
-  bool operator==(const InputFile&) const = default;
-};
-
-// The files building `spec` reads (relative names resolved against
-// `base_dir`, as build_network does), in the order the spec names them,
-// each once. Reads nothing: an absent file is reported when a network is built.
-std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std::string& base_dir);
 
 }  // namespace chainsim::models

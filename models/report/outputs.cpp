@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/experiment/detail/sweep_files.h"
+#include "models/scenario/traces.h"
 
 namespace chainsim::models {
 

@@ -62,7 +62,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   if (write_series) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", opt.series);
   std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
   WrittenRun out;
-  out.result = run_experiment(s.spec, s.base_dir, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
+  out.result = run_experiment(s.spec, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
     if (series) series->add(partial, rep);
     if (!o.report) return;
     if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);

@@ -19,6 +19,7 @@
 #include "models/chain/builder.h"
 #include "models/scenario/detail/convert.h"
 #include "models/scenario/keys.h"
+#include "models/scenario/traces.h"
 
 namespace chainsim::models {
 
@@ -757,6 +758,29 @@ std::string bom_cycle_input(const ScenarioSpec& spec, const SpecIssue& issue) {
   return issue.path;
 }
 
+// Reports the issues of a spec at their places in the document, but for
+// those already reported: a problem at or below a path the conversion
+// reported, or just above one (a stock whose bad key was reported), is that
+// problem again (a whole list's, a path without a dot, never is); so is one
+// at a path of `again`. Returns the paths reported.
+std::set<std::string> report_issues(Loader& loader, const YAML::Node& doc, const ScenarioSpec& spec,
+                                    const std::string& file, const std::vector<SpecIssue>& issues,
+                                    const std::set<std::string>& reported, const std::set<std::string>& again) {
+  std::set<std::string> shown_paths;
+  for (const SpecIssue& issue : issues) {
+    auto [node, shown] = resolve(doc, bom_cycle_input(spec, issue));
+    bool covered = again.count(shown) > 0;
+    for (const std::string& r : reported) {
+      covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
+                (shown.find('.') != std::string::npos && r.rfind(shown + ".", 0) == 0);
+    }
+    if (covered) continue;
+    loader.error_at(file, node, shown, issue.message);
+    shown_paths.insert(shown);
+  }
+  return shown_paths;
+}
+
 void throw_if_errors(Loader& loader) {
   if (loader.diags.empty()) return;
   std::stable_sort(loader.diags.begin(), loader.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -803,19 +827,11 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     }
     std::set<std::string> reported;
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
-    for (const SpecIssue& issue : check_spec(out.spec, dir)) {
-      auto [node, shown] = resolve(doc, bom_cycle_input(out.spec, issue));
-      // A problem at or below a reported path, or just above one (a stock
-      // whose bad key was reported), is that problem again; a whole list's
-      // (a path without a dot) never is.
-      bool covered = false;
-      for (const std::string& r : reported) {
-        covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
-                  (shown.find('.') != std::string::npos && r.rfind(shown + ".", 0) == 0);
-      }
-      if (covered) continue;
-      loader.error_at(file, node, shown, issue.message);
-    }
+    // A trace that cannot be read is the problem of its demand: the check
+    // of the spec, which finds its values missing, does not say so again.
+    const std::vector<SpecIssue> traces = load_traces(out.spec, dir);
+    const std::set<std::string> unread = report_issues(loader, doc, out.spec, file, traces, reported, {});
+    report_issues(loader, doc, out.spec, file, check_spec(out.spec), reported, unread);
     out.document = doc;
     out.keys_read = loader.keys_read;
   }

@@ -127,7 +127,7 @@ TEST_CASE("the every-key fixtures run, every feature at once, and conserve units
     o.seed = s.spec.seed;
     o.replications = s.spec.replications;
     o.series = SeriesMode::kNone;
-    const ExperimentResult r = run_experiment(s.spec, s.base_dir, o);  // audits every replication
+    const ExperimentResult r = run_experiment(s.spec, o);  // audits every replication
     CHECK(r.kpis.size() == 2);
     CHECK(r.events > 0);
   }
@@ -145,7 +145,7 @@ TEST_CASE("the money audit holds when huge payments between nodes cancel in the 
   o.seed = s.spec.seed;
   o.replications = 1;
   o.series = SeriesMode::kNone;
-  CHECK_NOTHROW(run_experiment(s.spec, s.base_dir, o));  // audits the replication
+  CHECK_NOTHROW(run_experiment(s.spec, o));  // audits the replication
 }
 
 TEST_CASE("every example scenario runs and matches its golden summary") {
@@ -158,7 +158,7 @@ TEST_CASE("every example scenario runs and matches its golden summary") {
     o.replications = s.spec.replications;
     o.jobs = 2;
     o.series = SeriesMode::kNone;
-    const ExperimentResult r = run_experiment(s.spec, s.base_dir, o);
+    const ExperimentResult r = run_experiment(s.spec, o);
     const json got = golden_of(s, r);
     const fs::path golden = kRoot / "tests/golden" / (p.stem().string() + ".json");
     if (update) {
@@ -194,9 +194,9 @@ TEST_CASE("an example gives the same KPIs on one thread and on two") {
   o.replications = 4;
   o.series = SeriesMode::kMean;
   o.jobs = 1;
-  const ExperimentResult a = run_experiment(s.spec, s.base_dir, o);
+  const ExperimentResult a = run_experiment(s.spec, o);
   o.jobs = 2;
-  const ExperimentResult b = run_experiment(s.spec, s.base_dir, o);
+  const ExperimentResult b = run_experiment(s.spec, o);
   REQUIRE(a.summary.size() == b.summary.size());
   for (std::size_t i = 0; i < a.summary.size(); ++i) {
     const double x = a.summary[i].interval.mean, y = b.summary[i].interval.mean;

@@ -184,7 +184,8 @@ TEST_CASE("scaled multiplies the mean and keeps integer families integer") {
 }
 
 TEST_CASE("the binomial quantile is the smallest k with F(k) >= u on both sides of the mode") {
-  for (const auto& [n, p] : std::vector<std::pair<double, double>>{{1, 0.3}, {10, 0.5}, {57, 0.05}, {400, 0.9}}) {
+  for (const auto& np : std::vector<std::pair<double, double>>{{1, 0.3}, {10, 0.5}, {57, 0.05}, {400, 0.9}}) {
+    const double n = np.first, p = np.second;  // not a structured binding: CAPTURE takes them by reference
     const boost::math::binomial_distribution<double> b(n, p);
     for (int i = 1; i < 300; ++i) {
       const double u = i / 300.0;

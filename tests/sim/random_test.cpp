@@ -92,8 +92,8 @@ TEST_CASE("uniforms lie in (0,1) with mean 1/2 and variance 1/12") {
 TEST_CASE("streams of different names and replications are uncorrelated") {
   // Under independence the sample correlation of n pairs has sd 1/sqrt(n);
   // 5 sd bounds each of the three checks.
-  const int n = 200000;
-  auto correlation = [n](RandomStream a, RandomStream b, int lag) {
+  constexpr int n = 200000;
+  auto correlation = [](RandomStream a, RandomStream b, int lag) {
     for (int i = 0; i < lag; ++i) b.uniform01();
     double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
     for (int i = 0; i < n; ++i) {

@@ -19,7 +19,7 @@ BeerComparison compare_beer_game(const theory::BeerParameters& p) {
       st.policy.s_prime = p.s_prime;
     }
   }
-  auto net = build_network(s.spec, s.spec.seed, 0, s.base_dir);
+  auto net = build_network(s.spec, s.spec.seed, 0);
   SeriesRecorder rec;
   KpiCollector kpis;
   net->add_sink(&rec);

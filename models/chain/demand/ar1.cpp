@@ -26,14 +26,14 @@ class AutoRegressive final : public PeriodDemand {
   double mean_, phi_, sd_, level_;
 };
 
-void check(const DemandSpec& s, const std::string&, std::vector<Problem>& p) {
+void check(const DemandSpec& s, std::vector<Problem>& p) {
   for (const auto& [x, name] : {std::pair{s.mean, "mean"}, std::pair{s.sd, "sd"}}) {
     if (!(std::isfinite(x) && x >= 0)) p.push_back({"", fmt::format("{} must be >= 0 (got {})", name, x)});
   }
   if (!(std::abs(s.phi) < 1)) p.push_back({"", fmt::format("phi must be in (-1, 1) (got {})", s.phi)});
 }
 
-std::unique_ptr<PeriodDemand> make(const DemandSpec& s, const std::string&) {
+std::unique_ptr<PeriodDemand> make(const DemandSpec& s) {
   return std::make_unique<AutoRegressive>(s.mean, s.phi, s.sd);
 }
 

@@ -15,7 +15,7 @@ void nonneg_distribution(const char* key, const sim::Distribution& d, std::vecto
   if (!d.is_nonnegative()) p.push_back({key, "must not produce negative values (got " + d.describe() + ")"});
 }
 
-void check(const DemandSpec& s, const std::string&, std::vector<Problem>& p) {
+void check(const DemandSpec& s, std::vector<Problem>& p) {
   nonneg_distribution("interarrival", s.interarrival, p);
   if (!(s.interarrival.mean() > 0)) p.push_back({"interarrival", "must have a mean > 0"});
   nonneg_distribution("size", s.size, p);

@@ -45,21 +45,21 @@ void nonneg(double x, const char* name, std::vector<Problem>& problems) {
   if (!(std::isfinite(x) && x >= 0)) problems.push_back({"", fmt::format("{} must be >= 0 (got {})", name, x)});
 }
 
-void check_step(const DemandSpec& s, const std::string&, std::vector<Problem>& p) {
+void check_step(const DemandSpec& s, std::vector<Problem>& p) {
   nonneg(s.before, "before", p);
   nonneg(s.after, "after", p);
   if (s.at < 0) p.push_back({"", fmt::format("at must be >= 0 (got {})", s.at)});
   nonneg(s.cv, "cv", p);
 }
 
-void check_seasonal(const DemandSpec& s, const std::string&, std::vector<Problem>& p) {
+void check_seasonal(const DemandSpec& s, std::vector<Problem>& p) {
   nonneg(s.mean, "mean", p);
   if (!(s.cycle > 0)) p.push_back({"", fmt::format("cycle must be > 0 (got {})", s.cycle)});
   if (!std::isfinite(s.amplitude)) p.push_back({"", "amplitude must be finite"});
   nonneg(s.cv, "cv", p);
 }
 
-std::unique_ptr<PeriodDemand> make(const DemandSpec& s, const std::string&) {
+std::unique_ptr<PeriodDemand> make(const DemandSpec& s) {
   return std::make_unique<VaryingMean>(s);
 }
 

@@ -17,11 +17,8 @@
 
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <numbers>
 #include <set>
@@ -190,38 +187,6 @@ DemandSpec trace(std::vector<double> values, const std::string& after) {
   d.after_trace = parse_enum<AfterTrace>(after).value();
   return d;
 }
-
-// A directory of its own under the system temp dir, removed at the end. Each
-// test case may run in its own process in parallel (ctest -j), so the name
-// carries the test's tag and the clock.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(std::filesystem::temp_directory_path() /
-              ("chainsim_demand_test_" + tag + "_" +
-               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `content` to `name` in the directory and returns the file's path.
-  std::string write(const std::string& name, const std::string& content) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream out(file, std::ios::binary);
-    out << content;
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace
 
@@ -575,105 +540,22 @@ TEST_CASE("an inline trace is played period by period and then repeats, drops to
   }
 }
 
-TEST_CASE("read_trace reads a headerless single column") {
-  TempDir dir("headerless");
-  const std::string path = dir.write("demand.csv", "5\n7.5\n\n0\n12\n");
-  CHECK(read_trace(path, "") == std::vector<double>{5, 7.5, 0, 12});
-}
-
-TEST_CASE("read_trace accepts Windows line endings") {
-  TempDir dir("crlf");
-  const std::string path = dir.write("demand.csv", "week,demand\r\n1,4\r\n2,6\r\n");
-  CHECK(read_trace(path, "demand") == std::vector<double>{4, 6});
-}
-
-TEST_CASE("read_trace reads the named column of a CSV with a header") {
-  TempDir dir("column");
-  const std::string path = dir.write("demand.csv", "week,sales,returns\n1,10,1\n2,12,0\n3,8.5,2\n");
-  CHECK(read_trace(path, "sales") == std::vector<double>{10, 12, 8.5});
-  CHECK(read_trace(path, "returns") == std::vector<double>{1, 0, 2});
-  CHECK(read_trace(path, "week") == std::vector<double>{1, 2, 3});
-}
-
-TEST_CASE("read_trace reads a single column under a header without being told its name") {
-  TempDir dir("single");
-  const std::string path = dir.write("demand.csv", "demand\n3\n4\n");
-  CHECK(read_trace(path, "") == std::vector<double>{3, 4});
-  CHECK(read_trace(path, "demand") == std::vector<double>{3, 4});
-}
-
-TEST_CASE("read_trace reports a bad value with the file and line") {
-  struct Case {
-    const char* what;
-    const char* content;
-    const char* column;
-    const char* where;  // appended to the path
-  };
-  const Case cases[] = {
-      {"not a number, after a blank line", "5\n\n7\nabc\n", "",
-       ":4: demand trace value must be a number >= 0 (got 'abc')"},
-      {"a negative value", "5\n-2\n", "",
-       ":2: demand trace value must be a number >= 0 (got '-2')"},
-      {"text after a number", "5\n6x\n", "",
-       ":2: demand trace value must be a number >= 0 (got '6x')"},
-      {"a bad cell in the named column", "week,sales\n1,10\n2,n/a\n", "sales",
-       ":3: demand trace value must be a number >= 0 (got '2,n/a')"},
-      {"a short row", "week,sales\n1,10\n2\n", "sales",
-       ":3: demand trace value must be a number >= 0 (got '2')"},
-  };
-  TempDir dir("bad");
-  int i = 0;
-  for (const Case& c : cases) {
-    CAPTURE(c.what);
-    const std::string path = dir.write("demand" + std::to_string(i++) + ".csv", c.content);
-    CHECK_THROWS_WITH_AS(read_trace(path, c.column), (path + c.where).c_str(),
-                         std::invalid_argument);
-  }
-}
-
-TEST_CASE("read_trace reports a missing column, a missing file and an empty trace") {
-  TempDir dir("errors");
-  const std::string csv = dir.write("demand.csv", "week,sales\n1,10\n");
-  CHECK_THROWS_WITH_AS(
-      read_trace(csv, "demand"),
-      (csv + ":1: demand trace has no column 'demand' (header: week,sales)").c_str(),
-      std::invalid_argument);
-  // Several columns and no name given.
-  CHECK_THROWS_WITH_AS(read_trace(csv, ""),
-                       (csv + ":1: demand trace has no column '' (header: week,sales)").c_str(),
-                       std::invalid_argument);
-  const std::string missing = (dir.path() / "nope.csv").string();
-  CHECK_THROWS_WITH_AS(read_trace(missing, ""), ("cannot open demand trace " + missing).c_str(),
-                       std::invalid_argument);
-  const std::string empty = dir.write("empty.csv", "");
-  CHECK_THROWS_WITH_AS(read_trace(empty, ""), ("demand trace " + empty + " has no values").c_str(),
-                       std::invalid_argument);
-  const std::string header_only = dir.write("header.csv", "demand\n\n");
-  CHECK_THROWS_WITH_AS(read_trace(header_only, ""),
-                       ("demand trace " + header_only + " has no values").c_str(),
-                       std::invalid_argument);
-}
-
-TEST_CASE("a trace file is resolved against the base directory when its path is relative") {
-  TempDir dir("relative");
-  dir.write("weekly.csv", "week,units\n1,4\n2,8\n");
+TEST_CASE("a trace's values are given inline or read from its file by the loader, and the chain reads no file") {
   DemandSpec d = demand("trace");
   d.file = "weekly.csv";
-  d.column = "units";
   d.after_trace = AfterTrace::kZero;
-  auto process = make_period_demand(d, dir.path().string());
+  CHECK(check_demand(d).size() == 1);
+  CHECK_THROWS_WITH_AS(make_period_demand(d),
+                       "the trace file 'weekly.csv' was not read: give its values (the scenario loader reads trace "
+                       "files, models/scenario/traces.h)",
+                       std::invalid_argument);
+  d.trace = {4, 8};  // as the loader reads them
+  auto process = make_period_demand(d);
   CHECK(process->mean(0) == 4);
   CHECK(process->mean(1) == 8);
   CHECK(process->mean(2) == 0);
-  // An absolute path ignores the base directory.
-  d.file = (dir.path() / "weekly.csv").string();
-  auto absolute = make_period_demand(d, "/nonexistent");
-  CHECK(absolute->mean(1) == 8);
-  // Errors name the resolved path.
-  d.file = "missing.csv";
-  const std::string resolved = (dir.path() / "missing.csv").string();
-  CHECK_THROWS_WITH_AS(make_period_demand(d, dir.path().string()),
-                       ("cannot open demand trace " + resolved).c_str(), std::invalid_argument);
+  d.values = {1};  // inline values win
+  CHECK(make_period_demand(d)->mean(0) == 1);
 }
 
 TEST_CASE("distribution demand samples any nonnegative distribution") {

@@ -34,7 +34,7 @@ TEST_CASE("a scenario compared with itself differs in nothing, to the bit") {
   o.seed = 3;
   o.replications = 5;
   o.jobs = 2;
-  const Comparison c = compare_scenarios(s.spec, s.base_dir, s.spec, s.base_dir, o);
+  const Comparison c = compare_scenarios(s.spec, s.spec, o);
   REQUIRE_FALSE(c.kpis.empty());
   for (const KpiComparison& k : c.kpis) {
     CAPTURE(k.column);
@@ -51,7 +51,7 @@ TEST_CASE("the paired interval is the Student t interval of the per-replication 
   e.seed = 9;
   e.replications = 6;
   e.series = SeriesMode::kNone;
-  const ExperimentResult b = run_experiment(base.spec, ".", e), v = run_experiment(variant.spec, ".", e);
+  const ExperimentResult b = run_experiment(base.spec, e), v = run_experiment(variant.spec, e);
   const Comparison c = compare_replications(b.kpis, v.kpis);
   const KpiComparison& k = find(c, "stock.store/widget.fill_rate");
   chainsim::sim::RunningStats d;
@@ -71,7 +71,7 @@ TEST_CASE("a higher base-stock level at the store raises its fill rate, marked a
   CompareOptions o;
   o.seed = 1;
   o.replications = 10;
-  const Comparison c = compare_scenarios(base.spec, ".", variant.spec, ".", o);
+  const Comparison c = compare_scenarios(base.spec, variant.spec, o);
   const KpiComparison& fill = find(c, "stock.store/widget.fill_rate");
   CAPTURE(fill.difference.mean);
   CAPTURE(fill.difference.half_width);
@@ -93,7 +93,7 @@ TEST_CASE("KPIs only one side reports are listed apart") {
   ExperimentOptions e;
   e.replications = 2;
   e.series = SeriesMode::kNone;
-  ExperimentResult b = run_experiment(base.spec, ".", e);
+  ExperimentResult b = run_experiment(base.spec, e);
   std::vector<KpiSet> v = b.kpis;
   for (KpiSet& k : v) k.values.push_back({"node", "extra", "revenue", 1.0});
   const Comparison c = compare_replications(b.kpis, v);

@@ -664,7 +664,7 @@ TEST_CASE("run_experiment summarises each KPI over the replications it ran") {
   o.seed = 11;
   o.replications = 4;
   o.series = SeriesMode::kNone;
-  const ExperimentResult r = run_experiment(s, ".", o);
+  const ExperimentResult r = run_experiment(s, o);
   REQUIRE(r.kpis.size() == 4);
   std::vector<double> fill;
   for (const KpiSet& k : r.kpis) fill.push_back(k.get("stock", "retailer/item", "fill_rate"));
@@ -687,10 +687,10 @@ TEST_CASE("replication k gives the same KPIs whatever the number of replications
   o.seed = 3;
   o.series = SeriesMode::kNone;
   o.replications = 2;
-  const ExperimentResult two = run_experiment(s, ".", o);
+  const ExperimentResult two = run_experiment(s, o);
   o.replications = 5;
   o.jobs = 2;
-  const ExperimentResult five = run_experiment(s, ".", o);
+  const ExperimentResult five = run_experiment(s, o);
   for (std::size_t k = 0; k < 2; ++k) {
     CAPTURE(k);
     REQUIRE(two.kpis[k].values.size() == five.kpis[k].values.size());
@@ -710,7 +710,7 @@ TEST_CASE("summary.json carries the mean, sd, half-width and n of every KPI, and
   ExperimentOptions o;
   o.replications = 3;
   o.series = SeriesMode::kNone;
-  const ExperimentResult r = run_experiment(s, ".", o);
+  const ExperimentResult r = run_experiment(s, o);
   RunMetadata meta;
   meta.replications = 3;
   const auto j = nlohmann::json::parse(summary_json(r, meta));
@@ -737,7 +737,7 @@ TEST_CASE("summary.json carries the mean, sd, half-width and n of every KPI, and
   CHECK(table.find("3 replications") != std::string::npos);
   CHECK(table.find(" ±") != std::string::npos);
   o.replications = 1;
-  CHECK(summary_table(run_experiment(s, ".", o)).find("±") == std::string::npos);
+  CHECK(summary_table(run_experiment(s, o)).find("±") == std::string::npos);
 }
 
 // --- the definitions, the page and the run agree ---------------------------------

@@ -42,7 +42,7 @@ CompareRun compare(const LoadedScenario& base, const LoadedScenario& variant, in
   o.replications = replications;
   o.jobs = 2;
   o.keep_series = keep_series;
-  CompareRun c{run_comparison(base.spec, base.base_dir, variant.spec, variant.base_dir, o), {}};
+  CompareRun c{run_comparison(base.spec, variant.spec, o), {}};
   c.meta.version = "test";
   c.meta.baseline_file = base.file;
   c.meta.variant_file = variant.file;

@@ -34,7 +34,7 @@ ExperimentResult run_small(const ScenarioSpec& spec, int replications, SeriesMod
   ExperimentOptions o;
   o.replications = replications;
   o.series = mode;
-  return run_experiment(spec, ".", o);
+  return run_experiment(spec, o);
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ TEST_CASE("timeseries rows quote names with commas or quotes, as RFC 4180 says")
   s.nodes[1].id = "north, \"main\"";
   s.lanes[0].to = s.nodes[1].id;
   const ExperimentResult r = run_small(s, 1, SeriesMode::kAll);
-  ReplicationOutput rep = run_replication(s, ".", 1, 0, true);
+  ReplicationOutput rep = run_replication(s, 1, 0, true);
   const std::string rows = timeseries_rows(r, rep);
   CHECK(rows.find("0,0,0,\"north, \"\"main\"\"\",item,2,2,2,2,0,") != std::string::npos);
   // One row per period and stock, the supplier's unlimited source included.
@@ -69,7 +69,7 @@ TEST_CASE("the mean rows average each cell over the replications") {
   const ExperimentResult r = run_small(s, 3, SeriesMode::kMean);
   double sum = 0;
   for (int k = 0; k < 3; ++k) {
-    const ReplicationOutput rep = run_replication(s, ".", 1, k, true);
+    const ReplicationOutput rep = run_replication(s, 1, k, true);
     const std::size_t demand = rep.series.slot(series_column_indices({"demand"}).front());
     sum += rep.series.at(1, 1, demand);  // period 1, the retailer's stock
   }

@@ -158,7 +158,7 @@ inline ReportRun run_for_report(const std::string& path, const std::vector<std::
   opt.replications = run.scenario.spec.replications;
   opt.jobs = 2;
   opt.series = models::SeriesMode::kMean;
-  run.result = models::run_experiment(run.scenario.spec, run.scenario.base_dir, opt,
+  run.result = models::run_experiment(run.scenario.spec, opt,
                                       [&](const models::ExperimentResult& partial, const models::ReplicationOutput& r) {
                                         if (!run.groups) {
                                           run.groups = std::make_unique<models::report::GroupSeries>(partial.info);

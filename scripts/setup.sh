@@ -22,6 +22,8 @@ demo_packages=(
 )
 test_packages=(
   doctest-dev             # unit, integration and validation tests
+  clang                   # the sanitizer pass builds with Clang (scripts/test.sh)
+  libclang-rt-14-dev      # ... and links its AddressSanitizer and UBSan runtimes
   libbenchmark-dev        # chainsim_bench
   valgrind                # scripts/profile.sh: instructions per simulated period (callgrind)
   python3                 # golden-file and report checks

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates the files derived from chainsim's own tables: from the scenario
-# key table (models/scenario/keys.cpp), scenarios/schema.json and the
-# reference tables in docs/scenario-format.md; from the KPI definitions
-# (models/measure/kpi_definitions.cpp), the reference table in docs/kpis.md. The
+# key table (models/chain/spec_keys.cpp, models/scenario/keys.cpp),
+# scenarios/schema.json and the reference tables in docs/scenario-format.md;
+# from the KPI definitions (models/measure/kpi_definitions.cpp), the reference
+# table in docs/kpis.md; from the policy registry
+# (models/chain/policies/policies.def), the table in docs/policies.md. The
 # tables go between the GENERATED markers. The test suite fails when the
 # committed files differ from what this writes.
 #
-#   scripts/update_generated.sh [path/to/chainsim]
+#   scripts/update_generated.sh [path/to/chainsim]   (the build's report_tests beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exe="${1:-build/test/cli/chainsim}"
@@ -24,4 +26,6 @@ def splice(path, command):
 splice("docs/scenario-format.md", ["schema", "--markdown"])
 splice("docs/kpis.md", ["kpis", "--markdown"])
 PY
-echo "updated scenarios/schema.json, docs/scenario-format.md and docs/kpis.md"
+CHAINSIM_UPDATE_GENERATED=1 "$(dirname "$exe")/../tests/report_tests" \
+  -tc="docs/policies.md's reference table is the one generated from the policy registry" >/dev/null
+echo "updated scenarios/schema.json, docs/scenario-format.md, docs/kpis.md and docs/policies.md"

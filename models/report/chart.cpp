@@ -13,7 +13,6 @@ namespace chainsim::models::report {
 namespace {
 
 constexpr double kFont = 11.0;
-constexpr double kTitleFont = 12.0;
 
 std::string points_attr(const std::vector<double>& xs, const std::vector<double>& ys, const LinearScale& sx,
                         const LinearScale& sy) {

@@ -23,7 +23,8 @@ struct Placed {
   double x1() const { return x0 + w; }
 };
 
-// `kind`'s outline at p; `extra` classes after "node-shape".
+// `kind`'s outline at p (a kind without one of its own: a square-cornered
+// box); `extra` classes after "node-shape".
 std::string shape(const std::string& kind, const Placed& p, const char* extra = "") {
   const double x0 = p.x0, x1 = p.x1(), y0 = p.y0, y1 = p.y0 + kNodeH, cy = p.cy();
   if (kind == "supplier") {
@@ -235,7 +236,8 @@ std::string network_legend(const std::map<std::string, int>& kinds, double legen
                            const NetworkMarks& marks, const std::string& lane_legend) {
   std::string o;
   double lx = kMargin;
-  for (const char* kind : {"supplier", "factory", "warehouse", "retailer"}) {
+  for (const std::string_view name : enum_names<NodeKind>()) {  // every kind of the table, in its order
+    const std::string kind(name);
     if (!kinds.count(kind)) continue;
     Placed p{lx, legend_y - 9, 40};
     std::string s = shape(kind, p);

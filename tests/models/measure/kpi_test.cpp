@@ -746,7 +746,9 @@ TEST_CASE("every KPI a run reports has exactly one definition and every definiti
   const Measured m = measure(priced_shop(4));
   std::set<std::pair<std::string, std::string>> reported;
   for (const KpiValue& v : m.kpis.values) reported.insert({v.scope, v.kpi});
-  for (const auto& [scope, kpi] : reported) {
+  for (const auto& scope_kpi : reported) {
+    const std::string& scope = scope_kpi.first;  // not a structured binding: CAPTURE takes them by reference
+    const std::string& kpi = scope_kpi.second;
     CAPTURE(scope);
     CAPTURE(kpi);
     CHECK(find_kpi_definition(scope, kpi) != nullptr);

@@ -115,11 +115,7 @@ std::vector<std::string> names() {
 // A key bound to member `m`; enums take their names from the enum.
 template <typename S, typename T>
 KeyInfo key(std::string name, T S::*m, KeyType type, std::string doc, std::string def = "") {
-  KeyInfo k;
-  k.name = std::move(name);
-  k.type = type;
-  k.doc = std::move(doc);
-  k.default_text = std::move(def);
+  KeyInfo k = declare::key(std::move(name), type, std::move(doc), std::move(def));
   k.access = std::make_shared<Member<S, T>>(m);
   if constexpr (std::is_enum_v<T>) {
     k.values = names<T>();
@@ -129,58 +125,7 @@ KeyInfo key(std::string name, T S::*m, KeyType type, std::string doc, std::strin
   return k;
 }
 
-// Small modifiers that keep the table readable.
-KeyInfo req(KeyInfo k) {
-  k.required = true;
-  return k;
-}
-KeyInfo nonneg(KeyInfo k) {
-  k.minimum = 0;
-  return k;
-}
-KeyInfo positive(KeyInfo k) {
-  k.minimum = 0;
-  k.exclusive_minimum = true;
-  return k;
-}
-// In (0, 1].
-KeyInfo positive_share(KeyInfo k) {
-  k.minimum = 0;
-  k.exclusive_minimum = true;
-  k.maximum = 1;
-  return k;
-}
-KeyInfo unit(KeyInfo k) {
-  k.minimum = 0;
-  k.maximum = 1;
-  return k;
-}
-KeyInfo at_most(KeyInfo k, double maximum, std::string hint) {
-  k.maximum = maximum;
-  k.limit_hint = std::move(hint);
-  return k;
-}
-KeyInfo infinite_ok(KeyInfo k) {
-  k.allow_infinity = true;
-  return k;
-}
-KeyInfo apart(KeyInfo k) {
-  k.checked_apart = true;
-  return k;
-}
-KeyInfo of(KeyInfo k, std::string section) {
-  k.section = std::move(section);
-  return k;
-}
-// Required for these types (of the ones it applies to).
-KeyInfo needed(KeyInfo k, std::vector<std::string> types) {
-  k.required_for = std::move(types);
-  return k;
-}
-KeyInfo only(KeyInfo k, std::vector<std::string> types) {
-  k.only_for = std::move(types);
-  return k;
-}
+using namespace declare;
 
 SectionInfo section(std::string name, std::string doc, std::vector<KeyInfo> keys, std::string type_key = "",
                     std::vector<std::string> types = {}) {
@@ -578,6 +523,67 @@ void check_distribution(const std::string& path, const Distribution& d, std::vec
 }
 
 }  // namespace
+
+namespace declare {
+
+KeyInfo key(std::string name, KeyType type, std::string doc, std::string def) {
+  KeyInfo k;
+  k.name = std::move(name);
+  k.type = type;
+  k.doc = std::move(doc);
+  k.default_text = std::move(def);
+  return k;
+}
+KeyInfo req(KeyInfo k) {
+  k.required = true;
+  return k;
+}
+KeyInfo nonneg(KeyInfo k) {
+  k.minimum = 0;
+  return k;
+}
+KeyInfo positive(KeyInfo k) {
+  k.minimum = 0;
+  k.exclusive_minimum = true;
+  return k;
+}
+KeyInfo positive_share(KeyInfo k) {
+  k = positive(std::move(k));
+  k.maximum = 1;
+  return k;
+}
+KeyInfo unit(KeyInfo k) {
+  k.minimum = 0;
+  k.maximum = 1;
+  return k;
+}
+KeyInfo at_most(KeyInfo k, double maximum, std::string hint) {
+  k.maximum = maximum;
+  k.limit_hint = std::move(hint);
+  return k;
+}
+KeyInfo infinite_ok(KeyInfo k) {
+  k.allow_infinity = true;
+  return k;
+}
+KeyInfo apart(KeyInfo k) {
+  k.checked_apart = true;
+  return k;
+}
+KeyInfo of(KeyInfo k, std::string section) {
+  k.section = std::move(section);
+  return k;
+}
+KeyInfo needed(KeyInfo k, std::vector<std::string> types) {
+  k.required_for = std::move(types);
+  return k;
+}
+KeyInfo only(KeyInfo k, std::vector<std::string> types) {
+  k.only_for = std::move(types);
+  return k;
+}
+
+}  // namespace declare
 
 const KeyInfo* SectionInfo::find(std::string_view k) const {
   for (const KeyInfo& ki : keys) {

@@ -117,6 +117,23 @@ struct SectionInfo {
   const KeyInfo* find(std::string_view key) const;
 };
 
+// Building declarations: a key with no field (the format's own), and the
+// modifiers that keep a table readable.
+namespace declare {
+KeyInfo key(std::string name, KeyType type, std::string doc, std::string def = "");
+KeyInfo req(KeyInfo k);             // required
+KeyInfo nonneg(KeyInfo k);          // >= 0
+KeyInfo positive(KeyInfo k);        // > 0
+KeyInfo positive_share(KeyInfo k);  // in (0, 1]
+KeyInfo unit(KeyInfo k);            // in [0, 1]
+KeyInfo at_most(KeyInfo k, double maximum, std::string hint);
+KeyInfo infinite_ok(KeyInfo k);     // .inf allowed
+KeyInfo apart(KeyInfo k);           // checked_apart
+KeyInfo of(KeyInfo k, std::string section);
+KeyInfo needed(KeyInfo k, std::vector<std::string> types);  // required for these types
+KeyInfo only(KeyInfo k, std::vector<std::string> types);    // applies to these types only
+}  // namespace declare
+
 // The sections of the spec's structs, the top level ("scenario", the
 // ScenarioSpec) first: scenario, product, node, stock, policy, source,
 // production, input, demand, returns, payment_terms, lane, event, sharing.

@@ -33,7 +33,7 @@ std::vector<Problem> check_action(const ScenarioSpec& spec, const SpecIndex& ind
   if (b.nonneg_value && !(std::isfinite(e.value) && e.value >= 0)) {
     p.push_back({"value", fmt::format("must be a finite number >= 0 (got {})", e.value)});
   }
-  b.check(spec, index, e, p);
+  if (b.check != nullptr) b.check(spec, index, e, p);
   return p;
 }
 

@@ -78,7 +78,8 @@ struct ActionBehaviour {
   bool needs_lane = false;    // the event must name a lane
   bool nonneg_value = false;  // its value is a factor, capacity or price: >= 0
   // Appends the problems of an event with this action beyond the above (its
-  // references exist; they are checked before), each at a key of the event.
+  // references exist; they are checked before), each at a key of the event
+  // (null: none).
   void (*check)(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) = nullptr;
   // Calls visit for every target of the event.
   void (*targets)(Network&, const WhatIfEvent&, const TargetVisitor& visit) = nullptr;

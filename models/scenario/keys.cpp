@@ -10,36 +10,7 @@ namespace chainsim::models {
 
 namespace {
 
-KeyInfo key(std::string name, KeyType type, std::string doc, std::string def = "") {
-  KeyInfo k;
-  k.name = std::move(name);
-  k.type = type;
-  k.doc = std::move(doc);
-  k.default_text = std::move(def);
-  return k;
-}
-KeyInfo req(KeyInfo k) {
-  k.required = true;
-  return k;
-}
-KeyInfo positive(KeyInfo k) {
-  k.minimum = 0;
-  k.exclusive_minimum = true;
-  return k;
-}
-KeyInfo unit(KeyInfo k) {
-  k.minimum = 0;
-  k.maximum = 1;
-  return k;
-}
-KeyInfo nonneg(KeyInfo k) {
-  k.minimum = 0;
-  return k;
-}
-KeyInfo only(KeyInfo k, std::vector<std::string> types) {
-  k.only_for = std::move(types);
-  return k;
-}
+using namespace declare;
 
 KeyInfo remove_key() {
   return key("remove", KeyType::kBoolean,

@@ -8,8 +8,6 @@ namespace chainsim::models {
 
 namespace {
 
-void check(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) {}
-
 void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
   for (const StockPoint& sp : net.stocks()) {
     if (sp.period_demand.empty() && sp.arrivals.empty()) continue;
@@ -22,6 +20,6 @@ void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
 
 }  // namespace
 
-const ActionBehaviour demand_multiplier_action{false, false, true, check, targets, nullptr, nullptr};
+const ActionBehaviour demand_multiplier_action{false, false, true, nullptr, targets, nullptr, nullptr};
 
 }  // namespace chainsim::models

@@ -6,8 +6,6 @@ namespace chainsim::models {
 
 namespace {
 
-void check(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) {}
-
 void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
   Lane& l = net.lane_mut(e.lane);
   visit("closed/" + l.name, l.closed ? 1.0 : 0.0, [&l](double v) { l.closed = v != 0.0; });
@@ -20,6 +18,6 @@ void after_revert(Network& net, const WhatIfEvent& e) { net.request(net.lanes()[
 
 }  // namespace
 
-const ActionBehaviour lane_closed_action{false, true, false, check, targets, value, after_revert};
+const ActionBehaviour lane_closed_action{false, true, false, nullptr, targets, value, after_revert};
 
 }  // namespace chainsim::models

@@ -7,8 +7,6 @@ namespace chainsim::models {
 
 namespace {
 
-void check(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) {}
-
 void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
   Lane& l = net.lane_mut(e.lane);
   visit("lead_time/" + l.name, l.lead_time_factor, [&l](double v) { l.lead_time_factor = v; });
@@ -16,6 +14,6 @@ void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
 
 }  // namespace
 
-const ActionBehaviour lane_lead_time_action{false, true, true, check, targets, nullptr, nullptr};
+const ActionBehaviour lane_lead_time_action{false, true, true, nullptr, targets, nullptr, nullptr};
 
 }  // namespace chainsim::models

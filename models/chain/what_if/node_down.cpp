@@ -8,8 +8,6 @@ namespace chainsim::models {
 
 namespace {
 
-void check(const ScenarioSpec&, const SpecIndex&, const EventSpec&, std::vector<Problem>&) {}
-
 void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
   Node& n = net.node_mut(e.node);
   visit("down/" + n.name, n.down ? 1.0 : 0.0, [&n](double v) { n.down = v != 0.0; });
@@ -25,6 +23,6 @@ void after_revert(Network& net, const WhatIfEvent& e) { net.request(e.node, Phas
 
 }  // namespace
 
-const ActionBehaviour node_down_action{true, false, false, check, targets, value, after_revert};
+const ActionBehaviour node_down_action{true, false, false, nullptr, targets, value, after_revert};
 
 }  // namespace chainsim::models

@@ -40,6 +40,7 @@ class NetworkBuilder {
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) link_stocks(i);
     for (const LaneSpec& ls : spec_.lanes) add_pipelines(ls);
     order_reviews();
+    add_customers();
     link_point_of_sale();
     order_phases();
     add_events();
@@ -347,6 +348,35 @@ class NetworkBuilder {
     }
   }
 
+  // The customer segments, their channels and streams (models/chain/customers.h).
+  void add_customers() {
+    for (std::size_t g = 0; g < spec_.customers.size(); ++g) {
+      const SegmentSpec& gs = spec_.customers[g];
+      Segment& s = N_->segments_.emplace_back();
+      s.name = gs.id;
+      s.spec = gs;
+      s.period = spec_.period;
+      s.active = s.initial = s.cohort = gs.size;
+      const std::string tag = "segment/" + gs.id;
+      s.churn_rng = stream(tag + "/churn");
+      s.win_back_rng = stream(tag + "/win_back");
+      s.acquire_rng = stream(tag + "/acquire");
+      const bool shares = !gs.channels.empty() && gs.channels[0].share.has_value();
+      for (std::size_t c = 0; c < gs.channels.size(); ++c) {
+        const ChannelSpec& cs = gs.channels[c];
+        const NodeSpec& ns = spec_.nodes[node_id_[cs.node]];
+        const std::string product = cs.product.empty() ? ns.stocks[0].product : cs.product;
+        SegmentChannel& ch = s.channels.emplace_back();
+        ch.stock = N_->stock_index_[node_id_[cs.node]][product_id_[product]];
+        ch.share = shares ? *cs.share : 1.0 / static_cast<double>(gs.channels.size());
+        ch.orders_rng = stream(fmt::format("{}/orders/{}", tag, c));
+        ch.sizes_rng = stream(fmt::format("{}/sizes/{}", tag, c));
+        N_->stocks_[ch.stock].segment_channels.emplace_back(static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(c));
+      }
+      s.home = N_->stocks_[s.channels[0].stock].node;
+    }
+  }
+
   // Point-of-sale sharing: every stock that forecasts from shared data hears
   // from the retailer stocks (stocks with end demand) downstream of it.
   void link_point_of_sale() {
@@ -361,7 +391,7 @@ class NetworkBuilder {
         todo.pop_back();
         if (!seen.insert(s).second) continue;
         const StockPoint& d = N_->stocks_[s];
-        if (!d.period_demand.empty() || !d.arrivals.empty()) N_->pos_subscribers_[s].push_back(sp.id);
+        if (d.has_end_demand()) N_->pos_subscribers_[s].push_back(sp.id);
         todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
       }
     }
@@ -455,11 +485,14 @@ class NetworkBuilder {
       s.node = sp.node;
       s.product = sp.product;
       s.infinite = sp.infinite;
-      s.end_demand = !sp.period_demand.empty() || !sp.arrivals.empty();
+      s.end_demand = sp.has_end_demand();
       s.replenished = sp.production.has_value() || !sp.sources.empty();
       for (const Source& src : sp.sources) s.suppliers.push_back(N_->stock_of(N_->lanes_[src.lane].from, sp.product));
       s.review_bucket = sp.continuous ? 1 : sp.review_period;
       s.unit_value = sp.unit_value;
+    }
+    for (const Segment& g : N_->segments_) {
+      r.segments.push_back({g.name, g.initial, g.spec.discount_rate, g.spec.acquisition.cost});
     }
   }
 

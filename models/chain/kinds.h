@@ -1,10 +1,10 @@
 // The spec's choices as enums, each with the names the scenario format gives
 // its values. The variant families (node kinds, policies, demand processes,
-// allocation rules, what-if actions) are generated from their tables, the
-// .def files beside their behaviour (models/chain/node_kinds.def,
+// allocation rules, what-if actions, churn models) are generated from their
+// tables, the .def files beside their behaviour (models/chain/node_kinds.def,
 // policies/policies.def, demand/demand_types.def, allocation_rules.def,
-// what_if/actions.def); the small fixed choices (review mode, forecast
-// method, ...) are listed here.
+// what_if/actions.def, customers/churn_models.def); the small fixed choices
+// (review mode, forecast method, ...) are listed here.
 //
 // For every enum E: name_of(e) is its name, enum_names<E>() all of them in
 // declaration order, and parse_enum<E>(text) the value of a name (nullopt for
@@ -119,6 +119,20 @@ struct EnumNames<ActionKind> {
   });
 };
 
+enum class ChurnModel : std::uint8_t {
+#define CHAINSIM_CHURN_MODEL(id, name, behaviour) id,
+#include "models/chain/customers/churn_models.def"
+#undef CHAINSIM_CHURN_MODEL
+};
+template <>
+struct EnumNames<ChurnModel> {
+  static constexpr std::array names = std::to_array<std::string_view>({
+#define CHAINSIM_CHURN_MODEL(id, name, behaviour) name,
+#include "models/chain/customers/churn_models.def"
+#undef CHAINSIM_CHURN_MODEL
+  });
+};
+
 // --- the fixed choices ---------------------------------------------------
 
 // When a policy reviews: at period boundaries, or whenever the position changes.
@@ -152,6 +166,12 @@ CHAINSIM_NAMED_ENUM(SplitRule, "shares", "cheapest");
 // What a stock point does about end-customer demand it cannot meet at once.
 enum class UnmetDemand : std::uint8_t { kBackorder, kLost };
 CHAINSIM_NAMED_ENUM(UnmetDemand, "backorder", "lost");
+
+// What a segment's customer does about an order not met at once: what the
+// stock it buys from does (its unmet_demand), wait, leave, or wait at most
+// `patience` time units and then leave.
+enum class CustomerUnmet : std::uint8_t { kStock, kBackorder, kLost, kPatience };
+CHAINSIM_NAMED_ENUM(CustomerUnmet, "stock", "backorder", "lost", "patience");
 
 // node_down: shipments travelling to the node arrive, or are held until it is up.
 enum class InTransit : std::uint8_t { kArrive, kHold };

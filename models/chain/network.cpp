@@ -42,6 +42,7 @@ const char* cost_kind_name(CostKind k) {
     case CostKind::kPurchase: return "purchase";
     case CostKind::kMaterial: return "material";
     case CostKind::kReturns: return "returns";
+    case CostKind::kCustomers: return "customers";
     case CostKind::kCount: break;
   }
   return "?";
@@ -155,6 +156,7 @@ void Network::boundary(std::int64_t k) {
     if (sp.production) sp.production->capacity_used = 0.0;
   }
   begin_instant(sim_.now(), true);
+  if (!segments_.empty()) customers_begin_period();
   sim_.schedule(period_start(k + 1), priority::kClosePeriod, [this, k] { boundary(k + 1); });
   drive();
 }
@@ -167,7 +169,8 @@ void Network::close_period(std::int64_t k) {
   record_stocks(k);
   record_lanes(k);
   record_nodes(k);
-  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_};
+  if (!segments_.empty()) record_segments(k);
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_, period_segments_};
   for (ObservationSink* s : sinks_) s->on_period(records);
   for (Node& n : nodes_) n.account.close_period();
 }
@@ -303,14 +306,18 @@ void Network::run() {
 
 void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_if_unmet) {
   if (!(qty > 0.0)) return;
-  StockPoint& sp = stocks_[stock];
+  add_customer_line(stocks_[stock], qty, priority, lose_if_unmet ? sim_.now() : kInfinity);
+}
+
+BacklogEntry& Network::add_customer_line(StockPoint& sp, Qty qty, double priority, Time leave_at) {
+  const StockId stock = sp.id;
   touch(sp);
   BacklogEntry& e = sp.backlog.emplace_back();
   e.qty = qty;
   e.arrived = sim_.now();
   e.placed = e.arrived;
   e.priority = priority;
-  e.lose_if_unmet = lose_if_unmet;
+  e.leave_at = leave_at;
   sp.backlog_qty += qty;
   sp.flows.demand += qty;
   sp.flows.customer_demand += qty;
@@ -318,6 +325,7 @@ void Network::customer_order(StockId stock, Qty qty, double priority, bool lose_
   sp.changed = true;
   if (!pos_subscribers_[stock].empty()) pos_pending_[stock] += qty;
   request(sp.node, Phase::kFulfil);
+  return e;
 }
 
 void Network::audit() const {
@@ -325,6 +333,7 @@ void Network::audit() const {
   audit_messages();
   audit_units();
   audit_money();
+  audit_customers();
 }
 
 // No stock or backlog below zero, and every component's production need is
@@ -410,7 +419,7 @@ void Network::audit_money() const {
     payables += n.account.payables();
     const auto& c = n.account.total_costs();
     for (CostKind k : {CostKind::kHolding, CostKind::kOrdering, CostKind::kTransport,
-                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns}) {
+                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns, CostKind::kCustomers}) {
       cash_costs += c[static_cast<int>(k)];
     }
   }

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "models/chain/customers.h"
 #include "models/chain/node.h"
 #include "models/chain/observations.h"
 #include "models/chain/spec.h"
@@ -76,20 +77,23 @@ class Network {
   // breaks, sim::SchedulingError on an engine misuse.
   void run();
 
-  // The entry point for end-customer demand (per-period processes, arrival
-  // streams and, later, customer segments): `qty` units of the stock's
-  // product asked for now. With lose_if_unmet, what cannot be shipped at this
-  // instant is lost; otherwise it is backordered.
+  // The entry point for end-customer demand of the demand processes and
+  // arrival streams: `qty` units of the stock's product asked for now. With
+  // lose_if_unmet, what cannot be shipped at this instant is lost; otherwise
+  // it is backordered. (Customer segments place theirs at the period
+  // boundary, models/chain/network_customers.cpp.)
   void customer_order(StockId stock, Qty qty, double priority, bool lose_if_unmet);
 
-  // Checks unit and money conservation; throws ModelError with the figures
-  // when they do not balance (tolerance 1e-6 relative).
+  // Checks unit and money conservation and the customer audit of every
+  // segment; throws ModelError with the figures when they do not balance
+  // (tolerance 1e-6 relative).
   void audit() const;
 
   const std::vector<Node>& nodes() const noexcept { return nodes_; }
   const std::vector<StockPoint>& stocks() const noexcept { return stocks_; }
   const std::vector<Lane>& lanes() const noexcept { return lanes_; }
   const std::vector<ProductInfo>& products() const noexcept { return products_; }
+  const std::vector<Segment>& segments() const noexcept { return segments_; }
   // The stock point of `product` at `node`, or kNone.
   StockId stock_of(NodeId node, ProductId product) const;
   StockId find_stock(const std::string& node, const std::string& product) const;
@@ -145,6 +149,14 @@ class Network {
   void record_stocks(std::int64_t k);
   void record_lanes(std::int64_t k);
   void record_nodes(std::int64_t k);
+  // Customer segments (network_customers.cpp).
+  void customers_begin_period();
+  void place_segment_orders(StockPoint& sp);
+  BacklogEntry& add_customer_line(StockPoint& sp, Qty qty, double priority, Time leave_at);
+  void segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Money revenue);
+  void segment_lost(const Node& n, const BacklogEntry& line);
+  void record_segments(std::int64_t k);
+  void audit_customers() const;
   // Time averages over the period: x / 1 is x exactly, so the common unit
   // period skips the division (same bits).
   double per_period(double x) const { return period_ == 1.0 ? x : x / period_; }
@@ -236,6 +248,7 @@ class Network {
   // POS subscribers of each retailer stock (upstream stocks using shared data).
   std::vector<std::vector<StockId>> pos_subscribers_;
   std::vector<Qty> pos_pending_;  // per stock: end demand not yet shared
+  std::vector<Segment> segments_;
   std::unique_ptr<WhatIfEngine> what_if_;
   std::vector<ObservationSink*> sinks_;
   RunShape shape_;  // described once by the builder
@@ -268,6 +281,8 @@ class Network {
   std::vector<StockPeriod> period_stocks_;
   std::vector<LanePeriod> period_lanes_;
   std::vector<NodePeriod> period_nodes_;
+  std::vector<SegmentPeriod> period_segments_;
+  std::vector<double> scratch_multipliers_;
   std::vector<Qty> scratch_wanted_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;

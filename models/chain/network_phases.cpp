@@ -268,6 +268,7 @@ void Network::orders_in(Node& n) {
       const Qty d = sp.period_demand[i]->draw(period_index_, sp.demand_rng[i], sp.demand_multiplier);
       customer_order(id, d, sp.demand_priority[i], sp.lose_unmet);
     }
+    if (!sp.segment_channels.empty()) place_segment_orders(sp);
     if (pos_pending_[id] > 0.0) {
       for (const StockId sub : pos_subscribers_[id]) {
         Message m;
@@ -352,7 +353,8 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
 void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty) {
   const Time now = sim_.now();
   Node& n = nodes_[sp.node];
-  const Money revenue = qty * sp.price;
+  const Money revenue =
+      line.segment == kNone ? qty * sp.price : qty * sp.price * segments_[line.segment].spec.price_factor;
   if (revenue > 0.0) {
     n.account.sale_in_cash(revenue);
     money_.customer_cash += revenue;
@@ -360,6 +362,7 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
   units_.sold += qty;
   const Delivery d{sp.id, line.arrived, now, qty, true};
   for (ObservationSink* s : sinks_) s->on_delivery(d);
+  if (line.segment != kNone) segment_sale(sp, line, qty, revenue);
   if (sp.returns && sp.returns->fraction > 0.0) {
     // Two uniforms per sale, whatever the outcome, to keep streams in step.
     const double u_count = sp.returns_rng.uniform01();
@@ -531,12 +534,13 @@ void Network::fulfil(Node& n) {
         return true;
       }
       if (e.arrived == now) sp.flows.stockout = true;
-      if (e.lose_if_unmet) {
+      if (now >= e.leave_at) {
         sp.flows.lost += e.qty;
         sp.backlog_qty -= e.qty;
         if (sp.lost_sale_cost > 0.0) {
           n.account.cost(CostKind::kLostSale, sp.lost_sale_cost * e.qty, false);
         }
+        if (e.segment != kNone) segment_lost(n, e);
         sp.changed = true;
         return true;
       }

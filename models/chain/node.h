@@ -16,11 +16,14 @@
 //              a customer return arrives: restocked part to on_hand
 //   orders_in  an order arrives: a backlog line is added;
 //              end-customer demand of the period arrives (first pass at a
-//              period boundary), or one customer arrives (continuous time)
+//              period boundary: the demand processes', then each customer
+//              segment's orders), or one customer arrives (continuous time)
 //   fulfil     stock is allocated to backlog lines (allocation rule, lane
 //              capacity, closed lanes, node down): each allocated line becomes
 //              a shipment (and an invoice) or a sale to end customers; demand
-//              that may not wait is lost; then production starts what its
+//              whose customers leave now (leave_at) is lost, and a segment's
+//              order that ends is reported to its segment (models/chain/
+//              customers.h); then production starts what its
 //              components and capacity allow
 //   review     periodic (every review_period periods from review_offset, at
 //              most once per period) or continuous (at any instant where the
@@ -36,6 +39,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/chain/allocation.h"
@@ -56,7 +60,12 @@ struct BacklogEntry {
   StockId buyer = kNone;    // the buyer's stock point (kNone: end customer)
   double priority = 0.0;    // allocation priority (higher first)
   Time placed = 0.0;        // when the buyer placed the order
-  bool lose_if_unmet = false;  // end customers who do not wait
+  // End customers leave at the first fulfil at or after this time with what
+  // is still owed (lost): `arrived` for those who do not wait, arrived +
+  // patience, or never (infinity: backordered; every line from a lane).
+  Time leave_at = kInfinity;
+  std::uint32_t segment = kNone;  // the customer segment that ordered (kNone: none)
+  float orders_per_unit = 0.0f;   // a segment's block: orders per unit owed (its orders end in proportion)
 };
 
 struct OpenOrder {
@@ -147,6 +156,13 @@ struct StockPoint {
   std::vector<ArrivalStream> arrivals;
   double demand_multiplier = 1.0;
   std::vector<double> demand_priority;  // allocation priority of each period_demand process's customers
+  // The customer segments buying here: (segment, its channel index), in
+  // segment order; their orders join the backlog after the demand processes'.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> segment_channels;
+  // Serves end customers: demand processes, arrival streams or segments.
+  bool has_end_demand() const noexcept {
+    return !period_demand.empty() || !arrivals.empty() || !segment_channels.empty();
+  }
 
   std::optional<ReturnsSpec> returns;
   sim::RandomStream returns_rng{0, 0, ""};

@@ -73,6 +73,27 @@ struct LanePeriod {
   Qty transit_time_sum = 0.0; // sum over delivered units of their transit time
 };
 
+// A customer segment's period (models/chain/customers.h): its counts at the
+// period's start (after the transitions at t_k, which are this record's), and
+// its flows over the period. Units and orders end when met or lost, which may
+// be in a later period than they were placed.
+struct SegmentPeriod {
+  std::int64_t period = 0;
+  std::uint32_t segment = kNone;
+  double active = 0.0;            // customers buying during the period
+  double churned_pool = 0.0;      // customers gone (who may be won back)
+  double cohort = 0.0;            // of the customers active at time 0, those still active
+  double acquired = 0.0, won_back = 0.0;                  // transitions at the period's start
+  double churned_service = 0.0, churned_intrinsic = 0.0;  // ditto: left for the service, or anyway
+  double orders = 0.0, units = 0.0;                        // placed
+  double met_at_once = 0.0, met_late = 0.0, on_time = 0.0;  // units ended
+  double wait_units = 0.0;        // sum over units met late of their wait (time units)
+  double lost_stockout = 0.0, lost_outage = 0.0, lost_patience = 0.0;  // units lost, by why
+  Money revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
+  double satisfaction = 1.0;      // smoothed experienced fill rate at the period's start
+  double goodwill = 1.0;          // the goodwill model's demand multiplier in the period
+};
+
 // One purchase order completed (fully received) at the buyer, or one block
 // of end-customer demand served.
 struct Delivery {
@@ -107,6 +128,12 @@ struct ProductShape {
   std::string name;
   double salvage_value = 0.0;  // what a unit left at the horizon is worth
 };
+struct SegmentShape {
+  std::string name;
+  double initial = 0.0;        // active customers at time 0
+  double discount_rate = 0.0;  // per period, for lifetime value
+  Money acquisition_cost = 0.0;  // per customer acquired
+};
 struct RunShape {
   std::int64_t periods = 0;  // periods recorded (the horizon)
   std::int64_t warmup = 0;   // periods before measurement starts
@@ -116,6 +143,7 @@ struct RunShape {
   std::vector<NodeShape> nodes;
   std::vector<std::string> lanes;  // lane names
   std::vector<ProductShape> products;
+  std::vector<SegmentShape> segments;  // customer segments (none: demand processes only)
   // Start time of period k, as Network::period_start computes it.
   Time period_start(std::int64_t k) const noexcept { return start + static_cast<double>(k) * period; }
 };
@@ -137,13 +165,14 @@ struct PeriodRecords {
   std::span<const StockPeriod> stocks;
   std::span<const LanePeriod> lanes;
   std::span<const NodePeriod> nodes;
+  std::span<const SegmentPeriod> segments;
 };
 
 // Receives observations. Implementations: time-series storage
 // (SeriesRecorder below) and the KPI accumulators. When a period closes each
 // sink in turn gets on_period(); its default hands the records one by one to
-// on_stock_period, on_lane_period and on_node_period, in that order, and a
-// sink may override it to take the batch at once.
+// on_stock_period, on_lane_period, on_node_period and on_segment_period, in
+// that order, and a sink may override it to take the batch at once.
 class ObservationSink {
  public:
   virtual ~ObservationSink() = default;
@@ -152,8 +181,10 @@ class ObservationSink {
     for (const StockPeriod& s : r.stocks) on_stock_period(s);
     for (const LanePeriod& l : r.lanes) on_lane_period(l);
     for (const NodePeriod& n : r.nodes) on_node_period(n);
+    for (const SegmentPeriod& g : r.segments) on_segment_period(g);
   }
   virtual void on_stock_period(const StockPeriod&) {}
+  virtual void on_segment_period(const SegmentPeriod&) {}
   virtual void on_node_period(const NodePeriod&) {}
   virtual void on_lane_period(const LanePeriod&) {}
   virtual void on_delivery(const Delivery&) {}
@@ -175,15 +206,18 @@ class SeriesRecorder final : public ObservationSink {
     stocks.insert(stocks.end(), r.stocks.begin(), r.stocks.end());
     lanes.insert(lanes.end(), r.lanes.begin(), r.lanes.end());
     nodes.insert(nodes.end(), r.nodes.begin(), r.nodes.end());
+    segments.insert(segments.end(), r.segments.begin(), r.segments.end());
   }
   void on_stock_period(const StockPeriod& s) override { stocks.push_back(s); }
   void on_node_period(const NodePeriod& n) override { nodes.push_back(n); }
   void on_lane_period(const LanePeriod& l) override { lanes.push_back(l); }
+  void on_segment_period(const SegmentPeriod& g) override { segments.push_back(g); }
   void on_delivery(const Delivery& d) override { deliveries.push_back(d); }
 
   std::vector<StockPeriod> stocks;  // period-major, stocks in id order within a period
   std::vector<NodePeriod> nodes;
   std::vector<LanePeriod> lanes;
+  std::vector<SegmentPeriod> segments;
   std::vector<Delivery> deliveries;
 };
 

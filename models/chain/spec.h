@@ -220,6 +220,85 @@ struct EventSpec {
   InTransit in_transit = InTransit::kArrive;  // node_down: shipments to the node
 };
 
+// --- customers (docs/customers.md) -----------------------------------------
+
+// Where a segment buys: one stock point, and the share of the segment's
+// orders placed there.
+struct ChannelSpec {
+  std::string node;     // the node sold from, required
+  std::string product;  // the product bought; may be omitted when the node holds one stock
+  // Share of the segment's orders placed here, in (0, 1]. Give every channel
+  // of a segment a share, summing to 1, or none: equal shares.
+  std::optional<double> share;
+};
+
+// The orders of one active customer.
+struct CustomerOrdersSpec {
+  double rate = 1.0;  // orders per active customer per period (Poisson), >= 0
+  Distribution size = Distribution::constant(1.0);  // units per order, >= 0
+};
+
+// Why customers leave: an intrinsic hazard, and a service-driven part whose
+// model `model` chooses (customers/churn_models.def); each model reads only
+// its own parameters.
+struct ChurnSpec {
+  ChurnModel model = ChurnModel::kPerStockout;
+  double intrinsic = 0.0;  // probability an active customer leaves each period whatever the service, [0, 1]
+  // per_stockout: an order not met at once makes its customer leave with
+  // probability q + q_per_period_waited * (periods it waited), at most 1.
+  double q = 0.0;                    // [0, 1]
+  double q_per_period_waited = 0.0;  // >= 0
+  // satisfaction: each period's experienced fill rate f (orders met at once
+  // over orders that ended) is smoothed, s <- (1 - smoothing) s + smoothing f;
+  // each active customer leaves with probability
+  // min(1, sensitivity * max(0, target - s)).
+  double smoothing = 0.3;    // (0, 1]
+  double target = 0.95;      // [0, 1]
+  double sensitivity = 1.0;  // >= 0
+  // goodwill: a multiplier g on the segment's order rate, starting at 1;
+  // after a period with an order not met at once g <- max(floor, g (1 - down)),
+  // after one without, g <- min(1, g (1 + up)). Customers do not leave for it.
+  double down = 0.1;   // [0, 1]
+  double up = 0.05;    // >= 0
+  double floor = 0.0;  // [0, 1]
+};
+
+// New customers: `per_period` on average (Poisson) plus word of mouth, each
+// active customer bringing `word_of_mouth` new ones per period times the
+// segment's satisfaction.
+struct AcquisitionSpec {
+  double per_period = 0.0;     // >= 0
+  double word_of_mouth = 0.0;  // >= 0
+  double cost = 0.0;           // paid per customer acquired
+};
+
+// What serving the segment costs, besides the goods.
+struct CostToServeSpec {
+  double per_order = 0.0;     // per order placed
+  double per_unit = 0.0;      // per unit delivered
+  double per_customer = 0.0;  // per active customer per period
+};
+
+// A customer segment: customers who buy through the channels, churn with the
+// service they get, come back and are acquired (population mode: counts per
+// segment, binomial transitions at the period boundary).
+struct SegmentSpec {
+  std::string id;                     // unique segment id, required
+  double size = 0.0;                  // active customers at time 0, a whole number >= 0
+  std::vector<ChannelSpec> channels;  // where it buys, at least one
+  CustomerOrdersSpec orders;
+  double priority = 0.0;              // allocation priority of its orders (higher first)
+  double price_factor = 1.0;          // its price: the product's price times this, >= 0
+  CustomerUnmet unmet = CustomerUnmet::kStock;
+  double patience = 0.0;              // unmet: patience, the longest wait in time units, >= 0
+  double promised_lead_time = 0.0;    // time units; units met within it are on time (OTIF), >= 0
+  ChurnSpec churn;
+  double win_back = 0.0;              // probability a churned customer returns each period, [0, 1]
+  AcquisitionSpec acquisition;
+  CostToServeSpec cost_to_serve;
+  double discount_rate = 0.0;         // per period, for lifetime value, >= 0
+};
+
 struct SharingSpec {
   bool pos = false;    // retailers share point-of-sale demand with every upstream node
   double delay = 0.0;  // the shared data arrives this long after the sale
@@ -238,6 +317,7 @@ struct ScenarioSpec {
   std::vector<NodeSpec> nodes;
   std::vector<LaneSpec> lanes;
   std::vector<EventSpec> events;
+  std::vector<SegmentSpec> customers;
   SharingSpec sharing;
   bool record_timeseries = true;  // keep per-period records (off for very long runs)
 };

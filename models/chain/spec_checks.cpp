@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "models/chain/customers.h"
 #include "models/chain/demand.h"
 #include "models/chain/policy.h"
 #include "models/chain/spec_index.h"
@@ -344,6 +345,76 @@ void check_event(Check& c, const EventSpec& e, std::size_t i) {
   for (const Problem& p : check_action(c.spec, c.index, e)) c.add(ep, p);
 }
 
+void check_channel(Check& c, const ChannelSpec& ch, const std::string& path) {
+  c.ranges("channel", &ch, path);
+  const NodeSpec* n = c.index.node(c.spec, ch.node);
+  if (n == nullptr) {
+    c.add(path + ".node", "no node with id '" + ch.node + "'");
+    return;
+  }
+  if (node_kind_info(n->kind).unlimited_source) {
+    c.add(path + ".node", "customers buy from a stock point, not from a supplier ('" + ch.node + "')");
+    return;
+  }
+  if (ch.product.empty()) {
+    if (n->stocks.size() != 1) {
+      c.add(path + ".product", fmt::format("required: node '{}' holds {} stocks", ch.node, n->stocks.size()));
+    }
+    return;
+  }
+  if (!c.index.products.count(ch.product)) {
+    c.add(path + ".product", "no product with id '" + ch.product + "'");
+  } else if (!c.index.has_stock(c.spec, ch.node, ch.product)) {
+    c.add(path + ".product", "node '" + ch.node + "' has no stock of '" + ch.product + "'");
+  }
+}
+
+void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
+  c.ranges("segment", &g, gp);
+  if (!(g.size >= 0.0 && g.size == std::floor(g.size) && g.size <= 1e12)) {
+    c.add(gp + ".size", fmt::format("must be a whole number of customers in [0, 1e12] (got {})", g.size));
+  }
+  if (g.channels.empty()) c.add(gp + ".channels", "at least one channel is needed");
+  double share_sum = 0.0;
+  std::size_t with_share = 0;
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < g.channels.size(); ++k) {
+    const ChannelSpec& ch = g.channels[k];
+    const std::string path = fmt::format("{}.channels.{}", gp, k);
+    check_channel(c, ch, path);
+    if (!seen.insert(ch.node + "/" + ch.product).second) c.add(path, "duplicate channel");
+    if (ch.share) {
+      share_sum += *ch.share;
+      ++with_share;
+    }
+  }
+  if (with_share > 0 && with_share < g.channels.size()) {
+    c.add(gp + ".channels", "give every channel a share, or none (equal shares)");
+  } else if (with_share > 0 && std::abs(share_sum - 1.0) > 1e-9) {
+    c.add(gp + ".channels", fmt::format("the shares must sum to 1 (got {})", share_sum));
+  }
+  c.ranges("customer_orders", &g.orders, gp + ".orders");
+  if (g.orders.rate * g.size > sim::kMaxCountMean) {
+    c.add(gp + ".orders.rate", fmt::format("size times rate must be at most 1e6 orders per period, the most the "
+                                           "sampler draws (got {})", g.orders.rate * g.size));
+  }
+  c.ranges("churn", &g.churn, gp + ".churn");
+  for (const Problem& p : check_churn(g.churn)) c.add(gp + ".churn", p);
+  c.ranges("acquisition", &g.acquisition, gp + ".acquisition");
+  c.ranges("cost_to_serve", &g.cost_to_serve, gp + ".cost_to_serve");
+}
+
+void check_customers(Check& c) {
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < c.spec.customers.size(); ++i) {
+    const SegmentSpec& g = c.spec.customers[i];
+    const std::string gp = fmt::format("customers.{}", i);
+    if (g.id.empty()) c.add(gp + ".id", "must not be empty");
+    if (!ids.insert(g.id).second) c.add(gp + ".id", "duplicate segment id '" + g.id + "'");
+    check_segment(c, g, gp);
+  }
+}
+
 }  // namespace
 
 SpecError::SpecError(std::vector<SpecIssue> issues)
@@ -365,6 +436,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) check_lane(c, spec.lanes[i], fmt::format("lanes.{}", i));
   check_event_ids(c);
   for (std::size_t i = 0; i < spec.events.size(); ++i) check_event(c, spec.events[i], i);
+  check_customers(c);
   return std::move(c.issues);
 }
 

@@ -2,12 +2,12 @@
 //
 // check_spec runs small checkers in a fixed order (the scenario's own keys,
 // the products, each node and its stocks, the bill of materials, each lane,
-// each event); each appends what it finds and none stops the others. Values
+// each event, each customer segment); each appends what it finds and none stops the others. Values
 // outside the ranges the key table declares (models/chain/spec_keys.h) are
 // found from the declarations; the checkers add what a range cannot say:
 // unknown references, duplicate ids, impossible combinations, and what the
 // variant families check of their own parameters (check_policy,
-// check_demand, check_action).
+// check_demand, check_action, check_churn).
 #pragma once
 
 #include <stdexcept>

@@ -159,6 +159,9 @@ SectionInfo scenario_keys() {
           req(of(key("nodes", &S::nodes, K::kSectionList, "The nodes."), "node")),
           of(key("lanes", &S::lanes, K::kSectionList, "The lanes between nodes.", "none"), "lane"),
           of(key("events", &S::events, K::kSectionList, "What-if events.", "none"), "event"),
+          of(key("customers", &S::customers, K::kSectionList,
+                 "Customer segments (docs/customers.md): who buys, churns, comes back.", "none"),
+             "segment"),
           of(key("sharing", &S::sharing, K::kSection, "Information sharing.", "off"), "sharing"),
       });
 }
@@ -485,10 +488,119 @@ SectionInfo sharing_keys() {
       });
 }
 
+SectionInfo segment_keys() {
+  using S = SegmentSpec;
+  return section(
+      "segment",
+      "A customer segment in population mode: counts of customers, binomial transitions at each period boundary "
+      "(docs/customers.md).",
+      {
+          req(key("id", &S::id, K::kString, "Unique segment id.")),
+          apart(nonneg(key("size", &S::size, K::kNumber, "Active customers at time 0 (a whole number).", "0"))),
+          req(of(key("channels", &S::channels, K::kSectionList, "Where the segment buys: stocks and shares."),
+                 "channel")),
+          of(key("orders", &S::orders, K::kSection, "The orders of one active customer.", "rate 1, size 1"),
+             "customer_orders"),
+          key("priority", &S::priority, K::kNumber, "Allocation priority of its orders (higher first).", "0"),
+          nonneg(key("price_factor", &S::price_factor, K::kNumber, "Its price is the product's price times this.",
+                     "1")),
+          key("unmet", &S::unmet, K::kEnum,
+              "An order not met at once: as the stock decides (its unmet_demand), backordered, lost, or waiting at "
+              "most `patience`.",
+              "stock"),
+          nonneg(key("patience", &S::patience, K::kNumber, "unmet: patience, the longest wait in time units.", "0")),
+          nonneg(key("promised_lead_time", &S::promised_lead_time, K::kNumber,
+                     "Units met within this many time units are on time (OTIF).", "0")),
+          of(key("churn", &S::churn, K::kSection, "Why customers leave.", "per_stockout, no churn"), "churn"),
+          unit(key("win_back", &S::win_back, K::kNumber, "Probability a churned customer returns each period.", "0")),
+          of(key("acquisition", &S::acquisition, K::kSection, "New customers.", "none"), "acquisition"),
+          of(key("cost_to_serve", &S::cost_to_serve, K::kSection, "What serving the segment costs besides the goods.",
+                 "0"),
+             "cost_to_serve"),
+          nonneg(key("discount_rate", &S::discount_rate, K::kNumber, "Per period, for lifetime value.", "0")),
+      });
+}
+
+SectionInfo channel_keys() {
+  using S = ChannelSpec;
+  return section("channel", "A stock a segment buys from.",
+                 {
+                     req(key("node", &S::node, K::kString, "The node sold from.")),
+                     key("product", &S::product, K::kString, "The product bought.", "the node's only stock"),
+                     apart(positive_share(key("share", &S::share, K::kNumber,
+                                              "Share of the segment's orders placed here (all channels or none).",
+                                              "equal shares"))),
+                 });
+}
+
+SectionInfo customer_orders_keys() {
+  using S = CustomerOrdersSpec;
+  return section("customer_orders", "The orders of one active customer.",
+                 {
+                     nonneg(key("rate", &S::rate, K::kNumber, "Orders per active customer per period (Poisson).", "1")),
+                     nonneg(key("size", &S::size, K::kDistribution, "Units per order.", "1")),
+                 });
+}
+
+SectionInfo churn_keys() {
+  using S = ChurnSpec;
+  const std::vector<std::string> satisfaction = {"satisfaction"};
+  const std::vector<std::string> goodwill = {"goodwill"};
+  return section(
+      "churn", "Why customers leave: an intrinsic hazard, and a service-driven part by `model`.",
+      {
+          key("model", &S::model, K::kEnum, "The service-driven part (docs/customers.md).", "per_stockout"),
+          unit(key("intrinsic", &S::intrinsic, K::kNumber,
+                   "Probability an active customer leaves each period whatever the service.", "0")),
+          only(unit(key("q", &S::q, K::kNumber, "Probability an order not met at once makes its customer leave.", "0")),
+               {"per_stockout"}),
+          only(nonneg(key("q_per_period_waited", &S::q_per_period_waited, K::kNumber,
+                          "Added to q for every period the order waited (capped at 1).", "0")),
+               {"per_stockout"}),
+          only(positive_share(key("smoothing", &S::smoothing, K::kNumber,
+                                  "Weight of the latest period's experienced fill rate in the satisfaction.", "0.3")),
+               satisfaction),
+          only(unit(key("target", &S::target, K::kNumber, "Satisfaction below which customers leave.", "0.95")),
+               satisfaction),
+          only(nonneg(key("sensitivity", &S::sensitivity, K::kNumber,
+                          "Leaving probability per unit of satisfaction below target.", "1")),
+               satisfaction),
+          only(unit(key("down", &S::down, K::kNumber, "Share the multiplier falls after a period with a short order.",
+                        "0.1")),
+               goodwill),
+          only(nonneg(key("up", &S::up, K::kNumber, "Share the multiplier rises after a period without.", "0.05")),
+               goodwill),
+          only(unit(key("floor", &S::floor, K::kNumber, "The lowest multiplier.", "0")), goodwill),
+      },
+      "model", names<ChurnModel>());
+}
+
+SectionInfo acquisition_keys() {
+  using S = AcquisitionSpec;
+  return section("acquisition", "New customers each period: Poisson, with word of mouth.",
+                 {
+                     nonneg(key("per_period", &S::per_period, K::kNumber, "Mean new customers per period.", "0")),
+                     nonneg(key("word_of_mouth", &S::word_of_mouth, K::kNumber,
+                                "New customers per active customer per period, times the satisfaction.", "0")),
+                     nonneg(key("cost", &S::cost, K::kNumber, "Paid per customer acquired.", "0")),
+                 });
+}
+
+SectionInfo cost_to_serve_keys() {
+  using S = CostToServeSpec;
+  return section("cost_to_serve", "What serving a segment costs besides the goods.",
+                 {
+                     nonneg(key("per_order", &S::per_order, K::kNumber, "Per order placed.", "0")),
+                     nonneg(key("per_unit", &S::per_unit, K::kNumber, "Per unit delivered.", "0")),
+                     nonneg(key("per_customer", &S::per_customer, K::kNumber, "Per active customer per period.", "0")),
+                 });
+}
+
 std::vector<SectionInfo> build_sections() {
   return {scenario_keys(), product_keys(), node_keys(),         stock_keys(),    policy_keys(),
           source_keys(),   production_keys(), input_keys(),     demand_keys(),   returns_keys(),
-          payment_terms_keys(), lane_keys(), event_keys(),      sharing_keys()};
+          payment_terms_keys(), lane_keys(), event_keys(),      segment_keys(),  channel_keys(),
+          customer_orders_keys(), churn_keys(), acquisition_keys(), cost_to_serve_keys(), sharing_keys()};
 }
 
 // --- the check of declared ranges ---------------------------------------

@@ -58,6 +58,7 @@ enum class CostKind : int {
   kPurchase,    // invoices from suppliers (net of early-payment discounts)
   kMaterial,    // a supplier's own cost of the goods it ships
   kReturns,     // refunds for customer returns and scrap
+  kCustomers,   // customer segments: cost to serve, acquisition (reported only with segments)
   kCount
 };
 inline constexpr int kCostKinds = static_cast<int>(CostKind::kCount);

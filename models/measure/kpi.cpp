@@ -46,6 +46,7 @@ void KpiCollector::on_start(const RunShape& r) {
   stocks_.assign(r.stocks.size(), {});
   nodes_.assign(r.nodes.size(), {});
   lanes_.assign(r.lanes.size(), {});
+  segments_.assign(r.segments.size(), {});
   bucket_size_.assign(r.stocks.size(), 1);
   is_top_.assign(r.stocks.size(), 0);
   for (std::size_t n = 0; n < r.nodes.size(); ++n) nodes_[n].cash_start = r.nodes[n].initial_cash;
@@ -80,6 +81,7 @@ void KpiCollector::on_period(const PeriodRecords& r) {
   for (const StockPeriod& s : r.stocks) KpiCollector::on_stock_period(s);
   for (const LanePeriod& l : r.lanes) KpiCollector::on_lane_period(l);
   for (const NodePeriod& n : r.nodes) KpiCollector::on_node_period(n);
+  for (const SegmentPeriod& g : r.segments) KpiCollector::on_segment_period(g);
 }
 
 void KpiCollector::on_stock_period(const StockPeriod& s) {
@@ -205,6 +207,7 @@ KpiSet KpiCollector::finish() const {
   }
   for (const NodeShape& node : shape_->nodes) node_kpis(node, out.values);
   lane_kpis(out.values);
+  for (std::size_t g = 0; g < shape_->segments.size(); ++g) segment_kpis(g, out.values);
   return out;
 }
 
@@ -242,7 +245,7 @@ void KpiCollector::network_kpis(Put& out) const {
   put("on_hand_mean", on_hand);
   put("revenue", revenue);
   for (int k = 0; k < kCostKinds; ++k) {
-    if (k == static_cast<int>(CostKind::kPurchase)) continue;
+    if (k == static_cast<int>(CostKind::kPurchase) || !reports_cost(k)) continue;
     out.push_back({"network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
                    costs[static_cast<std::size_t>(k)]});
   }
@@ -309,7 +312,7 @@ void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
   for (int k = 0; k < kCostKinds; ++k) {
     const double c = a.costs[static_cast<std::size_t>(k)];
     all += c;
-    put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
+    if (reports_cost(k)) put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
   }
   put("total_cost", all);
   put("profit", a.revenue - paid(a.costs));

@@ -25,8 +25,8 @@
 
 namespace chainsim::models {
 
-// One KPI value: scope is "network", "stock" (name "node/product"), "node" or
-// "lane"; kpi is the KPI's name.
+// One KPI value: scope is "network", "stock" (name "node/product"), "node",
+// "lane" or "segment"; kpi is the KPI's name.
 struct KpiValue {
   std::string scope;
   std::string name;
@@ -76,6 +76,7 @@ class KpiCollector final : public ObservationSink {
   void on_stock_period(const StockPeriod& s) override;
   void on_node_period(const NodePeriod& n) override;
   void on_lane_period(const LanePeriod& l) override;
+  void on_segment_period(const SegmentPeriod& g) override;  // segment_kpis.cpp
   void on_delivery(const Delivery& d) override;
   void on_end(const RunEnd& end) override;
 
@@ -112,7 +113,24 @@ class KpiCollector final : public ObservationSink {
     std::int64_t periods = 0, shipments = 0;
   };
 
+  struct SegmentAcc {
+    std::int64_t periods = 0;
+    double active_sum = 0, active_end = 0, previous_active = 0, exposed = 0;
+    double acquired = 0, won_back = 0, churned_service = 0, churned_intrinsic = 0;
+    double orders = 0, units = 0, met_at_once = 0, met_late = 0, on_time = 0, wait_units = 0;
+    double lost_stockout = 0, lost_outage = 0, lost_patience = 0;
+    double revenue = 0, cogs = 0, cost_to_serve = 0, acquisition_cost = 0;
+    // From period 0, whatever the warm-up: the initial cohort's discounted
+    // margin, and the cohort in the last period.
+    double cohort_value = 0, cohort_end = 0, discount = 1;
+  };
+
   using Put = std::vector<KpiValue>;
+  // cost_customers is reported only when the run has customer segments.
+  bool reports_cost(int kind) const {
+    return kind != static_cast<int>(CostKind::kCustomers) || !shape_->segments.empty();
+  }
+  void segment_kpis(std::size_t segment, Put& out) const;
   void network_kpis(Put& out) const;
   void stock_kpis(const StockShape& sp, Put& out) const;
   void node_kpis(const NodeShape& node, Put& out) const;
@@ -124,6 +142,7 @@ class KpiCollector final : public ObservationSink {
   std::vector<StockAcc> stocks_;
   std::vector<NodeAcc> nodes_;
   std::vector<LaneAcc> lanes_;
+  std::vector<SegmentAcc> segments_;
   std::vector<int> bucket_size_;  // review period of each stock
   // The network's amplification: end-customer demand and the orders of the
   // top stocks, summed over buckets of amp_bucket_ periods (a period is

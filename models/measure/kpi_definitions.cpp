@@ -36,7 +36,9 @@ std::vector<KpiDefinition> network_definitions() {
     if (kind == CostKind::kPurchase) continue;  // internal to the network
     d.push_back({fmt::format("cost_{}", cost_kind_name(kind)), "network", "money",
                  fmt::format("sum over nodes of cost_{}", cost_kind_name(kind)),
-                 "The nodes' costs of this kind, added up (see the node KPI)."});
+                 kind == CostKind::kCustomers
+                     ? "The nodes' costs of this kind, added up (see the node KPI); only with customer segments."
+                     : "The nodes' costs of this kind, added up (see the node KPI)."});
   }
   const std::vector<KpiDefinition> rest = {
       {"total_cost", "network", "money", "sum over nodes and kinds, cost_purchase excluded",
@@ -151,6 +153,10 @@ std::vector<KpiDefinition> node_definitions() {
       {"cost_material", "node", "money", "material_cost x units shipped",
        "A supplier's own cost of the units it ships, paid in cash."},
       {"cost_returns", "node", "money", "refunds + scrap cost", "Refunds of customer returns and scrap costs, in cash."},
+      {"cost_customers", "node", "money", "acquisition + cost to serve",
+       "What the customer segments cost besides the goods, in cash: acquisition and the per-customer cost to "
+       "serve at a segment's home node (its first channel's), the per-order and per-unit costs at the channel's "
+       "node. Reported only when the scenario has customer segments (as at the network)."},
       {"total_cost", "node", "money", "sum over kinds", "All costs of the node, penalties and purchases included."},
       {"profit", "node", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
        "Revenue minus every cost but the backorder and lost-sale penalties."},
@@ -184,9 +190,68 @@ std::vector<KpiDefinition> lane_definitions() {
   };
 }
 
+// Customer segments (docs/customers.md): A_k the active customers of period
+// k, counts of a period's transitions at its start, units and orders ended
+// (met or lost) in the measured span.
+std::vector<KpiDefinition> segment_definitions() {
+  return {
+      {"active_mean", "segment", "customers", "sum_k A_k / n", "Mean active customers over the measured periods."},
+      {"active_end", "segment", "customers", "A_{H-1}", "Active customers in the last period."},
+      {"acquired", "segment", "customers", "sum_k acquired_k", "New customers over the measured span."},
+      {"won_back", "segment", "customers", "sum_k won_back_k", "Churned customers who came back."},
+      {"churned_service", "segment", "customers", "sum_k churned_service_k",
+       "Customers who left for the service they got (the churn model's part)."},
+      {"churned_intrinsic", "segment", "customers", "sum_k churned_intrinsic_k",
+       "Customers who left whatever the service (the intrinsic hazard)."},
+      {"churn_rate", "segment", "share per period", "sum_k churned_k / sum_k A_{k-1}",
+       "Customers who left at a period's start over the customers active in the period before, pooled over "
+       "the measured periods: the per-period churn probability."},
+      {"retention_rate", "segment", "share per period", "1 - churn_rate", "The per-period retention probability."},
+      {"cohort_retained", "segment", "share", "cohort_{H-1} / A_0",
+       "Of the customers active at time 0, the share still active in the last period (cohort retention; the "
+       "lifetime value measured from the run is censored at the horizon by this much)."},
+      {"orders", "segment", "orders", "sum_k orders_k", "Orders placed over the measured span."},
+      {"demand", "segment", "units", "sum_k units_k", "Units ordered over the measured span."},
+      {"fill_rate", "segment", "share", "units met at once / units ended",
+       "The segment's own fill rate: units met at the instant they were ordered over units that ended (met or "
+       "lost) in the measured span."},
+      {"otif", "segment", "share", "units met within promised_lead_time / units ended",
+       "On time in full: units met within the segment's promised lead time over units that ended."},
+      {"wait_mean", "segment", "time units", "sum(units x wait) / units met",
+       "Unit-weighted mean wait of the units met (0 for those met at once)."},
+      {"lost_stockout", "segment", "units", "sum of units lost for want of stock",
+       "Units lost because the stock could not meet them at once and the customer would not wait."},
+      {"lost_outage", "segment", "units", "sum of units lost while the node was down",
+       "Units lost while the channel's node was down (a what-if outage)."},
+      {"lost_patience", "segment", "units", "sum of units lost after waiting `patience`",
+       "Units whose customers waited as long as their patience and left."},
+      {"share_of_wallet", "segment", "share", "units met / units ended",
+       "The share of what the segment wanted that it bought here (a lost unit is bought elsewhere)."},
+      {"revenue", "segment", "money", "sum of units met x price x price_factor", "The segment's sales."},
+      {"gross_margin", "segment", "money", "revenue - units met x unit_cost", "Sales less the goods' value."},
+      {"cost_to_serve", "segment", "money", "per_order x orders + per_unit x units met + per_customer x sum_k A_k",
+       "What serving the segment cost besides the goods."},
+      {"acquisition_cost", "segment", "money", "acquired x acquisition.cost", "What acquiring customers cost."},
+      {"profit", "segment", "money", "gross_margin - cost_to_serve - acquisition_cost",
+       "The segment's contribution."},
+      {"lifetime_value", "segment", "money", "sum_k (1+d)^-k cohort_k (m_k / A_k) / A_0",
+       "Measured from the run: the discounted margin less cost to serve (m_k, period k's gross margin less cost "
+       "to serve) per active customer, earned by the customers active at time 0 while they stayed, per customer "
+       "of that cohort, from period 0 to the horizon (censored: see cohort_retained); d the discount_rate."},
+      {"lifetime_value_formula", "segment", "money", "m (1+d) / (1+d-r)",
+       "The geometric closed form for chainsim's timing (a period's margin before that period's churn), with m "
+       "the measured margin less cost to serve per active customer per period and r the measured "
+       "retention_rate; undefined when r = 1 and d = 0 (docs/customers.md derives it)."},
+      {"customer_equity", "segment", "money", "active_end x lifetime_value_formula",
+       "What the customers active at the end are worth over their lifetimes."},
+      {"acquisition_value", "segment", "money", "lifetime_value_formula - acquisition.cost",
+       "What acquiring one more customer is worth, net of its acquisition cost."},
+  };
+}
+
 std::vector<KpiDefinition> make_definitions() {
   std::vector<KpiDefinition> d;
-  for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions}) {
+  for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions}) {
     const std::vector<KpiDefinition> more = part();
     d.insert(d.end(), more.begin(), more.end());
   }
@@ -210,7 +275,7 @@ const KpiDefinition* find_kpi_definition(const std::string& scope, const std::st
 std::string kpi_reference_markdown() {
   std::string out;
   const char* titles[][2] = {{"network", "The network"}, {"stock", "Stock points (`node/product`)"},
-                             {"node", "Nodes"}, {"lane", "Lanes"}};
+                             {"node", "Nodes"}, {"lane", "Lanes"}, {"segment", "Customer segments"}};
   for (const auto& [scope, title] : titles) {
     out += fmt::format("### {}\n\n| KPI | unit | formula | definition |\n| --- | --- | --- | --- |\n", title);
     for (const KpiDefinition& d : kpi_definitions()) {

@@ -56,8 +56,9 @@ NetworkInfo describe_network(const Network& net, const std::string& time_unit) {
   for (const Node& n : net.nodes()) info.nodes.push_back({n.name, std::string(name_of(n.kind))});
   for (const StockPoint& sp : net.stocks()) {
     info.stocks.push_back({sp.name, net.nodes()[sp.node].name, net.products()[sp.product].name, sp.node, sp.infinite,
-                           !sp.period_demand.empty() || !sp.arrivals.empty()});
+                           sp.has_end_demand()});
   }
+  for (const Segment& g : net.segments()) info.segments.push_back(g.name);
   for (const Lane& l : net.lanes()) {
     double mean = 0.0;
     for (const auto& d : l.transport) mean = std::max(mean, d.mean());

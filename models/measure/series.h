@@ -79,6 +79,7 @@ struct NetworkInfo {
   std::vector<StockInfo> stocks;
   std::vector<LaneInfo> lanes;
   std::vector<std::string> products;
+  std::vector<std::string> segments;  // customer segments
 };
 NetworkInfo describe_network(const Network& net, const std::string& time_unit);
 

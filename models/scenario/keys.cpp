@@ -80,12 +80,25 @@ std::vector<SectionInfo> build_sections() {
     k.of_stock = true;
     node.keys.push_back(k);
   }
-  for (const char* item : {"product", "node", "stock", "lane", "event", "input"}) at(item).keys.push_back(remove_key());
+  for (const char* item : {"product", "node", "stock", "lane", "event", "input", "segment"}) {
+    at(item).keys.push_back(remove_key());
+  }
   s.push_back(distribution_section());
   return s;
 }
 
 }  // namespace
+
+const char* merged_item_section(std::string_view key) {
+  static constexpr std::pair<std::string_view, const char*> kLists[] = {
+      {"products", "product"}, {"nodes", "node"},   {"stocks", "stock"},      {"inputs", "input"},
+      {"lanes", "lane"},       {"events", "event"}, {"customers", "segment"},
+  };
+  for (const auto& [list, item] : kLists) {
+    if (list == key) return item;
+  }
+  return nullptr;
+}
 
 const std::vector<SectionInfo>& scenario_sections() {
   static const std::vector<SectionInfo> sections = build_sections();

@@ -22,6 +22,11 @@ const std::vector<SectionInfo>& scenario_sections();
 // REQUIRES: the section exists.
 const SectionInfo& scenario_section(std::string_view name);
 
+// The section of the items of list `key` when a variant merges that list by
+// item id (`remove: true` deletes one): products, nodes, stocks, inputs,
+// lanes, events, customers; nullptr for any other key.
+const char* merged_item_section(std::string_view key);
+
 // The JSON Schema (draft 2020-12) of the format, generated from the table.
 std::string scenario_json_schema();
 // The reference tables (Markdown), one per section, generated from the table.

@@ -109,9 +109,6 @@ class PreScan : public YAML::EventHandler {
   }
 };
 
-bool is_item_list_key(const std::string& k) {
-  return k == "products" || k == "nodes" || k == "lanes" || k == "events" || k == "stocks" || k == "inputs";
-}
 
 struct TextSource {
   std::string file;
@@ -290,7 +287,7 @@ class Loader : public detail::DiagnosticSink {
       prov_->stand_ins.emplace_back(out, base);
       return out;
     }
-    if (base.IsSequence() && over.IsSequence() && is_item_list_key(key)) {
+    if (base.IsSequence() && over.IsSequence() && merged_item_section(key) != nullptr) {
       std::vector<YAML::Node> items;
       for (const auto& item : base) items.push_back(item);
       std::vector<bool> removed(items.size(), false);
@@ -304,8 +301,7 @@ class Loader : public detail::DiagnosticSink {
           const YAML::Node rm = item.IsMap() ? item["remove"] : YAML::Node();
           if (rm && rm.IsScalar() && rm.Scalar() == "true") {
             removed[i] = true;
-            // products -> product.remove, nodes -> node.remove, ...
-            keys_read.insert(key.substr(0, key.size() - 1) + ".remove");
+            keys_read.insert(std::string(merged_item_section(key)) + ".remove");
           } else {
             items[i].reset(merge(items[i], item, ""));  // reset: rebind, never assign into the baseline
           }

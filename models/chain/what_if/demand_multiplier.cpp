@@ -10,7 +10,7 @@ namespace {
 
 void targets(Network& net, const WhatIfEvent& e, const TargetVisitor& visit) {
   for (const StockPoint& sp : net.stocks()) {
-    if (sp.period_demand.empty() && sp.arrivals.empty()) continue;
+    if (!sp.has_end_demand()) continue;
     if (e.node != kNone && sp.node != e.node) continue;
     if (e.product != kNone && sp.product != e.product) continue;
     StockPoint& m = net.stock_mut(sp.id);

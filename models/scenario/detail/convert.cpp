@@ -136,7 +136,11 @@ class Converter {
     if (!stock_keys) {
       if (type != nullptr) read_key(map, sec, *type, object, path);
       const YAML::Node t = type != nullptr ? map[sec.type_key] : YAML::Node();
-      keys(map, sec, path, t && t.IsScalar() ? t.Scalar() : "");
+      // An optional type key absent: the keys are judged against its default.
+      const std::string type_name = t && t.IsScalar() ? t.Scalar()
+                                    : type != nullptr && !type->required ? type->default_text
+                                                                        : "";
+      keys(map, sec, path, type_name);
     }
     const bool node = sec.name == "node" && !stock_keys;
     for (const KeyInfo& ki : sec.keys) {

@@ -586,6 +586,23 @@ TEST_CASE("units and money balance in a network running every flow at once") {
   s.lanes[2].cost_per_unit = 0.2;
   s.lanes[3].price = 10;
   s.sharing.pos = true;
+  // A segment buying at both shops, churning, won back and acquired, with
+  // every cost to serve (the customer audit runs with the others).
+  SegmentSpec seg;
+  seg.id = "regulars";
+  seg.size = 40;
+  seg.channels = {{"shop1", "", 0.5}, {"shop2", "good", 0.5}};
+  seg.orders.rate = 0.1;
+  seg.orders.size = Distribution::uniform(1.0, 3.0);
+  seg.price_factor = 0.9;
+  seg.unmet = CustomerUnmet::kPatience;
+  seg.patience = 1.5;
+  seg.churn.intrinsic = 0.02;
+  seg.churn.q = 0.3;
+  seg.win_back = 0.05;
+  seg.acquisition = {1.0, 0.01, 5.0};
+  seg.cost_to_serve = {0.5, 0.1, 0.05};
+  s.customers = {seg};
   struct AuditEachPeriod final : ObservationSink {
     const Network* net = nullptr;
     int audits = 0;

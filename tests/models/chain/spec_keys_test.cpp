@@ -34,13 +34,21 @@ struct Defaults {
   PaymentTermsSpec payment_terms;
   LaneSpec lane;
   EventSpec event;
+  SegmentSpec segment;
+  ChannelSpec channel;
+  CustomerOrdersSpec customer_orders;
+  ChurnSpec churn;
+  AcquisitionSpec acquisition;
+  CostToServeSpec cost_to_serve;
   SharingSpec sharing;
   const void* of(const std::string& section) const {
     const std::map<std::string, const void*> objects = {
         {"scenario", &scenario}, {"product", &product}, {"node", &node}, {"stock", &stock},
         {"policy", &policy},     {"source", &source},   {"production", &production},
         {"input", &input},       {"demand", &demand},   {"returns", &returns},
-        {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing}};
+        {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing},
+        {"segment", &segment}, {"channel", &channel}, {"customer_orders", &customer_orders}, {"churn", &churn},
+        {"acquisition", &acquisition}, {"cost_to_serve", &cost_to_serve}};
     return objects.at(section);
   }
 };
@@ -64,6 +72,12 @@ const std::set<std::string> kDescribed = {
     "event.duration",         // permanent
     "scenario.sharing",       // off
     "node.payment_terms",     // pay at once
+    "segment.orders",         // rate 1, size 1
+    "segment.churn",          // per_stockout, no churn
+    "segment.acquisition",    // none
+    "segment.cost_to_serve",  // 0
+    "channel.product",        // the node's only stock
+    "channel.share",          // equal shares
 };
 
 bool is_number(const std::string& text, double& x) {
@@ -147,7 +161,7 @@ TEST_CASE("every declared default is the default of the field the key is bound t
 TEST_CASE("every key of the format is bound to a field, but for the format's own keys") {
   const std::set<std::string> own = {"scenario.extends", "stock.from", "node.from", "product.remove",
                                      "node.remove",      "stock.remove", "lane.remove", "event.remove",
-                                     "input.remove"};
+                                     "input.remove",     "segment.remove"};
   for (const SectionInfo& sec : scenario_sections()) {
     if (sec.name == "distribution") continue;  // sim::Distribution is built from its keys, not bound to them
     for (const KeyInfo& k : sec.keys) {

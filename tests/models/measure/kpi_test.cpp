@@ -577,6 +577,19 @@ TEST_CASE("every flow KPI of a random network counts only the periods after the 
   s.lanes[1].price = 8;
   s.lanes[1].transport_time = Distribution::uniform(0.5, 2.5);
   s.lanes[1].cost_per_shipment = 5;
+  SegmentSpec seg;
+  seg.id = "regulars";
+  seg.size = 50;
+  seg.channels = {{"shop", "", std::nullopt}};
+  seg.orders.rate = 0.1;
+  seg.unmet = CustomerUnmet::kPatience;
+  seg.patience = 1;
+  seg.churn.intrinsic = 0.02;
+  seg.churn.q = 0.5;
+  seg.win_back = 0.1;
+  seg.acquisition = {1.0, 0.0, 3.0};
+  seg.cost_to_serve = {0.5, 0.1, 0.02};
+  s.customers = {seg};
   const Measured m = measure(s, 7);
   const Network& net = *m.net;
   const std::size_t S = net.stocks().size(), N = net.nodes().size();
@@ -620,6 +633,36 @@ TEST_CASE("every flow KPI of a random network counts only the periods after the 
     }
     const double cash_w = m.rec.nodes[static_cast<std::size_t>(w - 1) * N + nd.id].cash;
     CHECK(m.node(nd.name, "cash_change") == doctest::Approx(nd.account.cash() - cash_w));
+  }
+  {
+    double active = 0, acquired = 0, churned = 0, exposed = 0, units = 0, met = 0, at_once = 0, lost = 0;
+    double revenue = 0, serve = 0, acquisition = 0;
+    for (int k = w; k < s.horizon; ++k) {
+      const SegmentPeriod& r = m.rec.segments[static_cast<std::size_t>(k)];
+      active += r.active;
+      acquired += r.acquired;
+      churned += r.churned_service + r.churned_intrinsic;
+      exposed += m.rec.segments[static_cast<std::size_t>(k - 1)].active;
+      units += r.units;
+      met += r.met_at_once + r.met_late;
+      at_once += r.met_at_once;
+      lost += r.lost_stockout + r.lost_outage + r.lost_patience;
+      revenue += r.revenue;
+      serve += r.cost_to_serve;
+      acquisition += r.acquisition_cost;
+    }
+    const auto seg_kpi = [&](const char* kpi) { return m.kpis.get("segment", "regulars", kpi); };
+    CHECK(seg_kpi("active_mean") == doctest::Approx(active / n));
+    CHECK(seg_kpi("acquired") == doctest::Approx(acquired));
+    CHECK(seg_kpi("churn_rate") == doctest::Approx(churned / exposed));
+    CHECK(seg_kpi("demand") == doctest::Approx(units));
+    CHECK(seg_kpi("fill_rate") == doctest::Approx(at_once / (met + lost)));
+    CHECK(seg_kpi("revenue") == doctest::Approx(revenue));
+    CHECK(seg_kpi("cost_to_serve") == doctest::Approx(serve));
+    CHECK(seg_kpi("acquisition_cost") == doctest::Approx(acquisition));
+    CHECK(m.node("shop", "cost_customers") == doctest::Approx(serve + acquisition));
+    CHECK(lost > 0);
+    CHECK(churned > 0);
   }
   // Some of every kind of flow happened in the warm-up, so the checks bite.
   double warmup_revenue = 0;
@@ -743,7 +786,13 @@ TEST_CASE("summary.json carries the mean, sd, half-width and n of every KPI, and
 // --- the definitions, the page and the run agree ---------------------------------
 
 TEST_CASE("every KPI a run reports has exactly one definition and every definition is reported") {
-  const Measured m = measure(priced_shop(4));
+  ScenarioSpec s = priced_shop(4);
+  SegmentSpec seg;  // the segment scope and cost_customers are reported only with segments
+  seg.id = "regulars";
+  seg.size = 10;
+  seg.channels = {{"shop", "", std::nullopt}};
+  s.customers = {seg};
+  const Measured m = measure(s);
   std::set<std::pair<std::string, std::string>> reported;
   for (const KpiValue& v : m.kpis.values) reported.insert({v.scope, v.kpi});
   for (const auto& scope_kpi : reported) {

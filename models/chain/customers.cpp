@@ -1,0 +1,166 @@
+// The population-mode segment: transitions, order draws and the bookkeeping
+// of ended orders (the timeline is in the header).
+#include "models/chain/customers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+
+#include "sim/distributions.h"
+
+namespace chainsim::models {
+
+namespace {
+
+constexpr const ChurnBehaviour* kBehaviours[] = {
+#define CHAINSIM_CHURN_MODEL(id, name, behaviour) &behaviour,
+#include "models/chain/customers/churn_models.def"
+#undef CHAINSIM_CHURN_MODEL
+};
+
+// Below this mean the binomial is inverted by walking up from 0.
+constexpr double kWalkFromZero = 30.0;
+
+// A Poisson count with `mean`, drawn from u; a mean the sampler cannot draw
+// in bounded time stops the run (a word-of-mouth loop that explodes).
+double poisson_draw(const Segment& s, double u, double mean, const char* what) {
+  if (mean > sim::kMaxCountMean) {
+    throw ModelError(fmt::format("segment {}: the mean number of {} in a period grew to {}, above the 1e6 the "
+                                 "sampler draws from",
+                                 s.name, what, mean));
+  }
+  return sim::poisson_quantile(u, mean);
+}
+
+}  // namespace
+
+const ChurnBehaviour& churn_behaviour(ChurnModel model) { return *kBehaviours[static_cast<std::size_t>(model)]; }
+
+std::vector<Problem> check_churn(const ChurnSpec& spec) {
+  std::vector<Problem> problems;
+  const ChurnBehaviour& b = churn_behaviour(spec.model);
+  if (b.check != nullptr) b.check(spec, problems);
+  return problems;
+}
+
+double binomial_draw(double u, double n, double p) {
+  if (n <= 0.0 || p <= 0.0) return 0.0;
+  if (p >= 1.0) return n;
+  if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
+  double pmf = std::exp(n * std::log1p(-p));
+  double cdf = pmf;
+  double k = 0.0;
+  const double odds = p / (1.0 - p);
+  while (cdf < u && k < n) {
+    pmf *= (n - k) / (k + 1.0) * odds;
+    k += 1.0;
+    cdf += pmf;
+  }
+  return k;
+}
+
+void transition(Segment& s) {
+  const ChurnSpec& churn = s.spec.churn;
+  const ChurnBehaviour& b = churn_behaviour(churn.model);
+  SegmentFlows& f = s.flows;
+  if (f.ended_orders > 0.0) {
+    s.satisfaction += churn.smoothing * (f.ended_at_once / f.ended_orders - s.satisfaction);
+  }
+  if (b.end_period != nullptr) b.end_period(s);
+  const ServiceDefections sd = b.service(s);
+  const double u_service = s.churn_rng.uniform01();
+  const double u_share = s.churn_rng.uniform01();
+  const double u_cohort = s.churn_rng.uniform01();
+  const double u_rest = s.churn_rng.uniform01();
+  const double a = s.active;
+  const double rest = a - s.cohort;
+  const double service = std::min(a, binomial_draw(u_service, std::round(sd.trials), std::clamp(sd.probability, 0.0, 1.0)));
+  // The initial cohort's part of the service defections (a binomial with its
+  // share of the active customers, kept within what each group holds).
+  double service_cohort = a > 0.0 ? binomial_draw(u_share, service, s.cohort / a) : 0.0;
+  service_cohort = std::clamp(service_cohort, std::max(0.0, service - rest), std::min(service, s.cohort));
+  const double h = churn.intrinsic;
+  const double intrinsic_cohort = binomial_draw(u_cohort, s.cohort - service_cohort, h);
+  const double intrinsic_rest = binomial_draw(u_rest, rest - (service - service_cohort), h);
+  const double won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
+  const AcquisitionSpec& acq = s.spec.acquisition;
+  const double acquired =
+      poisson_draw(s, s.acquire_rng.uniform01(), acq.per_period + acq.word_of_mouth * a * s.satisfaction,
+                   "customers acquired");
+  const double churned = service + intrinsic_cohort + intrinsic_rest;
+  s.active = a - churned + won + acquired;
+  s.churned_pool += churned - won;
+  s.cohort -= service_cohort + intrinsic_cohort;
+  s.acquired = acquired;
+  s.won_back = won;
+  s.churned_service = service;
+  s.churned_intrinsic = intrinsic_cohort + intrinsic_rest;
+  s.acquired_total += acquired;
+  s.won_back_total += won;
+  s.churned_total += churned;
+  f = SegmentFlows{};
+  f.acquisition_cost = acquired * acq.cost;
+}
+
+void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
+  SegmentChannel& ch = s.channels[c];
+  const double factor = churn_behaviour(s.spec.churn.model).demand_factor(s);
+  const double mean = s.spec.orders.rate * s.active * ch.share * factor * multiplier;
+  const double n = poisson_draw(s, ch.orders_rng.uniform01(), mean, "orders");
+  const Distribution& size = s.spec.orders.size;
+  double units = 0.0;
+  if (size.kind() == Distribution::Kind::kConstant) {
+    units = n * std::max(0.0, size.mean());
+  } else {
+    for (double i = 0; i < n; i += 1.0) units += std::max(0.0, size.sample(ch.sizes_rng));
+  }
+  ch.orders = n;
+  ch.units = units;
+  s.flows.orders += n;
+  s.flows.units += units;
+}
+
+void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wait) {
+  SegmentFlows& f = s.flows;
+  f.ended_orders += orders;
+  if (how == OrderEnd::kMetAtOnce) {
+    f.ended_at_once += orders;
+    f.met_at_once += units;
+    f.on_time += units;
+    return;
+  }
+  const ChurnSpec& c = s.spec.churn;
+  f.short_orders += orders;
+  f.short_defections += orders * std::min(1.0, c.q + c.q_per_period_waited * wait / s.period);
+  switch (how) {
+    case OrderEnd::kMetLate:
+      f.met_late += units;
+      f.wait_units += wait * units;
+      if (wait <= s.spec.promised_lead_time * (1.0 + 1e-12)) f.on_time += units;
+      break;
+    case OrderEnd::kLostStockout: f.lost_stockout += units; break;
+    case OrderEnd::kLostOutage: f.lost_outage += units; break;
+    case OrderEnd::kLostPatience: f.lost_patience += units; break;
+    case OrderEnd::kMetAtOnce: break;
+  }
+}
+
+std::string audit_segment(const Segment& s) {
+  const double expected = s.initial + s.acquired_total - s.churned_total + s.won_back_total;
+  const double scale = std::max({1.0, s.initial, s.acquired_total, s.churned_total});
+  if (std::abs(s.active - expected) > 1e-9 * scale) {
+    return fmt::format("segment {}: {} active, but initial {} + acquired {} - churned {} + won back {} = {}", s.name,
+                       s.active, s.initial, s.acquired_total, s.churned_total, s.won_back_total, expected);
+  }
+  if (std::abs(s.churned_pool - (s.churned_total - s.won_back_total)) > 1e-9 * scale) {
+    return fmt::format("segment {}: {} churned customers, but churned {} - won back {} = {}", s.name,
+                       s.churned_pool, s.churned_total, s.won_back_total, s.churned_total - s.won_back_total);
+  }
+  if (s.active < 0.0 || s.churned_pool < 0.0 || s.cohort < 0.0 || s.cohort > s.active) {
+    return fmt::format("segment {}: a count out of range (active {}, churned {}, initial cohort {})", s.name,
+                       s.active, s.churned_pool, s.cohort);
+  }
+  return "";
+}
+
+}  // namespace chainsim::models

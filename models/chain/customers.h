@@ -1,0 +1,137 @@
+// Customer segments in population mode: counts of customers per segment and
+// state (active, churned), moved by binomial transitions at the period
+// boundary, and the orders the active customers place through their channels.
+// The network (models/chain/network_customers.cpp) injects the orders as
+// backlog lines that remember their segment, and reports each order's end
+// back here: met at once, met after a wait, or lost (stock-out, outage,
+// patience).
+//
+// Timeline of period k (docs/timing.md, docs/customers.md), at its boundary
+// t_k, before the what-if events and the phases of that instant:
+//   1. transition (k >= 1): service-driven defections from the outcomes that
+//      ended in period k-1 (the churn model's binomial), intrinsic churn of
+//      the rest, win-back of the churned pool, acquisition; the active count
+//      A_k is what results;
+// then, in the first orders-in pass of the instant (after the what-if events
+// due then), each channel stock draws the segment's orders of period k there
+// (draw_channel_orders: Poisson with mean rate * A_k * share * the churn
+// model's demand factor * the stock's what-if demand multiplier) and they join
+// its backlog after the stock's own demand processes'; they end in fulfil.
+// A customer acquired at t_k thus buys in period k before it can churn at
+// t_{k+1}: a period's margin comes before that period's churn.
+//
+// Random streams, derived from (seed, replication, name), one uniform per draw:
+//   segment/<id>/orders/<c>  one per period (channel c's order count)
+//   segment/<id>/sizes/<c>   one per order there, unless the size is constant
+//   segment/<id>/churn    four per period from k = 1 (service, the initial
+//                         cohort's share of it, intrinsic for the cohort and
+//                         for the rest)
+//   segment/<id>/win_back one per period from k = 1
+//   segment/<id>/acquire  one per period from k = 1
+// so the draws of one part never shift another's (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/chain/spec.h"
+#include "models/chain/types.h"
+#include "sim/random.h"
+
+namespace chainsim::models {
+
+// How an order ended.
+enum class OrderEnd : std::uint8_t { kMetAtOnce, kMetLate, kLostStockout, kLostOutage, kLostPatience };
+
+// A segment's flows over the current period (reset when it is recorded).
+struct SegmentFlows {
+  double orders = 0.0, units = 0.0;  // placed this period
+  // Ended this period, in orders (a block's orders end in proportion to its units).
+  double ended_orders = 0.0, ended_at_once = 0.0;
+  // per_stockout: orders not met at once and their expected defections.
+  double short_orders = 0.0, short_defections = 0.0;
+  double met_at_once = 0.0, met_late = 0.0, on_time = 0.0;  // units
+  double wait_units = 0.0;  // sum over units met late of their wait (time units)
+  double lost_stockout = 0.0, lost_outage = 0.0, lost_patience = 0.0;  // units
+  double revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
+};
+
+// The service-driven defections of a period, as one binomial draw.
+struct ServiceDefections {
+  double trials = 0.0;       // whole customers or orders at risk
+  double probability = 0.0;  // of each, [0, 1]
+};
+
+struct Segment;
+
+// What the registry knows of one churn model (its row in
+// customers/churn_models.def names it; its file in customers/ defines it).
+struct ChurnBehaviour {
+  // Appends the problems of the model's own parameters.
+  void (*check)(const ChurnSpec&, std::vector<Problem>& problems) = nullptr;
+  // The defections the service of the period that just ended causes.
+  ServiceDefections (*service)(const Segment&) = nullptr;
+  // Updates the model's state once the period's outcomes are in.
+  void (*end_period)(Segment&) = nullptr;
+  // The factor on the segment's order rate (1 for models that churn customers).
+  double (*demand_factor)(const Segment&) = nullptr;
+};
+const ChurnBehaviour& churn_behaviour(ChurnModel model);
+
+// Every problem of a churn spec's model parameters.
+std::vector<Problem> check_churn(const ChurnSpec& spec);
+
+struct SegmentChannel {
+  StockId stock = kNone;
+  double share = 1.0;
+  double orders = 0.0, units = 0.0;  // drawn for the current period
+  sim::RandomStream orders_rng{0, 0, ""}, sizes_rng{0, 0, ""};
+};
+
+// One segment: its parameters, its channels and its state. Invariants (the
+// customer audit): active = initial + acquired - churned + won_back, and
+// churned_pool = churned - won_back, all >= 0 and whole.
+struct Segment {
+  std::string name;
+  SegmentSpec spec;
+  double period = 1.0;  // the scenario's period length (waits count in periods)
+  NodeId home = kNone;  // books the segment's costs: its first channel's node
+  std::vector<SegmentChannel> channels;
+
+  double active = 0.0, churned_pool = 0.0;
+  double cohort = 0.0;  // the customers active at time 0 who still are
+  double satisfaction = 1.0;  // smoothed experienced fill rate (every model keeps it)
+  double goodwill = 1.0;      // the goodwill model's demand multiplier
+  double initial = 0.0, acquired_total = 0.0, won_back_total = 0.0, churned_total = 0.0;
+  // The transitions at the start of the current period.
+  double acquired = 0.0, won_back = 0.0, churned_service = 0.0, churned_intrinsic = 0.0;
+  SegmentFlows flows;
+
+  sim::RandomStream churn_rng{0, 0, ""}, win_back_rng{0, 0, ""}, acquire_rng{0, 0, ""};
+};
+
+// Step 1 of the timeline: the transitions into the current period; resets
+// the period's flows (record the period that ended first).
+void transition(Segment& s);
+// Channel c's orders of the current period (its `orders` and `units`), with
+// `multiplier` the what-if demand multiplier of its stock; adds them to the
+// period's flows. REQUIRES: c < s.channels.size().
+void draw_channel_orders(Segment& s, std::size_t c, double multiplier);
+// `orders` orders (`units` units) of the segment ended after waiting `wait`
+// time units; `on_time` when met within the promised lead time.
+void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wait);
+// The customer audit; "" when it balances, else what does not.
+std::string audit_segment(const Segment& s);
+
+// The smallest k with P(K <= k) >= u for K ~ Binomial(n, p): exact inversion,
+// walking up from 0 when the mean n p is small (a few multiplications), else
+// sim::binomial_quantile. REQUIRES: n whole, p in [0, 1].
+double binomial_draw(double u, double n, double p);
+
+// Declarations of the behaviours the churn models' files define.
+#define CHAINSIM_CHURN_MODEL(id, name, behaviour) extern const ChurnBehaviour behaviour;
+#include "models/chain/customers/churn_models.def"
+#undef CHAINSIM_CHURN_MODEL
+
+}  // namespace chainsim::models

@@ -1,0 +1,110 @@
+// The network's side of the customer segments (models/chain/customers.h):
+// the transitions at each period boundary, the segments' orders joining
+// their channel stocks' backlogs, the end of each order reported back, the
+// segments' records and their audit. Costs: acquisition and the per-customer
+// cost to serve are booked at the segment's home node (its first channel's),
+// the per-order and per-unit costs at the channel's node, all paid in cash.
+#include <fmt/core.h>
+
+#include "models/chain/network.h"
+
+namespace chainsim::models {
+
+void Network::customers_begin_period() {
+  for (Segment& s : segments_) {
+    if (period_index_ > 0) transition(s);
+    const Money per_customer = s.active * s.spec.cost_to_serve.per_customer;
+    s.flows.cost_to_serve += per_customer;
+    const Money cost = s.flows.acquisition_cost + per_customer;
+    if (cost != 0.0) nodes_[s.home].account.cost(CostKind::kCustomers, cost, true);
+  }
+}
+
+void Network::place_segment_orders(StockPoint& sp) {
+  const Time now = sim_.now();
+  for (const auto& [g, c] : sp.segment_channels) {
+    Segment& s = segments_[g];
+    draw_channel_orders(s, c, sp.demand_multiplier);
+    const SegmentChannel& ch = s.channels[c];
+    const Money per_order = ch.orders * s.spec.cost_to_serve.per_order;
+    if (per_order != 0.0) {
+      s.flows.cost_to_serve += per_order;
+      nodes_[sp.node].account.cost(CostKind::kCustomers, per_order, true);
+    }
+    if (!(ch.units > 0.0)) continue;
+    Time leave_at = kInfinity;
+    switch (s.spec.unmet) {
+      case CustomerUnmet::kStock: leave_at = sp.lose_unmet ? now : kInfinity; break;
+      case CustomerUnmet::kBackorder: break;
+      case CustomerUnmet::kLost: leave_at = now; break;
+      case CustomerUnmet::kPatience: leave_at = now + s.spec.patience; break;
+    }
+    BacklogEntry& e = add_customer_line(sp, ch.units, s.spec.priority, leave_at);
+    e.segment = g;
+    e.orders_per_unit = static_cast<float>(ch.orders / ch.units);
+  }
+}
+
+void Network::segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Money revenue) {
+  const Time now = sim_.now();
+  Segment& s = segments_[line.segment];
+  const OrderEnd how = line.arrived == now ? OrderEnd::kMetAtOnce : OrderEnd::kMetLate;
+  order_ended(s, how, qty * line.orders_per_unit, qty, now - line.arrived);
+  s.flows.revenue += revenue;
+  s.flows.cogs += qty * sp.unit_value;
+  const Money per_unit = qty * s.spec.cost_to_serve.per_unit;
+  if (per_unit != 0.0) {
+    s.flows.cost_to_serve += per_unit;
+    nodes_[sp.node].account.cost(CostKind::kCustomers, per_unit, true);
+  }
+}
+
+void Network::segment_lost(const Node& n, const BacklogEntry& line) {
+  const Time now = sim_.now();
+  const OrderEnd how = n.down                        ? OrderEnd::kLostOutage
+                       : line.leave_at > line.arrived ? OrderEnd::kLostPatience
+                                                      : OrderEnd::kLostStockout;
+  order_ended(segments_[line.segment], how, line.qty * line.orders_per_unit, line.qty, now - line.arrived);
+}
+
+void Network::record_segments(std::int64_t k) {
+  period_segments_.resize(segments_.size());
+  for (std::size_t g = 0; g < segments_.size(); ++g) {
+    const Segment& s = segments_[g];
+    const SegmentFlows& f = s.flows;
+    SegmentPeriod& o = period_segments_[g];
+    o.period = k;
+    o.segment = static_cast<std::uint32_t>(g);
+    o.active = s.active;
+    o.churned_pool = s.churned_pool;
+    o.cohort = s.cohort;
+    o.acquired = s.acquired;
+    o.won_back = s.won_back;
+    o.churned_service = s.churned_service;
+    o.churned_intrinsic = s.churned_intrinsic;
+    o.orders = f.orders;
+    o.units = f.units;
+    o.met_at_once = f.met_at_once;
+    o.met_late = f.met_late;
+    o.on_time = f.on_time;
+    o.wait_units = f.wait_units;
+    o.lost_stockout = f.lost_stockout;
+    o.lost_outage = f.lost_outage;
+    o.lost_patience = f.lost_patience;
+    o.revenue = f.revenue;
+    o.cogs = f.cogs;
+    o.cost_to_serve = f.cost_to_serve;
+    o.acquisition_cost = f.acquisition_cost;
+    o.satisfaction = s.satisfaction;
+    o.goodwill = s.goodwill;
+  }
+}
+
+void Network::audit_customers() const {
+  for (const Segment& s : segments_) {
+    const std::string problem = audit_segment(s);
+    if (!problem.empty()) throw ModelError(fmt::format("customer audit broken at t={}: {}", sim_.now(), problem));
+  }
+}
+
+}  // namespace chainsim::models

@@ -89,7 +89,7 @@ void transition(Segment& s) {
                    "customers acquired");
   const double churned = service + intrinsic_cohort + intrinsic_rest;
   s.active = a - churned + won + acquired;
-  s.churned_pool += churned - won;
+  s.churned_pool += service - won;
   s.cohort -= service_cohort + intrinsic_cohort;
   s.acquired = acquired;
   s.won_back = won;
@@ -98,6 +98,7 @@ void transition(Segment& s) {
   s.acquired_total += acquired;
   s.won_back_total += won;
   s.churned_total += churned;
+  s.churned_service_total += service;
   f = SegmentFlows{};
   f.acquisition_cost = acquired * acq.cost;
 }
@@ -152,9 +153,10 @@ std::string audit_segment(const Segment& s) {
     return fmt::format("segment {}: {} active, but initial {} + acquired {} - churned {} + won back {} = {}", s.name,
                        s.active, s.initial, s.acquired_total, s.churned_total, s.won_back_total, expected);
   }
-  if (std::abs(s.churned_pool - (s.churned_total - s.won_back_total)) > 1e-9 * scale) {
-    return fmt::format("segment {}: {} churned customers, but churned {} - won back {} = {}", s.name,
-                       s.churned_pool, s.churned_total, s.won_back_total, s.churned_total - s.won_back_total);
+  if (std::abs(s.churned_pool - (s.churned_service_total - s.won_back_total)) > 1e-9 * scale) {
+    return fmt::format("segment {}: {} customers to win back, but churned for the service {} - won back {} = {}",
+                       s.name, s.churned_pool, s.churned_service_total, s.won_back_total,
+                       s.churned_service_total - s.won_back_total);
   }
   if (s.active < 0.0 || s.churned_pool < 0.0 || s.cohort < 0.0 || s.cohort > s.active) {
     return fmt::format("segment {}: a count out of range (active {}, churned {}, initial cohort {})", s.name,

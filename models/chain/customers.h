@@ -10,8 +10,8 @@
 // t_k, before the what-if events and the phases of that instant:
 //   1. transition (k >= 1): service-driven defections from the outcomes that
 //      ended in period k-1 (the churn model's binomial), intrinsic churn of
-//      the rest, win-back of the churned pool, acquisition; the active count
-//      A_k is what results;
+//      the rest, win-back of the churned pool (as it was before this
+//      boundary), acquisition; the active count A_k is what results;
 // then, in the first orders-in pass of the instant (after the what-if events
 // due then), each channel stock draws the segment's orders of period k there
 // (draw_channel_orders: Poisson with mean rate * A_k * share * the churn
@@ -89,9 +89,12 @@ struct SegmentChannel {
   sim::RandomStream orders_rng{0, 0, ""}, sizes_rng{0, 0, ""};
 };
 
-// One segment: its parameters, its channels and its state. Invariants (the
-// customer audit): active = initial + acquired - churned + won_back, and
-// churned_pool = churned - won_back, all >= 0 and whole.
+// One segment: its parameters, its channels and its state. Customers who
+// left for the service wait in the churned pool, which win-back draws from;
+// those who left on their own (the intrinsic hazard: moved away, no longer
+// need) are gone. Invariants (the customer audit): active = initial +
+// acquired - churned + won_back, and churned_pool = churned for the service
+// - won_back, all >= 0 and whole.
 struct Segment {
   std::string name;
   SegmentSpec spec;
@@ -104,6 +107,7 @@ struct Segment {
   double satisfaction = 1.0;  // smoothed experienced fill rate (every model keeps it)
   double goodwill = 1.0;      // the goodwill model's demand multiplier
   double initial = 0.0, acquired_total = 0.0, won_back_total = 0.0, churned_total = 0.0;
+  double churned_service_total = 0.0;
   // The transitions at the start of the current period.
   double acquired = 0.0, won_back = 0.0, churned_service = 0.0, churned_intrinsic = 0.0;
   SegmentFlows flows;

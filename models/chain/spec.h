@@ -293,7 +293,7 @@ struct SegmentSpec {
   double patience = 0.0;              // unmet: patience, the longest wait in time units, >= 0
   double promised_lead_time = 0.0;    // time units; units met within it are on time (OTIF), >= 0
   ChurnSpec churn;
-  double win_back = 0.0;              // probability a churned customer returns each period, [0, 1]
+  double win_back = 0.0;              // probability a customer who left for the service returns each period, [0, 1]
   AcquisitionSpec acquisition;
   CostToServeSpec cost_to_serve;
   double discount_rate = 0.0;         // per period, for lifetime value, >= 0

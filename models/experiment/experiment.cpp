@@ -10,6 +10,16 @@ namespace chainsim::models {
 
 namespace {
 
+// Keeps the customer segments' records (a few per period).
+class SegmentRecorder final : public ObservationSink {
+ public:
+  void on_start(const RunShape& r) override {
+    records.reserve(static_cast<std::size_t>(std::max<std::int64_t>(r.periods, 0)) * r.segments.size());
+  }
+  void on_period(const PeriodRecords& r) override { records.insert(records.end(), r.segments.begin(), r.segments.end()); }
+  std::vector<SegmentPeriod> records;
+};
+
 // Counts closed periods for a progress display.
 class PeriodCounter final : public ObservationSink {
  public:
@@ -36,12 +46,15 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
   }
   std::optional<PeriodCounter> counter;
   if (periods_done != nullptr) net->add_sink(&counter.emplace(*periods_done));
+  std::optional<SegmentRecorder> segments;
+  if (!net->segments().empty()) net->add_sink(&segments.emplace());
   net->run();
   net->audit();
   ReplicationOutput out;
   out.replication = replication;
   out.kpis = kpi.finish();
   if (rec) out.series = rec->take();
+  if (segments) out.segments = std::move(segments->records);
   out.events = net->simulator().events_run();
   out.messages = net->messages_sent();
   return out;
@@ -62,6 +75,10 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
     result.series = std::make_unique<SeriesAccumulator>(static_cast<std::size_t>(spec.horizon),
                                                         result.info.stocks.size(), o.series_columns);
   }
+  if (!result.info.segments.empty()) {
+    result.segment_series = std::make_unique<SegmentAccumulator>(static_cast<std::size_t>(spec.horizon),
+                                                                 result.info.segments.size());
+  }
   const auto n = static_cast<std::size_t>(o.replications);
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
@@ -70,6 +87,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
       },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.series);
+        if (result.segment_series) result.segment_series->add(r.segments);
         if (on_replication) on_replication(result, r);
         result.events += r.events;
         result.messages += r.messages;

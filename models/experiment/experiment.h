@@ -36,6 +36,7 @@ struct ReplicationOutput {
   int replication = 0;
   KpiSet kpis;
   SeriesValues series;  // its time series, the columns asked for (empty unless series were kept)
+  std::vector<SegmentPeriod> segments;  // its customer segments' records, period-major (segments.csv)
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
 };
@@ -46,6 +47,7 @@ struct ExperimentResult {
   std::vector<KpiSet> kpis;          // per replication
   std::vector<KpiSummary> summary;   // across replications
   std::unique_ptr<SeriesAccumulator> series;  // unless kNone
+  std::unique_ptr<SegmentAccumulator> segment_series;  // when the scenario has customer segments
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
 };

@@ -142,4 +142,26 @@ void SeriesValuesRecorder::on_period(const PeriodRecords& r) {
 }
 
 
+SegmentAccumulator::SegmentAccumulator(std::size_t periods, std::size_t segments)
+    : periods_(periods), segments_(segments), cells_(periods * segments * kFields) {}
+
+void SegmentAccumulator::add(const std::vector<SegmentPeriod>& records) {
+  if (records.size() != periods_ * segments_) {
+    throw std::invalid_argument("SegmentAccumulator::add: a replication of another shape");
+  }
+  const double n = static_cast<double>(replications_ + 1);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const SegmentPeriod& g = records[i];
+    const double values[kFields] = {g.active,   g.churned_service, g.churned_intrinsic,
+                                    g.acquired, g.won_back,        g.satisfaction};
+    for (std::size_t f = 0; f < kFields; ++f) {
+      auto& [mean, m2] = cells_[i * kFields + f];
+      const double delta = values[f] - mean;
+      mean += delta / n;
+      m2 += delta * (values[f] - mean);
+    }
+  }
+  ++replications_;
+}
+
 }  // namespace chainsim::models

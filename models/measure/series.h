@@ -137,4 +137,29 @@ class SeriesAccumulator {
   std::uint64_t replications_ = 0;
 };
 
+// Mean and spread across replications of the customer segments' records
+// that the report draws, per (period, segment, field); Welford's update in
+// replication order, like SeriesAccumulator.
+class SegmentAccumulator {
+ public:
+  enum Field : std::size_t { kActive, kChurnedService, kChurnedIntrinsic, kAcquired, kWonBack, kSatisfaction, kFields };
+  SegmentAccumulator(std::size_t periods, std::size_t segments);
+  // Adds one replication's records (period-major, every segment each period).
+  // REQUIRES: periods x segments of them, in that order.
+  void add(const std::vector<SegmentPeriod>& records);
+  // REQUIRES: period < periods(), segment < segments().
+  CellStats at(std::size_t period, std::size_t segment, Field field) const {
+    const auto& c = cells_[(period * segments_ + segment) * kFields + field];
+    return {c.first, c.second, replications_};
+  }
+  std::size_t periods() const { return periods_; }
+  std::size_t segments() const { return segments_; }
+  std::uint64_t replications() const { return replications_; }
+
+ private:
+  std::size_t periods_, segments_;
+  std::vector<std::pair<double, double>> cells_;  // (mean, m2)
+  std::uint64_t replications_ = 0;
+};
+
 }  // namespace chainsim::models

@@ -63,9 +63,10 @@ std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
   j["replications"] = meta.replications;
   j["confidence_level"] = 0.95;
   J kpis = {{"network", J::object()}, {"stocks", J::object()}, {"nodes", J::object()}, {"lanes", J::object()}};
+  if (!r.info.segments.empty()) kpis["segments"] = J::object();
   for (const KpiSummary& k : r.summary) {
     const std::string scope = k.scope == "network" ? "network" : k.scope == "stock" ? "stocks"
-                              : k.scope == "node"  ? "nodes" : "lanes";
+                              : k.scope == "node"  ? "nodes" : k.scope == "segment" ? "segments" : "lanes";
     // Below two values there is no sample standard deviation, hence no interval.
     const bool spread = k.interval.n >= 2;
     J v = {{"mean", number(k.interval.mean)},
@@ -127,6 +128,28 @@ std::string timeseries_mean_rows(const ExperimentResult& r) {
   return out;
 }
 
+std::string segments_header() {
+  return "replication,period,time,segment,active,churned_pool,initial_cohort,acquired,won_back,churned_service,"
+         "churned_intrinsic,orders,units,met_at_once,met_late,on_time,wait_units,lost_stockout,lost_outage,"
+         "lost_patience,revenue,cogs,cost_to_serve,acquisition_cost,satisfaction,goodwill\n";
+}
+
+std::string segments_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
+  std::string out;
+  for (const SegmentPeriod& g : rep.segments) {
+    out += fmt::format("{},{},{},{}", rep.replication, g.period, static_cast<double>(g.period) * r.info.period,
+                       csv_text(r.info.segments[g.segment]));
+    for (double x : {g.active, g.churned_pool, g.cohort, g.acquired, g.won_back, g.churned_service,
+                     g.churned_intrinsic, g.orders, g.units, g.met_at_once, g.met_late, g.on_time, g.wait_units,
+                     g.lost_stockout, g.lost_outage, g.lost_patience, g.revenue, g.cogs, g.cost_to_serve,
+                     g.acquisition_cost, g.satisfaction, g.goodwill}) {
+      out += "," + csv_number(x);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string summary_table(const ExperimentResult& r) {
   // Decimals by magnitude, so that money in the millions and rates in [0, 1]
   // both read well in a fixed-width column.
@@ -170,6 +193,16 @@ std::string summary_table(const ExperimentResult& r) {
   for (const auto& n : r.info.nodes) {
     out += fmt::format("{:<28}", n.name);
     for (const char* k : node_kpis) out += fmt::format("{:>20}", cell(find("node", n.name, k), 2));
+    out += "\n";
+  }
+  if (r.info.segments.empty()) return out;
+  const char* segment_kpis[] = {"active_end", "churn_rate", "fill_rate", "profit", "lifetime_value"};
+  out += fmt::format("\n{:<28}", "segment");
+  for (const char* k : segment_kpis) out += fmt::format("{:>20}", k);
+  out += "\n";
+  for (const auto& g : r.info.segments) {
+    out += fmt::format("{:<28}", g);
+    for (const char* k : segment_kpis) out += fmt::format("{:>20}", cell(find("segment", g, k), 2));
     out += "\n";
   }
   return out;

@@ -30,7 +30,8 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
                                                                   const std::string& base_dir);
 
 // summary.json: how it was made, then per KPI the mean, sd, 95% half-width
-// and n, by scope (network, stocks, nodes, lanes). Undefined values are null.
+// and n, by scope (network, stocks, nodes, lanes, and segments when the
+// scenario has customer segments). Undefined values are null.
 std::string summary_json(const ExperimentResult& result, const RunMetadata& meta);
 
 // The header line of timeseries.csv.
@@ -39,6 +40,11 @@ std::string timeseries_header();
 std::string timeseries_rows(const ExperimentResult& result, const ReplicationOutput& rep);
 // The rows of the mean across replications (replication column "mean").
 std::string timeseries_mean_rows(const ExperimentResult& result);
+
+// segments.csv (docs/customers.md): one row per replication, period and
+// customer segment, tidy. The header line, then one replication's rows.
+std::string segments_header();
+std::string segments_rows(const ExperimentResult& result, const ReplicationOutput& rep);
 
 // The terminal summary: the network's KPIs, then tables per stock and node,
 // each value as mean (± 95% half-width when there are replications).

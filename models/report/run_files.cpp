@@ -61,9 +61,16 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   std::unique_ptr<SeriesFile> series;
   if (write_series) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", opt.series);
   std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
+  // segments.csv: every replication's rows, when there are customer segments.
+  std::unique_ptr<sim::AtomicFile> segments;
+  if (!s.spec.customers.empty()) {
+    segments = std::make_unique<sim::AtomicFile>(dir + "/segments.csv");
+    segments->write(segments_header());
+  }
   WrittenRun out;
   out.result = run_experiment(s.spec, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
     if (series) series->add(partial, rep);
+    if (segments) segments->write(segments_rows(partial, rep));
     if (!o.report) return;
     if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
     echelons->add(rep);
@@ -83,6 +90,10 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     series->commit();
     out.files.push_back(dir + "/timeseries.csv");
   }
+  if (segments) {
+    segments->commit();
+    out.files.push_back(dir + "/segments.csv");
+  }
   if (o.report) {
     ReportMetadata report;
     report.version = o.version;
@@ -99,6 +110,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   std::error_code ignored;
   if (!series) std::filesystem::remove(dir + "/timeseries.csv", ignored);
   if (!o.report) std::filesystem::remove(dir + "/report.html", ignored);
+  if (!segments) std::filesystem::remove(dir + "/segments.csv", ignored);
   return out;
 }
 

@@ -1,12 +1,14 @@
 // The run report's sections, in reading order: at a glance (the network's
 // KPIs), the network, inventory, the bullwhip effect, money, the KPI tables
-// per stock point, node and lane, and how to read the page.
+// per stock point, node, lane and customer segment, the customers (when the
+// scenario has segments), and how to read the page.
 #include "models/report/run_report.h"
 
 #include <fmt/core.h>
 
 #include <tuple>
 
+#include "models/report/customer_charts.h"
 #include "models/report/kpi_table.h"
 #include "models/report/network_graph.h"
 #include "models/report/page.h"
@@ -73,11 +75,13 @@ std::string scope_tables(const ExperimentResult& r, const std::vector<int>& dept
     for (std::size_t i : g.members) node_order.push_back(r.info.nodes[i].name);
   }
   for (const auto& l : r.info.lanes) lane_order.push_back(l.name);
+  std::vector<std::string> segment_order = r.info.segments;
   std::string tables;
   for (const auto& [scope, heading, order, labels] :
        {std::tuple{"stock", "Stock points", &stock_order, &stock_labels},
         std::tuple{"node", "Nodes", &node_order, static_cast<std::vector<std::string>*>(nullptr)},
-        std::tuple{"lane", "Lanes", &lane_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
+        std::tuple{"lane", "Lanes", &lane_order, static_cast<std::vector<std::string>*>(nullptr)},
+        std::tuple{"segment", "Customer segments", &segment_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
     std::vector<std::string> zero;
     const auto t = scope_kpi_tables(r.summary, scope, *order, labels ? *labels : std::vector<std::string>{}, units,
                                     6, &zero);
@@ -137,6 +141,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
   page.add_section("money", "Money",
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 
+  if (!r.info.segments.empty()) page.add_section("customers", "Customers", customer_charts(in));
   page.add_section("kpis", "KPIs per stock point, node and lane", scope_tables(r, in.depths, units));
   page.add_section("reading", "Reading this page",
                    reading_notes(r, opt) +

@@ -50,6 +50,14 @@ void BatchedKpis::on_lane_period(const LanePeriod& l) {
   if (const int b = batch_of(l.period); b >= 0) batch_[static_cast<std::size_t>(b)]->on_lane_period(l);
 }
 
+void BatchedKpis::on_segment_period(const SegmentPeriod& g) {
+  overall_.on_segment_period(g);
+  // A batch also sees the period before it: the customers its first churn was drawn from.
+  const int b = batch_of(g.period), next = batch_of(g.period + 1);
+  if (b >= 0) batch_[static_cast<std::size_t>(b)]->on_segment_period(g);
+  if (next != b && next >= 0 && next < batches()) batch_[static_cast<std::size_t>(next)]->on_segment_period(g);
+}
+
 void BatchedKpis::on_delivery(const Delivery& d) {
   overall_.on_delivery(d);
   const double from = net_.period_start(warmup_);

@@ -27,6 +27,7 @@ class BatchedKpis final : public models::ObservationSink {
   void on_stock_period(const models::StockPeriod& s) override;
   void on_node_period(const models::NodePeriod& n) override;
   void on_lane_period(const models::LanePeriod& l) override;
+  void on_segment_period(const models::SegmentPeriod& g) override;
   void on_delivery(const models::Delivery& d) override;
 
   int batches() const { return static_cast<int>(batch_.size()); }

@@ -1,6 +1,7 @@
 #include "tests/validation/theory.h"
 
 #include <algorithm>
+#include <Eigen/Dense>
 #include <boost/math/distributions/poisson.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -195,6 +196,90 @@ std::vector<BeerWeek> beer_game_board(const BeerParameters& par, int weeks) {
     out.push_back(w);
   }
   return out;
+}
+
+// --- customer segments ------------------------------------------------------
+
+namespace {
+
+// P(X = k), k = 0 .. n, for X ~ Binomial(n, p), by the ratio of successive
+// terms from (1 - p)^n. REQUIRES: 0 <= p < 1 and n small enough that (1 - p)^n
+// does not underflow (n p < 700).
+std::vector<double> binomial_pmf(int n, double p) {
+  std::vector<double> out(static_cast<std::size_t>(n) + 1, 0.0);
+  out[0] = std::pow(1 - p, n);
+  const double odds = p / (1 - p);
+  for (int k = 0; k < n; ++k) out[static_cast<std::size_t>(k) + 1] = out[static_cast<std::size_t>(k)] * (n - k) / (k + 1.0) * odds;
+  return out;
+}
+
+}  // namespace
+
+CustomerBase customer_base_newsvendor(double rate, int S, double q, double h, double a, int a_max) {
+  const int n = a_max + 1;
+  const std::vector<double> acquired = poisson_pmf(a);
+  // P[i][j]: from i active customers to j.
+  Eigen::MatrixXd P = Eigen::MatrixXd::Zero(n, n);
+  for (int i = 0; i < n; ++i) {
+    // The distribution of service defections D_s, capped at i.
+    std::vector<double> ds(static_cast<std::size_t>(i) + 1, 0.0);
+    const std::vector<double> orders = poisson_pmf(rate * i);
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+      const int lost = std::max(0, static_cast<int>(o) - S);
+      const std::vector<double> d = binomial_pmf(lost, q);
+      for (int k = 0; k <= lost; ++k) ds[static_cast<std::size_t>(std::min(k, i))] += orders[o] * d[static_cast<std::size_t>(k)];
+    }
+    std::vector<double> rest(static_cast<std::size_t>(i) + 1, 0.0);  // i - D_s - D_i
+    for (int s = 0; s <= i; ++s) {
+      if (ds[static_cast<std::size_t>(s)] == 0) continue;
+      const std::vector<double> left = binomial_pmf(i - s, h);  // D_i
+      for (int k = 0; k <= i - s; ++k) rest[static_cast<std::size_t>(i - s - k)] += ds[static_cast<std::size_t>(s)] * left[static_cast<std::size_t>(k)];
+    }
+    for (int r = 0; r <= i; ++r) {
+      for (std::size_t m = 0; m < acquired.size(); ++m) {
+        P(i, std::min(n - 1, r + static_cast<int>(m))) += rest[static_cast<std::size_t>(r)] * acquired[m];
+      }
+    }
+  }
+  // pi (P - I) = 0 with sum(pi) = 1: the last equation replaced by the sum.
+  Eigen::MatrixXd A = (P - Eigen::MatrixXd::Identity(n, n)).transpose();
+  A.row(n - 1).setOnes();
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n);
+  rhs(n - 1) = 1;
+  const Eigen::VectorXd pi = A.partialPivLu().solve(rhs);
+  CustomerBase out;
+  for (int i = 0; i < n; ++i) {
+    out.mean_active += i * pi(i);
+    if (i >= 0.95 * a_max) out.tail_mass += pi(i);
+  }
+  out.fixed_point = customer_base_fixed_point(rate, S, q, h, a);
+  return out;
+}
+
+double customer_base_fixed_point(double rate, int S, double q, double h, double a) {
+  // By bisection on [0, a / h]: the drift is positive at 0 and negative at a / h.
+  auto drift = [&](double x) { return a - h * x - (1 - h) * q * poisson_excess(rate * x, S); };
+  double lo = 0, hi = a / h;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (drift(mid) > 0 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+double lifetime_value_margin_first(double m, double r, double d) { return m * (1 + d) / (1 + d - r); }
+double lifetime_value_churn_first(double m, double r, double d) { return m * r / (1 + d - r); }
+
+std::vector<double> outage_expected_active(double a, double h, double q, double rate, int from, int length,
+                                           int periods) {
+  std::vector<double> e(static_cast<std::size_t>(periods));
+  double x = a / h;
+  for (int k = 0; k < periods; ++k) {
+    e[static_cast<std::size_t>(k)] = x;
+    const bool out = k >= from && k < from + length;
+    x = a + (1 - h) * (1 - (out ? q * rate : 0.0)) * x;
+  }
+  return e;
 }
 
 }  // namespace chainsim::validation::theory

@@ -92,4 +92,37 @@ struct BeerWeek {
 // Weeks 0 .. weeks-1 of the board, played by its rules.
 std::vector<BeerWeek> beer_game_board(const BeerParameters& p, int weeks);
 
+// --- customer segments (docs/customers.md, docs/validation.md) ---------------
+
+// A population segment buying unit orders at a store that starts every period
+// with S on hand (refilled at once, lost sales): with A_k active customers,
+// O ~ Poisson(rate A_k) orders, (O - S)^+ of them lost, each losing its
+// customer with probability q, intrinsic churn h of the rest, Poisson(a) new
+// customers:
+//   A_{k+1} = A_k - D_s - D_i + N,  D_s ~ Bin((O - S)^+, q),
+//   D_i ~ Bin(A_k - D_s, h),  N ~ Poisson(a).
+struct CustomerBase {
+  double mean_active = 0;  // E[A] under the chain's stationary distribution (exact, truncated at a_max)
+  double fixed_point = 0;  // A* solving a = h A* + (1 - h) q E[(Poisson(rate A*) - S)^+]
+  double tail_mass = 0;    // stationary mass within 5% of a_max (the truncation's error bound)
+};
+CustomerBase customer_base_newsvendor(double rate, int S, double q, double h, double a, int a_max);
+// The fixed point A* alone.
+double customer_base_fixed_point(double rate, int S, double q, double h, double a);
+
+// Lifetime value of a customer with margin m per period, retention r per
+// period and discount rate d per period, for chainsim's timing (a period's
+// margin comes before that period's churn): sum_k m (r / (1 + d))^k =
+// m (1 + d) / (1 + d - r); and the form for the other timing (churn first):
+// m r / (1 + d - r). REQUIRES: r < 1 + d.
+double lifetime_value_margin_first(double m, double r, double d);
+double lifetime_value_churn_first(double m, double r, double d);
+
+// The expected active customers of a segment whose every order is lost in
+// periods [from, from + length) (an outage) and met otherwise, starting at
+// A_0 = a / h: E[A_{k+1}] = a + (1 - h)(1 - q rate [k in the outage]) E[A_k].
+// Returns E[A_k] for k = 0 .. periods - 1.
+std::vector<double> outage_expected_active(double a, double h, double q, double rate, int from, int length,
+                                           int periods);
+
 }  // namespace chainsim::validation::theory

@@ -48,7 +48,8 @@ const std::set<std::string> kTested = {
     "base_stock_tau3",      "base_stock_tau1",       "bullwhip_ma_L1_p4",        "bullwhip_ma_L2_p4",
     "bullwhip_ma_L3_p2",    "bullwhip_es_L2_alpha0.2", "bullwhip_es_L1_alpha0.5", "littles_law",
     "clark_scarf",          "beer_game_sterman",     "beer_game_no_supply_line", "beer_game_full_supply_line",
-    "beer_game_slow",       "information_sharing"};
+    "beer_game_slow",       "information_sharing",   "customer_base",            "lifetime_value",
+    "outage_recovery"};
 
 }  // namespace
 
@@ -60,8 +61,8 @@ TEST_CASE("every validation case has a test and the level is Bonferroni-correcte
     checks += c.stochastic_checks;
   }
   CHECK(names == kTested);
-  CHECK(checks == 25);
-  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 25));
+  CHECK(checks == 33);
+  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 33));
 }
 
 TEST_CASE("base-stock with Poisson demand and tau 3 matches the lead-time-demand formulas") {
@@ -191,4 +192,16 @@ TEST_CASE("the Clark-Scarf recursion's cost is the direct expectation of its pol
       CHECK(theory::two_stage_direct(lambda, 1, 2, h1, h2, b, t.S1 + d1, t.S2 + d2).cost >= t.cost - 1e-9);
     }
   }
+}
+
+TEST_CASE("a population segment's customer base is the exact chain's stationary mean and the fixed point of its flows") {
+  check_case("customer_base");
+}
+
+TEST_CASE("measured lifetime value is the geometric closed form for chainsim's timing, not the churn-first form") {
+  check_case("lifetime_value");
+}
+
+TEST_CASE("an outage's drop and recovery follow the expected flows, and with q = 0 it leaves no shadow") {
+  check_case("outage_recovery");
 }

@@ -56,6 +56,10 @@ std::string item_name(const YAML::Node& item, std::size_t i, const std::string& 
   return std::to_string(i);
 }
 
+// What a typed section calls its type in messages: "type", or its own key
+// ("churn model per_stockout").
+std::string type_word(const SectionInfo& sec) { return sec.type_key == "type" ? "type" : sec.type_key; }
+
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 Parsed parse_whole(const std::string& text, long long& out) {
@@ -374,7 +378,7 @@ class Converter {
       const bool known_type = std::find(sec.types.begin(), sec.types.end(), type) != sec.types.end();
       if (known_type && !ki->only_for.empty() &&
           std::find(ki->only_for.begin(), ki->only_for.end(), type) == ki->only_for.end()) {
-        err(kv.first, join(path, k), "does not apply to " + sec.name + " type " + type);
+        err(kv.first, join(path, k), "does not apply to " + sec.name + " " + type_word(sec) + " " + type);
       }
     }
     const bool known_type = std::find(sec.types.begin(), sec.types.end(), type) != sec.types.end();
@@ -384,7 +388,8 @@ class Converter {
         err(map, join(path, ki.name), "required key is missing");
       } else if (known_type && !map[ki.name] &&
                  std::find(ki.required_for.begin(), ki.required_for.end(), type) != ki.required_for.end()) {
-        err(map, join(path, ki.name), "required key is missing (" + sec.name + " type " + type + " needs it)");
+        err(map, join(path, ki.name),
+            "required key is missing (" + sec.name + " " + type_word(sec) + " " + type + " needs it)");
       }
     }
   }

@@ -691,3 +691,34 @@ TEST_CASE("a misspelt enum value gets a did-you-mean") {
             "s.yaml:14:20: error: nodes.store.policy.type: must be one of base_stock, s_S, r_Q, R_S, "
             "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'kanban')"});
 }
+
+TEST_CASE("customer segments: unknown stocks, shares that do not sum to 1 and probabilities outside [0, 1] are refused") {
+  const std::string base = kBase + R"(customers:
+  - id: regulars
+    size: 100
+    channels: [{node: store}]
+)";
+  CHECK(errors_of(base).empty());
+  CHECK(errors_of(replace(base, "[{node: store}]", "[{node: shop}]")) ==
+        std::vector<std::string>{"s.yaml:20:23: error: customers.regulars.channels.0.node: no node with id 'shop'"});
+  CHECK(errors_of(replace(base, "[{node: store}]", "[{node: store, product: gadget}]")) ==
+        std::vector<std::string>{
+            "s.yaml:20:39: error: customers.regulars.channels.0.product: no product with id 'gadget'"});
+  CHECK(errors_of(replace(base, "[{node: store}]", "[{node: supplier}]")) ==
+        std::vector<std::string>{"s.yaml:20:23: error: customers.regulars.channels.0.node: customers buy from a "
+                                 "stock point, not from a supplier ('supplier')"});
+  CHECK(errors_of(replace(base, "[{node: store}]", "[{node: store, share: 0.5}]")) ==
+        std::vector<std::string>{"s.yaml:20:15: error: customers.regulars.channels: the shares must sum to 1 (got 0.5)"});
+  CHECK(errors_of(base + "    churn: {intrinsic: 1.5, q: -0.1}\n    win_back: 2\n") ==
+        std::vector<std::string>{"s.yaml:21:24: error: customers.regulars.churn.intrinsic: must be <= 1 (got 1.5)",
+                                 "s.yaml:21:32: error: customers.regulars.churn.q: must be >= 0 (got -0.1)",
+                                 "s.yaml:22:15: error: customers.regulars.win_back: must be <= 1 (got 2)"});
+  CHECK(errors_of(base + "    churn: {target: 0.9}\n") ==
+        std::vector<std::string>{
+            "s.yaml:21:13: error: customers.regulars.churn.target: does not apply to churn model per_stockout"});
+  CHECK(errors_of(replace(base, "size: 100", "size: 2.5")) ==
+        std::vector<std::string>{
+            "s.yaml:19:11: error: customers.regulars.size: must be a whole number of customers in [0, 1e12] (got 2.5)"});
+  CHECK(errors_of(replace(base, "[{node: store}]", "[]")) ==
+        std::vector<std::string>{"s.yaml:20:15: error: customers.regulars.channels: at least one channel is needed"});
+}

@@ -692,7 +692,7 @@ TEST_CASE("a misspelt enum value gets a did-you-mean") {
             "forecast_order_up_to, beer_game, echelon_base_stock, scripted, make_to_order, none (got 'kanban')"});
 }
 
-TEST_CASE("customer segments: unknown stocks, shares that do not sum to 1 and probabilities outside [0, 1] are refused") {
+TEST_CASE("customer segments: unknown stocks, shares that do not sum to 1 and probabilities above 1 or below 0 are refused") {
   const std::string base = kBase + R"(customers:
   - id: regulars
     size: 100

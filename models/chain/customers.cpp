@@ -21,15 +21,13 @@ constexpr const ChurnBehaviour* kBehaviours[] = {
 // Below this mean the binomial is inverted by walking up from 0.
 constexpr double kWalkFromZero = 30.0;
 
-// A Poisson count with `mean`, drawn from u; a mean the sampler cannot draw
-// in bounded time stops the run (a word-of-mouth loop that explodes).
-double poisson_draw(const Segment& s, double u, double mean, const char* what) {
-  if (mean > sim::kMaxCountMean) {
-    throw ModelError(fmt::format("segment {}: the mean number of {} in a period grew to {}, above the 1e6 the "
-                                 "sampler draws from",
-                                 s.name, what, mean));
-  }
-  return sim::poisson_quantile(u, mean);
+// A Poisson count with `mean`, drawn from u by inversion; above the 1e6 the
+// exact sampler walks in bounded time, by inversion of the normal
+// approximation (rounded, at least 0; its error in any probability is below
+// 1e-3 there), so that a growing population never stops the run.
+double poisson_draw(double u, double mean) {
+  if (mean <= sim::kMaxCountMean) return sim::poisson_quantile(u, mean);
+  return std::max(0.0, std::round(sim::normal_quantile(u, mean, std::sqrt(mean))));
 }
 
 }  // namespace
@@ -51,7 +49,10 @@ double binomial_draw(double u, double n, double p) {
   double cdf = pmf;
   double k = 0.0;
   const double odds = p / (1.0 - p);
-  while (cdf < u && k < n) {
+  // The cap matters only for u within a few ulps of 1, where rounding keeps
+  // the running sum below u; no quantile lies that far out.
+  const double cap = std::min(n, n * p + 40.0 * std::sqrt(n * p) + 100.0);
+  while (cdf < u && k < cap) {
     pmf *= (n - k) / (k + 1.0) * odds;
     k += 1.0;
     cdf += pmf;
@@ -63,9 +64,7 @@ void transition(Segment& s) {
   const ChurnSpec& churn = s.spec.churn;
   const ChurnBehaviour& b = churn_behaviour(churn.model);
   SegmentFlows& f = s.flows;
-  if (f.ended_orders > 0.0) {
-    s.satisfaction += churn.smoothing * (f.ended_at_once / f.ended_orders - s.satisfaction);
-  }
+  if (f.orders > 0.0) s.satisfaction += churn.smoothing * (period_fill(f) - s.satisfaction);
   if (b.end_period != nullptr) b.end_period(s);
   const ServiceDefections sd = b.service(s);
   const double u_service = s.churn_rng.uniform01();
@@ -85,8 +84,7 @@ void transition(Segment& s) {
   const double won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
   const AcquisitionSpec& acq = s.spec.acquisition;
   const double acquired =
-      poisson_draw(s, s.acquire_rng.uniform01(), acq.per_period + acq.word_of_mouth * a * s.satisfaction,
-                   "customers acquired");
+      poisson_draw(s.acquire_rng.uniform01(), acq.per_period + acq.word_of_mouth * a * s.satisfaction);
   const double churned = service + intrinsic_cohort + intrinsic_rest;
   s.active = a - churned + won + acquired;
   s.churned_pool += service - won;
@@ -107,7 +105,7 @@ void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
   SegmentChannel& ch = s.channels[c];
   const double factor = churn_behaviour(s.spec.churn.model).demand_factor(s);
   const double mean = s.spec.orders.rate * s.active * ch.share * factor * multiplier;
-  const double n = poisson_draw(s, ch.orders_rng.uniform01(), mean, "orders");
+  const double n = poisson_draw(ch.orders_rng.uniform01(), mean);
   const Distribution& size = s.spec.orders.size;
   double units = 0.0;
   if (size.kind() == Distribution::Kind::kConstant) {
@@ -123,7 +121,6 @@ void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
 
 void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wait) {
   SegmentFlows& f = s.flows;
-  f.ended_orders += orders;
   if (how == OrderEnd::kMetAtOnce) {
     f.ended_at_once += orders;
     f.met_at_once += units;

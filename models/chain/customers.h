@@ -47,8 +47,8 @@ enum class OrderEnd : std::uint8_t { kMetAtOnce, kMetLate, kLostStockout, kLostO
 // A segment's flows over the current period (reset when it is recorded).
 struct SegmentFlows {
   double orders = 0.0, units = 0.0;  // placed this period
-  // Ended this period, in orders (a block's orders end in proportion to its units).
-  double ended_orders = 0.0, ended_at_once = 0.0;
+  // Orders of this period met at once (a block's orders end in proportion to its units).
+  double ended_at_once = 0.0;
   // per_stockout: orders not met at once and their expected defections.
   double short_orders = 0.0, short_defections = 0.0;
   double met_at_once = 0.0, met_late = 0.0, on_time = 0.0;  // units
@@ -56,6 +56,11 @@ struct SegmentFlows {
   double lost_stockout = 0.0, lost_outage = 0.0, lost_patience = 0.0;  // units
   double revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
 };
+
+// The share of the period's orders met at once (when they were placed: a
+// segment places its orders at the period's start), the experienced fill
+// rate the satisfaction smooths. REQUIRES: f.orders > 0.
+inline double period_fill(const SegmentFlows& f) { return f.ended_at_once / f.orders; }
 
 // The service-driven defections of a period, as one binomial draw.
 struct ServiceDefections {
@@ -129,8 +134,9 @@ void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wai
 std::string audit_segment(const Segment& s);
 
 // The smallest k with P(K <= k) >= u for K ~ Binomial(n, p): exact inversion,
-// walking up from 0 when the mean n p is small (a few multiplications), else
-// sim::binomial_quantile. REQUIRES: n whole, p in [0, 1].
+// walking up from 0 when the mean n p is small (a few multiplications; at
+// most n p + 40 sqrt(n p) + 100 steps), else sim::binomial_quantile.
+// REQUIRES: n whole, p in [0, 1].
 double binomial_draw(double u, double n, double p);
 
 // Declarations of the behaviours the churn models' files define.

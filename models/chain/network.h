@@ -282,7 +282,6 @@ class Network {
   std::vector<LanePeriod> period_lanes_;
   std::vector<NodePeriod> period_nodes_;
   std::vector<SegmentPeriod> period_segments_;
-  std::vector<double> scratch_multipliers_;
   std::vector<Qty> scratch_wanted_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;

@@ -41,7 +41,10 @@ void Network::place_segment_orders(StockPoint& sp) {
     }
     BacklogEntry& e = add_customer_line(sp, ch.units, s.spec.priority, leave_at);
     e.segment = g;
-    e.orders_per_unit = static_cast<float>(ch.orders / ch.units);
+    e.orders_per_unit = ch.orders / ch.units;
+    // The customers leave at leave_at exactly: fulfil runs at every boundary,
+    // and between boundaries a wake-up makes it run then.
+    if (leave_at > now && leave_at < kInfinity && !is_boundary_time(leave_at)) wake(sp.node, Phase::kFulfil, leave_at);
   }
 }
 
@@ -61,9 +64,11 @@ void Network::segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Mo
 
 void Network::segment_lost(const Node& n, const BacklogEntry& line) {
   const Time now = sim_.now();
-  const OrderEnd how = n.down                        ? OrderEnd::kLostOutage
-                       : line.leave_at > line.arrived ? OrderEnd::kLostPatience
-                                                      : OrderEnd::kLostStockout;
+  // Customers with patience left because they waited it out, whatever kept
+  // them waiting; those who do not wait left for the outage or the stock-out.
+  const OrderEnd how = line.leave_at > line.arrived ? OrderEnd::kLostPatience
+                       : n.down                     ? OrderEnd::kLostOutage
+                                                    : OrderEnd::kLostStockout;
   order_ended(segments_[line.segment], how, line.qty * line.orders_per_unit, line.qty, now - line.arrived);
 }
 

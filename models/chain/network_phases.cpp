@@ -195,7 +195,13 @@ void Network::receive(Node& n) {
                                          : m.qty * r.restock_fraction;
         const Qty scrap = m.qty - restock;
         Account& a = n.account;
-        a.cost(CostKind::kReturns, m.qty * sp.price * r.refund + scrap * r.scrap_cost, true);
+        const Money refund = m.qty * m.extra * r.refund;
+        a.cost(CostKind::kReturns, refund + scrap * r.scrap_cost, true);
+        if (m.ref != 0) {
+          SegmentFlows& f = segments_[m.ref - 1].flows;
+          f.revenue -= refund;
+          f.cogs -= restock * sp.unit_value;
+        }
         sp.on_hand += restock;
         sp.flows.returned += m.qty;
         sp.flows.restocked += restock;
@@ -376,6 +382,10 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
       m.stock = sp.id;
       m.qty = back;
       m.sent = now;
+      // The unit price paid, and the segment (+1) that bought: the refund is
+      // of what was paid, and the segment's books carry it.
+      m.extra = line.segment == kNone ? sp.price : revenue / qty;
+      m.ref = line.segment == kNone ? 0 : std::uint64_t{line.segment} + 1;
       deliver(sp.node, &Node::inbox_receive, Phase::kReceive, m);
     }
   }
@@ -393,6 +403,8 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
     if (e.lane != kNone) {
       const Lane& l = lanes_[e.lane];
       wanted = l.closed ? 0.0 : std::min(wanted, l.capacity_left());
+    } else if (e.leave_at < now) {
+      wanted = 0.0;  // its customers have left (they go below, unserved)
     }
     lines[i].wanted = std::max(0.0, wanted);
     lines[i].priority = e.priority;

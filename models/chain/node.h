@@ -65,7 +65,7 @@ struct BacklogEntry {
   // patience, or never (infinity: backordered; every line from a lane).
   Time leave_at = kInfinity;
   std::uint32_t segment = kNone;  // the customer segment that ordered (kNone: none)
-  float orders_per_unit = 0.0f;   // a segment's block: orders per unit owed (its orders end in proportion)
+  double orders_per_unit = 0.0;   // a segment's block: orders per unit owed (its orders end in proportion)
 };
 
 struct OpenOrder {

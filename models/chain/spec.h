@@ -248,15 +248,15 @@ struct ChurnSpec {
   // probability q + q_per_period_waited * (periods it waited), at most 1.
   double q = 0.0;                    // [0, 1]
   double q_per_period_waited = 0.0;  // >= 0
-  // satisfaction: each period's experienced fill rate f (orders met at once
-  // over orders that ended) is smoothed, s <- (1 - smoothing) s + smoothing f;
+  // satisfaction: each period's experienced fill rate f (the share of the
+  // period's orders met at once) is smoothed, s <- (1 - smoothing) s + smoothing f;
   // each active customer leaves with probability
   // min(1, sensitivity * max(0, target - s)).
   double smoothing = 0.3;    // (0, 1]
   double target = 0.95;      // [0, 1]
   double sensitivity = 1.0;  // >= 0
   // goodwill: a multiplier g on the segment's order rate, starting at 1;
-  // after a period with an order not met at once g <- max(floor, g (1 - down)),
+  // after a period with an order placed and not met at once g <- max(floor, g (1 - down)),
   // after one without, g <- min(1, g (1 + up)). Customers do not leave for it.
   double down = 0.1;   // [0, 1]
   double up = 0.05;    // >= 0

@@ -382,7 +382,11 @@ void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
     const ChannelSpec& ch = g.channels[k];
     const std::string path = fmt::format("{}.channels.{}", gp, k);
     check_channel(c, ch, path);
-    if (!seen.insert(ch.node + "/" + ch.product).second) c.add(path, "duplicate channel");
+    // The stock it names: the node's only one when no product is given.
+    const NodeSpec* n = c.index.node(c.spec, ch.node);
+    const std::string product =
+        ch.product.empty() && n != nullptr && n->stocks.size() == 1 ? n->stocks[0].product : ch.product;
+    if (!seen.insert(ch.node + "/" + product).second) c.add(path, "duplicate channel");
     if (ch.share) {
       share_sum += *ch.share;
       ++with_share;
@@ -394,9 +398,8 @@ void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
     c.add(gp + ".channels", fmt::format("the shares must sum to 1 (got {})", share_sum));
   }
   c.ranges("customer_orders", &g.orders, gp + ".orders");
-  if (g.orders.rate * g.size > sim::kMaxCountMean) {
-    c.add(gp + ".orders.rate", fmt::format("size times rate must be at most 1e6 orders per period, the most the "
-                                           "sampler draws (got {})", g.orders.rate * g.size));
+  if (!(g.orders.size.mean() >= 1e-6)) {
+    c.add(gp + ".orders.size", fmt::format("must have a mean of at least 1e-6 units (got {})", g.orders.size.mean()));
   }
   c.ranges("churn", &g.churn, gp + ".churn");
   for (const Problem& p : check_churn(g.churn)) c.add(gp + ".churn", p);

@@ -1,7 +1,7 @@
 // satisfaction: every active customer leaves with probability
 // min(1, sensitivity * max(0, target - s)), s the segment's smoothed
-// experienced fill rate (updated before this draw, from the period that
-// just ended).
+// experienced fill rate: the share of each period's orders met at once,
+// smoothed (updated before this draw, from the period that just ended).
 #include <algorithm>
 
 #include "models/chain/customers.h"

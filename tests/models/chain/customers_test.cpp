@@ -272,11 +272,12 @@ TEST_CASE("satisfaction smooths the experienced fill rate and goodwill moves the
   for (std::size_t k = 0; k + 1 < r.rec.segments.size() / G; ++k) {
     CAPTURE(k);
     const SegmentPeriod& a = r.rec.segments[k * G], &a1 = r.rec.segments[(k + 1) * G];
-    const double ended = a.met_at_once + a.met_late + a.lost_stockout + a.lost_outage + a.lost_patience;
-    const double expected = ended > 0 ? a.satisfaction + 0.4 * (a.met_at_once / ended - a.satisfaction) : a.satisfaction;
-    CHECK(a1.satisfaction == doctest::Approx(expected).epsilon(1e-5));  // orders per unit is a float
+    // Unit orders: the period's experienced fill rate is its units met at once over its units.
+    const double expected = a.units > 0 ? a.satisfaction + 0.4 * (a.met_at_once / a.units - a.satisfaction)
+                                        : a.satisfaction;
+    CHECK(a1.satisfaction == doctest::Approx(expected));
     const SegmentPeriod& b = r.rec.segments[k * G + 1], &b1 = r.rec.segments[(k + 1) * G + 1];
-    const bool short_period = b.lost_stockout > 0;
+    const bool short_period = b.met_at_once < b.units;
     short_periods += short_period ? 1 : 0;
     CHECK(b1.goodwill == doctest::Approx(short_period ? std::max(0.5, b.goodwill * 0.8) : std::min(1.0, b.goodwill * 1.1)));
     CHECK(b1.churned_service == 0);  // goodwill churns no one for the service
@@ -314,4 +315,43 @@ TEST_CASE("binomial_draw inverts the binomial distribution exactly, as sim::bino
       }
     }
   }
+}
+
+TEST_CASE("customers with patience leave when it runs out, between boundaries too, and are never served after") {
+  // Nothing on hand; the daily order up to 1000 arrives half a period later.
+  ScenarioSpec s = store(0, base_stock(1000), 6);
+  s.lanes[0].transport_time = Distribution::constant(0.5);
+  SegmentSpec g = segment("regulars", 50, 0.4, {at("store")});
+  g.unmet = CustomerUnmet::kPatience;
+  g.patience = 0.2;
+  s.customers = {g};
+  const Run r = run(s);
+  const SegmentPeriod& first = r.rec.segments[0];
+  REQUIRE(first.units > 0);
+  CHECK(first.lost_patience == first.units);  // gone at 0.2, before the delivery at 0.5
+  CHECK(first.met_late == 0);
+  for (std::size_t k = 1; k < 6; ++k) CHECK(r.rec.segments[k].met_at_once == r.rec.segments[k].units);
+}
+
+TEST_CASE("a segment's returns are refunded at the price it paid and come off its revenue") {
+  ScenarioSpec s = store(1e6, no_orders(), 10);
+  ReturnsSpec back;
+  back.fraction = 1.0;
+  back.delay = Distribution::constant(0.0);
+  back.restock_fraction = 1.0;
+  s.nodes[1].stocks[0].returns = back;
+  SegmentSpec g = segment("regulars", 50, 0.4, {at("store")});
+  g.price_factor = 0.5;
+  s.customers = {g};
+  const Run r = run(s);
+  double refunds = 0, units = 0;
+  for (std::int64_t k = 0; k < s.horizon; ++k) {
+    refunds += r.cost("store", CostKind::kReturns, k);
+    units += r.rec.segments[static_cast<std::size_t>(k)].met_at_once;
+  }
+  REQUIRE(units > 0);
+  CHECK(refunds == doctest::Approx(units * 5 * 0.5));  // not at the list price of 5
+  const Totals t = totals(r);
+  CHECK(t.revenue == doctest::Approx(0).epsilon(1e-9));  // all of it refunded
+  CHECK(t.cogs == doctest::Approx(0).epsilon(1e-9));     // all of it back on the shelf
 }

@@ -722,3 +722,16 @@ TEST_CASE("customer segments: unknown stocks, shares that do not sum to 1 and pr
   CHECK(errors_of(replace(base, "[{node: store}]", "[]")) ==
         std::vector<std::string>{"s.yaml:20:15: error: customers.regulars.channels: at least one channel is needed"});
 }
+
+TEST_CASE("customer segments: a channel named twice, or orders of no size, are refused") {
+  const std::string base = kBase + R"(customers:
+  - id: regulars
+    size: 100
+    channels: [{node: store}, {node: store, product: widget}]
+)";
+  CHECK(errors_of(base) ==
+        std::vector<std::string>{"s.yaml:20:31: error: customers.regulars.channels.1: duplicate channel"});
+  CHECK(errors_of(replace(base, ", {node: store, product: widget}]", "]") + "    orders: {size: 0}\n") ==
+        std::vector<std::string>{
+            "s.yaml:21:20: error: customers.regulars.orders.size: must have a mean of at least 1e-6 units (got 0)"});
+}

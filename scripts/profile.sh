@@ -7,6 +7,7 @@
 #
 #   scripts/profile.sh          the serial chain with the KPI collector
 #   scripts/profile.sh series   ... also keeping every per-period record
+#   scripts/profile.sh segment  ... with a customer segment in front of the retailer
 #
 # Leaves build/prof/callgrind.30000.out for callgrind_annotate.
 set -euo pipefail

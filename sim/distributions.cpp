@@ -14,7 +14,7 @@ namespace chainsim::sim {
 
 namespace {
 
-constexpr double kPoissonSearchFromZero = 30.0;
+constexpr double kPoissonSearchFromZero = kPoissonWalkFromZero;
 
 std::string num(double x) {
   char buf[32];
@@ -48,20 +48,7 @@ void truncated_moments(double a, double& mean, double& var) {
 
 double poisson_quantile(double u, double mean) {
   if (mean <= 0.0) return 0.0;
-  if (mean < kPoissonSearchFromZero) {
-    double p = std::exp(-mean);
-    double cdf = p;
-    double k = 0.0;
-    // The cap only matters when rounding keeps the running sum below u for u
-    // within a few ulps of 1; no realistic quantile lies that far out.
-    const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
-    while (cdf < u && k < cap) {
-      k += 1.0;
-      p *= mean / k;
-      cdf += p;
-    }
-    return k;
-  }
+  if (mean < kPoissonSearchFromZero) return poisson_quantile_from_zero(u, mean, std::exp(-mean));
   // Start at the mode, where the mass is largest, and walk towards u.
   double k = std::floor(mean);
   double cdf = boost::math::gamma_q(k + 1.0, mean);  // P(N <= k)

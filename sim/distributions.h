@@ -19,6 +19,7 @@
 // whose P(N = 0) = p^r does not underflow.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,25 @@ namespace chainsim::sim {
 // Quantile functions. REQUIRES: 0 < u < 1 and valid parameters (as for the
 // factory functions of Distribution below).
 double poisson_quantile(double u, double mean);
+// Below this mean poisson_quantile walks up from 0; above it, from the mode.
+inline constexpr double kPoissonWalkFromZero = 30.0;
+// poisson_quantile's walk from 0 with exp(-mean) given (a caller drawing
+// often from one mean computes it once): the same result, step for step.
+// REQUIRES: 0 < mean < kPoissonWalkFromZero, exp_minus_mean == exp(-mean).
+inline double poisson_quantile_from_zero(double u, double mean, double exp_minus_mean) {
+  double p = exp_minus_mean;
+  double cdf = p;
+  double k = 0.0;
+  // The cap only matters when rounding keeps the running sum below u for u
+  // within a few ulps of 1; no realistic quantile lies that far out.
+  const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
+  while (cdf < u && k < cap) {
+    k += 1.0;
+    p *= mean / k;
+    cdf += p;
+  }
+  return k;
+}
 double normal_quantile(double u, double mean, double sd);
 // Normal(mean, sd) conditioned on X >= lower (a truncated, not a clipped, normal).
 double truncated_normal_quantile(double u, double mean, double sd, double lower);

@@ -357,6 +357,9 @@ class NetworkBuilder {
       s.spec = gs;
       s.period = spec_.period;
       s.active = s.initial = s.cohort = gs.size;
+      s.log_keep = gs.churn.intrinsic < 1.0 ? std::log1p(-gs.churn.intrinsic) : 0.0;
+      s.service_churn = churn_behaviour(gs.churn.model).churns_for_service(gs.churn);
+      if (gs.orders.size.kind() == Distribution::Kind::kConstant) s.constant_size = std::max(0.0, gs.orders.size.mean());
       const std::string tag = "segment/" + gs.id;
       s.churn_rng = stream(tag + "/churn");
       s.win_back_rng = stream(tag + "/win_back");

@@ -41,11 +41,11 @@ std::vector<Problem> check_churn(const ChurnSpec& spec) {
   return problems;
 }
 
-double binomial_draw(double u, double n, double p) {
-  if (n <= 0.0 || p <= 0.0) return 0.0;
-  if (p >= 1.0) return n;
-  if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
-  double pmf = std::exp(n * std::log1p(-p));
+namespace {
+
+// The walk of binomial_draw from P(K = 0) = pmf0. REQUIRES: 0 < p < 1, n p < kWalkFromZero.
+double binomial_walk(double u, double n, double p, double pmf0) {
+  double pmf = pmf0;
   double cdf = pmf;
   double k = 0.0;
   const double odds = p / (1.0 - p);
@@ -60,58 +60,85 @@ double binomial_draw(double u, double n, double p) {
   return k;
 }
 
+}  // namespace
+
+double binomial_draw(double u, double n, double p) {
+  if (n <= 0.0 || p <= 0.0) return 0.0;
+  if (p >= 1.0) return n;
+  if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
+  return binomial_walk(u, n, p, std::exp(n * std::log1p(-p)));
+}
+
+double binomial_draw(double u, double n, double p, double log_q, ExpMemo& exp) {
+  if (n <= 0.0 || p <= 0.0) return 0.0;
+  if (p >= 1.0) return n;
+  if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
+  return binomial_walk(u, n, p, exp(n * log_q));
+}
+
 void transition(Segment& s) {
   const ChurnSpec& churn = s.spec.churn;
   const ChurnBehaviour& b = churn_behaviour(churn.model);
   SegmentFlows& f = s.flows;
-  if (f.orders > 0.0) s.satisfaction += churn.smoothing * (period_fill(f) - s.satisfaction);
+  if (f.units > 0.0) s.satisfaction += churn.smoothing * (period_fill(f) - s.satisfaction);
   if (b.end_period != nullptr) b.end_period(s);
-  const ServiceDefections sd = b.service(s);
-  const double u_service = s.churn_rng.uniform01();
-  const double u_share = s.churn_rng.uniform01();
-  const double u_cohort = s.churn_rng.uniform01();
-  const double u_rest = s.churn_rng.uniform01();
+  // Each draw takes its uniform every period whenever its parameters allow
+  // it, whatever the state (common random numbers), and none otherwise.
   const double a = s.active;
-  const double rest = a - s.cohort;
-  const double service = std::min(a, binomial_draw(u_service, std::round(sd.trials), std::clamp(sd.probability, 0.0, 1.0)));
-  // The initial cohort's part of the service defections (a binomial with its
-  // share of the active customers, kept within what each group holds).
-  double service_cohort = a > 0.0 ? binomial_draw(u_share, service, s.cohort / a) : 0.0;
-  service_cohort = std::clamp(service_cohort, std::max(0.0, service - rest), std::min(service, s.cohort));
-  const double h = churn.intrinsic;
-  const double intrinsic_cohort = binomial_draw(u_cohort, s.cohort - service_cohort, h);
-  const double intrinsic_rest = binomial_draw(u_rest, rest - (service - service_cohort), h);
-  const double won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
+  double service = 0.0, intrinsic = 0.0, won = 0.0, acquired = 0.0;
+  if (s.service_churn) {
+    const ServiceDefections sd = b.service(s);
+    const double u = s.churn_rng.uniform01();
+    service = std::min(a, binomial_draw(u, std::round(sd.trials), std::clamp(sd.probability, 0.0, 1.0)));
+  }
+  if (churn.intrinsic > 0.0) {
+    intrinsic = binomial_draw(s.churn_rng.uniform01(), a - service, churn.intrinsic, s.log_keep, s.exp);
+  }
+  if (s.spec.win_back > 0.0) won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
   const AcquisitionSpec& acq = s.spec.acquisition;
-  const double acquired =
-      poisson_draw(s.acquire_rng.uniform01(), acq.per_period + acq.word_of_mouth * a * s.satisfaction);
-  const double churned = service + intrinsic_cohort + intrinsic_rest;
+  const double acquire_mean = acq.per_period + acq.word_of_mouth * a * s.satisfaction;
+  const double u_acquire = acq.per_period > 0.0 || acq.word_of_mouth > 0.0 ? s.acquire_rng.uniform01() : 0.5;
+  if (acquire_mean > 0.0 && acquire_mean < sim::kPoissonWalkFromZero) {
+    acquired = sim::poisson_quantile_from_zero(u_acquire, acquire_mean, s.exp(-acquire_mean));
+  } else if (acquire_mean > 0.0) {
+    acquired = poisson_draw(u_acquire, acquire_mean);
+  }
+  const double churned = service + intrinsic;
+  // The initial cohort keeps the share of the active customers that stayed:
+  // its expected size given the period's churn (customers are exchangeable in
+  // population mode), which measures lifetime value with less noise than
+  // drawing which of them left.
+  if (a > 0.0) s.cohort *= (a - churned) / a;
   s.active = a - churned + won + acquired;
   s.churned_pool += service - won;
-  s.cohort -= service_cohort + intrinsic_cohort;
   s.acquired = acquired;
   s.won_back = won;
   s.churned_service = service;
-  s.churned_intrinsic = intrinsic_cohort + intrinsic_rest;
+  s.churned_intrinsic = intrinsic;
   s.acquired_total += acquired;
   s.won_back_total += won;
   s.churned_total += churned;
   s.churned_service_total += service;
+  s.order_factor = b.demand_factor(s);
   f = SegmentFlows{};
   f.acquisition_cost = acquired * acq.cost;
 }
 
 void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
   SegmentChannel& ch = s.channels[c];
-  const double factor = churn_behaviour(s.spec.churn.model).demand_factor(s);
-  const double mean = s.spec.orders.rate * s.active * ch.share * factor * multiplier;
-  const double n = poisson_draw(ch.orders_rng.uniform01(), mean);
-  const Distribution& size = s.spec.orders.size;
-  double units = 0.0;
-  if (size.kind() == Distribution::Kind::kConstant) {
-    units = n * std::max(0.0, size.mean());
+  const double mean = s.spec.orders.rate * s.active * ch.share * s.order_factor * multiplier;
+  const double u = ch.orders_rng.uniform01();
+  double n = 0.0;
+  if (mean > 0.0 && mean < sim::kPoissonWalkFromZero) {
+    n = sim::poisson_quantile_from_zero(u, mean, s.exp(-mean));
   } else {
-    for (double i = 0; i < n; i += 1.0) units += std::max(0.0, size.sample(ch.sizes_rng));
+    n = poisson_draw(u, mean);
+  }
+  double units = 0.0;
+  if (s.constant_size >= 0.0) {
+    units = n * s.constant_size;
+  } else {
+    for (double i = 0; i < n; i += 1.0) units += std::max(0.0, s.spec.orders.size.sample(ch.sizes_rng));
   }
   ch.orders = n;
   ch.units = units;
@@ -122,7 +149,6 @@ void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
 void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wait) {
   SegmentFlows& f = s.flows;
   if (how == OrderEnd::kMetAtOnce) {
-    f.ended_at_once += orders;
     f.met_at_once += units;
     f.on_time += units;
     return;
@@ -155,7 +181,7 @@ std::string audit_segment(const Segment& s) {
                        s.name, s.churned_pool, s.churned_service_total, s.won_back_total,
                        s.churned_service_total - s.won_back_total);
   }
-  if (s.active < 0.0 || s.churned_pool < 0.0 || s.cohort < 0.0 || s.cohort > s.active) {
+  if (s.active < 0.0 || s.churned_pool < 0.0 || s.cohort < 0.0 || s.cohort > s.active * (1.0 + 1e-12)) {
     return fmt::format("segment {}: a count out of range (active {}, churned {}, initial cohort {})", s.name,
                        s.active, s.churned_pool, s.cohort);
   }

@@ -23,15 +23,20 @@
 // Random streams, derived from (seed, replication, name), one uniform per draw:
 //   segment/<id>/orders/<c>  one per period (channel c's order count)
 //   segment/<id>/sizes/<c>   one per order there, unless the size is constant
-//   segment/<id>/churn    four per period from k = 1 (service, the initial
-//                         cohort's share of it, intrinsic for the cohort and
-//                         for the rest)
+//   segment/<id>/churn    per period from k = 1: one for the service-driven
+//                         defections, one for intrinsic churn
 //   segment/<id>/win_back one per period from k = 1
 //   segment/<id>/acquire  one per period from k = 1
+// each taken every period whenever the draw's parameters allow it (q or
+// sensitivity, intrinsic, win_back, acquisition above 0), whatever the state
 // so the draws of one part never shift another's (common random numbers).
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,8 +52,6 @@ enum class OrderEnd : std::uint8_t { kMetAtOnce, kMetLate, kLostStockout, kLostO
 // A segment's flows over the current period (reset when it is recorded).
 struct SegmentFlows {
   double orders = 0.0, units = 0.0;  // placed this period
-  // Orders of this period met at once (a block's orders end in proportion to its units).
-  double ended_at_once = 0.0;
   // per_stockout: orders not met at once and their expected defections.
   double short_orders = 0.0, short_defections = 0.0;
   double met_at_once = 0.0, met_late = 0.0, on_time = 0.0;  // units
@@ -57,15 +60,40 @@ struct SegmentFlows {
   double revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
 };
 
-// The share of the period's orders met at once (when they were placed: a
+// The share of the period's units met at once (when they were placed: a
 // segment places its orders at the period's start), the experienced fill
-// rate the satisfaction smooths. REQUIRES: f.orders > 0.
-inline double period_fill(const SegmentFlows& f) { return f.ended_at_once / f.orders; }
+// rate the satisfaction smooths. REQUIRES: f.units > 0.
+inline double period_fill(const SegmentFlows& f) { return f.met_at_once / f.units; }
 
 // The service-driven defections of a period, as one binomial draw.
 struct ServiceDefections {
   double trials = 0.0;       // whole customers or orders at risk
   double probability = 0.0;  // of each, [0, 1]
+};
+
+// exp(x) remembered for recent arguments (64 slots, direct-mapped by the
+// argument's bits): a segment's draws take exp of a few recurring values
+// (n log(1 - h) and -mean, which move with the active count), and a value
+// remembered is the value std::exp gave, so results do not depend on it.
+class ExpMemo {
+ public:
+  double operator()(double x) noexcept {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);
+    Slot& slot = slots_[(bits * 0x9E3779B97F4A7C15ull) >> 58];
+    if (!(slot.x == x)) {
+      slot.x = x;
+      slot.value = std::exp(x);
+    }
+    return slot.value;
+  }
+
+ private:
+  struct Slot {
+    double x = std::numeric_limits<double>::quiet_NaN();  // never equal: empty
+    double value = 0.0;
+  };
+  std::array<Slot, 64> slots_{};
 };
 
 struct Segment;
@@ -81,6 +109,8 @@ struct ChurnBehaviour {
   void (*end_period)(Segment&) = nullptr;
   // The factor on the segment's order rate (1 for models that churn customers).
   double (*demand_factor)(const Segment&) = nullptr;
+  // Whether the model's parameters let customers leave for the service.
+  bool (*churns_for_service)(const ChurnSpec&) = nullptr;
 };
 const ChurnBehaviour& churn_behaviour(ChurnModel model);
 
@@ -108,7 +138,9 @@ struct Segment {
   std::vector<SegmentChannel> channels;
 
   double active = 0.0, churned_pool = 0.0;
-  double cohort = 0.0;  // the customers active at time 0 who still are
+  // The customers active at time 0 expected to be still active: it keeps the
+  // share of the active customers that stayed at each boundary.
+  double cohort = 0.0;
   double satisfaction = 1.0;  // smoothed experienced fill rate (every model keeps it)
   double goodwill = 1.0;      // the goodwill model's demand multiplier
   double initial = 0.0, acquired_total = 0.0, won_back_total = 0.0, churned_total = 0.0;
@@ -118,6 +150,11 @@ struct Segment {
   SegmentFlows flows;
 
   sim::RandomStream churn_rng{0, 0, ""}, win_back_rng{0, 0, ""}, acquire_rng{0, 0, ""};
+  double log_keep = 0.0;  // log(1 - intrinsic)
+  ExpMemo exp;            // the draws' exponentials
+  bool service_churn = true;  // the churn model can make customers leave for the service (its parameters allow)
+  double order_factor = 1.0;  // the churn model's demand factor, set at each transition
+  double constant_size = -1.0;  // units per order when the size is constant (else < 0)
 };
 
 // Step 1 of the timeline: the transitions into the current period; resets
@@ -138,6 +175,9 @@ std::string audit_segment(const Segment& s);
 // most n p + 40 sqrt(n p) + 100 steps), else sim::binomial_quantile.
 // REQUIRES: n whole, p in [0, 1].
 double binomial_draw(double u, double n, double p);
+// The same with exp(n log(1 - p)) taken from `exp`. REQUIRES: log_q ==
+// log1p(-p).
+double binomial_draw(double u, double n, double p, double log_q, ExpMemo& exp);
 
 // Declarations of the behaviours the churn models' files define.
 #define CHAINSIM_CHURN_MODEL(id, name, behaviour) extern const ChurnBehaviour behaviour;

@@ -4,7 +4,9 @@
 // segments' records and their audit. Costs: acquisition and the per-customer
 // cost to serve are booked at the segment's home node (its first channel's),
 // the per-order and per-unit costs at the channel's node, all paid in cash.
+#include <algorithm>
 #include <fmt/core.h>
+#include <limits>
 
 #include "models/chain/network.h"
 
@@ -41,7 +43,7 @@ void Network::place_segment_orders(StockPoint& sp) {
     }
     BacklogEntry& e = add_customer_line(sp, ch.units, s.spec.priority, leave_at);
     e.segment = g;
-    e.orders_per_unit = ch.orders / ch.units;
+    e.orders_per_unit = static_cast<float>(std::min(ch.orders / ch.units, double{std::numeric_limits<float>::max()}));
     // The customers leave at leave_at exactly: fulfil runs at every boundary,
     // and between boundaries a wake-up makes it run then.
     if (leave_at > now && leave_at < kInfinity && !is_boundary_time(leave_at)) wake(sp.node, Phase::kFulfil, leave_at);

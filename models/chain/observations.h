@@ -82,7 +82,7 @@ struct SegmentPeriod {
   std::uint32_t segment = kNone;
   double active = 0.0;            // customers buying during the period
   double churned_pool = 0.0;      // customers who left for the service (win-back draws from them)
-  double cohort = 0.0;            // of the customers active at time 0, those still active
+  double cohort = 0.0;            // of the customers active at time 0, those expected still active
   double acquired = 0.0, won_back = 0.0;                  // transitions at the period's start
   double churned_service = 0.0, churned_intrinsic = 0.0;  // ditto: left for the service, or anyway
   double orders = 0.0, units = 0.0;                        // placed

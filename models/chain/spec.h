@@ -249,7 +249,7 @@ struct ChurnSpec {
   double q = 0.0;                    // [0, 1]
   double q_per_period_waited = 0.0;  // >= 0
   // satisfaction: each period's experienced fill rate f (the share of the
-  // period's orders met at once) is smoothed, s <- (1 - smoothing) s + smoothing f;
+  // period's units met at once) is smoothed, s <- (1 - smoothing) s + smoothing f;
   // each active customer leaves with probability
   // min(1, sensitivity * max(0, target - s)).
   double smoothing = 0.3;    // (0, 1]

@@ -722,49 +722,55 @@ void check_declared_ranges(const SectionInfo& section, const void* object, const
   using Kind = FieldAccess::Kind;
   for (const KeyInfo& k : section.keys) {
     if (!k.access || k.checked_apart || k.of_stock) continue;
-    const std::string p = path.empty() ? k.name : path + "." + k.name;
+    // The key's path (and a product's below it) is made only for a problem:
+    // a valid spec, checked every replication, builds no string.
+    auto at = [&](const std::string* product = nullptr) {
+      std::string p = path.empty() ? k.name : path + "." + k.name;
+      return product != nullptr ? p + "." + *product : p;
+    };
     const void* f = k.access->field(object);
-    auto number = [&](double x, bool integer, const std::string& at) {
-      if (std::string why = range_problem(k, x, integer); !why.empty()) out.push_back({at, std::move(why)});
+    auto number = [&](double x, bool integer, const std::string* product = nullptr) {
+      if (std::string why = range_problem(k, x, integer); !why.empty()) out.push_back({at(product), std::move(why)});
+    };
+    auto distribution = [&](const Distribution& d, const std::string* product = nullptr) {
+      if (!d.is_nonnegative()) check_distribution(at(product), d, out);
     };
     const bool bounded = std::isfinite(k.minimum);
     switch (k.access->kind()) {
-      case Kind::kDouble: number(*static_cast<const double*>(f), false, p); break;
+      case Kind::kDouble: number(*static_cast<const double*>(f), false); break;
       case Kind::kOptionalDouble:
-        if (const auto& v = *static_cast<const std::optional<double>*>(f)) number(*v, false, p);
+        if (const auto& v = *static_cast<const std::optional<double>*>(f)) number(*v, false);
         break;
-      case Kind::kInt: number(*static_cast<const int*>(f), true, p); break;
+      case Kind::kInt: number(*static_cast<const int*>(f), true); break;
       case Kind::kDistribution:
-        if (bounded) check_distribution(p, *static_cast<const Distribution*>(f), out);
+        if (bounded) distribution(*static_cast<const Distribution*>(f));
         break;
       case Kind::kOptionalDistribution:
-        if (const auto& v = *static_cast<const std::optional<Distribution>*>(f); v && bounded) {
-          check_distribution(p, *v, out);
-        }
+        if (const auto& v = *static_cast<const std::optional<Distribution>*>(f); v && bounded) distribution(*v);
         break;
       case Kind::kNumberList:
         if (bounded) {
-          for (double x : *static_cast<const std::vector<double>*>(f)) number(x, false, p);
+          for (double x : *static_cast<const std::vector<double>*>(f)) number(x, false);
         }
         break;
       case Kind::kNumberMap:
         if (bounded) {
           for (const auto& [product, x] : *static_cast<const std::map<std::string, double>*>(f)) {
-            number(x, false, p + "." + product);
+            number(x, false, &product);
           }
         }
         break;
       case Kind::kDistributionMap:
         if (bounded) {
           for (const auto& [product, d] : *static_cast<const std::map<std::string, Distribution>*>(f)) {
-            check_distribution(p + "." + product, d, out);
+            distribution(d, &product);
           }
         }
         break;
       case Kind::kPipeline:
         if (bounded) {
           for (const auto& [product, qs] : *static_cast<const std::map<std::string, std::vector<double>>*>(f)) {
-            for (double x : qs) number(x, false, p + "." + product);
+            for (double x : qs) number(x, false, &product);
           }
         }
         break;

@@ -47,6 +47,7 @@ void KpiCollector::on_start(const RunShape& r) {
   nodes_.assign(r.nodes.size(), {});
   lanes_.assign(r.lanes.size(), {});
   segments_.assign(r.segments.size(), {});
+  for (std::size_t g = 0; g < r.segments.size(); ++g) segments_[g].discount_step = 1.0 / (1.0 + r.segments[g].discount_rate);
   bucket_size_.assign(r.stocks.size(), 1);
   is_top_.assign(r.stocks.size(), 0);
   for (std::size_t n = 0; n < r.nodes.size(); ++n) nodes_[n].cash_start = r.nodes[n].initial_cash;

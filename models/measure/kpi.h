@@ -122,7 +122,7 @@ class KpiCollector final : public ObservationSink {
     double revenue = 0, cogs = 0, cost_to_serve = 0, acquisition_cost = 0;
     // From period 0, whatever the warm-up: the initial cohort's discounted
     // margin, and the cohort in the last period.
-    double cohort_value = 0, cohort_end = 0, discount = 1;
+    double cohort_value = 0, cohort_end = 0, discount = 1, discount_step = 1;  // step: 1 / (1 + d)
   };
 
   using Put = std::vector<KpiValue>;

@@ -17,12 +17,11 @@ double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 
 void KpiCollector::on_segment_period(const SegmentPeriod& g) {
   SegmentAcc& a = segments_[g.segment];
-  const SegmentShape& shape = shape_->segments[g.segment];
   // Lifetime value from period 0: the initial cohort's share of the period's
   // margin per active customer, discounted to time 0.
   const double margin = g.revenue - g.cogs - g.cost_to_serve;
   if (g.active > 0) a.cohort_value += a.discount * g.cohort * margin / g.active;
-  a.discount /= 1.0 + shape.discount_rate;
+  a.discount *= a.discount_step;
   a.cohort_end = g.cohort;
   const double previous = a.previous_active;
   a.previous_active = g.active;

@@ -83,6 +83,25 @@ inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
   return s;
 }
 
+// The same chain with a customer segment in front of the retailer instead
+// of its Poisson(8) demand: 800 customers ordering 0.01 a period each
+// (Poisson(8) while they stay), intrinsic churn 0.1%, per-stock-out
+// defection q = 0.1, 0.8 new customers a period (the base holds near 800).
+inline ScenarioSpec serial_chain_with_segment(int periods) {
+  ScenarioSpec s = serial_chain(periods);
+  s.nodes[3].stocks[0].demand.clear();
+  models::SegmentSpec g;
+  g.id = "regulars";
+  g.size = 800;
+  g.channels = {{"retailer", "", std::nullopt}};
+  g.orders.rate = 0.01;
+  g.churn.intrinsic = 0.001;
+  g.churn.q = 0.1;
+  g.acquisition.per_period = 0.8;
+  s.customers = {g};
+  return s;
+}
+
 inline ScenarioSpec network(int retailers) {
   ScenarioSpec s;
   s.name = "bench_network";

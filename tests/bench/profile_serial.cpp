@@ -4,9 +4,11 @@
 // gives the instructions per simulated period without the fixed cost of
 // building the network, loading the program and summarising the KPIs.
 //
-//   chainsim_profile_serial PERIODS [series]
+//   chainsim_profile_serial PERIODS [series|segment]
 //
-// With `series` it also keeps every per-period record (BM_SerialChainSeries).
+// With `series` it also keeps every per-period record (BM_SerialChainSeries);
+// with `segment` the retailer's demand comes from a customer segment
+// (BM_SerialChainSegment).
 // Prints the messages and engine events per period and one KPI, so the run
 // cannot be optimised away and a changed result shows.
 #include <cstdio>
@@ -20,12 +22,15 @@
 int main(int argc, char** argv) {
   const int periods = argc > 1 ? std::atoi(argv[1]) : 0;
   if (periods <= 0) {
-    std::fprintf(stderr, "usage: chainsim_profile_serial PERIODS [series]\n");
+    std::fprintf(stderr, "usage: chainsim_profile_serial PERIODS [series|segment]\n");
     return 2;
   }
   const bool series = argc > 2 && std::strcmp(argv[2], "series") == 0;
+  const bool segment = argc > 2 && std::strcmp(argv[2], "segment") == 0;
   using namespace chainsim::models;
-  auto net = build_network(chainsim::bench::serial_chain(periods), 1, 0);
+  auto net = build_network(segment ? chainsim::bench::serial_chain_with_segment(periods)
+                                   : chainsim::bench::serial_chain(periods),
+                           1, 0);
   KpiCollector kpi;
   SeriesRecorder recorder;
   net->add_sink(&kpi);

@@ -16,7 +16,7 @@ ServiceDefections service(const Segment&) { return {}; }
 void end_period(Segment& s) {
   const ChurnSpec& c = s.spec.churn;
   // A period with an order not met at once (when it was placed).
-  if (s.flows.orders > 0.0 && period_fill(s.flows) < 1.0 - 1e-9) {
+  if (s.flows.units > 0.0 && period_fill(s.flows) < 1.0 - 1e-12) {
     s.goodwill = std::max(c.floor, s.goodwill * (1.0 - c.down));
   } else {
     s.goodwill = std::min(1.0, s.goodwill * (1.0 + c.up));
@@ -25,8 +25,10 @@ void end_period(Segment& s) {
 
 double factor(const Segment& s) { return s.goodwill; }
 
+bool never(const ChurnSpec&) { return false; }
+
 }  // namespace
 
-const ChurnBehaviour goodwill_churn{nullptr, service, end_period, factor};
+const ChurnBehaviour goodwill_churn{nullptr, service, end_period, factor, never};
 
 }  // namespace chainsim::models

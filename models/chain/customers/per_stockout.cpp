@@ -17,8 +17,10 @@ ServiceDefections service(const Segment& s) {
 
 double no_factor(const Segment&) { return 1.0; }
 
+bool churns(const ChurnSpec& c) { return c.q > 0.0 || c.q_per_period_waited > 0.0; }
+
 }  // namespace
 
-const ChurnBehaviour per_stockout_churn{nullptr, service, nullptr, no_factor};
+const ChurnBehaviour per_stockout_churn{nullptr, service, nullptr, no_factor, churns};
 
 }  // namespace chainsim::models

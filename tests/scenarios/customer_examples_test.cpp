@@ -1,0 +1,108 @@
+// The `Expect:` lines of the customer teaching scenarios, checked: each
+// claim a scenario's header makes is a comparison here, under common random
+// numbers with the scenario's own seed and replications, and a difference
+// is claimed only where its paired 95% interval excludes zero.
+#include <doctest/doctest.h>
+
+#include <boost/math/distributions/poisson.hpp>
+#include <string>
+
+#include "models/experiment/compare.h"
+#include "models/scenario/loader.h"
+
+using namespace chainsim::models;
+
+namespace {
+
+const std::string kRoot = CHAINSIM_SOURCE_DIR;
+
+ScenarioSpec scenario(const std::string& name, std::vector<std::string> sets = {}) {
+  LoadOptions o;
+  o.overrides = std::move(sets);
+  return load_scenario(kRoot + "/scenarios/" + name + ".yaml", o).spec;
+}
+
+Comparison compare(const ScenarioSpec& baseline, const ScenarioSpec& variant) {
+  CompareOptions o;
+  o.seed = baseline.seed;
+  o.replications = baseline.replications;
+  return compare_scenarios(baseline, variant, o);
+}
+
+const KpiComparison& kpi(const Comparison& c, const std::string& column) {
+  for (const KpiComparison& k : c.kpis) {
+    if (k.column == column) return k;
+  }
+  FAIL("no KPI " << column);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("stockout_costs_a_customer: the profit-optimal base stock sits above the newsvendor's") {
+  const ScenarioSpec s = scenario("stockout_costs_a_customer");
+  // The newsvendor: margin 2 against holding 0.5, critical ratio 0.8 over the
+  // 2 days an order covers (Poisson(20)): the smallest S with P(D <= S) >= 0.8.
+  const double margin = s.products[0].price - s.products[0].unit_cost;
+  const double h = s.nodes[1].holding_cost;
+  const boost::math::poisson_distribution<double> d(2 * 10.0);
+  int newsvendor = 0;
+  while (boost::math::cdf(d, newsvendor) < margin / (margin + h)) ++newsvendor;
+  CHECK(newsvendor == 24);
+  const Comparison c = compare(scenario("stockout_costs_a_customer", {"nodes.store.policy.S=24"}),
+                               scenario("stockout_costs_a_customer", {"nodes.store.policy.S=28"}));
+  const KpiComparison& profit = kpi(c, "node.store.profit");
+  CAPTURE(profit.difference.mean);
+  CAPTURE(profit.difference.half_width);
+  CHECK(profit.difference.mean - profit.difference.half_width > 0);  // more profit at 28 than at 24
+  CHECK(kpi(c, "segment.regulars.active_end").difference.mean > 5);    // and more customers kept
+}
+
+TEST_CASE("treat_customers_differently: priority keeps the valuable segment that proportional allocation loses") {
+  const ScenarioSpec s = scenario("treat_customers_differently");
+  const Comparison c = compare(s, scenario("treat_customers_differently", {"nodes.store.allocation=priority"}));
+  // Proportional: equal fill rates, unequal losses.
+  const double fill_c = kpi(c, "segment.contractors.fill_rate").baseline.mean;
+  const double fill_w = kpi(c, "segment.walk_ins.fill_rate").baseline.mean;
+  CHECK(std::abs(fill_c - fill_w) < 0.01);
+  const double per_customer_c = kpi(c, "segment.contractors.churned_service").baseline.mean / 40;
+  const double per_customer_w = kpi(c, "segment.walk_ins.churned_service").baseline.mean / 120;
+  CHECK(per_customer_c > 5 * per_customer_w);
+  // Priority: the contractors' fill rate, their numbers and the profit rise.
+  for (const char* column : {"segment.contractors.fill_rate", "segment.contractors.active_end", "node.store.profit"}) {
+    CAPTURE(column);
+    const KpiComparison& k = kpi(c, column);
+    CHECK(k.difference.mean - k.difference.half_width > 0);
+  }
+  const KpiComparison& walk_ins = kpi(c, "segment.walk_ins.fill_rate");
+  CHECK(walk_ins.difference.mean + walk_ins.difference.half_width < 0);
+}
+
+TEST_CASE("outage_long_shadow: customers lost in the outage stay lost for months, unless won back") {
+  const ScenarioSpec s = scenario("outage_long_shadow");
+  // The base through the outage (days 120-141) and a year later, mean over
+  // the replications, against the same run without the outage.
+  auto active = [&](const ScenarioSpec& spec, std::int64_t day) {
+    double sum = 0;
+    for (int r = 0; r < spec.replications; ++r) {
+      for (const SegmentPeriod& g : run_replication(spec, spec.seed, r, false).segments) {
+        if (g.period == day) sum += g.active;
+      }
+    }
+    return sum / spec.replications;
+  };
+  const double before = active(s, 119), after = active(s, 141), year = active(s, 506);
+  CAPTURE(before);
+  CAPTURE(after);
+  CAPTURE(year);
+  CHECK(before - after > 50);  // a fifth of the base gone in three weeks
+  // Recovery at the pace of acquisition against churn: exp(-365 / 400) of the gap left.
+  CHECK(before - year > 0.25 * (before - after));
+  CHECK(before - year < 0.6 * (before - after));
+  const Comparison c = compare(s, scenario("outage_long_shadow", {"customers.regulars.win_back=0.01"}));
+  for (const char* column : {"segment.regulars.active_end", "segment.regulars.won_back", "network.profit"}) {
+    CAPTURE(column);
+    const KpiComparison& k = kpi(c, column);
+    CHECK(k.difference.mean - k.difference.half_width > 0);
+  }
+}

@@ -142,7 +142,10 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 
   if (!r.info.segments.empty()) page.add_section("customers", "Customers", customer_charts(in));
-  page.add_section("kpis", "KPIs per stock point, node and lane", scope_tables(r, in.depths, units));
+  page.add_section("kpis",
+                   r.info.segments.empty() ? "KPIs per stock point, node and lane"
+                                           : "KPIs per stock point, node, lane and customer segment",
+                   scope_tables(r, in.depths, units));
   page.add_section("reading", "Reading this page",
                    reading_notes(r, opt) +
                        paragraph(fmt::format("Made by chainsim {} from {} with seed {}.", meta.version,

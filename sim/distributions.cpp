@@ -62,13 +62,7 @@ double poisson_quantile(double u, double mean) {
     }
     return k;
   }
-  const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
-  while (cdf < u && k < cap) {
-    k += 1.0;
-    p *= mean / k;
-    cdf += p;
-  }
-  return k;
+  return poisson_walk_up(u, mean, k, p, cdf);
 }
 
 double normal_quantile(double u, double mean, double sd) {

@@ -32,15 +32,11 @@ namespace chainsim::sim {
 double poisson_quantile(double u, double mean);
 // Below this mean poisson_quantile walks up from 0; above it, from the mode.
 inline constexpr double kPoissonWalkFromZero = 30.0;
-// poisson_quantile's walk from 0 with exp(-mean) given (a caller drawing
-// often from one mean computes it once): the same result, step for step.
-// REQUIRES: 0 < mean < kPoissonWalkFromZero, exp_minus_mean == exp(-mean).
-inline double poisson_quantile_from_zero(double u, double mean, double exp_minus_mean) {
-  double p = exp_minus_mean;
-  double cdf = p;
-  double k = 0.0;
-  // The cap only matters when rounding keeps the running sum below u for u
-  // within a few ulps of 1; no realistic quantile lies that far out.
+// The Poisson(mean) quantile's walk upwards from k, where p = P(N = k) and
+// cdf = P(N <= k): the smallest k' >= k with P(N <= k') >= u. The cap only
+// matters when rounding keeps the running sum below u for u within a few
+// ulps of 1; no realistic quantile lies that far out.
+inline double poisson_walk_up(double u, double mean, double k, double p, double cdf) {
   const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
   while (cdf < u && k < cap) {
     k += 1.0;
@@ -48,6 +44,12 @@ inline double poisson_quantile_from_zero(double u, double mean, double exp_minus
     cdf += p;
   }
   return k;
+}
+// poisson_quantile's walk from 0 with exp(-mean) given (a caller drawing
+// often from one mean computes it once): the same result, step for step.
+// REQUIRES: 0 < mean < kPoissonWalkFromZero, exp_minus_mean == exp(-mean).
+inline double poisson_quantile_from_zero(double u, double mean, double exp_minus_mean) {
+  return poisson_walk_up(u, mean, 0.0, exp_minus_mean, exp_minus_mean);
 }
 double normal_quantile(double u, double mean, double sd);
 // Normal(mean, sd) conditioned on X >= lower (a truncated, not a clipped, normal).

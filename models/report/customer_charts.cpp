@@ -106,13 +106,7 @@ std::string lifetime_value_chart(const ExperimentResult& r) {
   b.title = "Lifetime value per customer";
   b.value_label = "money per customer";
   b.width = 800;
-  b.value_text = [](const BarChart::Row& row) {
-    sim::Interval i;
-    i.mean = row.values.empty() ? std::numeric_limits<double>::quiet_NaN() : row.values[0];
-    i.half_width = row.error;
-    i.n = std::isfinite(row.error) ? 2 : 1;
-    return format_estimate(i);
-  };
+  b.value_text = estimate_text;
   for (const std::string& g : r.info.segments) {
     for (const auto& [label, kpi] : {std::pair{"measured (initial cohort)", "lifetime_value"},
                                      std::pair{"closed form m (1+d) / (1+d-r)", "lifetime_value_formula"}}) {

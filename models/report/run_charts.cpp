@@ -347,6 +347,14 @@ std::string bullwhip_charts(const RunChartsInput& in) {
   return o;
 }
 
+std::string estimate_text(const BarChart::Row& row) {
+  sim::Interval i;
+  i.mean = row.values.empty() ? std::numeric_limits<double>::quiet_NaN() : row.values[0];
+  i.half_width = row.error;
+  i.n = std::isfinite(row.error) ? 2 : 1;
+  return format_estimate(i);
+}
+
 std::string bullwhip_ratio_chart(const RunChartsInput& in) {
   const ExperimentResult& r = *in.result;
   const std::vector<Group> groups = stock_groups(r.info, in.depths);
@@ -355,13 +363,7 @@ std::string bullwhip_ratio_chart(const RunChartsInput& in) {
   b.title = "Bullwhip ratio per stock point";
   b.width = 800;
   b.row_height = 22;
-  b.value_text = [](const BarChart::Row& row) {
-    sim::Interval i;
-    i.mean = row.values.empty() ? std::numeric_limits<double>::quiet_NaN() : row.values[0];
-    i.half_width = row.error;
-    i.n = std::isfinite(row.error) ? 2 : 1;
-    return format_estimate(i);
-  };
+  b.value_text = estimate_text;
   b.value_label = "variance of orders placed / variance of demand received";
   b.reference = 1.0;
   b.reference_label = "1 = no amplification";

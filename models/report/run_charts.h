@@ -91,6 +91,10 @@ void add_trace(LineChart& c, const ExperimentResult& r, const std::string& name,
 // beyond; all share the time axis, and the vertical one when `shared_y`.
 std::string small_multiples(std::vector<LineChart>& charts, bool shared_y, const std::string& legend_id);
 
+// A bar's text: its value with the 95% half-width of its whisker, when it
+// has one (format_estimate).
+std::string estimate_text(const BarChart::Row& row);
+
 // The HTML (figures with captions) of each part of the report.
 std::string inventory_charts(const RunChartsInput& in);
 std::string bullwhip_charts(const RunChartsInput& in);

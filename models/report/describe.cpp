@@ -83,10 +83,31 @@ std::string validation_line(const ScenarioSpec& spec) {
   for (const NodeSpec& n : spec.nodes) ++kinds[n.kind];
   std::string breakdown;
   for (const auto& [kind, count] : kinds) breakdown += (breakdown.empty() ? "" : ", ") + plural(count, name_of(kind));
-  return fmt::format("{}: ok: {} ({}), {}, {}, {} of {} {}\n", spec.name, plural(spec.nodes.size(), "node"), breakdown,
-                     plural(spec.lanes.size(), "lane"), plural(spec.products.size(), "product"),
+  const std::string segments =
+      spec.customers.empty() ? "" : ", " + plural(spec.customers.size(), "customer segment");
+  return fmt::format("{}: ok: {} ({}), {}, {}{}, {} of {} {}\n", spec.name, plural(spec.nodes.size(), "node"),
+                     breakdown, plural(spec.lanes.size(), "lane"), plural(spec.products.size(), "product"), segments,
                      plural(static_cast<std::size_t>(spec.horizon), "period"), spec.period, spec.time_unit);
 }
+
+namespace {
+
+// The customer segments, one line each and a line per channel (none: "").
+std::string customers_text(const Network& net) {
+  if (net.segments().empty()) return "";
+  std::string out = "\ncustomers\n";
+  for (const Segment& s : net.segments()) {
+    const SegmentSpec& g = s.spec;
+    out += fmt::format("  {}: {} customers ordering {} times a period each (size {}), churn {} (intrinsic {})\n", s.name,
+                       s.initial, g.orders.rate, g.orders.size.describe(), name_of(g.churn.model), g.churn.intrinsic);
+    for (const SegmentChannel& ch : s.channels) {
+      out += fmt::format("    buys at {}: {:g}% of its orders\n", net.stocks()[ch.stock].name, 100 * ch.share);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string network_text(const ScenarioSpec& spec, const Network& net) {
   std::string out = spec.name + "\n";
@@ -103,7 +124,7 @@ std::string network_text(const ScenarioSpec& spec, const Network& net) {
     out += fmt::format("  {} -> {}: transit {}, order delay {}\n", net.nodes()[l.from].name, net.nodes()[l.to].name,
                        l.transport.empty() ? "-" : l.transport[0].describe(), l.order_delay);
   }
-  return out + events_text(spec);
+  return out + customers_text(net) + events_text(spec);
 }
 
 std::string network_dot(const ScenarioSpec& spec, const Network& net) {

@@ -317,6 +317,37 @@ TEST_CASE("describe prints the network as text, and as Graphviz DOT with --dot")
   CHECK(g.out.back() == '\n');
 }
 
+TEST_CASE("validate counts the customer segments and describe lists them with their channels") {
+  TempDir d;
+  const Result v = d.chainsim("validate " + example("treat_customers_differently.yaml"));
+  CHECK(v.status == 0);
+  CHECK(v.out == "treat_customers_differently: ok: 2 nodes (1 supplier, 1 retailer), 1 lane, 1 product, 2 customer "
+                 "segments, 1095 periods of 1 day\n");
+  const Result t = d.chainsim("describe " + example("treat_customers_differently.yaml"));
+  CHECK(t.status == 0);
+  CHECK(t.out.find("\ncustomers\n  contractors: 40 customers ordering 0.1 times a period each (size constant(1)), "
+                   "churn per_stockout (intrinsic 0.003)\n    buys at store/part: 100% of its orders\n") !=
+        std::string::npos);
+  // A scenario without segments says nothing of them.
+  CHECK(d.chainsim("describe " + example("beer_game.yaml")).out.find("customers") == std::string::npos);
+}
+
+TEST_CASE("a run with customer segments writes segments.csv, one row per replication, period and segment") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("treat_customers_differently.yaml") +
+                     " --out o --quiet --no-report --replications 2 --set horizon=30").status == 0);
+  const std::string csv = read(d.path() / "o/segments.csv");
+  CHECK(csv.rfind("replication,period,time,segment,active,churned_pool,initial_cohort,acquired,", 0) == 0);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 2 * 30 * 2);
+  CHECK(csv.find("\n1,29,29,walk_ins,") != std::string::npos);
+  const json summary = json::parse(read(d.path() / "o/summary.json"));
+  CHECK(summary["kpis"]["segments"]["contractors"].contains("lifetime_value"));
+  // Without segments, no file and no segments scope.
+  REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --out o --quiet --no-report").status == 0);
+  CHECK_FALSE(fs::exists(d.path() / "o/segments.csv"));
+  CHECK_FALSE(json::parse(read(d.path() / "o/summary.json"))["kpis"].contains("segments"));
+}
+
 TEST_CASE("schema prints the committed JSON Schema") {
   TempDir d;
   const Result r = d.chainsim("schema");

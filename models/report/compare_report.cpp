@@ -35,8 +35,8 @@ struct Scope {
 };
 
 // The scopes of the comparison's KPIs: network, stock points, nodes, lanes,
-// then any other in first-seen order (a KPI the page has not heard of still
-// shows).
+// then any other in first-seen order (customer segments, when there are
+// some; a KPI the page has not heard of still shows).
 std::vector<Scope> scopes(const Comparison& c) {
   std::vector<Scope> out = {{"network", "Network", "network", "the network"},
                             {"stock", "Stock points", "stock point", "the stock points"},
@@ -44,7 +44,11 @@ std::vector<Scope> scopes(const Comparison& c) {
                             {"lane", "Lanes", "lane", "the lanes"}};
   for (const KpiComparison& k : c.kpis) {
     if (std::none_of(out.begin(), out.end(), [&](const Scope& s) { return s.scope == k.scope; })) {
-      out.push_back({k.scope, k.scope, k.scope, "the " + k.scope + " scope"});
+      if (k.scope == "segment") {
+        out.push_back({"segment", "Customer segments", "segment", "the customer segments"});
+      } else {
+        out.push_back({k.scope, k.scope, k.scope, "the " + k.scope + " scope"});
+      }
     }
   }
   return out;

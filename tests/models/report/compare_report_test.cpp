@@ -306,3 +306,14 @@ TEST_CASE("a KPI of a scope the page has never heard of still shows, in a table 
   CHECK(section(html, "headline").find("title=\"segment.loyal.churn_rate\"") != std::string::npos);
   CHECK(html.find("id=\"forest-segment\"") != std::string::npos);
 }
+
+TEST_CASE("customer segments get their own scope on the page, named as such; a network without them gets none") {
+  const LoadedScenario base = load_scenario(scenario("treat_customers_differently.yaml"));
+  LoadOptions priority;
+  priority.overrides = {"nodes.store.allocation=priority"};
+  const LoadedScenario variant = load_scenario(scenario("treat_customers_differently.yaml"), priority);
+  const std::string html = compare(base, variant, 3, false).html();
+  CHECK(html.find("Customer segments") != std::string::npos);
+  CHECK(html.find("<th title=\"segment.contractors.active_mean\">contractors</th>") != std::string::npos);
+  CHECK(payment_terms().html().find("Customer segments") == std::string::npos);
+}

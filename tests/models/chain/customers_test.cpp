@@ -174,12 +174,11 @@ TEST_CASE("channel shares split a segment's orders and each channel's costs are 
   g.churn.intrinsic = 0.02;
   s.customers = {g};
   const Run r = run(s);
-  double store_units = 0, online_units = 0, orders = 0, units = 0, active = 0, acquired = 0;
+  double store_units = 0, online_units = 0, units = 0, active = 0, acquired = 0;
   for (std::int64_t k = 0; k < s.horizon; ++k) {
     store_units += r.at("store", "item", k).customer_demand;
     online_units += r.at("online", "item", k).customer_demand;
     const SegmentPeriod& p = r.rec.segments[static_cast<std::size_t>(k)];
-    orders += p.orders;
     units += p.units;
     active += p.active;
     acquired += p.acquired;

@@ -292,22 +292,22 @@ TEST_CASE("a KPI of a scope the page has never heard of still shows, in a table 
   CompareRun c =
       compare(load_scenario(scenario("payment_terms.yaml")), load_scenario(scenario("payment_terms_net60.yaml")), 2);
   KpiComparison k;
-  k.scope = "segment";
-  k.name = "loyal";
+  k.scope = "region";
+  k.name = "north";
   k.kpi = "churn_rate";
-  k.column = "segment.loyal.churn_rate";
+  k.column = "region.north.churn_rate";
   k.baseline = {0.1, 0.01, 0.01, 2};
   k.variant = {0.2, 0.01, 0.01, 2};
   k.difference = {0.1, 0.02, 0.002, 2};
   k.excludes_zero = true;
   c.runs.comparison.kpis.push_back(k);
   const std::string html = c.html();
-  CHECK(section(html, "kpis").find("<caption>segment</caption>") != std::string::npos);
-  CHECK(section(html, "headline").find("title=\"segment.loyal.churn_rate\"") != std::string::npos);
-  CHECK(html.find("id=\"forest-segment\"") != std::string::npos);
+  CHECK(section(html, "kpis").find("<caption>region</caption>") != std::string::npos);
+  CHECK(section(html, "headline").find("title=\"region.north.churn_rate\"") != std::string::npos);
+  CHECK(html.find("id=\"forest-region\"") != std::string::npos);
 }
 
-TEST_CASE("customer segments get their own scope on the page, named as such; a network without them gets none") {
+TEST_CASE("customer segments get their own scope on the page, named as such, and a network without them gets none") {
   const LoadedScenario base = load_scenario(scenario("treat_customers_differently.yaml"));
   LoadOptions priority;
   priority.overrides = {"nodes.store.allocation=priority"};

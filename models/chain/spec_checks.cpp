@@ -132,6 +132,18 @@ void check_policy_of(Check& c, const StockSpec& s, const std::string& sp) {
   }
 }
 
+// The shares of a list of `count` items (sources of a stock, channels of a
+// segment), `with` of which give one, summing to `sum`: all of them or none,
+// and (`must_sum`) summing to 1.
+void check_shares(Check& c, const std::string& path, const char* noun, std::size_t with, std::size_t count,
+                  double sum, bool must_sum) {
+  if (with > 0 && with < count) {
+    c.add(path, fmt::format("give every {} a share, or none (equal shares)", noun));
+  } else if (with > 0 && must_sum && std::abs(sum - 1.0) > 1e-9) {
+    c.add(path, fmt::format("the shares must sum to 1 (got {})", sum));
+  }
+}
+
 void check_sources(Check& c, const NodeSpec& n, const StockSpec& s, const std::string& sp) {
   double share_sum = 0.0;
   std::size_t with_share = 0;
@@ -155,11 +167,7 @@ void check_sources(Check& c, const NodeSpec& n, const StockSpec& s, const std::s
       c.add(path + ".from", "node '" + src.from + "' has no stock of '" + s.product + "'");
     }
   }
-  if (with_share > 0 && with_share < s.sources.size()) {
-    c.add(sp + ".sources", "give every source a share, or none (equal shares)");
-  } else if (with_share > 0 && s.split == SplitRule::kShares && std::abs(share_sum - 1.0) > 1e-9) {
-    c.add(sp + ".sources", fmt::format("the shares must sum to 1 (got {})", share_sum));
-  }
+  check_shares(c, sp + ".sources", "source", with_share, s.sources.size(), share_sum, s.split == SplitRule::kShares);
   if (s.vmi) {
     if (s.sources.size() != 1) c.add(sp + ".vmi", "a vendor-managed stock needs exactly one source");
     if (s.policy.review != ReviewMode::kPeriodic) c.add(sp + ".vmi", "a vendor-managed stock reviews periodically");
@@ -392,11 +400,7 @@ void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
       ++with_share;
     }
   }
-  if (with_share > 0 && with_share < g.channels.size()) {
-    c.add(gp + ".channels", "give every channel a share, or none (equal shares)");
-  } else if (with_share > 0 && std::abs(share_sum - 1.0) > 1e-9) {
-    c.add(gp + ".channels", fmt::format("the shares must sum to 1 (got {})", share_sum));
-  }
+  check_shares(c, gp + ".channels", "channel", with_share, g.channels.size(), share_sum, true);
   c.ranges("customer_orders", &g.orders, gp + ".orders");
   if (!(g.orders.size.mean() >= 1e-6)) {
     c.add(gp + ".orders.size", fmt::format("must have a mean of at least 1e-6 units (got {})", g.orders.size.mean()));

@@ -25,6 +25,7 @@
 
 #include <Random123/philox.h>
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -69,6 +70,31 @@ class RandomStream {
   Generator::ctr_type counter_;
   std::uint64_t block_[kWordsPerBlock] = {};
   unsigned index_ = kWordsPerBlock;
+};
+
+// Draws addressed by position instead of taken in turn: the four uniforms at
+// (a, b, c) of a named key are Philox's output for the counter (a,
+// replication, b, c + 1) under the key (seed, hash of the name), computed
+// afresh each time. Customer i's draws of period k sit at (k, i, j) whatever
+// happened to any other customer, so a variant that changes one customer's
+// fate leaves every other customer's draws alone (common random numbers per
+// customer). The last counter word is never 0, so these blocks are never a
+// RandomStream's of the same name.
+class CounterDraws {
+ public:
+  CounterDraws(std::uint64_t seed, std::uint64_t replication, std::string_view name) noexcept
+      : key_{{seed, RandomStream::hash_name(name)}}, replication_(replication) {}
+  // Four uniforms in (0, 1) at (a, b, c), built as RandomStream::uniform01 does.
+  std::array<double, 4> at(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0) const noexcept {
+    const r123::Philox4x64::ctr_type out = r123::Philox4x64{}({{a, replication_, b, c + 1}}, key_);
+    std::array<double, 4> u{};
+    for (unsigned i = 0; i < 4; ++i) u[i] = (static_cast<double>(out[i] >> 11) + 0.5) * 0x1.0p-53;
+    return u;
+  }
+
+ private:
+  r123::Philox4x64::key_type key_;
+  std::uint64_t replication_ = 0;
 };
 
 }  // namespace chainsim::sim

@@ -377,6 +377,13 @@ class NetworkBuilder {
         N_->stocks_[ch.stock].segment_channels.emplace_back(static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(c));
       }
       s.home = N_->stocks_[s.channels[0].stock].node;
+      s.index = static_cast<std::uint32_t>(g);
+      if (gs.mode == CustomerMode::kIndividual) {
+        s.people = std::make_unique<Individuals>();
+        s.people->traits = sim::CounterDraws(seed_, replication_, tag + "/traits");
+        s.people->draws = sim::CounterDraws(seed_, replication_, tag + "/customers");
+        add_individuals(s, gs.size);
+      }
     }
   }
 

@@ -21,16 +21,12 @@ constexpr const ChurnBehaviour* kBehaviours[] = {
 // Below this mean the binomial is inverted by walking up from 0.
 constexpr double kWalkFromZero = 30.0;
 
-// A Poisson count with `mean`, drawn from u by inversion; above the 1e6 the
-// exact sampler walks in bounded time, by inversion of the normal
-// approximation (rounded, at least 0; its error in any probability is below
-// 1e-3 there), so that a growing population never stops the run.
+}  // namespace
+
 double poisson_draw(double u, double mean) {
   if (mean <= sim::kMaxCountMean) return sim::poisson_quantile(u, mean);
   return std::max(0.0, std::round(sim::normal_quantile(u, mean, std::sqrt(mean))));
 }
-
-}  // namespace
 
 const ChurnBehaviour& churn_behaviour(ChurnModel model) { return *kBehaviours[static_cast<std::size_t>(model)]; }
 
@@ -86,15 +82,23 @@ void transition(Segment& s) {
   // it, whatever the state (common random numbers), and none otherwise.
   const double a = s.active;
   double service = 0.0, intrinsic = 0.0, won = 0.0, acquired = 0.0;
-  if (s.service_churn) {
-    const ServiceDefections sd = b.service(s);
-    const double u = s.churn_rng.uniform01();
-    service = std::min(a, binomial_draw(u, std::round(sd.trials), std::clamp(sd.probability, 0.0, 1.0)));
+  Moves moves;
+  if (s.people) {
+    moves = individual_moves(s);
+    service = moves.service;
+    intrinsic = moves.intrinsic;
+    won = moves.won;
+  } else {
+    if (s.service_churn) {
+      const ServiceDefections sd = b.service(s);
+      const double u = s.churn_rng.uniform01();
+      service = std::min(a, binomial_draw(u, std::round(sd.trials), std::clamp(sd.probability, 0.0, 1.0)));
+    }
+    if (churn.intrinsic > 0.0) {
+      intrinsic = binomial_draw(s.churn_rng.uniform01(), a - service, churn.intrinsic, s.log_keep, s.exp);
+    }
+    if (s.spec.win_back > 0.0) won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
   }
-  if (churn.intrinsic > 0.0) {
-    intrinsic = binomial_draw(s.churn_rng.uniform01(), a - service, churn.intrinsic, s.log_keep, s.exp);
-  }
-  if (s.spec.win_back > 0.0) won = binomial_draw(s.win_back_rng.uniform01(), s.churned_pool, s.spec.win_back);
   const AcquisitionSpec& acq = s.spec.acquisition;
   const double acquire_mean = acq.per_period + acq.word_of_mouth * a * s.satisfaction;
   const double u_acquire = acq.per_period > 0.0 || acq.word_of_mouth > 0.0 ? s.acquire_rng.uniform01() : 0.5;
@@ -107,8 +111,13 @@ void transition(Segment& s) {
   // The initial cohort keeps the share of the active customers that stayed:
   // its expected size given the period's churn (customers are exchangeable in
   // population mode), which measures lifetime value with less noise than
-  // drawing which of them left.
-  if (a > 0.0) s.cohort *= (a - churned) / a;
+  // drawing which of them left; in individual mode it is counted.
+  if (s.people) {
+    s.cohort = moves.cohort;
+    add_individuals(s, acquired);
+  } else if (a > 0.0) {
+    s.cohort *= (a - churned) / a;
+  }
   s.active = a - churned + won + acquired;
   s.churned_pool += service - won;
   s.acquired = acquired;
@@ -180,6 +189,19 @@ std::string audit_segment(const Segment& s) {
     return fmt::format("segment {}: {} customers to win back, but churned for the service {} - won back {} = {}",
                        s.name, s.churned_pool, s.churned_service_total, s.won_back_total,
                        s.churned_service_total - s.won_back_total);
+  }
+  if (s.people) {
+    const Individuals& p = *s.people;
+    double active = 0.0, churned = 0.0, members = 0.0;
+    for (std::size_t i = 0; i < p.state.size(); ++i) {
+      active += p.state[i] == CustomerState::kActive ? 1.0 : 0.0;
+      churned += p.state[i] == CustomerState::kChurned ? 1.0 : 0.0;
+      members += p.state[i] == CustomerState::kActive && (p.flags[i] & kMember) != 0 ? 1.0 : 0.0;
+    }
+    if (active != s.active || churned != s.churned_pool || members != p.members) {
+      return fmt::format("segment {}: {} customers active, {} churned and {} members, but the counts say {}, {} and {}",
+                         s.name, active, churned, members, s.active, s.churned_pool, p.members);
+    }
   }
   if (s.active < 0.0 || s.churned_pool < 0.0 || s.cohort < 0.0 || s.cohort > s.active * (1.0 + 1e-12)) {
     return fmt::format("segment {}: a count out of range (active {}, churned {}, initial cohort {})", s.name,

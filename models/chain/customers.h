@@ -1,6 +1,7 @@
-// Customer segments in population mode: counts of customers per segment and
+// Customer segments: in population mode counts of customers per segment and
 // state (active, churned), moved by binomial transitions at the period
-// boundary, and the orders the active customers place through their channels.
+// boundary; in individual mode one record per customer (customers_individual.cpp);
+// and the orders the active customers place through their channels.
 // The network (models/chain/network_customers.cpp) injects the orders as
 // backlog lines that remember their segment, and reports each order's end
 // back here: met at once, met after a wait, or lost (stock-out, outage,
@@ -37,7 +38,9 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/chain/spec.h"
@@ -117,6 +120,65 @@ const ChurnBehaviour& churn_behaviour(ChurnModel model);
 // Every problem of a churn spec's model parameters.
 std::vector<Problem> check_churn(const ChurnSpec& spec);
 
+// --- individual mode -----------------------------------------------------
+
+enum class CustomerState : std::uint8_t { kActive, kChurned, kGone };
+
+// A customer's flags (Individuals::flags).
+inline constexpr std::uint8_t kMember = 1;    // in the loyalty programme
+inline constexpr std::uint8_t kDropping = 2;  // left after an order this period: gone at the next boundary
+inline constexpr std::uint8_t kHasLeft = 4;   // has been churned at least once
+
+// One customer's order in a backlog line.
+struct CustomerOrder {
+  std::uint32_t customer = 0;
+  float units = 0.0f;
+};
+
+// The customer orders of one backlog line, in the order they are met (a
+// line is met first in, first out, so this is what per-order lines of the
+// same priority and arrival would get): orders before `next` have ended;
+// `met_of_next` units of order `next` have been delivered.
+struct CustomerBlock {
+  std::vector<CustomerOrder> orders;
+  std::size_t next = 0;
+  double met_of_next = 0.0;
+};
+
+// One delivery to one customer (customers.csv).
+struct CustomerTransaction {
+  std::uint32_t segment = 0, customer = 0;
+  double time = 0.0, units = 0.0, value = 0.0;
+};
+
+// The customers of an individual-mode segment, one entry per customer in
+// each array (index = customer number, in order of arrival: the initial ones
+// first, then each acquired one). The random draws are addressed by customer
+// and period (sim::CounterDraws), so customer i's choices in period k are the
+// same in every variant that leaves its own history alone:
+//   traits  "segment/<id>/traits" at (i, 0): u0 its order rate (Gamma
+//           quantile), u1 its dropout probability (Beta quantile)
+//   draws   "segment/<id>/customers" at (k, i, 0): u0 intrinsic churn, u1
+//           service-driven churn, u2 win-back; at (k, i, 1): u0 the order
+//           after which it drops out (geometric), u1..u3 its order counts in
+//           channels 0..2; at (k, i, 2 + j): channels 3 + 4j ... 6 + 4j.
+struct Individuals {
+  std::vector<float> rate, dropout;  // traits: orders per period, probability to leave after an order
+  std::vector<CustomerState> state;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint32_t> purchases;
+  std::vector<float> stay;  // per_stockout: the probability this period's short orders leave it staying
+  // satisfaction: its own smoothed fill rate, and this period's units placed and met at once.
+  std::vector<float> satisfaction, units, at_once;
+  sim::CounterDraws traits{0, 0, ""}, draws{0, 0, ""};
+  std::vector<std::vector<CustomerOrder>> pending;  // per channel: this period's orders until they join the backlog
+  std::int64_t drawn_period = -1;
+  std::unordered_map<std::uint64_t, CustomerBlock> blocks;  // by backlog line (BacklogEntry::ref)
+  std::uint64_t next_block = 0;
+  double members = 0.0;  // active customers in the loyalty programme
+  std::vector<CustomerTransaction>* log = nullptr;  // deliveries are appended here when set
+};
+
 struct SegmentChannel {
   StockId stock = kNone;
   double share = 1.0;
@@ -155,6 +217,9 @@ struct Segment {
   bool service_churn = true;  // the churn model can make customers leave for the service (its parameters allow)
   double order_factor = 1.0;  // the churn model's demand factor, set at each transition
   double constant_size = -1.0;  // units per order when the size is constant (else < 0)
+  std::int64_t period_index = 0;  // the current period (set before each transition)
+  std::uint32_t index = 0;        // the segment's number in the scenario
+  std::unique_ptr<Individuals> people;  // individual mode only
 };
 
 // Step 1 of the timeline: the transitions into the current period; resets
@@ -167,6 +232,28 @@ void draw_channel_orders(Segment& s, std::size_t c, double multiplier);
 // `orders` orders (`units` units) of the segment ended after waiting `wait`
 // time units; `on_time` when met within the promised lead time.
 void order_ended(Segment& s, OrderEnd how, double orders, double units, Time wait);
+// Individual mode: the transitions of each customer at the current
+// boundary (their counts; `cohort` is the initial customers still active
+// that never left).
+struct Moves {
+  double service = 0.0, intrinsic = 0.0, won = 0.0, cohort = 0.0;
+};
+Moves individual_moves(Segment& s);
+// Individual mode: appends `count` customers with their traits, active.
+void add_individuals(Segment& s, double count);
+// Individual mode: every active customer's orders of the current period in
+// every channel (into people->pending, the channels' `orders` and `units`,
+// and the period's flows), with multipliers[c] the what-if demand multiplier
+// of channel c's stock.
+void draw_individual_orders(Segment& s, const std::vector<double>& multipliers);
+// Individual mode: `qty` units of backlog line `b` delivered at `now` (the
+// line arrived at `arrived`; `done` when it is met in full), at `price` a
+// unit before a member's discount: the orders they end, the customers'
+// purchases, memberships and defection risks; returns the revenue.
+Money individual_sale(Segment& s, CustomerBlock& b, Qty qty, Money price, Time arrived, Time now, bool done);
+// Individual mode: the orders of `b` still open are lost at `now`.
+void individual_lost(Segment& s, CustomerBlock& b, Time arrived, Time now);
+
 // The customer audit; "" when it balances, else what does not.
 std::string audit_segment(const Segment& s);
 
@@ -178,6 +265,12 @@ double binomial_draw(double u, double n, double p);
 // The same with exp(n log(1 - p)) taken from `exp`. REQUIRES: log_q ==
 // log1p(-p).
 double binomial_draw(double u, double n, double p, double log_q, ExpMemo& exp);
+
+// A Poisson count with `mean`, drawn from u by inversion; above the 1e6 the
+// exact sampler walks in bounded time, by inversion of the normal
+// approximation (rounded, at least 0; its error in any probability is below
+// 1e-3 there), so that a growing population never stops the run.
+double poisson_draw(double u, double mean);
 
 // Declarations of the behaviours the churn models' files define.
 #define CHAINSIM_CHURN_MODEL(id, name, behaviour) extern const ChurnBehaviour behaviour;

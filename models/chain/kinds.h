@@ -173,6 +173,11 @@ CHAINSIM_NAMED_ENUM(UnmetDemand, "backorder", "lost");
 enum class CustomerUnmet : std::uint8_t { kStock, kBackorder, kLost, kPatience };
 CHAINSIM_NAMED_ENUM(CustomerUnmet, "stock", "backorder", "lost", "patience");
 
+// How a segment keeps its customers: counts per state with binomial
+// transitions (population), or one record per customer (individual).
+enum class CustomerMode : std::uint8_t { kPopulation, kIndividual };
+CHAINSIM_NAMED_ENUM(CustomerMode, "population", "individual");
+
 // node_down: shipments travelling to the node arrive, or are held until it is up.
 enum class InTransit : std::uint8_t { kArrive, kHold };
 CHAINSIM_NAMED_ENUM(InTransit, "arrive", "hold");

@@ -94,6 +94,10 @@ class Network {
   const std::vector<Lane>& lanes() const noexcept { return lanes_; }
   const std::vector<ProductInfo>& products() const noexcept { return products_; }
   const std::vector<Segment>& segments() const noexcept { return segments_; }
+  // From now on, every delivery to a customer of an individual-mode segment
+  // is kept (customers.csv); take them with take_transactions().
+  void keep_transactions();
+  std::vector<CustomerTransaction> take_transactions() { return std::move(transactions_); }
   // The stock point of `product` at `node`, or kNone.
   StockId stock_of(NodeId node, ProductId product) const;
   StockId find_stock(const std::string& node, const std::string& product) const;
@@ -152,6 +156,7 @@ class Network {
   // Customer segments (network_customers.cpp).
   void customers_begin_period();
   void place_segment_orders(StockPoint& sp);
+  Money individual_revenue(StockPoint& sp, const BacklogEntry& line, Qty qty, bool done);
   BacklogEntry& add_customer_line(StockPoint& sp, Qty qty, double priority, Time leave_at);
   void segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Money revenue);
   void segment_lost(const Node& n, const BacklogEntry& line);
@@ -282,6 +287,7 @@ class Network {
   std::vector<LanePeriod> period_lanes_;
   std::vector<NodePeriod> period_nodes_;
   std::vector<SegmentPeriod> period_segments_;
+  std::vector<CustomerTransaction> transactions_;
   std::vector<Qty> scratch_wanted_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;

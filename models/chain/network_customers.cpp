@@ -12,10 +12,18 @@
 
 namespace chainsim::models {
 
+void Network::keep_transactions() {
+  for (Segment& s : segments_) {
+    if (s.people) s.people->log = &transactions_;
+  }
+}
+
 void Network::customers_begin_period() {
   for (Segment& s : segments_) {
+    s.period_index = period_index_;
     if (period_index_ > 0) transition(s);
-    const Money per_customer = s.active * s.spec.cost_to_serve.per_customer;
+    Money per_customer = s.active * s.spec.cost_to_serve.per_customer;
+    if (s.people) per_customer += s.people->members * s.spec.loyalty.cost_per_member;
     s.flows.cost_to_serve += per_customer;
     const Money cost = s.flows.acquisition_cost + per_customer;
     if (cost != 0.0) nodes_[s.home].account.cost(CostKind::kCustomers, cost, true);
@@ -26,7 +34,16 @@ void Network::place_segment_orders(StockPoint& sp) {
   const Time now = sim_.now();
   for (const auto& [g, c] : sp.segment_channels) {
     Segment& s = segments_[g];
-    draw_channel_orders(s, c, sp.demand_multiplier);
+    if (!s.people) {
+      draw_channel_orders(s, c, sp.demand_multiplier);
+    } else if (s.people->drawn_period != period_index_) {
+      // Every channel's orders at once (a customer's dropout ends its orders
+      // in all of them); the what-if events of this instant have all acted.
+      std::vector<double> multipliers;
+      for (const SegmentChannel& ch : s.channels) multipliers.push_back(stocks_[ch.stock].demand_multiplier);
+      draw_individual_orders(s, multipliers);
+      s.people->drawn_period = period_index_;
+    }
     const SegmentChannel& ch = s.channels[c];
     const Money per_order = ch.orders * s.spec.cost_to_serve.per_order;
     if (per_order != 0.0) {
@@ -43,11 +60,33 @@ void Network::place_segment_orders(StockPoint& sp) {
     }
     BacklogEntry& e = add_customer_line(sp, ch.units, s.spec.priority, leave_at);
     e.segment = g;
-    e.orders_per_unit = static_cast<float>(std::min(ch.orders / ch.units, double{std::numeric_limits<float>::max()}));
+    if (s.people) {
+      // The line's customers, met in turn; orders_per_unit stays 0 (each
+      // order's end is reported to its customer instead).
+      e.ref = ++s.people->next_block;
+      s.people->blocks[e.ref].orders = std::move(s.people->pending[c]);
+      s.people->pending[c].clear();
+    } else {
+      e.orders_per_unit =
+          static_cast<float>(std::min(ch.orders / ch.units, double{std::numeric_limits<float>::max()}));
+    }
     // The customers leave at leave_at exactly: fulfil runs at every boundary,
     // and between boundaries a wake-up makes it run then.
     if (leave_at > now && leave_at < kInfinity && !is_boundary_time(leave_at)) wake(sp.node, Phase::kFulfil, leave_at);
   }
+}
+
+// `done`: the line is met in full with these units.
+Money Network::individual_revenue(StockPoint& sp, const BacklogEntry& line, Qty qty, bool done) {
+  Segment& s = segments_[line.segment];
+  auto it = s.people->blocks.find(line.ref);
+  if (it == s.people->blocks.end()) {
+    throw ModelError(fmt::format("t={}: segment {}: a backlog line without its customers", sim_.now(), s.name));
+  }
+  const Money revenue =
+      individual_sale(s, it->second, qty, sp.price * s.spec.price_factor, line.arrived, sim_.now(), done);
+  if (done) s.people->blocks.erase(it);
+  return revenue;
 }
 
 void Network::segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Money revenue) {
@@ -71,7 +110,15 @@ void Network::segment_lost(const Node& n, const BacklogEntry& line) {
   const OrderEnd how = line.leave_at > line.arrived ? OrderEnd::kLostPatience
                        : n.down                     ? OrderEnd::kLostOutage
                                                     : OrderEnd::kLostStockout;
-  order_ended(segments_[line.segment], how, line.qty * line.orders_per_unit, line.qty, now - line.arrived);
+  Segment& s = segments_[line.segment];
+  order_ended(s, how, line.qty * line.orders_per_unit, line.qty, now - line.arrived);
+  if (s.people) {
+    auto it = s.people->blocks.find(line.ref);
+    if (it != s.people->blocks.end()) {
+      individual_lost(s, it->second, line.arrived, now);
+      s.people->blocks.erase(it);
+    }
+  }
 }
 
 void Network::record_segments(std::int64_t k) {
@@ -104,6 +151,7 @@ void Network::record_segments(std::int64_t k) {
     o.acquisition_cost = f.acquisition_cost;
     o.satisfaction = s.satisfaction;
     o.goodwill = s.goodwill;
+    o.members = s.people ? s.people->members : 0.0;
   }
 }
 

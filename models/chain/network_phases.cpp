@@ -359,8 +359,9 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
 void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty) {
   const Time now = sim_.now();
   Node& n = nodes_[sp.node];
-  const Money revenue =
-      line.segment == kNone ? qty * sp.price : qty * sp.price * segments_[line.segment].spec.price_factor;
+  const Money revenue = line.segment == kNone                   ? qty * sp.price
+                        : segments_[line.segment].people == nullptr ? qty * sp.price * segments_[line.segment].spec.price_factor
+                                                                    : individual_revenue(sp, line, qty, line.qty - qty <= kEps);
   if (revenue > 0.0) {
     n.account.sale_in_cash(revenue);
     money_.customer_cash += revenue;

@@ -92,6 +92,7 @@ struct SegmentPeriod {
   Money revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
   double satisfaction = 1.0;      // smoothed experienced fill rate at the period's start
   double goodwill = 1.0;          // the goodwill model's demand multiplier in the period
+  double members = 0.0;           // individual mode: active loyalty programme members at the period's end
 };
 
 // One purchase order completed (fully received) at the buyer, or one block

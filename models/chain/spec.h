@@ -279,9 +279,34 @@ struct CostToServeSpec {
   double per_customer = 0.0;  // per active customer per period
 };
 
+// Individual mode: how customers differ (the BG/NBD model's heterogeneity,
+// Fader, Hardie & Lee 2005). Each customer's order rate is drawn once from a
+// Gamma with shape rate_shape and mean orders.rate (rate_shape 0: every
+// customer at orders.rate); after each order, the customer leaves for good
+// with its own probability p, drawn once from Beta(dropout_a, dropout_b)
+// (both 0: no such dropout).
+struct HeterogeneitySpec {
+  double rate_shape = 0.0;  // >= 0
+  double dropout_a = 0.0;   // >= 0
+  double dropout_b = 0.0;   // >= 0
+};
+
+// Individual mode: a loyalty programme. A customer becomes a member after
+// `after_purchases` purchases (orders with a unit delivered) and stays one;
+// members pay the price less `discount`, their leaving probabilities are
+// multiplied by churn_factor (at most 1), and each costs cost_per_member per
+// period.
+struct LoyaltySpec {
+  double after_purchases = 0.0;  // a whole number >= 1; 0: no programme
+  double discount = 0.0;         // [0, 1]
+  double churn_factor = 1.0;     // >= 0
+  double cost_per_member = 0.0;  // >= 0
+};
+
 // A customer segment: customers who buy through the channels, churn with the
 // service they get, come back and are acquired (population mode: counts per
-// segment, binomial transitions at the period boundary).
+// segment, binomial transitions at the period boundary; individual mode: one
+// record per customer).
 struct SegmentSpec {
   std::string id;                     // unique segment id, required
   double size = 0.0;                  // active customers at time 0, a whole number >= 0
@@ -297,6 +322,9 @@ struct SegmentSpec {
   AcquisitionSpec acquisition;
   CostToServeSpec cost_to_serve;
   double discount_rate = 0.0;         // per period, for lifetime value, >= 0
+  CustomerMode mode = CustomerMode::kPopulation;
+  HeterogeneitySpec heterogeneity;    // individual mode only
+  LoyaltySpec loyalty;                // individual mode only
 };
 
 struct SharingSpec {

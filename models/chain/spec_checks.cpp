@@ -377,6 +377,35 @@ void check_channel(Check& c, const ChannelSpec& ch, const std::string& path) {
   }
 }
 
+// The keys only individual mode reads, and their consistency.
+void check_individual(Check& c, const SegmentSpec& g, const std::string& gp) {
+  const HeterogeneitySpec& h = g.heterogeneity;
+  const LoyaltySpec& l = g.loyalty;
+  c.ranges("heterogeneity", &h, gp + ".heterogeneity");
+  c.ranges("loyalty", &l, gp + ".loyalty");
+  const bool heterogeneous = h.rate_shape > 0.0 || h.dropout_a > 0.0 || h.dropout_b > 0.0;
+  const bool loyal = l.after_purchases > 0.0 || l.discount > 0.0 || l.churn_factor != 1.0 || l.cost_per_member > 0.0;
+  if (g.mode != CustomerMode::kIndividual) {
+    if (heterogeneous) {
+      c.add(gp + ".heterogeneity", "needs mode: individual (a population segment's customers are all alike)");
+    }
+    if (loyal) c.add(gp + ".loyalty", "needs mode: individual (a population segment does not know who bought what)");
+    return;
+  }
+  if (!(g.size <= 1e8)) {
+    c.add(gp + ".size", fmt::format("must be at most 1e8 in individual mode, one record per customer (got {})", g.size));
+  }
+  if ((h.dropout_a > 0.0) != (h.dropout_b > 0.0)) {
+    c.add(gp + ".heterogeneity", "dropout_a and dropout_b go together: give both above 0, or neither");
+  }
+  if (loyal && !(l.after_purchases >= 1.0)) {
+    c.add(gp + ".loyalty.after_purchases", "must be given, a whole number of purchases of at least 1, for a programme");
+  } else if (loyal && !(l.after_purchases == std::floor(l.after_purchases) && l.after_purchases <= 1e9)) {
+    c.add(gp + ".loyalty.after_purchases",
+          fmt::format("must be a whole number of purchases in [1, 1e9] (got {})", l.after_purchases));
+  }
+}
+
 void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
   c.ranges("segment", &g, gp);
   if (!(g.size >= 0.0 && g.size == std::floor(g.size) && g.size <= 1e12)) {
@@ -409,6 +438,7 @@ void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
   for (const Problem& p : check_churn(g.churn)) c.add(gp + ".churn", p);
   c.ranges("acquisition", &g.acquisition, gp + ".acquisition");
   c.ranges("cost_to_serve", &g.cost_to_serve, gp + ".cost_to_serve");
+  check_individual(c, g, gp);
 }
 
 void check_customers(Check& c) {

@@ -492,8 +492,8 @@ SectionInfo segment_keys() {
   using S = SegmentSpec;
   return section(
       "segment",
-      "A customer segment in population mode: counts of customers, binomial transitions at each period boundary "
-      "(docs/customers.md).",
+      "A customer segment: counts of customers with binomial transitions at each period boundary (population "
+      "mode), or one record per customer (individual mode); docs/customers.md.",
       {
           req(key("id", &S::id, K::kString, "Unique segment id.")),
           apart(nonneg(key("size", &S::size, K::kNumber, "Active customers at time 0 (a whole number).", "0"))),
@@ -519,6 +519,46 @@ SectionInfo segment_keys() {
                  "0"),
              "cost_to_serve"),
           nonneg(key("discount_rate", &S::discount_rate, K::kNumber, "Per period, for lifetime value.", "0")),
+          key("mode", &S::mode, K::kEnum,
+              "population (counts per state, binomial transitions) or individual (one record per customer).",
+              "population"),
+          of(key("heterogeneity", &S::heterogeneity, K::kSection,
+                 "Individual mode: how customers' order rates and dropout differ (BG/NBD).", "none"),
+             "heterogeneity"),
+          of(key("loyalty", &S::loyalty, K::kSection, "Individual mode: a loyalty programme.", "none"), "loyalty"),
+      });
+}
+
+SectionInfo heterogeneity_keys() {
+  using S = HeterogeneitySpec;
+  return section(
+      "heterogeneity", "Individual mode: each customer's order rate and dropout, drawn once (BG/NBD).",
+      {
+          nonneg(key("rate_shape", &S::rate_shape, K::kNumber,
+                     "Shape r of the Gamma each customer's order rate is drawn from, its mean orders.rate (0: every "
+                     "customer at orders.rate).",
+                     "0")),
+          nonneg(key("dropout_a", &S::dropout_a, K::kNumber,
+                     "a of the Beta(a, b) each customer's probability to leave after an order is drawn from (both 0: "
+                     "no dropout).",
+                     "0")),
+          nonneg(key("dropout_b", &S::dropout_b, K::kNumber, "b of that Beta.", "0")),
+      });
+}
+
+SectionInfo loyalty_keys() {
+  using S = LoyaltySpec;
+  return section(
+      "loyalty", "Individual mode: a loyalty programme.",
+      {
+          nonneg(key("after_purchases", &S::after_purchases, K::kNumber,
+                     "Purchases (orders with a unit delivered) after which a customer becomes a member (0: no "
+                     "programme).",
+                     "0")),
+          unit(key("discount", &S::discount, K::kNumber, "Share of the price members do not pay.", "0")),
+          nonneg(key("churn_factor", &S::churn_factor, K::kNumber,
+                     "Multiplies a member's probabilities of leaving (at most 1).", "1")),
+          nonneg(key("cost_per_member", &S::cost_per_member, K::kNumber, "Per member per period.", "0")),
       });
 }
 
@@ -601,7 +641,8 @@ std::vector<SectionInfo> build_sections() {
   return {scenario_keys(), product_keys(), node_keys(),         stock_keys(),    policy_keys(),
           source_keys(),   production_keys(), input_keys(),     demand_keys(),   returns_keys(),
           payment_terms_keys(), lane_keys(), event_keys(),      segment_keys(),  channel_keys(),
-          customer_orders_keys(), churn_keys(), acquisition_keys(), cost_to_serve_keys(), sharing_keys()};
+          customer_orders_keys(), churn_keys(), acquisition_keys(), cost_to_serve_keys(), heterogeneity_keys(),
+          loyalty_keys(), sharing_keys()};
 }
 
 // --- the check of declared ranges ---------------------------------------

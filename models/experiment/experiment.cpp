@@ -34,8 +34,9 @@ class PeriodCounter final : public ObservationSink {
 
 ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
-                                  const std::vector<std::string>& columns) {
+                                  const std::vector<std::string>& columns, bool keep_transactions) {
   auto net = build_network(spec, seed, replication);
+  if (keep_transactions) net->keep_transactions();
   KpiCollector kpi;
   net->add_sink(&kpi);
   std::optional<SeriesValuesRecorder> rec;
@@ -55,6 +56,7 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
   out.kpis = kpi.finish();
   if (rec) out.series = rec->take();
   if (segments) out.segments = std::move(segments->records);
+  if (keep_transactions) out.transactions = net->take_transactions();
   out.events = net->simulator().events_run();
   out.messages = net->messages_sent();
   return out;
@@ -83,7 +85,8 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
       [&](std::size_t i) {
-        return run_replication(spec, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns);
+        return run_replication(spec, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns,
+                               o.customer_transactions && i == 0);
       },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.series);

@@ -29,6 +29,9 @@ struct ExperimentOptions {
   // If set, every period any replication closes adds 1 (from the worker
   // threads, relaxed): a progress display reads it while the run goes on.
   std::atomic<std::uint64_t>* periods_done = nullptr;
+  // Keep the first replication's deliveries to the customers of
+  // individual-mode segments (customers.csv).
+  bool customer_transactions = false;
 };
 
 // What one replication produced.
@@ -37,6 +40,7 @@ struct ReplicationOutput {
   KpiSet kpis;
   SeriesValues series;  // its time series, the columns asked for (empty unless series were kept)
   std::vector<SegmentPeriod> segments;  // its customer segments' records, period-major (segments.csv)
+  std::vector<CustomerTransaction> transactions;  // its deliveries to individual customers, when kept
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
 };
@@ -65,10 +69,12 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
 // Runs one replication (used by run_experiment and sweeps).
 // With `keep_series`, its series of `columns` (names of series_columns();
 // empty: all) are kept. `periods_done`, if set, counts its periods as they
-// close.
+// close. With `keep_transactions`, its deliveries to the customers of
+// individual-mode segments are kept.
 ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series,
                                   std::atomic<std::uint64_t>* periods_done = nullptr,
-                                  const std::vector<std::string>& columns = {});
+                                  const std::vector<std::string>& columns = {},
+                                  bool keep_transactions = false);
 
 }  // namespace chainsim::models

@@ -131,7 +131,7 @@ std::string timeseries_mean_rows(const ExperimentResult& r) {
 std::string segments_header() {
   return "replication,period,time,segment,active,churned_pool,initial_cohort,acquired,won_back,churned_service,"
          "churned_intrinsic,orders,units,met_at_once,met_late,on_time,wait_units,lost_stockout,lost_outage,"
-         "lost_patience,revenue,cogs,cost_to_serve,acquisition_cost,satisfaction,goodwill\n";
+         "lost_patience,revenue,cogs,cost_to_serve,acquisition_cost,satisfaction,goodwill,members\n";
 }
 
 std::string segments_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
@@ -142,9 +142,26 @@ std::string segments_rows(const ExperimentResult& r, const ReplicationOutput& re
     for (double x : {g.active, g.churned_pool, g.cohort, g.acquired, g.won_back, g.churned_service,
                      g.churned_intrinsic, g.orders, g.units, g.met_at_once, g.met_late, g.on_time, g.wait_units,
                      g.lost_stockout, g.lost_outage, g.lost_patience, g.revenue, g.cogs, g.cost_to_serve,
-                     g.acquisition_cost, g.satisfaction, g.goodwill}) {
+                     g.acquisition_cost, g.satisfaction, g.goodwill, g.members}) {
       out += "," + csv_number(x);
     }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string customers_header() { return "customer,segment,time,units,value\n"; }
+
+std::string customers_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
+  std::string out;
+  out.reserve(rep.transactions.size() * 32);
+  for (const CustomerTransaction& t : rep.transactions) {
+    const std::string& segment = r.info.segments[t.segment];
+    // The customer's id: its segment's and its number there, from 1.
+    out += csv_text(fmt::format("{}-{}", segment, std::uint64_t{t.customer} + 1));
+    out += ",";
+    out += csv_text(segment);
+    for (double x : {t.time, t.units, t.value}) out += "," + csv_number(x);
     out += "\n";
   }
   return out;

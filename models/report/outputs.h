@@ -46,6 +46,13 @@ std::string timeseries_mean_rows(const ExperimentResult& result);
 std::string segments_header();
 std::string segments_rows(const ExperimentResult& result, const ReplicationOutput& rep);
 
+// customers.csv (docs/customers.md): one row per delivery to a customer of an
+// individual-mode segment in the first replication (customer, segment, time,
+// units, value), the transaction log RFM and BG/NBD tools read. The header
+// line, then the rows of `rep`'s transactions.
+std::string customers_header();
+std::string customers_rows(const ExperimentResult& result, const ReplicationOutput& rep);
+
 // The terminal summary: the network's KPIs, then tables per stock and node,
 // each value as mean (± 95% half-width when there are replications).
 std::string summary_table(const ExperimentResult& result);

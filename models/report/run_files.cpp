@@ -43,6 +43,18 @@ SeriesMode series_mode(TimeseriesFile file, int replications, bool report) {
   return SeriesMode::kNone;
 }
 
+// customers.csv, its header written: the first replication's deliveries,
+// when a segment is in individual mode (else null).
+std::unique_ptr<sim::AtomicFile> customers_file(const ScenarioSpec& spec, const std::string& dir) {
+  for (const SegmentSpec& g : spec.customers) {
+    if (g.mode != CustomerMode::kIndividual) continue;
+    auto file = std::make_unique<sim::AtomicFile>(dir + "/customers.csv");
+    file->write(customers_header());
+    return file;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
@@ -67,10 +79,13 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     segments = std::make_unique<sim::AtomicFile>(dir + "/segments.csv");
     segments->write(segments_header());
   }
+  std::unique_ptr<sim::AtomicFile> customers = customers_file(s.spec, dir);
+  opt.customer_transactions = customers != nullptr;
   WrittenRun out;
   out.result = run_experiment(s.spec, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
     if (series) series->add(partial, rep);
     if (segments) segments->write(segments_rows(partial, rep));
+    if (customers && !rep.transactions.empty()) customers->write(customers_rows(partial, rep));
     if (!o.report) return;
     if (!echelons) echelons = std::make_unique<report::GroupSeries>(partial.info);
     echelons->add(rep);
@@ -94,6 +109,10 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     segments->commit();
     out.files.push_back(dir + "/segments.csv");
   }
+  if (customers) {
+    customers->commit();
+    out.files.push_back(dir + "/customers.csv");
+  }
   if (o.report) {
     ReportMetadata report;
     report.version = o.version;
@@ -111,6 +130,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   if (!series) std::filesystem::remove(dir + "/timeseries.csv", ignored);
   if (!o.report) std::filesystem::remove(dir + "/report.html", ignored);
   if (!segments) std::filesystem::remove(dir + "/segments.csv", ignored);
+  if (!customers) std::filesystem::remove(dir + "/customers.csv", ignored);
   return out;
 }
 

@@ -40,6 +40,8 @@ struct Defaults {
   ChurnSpec churn;
   AcquisitionSpec acquisition;
   CostToServeSpec cost_to_serve;
+  HeterogeneitySpec heterogeneity;
+  LoyaltySpec loyalty;
   SharingSpec sharing;
   const void* of(const std::string& section) const {
     const std::map<std::string, const void*> objects = {
@@ -48,7 +50,8 @@ struct Defaults {
         {"input", &input},       {"demand", &demand},   {"returns", &returns},
         {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing},
         {"segment", &segment}, {"channel", &channel}, {"customer_orders", &customer_orders}, {"churn", &churn},
-        {"acquisition", &acquisition}, {"cost_to_serve", &cost_to_serve}};
+        {"acquisition", &acquisition}, {"cost_to_serve", &cost_to_serve}, {"heterogeneity", &heterogeneity},
+        {"loyalty", &loyalty}};
     return objects.at(section);
   }
 };
@@ -76,6 +79,8 @@ const std::set<std::string> kDescribed = {
     "segment.churn",          // per_stockout, no churn
     "segment.acquisition",    // none
     "segment.cost_to_serve",  // 0
+    "segment.heterogeneity",  // none
+    "segment.loyalty",        // none
     "channel.product",        // the node's only stock
     "channel.share",          // equal shares
 };

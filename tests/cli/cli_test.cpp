@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -346,6 +349,52 @@ TEST_CASE("a run with customer segments writes segments.csv, one row per replica
   REQUIRE(d.chainsim("run " + example("beer_game.yaml") + " --out o --quiet --no-report").status == 0);
   CHECK_FALSE(fs::exists(d.path() / "o/segments.csv"));
   CHECK_FALSE(json::parse(read(d.path() / "o/summary.json"))["kpis"].contains("segments"));
+}
+
+TEST_CASE("an individual-mode segment's run writes customers.csv: the first replication's deliveries") {
+  TempDir d;
+  REQUIRE(d.chainsim("run " + example("loyalty_programme_members.yaml") +
+                     " --out o --quiet --no-report --replications 2 --set horizon=20").status == 0);
+  const std::string csv = read(d.path() / "o/customers.csv");
+  REQUIRE(csv.rfind("customer,segment,time,units,value\n", 0) == 0);
+  // Its units are the units the segment was delivered in replication 0
+  // (segments.csv's met at once and late), its values its revenue.
+  std::istringstream rows(csv.substr(csv.find('\n') + 1));
+  std::string line;
+  double units = 0, value = 0, last_time = 0;
+  std::set<std::string> customers;
+  while (std::getline(rows, line)) {
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    REQUIRE(f.size() == 5);
+    CHECK(f[0].rfind("buyers-", 0) == 0);
+    CHECK(f[1] == "buyers");
+    CHECK(std::stod(f[2]) >= last_time);  // in time order
+    last_time = std::stod(f[2]);
+    customers.insert(f[0]);
+    units += std::stod(f[3]);
+    value += std::stod(f[4]);
+  }
+  double met = 0, revenue = 0;
+  std::istringstream seg(read(d.path() / "o/segments.csv"));
+  std::getline(seg, line);
+  CHECK(line.substr(line.rfind(',') + 1) == "members");
+  while (std::getline(seg, line)) {
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    if (f[0] != "0") continue;
+    met += std::stod(f[13]) + std::stod(f[14]);
+    revenue += std::stod(f[20]);
+  }
+  CHECK(units == doctest::Approx(met));
+  CHECK(value == doctest::Approx(revenue));
+  CHECK(customers.size() > 1000);
+  // A population segment writes none, and an old one goes.
+  REQUIRE(d.chainsim("run " + example("treat_customers_differently.yaml") +
+                     " --out o --quiet --no-report --set horizon=5").status == 0);
+  CHECK_FALSE(fs::exists(d.path() / "o/customers.csv"));
 }
 
 TEST_CASE("schema prints the committed JSON Schema") {

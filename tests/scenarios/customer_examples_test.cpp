@@ -106,3 +106,26 @@ TEST_CASE("outage_long_shadow: customers lost in the outage stay lost for months
     CHECK(k.difference.mean - k.difference.half_width > 0);
   }
 }
+
+TEST_CASE("loyalty_programme: a programme pays at 2% off and loses at 10%, keeping the same customers") {
+  const ScenarioSpec base = scenario("loyalty_programme");
+  const Comparison cheap = compare(base, scenario("loyalty_programme_members"));
+  const Comparison dear =
+      compare(base, scenario("loyalty_programme_members", {"customers.buyers.loyalty.discount=0.1"}));
+  const KpiComparison& kept = kpi(cheap, "segment.buyers.active_end");
+  CAPTURE(kept.baseline.mean);
+  CHECK(kept.baseline.mean > 6300);  // about 6,700 still active without a programme
+  CHECK(kept.baseline.mean < 7100);
+  CHECK(kept.difference.mean > 600);  // about 730 more with it
+  CHECK(kept.difference.mean < 850);
+  const KpiComparison& gain = kpi(cheap, "network.profit");
+  CAPTURE(gain.difference.mean);
+  CHECK(gain.difference.mean - gain.difference.half_width > 0);  // about +$42,000
+  CHECK(gain.difference.mean > 30000);
+  const KpiComparison& loss = kpi(dear, "network.profit");
+  CAPTURE(loss.difference.mean);
+  CHECK(loss.difference.mean + loss.difference.half_width < 0);  // about -$85,000
+  CHECK(loss.difference.mean < -60000);
+  // The discount changes no customer's choices: the same customers stay.
+  CHECK(kpi(dear, "segment.buyers.active_end").difference.mean == kept.difference.mean);
+}

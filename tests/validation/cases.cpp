@@ -483,6 +483,43 @@ CaseResult outage_recovery_case(double level) {
   return out;
 }
 
+CaseResult bg_nbd_case(double level) {
+  // An individual-mode segment, never short, with no other churn and no
+  // acquisition: each customer's orders are BG/NBD's transactions, rate ~
+  // Gamma(r, alpha) (mean r / alpha), dropout ~ Beta(a, b).
+  const double r = 2, rate = 0.5, a = 3, b = 10, alpha = r / rate;
+  const int customers = 10000, horizon = 52, replications = 20;
+  const std::uint64_t seed = 64;
+  SegmentSpec seg = unit_segment(customers, rate, 0.0, 0.0, 0.0);
+  seg.mode = CustomerMode::kIndividual;
+  seg.heterogeneity = {r, a, b};
+  const ScenarioSpec s = segment_store(1e7, seg, horizon, 0);
+  // Orders per customer placed in periods [0, t), per replication.
+  const std::vector<int> times = {4, 13, 52};
+  std::vector<std::vector<double>> per_customer(times.size());
+  for (int i = 0; i < replications; ++i) {
+    double orders = 0;
+    std::size_t next = 0;
+    for (const SegmentPeriod& g : models::run_replication(s, seed, i, false).segments) {
+      orders += g.orders;
+      if (next < times.size() && g.period + 1 == times[next]) per_customer[next++].push_back(orders / customers);
+    }
+  }
+  CaseResult out;
+  out.name = "bg_nbd";
+  out.inputs = fmt::format("{} customers in individual mode, order rate ~ Gamma(r = {}, alpha = {}), dropout after "
+                           "each order ~ Beta({}, {}); never short, no other churn, no acquisition; {} replications "
+                           "of {} periods, seed {}, level {:.5f}",
+                           customers, r, alpha, a, b, replications, horizon, seed, level);
+  for (std::size_t j = 0; j < times.size(); ++j) {
+    out.rows.push_back(stochastic(
+        fmt::format("orders per customer in periods [0, {}) = E[X({})]", times[j], times[j]),
+        over_replications(replications, level, [&](int i) { return per_customer[j][static_cast<std::size_t>(i)]; }),
+        theory::bgnbd_expected_purchases(r, alpha, a, b, times[j])));
+  }
+  return out;
+}
+
 std::vector<ValidationCase> make_cases() {
   std::vector<ValidationCase> c;
   c.push_back({"base_stock_tau3", "Poisson lead-time demand, periodic-review base-stock (Zipkin 2000, ch. 6)", 5,
@@ -531,6 +568,9 @@ std::vector<ValidationCase> make_cases() {
   c.push_back({"outage_recovery", "the expected customer base through an outage: the linear recursion of the "
                                   "expected flows (the discrete linearised ODE)",
                3, outage_recovery_case});
+  c.push_back({"bg_nbd", "the BG/NBD expected repeat purchases of heterogeneous customers (Fader, Hardie & Lee "
+                         "2005, eq. 7)",
+               3, bg_nbd_case});
   return c;
 }
 

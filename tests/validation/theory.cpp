@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <Eigen/Dense>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/math/special_functions/hypergeometric_pFq.hpp>
 #include <cmath>
 #include <stdexcept>
 
@@ -280,6 +281,12 @@ std::vector<double> outage_expected_active(double a, double h, double q, double 
     x = a + (1 - h) * (1 - (out ? q * rate : 0.0)) * x;
   }
   return e;
+}
+
+double bgnbd_expected_purchases(double r, double alpha, double a, double b, double t) {
+  const double z = t / (alpha + t);
+  const double f = boost::math::hypergeometric_pFq({r, b}, {a + b - 1}, z);
+  return (a + b - 1) / (a - 1) * (1 - std::pow(alpha / (alpha + t), r) * f);
 }
 
 }  // namespace chainsim::validation::theory

@@ -125,4 +125,14 @@ double lifetime_value_churn_first(double m, double r, double d);
 std::vector<double> outage_expected_active(double a, double h, double q, double rate, int from, int length,
                                            int periods);
 
+// BG/NBD (Fader, Hardie & Lee 2005, eq. 7): the expected number of orders a
+// customer places in (0, t] when it orders at Poisson rate lambda while
+// active, leaves for good after each order with probability p, lambda ~
+// Gamma(shape r, rate alpha), p ~ Beta(a, b):
+//   E[X(t)] = (a + b - 1) / (a - 1) [1 - (alpha / (alpha + t))^r
+//             2F1(r, b; a + b - 1; t / (alpha + t))].
+// Individual mode's customers are this model at whole t: Poisson(lambda)
+// orders per period, then the dropout after each in turn. REQUIRES: a != 1.
+double bgnbd_expected_purchases(double r, double alpha, double a, double b, double t);
+
 }  // namespace chainsim::validation::theory

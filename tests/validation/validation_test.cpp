@@ -4,7 +4,11 @@
 // the theory itself where two derivations must agree.
 #include <doctest/doctest.h>
 
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "tests/validation/beer_game.h"
@@ -49,7 +53,7 @@ const std::set<std::string> kTested = {
     "bullwhip_ma_L3_p2",    "bullwhip_es_L2_alpha0.2", "bullwhip_es_L1_alpha0.5", "littles_law",
     "clark_scarf",          "beer_game_sterman",     "beer_game_no_supply_line", "beer_game_full_supply_line",
     "beer_game_slow",       "information_sharing",   "customer_base",            "lifetime_value",
-    "outage_recovery"};
+    "outage_recovery",      "bg_nbd"};
 
 }  // namespace
 
@@ -61,8 +65,8 @@ TEST_CASE("every validation case has a test and the level is Bonferroni-correcte
     checks += c.stochastic_checks;
   }
   CHECK(names == kTested);
-  CHECK(checks == 33);
-  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 33));
+  CHECK(checks == 36);
+  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 36));
 }
 
 TEST_CASE("base-stock with Poisson demand and tau 3 matches the lead-time-demand formulas") {
@@ -150,6 +154,31 @@ TEST_CASE("Poisson expectations match hand values") {
   CHECK(theory::poisson_excess(0.0, 0) == 0);
 }
 
+TEST_CASE("the BG/NBD expectation is the average of (1 - exp(-lambda p t)) / p over the Gamma and the Beta") {
+  // Given lambda and p, the orders before the dropout number min(N(t), G),
+  // G ~ Geometric(p) on 1, 2, ...: E = (1 - exp(-lambda p t)) / p. Averaged
+  // by quadrature over lambda ~ Gamma(r, alpha) and p ~ Beta(a, b), it must
+  // be the closed form with the hypergeometric function.
+  const double r = 2, alpha = 4, a = 3, b = 10;
+  const boost::math::gamma_distribution<> rate(r, 1 / alpha);
+  const boost::math::beta_distribution<> dropout(a, b);
+  for (double t : {1.0, 13.0, 52.0}) {
+    CAPTURE(t);
+    auto given_p = [&](double p) {
+      auto f = [&](double lambda) {
+        return boost::math::pdf(rate, lambda) * -std::expm1(-lambda * p * t) / p;
+      };
+      return boost::math::pdf(dropout, p) * boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
+                                                  f, 0.0, std::numeric_limits<double>::infinity(), 10, 1e-12);
+    };
+    const double quadrature =
+        boost::math::quadrature::gauss_kronrod<double, 61>::integrate(given_p, 0.0, 1.0, 10, 1e-12);
+    CHECK(theory::bgnbd_expected_purchases(r, alpha, a, b, t) == doctest::Approx(quadrature).epsilon(1e-8));
+  }
+  // Without dropout (b large) it tends to the Poisson mean r t / alpha.
+  CHECK(theory::bgnbd_expected_purchases(r, alpha, 2, 1e9, 10) == doctest::Approx(r * 10 / alpha).epsilon(1e-6));
+}
+
 TEST_CASE("base-stock with tau 1 has the textbook single-period formulas") {
   // tau = 1: IN = S - D, fill rate E[min(D, S)] / lambda, CSL = P(D <= S | D > 0).
   const double lambda = 2;
@@ -205,3 +234,5 @@ TEST_CASE("measured lifetime value is the geometric closed form for chainsim's t
 TEST_CASE("an outage's drop and recovery follow the expected flows, and with q = 0 it leaves no shadow") {
   check_case("outage_recovery");
 }
+
+TEST_CASE("individual customers' mean repeat purchases follow the BG/NBD expectation") { check_case("bg_nbd"); }

@@ -1,0 +1,271 @@
+// Customer segments in individual mode (models/chain/customers_individual.cpp):
+// each order's end goes back to its own customer, a line's customers are met
+// in turn, the draws are addressed by customer and period, the loyalty
+// programme, and the checks of the keys only individual mode reads.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "models/chain/customers.h"
+#include "models/chain/spec_checks.h"
+#include "tests/models/chain_helpers.h"
+
+using namespace chainsim::models;
+using namespace chainsim::models::testing;
+
+namespace {
+
+// A store holding `initial` of an item (price 5, cost 2) that never orders
+// more, and one individual-mode segment of `size` customers buying unit
+// orders at `rate`, lost when unmet.
+ScenarioSpec store(double initial, double size, double rate, int horizon) {
+  ScenarioSpec s;
+  s.horizon = horizon;
+  s.products = {product("item", 2.0, 5.0)};
+  s.nodes = {node("supplier", NodeKind::kSupplier),
+             node("store", NodeKind::kRetailer, {stock("item", initial, no_orders(), {from("supplier")})})};
+  s.lanes = {lane("supplier", "store", 1)};
+  SegmentSpec g;
+  g.id = "people";
+  g.size = size;
+  g.orders.rate = rate;
+  g.channels = {{"store", "", std::nullopt}};
+  g.unmet = CustomerUnmet::kLost;
+  g.mode = CustomerMode::kIndividual;
+  s.customers = {g};
+  return s;
+}
+
+// A run that keeps the deliveries to each customer.
+struct LoggedRun {
+  Run run;
+  std::vector<CustomerTransaction> deliveries;
+  const Individuals& people() const { return *run.net->segments()[0].people; }
+};
+
+LoggedRun logged(const ScenarioSpec& spec, std::uint64_t seed = 1) {
+  LoggedRun r;
+  r.run.net = build_network(spec, seed, 0);
+  r.run.net->keep_transactions();
+  r.run.net->add_sink(&r.run.rec);
+  r.run.net->run();
+  r.run.net->audit();
+  r.deliveries = r.run.net->take_transactions();
+  return r;
+}
+
+const SegmentPeriod& period(const Run& r, std::int64_t k) { return r.rec.segments.at(static_cast<std::size_t>(k)); }
+
+}  // namespace
+
+TEST_CASE("individual mode: the orders of period k are each customer's draw at (k, i, 1), as documented") {
+  // No stock: every order is lost, and with q = 1 each customer who ordered
+  // in period 0 (once or more) is churned at boundary 1: the churned are the
+  // customers, not the orders.
+  ScenarioSpec s = store(0, 2000, 1.0, 2);
+  s.customers[0].churn.q = 1.0;
+  const LoggedRun r = logged(s, 7);
+  const chainsim::sim::CounterDraws draws(7, 0, "segment/people/customers");
+  double ordered = 0, orders = 0;
+  for (std::uint64_t i = 0; i < 2000; ++i) {
+    const double u = draws.at(0, i, 1)[1];  // channel 0's count
+    const double n = chainsim::sim::poisson_quantile(u, 1.0);
+    orders += n;
+    ordered += n > 0 ? 1 : 0;
+    CHECK((r.people().state[i] == CustomerState::kChurned) == (n > 0));
+  }
+  CHECK(period(r.run, 0).orders == orders);
+  CHECK(period(r.run, 0).lost_stockout == orders);
+  CHECK(period(r.run, 1).churned_service == ordered);
+  CHECK(ordered < orders);  // some ordered twice, and left once
+  CHECK(period(r.run, 1).active == 2000 - ordered);
+  CHECK(r.deliveries.empty());
+}
+
+TEST_CASE("individual mode: a line's customers are met in turn, and each delivery is logged to its customer") {
+  // 30 units for about 100 unit orders in period 0: the first 30 orders (in
+  // customer order) are met, the rest lost.
+  ScenarioSpec s = store(30, 100, 1.0, 1);
+  const LoggedRun r = logged(s);
+  REQUIRE(r.deliveries.size() == 30);
+  double units = 0, value = 0;
+  std::uint32_t previous = 0;
+  for (const CustomerTransaction& t : r.deliveries) {
+    CHECK(t.time == 0);
+    CHECK(t.units == 1);
+    CHECK(t.value == 5);
+    CHECK(t.customer >= previous);
+    previous = t.customer;
+    units += t.units;
+    value += t.value;
+  }
+  CHECK(units == period(r.run, 0).met_at_once);
+  CHECK(value == period(r.run, 0).revenue);
+  CHECK(period(r.run, 0).lost_stockout == period(r.run, 0).orders - 30);
+  // A customer's purchases are its orders met.
+  std::map<std::uint32_t, std::uint32_t> bought;
+  for (const CustomerTransaction& t : r.deliveries) ++bought[t.customer];
+  for (std::uint32_t i = 0; i < 100; ++i) CHECK(r.people().purchases[i] == bought[i]);
+}
+
+TEST_CASE("individual mode: a backordered order ends late, once, with its wait, and its customer's risk") {
+  // 10 on hand, backorders, 5 units arrive at t = 1 (ordered at once):
+  // orders beyond the first 10 wait one period.
+  ScenarioSpec s = store(10, 40, 0.5, 3);
+  s.nodes[1].stocks[0].policy = base_stock(10);
+  s.customers[0].unmet = CustomerUnmet::kBackorder;
+  s.customers[0].churn.q = 1.0;
+  const LoggedRun r = logged(s, 3);
+  const SegmentPeriod& p0 = period(r.run, 0);
+  REQUIRE(p0.orders > 12);
+  CHECK(p0.met_at_once == 10);
+  CHECK(period(r.run, 1).met_late == p0.orders - 10);  // all met when the order arrives at t = 1
+  // The line's orders are in customer order: the first 10 met at once, the
+  // rest late. Each customer with a late order (and only they: no other
+  // churn) is churned at boundary 2, since q = 1.
+  std::uint32_t last_at_once = 0;
+  for (const CustomerTransaction& t : r.deliveries) {
+    if (t.time == 0) last_at_once = std::max(last_at_once, t.customer);
+  }
+  double churned = 0;
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    CAPTURE(i);
+    if (i < last_at_once) CHECK(r.people().state[i] == CustomerState::kActive);
+    if (r.people().state[i] == CustomerState::kChurned) {
+      ++churned;
+      CHECK(i >= last_at_once);
+    }
+  }
+  CHECK(churned >= 1);
+  CHECK(churned <= p0.orders - 10);
+  CHECK(period(r.run, 2).churned_service == churned);
+}
+
+TEST_CASE("individual mode: loyalty members pay less from the purchase after the k-th and are counted") {
+  ScenarioSpec s = store(1e6, 200, 0.5, 30);
+  LoyaltySpec& l = s.customers[0].loyalty;
+  l.after_purchases = 2;
+  l.discount = 0.2;
+  l.cost_per_member = 0.1;
+  const LoggedRun r = logged(s);
+  std::map<std::uint32_t, int> count;
+  for (const CustomerTransaction& t : r.deliveries) {
+    const int n = ++count[t.customer];
+    CHECK(t.value == doctest::Approx(n <= 2 ? 5.0 : 4.0));
+  }
+  double members = 0;
+  for (const auto& [customer, n] : count) members += n >= 2 ? 1 : 0;
+  CHECK(r.people().members == members);
+  CHECK(period(r.run, 29).members == members);
+  // The cost of the members of each period, booked at its start.
+  CHECK(period(r.run, 29).cost_to_serve == doctest::Approx(0.1 * period(r.run, 28).members));
+}
+
+TEST_CASE("individual mode: a member's churn probabilities are times the churn factor") {
+  // Intrinsic churn 0.2 a period; members (after 1 purchase) leave at 0 (factor 0).
+  ScenarioSpec s = store(1e6, 500, 1.0, 20);
+  s.customers[0].churn.intrinsic = 0.2;
+  s.customers[0].loyalty = {1, 0.0, 0.0, 0.0};
+  const LoggedRun r = logged(s);
+  for (std::uint32_t i = 0; i < 500; ++i) {
+    CAPTURE(i);
+    if (r.people().state[i] == CustomerState::kGone) CHECK(r.people().purchases[i] == 0);
+    if (r.people().purchases[i] > 0) CHECK(r.people().state[i] == CustomerState::kActive);
+  }
+  CHECK(r.people().members > 400);  // rate 1: nearly everyone buys in period 0
+}
+
+TEST_CASE("individual mode: heterogeneity draws each customer's rate from the Gamma and dropout from the Beta") {
+  ScenarioSpec s = store(1e6, 20000, 0.5, 1);
+  s.customers[0].heterogeneity = {2.0, 2.0, 8.0};
+  const LoggedRun r = logged(s);
+  const Individuals& p = r.people();
+  double sum = 0, sum2 = 0, drop = 0;
+  for (std::size_t i = 0; i < p.rate.size(); ++i) {
+    sum += p.rate[i];
+    sum2 += double{p.rate[i]} * p.rate[i];
+    drop += p.dropout[i];
+  }
+  const double n = 20000, mean = sum / n, var = sum2 / n - mean * mean;
+  // Gamma(2, mean 0.5): variance 0.125; Beta(2, 8): mean 0.2, variance 0.01455.
+  // Four standard errors (the variance's: sd of X^2 is about 0.38 here).
+  CHECK(std::abs(mean - 0.5) < 4 * std::sqrt(0.125 / n));
+  CHECK(std::abs(var - 0.125) < 4 * 0.38 / std::sqrt(n));
+  CHECK(std::abs(drop / n - 0.2) < 4 * std::sqrt(0.01455 / n));
+}
+
+TEST_CASE("individual mode: a customer that drops out after an order places no more and is gone") {
+  ScenarioSpec s = store(1e6, 3000, 1.0, 10);
+  s.customers[0].heterogeneity = {0.0, 1.0, 1.0};  // p ~ uniform: many leave soon
+  const LoggedRun r = logged(s);
+  const Individuals& p = r.people();
+  std::map<std::uint32_t, double> last;
+  for (const CustomerTransaction& t : r.deliveries) last[t.customer] = t.time;
+  double gone = 0, intrinsic = 0;
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    if (p.state[i] == CustomerState::kGone) {
+      ++gone;
+      REQUIRE(last.count(i));  // it left after an order
+    }
+  }
+  for (const SegmentPeriod& g : r.run.rec.segments) intrinsic += g.churned_intrinsic;
+  CHECK(gone == intrinsic);
+  CHECK(gone > 1000);
+  // Gone at the boundary after its last order: no order after that period.
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    if (p.state[i] != CustomerState::kGone) continue;
+    for (const CustomerTransaction& t : r.deliveries) {
+      if (t.customer == i) CHECK(t.time <= last[i]);
+    }
+  }
+}
+
+TEST_CASE("individual mode: win-back returns churned customers and the audit counts each state") {
+  ScenarioSpec s = store(20, 300, 0.3, 60);
+  s.nodes[1].stocks[0].policy = base_stock(60);
+  s.customers[0].churn.q = 0.5;
+  s.customers[0].churn.intrinsic = 0.01;
+  s.customers[0].win_back = 0.1;
+  s.customers[0].acquisition.per_period = 2;
+  const LoggedRun r = logged(s);
+  double won = 0, acquired = 0;
+  for (const SegmentPeriod& g : r.run.rec.segments) {
+    won += g.won_back;
+    acquired += g.acquired;
+  }
+  CHECK(won > 0);
+  CHECK(r.people().state.size() == 300 + acquired);
+  CHECK(audit_segment(r.run.net->segments()[0]).empty());
+}
+
+TEST_CASE("the keys of individual mode are refused in population mode and checked in individual mode") {
+  ScenarioSpec s = store(10, 10, 1.0, 2);
+  auto messages = [](const ScenarioSpec& spec) {
+    std::string out;
+    for (const SpecIssue& i : check_spec(spec)) out += i.path + ": " + i.message + "\n";
+    return out;
+  };
+  CHECK(messages(s).empty());
+  ScenarioSpec pop = s;
+  pop.customers[0].mode = CustomerMode::kPopulation;
+  pop.customers[0].heterogeneity.rate_shape = 2;
+  pop.customers[0].loyalty.after_purchases = 3;
+  CHECK(messages(pop) ==
+        "customers.0.heterogeneity: needs mode: individual (a population segment's customers are all alike)\n"
+        "customers.0.loyalty: needs mode: individual (a population segment does not know who bought what)\n");
+  ScenarioSpec bad = s;
+  bad.customers[0].heterogeneity.dropout_a = 1;
+  bad.customers[0].loyalty.discount = 0.1;
+  bad.customers[0].size = 2e8;
+  CHECK(messages(bad) ==
+        "customers.0.size: must be at most 1e8 in individual mode, one record per customer (got 200000000)\n"
+        "customers.0.heterogeneity: dropout_a and dropout_b go together: give both above 0, or neither\n"
+        "customers.0.loyalty.after_purchases: must be given, a whole number of purchases of at least 1, for a "
+        "programme\n");
+  bad = s;
+  bad.customers[0].loyalty.after_purchases = 2.5;
+  CHECK(messages(bad) ==
+        "customers.0.loyalty.after_purchases: must be a whole number of purchases in [1, 1e9] (got 2.5)\n");
+}

@@ -26,6 +26,7 @@ test_packages=(
   libclang-rt-14-dev      # ... and links its AddressSanitizer and UBSan runtimes
   libbenchmark-dev        # chainsim_bench
   valgrind                # scripts/profile.sh: instructions per simulated period (callgrind)
+  time                    # scripts/bench_customers.sh: a whole run's peak memory
   python3                 # golden-file and report checks
   python3-jsonschema      # an independent check of scenarios against the JSON Schema
   python3-yaml

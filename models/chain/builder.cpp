@@ -364,6 +364,8 @@ class NetworkBuilder {
       s.churn_rng = stream(tag + "/churn");
       s.win_back_rng = stream(tag + "/win_back");
       s.acquire_rng = stream(tag + "/acquire");
+      s.campaign_rng = stream(tag + "/campaign");
+      s.campaign_draws = sim::CounterDraws(seed_, replication_, tag + "/campaign");
       const bool shares = !gs.channels.empty() && gs.channels[0].share.has_value();
       for (std::size_t c = 0; c < gs.channels.size(); ++c) {
         const ChannelSpec& cs = gs.channels[c];
@@ -467,6 +469,10 @@ class NetworkBuilder {
     e.parameter = es.parameter;
     e.value = es.value;
     e.hold = es.in_transit == InTransit::kHold;
+    for (std::size_t g = 0; g < spec_.customers.size(); ++g) {
+      if (spec_.customers[g].id == es.segment) e.segment = static_cast<std::uint32_t>(g);
+    }
+    e.cost = es.cost;
     e.rng = stream("event/" + e.id);
     return e;
   }

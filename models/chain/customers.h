@@ -212,6 +212,9 @@ struct Segment {
   SegmentFlows flows;
 
   sim::RandomStream churn_rng{0, 0, ""}, win_back_rng{0, 0, ""}, acquire_rng{0, 0, ""};
+  sim::RandomStream campaign_rng{0, 0, ""};          // population mode: one uniform per campaign
+  sim::CounterDraws campaign_draws{0, 0, ""};         // individual mode: at (campaign, customer)
+  std::uint64_t campaigns = 0;                       // campaigns so far
   double log_keep = 0.0;  // log(1 - intrinsic)
   ExpMemo exp;            // the draws' exponentials
   bool service_churn = true;  // the churn model can make customers leave for the service (its parameters allow)
@@ -251,6 +254,9 @@ void draw_individual_orders(Segment& s, const std::vector<double>& multipliers);
 // unit before a member's discount: the orders they end, the customers'
 // purchases, memberships and defection risks; returns the revenue.
 Money individual_sale(Segment& s, CustomerBlock& b, Qty qty, Money price, Time arrived, Time now, bool done);
+// Individual mode: a campaign (number `firing`) brings each churned
+// customer back with probability p; returns how many came back.
+double individual_campaign(Segment& s, std::uint64_t firing, double p);
 // Individual mode: the orders of `b` still open are lost at `now`.
 void individual_lost(Segment& s, CustomerBlock& b, Time arrived, Time now);
 

@@ -83,13 +83,16 @@ void add_individuals(Segment& s, double count) {
     p.units.resize(to, 0.0f);
     p.at_once.resize(to, 0.0f);
   }
+  // Double precision throughout (Boost.Math would otherwise work in long
+  // double): a customer's traits are floats.
+  using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
   const bool rates = h.rate_shape > 0.0 && mean_rate > 0.0;
   const bool dropouts = h.dropout_a > 0.0 && h.dropout_b > 0.0;
   if (!rates && !dropouts) return;
   for (std::size_t i = from; i < to; ++i) {
     const std::array<double, 4> u = p.traits.at(i, 0);
-    if (rates) p.rate[i] = static_cast<float>(boost::math::gamma_p_inv(h.rate_shape, u[0]) * mean_rate / h.rate_shape);
-    if (dropouts) p.dropout[i] = static_cast<float>(boost::math::ibeta_inv(h.dropout_a, h.dropout_b, u[1]));
+    if (rates) p.rate[i] = static_cast<float>(boost::math::gamma_p_inv(h.rate_shape, u[0], Policy()) * mean_rate / h.rate_shape);
+    if (dropouts) p.dropout[i] = static_cast<float>(boost::math::ibeta_inv(h.dropout_a, h.dropout_b, u[1], Policy()));
   }
 }
 
@@ -176,12 +179,10 @@ void draw_individual_orders(Segment& s, const std::vector<double>& multipliers) 
   for (std::uint32_t i = 0; i < p.state.size(); ++i) {
     if (p.state[i] != CustomerState::kActive || !(p.rate[i] > 0.0f)) continue;
     const std::array<double, 4> u = p.draws.at(k, i, 1);
-    // The number of orders after which it drops out: geometric on 1, 2, ...
+    // The number of orders after which it drops out (geometric on 1, 2,
+    // ...), worked out once it orders at all.
     double limit = std::numeric_limits<double>::infinity();
-    if (p.dropout[i] > 0.0f) {
-      const double q = for_customer(s, i, p.dropout[i]);
-      limit = q >= 1.0 ? 1.0 : std::max(1.0, std::ceil(std::log(u[0]) / std::log1p(-q)));
-    }
+    bool limit_known = !(p.dropout[i] > 0.0f);
     double placed = 0.0;
     for (std::size_t c = 0; c < channels && placed < limit; ++c) {
       const double mean = p.rate[i] * scale[c];
@@ -189,6 +190,11 @@ void draw_individual_orders(Segment& s, const std::vector<double>& multipliers) 
       const double uc = channel_uniform(p, static_cast<std::int64_t>(k), i, c, u);
       double n = mean < sim::kPoissonWalkFromZero ? sim::poisson_quantile_from_zero(uc, mean, std::exp(-mean))
                                                   : poisson_draw(uc, mean);
+      if (n > 0.0 && !limit_known) {
+        const double q = for_customer(s, i, p.dropout[i]);
+        limit = q >= 1.0 ? 1.0 : std::max(1.0, std::ceil(std::log(u[0]) / std::log1p(-q)));
+        limit_known = true;
+      }
       n = std::min(n, limit - placed);
       placed += n;
       SegmentChannel& ch = s.channels[c];
@@ -236,6 +242,20 @@ Money individual_sale(Segment& s, CustomerBlock& b, Qty qty, Money price, Time a
     b.met_of_next = 0.0;
   }
   return revenue;
+}
+
+double individual_campaign(Segment& s, std::uint64_t firing, double p) {
+  Individuals& people = *s.people;
+  double won = 0.0;
+  if (!(p > 0.0)) return won;
+  for (std::uint32_t i = 0; i < people.state.size(); ++i) {
+    if (people.state[i] != CustomerState::kChurned || !(s.campaign_draws.at(firing, i)[0] < p)) continue;
+    people.state[i] = CustomerState::kActive;
+    if (!people.stay.empty()) people.stay[i] = 1.0f;
+    if (is_member(people, i)) people.members += 1.0;
+    won += 1.0;
+  }
+  return won;
 }
 
 void individual_lost(Segment& s, CustomerBlock& b, Time arrived, Time now) {

@@ -98,6 +98,9 @@ class Network {
   // is kept (customers.csv); take them with take_transactions().
   void keep_transactions();
   std::vector<CustomerTransaction> take_transactions() { return std::move(transactions_); }
+  // The campaign what-if action (what_if/campaign.cpp): segment g's churned
+  // customers are contacted at `cost` each and come back with probability p.
+  void campaign(std::uint32_t g, double p, Money cost);
   // The stock point of `product` at `node`, or kNone.
   StockId stock_of(NodeId node, ProductId product) const;
   StockId find_stock(const std::string& node, const std::string& product) const;

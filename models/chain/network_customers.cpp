@@ -89,6 +89,27 @@ Money Network::individual_revenue(StockPoint& sp, const BacklogEntry& line, Qty 
   return revenue;
 }
 
+void Network::campaign(std::uint32_t g, double p, Money cost) {
+  Segment& s = segments_[g];
+  const double contacted = s.churned_pool;
+  const Money spent = contacted * cost;
+  if (spent != 0.0) {
+    s.flows.acquisition_cost += spent;
+    nodes_[s.home].account.cost(CostKind::kCustomers, spent, true);
+  }
+  const std::uint64_t firing = s.campaigns++;
+  double won = 0.0;
+  if (s.people) {
+    won = individual_campaign(s, firing, p);
+  } else if (p > 0.0) {
+    won = binomial_draw(s.campaign_rng.uniform01(), contacted, p);
+  }
+  s.active += won;
+  s.churned_pool -= won;
+  s.won_back += won;
+  s.won_back_total += won;
+}
+
 void Network::segment_sale(StockPoint& sp, const BacklogEntry& line, Qty qty, Money revenue) {
   const Time now = sim_.now();
   Segment& s = segments_[line.segment];

@@ -216,8 +216,10 @@ struct EventSpec {
   std::string lane;
   std::string product;
   std::string parameter;  // policy_parameter: S, s, r, Q, z, ...
-  double value = 0.0;     // factor, capacity, price or parameter value
+  double value = 0.0;     // factor, capacity, price, parameter value, or campaign's return probability
   InTransit in_transit = InTransit::kArrive;  // node_down: shipments to the node
+  std::string segment;    // campaign: the customer segment whose churned customers are contacted
+  double cost = 0.0;      // campaign: the cost of contacting one customer, >= 0
 };
 
 // --- customers (docs/customers.md) -----------------------------------------

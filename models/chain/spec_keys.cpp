@@ -471,9 +471,11 @@ SectionInfo event_keys() {
           key("lane", &S::lane, K::kString, "The lane acted on."),
           key("product", &S::product, K::kString, "The product acted on."),
           key("parameter", &S::parameter, K::kString, "policy_parameter: the parameter's name (S, s, r, Q, z, ...)."),
-          apart(infinite_ok(key("value", &S::value, K::kNumber, "Factor, capacity, price or parameter value.", "0"))),
+          apart(infinite_ok(key("value", &S::value, K::kNumber, "Factor, capacity, price, parameter value, or campaign's return probability.", "0"))),
           key("in_transit", &S::in_transit, K::kEnum, "node_down: shipments to the node arrive or are held.",
               "arrive"),
+          key("segment", &S::segment, K::kString, "campaign: the customer segment whose churned customers it contacts."),
+          nonneg(key("cost", &S::cost, K::kNumber, "campaign: the cost of contacting one customer.", "0")),
       });
 }
 

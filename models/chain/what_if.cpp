@@ -30,6 +30,10 @@ std::vector<Problem> check_action(const ScenarioSpec& spec, const SpecIndex& ind
   if (!e.product.empty() && !index.products.count(e.product)) {
     p.push_back({"product", "no product with id '" + e.product + "'"});
   }
+  if (b.once == nullptr && !e.segment.empty()) {
+    p.push_back({"segment", "action " + name + " does not take a segment (campaign does)"});
+  }
+  if (b.once == nullptr && e.cost != 0.0) p.push_back({"cost", "action " + name + " does not take a cost (campaign does)"});
   if (b.nonneg_value && !(std::isfinite(e.value) && e.value >= 0)) {
     p.push_back({"value", fmt::format("must be a finite number >= 0 (got {})", e.value)});
   }
@@ -130,9 +134,13 @@ double WhatIfEngine::pop_override(const std::string& key, int e) {
 }
 
 void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
+  const ActionBehaviour& b = action_behaviour(e.action);
+  if (b.once != nullptr) {
+    b.once(net, e);  // done: nothing holds, nothing to revert
+    return;
+  }
   e.active = true;
   const int idx = static_cast<int>(&e - events_.data());
-  const ActionBehaviour& b = action_behaviour(e.action);
   b.targets(net, e, [&](const std::string& key, double current, const std::function<void(double)>& set) {
     set(push_override(key, idx, b.value != nullptr ? b.value(e, key) : e.value, current));
   });
@@ -142,6 +150,7 @@ void WhatIfEngine::revert(Network& net, WhatIfEvent& e) {
   e.active = false;
   const int idx = static_cast<int>(&e - events_.data());
   const ActionBehaviour& b = action_behaviour(e.action);
+  if (b.targets == nullptr) return;
   b.targets(net, e, [&](const std::string& key, double, const std::function<void(double)>& set) {
     set(pop_override(key, idx));
   });

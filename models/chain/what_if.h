@@ -28,6 +28,9 @@
 //   price              a lane's price (of the product, or all), or the retail
 //                      price of a product when no lane is given
 //   policy_parameter   a named parameter of the node/product policy
+//   campaign           once, when it fires: every customer of the segment who
+//                      left for the service is contacted (at `cost` each)
+//                      and comes back with probability value
 #pragma once
 
 #include <functional>
@@ -58,6 +61,8 @@ struct WhatIfEvent {
   LaneId lane = kNone;
   ProductId product = kNone;
   std::string parameter;
+  std::uint32_t segment = kNone;  // campaign: the segment's index
+  double cost = 0.0;              // campaign: per customer contacted
   double value = 0.0;
   bool hold = false;
   sim::RandomStream rng{0, 0, ""};
@@ -87,6 +92,9 @@ struct ActionBehaviour {
   double (*value)(const WhatIfEvent&, const std::string& key) = nullptr;
   // After the event ends: lets what waited for its target move (null: nothing).
   void (*after_revert)(Network&, const WhatIfEvent&) = nullptr;
+  // A one-off action (no targets): done when the event fires, with nothing
+  // to hold or revert, so a random trigger can fire it again (null: none).
+  void (*once)(Network&, const WhatIfEvent&) = nullptr;
 };
 const ActionBehaviour& action_behaviour(ActionKind kind);
 

@@ -69,7 +69,7 @@ std::string events_text(const ScenarioSpec& spec) {
                              : e.probability ? fmt::format("each period with probability {}", *e.probability)
                              : e.mean_up     ? fmt::format("up ~{} / down ~{}", *e.mean_up, e.mean_down ? *e.mean_down : 0.0)
                                              : fmt::format("{} after {}", e.delay, e.after ? *e.after : "");
-    const std::string target = e.node.empty() ? e.lane : e.node;
+    const std::string target = !e.segment.empty() ? "segment " + e.segment : e.node.empty() ? e.lane : e.node;
     out += fmt::format("  {}: {} {}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
                        target.empty() ? "" : " on " + target);
   }

@@ -129,3 +129,21 @@ TEST_CASE("loyalty_programme: a programme pays at 2% off and loses at 10%, keepi
   // The discount changes no customer's choices: the same customers stay.
   CHECK(kpi(dear, "segment.buyers.active_end").difference.mean == kept.difference.mean);
 }
+
+TEST_CASE("outage_long_shadow_campaign: a campaign brings back a share of the lost customers and pays") {
+  const Comparison c = compare(scenario("outage_long_shadow"), scenario("outage_long_shadow_campaign"));
+  const KpiComparison& called = kpi(c, "segment.regulars.acquisition_cost");
+  CAPTURE(called.difference.mean);
+  CHECK(called.difference.mean > 5 * 80);  // about 90 called at $5
+  CHECK(called.difference.mean < 5 * 100);
+  const KpiComparison& back = kpi(c, "segment.regulars.won_back");
+  CHECK(back.difference.mean == doctest::Approx(0.4 * called.difference.mean / 5).epsilon(0.15));  // 0.4 of those called
+  const KpiComparison& profit = kpi(c, "network.profit");
+  CAPTURE(profit.difference.mean);
+  CHECK(profit.difference.mean - profit.difference.half_width > 0);  // about +$2,300
+  const KpiComparison& end = kpi(c, "segment.regulars.active_end");
+  CHECK(end.difference.mean - end.difference.half_width > 0);  // about 9 more
+  CHECK(end.difference.mean < 20);
+  // The service is the same: the outage loses the same customers.
+  CHECK(kpi(c, "segment.regulars.churned_service").difference.mean == 0);
+}

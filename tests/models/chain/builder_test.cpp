@@ -365,7 +365,7 @@ TEST_CASE("an event's action must exist and have what it acts on") {
     e.action.reset();
     expected = lines({{"events.0.action",
                        "must be one of node_down, lane_lead_time, lane_closed, demand_multiplier, capacity, "
-                       "price, policy_parameter (got )"}});
+                       "price, policy_parameter, campaign (got )"}});
   }
   SUBCASE("node_down without a node") {
     e.node.clear();

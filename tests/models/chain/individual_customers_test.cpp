@@ -269,3 +269,99 @@ TEST_CASE("the keys of individual mode are refused in population mode and checke
   CHECK(messages(bad) ==
         "customers.0.loyalty.after_purchases: must be a whole number of purchases in [1, 1e9] (got 2.5)\n");
 }
+
+// --- the campaign what-if action ---------------------------------------------
+
+namespace {
+
+EventSpec campaign_at(double at, double p, double cost) {
+  EventSpec e;
+  e.id = "call";
+  e.at = at;
+  e.action = ActionKind::kCampaign;
+  e.segment = "people";
+  e.value = p;
+  e.cost = cost;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("a campaign contacts every churned customer at its cost and brings each back with its probability") {
+  for (const CustomerMode mode : {CustomerMode::kPopulation, CustomerMode::kIndividual}) {
+    CAPTURE(static_cast<int>(mode));
+    // No stock for 5 periods: with q = 1 those who order leave; then a
+    // campaign at t = 6 brings them all back (p = 1) at $2 each.
+    ScenarioSpec s = store(0, 500, 0.2, 7);  // the run ends with period 6: no churn after the campaign
+    s.customers[0].mode = mode;
+    s.customers[0].churn.q = 1.0;
+    s.events = {campaign_at(6, 1.0, 2.0)};
+    const LoggedRun r = logged(s);
+    const SegmentPeriod& before = period(r.run, 5);
+    const SegmentPeriod& at = period(r.run, 6);
+    REQUIRE(before.churned_pool > 50);
+    // Period 6's own churn comes first (the boundary), then the campaign.
+    const double pool = before.churned_pool + at.churned_service;
+    CHECK(at.churned_pool == 0);
+    CHECK(at.won_back == pool);
+    CHECK(at.active == before.active - at.churned_service + pool);
+    CHECK(at.acquisition_cost == doctest::Approx(2.0 * pool));
+    CHECK(r.run.cost("store", CostKind::kCustomers, 6) == doctest::Approx(2.0 * pool));
+    if (mode == CustomerMode::kIndividual) {
+      for (const CustomerState st : r.people().state) CHECK(st != CustomerState::kChurned);
+    }
+  }
+}
+
+TEST_CASE("a campaign's returns are a binomial draw in population mode and one draw per customer in individual mode") {
+  for (const CustomerMode mode : {CustomerMode::kPopulation, CustomerMode::kIndividual}) {
+    CAPTURE(static_cast<int>(mode));
+    ScenarioSpec s = store(0, 4000, 0.5, 4);
+    s.customers[0].mode = mode;
+    s.customers[0].churn.q = 1.0;
+    s.events = {campaign_at(3, 0.3, 0.0)};
+    const LoggedRun r = logged(s);
+    const SegmentPeriod& at = period(r.run, 3);
+    const double pool = period(r.run, 2).churned_pool + at.churned_service;
+    REQUIRE(pool > 1000);
+    // Within four standard deviations of 0.3 of the pool.
+    CHECK(std::abs(at.won_back - 0.3 * pool) < 4 * std::sqrt(pool * 0.3 * 0.7));
+    CHECK(at.churned_pool == pool - at.won_back);
+  }
+}
+
+TEST_CASE("a campaign with a probability trigger fires again and again, since nothing holds") {
+  ScenarioSpec s = store(0, 1000, 0.3, 40);
+  s.customers[0].churn.q = 1.0;
+  EventSpec e = campaign_at(0, 0.1, 1.0);
+  e.at.reset();
+  e.probability = 0.5;
+  s.events = {e};
+  const LoggedRun r = logged(s);
+  int fired = 0;
+  for (std::int64_t k = 1; k < 40; ++k) fired += period(r.run, k).acquisition_cost > 0 ? 1 : 0;
+  CHECK(fired > 10);
+}
+
+TEST_CASE("a campaign needs a segment that exists and a probability, and no other action takes them") {
+  ScenarioSpec s = store(10, 10, 1.0, 2);
+  auto messages = [](const ScenarioSpec& spec) {
+    std::string out;
+    for (const SpecIssue& i : check_spec(spec)) out += i.path + ": " + i.message + "\n";
+    return out;
+  };
+  s.events = {campaign_at(1, 0.5, 1.0)};
+  CHECK(messages(s).empty());
+  s.events[0].segment = "ghosts";
+  s.events[0].value = 1.5;
+  CHECK(messages(s) == "events.0.segment: no customer segment with id 'ghosts'\n"
+                       "events.0.value: campaign: must be a probability in [0, 1] (got 1.5)\n");
+  s.events[0].segment = "";
+  s.events[0].value = 0.5;
+  CHECK(messages(s) == "events.0.segment: campaign needs a segment\n");
+  s.events[0].action = ActionKind::kNodeDown;
+  s.events[0].node = "store";
+  s.events[0].segment = "people";
+  CHECK(messages(s) == "events.0.segment: action node_down does not take a segment (campaign does)\n"
+                       "events.0.cost: action node_down does not take a cost (campaign does)\n");
+}

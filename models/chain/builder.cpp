@@ -42,6 +42,7 @@ class NetworkBuilder {
     order_reviews();
     add_customers();
     link_point_of_sale();
+    link_customer_state();
     order_phases();
     add_events();
     describe_shape();
@@ -386,6 +387,27 @@ class NetworkBuilder {
         s.people->draws = sim::CounterDraws(seed_, replication_, tag + "/customers");
         add_individuals(s, gs.size);
       }
+    }
+  }
+
+  // Customer-state sharing: every stock learns the segment channels at it
+  // and below it (through its downstream stocks), whose demand it forecasts.
+  void link_customer_state() {
+    N_->share_customers_ = spec_.sharing.customers && !N_->segments_.empty();
+    N_->customers_below_.assign(N_->stocks_.size(), {});
+    if (!N_->share_customers_) return;
+    for (const StockPoint& sp : N_->stocks_) {
+      std::vector<StockId> todo = {sp.id};
+      std::set<StockId> seen;
+      while (!todo.empty()) {
+        const StockId s = todo.back();
+        todo.pop_back();
+        if (!seen.insert(s).second) continue;
+        const StockPoint& d = N_->stocks_[s];
+        for (const auto& gc : d.segment_channels) N_->customers_below_[sp.id].push_back(gc);
+        todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
+      }
+      std::sort(N_->customers_below_[sp.id].begin(), N_->customers_below_[sp.id].end());
     }
   }
 

@@ -133,6 +133,16 @@ void transition(Segment& s) {
   f.acquisition_cost = acquired * acq.cost;
 }
 
+double active_order_rate(const Segment& s) {
+  if (!s.people) return s.spec.orders.rate * s.active;
+  double sum = 0.0;
+  const Individuals& p = *s.people;
+  for (std::size_t i = 0; i < p.state.size(); ++i) {
+    if (p.state[i] == CustomerState::kActive) sum += p.rate[i];
+  }
+  return sum;
+}
+
 void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
   SegmentChannel& ch = s.channels[c];
   const double mean = s.spec.orders.rate * s.active * ch.share * s.order_factor * multiplier;

@@ -221,6 +221,7 @@ struct Segment {
   double order_factor = 1.0;  // the churn model's demand factor, set at each transition
   double constant_size = -1.0;  // units per order when the size is constant (else < 0)
   std::int64_t period_index = 0;  // the current period (set before each transition)
+  double order_rate = 0.0;  // the active customers' orders per period, summed (set after each transition)
   std::uint32_t index = 0;        // the segment's number in the scenario
   std::unique_ptr<Individuals> people;  // individual mode only
 };
@@ -242,6 +243,9 @@ struct Moves {
   double service = 0.0, intrinsic = 0.0, won = 0.0, cohort = 0.0;
 };
 Moves individual_moves(Segment& s);
+// The orders per period the active customers place, summed over them
+// (rate x active in population mode; each one's own rate in individual mode).
+double active_order_rate(const Segment& s);
 // Individual mode: appends `count` customers with their traits, active.
 void add_individuals(Segment& s, double count);
 // Individual mode: every active customer's orders of the current period in

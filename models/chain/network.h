@@ -255,6 +255,11 @@ class Network {
   std::vector<std::vector<StockId>> stock_index_;  // [node][product] -> stock
   // POS subscribers of each retailer stock (upstream stocks using shared data).
   std::vector<std::vector<StockId>> pos_subscribers_;
+  // sharing.customers: for each stock, the segment channels (segment,
+  // channel) at it or below it, whose expected demand it forecasts.
+  bool share_customers_ = false;
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> customers_below_;
+  Qty expected_customer_demand(const StockPoint& sp) const;
   std::vector<Qty> pos_pending_;  // per stock: end demand not yet shared
   std::vector<Segment> segments_;
   std::unique_ptr<WhatIfEngine> what_if_;

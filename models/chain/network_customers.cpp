@@ -22,6 +22,7 @@ void Network::customers_begin_period() {
   for (Segment& s : segments_) {
     s.period_index = period_index_;
     if (period_index_ > 0) transition(s);
+    if (share_customers_) s.order_rate = active_order_rate(s);
     Money per_customer = s.active * s.spec.cost_to_serve.per_customer;
     if (s.people) per_customer += s.people->members * s.spec.loyalty.cost_per_member;
     s.flows.cost_to_serve += per_customer;
@@ -140,6 +141,17 @@ void Network::segment_lost(const Node& n, const BacklogEntry& line) {
       s.people->blocks.erase(it);
     }
   }
+}
+
+Qty Network::expected_customer_demand(const StockPoint& sp) const {
+  Qty per_period = 0.0;
+  for (const auto& [g, c] : customers_below_[sp.id]) {
+    const Segment& s = segments_[g];
+    const SegmentChannel& ch = s.channels[c];
+    per_period += s.order_rate * ch.share * s.order_factor * stocks_[ch.stock].demand_multiplier * s.spec.orders.size.mean();
+  }
+  // A review covers review_period periods (continuous review: one).
+  return per_period * static_cast<double>(sp.continuous ? 1 : sp.review_period);
 }
 
 void Network::record_segments(std::int64_t k) {

@@ -716,6 +716,7 @@ void Network::do_review(StockPoint& sp, Qty position_override, bool vmi) {
   v.position = vmi ? position_override : sp.position();
   if (sp.policy->needs_echelon_position()) v.echelon_position = echelon_position(sp);
   v.demand_signal = vmi ? sp.vmi_signal : sp.signal;
+  if (share_customers_ && !customers_below_[sp.id].empty()) v.expected_demand = expected_customer_demand(sp);
   const Qty wanted = sp.policy->order(v);
   if (vmi) {
     sp.vmi_signal = 0.0;

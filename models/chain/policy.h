@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ struct PolicyView {
   Qty position = 0.0;          // on_hand + on_order - backlog
   Qty echelon_position = 0.0;  // filled only for policies that ask for it
   Qty demand_signal = 0.0;     // demand observed since the previous review
+  // With customer state shared (sharing.customers): the demand the customer
+  // segments at and below this stock are expected to place in the review
+  // period, from their active customers and order rates; NaN otherwise.
+  Qty expected_demand = std::numeric_limits<double>::quiet_NaN();
 };
 
 class ReplenishmentPolicy {

@@ -332,6 +332,10 @@ struct SegmentSpec {
 struct SharingSpec {
   bool pos = false;    // retailers share point-of-sale demand with every upstream node
   double delay = 0.0;  // the shared data arrives this long after the sale
+  // Customer state (each segment's active customers and their order rates)
+  // is known up the chain: a forecasting stock with customer segments below
+  // it (or buying from it) forecasts the demand their state implies.
+  bool customers = false;
 };
 
 struct ScenarioSpec {

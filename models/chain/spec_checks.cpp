@@ -442,6 +442,9 @@ void check_segment(Check& c, const SegmentSpec& g, const std::string& gp) {
 }
 
 void check_customers(Check& c) {
+  if (c.spec.sharing.customers && c.spec.customers.empty()) {
+    c.add("sharing.customers", "there is no customer state to share: the scenario has no customer segments");
+  }
   std::set<std::string> ids;
   for (std::size_t i = 0; i < c.spec.customers.size(); ++i) {
     const SegmentSpec& g = c.spec.customers[i];

@@ -487,6 +487,10 @@ SectionInfo sharing_keys() {
           key("pos", &S::pos, K::kBoolean,
               "Retailers share point-of-sale demand with every upstream stock, which forecasts from it.", "false"),
           nonneg(key("delay", &S::delay, K::kNumber, "The shared data arrives this long after the sale.", "0")),
+          key("customers", &S::customers, K::kBoolean,
+              "Customer segments' state is shared up the chain: forecasting stocks forecast the demand it implies "
+              "(docs/customers.md).",
+              "false"),
       });
 }
 

@@ -147,3 +147,36 @@ TEST_CASE("outage_long_shadow_campaign: a campaign brings back a share of the lo
   // The service is the same: the outage loses the same customers.
   CHECK(kpi(c, "segment.regulars.churned_service").difference.mean == 0);
 }
+
+TEST_CASE("integration_stages: one plan, then the customers' state shared, each damps the bullwhip and keeps customers") {
+  const ScenarioSpec one = scenario("integration_stages");
+  const ScenarioSpec two = scenario("integration_stages_one_plan");
+  const ScenarioSpec three = scenario("integration_stages_shared");
+  CHECK_FALSE(one.sharing.pos);
+  CHECK(two.sharing.pos);
+  CHECK_FALSE(two.sharing.customers);
+  CHECK(three.sharing.customers);
+  const Comparison plan = compare(one, two);
+  const Comparison state = compare(two, three);
+  const KpiComparison& amp1 = kpi(plan, "network.bullwhip_amplification");
+  CAPTURE(amp1.baseline.mean);
+  CAPTURE(amp1.variant.mean);
+  CHECK(amp1.baseline.mean > 200);  // about 300 on its own
+  CHECK(amp1.variant.mean < 15);    // about 8 with one plan
+  const KpiComparison& amp2 = kpi(state, "network.bullwhip_amplification");
+  CAPTURE(amp2.variant.mean);
+  CHECK(amp2.variant.mean < 4);  // about 2.6 knowing the customers
+  CHECK(amp2.difference.mean + amp2.difference.half_width < 0);
+  for (const Comparison* c : {&plan, &state}) {
+    const KpiComparison& profit = kpi(*c, "network.profit");
+    const KpiComparison& fill = kpi(*c, "network.fill_rate");
+    CAPTURE(profit.difference.mean);
+    CAPTURE(fill.difference.mean);
+    CHECK(profit.difference.mean - profit.difference.half_width > 0);
+    CHECK(fill.difference.mean - fill.difference.half_width > 0);
+  }
+  const KpiComparison& kept = kpi(state, "segment.households.active_end");
+  CAPTURE(kept.difference.mean);
+  CHECK(kept.difference.mean - kept.difference.half_width > 0);  // about 90 more customers
+  CHECK(kpi(plan, "segment.households.active_end").baseline.mean < 1900);  // about 1,820 of 2,000
+}

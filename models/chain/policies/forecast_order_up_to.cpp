@@ -3,7 +3,8 @@
 // smoothing F_t = alpha D_t + (1 - alpha) F_{t-1} from F_0 = initial_forecast
 // (as the beer game's forecast); safety z * sigma * sqrt(L) with sigma either
 // fixed or the sample sd of the last p demands (Chen, Drezner, Ryan &
-// Simchi-Levi 2000).
+// Simchi-Levi 2000). With customer state shared up the chain, the forecast
+// is the demand the customers' state implies (PolicyView::expected_demand).
 #include <cmath>
 #include <deque>
 #include <fmt/core.h>
@@ -32,6 +33,9 @@ class ForecastOrderUpTo final : public ReplenishmentPolicy {
 
   Qty order(const PolicyView& v) override {
     update(v.demand_signal);
+    // Customer state shared: the customers' expected demand is the forecast
+    // (the window still measures the spread for the safety stock).
+    if (std::isfinite(v.expected_demand)) forecast_ = v.expected_demand;
     double sd = sigma_;
     if (!constant_safety_) sd = window_sd();
     const double y = L_ * forecast_ + z_ * sd * std::sqrt(L_);

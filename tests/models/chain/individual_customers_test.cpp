@@ -365,3 +365,75 @@ TEST_CASE("a campaign needs a segment that exists and a probability, and no othe
   CHECK(messages(s) == "events.0.segment: action node_down does not take a segment (campaign does)\n"
                        "events.0.cost: action node_down does not take a cost (campaign does)\n");
 }
+
+// --- customer state shared up the chain ----------------------------------------
+
+namespace {
+
+// A moving-average order-up-to store (L = 2, no safety stock) under a
+// supplier, 400 customers ordering at 0.1 a period, never leaving.
+ScenarioSpec forecasting_store(CustomerMode mode, bool share) {
+  ScenarioSpec s = store(100, 400, 0.1, 60);
+  PolicySpec p;
+  p.type = PolicyType::kForecastOrderUpTo;
+  p.forecast = ForecastMethod::kMovingAverage;
+  p.p = 4;
+  p.lead_time = 2;
+  p.z = 0;
+  p.initial_forecast = 40;
+  s.nodes[1].stocks[0].policy = p;
+  s.customers[0].mode = mode;
+  s.customers[0].unmet = CustomerUnmet::kBackorder;
+  s.sharing.customers = share;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("with the customers' state shared, a forecasting stock forecasts rate x active, so it orders what was sold") {
+  for (const CustomerMode mode : {CustomerMode::kPopulation, CustomerMode::kIndividual}) {
+    CAPTURE(static_cast<int>(mode));
+    const Run shared = run(forecasting_store(mode, true));
+    const Run own = run(forecasting_store(mode, false));
+    // The forecast is the constant 400 x 0.1 = 40 a period: the level is 80,
+    // and each review orders back what the period sold, exactly.
+    int differ = 0;
+    for (std::int64_t k = 1; k < 60; ++k) {
+      CAPTURE(k);
+      CHECK(shared.at("store", "item", k).ordered == shared.at("store", "item", k).demand);
+      differ += own.at("store", "item", k).ordered != own.at("store", "item", k).demand ? 1 : 0;
+    }
+    CHECK(differ > 30);  // forecasting from its own sales, it does not
+  }
+}
+
+TEST_CASE("the customers' expected demand sums every channel below a stock, at its share and multiplier") {
+  ScenarioSpec s = forecasting_store(CustomerMode::kPopulation, true);
+  s.customers[0].orders.size = chainsim::sim::Distribution::constant(2.0);
+  s.customers[0].acquisition.per_period = 5;  // the base grows: the forecast follows it
+  const Run r = run(s);
+  const Segment& g = r.net->segments()[0];
+  CHECK(g.order_rate == doctest::Approx(0.1 * g.active));
+  // Each review orders up to L x (rate x active x size), active counted at
+  // the period's start (after its transitions), and nothing moves the
+  // position after the review within a period.
+  int checked = 0;
+  for (std::int64_t k = 1; k < 60; ++k) {
+    CAPTURE(k);
+    const StockPeriod& sp = r.at("store", "item", k);
+    if (!(sp.ordered > 0)) continue;
+    CHECK(sp.position == doctest::Approx(2 * 0.1 * period(r, k).active * 2.0));
+    ++checked;
+  }
+  CHECK(checked > 50);
+}
+
+TEST_CASE("sharing customer state needs customer segments") {
+  ScenarioSpec s = store(10, 10, 1.0, 2);
+  s.customers.clear();
+  s.sharing.customers = true;
+  const std::vector<SpecIssue> issues = check_spec(s);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].path == "sharing.customers");
+  CHECK(issues[0].message == "there is no customer state to share: the scenario has no customer segments");
+}

@@ -100,6 +100,17 @@ std::string customers_text(const Network& net) {
     const SegmentSpec& g = s.spec;
     out += fmt::format("  {}: {} customers ordering {} times a period each (size {}), churn {} (intrinsic {})\n", s.name,
                        s.initial, g.orders.rate, g.orders.size.describe(), name_of(g.churn.model), g.churn.intrinsic);
+    if (g.mode == CustomerMode::kIndividual) {
+      const HeterogeneitySpec& h = g.heterogeneity;
+      out += "    individual mode, one record per customer";
+      if (h.rate_shape > 0) out += fmt::format("; rates ~ Gamma(shape {}, mean {})", h.rate_shape, g.orders.rate);
+      if (h.dropout_a > 0) out += fmt::format("; dropout after an order ~ Beta({}, {})", h.dropout_a, h.dropout_b);
+      if (g.loyalty.after_purchases > 0) {
+        out += fmt::format("; loyalty from purchase {} ({:g}% off, churn x {})", g.loyalty.after_purchases,
+                           100 * g.loyalty.discount, g.loyalty.churn_factor);
+      }
+      out += "\n";
+    }
     for (const SegmentChannel& ch : s.channels) {
       out += fmt::format("    buys at {}: {:g}% of its orders\n", net.stocks()[ch.stock].name, 100 * ch.share);
     }

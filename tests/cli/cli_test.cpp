@@ -391,6 +391,9 @@ TEST_CASE("an individual-mode segment's run writes customers.csv: the first repl
   CHECK(units == doctest::Approx(met));
   CHECK(value == doctest::Approx(revenue));
   CHECK(customers.size() > 1000);
+  const Result t = d.chainsim("describe " + example("loyalty_programme_members.yaml"));
+  CHECK(t.out.find("    individual mode, one record per customer; rates ~ Gamma(shape 1, mean 0.1); dropout after an "
+                   "order ~ Beta(1, 9); loyalty from purchase 3 (2% off, churn x 0.5)\n") != std::string::npos);
   // A population segment writes none, and an old one goes.
   REQUIRE(d.chainsim("run " + example("treat_customers_differently.yaml") +
                      " --out o --quiet --no-report --set horizon=5").status == 0);

@@ -397,17 +397,25 @@ class NetworkBuilder {
     N_->customers_below_.assign(N_->stocks_.size(), {});
     if (!N_->share_customers_) return;
     for (const StockPoint& sp : N_->stocks_) {
-      std::vector<StockId> todo = {sp.id};
-      std::set<StockId> seen;
-      while (!todo.empty()) {
-        const StockId s = todo.back();
-        todo.pop_back();
-        if (!seen.insert(s).second) continue;
-        const StockPoint& d = N_->stocks_[s];
+      for_each_below({sp.id}, [&](const StockPoint& d) {
         for (const auto& gc : d.segment_channels) N_->customers_below_[sp.id].push_back(gc);
-        todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
-      }
+      });
       std::sort(N_->customers_below_[sp.id].begin(), N_->customers_below_[sp.id].end());
+    }
+  }
+
+  // Calls visit once for every stock reached from `start` through the stocks
+  // each supplies (depth first, in the order the stocks list their downstream).
+  template <class Visit>
+  void for_each_below(std::vector<StockId> todo, Visit visit) const {
+    std::set<StockId> seen;
+    while (!todo.empty()) {
+      const StockId s = todo.back();
+      todo.pop_back();
+      if (!seen.insert(s).second) continue;
+      const StockPoint& d = N_->stocks_[s];
+      visit(d);
+      todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
     }
   }
 
@@ -418,16 +426,9 @@ class NetworkBuilder {
     N_->pos_pending_.assign(N_->stocks_.size(), 0.0);
     for (const StockPoint& sp : N_->stocks_) {
       if (!sp.use_shared_demand && !(spec_.sharing.pos && !sp.infinite && !sp.downstream.empty())) continue;
-      std::vector<StockId> todo = sp.downstream;
-      std::set<StockId> seen;
-      while (!todo.empty()) {
-        const StockId s = todo.back();
-        todo.pop_back();
-        if (!seen.insert(s).second) continue;
-        const StockPoint& d = N_->stocks_[s];
-        if (d.has_end_demand()) N_->pos_subscribers_[s].push_back(sp.id);
-        todo.insert(todo.end(), d.downstream.begin(), d.downstream.end());
-      }
+      for_each_below(sp.downstream, [&](const StockPoint& d) {
+        if (d.has_end_demand()) N_->pos_subscribers_[d.id].push_back(sp.id);
+      });
     }
     if (spec_.sharing.pos) {
       for (StockPoint& sp : N_->stocks_) {

@@ -363,10 +363,14 @@ TEST_CASE("an individual-mode segment's run writes customers.csv: the first repl
   std::string line;
   double units = 0, value = 0, last_time = 0;
   std::set<std::string> customers;
-  while (std::getline(rows, line)) {
+  auto cells = [](const std::string& row) {
     std::vector<std::string> f;
-    std::istringstream cells(line);
-    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    std::istringstream in(row);
+    for (std::string c; std::getline(in, c, ',');) f.push_back(c);
+    return f;
+  };
+  while (std::getline(rows, line)) {
+    const std::vector<std::string> f = cells(line);
     REQUIRE(f.size() == 5);
     CHECK(f[0].rfind("buyers-", 0) == 0);
     CHECK(f[1] == "buyers");
@@ -381,9 +385,7 @@ TEST_CASE("an individual-mode segment's run writes customers.csv: the first repl
   std::getline(seg, line);
   CHECK(line.substr(line.rfind(',') + 1) == "members");
   while (std::getline(seg, line)) {
-    std::vector<std::string> f;
-    std::istringstream cells(line);
-    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    const std::vector<std::string> f = cells(line);
     if (f[0] != "0") continue;
     met += std::stod(f[13]) + std::stod(f[14]);
     revenue += std::stod(f[20]);

@@ -58,6 +58,13 @@ LoggedRun logged(const ScenarioSpec& spec, std::uint64_t seed = 1) {
 
 const SegmentPeriod& period(const Run& r, std::int64_t k) { return r.rec.segments.at(static_cast<std::size_t>(k)); }
 
+// check_spec's issues, a line each.
+std::string messages(const ScenarioSpec& spec) {
+  std::string out;
+  for (const SpecIssue& i : check_spec(spec)) out += i.path + ": " + i.message + "\n";
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("individual mode: the orders of period k are each customer's draw at (k, i, 1), as documented") {
@@ -242,11 +249,6 @@ TEST_CASE("individual mode: win-back returns churned customers and the audit cou
 
 TEST_CASE("the keys of individual mode are refused in population mode and checked in individual mode") {
   ScenarioSpec s = store(10, 10, 1.0, 2);
-  auto messages = [](const ScenarioSpec& spec) {
-    std::string out;
-    for (const SpecIssue& i : check_spec(spec)) out += i.path + ": " + i.message + "\n";
-    return out;
-  };
   CHECK(messages(s).empty());
   ScenarioSpec pop = s;
   pop.customers[0].mode = CustomerMode::kPopulation;
@@ -345,11 +347,6 @@ TEST_CASE("a campaign with a probability trigger fires again and again, since no
 
 TEST_CASE("a campaign needs a segment that exists and a probability, and no other action takes them") {
   ScenarioSpec s = store(10, 10, 1.0, 2);
-  auto messages = [](const ScenarioSpec& spec) {
-    std::string out;
-    for (const SpecIssue& i : check_spec(spec)) out += i.path + ": " + i.message + "\n";
-    return out;
-  };
   s.events = {campaign_at(1, 0.5, 1.0)};
   CHECK(messages(s).empty());
   s.events[0].segment = "ghosts";

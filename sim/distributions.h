@@ -36,7 +36,16 @@ inline constexpr double kPoissonWalkFromZero = 30.0;
 // cdf = P(N <= k): the smallest k' >= k with P(N <= k') >= u. The cap only
 // matters when rounding keeps the running sum below u for u within a few
 // ulps of 1; no realistic quantile lies that far out.
+// The cap is worked out only when the walk passes mean + 100, which no cap
+// is below: a short walk does not wait for a square root.
 inline double poisson_walk_up(double u, double mean, double k, double p, double cdf) {
+  const double below_cap = mean + 100.0;
+  while (cdf < u && k < below_cap) {
+    k += 1.0;
+    p *= mean / k;
+    cdf += p;
+  }
+  if (!(cdf < u)) return k;
   const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
   while (cdf < u && k < cap) {
     k += 1.0;

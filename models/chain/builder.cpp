@@ -365,8 +365,12 @@ class NetworkBuilder {
       s.churn_rng = stream(tag + "/churn");
       s.win_back_rng = stream(tag + "/win_back");
       s.acquire_rng = stream(tag + "/acquire");
-      s.campaign_rng = stream(tag + "/campaign");
-      s.campaign_draws = sim::CounterDraws(seed_, replication_, tag + "/campaign");
+      for (const EventSpec& e : spec_.events) {
+        if (e.action != ActionKind::kCampaign || e.segment != gs.id) continue;
+        s.campaign_rng = stream(tag + "/campaign");  // named only when a campaign may draw from it
+        s.campaign_draws = sim::CounterDraws(seed_, replication_, tag + "/campaign");
+        break;
+      }
       const bool shares = !gs.channels.empty() && gs.channels[0].share.has_value();
       for (std::size_t c = 0; c < gs.channels.size(); ++c) {
         const ChannelSpec& cs = gs.channels[c];
@@ -394,8 +398,8 @@ class NetworkBuilder {
   // and below it (through its downstream stocks), whose demand it forecasts.
   void link_customer_state() {
     N_->share_customers_ = spec_.sharing.customers && !N_->segments_.empty();
-    N_->customers_below_.assign(N_->stocks_.size(), {});
     if (!N_->share_customers_) return;
+    N_->customers_below_.assign(N_->stocks_.size(), {});
     for (const StockPoint& sp : N_->stocks_) {
       for_each_below({sp.id}, [&](const StockPoint& d) {
         for (const auto& gc : d.segment_channels) N_->customers_below_[sp.id].push_back(gc);

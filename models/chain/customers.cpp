@@ -46,7 +46,15 @@ double binomial_walk(double u, double n, double p, double pmf0) {
   double k = 0.0;
   const double odds = p / (1.0 - p);
   // The cap matters only for u within a few ulps of 1, where rounding keeps
-  // the running sum below u; no quantile lies that far out.
+  // the running sum below u; no quantile lies that far out. It is worked out
+  // only when the walk passes min(n, n p + 100), which no cap is below.
+  const double below_cap = std::min(n, n * p + 100.0);
+  while (cdf < u && k < below_cap) {
+    pmf *= (n - k) / (k + 1.0) * odds;
+    k += 1.0;
+    cdf += pmf;
+  }
+  if (!(cdf < u)) return k;
   const double cap = std::min(n, n * p + 40.0 * std::sqrt(n * p) + 100.0);
   while (cdf < u && k < cap) {
     pmf *= (n - k) / (k + 1.0) * odds;
@@ -129,7 +137,7 @@ void transition(Segment& s) {
   s.churned_total += churned;
   s.churned_service_total += service;
   s.order_factor = b.demand_factor(s);
-  f = SegmentFlows{};
+  f.clear();
   f.acquisition_cost = acquired * acq.cost;
 }
 

@@ -61,7 +61,17 @@ struct SegmentFlows {
   double wait_units = 0.0;  // sum over units met late of their wait (time units)
   double lost_stockout = 0.0, lost_outage = 0.0, lost_patience = 0.0;  // units
   double revenue = 0.0, cogs = 0.0, cost_to_serve = 0.0, acquisition_cost = 0.0;
+
+  // Every flow back to 0, in plain stores: `*this = SegmentFlows{}` compiles
+  // to `rep stos`, whose start-up costs more than the 15 stores each period.
+  void clear() noexcept {
+    orders = units = short_orders = short_defections = 0.0;
+    met_at_once = met_late = on_time = wait_units = 0.0;
+    lost_stockout = lost_outage = lost_patience = 0.0;
+    revenue = cogs = cost_to_serve = acquisition_cost = 0.0;
+  }
 };
+static_assert(sizeof(SegmentFlows) == 15 * sizeof(double), "SegmentFlows::clear() clears every member");
 
 // The share of the period's units met at once (when they were placed: a
 // segment places its orders at the period's start), the experienced fill

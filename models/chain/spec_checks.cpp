@@ -381,10 +381,12 @@ void check_channel(Check& c, const ChannelSpec& ch, const std::string& path) {
 void check_individual(Check& c, const SegmentSpec& g, const std::string& gp) {
   const HeterogeneitySpec& h = g.heterogeneity;
   const LoyaltySpec& l = g.loyalty;
-  c.ranges("heterogeneity", &h, gp + ".heterogeneity");
-  c.ranges("loyalty", &l, gp + ".loyalty");
-  const bool heterogeneous = h.rate_shape > 0.0 || h.dropout_a > 0.0 || h.dropout_b > 0.0;
-  const bool loyal = l.after_purchases > 0.0 || l.discount > 0.0 || l.churn_factor != 1.0 || l.cost_per_member > 0.0;
+  // Given at all (a default is in range, so only a section given is checked:
+  // a segment's check runs every replication).
+  const bool heterogeneous = h.rate_shape != 0.0 || h.dropout_a != 0.0 || h.dropout_b != 0.0;
+  const bool loyal = l.after_purchases != 0.0 || l.discount != 0.0 || l.churn_factor != 1.0 || l.cost_per_member != 0.0;
+  if (heterogeneous) c.ranges("heterogeneity", &h, gp + ".heterogeneity");
+  if (loyal) c.ranges("loyalty", &l, gp + ".loyalty");
   if (g.mode != CustomerMode::kIndividual) {
     if (heterogeneous) {
       c.add(gp + ".heterogeneity", "needs mode: individual (a population segment's customers are all alike)");

@@ -257,6 +257,13 @@ TEST_CASE("the keys of individual mode are refused in population mode and checke
   CHECK(messages(pop) ==
         "customers.0.heterogeneity: needs mode: individual (a population segment's customers are all alike)\n"
         "customers.0.loyalty: needs mode: individual (a population segment does not know who bought what)\n");
+  // A value out of range is reported even in population mode (not ignored).
+  pop.customers[0].loyalty.after_purchases = 0;
+  pop.customers[0].heterogeneity.rate_shape = -1;
+  const std::string negative = messages(pop);
+  CAPTURE(negative);
+  CHECK(negative.find("customers.0.heterogeneity.rate_shape: ") != std::string::npos);
+  CHECK(negative.find("customers.0.heterogeneity: needs mode: individual") != std::string::npos);
   ScenarioSpec bad = s;
   bad.customers[0].heterogeneity.dropout_a = 1;
   bad.customers[0].loyalty.discount = 0.1;

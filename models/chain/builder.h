@@ -25,7 +25,11 @@
 namespace chainsim::models {
 
 // Builds replication `replication` of the scenario with `seed`. Throws
-// SpecError when check_spec finds problems.
-std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication);
+// SpecError when check_spec finds problems. With `checked`, the caller
+// vouches that check_spec has passed this very spec (the loader ran it, or
+// an earlier build of it did), and it is not run again: an experiment checks
+// once, not every replication.
+std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication,
+                                       bool checked = false);
 
 }  // namespace chainsim::models

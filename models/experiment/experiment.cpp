@@ -34,8 +34,9 @@ class PeriodCounter final : public ObservationSink {
 
 ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
-                                  const std::vector<std::string>& columns, bool keep_transactions) {
-  auto net = build_network(spec, seed, replication);
+                                  const std::vector<std::string>& columns, bool keep_transactions,
+                                  bool spec_checked) {
+  auto net = build_network(spec, seed, replication, spec_checked);
   if (keep_transactions) net->keep_transactions();
   KpiCollector kpi;
   net->add_sink(&kpi);
@@ -85,8 +86,9 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
       [&](std::size_t i) {
+        // The probe above checked the spec.
         return run_replication(spec, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns,
-                               o.customer_transactions && i == 0);
+                               o.customer_transactions && i == 0, true);
       },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.series);

@@ -70,11 +70,12 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
 // With `keep_series`, its series of `columns` (names of series_columns();
 // empty: all) are kept. `periods_done`, if set, counts its periods as they
 // close. With `keep_transactions`, its deliveries to the customers of
-// individual-mode segments are kept.
+// individual-mode segments are kept. With `spec_checked`, check_spec has
+// passed `spec` already (build_network's `checked`).
 ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
                                   int replication, bool keep_series,
                                   std::atomic<std::uint64_t>* periods_done = nullptr,
                                   const std::vector<std::string>& columns = {},
-                                  bool keep_transactions = false);
+                                  bool keep_transactions = false, bool spec_checked = false);
 
 }  // namespace chainsim::models

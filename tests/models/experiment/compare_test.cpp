@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "models/chain/spec_checks.h"
 #include "models/experiment/experiment.h"
 #include "models/scenario/loader.h"
 #include "sim/statistics.h"
@@ -99,4 +100,27 @@ TEST_CASE("KPIs only one side reports are listed apart") {
   const Comparison c = compare_replications(b.kpis, v);
   CHECK(c.only_variant == std::vector<std::string>{"node.extra.revenue"});
   CHECK(c.only_baseline.empty());
+}
+
+TEST_CASE("an experiment checks its spec once, before any replication, and still refuses a bad one") {
+  ScenarioSpec bad = load({}).spec;
+  bad.nodes[1].holding_cost = -1;
+  ExperimentOptions o;
+  o.replications = 3;
+  int replications_run = 0;
+  CHECK_THROWS_AS(run_experiment(bad, o, [&](const ExperimentResult&, const ReplicationOutput&) { ++replications_run; }),
+                  SpecError);
+  CHECK(replications_run == 0);
+  // A good spec's replications are what they were when each checked it.
+  const ScenarioSpec good = load({}).spec;
+  const ExperimentResult r = run_experiment(good, o);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    const KpiSet alone = run_replication(good, o.seed, i, false).kpis;
+    REQUIRE(alone.values.size() == r.kpis[static_cast<std::size_t>(i)].values.size());
+    for (std::size_t k = 0; k < alone.values.size(); ++k) {
+      const double a = alone.values[k].value, b = r.kpis[static_cast<std::size_t>(i)].values[k].value;
+      CHECK(((std::isnan(a) && std::isnan(b)) || a == b));
+    }
+  }
 }

@@ -172,7 +172,11 @@ struct CustomerTransaction {
 //           service-driven churn, u2 win-back; at (k, i, 1): u0 the order
 //           after which it drops out (geometric), u1..u3 its order counts in
 //           channels 0..2; at (k, i, 2 + j): channels 3 + 4j ... 6 + 4j.
+// The most customer records an individual-mode segment keeps (about 2 GB).
+inline constexpr double kMaxIndividuals = 1e8;
+
 struct Individuals {
+  double max_records = kMaxIndividuals;  // add_individuals refuses to pass it
   std::vector<float> rate, dropout;  // traits: orders per period, probability to leave after an order
   std::vector<CustomerState> state;
   std::vector<std::uint8_t> flags;
@@ -257,6 +261,7 @@ Moves individual_moves(Segment& s);
 // (rate x active in population mode; each one's own rate in individual mode).
 double active_order_rate(const Segment& s);
 // Individual mode: appends `count` customers with their traits, active.
+// Throws ModelError past people->max_records records.
 void add_individuals(Segment& s, double count);
 // Individual mode: every active customer's orders of the current period in
 // every channel (into people->pending, the channels' `orders` and `units`,

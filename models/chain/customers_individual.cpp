@@ -20,6 +20,7 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <fmt/core.h>
 #include <limits>
 
 #include "models/chain/customers.h"
@@ -71,6 +72,13 @@ void add_individuals(Segment& s, double count) {
   const HeterogeneitySpec& h = s.spec.heterogeneity;
   const double mean_rate = s.spec.orders.rate;
   const std::size_t from = p.state.size();
+  // Records are never dropped (customer numbers stay put), so acquisition
+  // must not grow a segment past what the spec check allows at the start.
+  if (static_cast<double>(from) + count > p.max_records) {
+    throw ModelError(fmt::format("segment {}: individual mode keeps at most {:g} customer records, and acquisition "
+                                 "in period {} would bring it to {:g}; use population mode for this many",
+                                 s.name, p.max_records, s.period_index, static_cast<double>(from) + count));
+  }
   const std::size_t to = from + static_cast<std::size_t>(count);
   p.rate.resize(to, static_cast<float>(mean_rate));
   p.dropout.resize(to, 0.0f);

@@ -394,7 +394,7 @@ void check_individual(Check& c, const SegmentSpec& g, const std::string& gp) {
     if (loyal) c.add(gp + ".loyalty", "needs mode: individual (a population segment does not know who bought what)");
     return;
   }
-  if (!(g.size <= 1e8)) {
+  if (!(g.size <= kMaxIndividuals)) {
     c.add(gp + ".size", fmt::format("must be at most 1e8 in individual mode, one record per customer (got {})", g.size));
   }
   if ((h.dropout_a > 0.0) != (h.dropout_b > 0.0)) {

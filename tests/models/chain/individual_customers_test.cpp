@@ -441,3 +441,19 @@ TEST_CASE("sharing customer state needs customer segments") {
   CHECK(issues[0].path == "sharing.customers");
   CHECK(issues[0].message == "there is no customer state to share: the scenario has no customer segments");
 }
+
+TEST_CASE("acquisition cannot grow an individual-mode segment past its record limit: a clear error, not a crash") {
+  Segment s;
+  s.name = "crowd";
+  s.period_index = 7;
+  s.people = std::make_unique<Individuals>();
+  s.people->max_records = 10;
+  add_individuals(s, 10);
+  CHECK(s.people->state.size() == 10);
+  CHECK_THROWS_WITH_AS(add_individuals(s, 1),
+                       "segment crowd: individual mode keeps at most 10 customer records, and acquisition in period 7 "
+                       "would bring it to 11; use population mode for this many",
+                       ModelError);
+  CHECK(s.people->state.size() == 10);
+  CHECK(Individuals{}.max_records == 1e8);  // what the spec check allows at the start
+}

@@ -39,15 +39,15 @@ inline constexpr double kPoissonWalkFromZero = 30.0;
 // The cap is worked out only when the walk passes mean + 100, which no cap
 // is below: a short walk does not wait for a square root.
 inline double poisson_walk_up(double u, double mean, double k, double p, double cdf) {
-  const double below_cap = mean + 100.0;
-  while (cdf < u && k < below_cap) {
-    k += 1.0;
-    p *= mean / k;
-    cdf += p;
-  }
-  if (!(cdf < u)) return k;
-  const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
-  while (cdf < u && k < cap) {
+  double cap = mean + 100.0;  // a bound below the cap, until the walk reaches it
+  bool exact = false;
+  while (cdf < u) {
+    if (!(k < cap)) {
+      if (exact) break;
+      cap = mean + 40.0 * std::sqrt(mean) + 100.0;
+      exact = true;
+      if (!(k < cap)) break;
+    }
     k += 1.0;
     p *= mean / k;
     cdf += p;

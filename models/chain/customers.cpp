@@ -48,15 +48,15 @@ double binomial_walk(double u, double n, double p, double pmf0) {
   // The cap matters only for u within a few ulps of 1, where rounding keeps
   // the running sum below u; no quantile lies that far out. It is worked out
   // only when the walk passes min(n, n p + 100), which no cap is below.
-  const double below_cap = std::min(n, n * p + 100.0);
-  while (cdf < u && k < below_cap) {
-    pmf *= (n - k) / (k + 1.0) * odds;
-    k += 1.0;
-    cdf += pmf;
-  }
-  if (!(cdf < u)) return k;
-  const double cap = std::min(n, n * p + 40.0 * std::sqrt(n * p) + 100.0);
-  while (cdf < u && k < cap) {
+  double cap = std::min(n, n * p + 100.0);  // a bound below the cap, until the walk reaches it
+  bool exact = false;
+  while (cdf < u) {
+    if (!(k < cap)) {
+      if (exact) break;
+      cap = std::min(n, n * p + 40.0 * std::sqrt(n * p) + 100.0);
+      exact = true;
+      if (!(k < cap)) break;
+    }
     pmf *= (n - k) / (k + 1.0) * odds;
     k += 1.0;
     cdf += pmf;

@@ -197,6 +197,9 @@ struct SegmentChannel {
   StockId stock = kNone;
   double share = 1.0;
   double orders = 0.0, units = 0.0;  // drawn for the current period
+  // Individual mode: the channel stock's what-if demand multiplier when the
+  // period's orders are drawn, and share x demand factor x multiplier.
+  double multiplier = 1.0, scale = 0.0;
   sim::RandomStream orders_rng{0, 0, ""}, sizes_rng{0, 0, ""};
 };
 
@@ -265,9 +268,10 @@ double active_order_rate(const Segment& s);
 void add_individuals(Segment& s, double count);
 // Individual mode: every active customer's orders of the current period in
 // every channel (into people->pending, the channels' `orders` and `units`,
-// and the period's flows), with multipliers[c] the what-if demand multiplier
+// and the period's flows), with each channel's `multiplier` the what-if
+// demand multiplier of its stock.
 // of channel c's stock.
-void draw_individual_orders(Segment& s, const std::vector<double>& multipliers);
+void draw_individual_orders(Segment& s);
 // Individual mode: `qty` units of backlog line `b` delivered at `now` (the
 // line arrived at `arrived`; `done` when it is met in full), at `price` a
 // unit before a member's discount: the orders they end, the customers'

@@ -172,7 +172,7 @@ Moves individual_moves(Segment& s) {
   return m;
 }
 
-void draw_individual_orders(Segment& s, const std::vector<double>& multipliers) {
+void draw_individual_orders(Segment& s) {
   Individuals& p = *s.people;
   const std::uint64_t k = static_cast<std::uint64_t>(s.period_index);
   const std::size_t channels = s.channels.size();
@@ -182,8 +182,7 @@ void draw_individual_orders(Segment& s, const std::vector<double>& multipliers) 
     s.channels[c].orders = s.channels[c].units = 0.0;
   }
   const bool satisfaction = !p.units.empty();
-  std::vector<double> scale(channels);
-  for (std::size_t c = 0; c < channels; ++c) scale[c] = s.channels[c].share * s.order_factor * multipliers[c];
+  for (SegmentChannel& ch : s.channels) ch.scale = ch.share * s.order_factor * ch.multiplier;
   for (std::uint32_t i = 0; i < p.state.size(); ++i) {
     if (p.state[i] != CustomerState::kActive || !(p.rate[i] > 0.0f)) continue;
     const std::array<double, 4> u = p.draws.at(k, i, 1);
@@ -193,7 +192,7 @@ void draw_individual_orders(Segment& s, const std::vector<double>& multipliers) 
     bool limit_known = !(p.dropout[i] > 0.0f);
     double placed = 0.0;
     for (std::size_t c = 0; c < channels && placed < limit; ++c) {
-      const double mean = p.rate[i] * scale[c];
+      const double mean = p.rate[i] * s.channels[c].scale;
       if (!(mean > 0.0)) continue;
       const double uc = channel_uniform(p, static_cast<std::int64_t>(k), i, c, u);
       double n = mean < sim::kPoissonWalkFromZero ? sim::poisson_quantile_from_zero(uc, mean, std::exp(-mean))

@@ -40,9 +40,8 @@ void Network::place_segment_orders(StockPoint& sp) {
     } else if (s.people->drawn_period != period_index_) {
       // Every channel's orders at once (a customer's dropout ends its orders
       // in all of them); the what-if events of this instant have all acted.
-      std::vector<double> multipliers;
-      for (const SegmentChannel& ch : s.channels) multipliers.push_back(stocks_[ch.stock].demand_multiplier);
-      draw_individual_orders(s, multipliers);
+      for (SegmentChannel& ch : s.channels) ch.multiplier = stocks_[ch.stock].demand_multiplier;
+      draw_individual_orders(s);
       s.people->drawn_period = period_index_;
     }
     const SegmentChannel& ch = s.channels[c];

@@ -102,6 +102,36 @@ void AtomicFile::commit() {
   slot_ = -1;
 }
 
+SpillFile::SpillFile(std::string what) : what_(std::move(what)), f_(std::tmpfile()) {
+  if (f_ == nullptr) throw std::runtime_error("cannot make a temporary file for " + what_ + ": " + reason());
+}
+
+SpillFile::~SpillFile() {
+  if (f_ != nullptr) std::fclose(f_);
+}
+
+void SpillFile::write(std::string_view data) {
+  if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+    throw std::runtime_error("cannot write the temporary file of " + what_ + ": " + reason());
+  }
+}
+
+void SpillFile::copy_to(AtomicFile& to) {
+  if (std::fflush(f_) != 0 || std::fseek(f_, 0, SEEK_SET) != 0) {
+    throw std::runtime_error("cannot read back the temporary file of " + what_ + ": " + reason());
+  }
+  std::string chunk(std::size_t{1} << 20, '\0');
+  for (;;) {
+    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f_);
+    if (n > 0) to.write(std::string_view(chunk.data(), n));
+    if (n < chunk.size()) break;
+  }
+  if (std::ferror(f_) != 0) throw std::runtime_error("cannot read back the temporary file of " + what_ + ": " + reason());
+  std::fclose(f_);
+  f_ = std::tmpfile();
+  if (f_ == nullptr) throw std::runtime_error("cannot make a temporary file for " + what_ + ": " + reason());
+}
+
 void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile f(path);
   f.write(content);

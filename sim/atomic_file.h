@@ -32,6 +32,29 @@ class AtomicFile {
   int slot_ = -1;  // in the registry remove_temporary_files_on_signal reads
 };
 
+// An anonymous temporary file (std::tmpfile: gone when closed, or when the
+// process dies) that holds data written before its place in an AtomicFile
+// comes: a later replication's rows while earlier ones still run, so that
+// nothing of the kind waits in memory.
+class SpillFile {
+ public:
+  // `what` names the data in messages ("the rows of replication 3"). Throws
+  // std::runtime_error when no temporary file can be made.
+  explicit SpillFile(std::string what);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  void write(std::string_view data);
+  // Copies everything written so far to the end of `to`, then empties
+  // itself. Throws std::runtime_error on a read or write failure.
+  void copy_to(AtomicFile& to);
+
+ private:
+  std::string what_;
+  std::FILE* f_ = nullptr;
+};
+
 // Writes `content` to `path` atomically.
 void write_file_atomically(const std::string& path, std::string_view content);
 

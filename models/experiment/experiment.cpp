@@ -32,24 +32,23 @@ class PeriodCounter final : public ObservationSink {
 
 }  // namespace
 
-ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
-                                  int replication, bool keep_series, std::atomic<std::uint64_t>* periods_done,
-                                  const std::vector<std::string>& columns, bool keep_transactions,
-                                  bool spec_checked) {
-  auto net = build_network(spec, seed, replication, spec_checked);
-  if (keep_transactions) net->keep_transactions();
+ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed, int replication,
+                                  const ReplicationOptions& o) {
+  auto net = build_network(spec, seed, replication, o.spec_checked);
+  if (o.keep_transactions) net->keep_transactions();
   KpiCollector kpi;
   net->add_sink(&kpi);
   std::optional<SeriesValuesRecorder> rec;
-  if (keep_series) {
+  if (o.keep_series) {
     std::vector<NodeId> node_of_stock;
     for (const StockPoint& sp : net->stocks()) node_of_stock.push_back(sp.node);
-    net->add_sink(&rec.emplace(series_column_indices(columns), std::move(node_of_stock)));
+    net->add_sink(&rec.emplace(series_column_indices(o.columns), std::move(node_of_stock)));
   }
   std::optional<PeriodCounter> counter;
-  if (periods_done != nullptr) net->add_sink(&counter.emplace(*periods_done));
+  if (o.periods_done != nullptr) net->add_sink(&counter.emplace(*o.periods_done));
   std::optional<SegmentRecorder> segments;
   if (!net->segments().empty()) net->add_sink(&segments.emplace());
+  if (o.sink != nullptr) net->add_sink(o.sink);
   net->run();
   net->audit();
   ReplicationOutput out;
@@ -57,7 +56,7 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
   out.kpis = kpi.finish();
   if (rec) out.series = rec->take();
   if (segments) out.segments = std::move(segments->records);
-  if (keep_transactions) out.transactions = net->take_transactions();
+  if (o.keep_transactions) out.transactions = net->take_transactions();
   out.events = net->simulator().events_run();
   out.messages = net->messages_sent();
   return out;
@@ -86,9 +85,18 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
   sim::run_ordered<ReplicationOutput>(
       n, o.jobs,
       [&](std::size_t i) {
-        // The probe above checked the spec.
-        return run_replication(spec, o.seed, static_cast<int>(i), keep, o.periods_done, o.series_columns,
-                               o.customer_transactions && i == 0, true);
+        ReplicationOptions ro;
+        ro.keep_series = keep;
+        ro.columns = o.series_columns;
+        ro.periods_done = o.periods_done;
+        ro.keep_transactions = o.customer_transactions && i == 0;
+        ro.spec_checked = true;  // by the probe above
+        std::unique_ptr<ObservationSink> sink;
+        if (o.replication_sink) sink = o.replication_sink(result.info, static_cast<int>(i));
+        ro.sink = sink.get();
+        ReplicationOutput out = run_replication(spec, o.seed, static_cast<int>(i), ro);
+        out.sink = std::move(sink);
+        return out;
       },
       [&](std::size_t i, ReplicationOutput&& r) {
         if (keep) result.series->add(r.series);

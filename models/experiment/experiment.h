@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ struct ExperimentOptions {
   // Keep the first replication's deliveries to the customers of
   // individual-mode segments (customers.csv).
   bool customer_transactions = false;
+  // If set, called on a worker thread before replication k runs, with the
+  // network's names and shape (ExperimentResult::info, which outlives the
+  // sink): a sink that sees every observation of that replication, returned
+  // with its output (ReplicationOutput::sink) in replication order.
+  // Streaming writers use it to write a long run's rows as its periods close,
+  // in constant memory.
+  std::function<std::unique_ptr<ObservationSink>(const NetworkInfo& info, int replication)> replication_sink;
 };
 
 // What one replication produced.
@@ -43,6 +51,7 @@ struct ReplicationOutput {
   std::vector<CustomerTransaction> transactions;  // its deliveries to individual customers, when kept
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
+  std::unique_ptr<ObservationSink> sink;  // ExperimentOptions::replication_sink's, when set
 };
 
 struct ExperimentResult {
@@ -66,16 +75,36 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
                                     on_replication = {},
                                 const std::function<void(int, int)>& progress = {});
 
+// How run_replication runs one replication and what it keeps.
+struct ReplicationOptions {
+  // Keep its series of `columns` (names of series_columns(); empty: all).
+  bool keep_series = false;
+  std::vector<std::string> columns;
+  // If set, counts its periods as they close.
+  std::atomic<std::uint64_t>* periods_done = nullptr;
+  // Keep its deliveries to the customers of individual-mode segments.
+  bool keep_transactions = false;
+  // check_spec has passed the spec already (build_network's `checked`).
+  bool spec_checked = false;
+  // If set, sees every observation of the run too (after the KPIs and the
+  // series): a writer that streams them, say.
+  ObservationSink* sink = nullptr;
+
+  // The common cases: every series column kept; a spec already checked.
+  static ReplicationOptions series_kept() {
+    ReplicationOptions o;
+    o.keep_series = true;
+    return o;
+  }
+  static ReplicationOptions checked() {
+    ReplicationOptions o;
+    o.spec_checked = true;
+    return o;
+  }
+};
+
 // Runs one replication (used by run_experiment and sweeps).
-// With `keep_series`, its series of `columns` (names of series_columns();
-// empty: all) are kept. `periods_done`, if set, counts its periods as they
-// close. With `keep_transactions`, its deliveries to the customers of
-// individual-mode segments are kept. With `spec_checked`, check_spec has
-// passed `spec` already (build_network's `checked`).
-ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed,
-                                  int replication, bool keep_series,
-                                  std::atomic<std::uint64_t>* periods_done = nullptr,
-                                  const std::vector<std::string>& columns = {},
-                                  bool keep_transactions = false, bool spec_checked = false);
+ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed, int replication,
+                                  const ReplicationOptions& options = {});
 
 }  // namespace chainsim::models

@@ -260,7 +260,7 @@ class Sweep {
         probe_.reset();
       } else {
         lock.unlock();
-        out = run_replication(p->spec, seed_, static_cast<int>(rep), false, nullptr, {}, false, true);  // loaded: checked
+        out = run_replication(p->spec, seed_, static_cast<int>(rep), ReplicationOptions::checked());  // loaded: checked
       }
     }
     const std::vector<KpiValue>& kv = out.kpis.values;
@@ -577,7 +577,7 @@ std::string Sweep::start_files() {
 
 SweepMeta Sweep::describe() {
   // Replication 0 of point 0 fixes the columns.
-  probe_ = run_replication(prepare(0)->spec, seed_, 0, false, nullptr, {}, false, true);  // loaded: checked
+  probe_ = run_replication(prepare(0)->spec, seed_, 0, ReplicationOptions::checked());  // loaded: checked
   for (const KpiValue& v : probe_->kpis.values) columns_.push_back(kpi_column(v));
   SweepMeta meta;
   meta.version = options_.version;

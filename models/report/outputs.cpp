@@ -1,6 +1,7 @@
 #include "models/report/outputs.h"
 
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <fmt/core.h>
@@ -20,6 +21,14 @@ J number(double x) { return std::isfinite(x) ? J(x) : J(nullptr); }
 std::string csv_number(double x) {
   if (std::isnan(x)) return "";
   return fmt::format("{}", x);
+}
+
+// ",x" for each value, x as csv_number writes it.
+void append_csv_numbers(std::string& out, const std::vector<double>& values) {
+  for (double x : values) {
+    out += ',';
+    if (!std::isnan(x)) fmt::format_to(std::back_inserter(out), "{}", x);
+  }
 }
 
 std::string csv_text(const std::string& s) {
@@ -90,23 +99,36 @@ std::string timeseries_header() {
   return h + "\n";
 }
 
-std::string timeseries_rows(const ExperimentResult& r, const ReplicationOutput& rep) {
-  std::string out;
-  const SeriesValues& v = rep.series;
-  const std::size_t S = r.info.stocks.size(), C = series_columns().size();
-  if (v.columns.size() != C || v.periods != static_cast<std::size_t>(r.info.horizon) || v.stocks != S) {
-    throw std::logic_error("timeseries_rows: the replication kept only some of its series");
+TimeseriesRows::TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct)
+    : info_(info), replication_(replication), direct_(direct) {
+  if (direct_ == nullptr) spill_.emplace(fmt::format("the time series of replication {}", replication));
+  for (const auto& si : info.stocks) names_.push_back(csv_text(si.node) + "," + csv_text(si.product));
+}
+
+void TimeseriesRows::on_period(const PeriodRecords& r) {
+  const std::int64_t k = period_++;
+  for (std::size_t s = 0; s < r.stocks.size(); ++s) {
+    fmt::format_to(std::back_inserter(buf_), "{},{},{},{}", replication_, k, static_cast<double>(k) * info_.period,
+                   names_[s]);
+    series_row(r.stocks[s], r.nodes[info_.stocks[s].node_id], row_);
+    append_csv_numbers(buf_, row_);
+    buf_ += '\n';
   }
-  for (std::size_t k = 0; k < v.periods; ++k) {
-    for (std::size_t s = 0; s < S; ++s) {
-      const auto& si = r.info.stocks[s];
-      out += fmt::format("{},{},{},{},{}", rep.replication, k, static_cast<double>(k) * r.info.period,
-                         csv_text(si.node), csv_text(si.product));
-      for (std::size_t c = 0; c < C; ++c) out += "," + csv_number(v.at(k, s, c));
-      out += "\n";
-    }
+  if (buf_.size() >= (std::size_t{1} << 20)) flush();
+}
+
+void TimeseriesRows::flush() {
+  if (direct_ != nullptr) {
+    direct_->write(buf_);
+  } else {
+    spill_->write(buf_);
   }
-  return out;
+  buf_.clear();
+}
+
+void TimeseriesRows::append_to(sim::AtomicFile& file) {
+  flush();
+  if (spill_) spill_->copy_to(file);
 }
 
 std::string timeseries_mean_rows(const ExperimentResult& r) {

@@ -3,11 +3,13 @@
 // writes through sim::AtomicFile so that no half-written file ever stands.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "models/experiment/experiment.h"
+#include "sim/atomic_file.h"
 
 namespace chainsim::models {
 
@@ -36,8 +38,31 @@ std::string summary_json(const ExperimentResult& result, const RunMetadata& meta
 
 // The header line of timeseries.csv.
 std::string timeseries_header();
-// The rows of one replication.
-std::string timeseries_rows(const ExperimentResult& result, const ReplicationOutput& rep);
+// Streams one replication's rows of timeseries.csv as its periods close: straight into `direct`, the file
+// itself, for the first replication, whose rows come first; otherwise into a
+// temporary file that append_to copies into the file when the replications
+// before it are written. Memory stays constant however long the run.
+class TimeseriesRows final : public ObservationSink {
+ public:
+  // REQUIRES: `info` outlives this (it names the nodes and products).
+  TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct);
+  void on_period(const PeriodRecords& r) override;
+  void on_end(const RunEnd&) override { flush(); }
+  // Writes the rows held in the temporary file to the end of `file`.
+  void append_to(sim::AtomicFile& file);
+
+ private:
+  void flush();
+  const NetworkInfo& info_;
+  int replication_;
+  sim::AtomicFile* direct_;
+  std::optional<sim::SpillFile> spill_;
+  std::vector<std::string> names_;  // per stock: "node,product", CSV-quoted
+  std::vector<double> row_;
+  std::string buf_;
+  std::int64_t period_ = 0;
+};
+
 // The rows of the mean across replications (replication column "mean").
 std::string timeseries_mean_rows(const ExperimentResult& result);
 

@@ -12,35 +12,38 @@ namespace chainsim::models {
 
 namespace {
 
-// Streams timeseries.csv: the header now, each replication's rows as they
-// arrive (all), or the mean rows once the run is done (mean).
+// Streams timeseries.csv: the header now, then every replication's rows as
+// its periods close (all: TimeseriesRows, the first replication straight into
+// the file, later ones through a temporary file copied in when their turn
+// comes), or the mean rows once the run is done (mean).
 class SeriesFile {
  public:
-  SeriesFile(const std::string& path, SeriesMode mode) : mode_(mode) {
+  SeriesFile(const std::string& path, TimeseriesFile mode) : all_(mode == TimeseriesFile::kAll) {
     file_ = std::make_unique<sim::AtomicFile>(path);
     file_->write(timeseries_header());
   }
-  void add(const ExperimentResult& partial, const ReplicationOutput& rep) {
-    if (mode_ == SeriesMode::kAll) file_->write(timeseries_rows(partial, rep));
+  bool all() const { return all_; }
+  // The writer of replication k's rows. REQUIRES: all(); `info` outlives it.
+  std::unique_ptr<ObservationSink> rows(const NetworkInfo& info, int k) {
+    return std::make_unique<TimeseriesRows>(info, k, k == 0 ? file_.get() : nullptr);
+  }
+  void add(const ReplicationOutput& rep) {
+    if (all_) static_cast<TimeseriesRows&>(*rep.sink).append_to(*file_);
   }
   void finish(const ExperimentResult& result) {
-    if (mode_ == SeriesMode::kMean) file_->write(timeseries_mean_rows(result));
+    if (!all_) file_->write(timeseries_mean_rows(result));
   }
   void commit() { file_->commit(); }
 
  private:
-  SeriesMode mode_;
+  bool all_;
   std::unique_ptr<sim::AtomicFile> file_;
 };
 
-// The series a run keeps: every replication's rows for timeseries.csv's
-// `all`, their mean for `mean` or for the report (which draws the mean),
-// none when neither is written.
-SeriesMode series_mode(TimeseriesFile file, int replications, bool report) {
-  if (file == TimeseriesFile::kAuto) file = replications == 1 ? TimeseriesFile::kAll : TimeseriesFile::kMean;
-  if (file == TimeseriesFile::kAll) return SeriesMode::kAll;
-  if (file == TimeseriesFile::kMean || report) return SeriesMode::kMean;
-  return SeriesMode::kNone;
+// Which timeseries.csv a run writes: every replication's rows or their mean.
+TimeseriesFile series_file(TimeseriesFile file, int replications) {
+  if (file == TimeseriesFile::kAuto) return replications == 1 ? TimeseriesFile::kAll : TimeseriesFile::kMean;
+  return file;
 }
 
 // customers.csv, its header written: the first replication's deliveries,
@@ -66,12 +69,16 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   opt.replications = s.spec.replications;
   opt.jobs = o.jobs;
   opt.periods_done = o.periods_done;
-  opt.series = series_mode(o.timeseries, opt.replications, o.report);
-  const bool write_series = o.timeseries != TimeseriesFile::kNone;
-  // timeseries.csv needs every column; the report alone, five.
-  if (!write_series) opt.series_columns = report_series_columns();
+  const TimeseriesFile file = series_file(o.timeseries, opt.replications);
   std::unique_ptr<SeriesFile> series;
-  if (write_series) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", opt.series);
+  if (file != TimeseriesFile::kNone) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", file);
+  // The mean series: every column for timeseries.csv's mean rows; the five
+  // the report draws otherwise (the rows of `all` stream past, never kept).
+  opt.series = file == TimeseriesFile::kMean || o.report ? SeriesMode::kMean : SeriesMode::kNone;
+  if (file != TimeseriesFile::kMean) opt.series_columns = report_series_columns();
+  if (series && series->all()) {
+    opt.replication_sink = [&](const NetworkInfo& info, int k) { return series->rows(info, k); };
+  }
   std::unique_ptr<report::GroupSeries> echelons;  // the report's echelon totals
   // segments.csv: every replication's rows, when there are customer segments.
   std::unique_ptr<sim::AtomicFile> segments;
@@ -83,7 +90,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   opt.customer_transactions = customers != nullptr;
   WrittenRun out;
   out.result = run_experiment(s.spec, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
-    if (series) series->add(partial, rep);
+    if (series) series->add(rep);
     if (segments) segments->write(segments_rows(partial, rep));
     if (customers && !rep.transactions.empty()) customers->write(customers_rows(partial, rep));
     if (!o.report) return;

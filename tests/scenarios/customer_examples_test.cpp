@@ -85,7 +85,7 @@ TEST_CASE("outage_long_shadow: customers lost in the outage stay lost for months
   auto active = [&](const ScenarioSpec& spec, std::int64_t day) {
     double sum = 0;
     for (int r = 0; r < spec.replications; ++r) {
-      for (const SegmentPeriod& g : run_replication(spec, spec.seed, r, false).segments) {
+      for (const SegmentPeriod& g : run_replication(spec, spec.seed, r).segments) {
         if (g.period == day) sum += g.active;
       }
     }

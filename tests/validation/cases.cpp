@@ -411,7 +411,7 @@ CaseResult lifetime_value_case(double level) {
   const double margin_first = theory::lifetime_value_margin_first(m, r, d);
   const double churn_first = theory::lifetime_value_churn_first(m, r, d);
   std::vector<KpiSet> reps;
-  for (int i = 0; i < replications; ++i) reps.push_back(models::run_replication(s, seed, i, false).kpis);
+  for (int i = 0; i < replications; ++i) reps.push_back(models::run_replication(s, seed, i).kpis);
   auto get = [&](const char* k) {
     return [&, k](int i) { return reps[static_cast<std::size_t>(i)].get("segment", "customers", k); };
   };
@@ -453,7 +453,7 @@ CaseResult outage_recovery_case(double level) {
   // The active customers of each period, per replication.
   auto trajectory = [&](const ScenarioSpec& spec, int i) {
     std::vector<double> active;
-    for (const SegmentPeriod& g : models::run_replication(spec, seed, i, false).segments) active.push_back(g.active);
+    for (const SegmentPeriod& g : models::run_replication(spec, seed, i).segments) active.push_back(g.active);
     return active;
   };
   std::vector<std::vector<double>> runs;
@@ -500,7 +500,7 @@ CaseResult bg_nbd_case(double level) {
   for (int i = 0; i < replications; ++i) {
     double orders = 0;
     std::size_t next = 0;
-    for (const SegmentPeriod& g : models::run_replication(s, seed, i, false).segments) {
+    for (const SegmentPeriod& g : models::run_replication(s, seed, i).segments) {
       orders += g.orders;
       if (next < times.size() && g.period + 1 == times[next]) per_customer[next++].push_back(orders / customers);
     }

@@ -116,7 +116,7 @@ TEST_CASE("an experiment checks its spec once, before any replication, and still
   const ExperimentResult r = run_experiment(good, o);
   for (int i = 0; i < 3; ++i) {
     CAPTURE(i);
-    const KpiSet alone = run_replication(good, o.seed, i, false).kpis;
+    const KpiSet alone = run_replication(good, o.seed, i).kpis;
     REQUIRE(alone.values.size() == r.kpis[static_cast<std::size_t>(i)].values.size());
     for (std::size_t k = 0; k < alone.values.size(); ++k) {
       const double a = alone.values[k].value, b = r.kpis[static_cast<std::size_t>(i)].values[k].value;

@@ -2,7 +2,9 @@
 // reference page (docs/outputs.md).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <fmt/core.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include "models/experiment/experiment.h"
 #include "models/report/outputs.h"
 #include "models/measure/series.h"
+#include "sim/atomic_file.h"
 
 using namespace chainsim::models;
 using namespace chainsim::models::testing;
@@ -37,6 +40,26 @@ ExperimentResult run_small(const ScenarioSpec& spec, int replications, SeriesMod
   return run_experiment(spec, o);
 }
 
+// Replication k's rows of timeseries.csv as a run streams them: the first
+// replication straight into the file, a later one through its temporary
+// file, copied in afterwards.
+std::string streamed_rows(const ScenarioSpec& s, int k) {
+  const chainsim::testing::TempDir dir("rows");
+  ExperimentOptions o;
+  o.replications = k + 1;
+  o.series = SeriesMode::kNone;
+  chainsim::sim::AtomicFile file(dir / "timeseries.csv");
+  std::string seen;
+  o.replication_sink = [&](const NetworkInfo& info, int r) {
+    return std::make_unique<TimeseriesRows>(info, r, r == 0 && k == 0 ? &file : nullptr);
+  };
+  run_experiment(s, o, [&](const ExperimentResult&, const ReplicationOutput& rep) {
+    if (rep.replication == k) static_cast<TimeseriesRows&>(*rep.sink).append_to(file);
+  });
+  file.commit();
+  return read(dir / "timeseries.csv");
+}
+
 }  // namespace
 
 TEST_CASE("docs/outputs.md lists exactly the columns timeseries.csv has") {
@@ -56,12 +79,42 @@ TEST_CASE("timeseries rows quote names with commas or quotes, as RFC 4180 says")
   ScenarioSpec s = serial_chain(1, 5, 1, 0, constant_demand(2), 3);
   s.nodes[1].id = "north, \"main\"";
   s.lanes[0].to = s.nodes[1].id;
-  const ExperimentResult r = run_small(s, 1, SeriesMode::kAll);
-  ReplicationOutput rep = run_replication(s, 1, 0, true);
-  const std::string rows = timeseries_rows(r, rep);
+  const std::string rows = streamed_rows(s, 0);
   CHECK(rows.find("0,0,0,\"north, \"\"main\"\"\",item,2,2,2,2,0,") != std::string::npos);
   // One row per period and stock, the supplier's unlimited source included.
   CHECK(std::count(rows.begin(), rows.end(), '\n') == 3 * 2);
+}
+
+TEST_CASE("a streamed row holds the values the series keep, whether written directly or through a temporary file") {
+  const ScenarioSpec s = serial_chain(1, 8, 1, 0, poisson_demand(4), 5);
+  for (int k : {0, 2}) {
+    CAPTURE(k);
+    const ReplicationOutput rep = run_replication(s, 1, k, ReplicationOptions::series_kept());
+    const std::string rows = streamed_rows(s, k);
+    std::istringstream in(rows);
+    std::string line;
+    std::size_t n = 0;
+    for (std::size_t period = 0; period < 5; ++period) {
+      for (std::size_t stock = 0; stock < 2; ++stock, ++n) {
+        REQUIRE(std::getline(in, line));
+        std::istringstream cells(line);
+        std::string cell;
+        std::vector<std::string> row;
+        while (std::getline(cells, cell, ',')) row.push_back(cell);
+        if (line.back() == ',') row.emplace_back();
+        REQUIRE(row.size() == 5 + series_columns().size());
+        CHECK(row[0] == std::to_string(k));
+        CHECK(row[1] == std::to_string(period));
+        for (std::size_t c = 0; c < series_columns().size(); ++c) {
+          CAPTURE(series_columns()[c].name);
+          const double v = rep.series.at(period, stock, c);
+          CHECK(row[5 + c] == (std::isnan(v) ? "" : fmt::format("{}", v)));
+        }
+      }
+    }
+    CHECK_FALSE(std::getline(in, line));
+    CHECK(n == 10);
+  }
 }
 
 TEST_CASE("the mean rows average each cell over the replications") {
@@ -69,7 +122,7 @@ TEST_CASE("the mean rows average each cell over the replications") {
   const ExperimentResult r = run_small(s, 3, SeriesMode::kMean);
   double sum = 0;
   for (int k = 0; k < 3; ++k) {
-    const ReplicationOutput rep = run_replication(s, 1, k, true);
+    const ReplicationOutput rep = run_replication(s, 1, k, ReplicationOptions::series_kept());
     const std::size_t demand = rep.series.slot(series_column_indices({"demand"}).front());
     sum += rep.series.at(1, 1, demand);  // period 1, the retailer's stock
   }

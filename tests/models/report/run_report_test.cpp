@@ -111,7 +111,7 @@ TEST_CASE("echelon totals equal the replications summed by hand") {
   CHECK(groups[2].label == "12 retailers");
   std::vector<ReplicationOutput> reps;
   for (int i = 0; i < 3; ++i) {
-    reps.push_back(run_replication(run.scenario.spec, run.scenario.spec.seed, i, true));
+    reps.push_back(run_replication(run.scenario.spec, run.scenario.spec.seed, i, ReplicationOptions::series_kept()));
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Trace total = run.groups->stock_group(g, "ordered");

@@ -1,0 +1,48 @@
+// Files that appear whole or not at all, and the temporary files that hold
+// data until its place in one comes.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "sim/atomic_file.h"
+#include "tests/test_util.h"
+
+using chainsim::sim::AtomicFile;
+using chainsim::sim::SpillFile;
+using chainsim::testing::read_file;
+using chainsim::testing::TempDir;
+
+TEST_CASE("an atomic file appears only when committed") {
+  const TempDir dir("atomic");
+  {
+    AtomicFile f(dir / "out.txt");
+    f.write("half");
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "out.txt"));
+  AtomicFile f(dir / "out.txt");
+  f.write("whole\n");
+  f.commit();
+  CHECK(read_file(dir / "out.txt") == "whole\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 1);
+}
+
+TEST_CASE("a spill file's data lands in order after what the file holds, and more than its copy buffer does too") {
+  const TempDir dir("spill");
+  AtomicFile f(dir / "out.csv");
+  f.write("header\n");
+  SpillFile later("the later rows"), latest("the latest rows");
+  // Over a MiB, so that the copy takes several reads.
+  std::string big;
+  for (int i = 0; i < 200000; ++i) big += std::to_string(i) + "\n";
+  REQUIRE(big.size() > (std::size_t{1} << 20));
+  latest.write("last\n");
+  later.write(big);
+  later.copy_to(f);
+  latest.copy_to(f);
+  // Copying empties it: written again, only the new data is copied.
+  later.write("again\n");
+  later.copy_to(f);
+  f.commit();
+  CHECK(read_file(dir / "out.csv") == "header\n" + big + "last\nagain\n");
+}

@@ -21,7 +21,7 @@ namespace chainsim::models {
 class NetworkBuilder {
  public:
   NetworkBuilder(const ScenarioSpec& spec, std::uint64_t seed, int replication)
-      : spec_(spec), seed_(seed), replication_(static_cast<std::uint64_t>(replication)) {}
+      : spec_(spec), lanes_between_(spec), seed_(seed), replication_(static_cast<std::uint64_t>(replication)) {}
 
   std::unique_ptr<Network> build() {
     auto net = std::make_unique<Network>();
@@ -234,7 +234,7 @@ class NetworkBuilder {
       StockPoint& sp = N_->stocks_[N_->stock_index_[i][product_id_[ss.product]]];
       for (const SourceSpec& src : ss.sources) {
         std::string why;
-        const int lane = resolve_lane(spec_, src, ns.id, why);
+        const int lane = resolve_lane(spec_, lanes_between_, src, ns.id, why);
         const LaneId lid = lane_index_[lane_id(spec_.lanes[static_cast<std::size_t>(lane)])];
         sp.sources.push_back({lid, src.share.value_or(1.0), 0.0});  // none given: equal weights
         StockPoint& seller = N_->stocks_[N_->stock_index_[N_->lanes_[lid].from][sp.product]];
@@ -540,6 +540,7 @@ class NetworkBuilder {
   }
 
   const ScenarioSpec& spec_;
+  const SpecIndex lanes_between_;  // the lane each source uses, found in log time
   std::uint64_t seed_, replication_;
   Network* N_ = nullptr;
   std::map<std::string, ProductId> product_id_;

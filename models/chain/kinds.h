@@ -163,6 +163,18 @@ CHAINSIM_NAMED_ENUM(Noise, "poisson", "normal", "none");
 enum class SplitRule : std::uint8_t { kShares, kCheapest };
 CHAINSIM_NAMED_ENUM(SplitRule, "shares", "cheapest");
 
+// Which members of a node group a stock buys from when its source names the
+// group (expand_groups): member k of N buys from member floor(k M / N) of the
+// M in the group (block: each seller serves a contiguous block of buyers), or
+// from all M, in equal shares (all).
+enum class GroupSources : std::uint8_t { kBlock, kAll };
+CHAINSIM_NAMED_ENUM(GroupSources, "block", "all");
+
+// Which member pairs a lane between node groups joins (expand_groups): the
+// pairs some stock's sources join (sourced), or every pair (all).
+enum class LanePairs : std::uint8_t { kSourced, kAll };
+CHAINSIM_NAMED_ENUM(LanePairs, "sourced", "all");
+
 // What a stock point does about end-customer demand it cannot meet at once.
 enum class UnmetDemand : std::uint8_t { kBackorder, kLost };
 CHAINSIM_NAMED_ENUM(UnmetDemand, "backorder", "lost");

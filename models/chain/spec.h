@@ -137,6 +137,7 @@ struct StockSpec {
   PolicySpec policy;
   std::vector<SourceSpec> sources; // where orders go; empty with production: made here
   SplitRule split = SplitRule::kShares;  // shares, or the cheapest source with stock
+  GroupSources from_members = GroupSources::kBlock;  // a source naming a node group: which members
   std::optional<ProductionSpec> production;
   std::vector<DemandSpec> demand;  // end-customer demand (retailers)
   std::optional<ReturnsSpec> returns;
@@ -157,6 +158,9 @@ struct PaymentTermsSpec {
 
 struct NodeSpec {
   std::string id;                // unique name, required
+  // A group of `count` identical nodes, <id>_1 ... <id>_<count>, when > 1
+  // (expand_groups makes them; the builder takes expanded specs only).
+  int count = 1;
   NodeKind kind = NodeKind::kWarehouse;
   std::vector<StockSpec> stocks;
   AllocationKind allocation = AllocationKind::kFifo;
@@ -181,6 +185,7 @@ struct LaneSpec {
   std::string id;    // default "<from>-><to>"
   std::string from;  // seller (ships)
   std::string to;    // buyer (orders)
+  LanePairs pairs = LanePairs::kSourced;  // from or to a node group: which member pairs
   Distribution transport_time = Distribution::constant(1.0);  // shipment transit, >= 0
   std::map<std::string, Distribution> transport_time_by_product;  // overrides per product
   double order_delay = 0.0;     // orders travel upstream in this time, >= 0

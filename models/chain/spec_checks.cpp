@@ -84,6 +84,10 @@ void check_ids(Check& c) {
     const std::string& id = c.spec.nodes[i].id;
     if (id.empty()) c.add(fmt::format("nodes.{}.id", i), "must not be empty");
     if (!nodes.insert(id).second) c.add(fmt::format("nodes.{}.id", i), "duplicate node id '" + id + "'");
+    if (c.spec.nodes[i].count > 1) {
+      c.add(fmt::format("nodes.{}.count", i), "a node group: expand_groups (models/chain/spec_groups.h) makes its "
+                                              "members before the spec is checked or built");
+    }
   }
   for (std::size_t i = 0; i < c.spec.lanes.size(); ++i) {
     const std::string id = lane_id(c.spec.lanes[i]);
@@ -156,7 +160,7 @@ void check_sources(Check& c, const NodeSpec& n, const StockSpec& s, const std::s
       continue;
     }
     std::string why;
-    if (resolve_lane(c.spec, src, n.id, why) < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
+    if (resolve_lane(c.spec, c.index, src, n.id, why) < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
     if (!seen.insert(src.from + "/" + src.lane).second) c.add(path, "duplicate source");
     c.ranges("source", &src, path);
     if (src.share) {

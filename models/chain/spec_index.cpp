@@ -11,7 +11,10 @@ std::string event_id(const EventSpec& e, std::size_t i) { return e.id.empty() ? 
 SpecIndex::SpecIndex(const ScenarioSpec& spec) {
   for (std::size_t i = 0; i < spec.products.size(); ++i) products.emplace(spec.products[i].id, i);
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) nodes.emplace(spec.nodes[i].id, i);
-  for (std::size_t i = 0; i < spec.lanes.size(); ++i) lanes.emplace(lane_id(spec.lanes[i]), i);
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
+    lanes.emplace(lane_id(spec.lanes[i]), i);
+    between[{spec.lanes[i].from, spec.lanes[i].to}].push_back(i);
+  }
   for (std::size_t i = 0; i < spec.events.size(); ++i) events.emplace(event_id(spec.events[i], i), i);
 }
 
@@ -32,33 +35,32 @@ bool SpecIndex::has_stock(const ScenarioSpec& spec, const std::string& node_id, 
 
 // The lane a source uses: by id, or the only lane from -> to. Returns -1 and
 // a reason when there is none or several.
-int resolve_lane(const ScenarioSpec& spec, const SourceSpec& src, const std::string& to,
+int resolve_lane(const ScenarioSpec& spec, const SpecIndex& index, const SourceSpec& src, const std::string& to,
                  std::string& why) {
-  int found = -1;
-  for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
-    const LaneSpec& l = spec.lanes[i];
-    if (!src.lane.empty()) {
-      if (lane_id(l) != src.lane) continue;
-      if (l.from != src.from || l.to != to) {
-        why = fmt::format("lane '{}' runs from '{}' to '{}', not from '{}' to '{}'", src.lane, l.from,
-                          l.to, src.from, to);
-        return -1;
-      }
-      return static_cast<int>(i);
+  if (!src.lane.empty()) {
+    const auto named = index.lanes.find(src.lane);
+    if (named == index.lanes.end()) {
+      why = fmt::format("no lane with id '{}'", src.lane);
+      return -1;
     }
-    if (l.from == src.from && l.to == to) {
-      if (found >= 0) {
-        why = fmt::format("several lanes run from '{}' to '{}'; name one with lane:", src.from, to);
-        return -1;
-      }
-      found = static_cast<int>(i);
+    const LaneSpec& l = spec.lanes[named->second];
+    if (l.from != src.from || l.to != to) {
+      why = fmt::format("lane '{}' runs from '{}' to '{}', not from '{}' to '{}'", src.lane, l.from, l.to, src.from,
+                        to);
+      return -1;
     }
+    return static_cast<int>(named->second);
   }
-  if (found < 0) {
-    why = src.lane.empty() ? fmt::format("no lane from '{}' to '{}'", src.from, to)
-                           : fmt::format("no lane with id '{}'", src.lane);
+  const auto found = index.between.find({src.from, to});
+  if (found == index.between.end()) {
+    why = fmt::format("no lane from '{}' to '{}'", src.from, to);
+    return -1;
   }
-  return found;
+  if (found->second.size() > 1) {
+    why = fmt::format("several lanes run from '{}' to '{}'; name one with lane:", src.from, to);
+    return -1;
+  }
+  return static_cast<int>(found->second.front());
 }
 
 }  // namespace chainsim::models

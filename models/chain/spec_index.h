@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/chain/spec.h"
 
@@ -16,18 +18,21 @@ std::string lane_id(const LaneSpec& l);
 // An event's id: its own, or "event<i>" for the i-th event.
 std::string event_id(const EventSpec& e, std::size_t i);
 
-// The lane source `src` of a stock at node `to` uses: the lane it names, or
-// the only lane from src.from to `to`. Returns its index, or -1 with the
-// reason in `why` (none, several, or a named lane between other nodes).
-int resolve_lane(const ScenarioSpec& spec, const SourceSpec& src, const std::string& to, std::string& why);
-
 struct SpecIndex {
   explicit SpecIndex(const ScenarioSpec& spec);
   std::map<std::string, std::size_t> products, nodes, lanes, events;
+  // The lanes from one node to another, by (from, to), in spec order.
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> between;
   // True when `node` is an unlimited source or holds a stock of `product`.
   bool has_stock(const ScenarioSpec& spec, const std::string& node, const std::string& product) const;
   // The node of `id`, or nullptr.
   const NodeSpec* node(const ScenarioSpec& spec, const std::string& id) const;
 };
+
+// The lane source `src` of a stock at node `to` uses: the lane it names, or
+// the only lane from src.from to `to`. Returns its index, or -1 with the
+// reason in `why` (none, several, or a named lane between other nodes).
+int resolve_lane(const ScenarioSpec& spec, const SpecIndex& index, const SourceSpec& src, const std::string& to,
+                 std::string& why);
 
 }  // namespace chainsim::models

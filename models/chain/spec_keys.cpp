@@ -188,6 +188,11 @@ SectionInfo node_keys() {
       "directly instead of a stocks list.",
       {
           req(key("id", &S::id, K::kString, "Unique node id.")),
+          at_most(positive(key("count", &S::count, K::kInteger,
+                               "A group of this many identical nodes, named <id>_1 to <id>_<count>; sources and "
+                               "lanes that name the group's id join its members (docs/scenario-format.md, groups).",
+                               "1")),
+                  10'000'000, "split a larger group into several"),
           key("kind", &S::kind, K::kEnum, "What the node is.", "warehouse"),
           of(key("stocks", &S::stocks, K::kSectionList, "Stock points, one per product held."), "stock"),
           key("allocation", &S::allocation, K::kEnum, "Sharing short stock among backlog lines.", "fifo"),
@@ -234,6 +239,10 @@ SectionInfo stock_keys() {
                  "none"),
              "source"),
           key("split", &S::split, K::kEnum, "How orders are split among several sources.", "shares"),
+          key("from_members", &S::from_members, K::kEnum,
+              "A source naming a node group: member k of N buys from member floor(k M / N) of its M (block), or "
+              "from all M in equal shares (all).",
+              "block"),
           of(key("production", &S::production, K::kSection, "Made here from components (see production)."),
              "production"),
           of(key("demand", &S::demand, K::kSectionOrList, "End-customer demand: one process or a list (see demand)."),
@@ -425,6 +434,10 @@ SectionInfo lane_keys() {
           key("id", &S::id, K::kString, "Unique lane id.", "from->to"),
           req(key("from", &S::from, K::kString, "The seller.")),
           req(key("to", &S::to, K::kString, "The buyer.")),
+          key("pairs", &S::pairs, K::kEnum,
+              "From or to a node group: a lane for each member pair some stock's sources join (sourced), or for "
+              "every pair (all).",
+              "sourced"),
           nonneg(key("transport_time", &S::transport_time, K::kDistribution, "Transit time of a shipment (time units).",
                      "1")),
           nonneg(key("transport_time_by_product", &S::transport_time_by_product, K::kDistributionMap,

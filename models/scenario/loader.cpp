@@ -17,6 +17,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "models/chain/builder.h"
+#include "models/chain/spec_groups.h"
 #include "models/scenario/detail/convert.h"
 #include "models/scenario/keys.h"
 #include "models/scenario/traces.h"
@@ -763,8 +764,10 @@ std::set<std::string> report_issues(Loader& loader, const YAML::Node& doc, const
                                     const std::string& file, const std::vector<SpecIssue>& issues,
                                     const std::set<std::string>& reported, const std::set<std::string>& again) {
   std::set<std::string> shown_paths;
+  std::set<std::pair<std::string, std::string>> shown_issues;  // a group's members' same problem, once
   for (const SpecIssue& issue : issues) {
     auto [node, shown] = resolve(doc, bom_cycle_input(spec, issue));
+    if (!shown_issues.emplace(shown, issue.message).second) continue;
     bool covered = again.count(shown) > 0;
     for (const std::string& r : reported) {
       covered = covered || shown == r || shown.rfind(r + ".", 0) == 0 ||
@@ -775,6 +778,33 @@ std::set<std::string> report_issues(Loader& loader, const YAML::Node& doc, const
     shown_paths.insert(shown);
   }
   return shown_paths;
+}
+
+// An index path of an expanded spec ("nodes.1234.policy.S") as a path of the
+// spec as written, `given` ("nodes.2.policy.S"): a member's node or lane is
+// its group's item. `member` tells whether it is a group's.
+std::string item_path(const std::string& path, const GroupOrigins& origins, const ScenarioSpec& given, bool& member) {
+  for (const auto& [list, origin] : {std::pair{std::string("nodes."), &origins.nodes},
+                                     std::pair{std::string("lanes."), &origins.lanes}}) {
+    if (path.rfind(list, 0) != 0) continue;
+    const std::size_t end = path.find('.', list.size());
+    const std::string index = path.substr(list.size(), end - list.size());
+    if (index.empty() || !std::all_of(index.begin(), index.end(), ::isdigit)) return path;
+    const std::size_t i = std::stoul(index);
+    if (i >= origin->size()) return path;
+    const std::size_t item = (*origin)[i];
+    auto group = [&](const std::string& id) {
+      return std::any_of(given.nodes.begin(), given.nodes.end(),
+                         [&](const NodeSpec& n) { return n.count > 1 && n.id == id; });
+    };
+    if (list == "nodes.") {
+      member = item < given.nodes.size() && given.nodes[item].count > 1;
+    } else {
+      member = item < given.lanes.size() && (group(given.lanes[item].from) || group(given.lanes[item].to));
+    }
+    return list + std::to_string((*origin)[i]) + (end == std::string::npos ? "" : path.substr(end));
+  }
+  return path;
 }
 
 void throw_if_errors(Loader& loader) {
@@ -825,9 +855,34 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     for (const Diagnostic& d : loader.diags) reported.insert(d.path);
     // A trace that cannot be read is the problem of its demand: the check
     // of the spec, which finds its values missing, does not say so again.
+    // Traces are read before groups expand: a group's members share its values.
     const std::vector<SpecIssue> traces = load_traces(out.spec, dir);
-    const std::set<std::string> unread = report_issues(loader, doc, out.spec, file, traces, reported, {});
-    report_issues(loader, doc, out.spec, file, check_spec(out.spec), reported, unread);
+    const ScenarioSpec* as_given = &out.spec;
+    ScenarioSpec before;  // the spec as written, for the paths of the issues of groups
+    const bool grouped = std::any_of(out.spec.nodes.begin(), out.spec.nodes.end(),
+                                     [](const NodeSpec& n) { return n.count > 1; });
+    if (grouped) {
+      before = out.spec;
+      as_given = &before;
+    }
+    GroupOrigins origins;
+    std::set<std::string> unread = report_issues(loader, doc, *as_given, file, traces, reported, {});
+    const std::set<std::string> grouping =
+        report_issues(loader, doc, *as_given, file, expand_groups(out.spec, &origins), reported, {});
+    unread.insert(grouping.begin(), grouping.end());
+    std::vector<SpecIssue> issues = check_spec(out.spec);
+    if (grouped) {
+      // A group's members share their problems: the first member's stands for all.
+      std::set<std::string> member_paths;
+      std::vector<SpecIssue> kept;
+      for (SpecIssue& issue : issues) {
+        bool member = false;
+        issue.path = item_path(issue.path, origins, before, member);
+        if (!member || member_paths.insert(issue.path).second) kept.push_back(std::move(issue));
+      }
+      issues = std::move(kept);
+    }
+    report_issues(loader, doc, *as_given, file, issues, reported, unread);
     out.document = doc;
     out.keys_read = loader.keys_read;
   }

@@ -735,3 +735,24 @@ TEST_CASE("customer segments: a channel named twice, or orders of no size, are r
         std::vector<std::string>{
             "s.yaml:21:20: error: customers.regulars.orders.size: must have a mean of at least 1e-6 units (got 0)"});
 }
+
+TEST_CASE("a node group loads as its members, and its members' problems are reported once, at the group") {
+  const std::string grouped = replace(replace(kBase, "  - id: store\n", "  - id: store\n    count: 1000\n"),
+                                      "{from: supplier, to: store,", "{from: supplier, to: store,");
+  const LoadedScenario s = load_scenario_text(grouped, "s.yaml", ".");
+  REQUIRE(s.spec.nodes.size() == 1001);
+  CHECK(s.spec.nodes[1000].id == "store_1000");
+  CHECK(s.spec.lanes.size() == 1000);
+  CHECK(s.spec.lanes[999].to == "store_1000");
+  // One diagnostic, not a thousand, at the line the group is written on.
+  CHECK(errors_of(replace(grouped, "policy: {type: base_stock, S: 20}", "policy: {type: s_S, s: 30, S: 20}")) ==
+        std::vector<std::string>{"s.yaml:15:13: error: nodes.store.policy: s_S needs s < S (got s=30, S=20)"});
+  CHECK(errors_of(replace(grouped, "count: 1000", "count: 0")) ==
+        std::vector<std::string>{"s.yaml:9:12: error: nodes.store.count: must be >= 1 (got 0)"});
+  // Members' lanes missing (the one lane joins store_2 alone): said once, for the first member.
+  CHECK(errors_of(replace(grouped, "{from: supplier, to: store,", "{from: supplier, to: store_2,")) ==
+        std::vector<std::string>{"s.yaml:13:11: error: nodes.store.from: no lane from 'supplier' to 'store_1'"});
+  CHECK(errors_of(replace(grouped, "{from: supplier, to: store,", "{id: down, from: supplier, to: store,")) ==
+        std::vector<std::string>{"s.yaml:17:10: error: lanes.down.id: a lane from or to a node group has one lane "
+                                 "per member pair, each with the default id from->to: give no id"});
+}

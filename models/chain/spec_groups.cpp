@@ -1,0 +1,155 @@
+#include "models/chain/spec_groups.h"
+
+#include <fmt/core.h>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace chainsim::models {
+
+namespace {
+
+// A group's members: the first's index in the expanded nodes, and how many.
+struct Members {
+  std::size_t first = 0, count = 0;
+};
+
+// The sources of a stock at member k of n: each source naming a group
+// replaced by the members it buys from.
+std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, std::size_t n,
+                                       const std::unordered_map<std::string, Members>& groups,
+                                       const std::vector<NodeSpec>& nodes, const std::string& path,
+                                       std::vector<SpecIssue>& issues) {
+  std::vector<SourceSpec> out;
+  for (std::size_t q = 0; q < stock.sources.size(); ++q) {
+    const SourceSpec& src = stock.sources[q];
+    const auto g = groups.find(src.from);
+    if (g == groups.end()) {
+      out.push_back(src);
+      continue;
+    }
+    if (!src.lane.empty()) {
+      if (k == 0) {
+        issues.push_back({fmt::format("{}.sources.{}.lane", path, q),
+                          "a source naming a node group uses the lanes between members: give no lane"});
+      }
+      continue;
+    }
+    const Members m = g->second;
+    if (stock.from_members == GroupSources::kBlock) {
+      SourceSpec one = src;
+      one.from = nodes[m.first + k * m.count / n].id;
+      out.push_back(std::move(one));
+      continue;
+    }
+    for (std::size_t j = 0; j < m.count; ++j) {
+      SourceSpec each = src;
+      each.from = nodes[m.first + j].id;
+      if (src.share) each.share = *src.share / static_cast<double>(m.count);
+      out.push_back(std::move(each));
+    }
+  }
+  return out;
+}
+
+// The nodes, groups replaced by members (ids <id>_1 ...), sources expanded;
+// `groups` gets each group's members.
+std::vector<NodeSpec> expand_nodes(ScenarioSpec& spec, std::unordered_map<std::string, Members>& groups,
+                                   std::vector<std::size_t>& origin, std::vector<SpecIssue>& issues) {
+  std::vector<NodeSpec> nodes;
+  std::vector<std::pair<std::size_t, std::size_t>> place;  // per expanded node: (member k, of n)
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const NodeSpec& item = spec.nodes[i];
+    const auto n = static_cast<std::size_t>(std::max(item.count, 1));
+    if (item.count > 1) groups[item.id] = {nodes.size(), n};
+    for (std::size_t k = 0; k < n; ++k) {
+      NodeSpec& member = nodes.emplace_back(item);
+      if (item.count > 1) member.id = fmt::format("{}_{}", item.id, k + 1);
+      member.count = 1;
+      origin.push_back(i);
+      place.emplace_back(k, n);
+    }
+  }
+  if (groups.empty()) return nodes;
+  for (std::size_t j = 0; j < nodes.size(); ++j) {
+    for (std::size_t s = 0; s < nodes[j].stocks.size(); ++s) {
+      StockSpec& stock = nodes[j].stocks[s];
+      stock.sources = member_sources(stock, place[j].first, place[j].second, groups, nodes,
+                                     fmt::format("nodes.{}.stocks.{}", origin[j], s), issues);
+    }
+  }
+  return nodes;
+}
+
+}  // namespace
+
+std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) {
+  std::vector<SpecIssue> issues;
+  GroupOrigins local;
+  GroupOrigins& o = origins != nullptr ? *origins : local;
+  o = {};
+  std::unordered_map<std::string, Members> groups;
+  std::vector<NodeSpec> nodes = expand_nodes(spec, groups, o.nodes, issues);
+  spec.nodes = std::move(nodes);
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) o.lanes.push_back(i);
+  if (groups.empty()) return issues;
+
+  // Each node's index, and the sellers each buyer's sources name.
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t j = 0; j < spec.nodes.size(); ++j) index.emplace(spec.nodes[j].id, j);
+  auto members = [&](const std::string& id) -> Members {
+    const auto g = groups.find(id);
+    if (g != groups.end()) return g->second;
+    const auto n = index.find(id);
+    return n == index.end() ? Members{} : Members{n->second, 1};
+  };
+  std::vector<LaneSpec> lanes;
+  o.lanes.clear();
+  for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
+    const LaneSpec& item = spec.lanes[i];
+    if (!groups.count(item.from) && !groups.count(item.to)) {
+      lanes.push_back(item);
+      o.lanes.push_back(i);
+      continue;
+    }
+    if (!item.id.empty()) {
+      issues.push_back({fmt::format("lanes.{}.id", i),
+                        "a lane from or to a node group has one lane per member pair, each with the default id "
+                        "from->to: give no id"});
+    }
+    const Members from = members(item.from), to = members(item.to);
+    if (from.count == 0 || to.count == 0) {  // an unknown node: the checks say so
+      lanes.push_back(item);
+      o.lanes.push_back(i);
+      continue;
+    }
+    std::set<std::size_t> sellers;
+    for (std::size_t t = to.first; t < to.first + to.count; ++t) {
+      sellers.clear();
+      if (item.pairs == LanePairs::kAll) {
+        for (std::size_t f = from.first; f < from.first + from.count; ++f) sellers.insert(f);
+      } else {
+        for (const StockSpec& stock : spec.nodes[t].stocks) {
+          for (const SourceSpec& src : stock.sources) {
+            const auto f = index.find(src.from);
+            if (f != index.end() && f->second >= from.first && f->second < from.first + from.count) {
+              sellers.insert(f->second);
+            }
+          }
+        }
+      }
+      for (std::size_t f : sellers) {
+        LaneSpec& lane = lanes.emplace_back(item);
+        lane.id.clear();
+        lane.from = spec.nodes[f].id;
+        lane.to = spec.nodes[t].id;
+        o.lanes.push_back(i);
+      }
+    }
+  }
+  spec.lanes = std::move(lanes);
+  return issues;
+}
+
+}  // namespace chainsim::models

@@ -90,6 +90,15 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
 }
 
 std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
+  std::string out;
+  write_summary_json(r, meta, [&](std::string_view chunk) { out += chunk; });
+  return out;
+}
+
+namespace {
+
+// summary.json's members before the KPIs: how it was made.
+J summary_head(const ExperimentResult& r, const RunMetadata& meta) {
   J j;
   j["chainsim"] = {{"version", meta.version}, {"git", meta.git}};
   j["scenario"] = {{"name", r.info.name},
@@ -106,29 +115,48 @@ std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
   j["seed"] = meta.seed;
   j["replications"] = meta.replications;
   j["confidence_level"] = 0.95;
-  // The KPIs are written as nlohmann's dump(2) would write them, but
-  // streamed, item by item: a document object of every KPI of 100,000
-  // stocks took 20 KB a stock. Each scope's items come in order of first
-  // appearance, each item's KPIs too (as ordered_json's operator[] places
-  // them), gathered through hash maps.
-  struct Scope {
-    std::string name;
-    std::vector<std::pair<std::string, std::vector<const KpiSummary*>>> items;
-    std::unordered_map<std::string, std::size_t> index;
-  };
-  std::vector<Scope> scopes = {{"network", {}, {}}, {"stocks", {}, {}}, {"nodes", {}, {}}, {"lanes", {}, {}}};
+  return j;
+}
+
+// The KPIs of one scope (network, stocks, nodes, lanes, segments) by item,
+// items in order of first appearance, each item's KPIs too (as
+// ordered_json's operator[] places them), gathered through a hash map.
+struct KpiScope {
+  std::string name;
+  std::vector<std::pair<std::string, std::vector<const KpiSummary*>>> items;
+  std::unordered_map<std::string, std::size_t> index;
+};
+
+std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
+  std::vector<KpiScope> scopes = {{"network", {}, {}}, {"stocks", {}, {}}, {"nodes", {}, {}}, {"lanes", {}, {}}};
   if (!r.info.segments.empty()) scopes.push_back({"segments", {}, {}});
   for (const KpiSummary& k : r.summary) {
     const std::size_t scope = k.scope == "network" ? 0 : k.scope == "stock" ? 1 : k.scope == "node" ? 2
                               : k.scope == "segment" ? 4 : 3;
-    Scope& s = scopes[scope];
+    KpiScope& s = scopes[scope];
     const auto [at, added] = s.index.emplace(k.name, s.items.size());
     if (added) s.items.emplace_back(k.name, std::vector<const KpiSummary*>());
     s.items[at->second].second.push_back(&k);
   }
-  std::string out = j.dump(2);
+  return scopes;
+}
+
+}  // namespace
+
+// The KPIs are written as nlohmann's dump(2) would write them, but streamed,
+// item by item: a document object of every KPI of 100,000 stocks took 20 KB a
+// stock, and the file itself is half a gigabyte.
+void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
+                        const std::function<void(std::string_view)>& write) {
+  const std::vector<KpiScope> scopes = kpi_scopes(r);
+  std::string out = summary_head(r, meta).dump(2);
   out.resize(out.size() - 2);  // "\n}", the end of the object
   out += ",\n  \"kpis\": {";
+  auto flush = [&](bool any) {  // a MiB at a time
+    if (!any && out.size() < (std::size_t{1} << 20)) return;
+    write(out);
+    out.clear();
+  };
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
     out += J(scopes[i].name).dump() + ": ";
@@ -145,11 +173,12 @@ std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
       out += n == 0 ? "\n      " : ",\n      ";
       out += J(scopes[i].items[n].first).dump() + ": ";
       append_kpis(out, scopes[i].items[n].second, 8);
+      flush(false);
     }
     out += "\n    }";
   }
   out += "\n  },\n  \"scenario_as_run\": " + J(meta.scenario_yaml).dump() + "\n}\n";
-  return out;
+  flush(true);
 }
 
 std::string timeseries_header() {

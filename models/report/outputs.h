@@ -3,7 +3,9 @@
 // writes through sim::AtomicFile so that no half-written file ever stands.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +37,10 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
 // and n, by scope (network, stocks, nodes, lanes, and segments when the
 // scenario has customer segments). Undefined values are null.
 std::string summary_json(const ExperimentResult& result, const RunMetadata& meta);
+// The same, handed to `write` a piece at a time (a MiB or so), so that the
+// file of a 100,000-store network never stands whole in memory.
+void write_summary_json(const ExperimentResult& result, const RunMetadata& meta,
+                        const std::function<void(std::string_view)>& write);
 
 // The header line of timeseries.csv.
 std::string timeseries_header();

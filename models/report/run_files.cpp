@@ -58,6 +58,22 @@ std::unique_ptr<sim::AtomicFile> customers_file(const ScenarioSpec& spec, const 
   return nullptr;
 }
 
+// summary.json, streamed to its file.
+void write_summary(const LoadedScenario& s, const RunFilesOptions& o, const ExperimentOptions& opt,
+                   const std::vector<std::pair<std::string, std::string>>& inputs, const ExperimentResult& result) {
+  RunMetadata meta;
+  meta.version = o.version;
+  meta.git = o.git;
+  meta.scenario_file = o.scenario_file;
+  meta.scenario_yaml = to_yaml(s.document);
+  meta.seed = opt.seed;
+  meta.replications = opt.replications;
+  meta.inputs = inputs;
+  sim::AtomicFile summary(o.out_dir + "/summary.json");
+  write_summary_json(result, meta, [&](std::string_view chunk) { summary.write(chunk); });
+  summary.commit();
+}
+
 }  // namespace
 
 WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
@@ -98,15 +114,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     echelons->add(rep);
   });
   if (series) series->finish(out.result);
-  RunMetadata meta;
-  meta.version = o.version;
-  meta.git = o.git;
-  meta.scenario_file = o.scenario_file;
-  meta.scenario_yaml = to_yaml(s.document);
-  meta.seed = opt.seed;
-  meta.replications = opt.replications;
-  meta.inputs = inputs;
-  sim::write_file_atomically(dir + "/summary.json", summary_json(out.result, meta));
+  write_summary(s, o, opt, inputs, out.result);
   out.files.push_back(dir + "/summary.json");
   if (series) {
     series->commit();

@@ -39,6 +39,7 @@ class NetworkBuilder {
     add_lanes();
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) link_stocks(i);
     for (const LaneSpec& ls : spec_.lanes) add_pipelines(ls);
+    find_active_lanes();
     order_reviews();
     add_customers();
     link_point_of_sale();
@@ -55,6 +56,21 @@ class NetworkBuilder {
     PolicySpec s;
     s.type = PolicyType::kNone;
     return make_policy(s);
+  }
+
+  // The lanes a source orders along or a pipeline starts on (Network::active_lanes_).
+  void find_active_lanes() {
+    std::vector<bool> active(N_->lanes_.size(), false);
+    for (const StockPoint& sp : N_->stocks_) {
+      for (const auto& src : sp.sources) active[src.lane] = true;
+    }
+    for (std::size_t i = 0; i < spec_.lanes.size(); ++i) {
+      const LaneSpec& ls = spec_.lanes[i];
+      if (!ls.initial_shipments.empty() || !ls.initial_orders.empty()) active[lane_index_[lane_id(ls)]] = true;
+    }
+    for (std::size_t id = 0; id < active.size(); ++id) {
+      if (active[id]) N_->active_lanes_.push_back(static_cast<LaneId>(id));
+    }
   }
 
   void add_products() {

@@ -220,10 +220,11 @@ void Network::record_stocks(std::int64_t k) {
 
 void Network::record_lanes(std::int64_t k) {
   const Time end = sim_.now();
-  period_lanes_.resize(lanes_.size());
-  for (Lane& l : lanes_) {
+  period_lanes_.resize(active_lanes_.size());
+  for (std::size_t i = 0; i < active_lanes_.size(); ++i) {
+    Lane& l = lanes_[active_lanes_[i]];
     touch(l);
-    LanePeriod& o = period_lanes_[l.id];
+    LanePeriod& o = period_lanes_[i];
     o.period = k;
     o.lane = l.id;
     o.shipped = l.shipped;

@@ -293,6 +293,13 @@ class Network {
   // The records of the period being closed (see close_period).
   std::vector<StockPeriod> period_stocks_;
   std::vector<LanePeriod> period_lanes_;
+  // The lanes that can carry anything (a source orders along them, or a
+  // pipeline starts on them), in id order: the only ones recorded each
+  // period. A lane no source uses never carries a unit; its records would
+  // all be zero, and a network declaring every pair (SupplyNetPy's
+  // benchmark: 4,496 lanes, 186 used) would pay for each of them every
+  // period. Its KPIs (docs/kpis.md) are zero all the same.
+  std::vector<LaneId> active_lanes_;
   std::vector<NodePeriod> period_nodes_;
   std::vector<SegmentPeriod> period_segments_;
   std::vector<CustomerTransaction> transactions_;

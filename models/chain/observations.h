@@ -160,8 +160,10 @@ struct RunEnd {
   std::vector<StockEnd> stocks;  // in id order
 };
 
-// The records of one closed period: every stock point, lane and node, each
-// in id order.
+// The records of one closed period: every stock point and node, and every
+// lane that can carry anything (a source orders along it or a pipeline
+// starts on it: a lane no one uses has no records, and its flows are zero),
+// each in id order.
 struct PeriodRecords {
   std::span<const StockPeriod> stocks;
   std::span<const LanePeriod> lanes;

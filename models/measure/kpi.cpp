@@ -339,12 +339,18 @@ void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
 }
 
 void KpiCollector::lane_kpis(Put& out) const {
+  // The periods measured: every stock is recorded every period; a lane
+  // that can carry nothing is not (Network::active_lanes_), and its sums
+  // stay zero.
+  std::int64_t measured = 0;
+  for (const StockAcc& s : stocks_) measured = std::max(measured, s.periods);
   for (std::size_t id = 0; id < shape_->lanes.size(); ++id) {
     const LaneAcc& a = lanes_[id];
-    if (a.periods == 0) continue;
+    const std::int64_t periods = a.periods > 0 ? a.periods : measured;
+    if (periods == 0) continue;
     const std::string& name = shape_->lanes[id];
     out.push_back({"lane", name, "shipped", a.shipped});
-    out.push_back({"lane", name, "in_transit_mean", a.in_transit_avg_sum / static_cast<double>(a.periods)});
+    out.push_back({"lane", name, "in_transit_mean", a.in_transit_avg_sum / static_cast<double>(periods)});
     out.push_back({"lane", name, "transit_time_mean", ratio(a.transit_sum, a.delivered)});
   }
 }

@@ -2,11 +2,14 @@
 // lanes between groups, and what cannot be grouped.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "models/chain/builder.h"
+#include "models/chain/network.h"
 #include "models/chain/spec_groups.h"
+#include "models/measure/kpi.h"
 
 using namespace chainsim::models;
 
@@ -112,6 +115,41 @@ TEST_CASE("pairs: all declares a lane for every pair, the idle ones too") {
                                                  "dc_1>store_2", "dc_2>store_2", "dc_1>store_3", "dc_2>store_3"});
   for (std::size_t k = 3; k < 6; ++k) CHECK(sources_of(s.nodes[k]) == std::vector<std::string>{"dc_1"});
   CHECK(check_spec(s).empty());
+}
+
+TEST_CASE("a lane no source uses is never recorded, and reports that it carried nothing") {
+  ScenarioSpec s = tiers(2, 3, GroupSources::kBlock, LanePairs::kAll);
+  s.nodes[2].stocks[0].sources[0].from = "dc_1";
+  DemandSpec d;
+  d.type = DemandType::kConstant;
+  d.value = 2;
+  s.nodes[2].stocks[0].demand.push_back(d);
+  s.nodes[2].stocks[0].policy.S = 4;
+  s.nodes[1].stocks[0].policy.S = 20;
+  s.horizon = 12;
+  REQUIRE(expand_groups(s).empty());
+  auto net = build_network(s, 1, 0);
+  SeriesRecorder rec;
+  KpiCollector kpi;
+  net->add_sink(&rec);
+  net->add_sink(&kpi);
+  net->run();
+  net->audit();
+  // 8 lanes: sup to 2 DCs, then 2 x 3 DC-store pairs of which the 3 from dc_1 are used.
+  REQUIRE(net->lanes().size() == 8);
+  CHECK(rec.lanes.size() == 12 * (2 + 3));
+  for (const LanePeriod& l : rec.lanes) CHECK(net->lanes()[l.lane].name.rfind("dc_2->", 0) != 0);
+  std::map<std::string, double> shipped, in_transit;
+  for (const KpiValue& v : kpi.finish().values) {
+    if (v.scope != "lane") continue;
+    if (v.kpi == "shipped") shipped[v.name] = v.value;
+    if (v.kpi == "in_transit_mean") in_transit[v.name] = v.value;
+  }
+  CHECK(shipped.size() == 8);
+  CHECK(shipped["dc_2->store_1"] == 0.0);
+  CHECK(in_transit["dc_2->store_3"] == 0.0);
+  CHECK(shipped["dc_1->store_1"] > 0.0);
+  CHECK(in_transit["dc_1->store_1"] > 0.0);
 }
 
 TEST_CASE("a group lane with an id, and a group source naming a lane, are refused at the item written") {

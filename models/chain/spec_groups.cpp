@@ -29,22 +29,21 @@ std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, st
       out.push_back(src);
       continue;
     }
-    if (!src.lane.empty()) {
-      if (k == 0) {
-        issues.push_back({fmt::format("{}.sources.{}.lane", path, q),
-                          "a source naming a node group uses the lanes between members: give no lane"});
-      }
-      continue;
+    if (!src.lane.empty() && k == 0) {
+      issues.push_back({fmt::format("{}.sources.{}.lane", path, q),
+                        "a source naming a node group uses the lanes between members: give no lane"});
     }
     const Members m = g->second;
     if (stock.from_members == GroupSources::kBlock) {
       SourceSpec one = src;
+      one.lane.clear();
       one.from = nodes[m.first + k * m.count / n].id;
       out.push_back(std::move(one));
       continue;
     }
     for (std::size_t j = 0; j < m.count; ++j) {
       SourceSpec each = src;
+      each.lane.clear();
       each.from = nodes[m.first + j].id;
       if (src.share) each.share = *src.share / static_cast<double>(m.count);
       out.push_back(std::move(each));
@@ -72,6 +71,13 @@ std::vector<NodeSpec> expand_nodes(ScenarioSpec& spec, std::unordered_map<std::s
     }
   }
   if (groups.empty()) return nodes;
+  // A group's id names its members: another node may not have it.
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    if (spec.nodes[i].count <= 1 && groups.count(spec.nodes[i].id)) {
+      issues.push_back({fmt::format("nodes.{}.id", i),
+                        fmt::format("duplicate node id '{}': a node group has it", spec.nodes[i].id)});
+    }
+  }
   for (std::size_t j = 0; j < nodes.size(); ++j) {
     for (std::size_t s = 0; s < nodes[j].stocks.size(); ++s) {
       StockSpec& stock = nodes[j].stocks[s];
@@ -119,16 +125,22 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
                         "from->to: give no id"});
     }
     const Members from = members(item.from), to = members(item.to);
-    if (from.count == 0 || to.count == 0) {  // an unknown node: the checks say so
-      lanes.push_back(item);
+    if (from.count == 0 || to.count == 0) {  // an unknown node: the checks say so, of it alone
+      LaneSpec& kept = lanes.emplace_back(item);
+      kept.id.clear();
+      if (from.count > 0) kept.from = spec.nodes[from.first].id;
+      if (to.count > 0) kept.to = spec.nodes[to.first].id;
       o.lanes.push_back(i);
       continue;
     }
+    const std::size_t made = lanes.size();
     std::set<std::size_t> sellers;
     for (std::size_t t = to.first; t < to.first + to.count; ++t) {
       sellers.clear();
       if (item.pairs == LanePairs::kAll) {
-        for (std::size_t f = from.first; f < from.first + from.count; ++f) sellers.insert(f);
+        for (std::size_t f = from.first; f < from.first + from.count; ++f) {
+          if (f != t) sellers.insert(f);  // a group's lanes to itself join two different members
+        }
       } else {
         for (const StockSpec& stock : spec.nodes[t].stocks) {
           for (const SourceSpec& src : stock.sources) {
@@ -146,6 +158,12 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
         lane.to = spec.nodes[t].id;
         o.lanes.push_back(i);
       }
+    }
+    if (lanes.size() == made) {
+      issues.push_back({fmt::format("lanes.{}", i),
+                        fmt::format("no stock's sources join a member of '{}' to a member of '{}', so this lane "
+                                    "makes none (pairs: all makes every pair)",
+                                    item.from, item.to)});
     }
   }
   spec.lanes = std::move(lanes);

@@ -148,12 +148,16 @@ struct Run {
   Money cost(const std::string& node, CostKind kind, std::int64_t k) const {
     return node_at(node, k).costs[static_cast<std::size_t>(kind)];
   }
-  // The record of lane `name` ("from->to" unless the lane has an id) in period k.
+  // The record of lane `name` ("from->to" unless the lane has an id) in
+  // period k (a lane no source uses has none: Network::active_lanes_).
   const LanePeriod& lane_at(const std::string& name, std::int64_t k) const {
     for (const Lane& l : net->lanes()) {
-      if (l.name == name) return rec.lanes.at(static_cast<std::size_t>(k) * net->lanes().size() + l.id);
+      if (l.name != name) continue;
+      for (const LanePeriod& r : rec.lanes) {
+        if (r.period == k && r.lane == l.id) return r;
+      }
     }
-    throw std::out_of_range("no lane " + name);
+    throw std::out_of_range("no record of lane " + name);
   }
 };
 

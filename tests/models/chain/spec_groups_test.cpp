@@ -2,6 +2,7 @@
 // lanes between groups, and what cannot be grouped.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -177,4 +178,41 @@ TEST_CASE("a spec without groups comes back as it was, and one not expanded is r
   bool found = false;
   for (const SpecIssue& i : check_spec(grouped)) found = found || i.path == "nodes.2.count";
   CHECK(found);
+}
+
+TEST_CASE("a group's id taken by another node, a group lane that makes no lane, and self pairs") {
+  ScenarioSpec s = tiers(2, 2, GroupSources::kBlock, LanePairs::kSourced);
+  NodeSpec twin;
+  twin.id = "dc";
+  s.nodes.push_back(twin);
+  LaneSpec idle;
+  idle.from = "store";
+  idle.to = "dc";  // no source buys along it
+  s.lanes.push_back(idle);
+  LaneSpec self;
+  self.from = "dc";
+  self.to = "dc";
+  self.pairs = LanePairs::kAll;
+  s.lanes.push_back(self);
+  const std::vector<SpecIssue> issues = expand_groups(s);
+  for (const SpecIssue& i : issues) MESSAGE((i.path + ": " + i.message));
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].path == "nodes.3.id");
+  CHECK(issues[0].message == "duplicate node id 'dc': a node group has it");
+  CHECK(issues[1].path == "lanes.2");
+  CHECK(issues[1].message == "no stock's sources join a member of 'store' to a member of 'dc', so this lane makes "
+                             "none (pairs: all makes every pair)");
+  // Buyer by buyer: dc_2 -> dc_1 and dc_1 -> dc_2, never a member to itself.
+  CHECK(lane_ends(s)[lane_ends(s).size() - 2] == "dc_2>dc_1");
+  CHECK(lane_ends(s).back() == "dc_1>dc_2");
+}
+
+TEST_CASE("a group lane whose other end is unknown is reported for that end alone") {
+  ScenarioSpec s = tiers(2, 2, GroupSources::kBlock, LanePairs::kSourced);
+  s.lanes[1].to = "shop";
+  CHECK(expand_groups(s).empty());
+  std::vector<std::string> paths;
+  for (const SpecIssue& i : check_spec(s)) paths.push_back(i.path + ": " + i.message);
+  CHECK(std::find(paths.begin(), paths.end(), "lanes.2.to: no node with id 'shop'") != paths.end());
+  for (const std::string& p : paths) CHECK(p.find("id 'dc'") == std::string::npos);
 }

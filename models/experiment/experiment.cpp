@@ -68,7 +68,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
                                 const std::function<void(int, int)>& progress) {
   ExperimentResult result;
   {
-    auto probe = build_network(spec, o.seed, 0);  // names and shape; throws SpecError
+    auto probe = build_network(spec, o.seed, 0, o.spec_checked);  // names and shape; throws SpecError
     result.info = describe_network(*probe, spec.time_unit);
     for (const StockPoint& sp : probe->stocks()) result.node_of_stock.push_back(sp.node);
   }

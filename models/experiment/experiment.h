@@ -33,6 +33,10 @@ struct ExperimentOptions {
   // Keep the first replication's deliveries to the customers of
   // individual-mode segments (customers.csv).
   bool customer_transactions = false;
+  // check_spec has passed the spec already (the loader checks what it
+  // loads): the first build, which names the outputs, does not check it
+  // again. Otherwise that build checks it, once for the experiment.
+  bool spec_checked = false;
   // If set, called on a worker thread before replication k runs, with the
   // network's names and shape (ExperimentResult::info, which outlives the
   // sink): a sink that sees every observation of that replication, returned

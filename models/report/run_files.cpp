@@ -85,6 +85,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   opt.replications = s.spec.replications;
   opt.jobs = o.jobs;
   opt.periods_done = o.periods_done;
+  opt.spec_checked = true;  // by the loader
   const TimeseriesFile file = series_file(o.timeseries, opt.replications);
   std::unique_ptr<SeriesFile> series;
   if (file != TimeseriesFile::kNone) series = std::make_unique<SeriesFile>(dir + "/timeseries.csv", file);

@@ -41,9 +41,10 @@ struct WrittenRun {
 };
 
 // Runs the replications of `scenario` (its spec's seed and replications)
-// and writes its files into options.out_dir. Throws SpecError, ModelError,
-// or std::runtime_error naming a file that cannot be read (a trace) or
-// written.
+// and writes its files into options.out_dir. Throws ModelError, or
+// std::runtime_error naming a file that cannot be read (a trace) or
+// written. REQUIRES: `scenario` as the loader returned it (its spec checked:
+// it is not checked again).
 WrittenRun write_run(const LoadedScenario& scenario, const RunFilesOptions& options);
 
 // Writes compare.json and compare.csv, and compare.html when `report`, into

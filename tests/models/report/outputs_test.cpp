@@ -13,6 +13,7 @@
 #include "tests/models/chain_helpers.h"
 #include "models/experiment/experiment.h"
 #include "models/report/outputs.h"
+#include "models/scenario/loader.h"
 #include "models/measure/series.h"
 #include "sim/atomic_file.h"
 
@@ -171,4 +172,52 @@ TEST_CASE("summary.json: undefined KPIs are null, and sd and half-width are null
   CHECK(fill2["n"] == 2);
   CHECK(fill2["sd"] == 0.0);
   CHECK(fill2["half_width"] == 0.0);
+}
+
+TEST_CASE("summary.json streamed is byte for byte the document nlohmann's dump(2) writes") {
+  // The reference: the KPIs put into an ordered_json document one by one,
+  // as summary.json was written before it streamed.
+  using OJ = nlohmann::ordered_json;
+  auto reference = [](const ExperimentResult& r, const RunMetadata& meta) {
+    OJ j = OJ::parse(summary_json(r, meta));  // its head, parsed back
+    auto num = [](double x) { return std::isfinite(x) ? OJ(x) : OJ(nullptr); };
+    OJ kpis = {{"network", OJ::object()}, {"stocks", OJ::object()}, {"nodes", OJ::object()}, {"lanes", OJ::object()}};
+    if (!r.info.segments.empty()) kpis["segments"] = OJ::object();
+    for (const KpiSummary& k : r.summary) {
+      const std::string scope = k.scope == "network" ? "network" : k.scope == "stock" ? "stocks"
+                                : k.scope == "node"  ? "nodes" : k.scope == "segment" ? "segments" : "lanes";
+      const bool spread = k.interval.n >= 2;
+      OJ v = {{"mean", num(k.interval.mean)}, {"sd", spread ? num(k.interval.stddev) : OJ(nullptr)},
+              {"half_width", spread ? num(k.interval.half_width) : OJ(nullptr)}, {"n", k.interval.n}};
+      if (k.scope == "network") {
+        kpis[scope][k.kpi] = v;
+      } else {
+        kpis[scope][k.name][k.kpi] = v;
+      }
+    }
+    j["kpis"] = kpis;
+    j["scenario_as_run"] = meta.scenario_yaml;
+    return j.dump(2) + "\n";
+  };
+  const std::filesystem::path root(CHAINSIM_SOURCE_DIR);
+  for (const char* name : {"distribution_network.yaml", "loyalty_programme.yaml", "assembly.yaml"}) {
+    CAPTURE(name);
+    const LoadedScenario s = load_scenario((root / "scenarios" / name).string());
+    ExperimentOptions o;
+    o.seed = s.spec.seed;
+    o.replications = 2;
+    o.series = SeriesMode::kNone;
+    ExperimentResult r = run_experiment(s.spec, o);
+    RunMetadata meta;
+    meta.version = "1.2.3";
+    meta.git = "abc \"quoted\"";
+    meta.scenario_yaml = "name: x\nnodes: [\"a,b\"]\n";
+    CHECK(summary_json(r, meta) == reference(r, meta));
+    // Names that need escaping go through nlohmann too.
+    for (KpiSummary& k : r.summary) {
+      if (k.scope == "stock") k.name = k.name == r.summary.back().name ? k.name : "odd \"name\"\t" + k.name;
+    }
+    r.summary.back().name = "é/ü";
+    CHECK(summary_json(r, meta) == reference(r, meta));
+  }
 }

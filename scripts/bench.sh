@@ -12,12 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh test
+scripts/bench_build.sh chainsim_bench
 filter="${1:-.}"
 reps="${BENCH_REPETITIONS:-5}"
-
-cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" --target chainsim_bench >/dev/null
 
 out="build/bench/results.json"
 build/bench/tests/bench/chainsim_bench --benchmark_filter="$filter" \

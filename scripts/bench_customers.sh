@@ -9,10 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh test
+scripts/bench_build.sh chainsim
 reps="${BENCH_REPETITIONS:-3}"
-cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -19,10 +19,8 @@ if [ -z "${SIMPY_SRC:-}" ] || [ ! -d "${SIMPY_SRC}/simpy" ]; then
   echo "bench_peer: skipped: set SIMPY_SRC to a SimPy 4 source tree's src/ folder (the one holding simpy/)"
   exit 0
 fi
-scripts/setup.sh test
+scripts/bench_build.sh chainsim
 reps="${BENCH_REPETITIONS:-5}"
-cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

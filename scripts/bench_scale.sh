@@ -13,9 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh test
-cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
+scripts/bench_build.sh chainsim
 exe=build/bench/cli/chainsim
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -28,10 +28,8 @@ if ! "$py" -c "import SupplyNetPy.Components" 2>/dev/null; then
   echo "bench_supplynetpy: skipped: $py cannot import SupplyNetPy (it needs networkx and matplotlib)"
   exit 0
 fi
-scripts/setup.sh test
+scripts/bench_build.sh chainsim
 reps="${BENCH_REPETITIONS:-5}"
-cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" --target chainsim >/dev/null
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

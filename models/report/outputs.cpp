@@ -5,7 +5,6 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -31,7 +30,9 @@ std::string csv_number(double x) {
 void append_csv_numbers(std::string& out, const std::vector<double>& values) {
   for (double x : values) {
     out += ',';
-    if (!std::isnan(x)) fmt::format_to(std::back_inserter(out), "{}", x);
+    // fmt::format, not format_to: the latter's vformat_to<char> does not link
+    // under Clang against Debian's GCC-built libfmt.
+    if (!std::isnan(x)) out += fmt::format("{}", x);
   }
 }
 
@@ -107,7 +108,7 @@ void append_kpis(std::string& out, const std::vector<const KpiSummary*>& kpis, i
     out += ",\n" + inner + "\"half_width\": ";
     append_number(out, spread ? v.half_width : nan);
     out += ",\n" + inner + "\"n\": ";
-    fmt::format_to(std::back_inserter(out), "{}", v.n);
+    out += std::to_string(v.n);
     out += "\n" + pad + "}";
   }
   out += "\n" + pad.substr(2) + "}";
@@ -234,8 +235,7 @@ TimeseriesRows::TimeseriesRows(const NetworkInfo& info, int replication, sim::At
 void TimeseriesRows::on_period(const PeriodRecords& r) {
   const std::int64_t k = period_++;
   for (std::size_t s = 0; s < r.stocks.size(); ++s) {
-    fmt::format_to(std::back_inserter(buf_), "{},{},{},{}", replication_, k, static_cast<double>(k) * info_.period,
-                   names_[s]);
+    buf_ += fmt::format("{},{},{},{}", replication_, k, static_cast<double>(k) * info_.period, names_[s]);
     series_row(r.stocks[s], r.nodes[info_.stocks[s].node_id], row_);
     append_csv_numbers(buf_, row_);
     buf_ += '\n';

@@ -102,8 +102,14 @@ void AtomicFile::commit() {
   slot_ = -1;
 }
 
-SpillFile::SpillFile(std::string what) : what_(std::move(what)), f_(std::tmpfile()) {
-  if (f_ == nullptr) throw std::runtime_error("cannot make a temporary file for " + what_ + ": " + reason());
+SpillFile::SpillFile(std::string what, const std::string& dir) : what_(std::move(what)) {
+  std::string path = (dir.empty() ? std::string(".") : dir) + "/.chainsim-spill-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0 || ::unlink(path.c_str()) != 0 || (f_ = ::fdopen(fd, "w+b")) == nullptr) {
+    const std::string why = reason();
+    if (fd >= 0 && f_ == nullptr) ::close(fd);
+    throw std::runtime_error("cannot make a temporary file in " + dir + " for " + what_ + ": " + why);
+  }
 }
 
 SpillFile::~SpillFile() {
@@ -126,10 +132,9 @@ void SpillFile::copy_to(AtomicFile& to) {
     if (n > 0) to.write(std::string_view(chunk.data(), n));
     if (n < chunk.size()) break;
   }
-  if (std::ferror(f_) != 0) throw std::runtime_error("cannot read back the temporary file of " + what_ + ": " + reason());
-  std::fclose(f_);
-  f_ = std::tmpfile();
-  if (f_ == nullptr) throw std::runtime_error("cannot make a temporary file for " + what_ + ": " + reason());
+  if (std::ferror(f_) != 0 || std::fseek(f_, 0, SEEK_SET) != 0 || ::ftruncate(::fileno(f_), 0) != 0) {
+    throw std::runtime_error("cannot read back the temporary file of " + what_ + ": " + reason());
+  }
 }
 
 void write_file_atomically(const std::string& path, std::string_view content) {

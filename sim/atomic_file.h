@@ -32,15 +32,16 @@ class AtomicFile {
   int slot_ = -1;  // in the registry remove_temporary_files_on_signal reads
 };
 
-// An anonymous temporary file (std::tmpfile: gone when closed, or when the
-// process dies) that holds data written before its place in an AtomicFile
-// comes: a later replication's rows while earlier ones still run, so that
-// nothing of the kind waits in memory.
+// An anonymous temporary file (made in `dir` and unlinked at once: gone when
+// closed, or when the process dies) that holds data written before its place
+// in an AtomicFile comes: a later replication's rows while earlier ones still
+// run, so that nothing of the kind waits in memory. Made beside the output,
+// it needs no room in /tmp.
 class SpillFile {
  public:
   // `what` names the data in messages ("the rows of replication 3"). Throws
-  // std::runtime_error when no temporary file can be made.
-  explicit SpillFile(std::string what);
+  // std::runtime_error naming `dir` when no temporary file can be made there.
+  SpillFile(std::string what, const std::string& dir);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;

@@ -226,9 +226,10 @@ std::string timeseries_header() {
   return h + "\n";
 }
 
-TimeseriesRows::TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct)
+TimeseriesRows::TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct,
+                               const std::string& spill_dir)
     : info_(info), replication_(replication), direct_(direct) {
-  if (direct_ == nullptr) spill_.emplace(fmt::format("the time series of replication {}", replication));
+  if (direct_ == nullptr) spill_.emplace(fmt::format("the time series of replication {}", replication), spill_dir);
   for (const auto& si : info.stocks) names_.push_back(csv_text(si.node) + "," + csv_text(si.product));
 }
 

@@ -44,14 +44,15 @@ void write_summary_json(const ExperimentResult& result, const RunMetadata& meta,
 
 // The header line of timeseries.csv.
 std::string timeseries_header();
-// Streams one replication's rows of timeseries.csv as its periods close: straight into `direct`, the file
-// itself, for the first replication, whose rows come first; otherwise into a
-// temporary file that append_to copies into the file when the replications
+// Streams one replication's rows of timeseries.csv as its periods close:
+// straight into `direct`, the file itself, for the first replication, whose
+// rows come first; otherwise into a temporary file in `spill_dir` (the
+// output folder) that append_to copies into the file when the replications
 // before it are written. Memory stays constant however long the run.
 class TimeseriesRows final : public ObservationSink {
  public:
   // REQUIRES: `info` outlives this (it names the nodes and products).
-  TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct);
+  TimeseriesRows(const NetworkInfo& info, int replication, sim::AtomicFile* direct, const std::string& spill_dir);
   void on_period(const PeriodRecords& r) override;
   void on_end(const RunEnd&) override { flush(); }
   // Writes the rows held in the temporary file to the end of `file`.

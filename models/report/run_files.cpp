@@ -18,14 +18,15 @@ namespace {
 // comes), or the mean rows once the run is done (mean).
 class SeriesFile {
  public:
-  SeriesFile(const std::string& path, TimeseriesFile mode) : all_(mode == TimeseriesFile::kAll) {
+  SeriesFile(const std::string& path, TimeseriesFile mode)
+      : all_(mode == TimeseriesFile::kAll), dir_(std::filesystem::path(path).parent_path().string()) {
     file_ = std::make_unique<sim::AtomicFile>(path);
     file_->write(timeseries_header());
   }
   bool all() const { return all_; }
   // The writer of replication k's rows. REQUIRES: all(); `info` outlives it.
   std::unique_ptr<ObservationSink> rows(const NetworkInfo& info, int k) {
-    return std::make_unique<TimeseriesRows>(info, k, k == 0 ? file_.get() : nullptr);
+    return std::make_unique<TimeseriesRows>(info, k, k == 0 ? file_.get() : nullptr, dir_);
   }
   void add(const ReplicationOutput& rep) {
     if (all_) static_cast<TimeseriesRows&>(*rep.sink).append_to(*file_);
@@ -37,6 +38,7 @@ class SeriesFile {
 
  private:
   bool all_;
+  std::string dir_;  // the output folder: later replications' rows spill there
   std::unique_ptr<sim::AtomicFile> file_;
 };
 

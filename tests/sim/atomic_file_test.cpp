@@ -31,7 +31,7 @@ TEST_CASE("a spill file's data lands in order after what the file holds, and mor
   const TempDir dir("spill");
   AtomicFile f(dir / "out.csv");
   f.write("header\n");
-  SpillFile later("the later rows"), latest("the latest rows");
+  SpillFile later("the later rows", dir.str()), latest("the latest rows", dir.str());
   // Over a MiB, so that the copy takes several reads.
   std::string big;
   for (int i = 0; i < 200000; ++i) big += std::to_string(i) + "\n";
@@ -45,4 +45,12 @@ TEST_CASE("a spill file's data lands in order after what the file holds, and mor
   later.copy_to(f);
   f.commit();
   CHECK(read_file(dir / "out.csv") == "header\n" + big + "last\nagain\n");
+  // The spill files were never visible in the folder: out.csv alone.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 1);
+}
+
+TEST_CASE("a spill file that cannot be made names its folder") {
+  CHECK_THROWS_WITH_AS(SpillFile("the rows", "/nonexistent/folder"),
+                       doctest::Contains("cannot make a temporary file in /nonexistent/folder for the rows"),
+                       std::runtime_error);
 }

@@ -52,7 +52,7 @@ std::string streamed_rows(const ScenarioSpec& s, int k) {
   chainsim::sim::AtomicFile file(dir / "timeseries.csv");
   std::string seen;
   o.replication_sink = [&](const NetworkInfo& info, int r) {
-    return std::make_unique<TimeseriesRows>(info, r, r == 0 && k == 0 ? &file : nullptr);
+    return std::make_unique<TimeseriesRows>(info, r, r == 0 && k == 0 ? &file : nullptr, dir.str());
   };
   run_experiment(s, o, [&](const ExperimentResult&, const ReplicationOutput& rep) {
     if (rep.replication == k) static_cast<TimeseriesRows&>(*rep.sink).append_to(file);

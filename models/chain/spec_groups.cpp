@@ -17,16 +17,18 @@ struct Members {
 
 // The sources of a stock at member k of n: each source naming a group
 // replaced by the members it buys from.
+// `written[i]` gets the index of the source as written that source i came from.
 std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, std::size_t n,
                                        const std::unordered_map<std::string, Members>& groups,
                                        const std::vector<NodeSpec>& nodes, const std::string& path,
-                                       std::vector<SpecIssue>& issues) {
+                                       std::vector<std::size_t>& written, std::vector<SpecIssue>& issues) {
   std::vector<SourceSpec> out;
   for (std::size_t q = 0; q < stock.sources.size(); ++q) {
     const SourceSpec& src = stock.sources[q];
     const auto g = groups.find(src.from);
     if (g == groups.end()) {
       out.push_back(src);
+      written.push_back(q);
       continue;
     }
     if (!src.lane.empty() && k == 0) {
@@ -39,6 +41,7 @@ std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, st
       one.lane.clear();
       one.from = nodes[m.first + k * m.count / n].id;
       out.push_back(std::move(one));
+      written.push_back(q);
       continue;
     }
     for (std::size_t j = 0; j < m.count; ++j) {
@@ -47,6 +50,7 @@ std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, st
       each.from = nodes[m.first + j].id;
       if (src.share) each.share = *src.share / static_cast<double>(m.count);
       out.push_back(std::move(each));
+      written.push_back(q);
     }
   }
   return out;
@@ -55,7 +59,8 @@ std::vector<SourceSpec> member_sources(const StockSpec& stock, std::size_t k, st
 // The nodes, groups replaced by members (ids <id>_1 ...), sources expanded;
 // `groups` gets each group's members.
 std::vector<NodeSpec> expand_nodes(ScenarioSpec& spec, std::unordered_map<std::string, Members>& groups,
-                                   std::vector<std::size_t>& origin, std::vector<SpecIssue>& issues) {
+                                   GroupOrigins& o, std::vector<SpecIssue>& issues) {
+  std::vector<std::size_t>& origin = o.nodes;
   std::vector<NodeSpec> nodes;
   std::vector<std::pair<std::size_t, std::size_t>> place;  // per expanded node: (member k, of n)
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
@@ -78,11 +83,19 @@ std::vector<NodeSpec> expand_nodes(ScenarioSpec& spec, std::unordered_map<std::s
                         fmt::format("duplicate node id '{}': a node group has it", spec.nodes[i].id)});
     }
   }
+  o.sources.assign(nodes.size(), {});
   for (std::size_t j = 0; j < nodes.size(); ++j) {
     for (std::size_t s = 0; s < nodes[j].stocks.size(); ++s) {
       StockSpec& stock = nodes[j].stocks[s];
+      std::vector<std::size_t> written;
       stock.sources = member_sources(stock, place[j].first, place[j].second, groups, nodes,
-                                     fmt::format("nodes.{}.stocks.{}", origin[j], s), issues);
+                                     fmt::format("nodes.{}.stocks.{}", origin[j], s), written, issues);
+      bool same = written.size() == stock.sources.size();
+      for (std::size_t q = 0; same && q < written.size(); ++q) same = written[q] == q;
+      if (!same) {
+        o.sources[j].resize(nodes[j].stocks.size());
+        o.sources[j][s] = std::move(written);
+      }
     }
   }
   return nodes;
@@ -96,7 +109,7 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
   GroupOrigins& o = origins != nullptr ? *origins : local;
   o = {};
   std::unordered_map<std::string, Members> groups;
-  std::vector<NodeSpec> nodes = expand_nodes(spec, groups, o.nodes, issues);
+  std::vector<NodeSpec> nodes = expand_nodes(spec, groups, o, issues);
   spec.nodes = std::move(nodes);
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) o.lanes.push_back(i);
   if (groups.empty()) return issues;

@@ -19,6 +19,10 @@ namespace chainsim::models {
 // spec before expansion it came from (its group's, for a member).
 struct GroupOrigins {
   std::vector<std::size_t> nodes, lanes;
+  // sources[node][stock][q]: the index, in the stock as written, of source q
+  // of that stock of an expanded node; empty where expansion left the
+  // sources as written.
+  std::vector<std::vector<std::vector<std::size_t>>> sources;
 };
 
 // Replaces every node group (count > 1) with its members, every source that

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fmt/core.h>
 #include <fstream>
@@ -780,6 +781,18 @@ std::set<std::string> report_issues(Loader& loader, const YAML::Node& doc, const
   return shown_paths;
 }
 
+// The rest of a node's path (".stocks.0.sources.3.from") with the source's
+// index as written, when groups changed the stock's sources.
+std::string written_source(const std::string& rest, const std::vector<std::vector<std::size_t>>& stocks) {
+  unsigned stock = 0, source = 0;
+  int used = 0;
+  if (std::sscanf(rest.c_str(), ".stocks.%u.sources.%u%n", &stock, &source, &used) != 2 || stock >= stocks.size() ||
+      source >= stocks[stock].size()) {
+    return rest;
+  }
+  return fmt::format(".stocks.{}.sources.{}{}", stock, stocks[stock][source], rest.substr(static_cast<std::size_t>(used)));
+}
+
 // An index path of an expanded spec ("nodes.1234.policy.S") as a path of the
 // spec as written, `given` ("nodes.2.policy.S"): a member's node or lane is
 // its group's item. `member` tells whether it is a group's.
@@ -799,6 +812,9 @@ std::string item_path(const std::string& path, const GroupOrigins& origins, cons
     };
     if (list == "nodes.") {
       member = item < given.nodes.size() && given.nodes[item].count > 1;
+      const std::string rest = end == std::string::npos ? "" : path.substr(end);
+      return list + std::to_string(item) + written_source(rest, i < origins.sources.size() ? origins.sources[i]
+                                                                                     : decltype(origins.sources[0]){});
     } else {
       member = item < given.lanes.size() && (group(given.lanes[item].from) || group(given.lanes[item].to));
     }

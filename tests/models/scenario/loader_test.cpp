@@ -756,3 +756,28 @@ TEST_CASE("a node group loads as its members, and its members' problems are repo
         std::vector<std::string>{"s.yaml:17:10: error: lanes.down.id: a lane from or to a node group has one lane "
                                  "per member pair, each with the default id from->to: give no id"});
 }
+
+TEST_CASE("a problem of a source after a group source is reported at the source as written") {
+  const std::string text = R"(name: small
+horizon: 10
+products:
+  - {id: widget}
+nodes:
+  - {id: supplier, kind: supplier}
+  - {id: dc, count: 3, product: widget, from: supplier}
+  - id: store
+    kind: retailer
+    product: widget
+    sources:
+      - dc
+      - supplier
+    from_members: all
+lanes:
+  - {from: supplier, to: dc}
+  - {from: dc, to: store}
+)";
+  // Expanded, the store's sources are dc_1, dc_2, dc_3, supplier: the
+  // fourth, written second.
+  CHECK(errors_of(text) ==
+        std::vector<std::string>{"s.yaml:13:9: error: nodes.store.sources.1.from: no lane from 'supplier' to 'store'"});
+}

@@ -30,11 +30,8 @@ class PeriodCounter final : public ObservationSink {
   std::atomic<std::uint64_t>& count_;
 };
 
-}  // namespace
-
-ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed, int replication,
-                                  const ReplicationOptions& o) {
-  auto net = build_network(spec, seed, replication, o.spec_checked);
+// Runs replication `replication` on `net`, built for it and not yet run.
+ReplicationOutput run_built(std::unique_ptr<Network> net, int replication, const ReplicationOptions& o) {
   if (o.keep_transactions) net->keep_transactions();
   KpiCollector kpi;
   net->add_sink(&kpi);
@@ -62,16 +59,24 @@ ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed, 
   return out;
 }
 
+}  // namespace
+
+ReplicationOutput run_replication(const ScenarioSpec& spec, std::uint64_t seed, int replication,
+                                  const ReplicationOptions& o) {
+  return run_built(build_network(spec, seed, replication, o.spec_checked), replication, o);
+}
+
 ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOptions& o,
                                 const std::function<void(const ExperimentResult&, const ReplicationOutput&)>&
                                     on_replication,
                                 const std::function<void(int, int)>& progress) {
   ExperimentResult result;
-  {
-    auto probe = build_network(spec, o.seed, 0, o.spec_checked);  // names and shape; throws SpecError
-    result.info = describe_network(*probe, spec.time_unit);
-    for (const StockPoint& sp : probe->stocks()) result.node_of_stock.push_back(sp.node);
-  }
+  // Replication 0's network, built first for the names and shape of the
+  // outputs (throws SpecError), then run as replication 0: a build is
+  // deterministic, so building it again would make the same network.
+  std::unique_ptr<Network> first = build_network(spec, o.seed, 0, o.spec_checked);
+  result.info = describe_network(*first, spec.time_unit);
+  for (const StockPoint& sp : first->stocks()) result.node_of_stock.push_back(sp.node);
   const bool keep = o.series != SeriesMode::kNone;
   if (keep) {
     result.series = std::make_unique<SeriesAccumulator>(static_cast<std::size_t>(spec.horizon),
@@ -94,7 +99,9 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
         std::unique_ptr<ObservationSink> sink;
         if (o.replication_sink) sink = o.replication_sink(result.info, static_cast<int>(i));
         ro.sink = sink.get();
-        ReplicationOutput out = run_replication(spec, o.seed, static_cast<int>(i), ro);
+        // Only task 0 takes `first`, on whichever thread runs it.
+        ReplicationOutput out = i == 0 ? run_built(std::move(first), 0, ro)
+                                       : run_replication(spec, o.seed, static_cast<int>(i), ro);
         out.sink = std::move(sink);
         return out;
       },

@@ -111,7 +111,8 @@ TEST_CASE("an experiment checks its spec once, before any replication, and still
   CHECK_THROWS_AS(run_experiment(bad, o, [&](const ExperimentResult&, const ReplicationOutput&) { ++replications_run; }),
                   SpecError);
   CHECK(replications_run == 0);
-  // A good spec's replications are what they were when each checked it.
+  // A good spec's replications are what they were when each checked it (and replication 0,
+  // run on the network first built to name the outputs, is what a build of its own runs).
   const ScenarioSpec good = load({}).spec;
   const ExperimentResult r = run_experiment(good, o);
   for (int i = 0; i < 3; ++i) {

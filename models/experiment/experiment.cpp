@@ -95,7 +95,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
         ro.columns = o.series_columns;
         ro.periods_done = o.periods_done;
         ro.keep_transactions = o.customer_transactions && i == 0;
-        ro.spec_checked = true;  // by the probe above
+        ro.spec_checked = true;  // by the first build above
         std::unique_ptr<ObservationSink> sink;
         if (o.replication_sink) sink = o.replication_sink(result.info, static_cast<int>(i));
         ro.sink = sink.get();

@@ -17,7 +17,10 @@
 
 namespace chainsim::models {
 
-enum class SeriesMode { kNone, kMean, kAll };
+// Whether an experiment keeps the mean series across replications
+// (ExperimentResult::series). Every replication's rows stream through
+// ExperimentOptions::replication_sink instead of being kept.
+enum class SeriesMode { kNone, kMean };
 
 struct ExperimentOptions {
   std::uint64_t seed = 1;

@@ -20,20 +20,16 @@ namespace {
 
 using J = nlohmann::ordered_json;
 
-
 std::string csv_number(double x) {
   if (std::isnan(x)) return "";
   return fmt::format("{}", x);
 }
 
-// ",x" for each value, x as csv_number writes it.
+// ",x" for each value, x as csv_number writes it. (fmt::format, not
+// format_to into `out`: format_to's vformat_to<char> does not link under
+// Clang against Debian's GCC-built libfmt.)
 void append_csv_numbers(std::string& out, const std::vector<double>& values) {
-  for (double x : values) {
-    out += ',';
-    // fmt::format, not format_to: the latter's vformat_to<char> does not link
-    // under Clang against Debian's GCC-built libfmt.
-    if (!std::isnan(x)) out += fmt::format("{}", x);
-  }
+  for (double x : values) out += "," + csv_number(x);
 }
 
 std::string csv_text(const std::string& s) {

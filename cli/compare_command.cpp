@@ -32,7 +32,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
                   "The variant as the baseline (or VARIANT) with PATH=VALUE changed (repeatable; together one variant)")
       ->allow_extra_args(false);
   cmd->add_option("--set", a.sets, "Override a value in both: PATH=VALUE (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--replications", a.replications, "Replications of each (>= 2; default: the baseline's)")
+  cmd->add_option("--replications", a.replications,
+                  "Replications of each (>= 2, or 1 when neither draws a random number; default: the baseline's)")
       ->check(whole_in(1, chainsim::models::kMaxReplications,
                       ": chainsim sweep runs more, streaming their KPIs"));
   cmd->add_option("--seed", a.seed, "Random seed for both (default: the baseline's)")
@@ -72,12 +73,6 @@ int compare_command(const CompareArgs& a) {
   const bool report = !a.out.empty() && !a.no_report;
   o.keep_series = report;  // the page overlays the two runs' mean series
   o.series_columns = report_series_columns();
-  if (o.replications < 2) {
-    std::cerr << fmt::format("--replications: error: compare needs at least 2 replications for an interval (the "
-                             "baseline gives {}); pass --replications N\n",
-                             o.replications);
-    return kExitBadInput;
-  }
   if (a.variant.empty() || variant.spec.name == base.spec.name) {
     std::string with;
     for (const std::string& s : a.variant_sets) with += (with.empty() ? "" : ", ") + s;
@@ -85,6 +80,16 @@ int compare_command(const CompareArgs& a) {
   }
   const ComparedRuns runs = run_comparison(base.spec, variant.spec, o);
   const Comparison& c = runs.comparison;
+  if (o.replications < 2 && !c.deterministic) {
+    // Whether a scenario's results depend on random numbers is known once
+    // its network is built (Network::random); one replication of each is cheap.
+    std::cerr << fmt::format("--replications: error: compare needs at least 2 replications for an interval "
+                             "({}): the {}'s results depend on random numbers; pass --replications N\n",
+                             a.replications ? fmt::format("--replications {}", o.replications)
+                                            : fmt::format("the baseline gives {}", o.replications),
+                             runs.baseline.deterministic ? "variant" : "baseline");
+    return kExitBadInput;
+  }
   const bool shared_stock =
       std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });
   if (!shared_stock && !a.quiet) {

@@ -27,6 +27,9 @@ class PeriodDemand {
   // Expected demand of period k at multiplier 1 (for reports and tests).
   virtual double mean(std::int64_t k) const = 0;
   virtual std::string describe() const = 0;
+  // Whether its demand can differ between replications (false: the same
+  // every time, whatever the uniforms it consumes).
+  virtual bool random() const { return true; }
 };
 
 // What the registry knows of one demand type (its row in

@@ -329,6 +329,33 @@ BacklogEntry& Network::add_customer_line(StockPoint& sp, Qty qty, double priorit
   return e;
 }
 
+bool Network::random() const noexcept {
+  auto spread = [](const Distribution& d) { return d.variance() != 0.0; };
+  for (const StockPoint& sp : stocks_) {
+    if (!sp.arrivals.empty() || sp.returns) return true;
+    if (sp.production && spread(sp.production->lead_time)) return true;
+    for (const auto& d : sp.period_demand) {
+      if (d->random()) return true;
+    }
+  }
+  for (const Lane& l : lanes_) {
+    if (std::any_of(l.transport.begin(), l.transport.end(), spread)) return true;
+    if (l.dispatch_rng.empty()) continue;
+    const Node& n = nodes_[l.from];
+    if ((n.reliability < 1.0 && n.shortfall != 1.0) || (n.yield && spread(*n.yield)) || spread(n.lead_time)) {
+      return true;
+    }
+  }
+  if (!segments_.empty()) return true;
+  if (what_if_ != nullptr) {
+    for (const WhatIfEvent& e : what_if_->events()) {
+      if (e.trigger == WhatIfEvent::Trigger::kUpDown) return true;
+      if (e.trigger == WhatIfEvent::Trigger::kProbability && e.probability > 0 && e.probability < 1) return true;
+    }
+  }
+  return false;
+}
+
 void Network::audit() const {
   audit_stocks();
   audit_messages();

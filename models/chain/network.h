@@ -120,6 +120,14 @@ class Network {
   // Passes of the phase loop at the busiest instant (1 = no loop-back).
   int max_passes() const noexcept { return max_passes_; }
   std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+  // Whether a replication's results can depend on its random numbers: some
+  // source of variation is not degenerate (a demand with noise, a lead time
+  // with a spread, a supplier's reliability or yield, a probability or
+  // up/down what-if, customer arrivals, returns or segments). False means
+  // every replication and seed gives the same results, although the streams
+  // are still drawn (draws never depend on the parameters, for common random
+  // numbers). Errs on the side of true.
+  bool random() const noexcept;
   // The network as its observers see it (sizes, names, structure).
   const RunShape& shape() const noexcept { return shape_; }
 

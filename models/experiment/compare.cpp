@@ -1,5 +1,6 @@
 #include "models/experiment/compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 #include <limits>
@@ -35,9 +36,9 @@ std::string short_number(double x) {
   return fmt::format("{:.4g}", x);
 }
 
-J interval_json(const sim::Interval& iv) {
+J interval_json(const sim::Interval& iv, bool exact = false) {
   return {{"mean", number(iv.mean)},
-          {"sd", number(iv.n >= 2 ? iv.stddev : kNaN)},
+          {"sd", number(iv.n >= 2 || exact ? iv.stddev : kNaN)},
           {"half_width", number(iv.half_width)},
           {"n", iv.n}};
 }
@@ -45,9 +46,10 @@ J interval_json(const sim::Interval& iv) {
 }  // namespace
 
 Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::vector<KpiSet>& variant,
-                                double level) {
+                                double level, bool deterministic) {
   Comparison c;
   c.level = level;
+  c.deterministic = deterministic;
   c.replications = static_cast<int>(baseline.size());
   if (baseline.empty() || variant.empty()) return c;
   const std::size_t R = std::min(baseline.size(), variant.size());
@@ -80,8 +82,19 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
     k.baseline = interval_of(b, level);
     k.variant = interval_of(x, level);
     k.difference = interval_of(d, level);
-    k.excludes_zero = k.difference.n >= 2 && std::isfinite(k.difference.half_width) &&
-                      (k.difference.lower() > 0 || k.difference.upper() < 0);
+    sim::Interval& di = k.difference;
+    k.exact = di.n >= 1 && std::isfinite(di.mean) && (di.n >= 2 ? di.stddev == 0 : deterministic);
+    if (k.exact) {
+      // The same difference in every replication: a point, not an interval.
+      // "Not 0" allows for sums taken in another order (compare_report's
+      // unchanged()).
+      di.half_width = 0.0;
+      di.stddev = 0.0;
+      const double scale = std::max({std::abs(k.baseline.mean), std::abs(k.variant.mean), std::abs(di.mean)});
+      k.excludes_zero = std::abs(di.mean) > 1e-9 * (std::isfinite(scale) ? scale : 0.0);
+    } else {
+      k.excludes_zero = di.n >= 2 && std::isfinite(di.half_width) && (di.lower() > 0 || di.upper() < 0);
+    }
     k.relative = std::isfinite(k.baseline.mean) && k.baseline.mean != 0 ? k.difference.mean / std::abs(k.baseline.mean)
                                                                         : kNaN;
     c.kpis.push_back(std::move(k));
@@ -104,7 +117,8 @@ ComparedRuns run_comparison(const ScenarioSpec& baseline, const ScenarioSpec& va
   runs.baseline = run_experiment(baseline, e);
   runs.variant = run_experiment(variant, e);
   Comparison& c = runs.comparison;
-  c = compare_replications(runs.baseline.kpis, runs.variant.kpis, o.level);
+  c = compare_replications(runs.baseline.kpis, runs.variant.kpis, o.level,
+                           runs.baseline.deterministic && runs.variant.deterministic);
   c.baseline_name = baseline.name;
   c.variant_name = variant.name;
   c.seed = o.seed;
@@ -116,24 +130,36 @@ Comparison compare_scenarios(const ScenarioSpec& baseline, const ScenarioSpec& v
 }
 
 std::string compare_table(const Comparison& c, bool only_marked) {
-  std::string out = fmt::format(
-      "{} (variant) - {} (baseline): {} replications under common random numbers (seed {}), paired {:.0f}% "
-      "intervals; * the interval excludes 0\n\n",
-      c.variant_name, c.baseline_name, c.replications, c.seed, 100 * c.level);
+  std::string out =
+      c.deterministic
+          ? fmt::format("{} (variant) - {} (baseline): neither depends on random numbers, so every difference is exact "
+                        "({} {}); * they differ\n\n",
+                        c.variant_name, c.baseline_name, c.replications,
+                        c.replications == 1 ? "replication" : "replications, all the same")
+          : fmt::format("{} (variant) - {} (baseline): {} replications under common random numbers (seed {}), paired "
+                        "{:.0f}% intervals; * the interval excludes 0\n\n",
+                        c.variant_name, c.baseline_name, c.replications, c.seed, 100 * c.level);
   out += fmt::format("{:<44}{:>12}{:>12}{:>26}{:>10}\n", "kpi", "baseline", "variant", "difference", "change");
-  std::size_t shown = 0, marked = 0;
+  std::size_t marked = 0;
   for (const KpiComparison& k : c.kpis) {
     if (k.excludes_zero) ++marked;
     if (only_marked && !k.excludes_zero) continue;
-    ++shown;
     std::string diff = short_number(k.difference.mean);
-    if (k.difference.n >= 2 && std::isfinite(k.difference.half_width)) diff += " ±" + short_number(k.difference.half_width);
+    if (k.exact) {
+      diff += " exact";
+    } else if (k.difference.n >= 2 && std::isfinite(k.difference.half_width)) {
+      diff += " ±" + short_number(k.difference.half_width);
+    }
     const std::string rel = std::isnan(k.relative) ? "" : fmt::format("{:+.1f}%", 100 * k.relative);
     out += fmt::format("{:<44}{:>12}{:>12}{:>24} {:1}{:>10}\n", k.column, short_number(k.baseline.mean),
                        short_number(k.variant.mean), diff, k.excludes_zero ? "*" : "", rel);
   }
-  out += fmt::format("\n{} of {} KPIs differ (interval excludes 0){}\n", marked, c.kpis.size(),
-                     only_marked && shown == 0 ? "" : "");
+  const bool some_exact =
+      std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.exact && k.excludes_zero; });
+  out += fmt::format("\n{} of {} KPIs differ ({})\n", marked, c.kpis.size(),
+                     c.deterministic ? "exactly"
+                     : some_exact    ? "interval excludes 0, or the same difference, not 0, in every replication"
+                                     : "interval excludes 0");
   for (const std::string& s : c.only_baseline) out += "only in the baseline: " + s + "\n";
   for (const std::string& s : c.only_variant) out += "only in the variant: " + s + "\n";
   return out;
@@ -149,11 +175,13 @@ std::string compare_json(const Comparison& c, const CompareMeta& m) {
   j["replications"] = c.replications;
   j["confidence_level"] = c.level;
   j["method"] = "paired differences variant - baseline per replication under common random numbers; Student t";
+  j["deterministic"] = c.deterministic;
   J kpis = J::array();
   for (const KpiComparison& k : c.kpis) {
-    J d = interval_json(k.difference);
-    d["lower"] = number(k.difference.n >= 2 ? k.difference.lower() : kNaN);
-    d["upper"] = number(k.difference.n >= 2 ? k.difference.upper() : kNaN);
+    J d = interval_json(k.difference, k.exact);
+    const bool bounded = k.difference.n >= 2 || k.exact;
+    d["lower"] = number(bounded ? k.difference.lower() : kNaN);
+    d["upper"] = number(bounded ? k.difference.upper() : kNaN);
     kpis.push_back({{"kpi", k.column},
                     {"scope", k.scope},
                     {"name", k.name},
@@ -162,6 +190,7 @@ std::string compare_json(const Comparison& c, const CompareMeta& m) {
                     {"variant", interval_json(k.variant)},
                     {"difference", d},
                     {"relative_difference", number(k.relative)},
+                    {"exact", k.exact},
                     {"excludes_zero", k.excludes_zero}});
   }
   j["kpis"] = kpis;
@@ -176,17 +205,17 @@ std::string compare_csv(const Comparison& c) {
   using detail::csv_number;
   std::string out =
       "kpi,baseline_mean,baseline_half_width,variant_mean,variant_half_width,difference,difference_sd,"
-      "half_width,lower,upper,n,excludes_zero\n";
+      "half_width,lower,upper,n,exact,excludes_zero\n";
   for (const KpiComparison& k : c.kpis) {
-    const bool spread = k.difference.n >= 2;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", detail::csv_text(k.column),
+    const bool spread = k.difference.n >= 2 || k.exact;
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", detail::csv_text(k.column),
                        csv_number(k.baseline.mean), csv_number(k.baseline.n >= 2 ? k.baseline.half_width : kNaN),
                        csv_number(k.variant.mean), csv_number(k.variant.n >= 2 ? k.variant.half_width : kNaN),
                        csv_number(k.difference.mean), csv_number(spread ? k.difference.stddev : kNaN),
                        csv_number(spread ? k.difference.half_width : kNaN),
                        csv_number(spread ? k.difference.lower() : kNaN),
                        csv_number(spread ? k.difference.upper() : kNaN), k.difference.n,
-                       k.excludes_zero ? "true" : "false");
+                       k.exact ? "true" : "false", k.excludes_zero ? "true" : "false");
   }
   return out;
 }

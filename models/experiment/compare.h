@@ -34,7 +34,11 @@ struct KpiComparison {
   std::string column;             // as in sweep.csv: "network.fill_rate", "stock.store/widget.fill_rate"
   sim::Interval baseline, variant;  // each on its own (95% Student t)
   sim::Interval difference;       // paired: variant - baseline
-  bool excludes_zero = false;     // the difference's interval excludes 0 (n >= 2)
+  // The paired difference is the same in every replication: in a deterministic
+  // comparison (n >= 1) or with a spread of exactly 0 (n >= 2). Its interval
+  // is the point (half-width 0).
+  bool exact = false;
+  bool excludes_zero = false;     // the difference's interval excludes 0 (n >= 2, or exact and not 0)
   double relative = 0.0;          // difference / |baseline mean|; NaN when the baseline mean is 0
 };
 
@@ -43,6 +47,10 @@ struct Comparison {
   std::uint64_t seed = 1;
   int replications = 0;
   double level = 0.95;
+  // Neither run's results depend on its random numbers
+  // (ExperimentResult::deterministic): every difference is exact, and one
+  // replication is enough.
+  bool deterministic = false;
   std::vector<KpiComparison> kpis;         // KPIs both report, in the baseline's order
   std::vector<std::string> only_baseline;  // columns one of them lacks (a node added or removed)
   std::vector<std::string> only_variant;
@@ -50,7 +58,7 @@ struct Comparison {
 
 struct CompareOptions {
   std::uint64_t seed = 1;
-  int replications = 10;  // >= 2
+  int replications = 10;  // >= 2, or >= 1 when both runs are deterministic
   int jobs = 1;
   double level = 0.95;
   // Keep each run's mean time series (SeriesMode::kMean) in run_comparison();
@@ -59,10 +67,11 @@ struct CompareOptions {
   std::vector<std::string> series_columns;  // the columns kept (empty: all)
 };
 
-// The comparison from replications run with the same seed and indices.
+// The comparison from replications run with the same seed and indices;
+// `deterministic` when neither run's results depend on its random numbers.
 // REQUIRES: both have the same number of replications.
 Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::vector<KpiSet>& variant,
-                                double level = 0.95);
+                                double level = 0.95, bool deterministic = false);
 
 // Both runs of a comparison and the comparison itself. `baseline.series` and
 // `variant.series` are set when options.keep_series was.
@@ -87,7 +96,8 @@ struct CompareMeta {
 };
 
 // The terminal table: one line per KPI (only the marked ones when
-// `only_marked`), "*" where the interval excludes zero.
+// `only_marked`), "*" where the interval excludes zero; an exact difference
+// shows "exact" in place of its half-width.
 std::string compare_table(const Comparison& c, bool only_marked = false);
 // compare.json: how it was made, then per KPI the three intervals.
 std::string compare_json(const Comparison& c, const CompareMeta& meta);

@@ -56,6 +56,7 @@ ReplicationOutput run_built(std::unique_ptr<Network> net, int replication, const
   if (o.keep_transactions) out.transactions = net->take_transactions();
   out.events = net->simulator().events_run();
   out.messages = net->messages_sent();
+  out.random = net->random();
   return out;
 }
 
@@ -111,6 +112,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
         if (on_replication) on_replication(result, r);
         result.events += r.events;
         result.messages += r.messages;
+        result.deterministic = result.deterministic && !r.random;
         result.kpis.push_back(std::move(r.kpis));
         if (progress) progress(static_cast<int>(i) + 1, o.replications);
       });

@@ -58,6 +58,7 @@ struct ReplicationOutput {
   std::vector<CustomerTransaction> transactions;  // its deliveries to individual customers, when kept
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
+  bool random = false;  // its results could depend on its random numbers (Network::random)
   std::unique_ptr<ObservationSink> sink;  // ExperimentOptions::replication_sink's, when set
 };
 
@@ -70,6 +71,10 @@ struct ExperimentResult {
   std::unique_ptr<SegmentAccumulator> segment_series;  // when the scenario has customer segments
   std::uint64_t events = 0;
   std::uint64_t messages = 0;
+  // No replication's results could depend on its random numbers
+  // (Network::random): every replication gives the same results, and any
+  // other seed or replication would too.
+  bool deterministic = true;
 };
 
 // Runs the experiment. `on_replication`, if set, sees each replication's

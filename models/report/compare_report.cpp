@@ -87,7 +87,11 @@ std::string unit_of(const std::string& kpi, const UnitNames& u) {
   return d ? display_unit(d->unit, u) : "";
 }
 
-bool has_interval(const sim::Interval& d) { return d.n >= 2 && std::isfinite(d.mean) && std::isfinite(d.half_width); }
+// An interval, or an exact difference (a point).
+bool has_interval(const KpiComparison& k) {
+  const sim::Interval& d = k.difference;
+  return k.exact || (d.n >= 2 && std::isfinite(d.mean) && std::isfinite(d.half_width));
+}
 
 // "+12.3%", "-0.018%" (two significant digits below 1%), "0%" below 0.001%.
 std::string relative_text(const KpiComparison& k) {
@@ -111,7 +115,10 @@ Cell difference_cell(const KpiComparison& k) {
   if (unchanged(k)) {
     c.text = "0";
     c.title = fmt::format("the same in every replication (mean difference {})", format_number(d.mean, 6));
-  } else if (has_interval(d)) {
+  } else if (k.exact) {
+    c.title = fmt::format("exact: the same difference {} in every one of {} replications", format_number(d.mean, 8),
+                          d.n);
+  } else if (has_interval(k)) {
     c.title = fmt::format("mean difference {}, sd {}, 95% interval [{}, {}], n = {} paired replications",
                           format_number(d.mean, 8), format_number(d.stddev, 6), format_number(d.lower(), 8),
                           format_number(d.upper(), 8), d.n);
@@ -327,10 +334,18 @@ std::string headline_markup(const Comparison& c, const Names& names, const UnitN
     marked += k.excludes_zero ? 1 : 0;
     same += unchanged(k) ? 1 : 0;
   }
-  std::string o = paragraph(fmt::format(
-      "{} of {} KPIs differ between the variant and the baseline: the paired {} interval of their difference excludes "
-      "zero. {} are the same in every replication.",
-      marked, c.kpis.size(), percent(c.level), same));
+  std::string o =
+      c.deterministic
+          ? paragraph(fmt::format("{} of {} KPIs differ between the variant and the baseline. Neither depends on random "
+                                  "numbers, so each difference is exact: another replication or seed gives the same. "
+                                  "{} are the same in both.",
+                                  marked, c.kpis.size(), same))
+          : paragraph(fmt::format("{} of {} KPIs differ between the variant and the baseline: the paired {} interval of "
+                                  "their difference excludes zero. {} are the same in every replication.",
+                                  marked, c.kpis.size(), percent(c.level), same));
+  if (marked == 0 && c.deterministic) {
+    return o + paragraph("The variant gives the same value as the baseline for every KPI.", true);
+  }
   if (marked == 0) {
     return o + paragraph(fmt::format("With {} replications no KPI tells the variant from the baseline. More "
                                      "replications narrow the intervals: a half-width shrinks as 1/√n.",
@@ -399,7 +414,7 @@ std::vector<const KpiComparison*> forest_rows(const Comparison& c, const std::st
   changed = no_interval = 0;
   for (const KpiComparison& k : c.kpis) {
     if (k.scope != scope || unchanged(k)) continue;
-    if (!has_interval(k.difference)) {
+    if (!has_interval(k)) {
       ++no_interval;
       continue;
     }
@@ -426,12 +441,17 @@ std::vector<const KpiComparison*> forest_rows(const Comparison& c, const std::st
 
 std::string forest_markup(const Comparison& c, const Names& names, const UnitNames& units,
                           const CompareReportOptions& opt) {
-  std::string o = paragraph(fmt::format(
-      "Each dot is the mean difference variant − baseline over the {} paired replications and its whisker the {} "
-      "interval; filled dots with bold labels are the KPIs whose interval excludes zero. KPIs of different units "
-      "cannot share an axis, so each KPI has its own scale, symmetric about the zero line, with its unit under its "
-      "rows. KPIs that are the same in every replication are left out.",
-      c.replications, percent(c.level)));
+  const std::string dots =
+      c.deterministic
+          ? std::string("Each dot is the exact difference variant − baseline (neither run depends on random numbers, "
+                        "so there is no interval); filled dots with bold labels are the KPIs that differ.")
+          : fmt::format("Each dot is the mean difference variant − baseline over the {} paired replications and its "
+                        "whisker the {} interval; filled dots with bold labels are the KPIs whose interval excludes "
+                        "zero.",
+                        c.replications, percent(c.level));
+  std::string o = paragraph(
+      dots + " KPIs of different units cannot share an axis, so each KPI has its own scale, symmetric about the zero "
+             "line, with its unit under its rows. KPIs that are the same in every replication are left out.");
   std::vector<std::string> quiet;  // scopes with nothing to plot
   for (const Scope& s : scopes(c)) {
     std::size_t changed = 0, no_interval = 0, same = 0, total = 0;
@@ -449,9 +469,11 @@ std::string forest_markup(const Comparison& c, const Names& names, const UnitNam
     }
     ForestPlot p;
     p.id = fmt::format("forest-{}", s.scope);
-    p.title = fmt::format("{}: difference variant − baseline, {} interval", s.heading, percent(c.level));
-    p.marked_legend = "interval excludes 0";
-    p.unmarked_legend = "interval includes 0";
+    p.title = c.deterministic ? fmt::format("{}: difference variant − baseline, exact", s.heading)
+                              : fmt::format("{}: difference variant − baseline, {} interval", s.heading,
+                                            percent(c.level));
+    p.marked_legend = c.deterministic ? "differs" : "interval excludes 0";
+    p.unmarked_legend = c.deterministic ? "the same" : "interval includes 0";
     std::vector<std::string> kpis;  // blocks in first-seen order
     for (const KpiComparison* k : rows) {
       if (std::find(kpis.begin(), kpis.end(), k->kpi) == kpis.end()) kpis.push_back(k->kpi);
@@ -661,6 +683,12 @@ std::string table_markup(const Comparison& c, const Names& names, const UnitName
 
 std::string reading_markup(const Comparison& c, const CompareMeta& meta) {
   std::vector<std::string> items;
+  if (c.deterministic) {
+    items.push_back(
+        "Neither scenario depends on random numbers (no demand noise, no lead time with a spread, no unreliable "
+        "supplier, no random what-if, no customer segment): every replication and seed gives the same results, so "
+        "each difference is exact and one replication is enough. The intervals below are points.");
+  }
   items.push_back(fmt::format(
       "Both scenarios ran replications 0 to {} with seed {} under common random numbers: replication r of each draws "
       "from the same streams, so a source the variant leaves alone produces the same numbers in both.",
@@ -706,9 +734,12 @@ std::string compare_report_html(const ComparedRuns& runs, const CompareMeta& met
   for (const KpiComparison& k : c.kpis) marked += k.excludes_zero ? 1 : 0;
   Page page(fmt::format("{} against {}", c.variant_name, c.baseline_name));
   page.set_subtitle(
-      fmt::format("A what-if comparison: {} of {} KPIs differ with {} confidence ({} paired "
-                  "replications under common random numbers).",
-                  marked, c.kpis.size(), percent(c.level), c.replications));
+      c.deterministic
+          ? fmt::format("A what-if comparison: {} of {} KPIs differ, exactly (neither run depends on random numbers).",
+                        marked, c.kpis.size())
+          : fmt::format("A what-if comparison: {} of {} KPIs differ with {} confidence ({} paired "
+                        "replications under common random numbers).",
+                        marked, c.kpis.size(), percent(c.level), c.replications));
   page.add_fact("baseline", meta.baseline_file, true);
   page.add_fact("variant", meta.variant_file.empty() ? "the baseline with --variant overrides" : meta.variant_file,
                 true);

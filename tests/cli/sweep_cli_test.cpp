@@ -118,16 +118,27 @@ TEST_CASE("chainsim sweep exits 2 and writes nothing for an unknown path or a ba
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("chainsim compare writes compare.json and compare.csv and needs two replications") {
+TEST_CASE("chainsim compare writes compare.json and compare.csv and needs two replications unless deterministic") {
   const std::string out = temp_dir("compare");
   CHECK(run({"compare", "scenarios/serial_base_stock.yaml", "--variant", "nodes.store.policy.S=40", "--set",
              "horizon=100", "--replications", "3", "--out", out}) == 0);
   CHECK(read(out + "/compare.csv").rfind("kpi,baseline_mean,", 0) == 0);
   CHECK(read(out + "/compare.json").find("\"excludes_zero\": true") != std::string::npos);
   std::string err;
-  CHECK(run({"compare", "scenarios/beer_game.yaml", "--variant", "nodes.retailer.initial=20"}, &err) == 2);
-  CHECK(err == "--replications: error: compare needs at least 2 replications for an interval (the baseline gives "
-               "1); pass --replications N\n");
+  CHECK(run({"compare", "scenarios/serial_base_stock.yaml", "--variant", "nodes.store.policy.S=40", "--set",
+             "horizon=100", "--replications", "1"},
+            &err) == 2);
+  CHECK(err == "--replications: error: compare needs at least 2 replications for an interval (--replications 1): "
+               "the baseline's results depend on random numbers; pass --replications N\n");
+  // The beer game draws nothing that matters: one replication, exact differences.
+  fs::remove_all(out);
+  CHECK(run({"compare", "scenarios/beer_game.yaml", "--variant", "nodes.retailer.initial=20", "--out", out}, &err) ==
+        0);
+  CHECK(err.empty());
+  const std::string json = read(out + "/compare.json");
+  CHECK(json.find("\"deterministic\": true") != std::string::npos);
+  CHECK(json.find("\"exact\": true") != std::string::npos);
+  CHECK(read(out + "/compare.html").find("differ, exactly") != std::string::npos);
   fs::remove_all(out);
 }
 

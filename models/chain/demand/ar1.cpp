@@ -20,6 +20,7 @@ class AutoRegressive final : public PeriodDemand {
     return std::max(0.0, level_ * multiplier);
   }
   double mean(std::int64_t) const override { return mean_; }
+  bool random() const override { return sd_ > 0; }
   std::string describe() const override { return fmt::format("ar1(mean={}, phi={}, sd={})", mean_, phi_, sd_); }
 
  private:

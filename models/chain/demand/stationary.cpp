@@ -25,6 +25,7 @@ class Stationary final : public PeriodDemand {
   }
   double mean(std::int64_t) const override { return d_.mean(); }
   std::string describe() const override { return d_.describe(); }
+  bool random() const override { return d_.variance() != 0.0; }
 
  private:
   Distribution d_;

@@ -21,6 +21,7 @@ class Trace final : public PeriodDemand {
     return v_.back();
   }
   double draw(std::int64_t k, sim::RandomStream&, double multiplier) override { return mean(k) * multiplier; }
+  bool random() const override { return false; }
   std::string describe() const override {
     return fmt::format("trace({} periods, then {})", v_.size(), name_of(after_));
   }

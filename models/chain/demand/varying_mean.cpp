@@ -29,6 +29,9 @@ class VaryingMean final : public PeriodDemand {
     }
     return m;
   }
+  bool random() const override {
+    return s_.noise == Noise::kPoisson || (s_.noise == Noise::kNormal && s_.cv > 0);
+  }
   std::string describe() const override {
     if (s_.type == DemandType::kStep) {
       return fmt::format("step({} -> {} at period {}, {} noise)", s_.before, s_.after, s_.at, name_of(s_.noise));

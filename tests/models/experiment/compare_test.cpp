@@ -125,3 +125,75 @@ TEST_CASE("an experiment checks its spec once, before any replication, and still
     }
   }
 }
+
+TEST_CASE("a network knows whether its results depend on random numbers") {
+  auto random_of = [](const std::string& file, const std::vector<std::string>& sets) {
+    const LoadedScenario s = load_scenario(file, {sets});
+    return run_replication(s.spec, 1, 0, {}).random;
+  };
+  CHECK_FALSE(random_of("scenarios/beer_game.yaml", {}));
+  CHECK(random_of("scenarios/serial_base_stock.yaml", {"horizon=20", "warmup=0"}));
+  // One source of spread is enough: a step demand with noise, a lead time, a
+  // supplier's reliability.
+  CHECK(random_of("scenarios/beer_game.yaml", {"nodes.retailer.demand.noise=poisson"}));
+  CHECK(random_of("scenarios/beer_game.yaml", {"lanes.0.transport_time={type: uniform, low: 1, high: 3}"}));
+  CHECK_FALSE(random_of("scenarios/beer_game.yaml", {"lanes.0.transport_time={type: uniform, low: 2, high: 2}"}));
+  CHECK_FALSE(random_of("scenarios/beer_game.yaml", {"nodes.retailer.demand={type: poisson, mean: 0}"}));
+}
+
+TEST_CASE("a deterministic comparison gives exact differences from one replication, and the same from three") {
+  const LoadedScenario base = load_scenario("scenarios/beer_game.yaml", {}),
+                       variant = load_scenario("scenarios/beer_game.yaml", {{"nodes.retailer.policy.beta=1"}});
+  CompareOptions o;
+  o.replications = 1;
+  const Comparison one = compare_scenarios(base.spec, variant.spec, o);
+  o.replications = 3;
+  const Comparison three = compare_scenarios(base.spec, variant.spec, o);
+  REQUIRE(one.deterministic);
+  REQUIRE(three.deterministic);
+  REQUIRE(one.kpis.size() == three.kpis.size());
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < one.kpis.size(); ++i) {
+    const KpiComparison &a = one.kpis[i], &b = three.kpis[i];
+    CAPTURE(a.column);
+    if (a.difference.n == 0) continue;
+    CHECK(a.exact);
+    CHECK(b.exact);
+    CHECK(a.difference.half_width == 0.0);
+    CHECK(a.difference.mean == b.difference.mean);
+    CHECK(a.excludes_zero == b.excludes_zero);
+    CHECK(a.excludes_zero == (std::abs(a.difference.mean) > 1e-9 * std::max(std::abs(a.baseline.mean),
+                                                                            std::abs(a.variant.mean))));
+    differ += a.excludes_zero ? 1 : 0;
+  }
+  CHECK(differ > 10);
+  // beta = 1 counts the whole supply line: the retailer orders less and backlogs more.
+  CHECK(find(one, "network.backorders_mean").difference.mean > 0);
+  const std::string table = compare_table(one);
+  CHECK(table.find("every difference is exact") != std::string::npos);
+  CHECK(table.find(" exact *") != std::string::npos);
+  CHECK(table.find("±") == std::string::npos);
+  CHECK(compare_csv(one).find(",true,true\n") != std::string::npos);
+}
+
+TEST_CASE("a difference the same in every replication of a random scenario is exact, and marked unless 0") {
+  KpiSet b, v;
+  b.values.push_back({"network", "", "cost", 10.0});
+  v.values.push_back({"network", "", "cost", 12.0});
+  b.values.push_back({"network", "", "noise", 1.0});
+  v.values.push_back({"network", "", "noise", 1.0});
+  std::vector<KpiSet> bs{b, b, b}, vs{v, v, v};
+  vs[1].values[1].value = 2.0;
+  const Comparison c = compare_replications(bs, vs);
+  CHECK_FALSE(c.deterministic);
+  REQUIRE(c.kpis.size() == 2);
+  CHECK(c.kpis[0].exact);
+  CHECK(c.kpis[0].excludes_zero);
+  CHECK(c.kpis[0].difference.half_width == 0.0);
+  CHECK_FALSE(c.kpis[1].exact);
+  CHECK_FALSE(c.kpis[1].excludes_zero);
+  // One replication of a random scenario is never exact: no interval.
+  const Comparison single = compare_replications({b}, {v});
+  CHECK_FALSE(single.kpis[0].exact);
+  CHECK_FALSE(single.kpis[0].excludes_zero);
+}

@@ -67,6 +67,7 @@ void KpiCollector::on_start(const RunShape& r) {
     is_top_[id] = top ? 1 : 0;
     if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[id]);
   }
+  served_chains(r);
   // Room for one completed order per measured period where a stock can have
   // them (more only grow the vector), while that is at most 8 MB in all: a
   // network of 100,000 stores would touch 270 MB it mostly never uses, and
@@ -76,6 +77,30 @@ void KpiCollector::on_start(const RunShape& r) {
     for (std::size_t id = 0; id < r.stocks.size(); ++id) {
       if (!r.stocks[id].infinite && r.stocks[id].replenished) stocks_[id].lead_times.reserve(periods);
     }
+  }
+}
+
+void KpiCollector::served_chains(const RunShape& r) {
+  served_by_.assign(r.stocks.size(), {});
+  std::vector<std::uint8_t> serving(r.stocks.size(), 0);
+  std::vector<std::size_t> seen(r.stocks.size(), r.stocks.size());  // the end stock that last reached it
+  for (std::size_t e = 0; e < r.stocks.size(); ++e) {
+    if (!r.stocks[e].end_demand || r.stocks[e].infinite) continue;
+    std::vector<StockId>& up = served_by_[e];
+    up.push_back(static_cast<StockId>(e));
+    seen[e] = e;
+    for (std::size_t i = 0; i < up.size(); ++i) {
+      for (const StockId s : r.stocks[up[i]].suppliers) {
+        if (r.stocks[s].infinite || seen[s] == e) continue;
+        seen[s] = e;
+        up.push_back(s);
+      }
+    }
+    for (const StockId s : up) serving[s] = 1;
+  }
+  serving_.clear();
+  for (std::size_t s = 0; s < serving.size(); ++s) {
+    if (serving[s]) serving_.push_back(static_cast<StockId>(s));
   }
 }
 
@@ -128,15 +153,28 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
     a.bucket_orders = a.bucket_demand = 0;
     a.bucket_len = 0;
   }
+  a.cum_orders += s.ordered;
+  if (s.customer_demand != 0) {
+    for (const StockId u : served_by_[s.stock]) stocks_[u].cum_end += s.customer_demand;
+  }
   amp_demand_ += s.customer_demand;
   if (is_top_[s.stock]) amp_orders_ += s.ordered;
   // Every stock is recorded every period, in id order: the last one closes
-  // the period for the network's amplification.
-  if (s.stock + 1 == stocks_.size() && ++amp_len_ == amp_bucket_) {
+  // the period for the network's amplification and the cumulative ratios.
+  if (s.stock + 1 != stocks_.size()) return;
+  if (++amp_len_ == amp_bucket_) {
     amp_demand_stats_.add(amp_demand_);
     amp_orders_stats_.add(amp_orders_);
     amp_demand_ = amp_orders_ = 0;
     amp_len_ = 0;
+  }
+  for (const StockId u : serving_) {
+    StockAcc& b = stocks_[u];
+    if (++b.cum_len < bucket_size_[u]) continue;
+    b.cum_orders_per_bucket.add(b.cum_orders);
+    b.cum_end_per_bucket.add(b.cum_end);
+    b.cum_orders = b.cum_end = 0;
+    b.cum_len = 0;
   }
 }
 
@@ -284,6 +322,9 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   put("orders_mean", a.ordered / n);
   const double dv = a.demand_per_bucket.variance();
   put("bullwhip_ratio", a.demand_per_bucket.count() > 1 && dv > 0 ? a.orders_per_bucket.variance() / dv : kNaN);
+  const double ev = a.cum_end_per_bucket.variance();
+  put("bullwhip_cumulative",
+      a.cum_end_per_bucket.count() > 1 && ev > 0 ? a.cum_orders_per_bucket.variance() / ev : kNaN);
   put("inventory_turns", ratio(a.shipped, on_hand));
   put("days_of_supply", ratio(on_hand, a.shipped / (n * period)));
   double lt = 0;

@@ -84,6 +84,9 @@ class KpiCollector final : public ObservationSink {
   KpiSet finish() const;
 
  private:
+  // Fills served_by_ and serving_ from the stocks' suppliers.
+  void served_chains(const RunShape& r);
+
   struct StockAcc {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
@@ -97,6 +100,12 @@ class KpiCollector final : public ObservationSink {
     sim::RunningStats orders_per_bucket, demand_per_bucket;
     double bucket_orders = 0, bucket_demand = 0;
     int bucket_len = 0;
+    // The same buckets for the cumulative ratio, against the end-customer
+    // demand of the stocks it serves (closed when the period closes, once
+    // every stock's demand is in).
+    sim::RunningStats cum_orders_per_bucket, cum_end_per_bucket;
+    double cum_orders = 0, cum_end = 0;
+    int cum_len = 0;
     std::vector<double> lead_times;  // order-to-delivery times of completed orders
     double customer_wait_units = 0, customer_wait_sum = 0, served_at_once = 0;
     std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per block served late
@@ -144,6 +153,11 @@ class KpiCollector final : public ObservationSink {
   std::vector<LaneAcc> lanes_;
   std::vector<SegmentAcc> segments_;
   std::vector<int> bucket_size_;  // review period of each stock
+  // For each stock with end-customer demand, the stocks it draws on, itself
+  // included (up its suppliers, same product); the stocks that appear in
+  // any such list, in id order.
+  std::vector<std::vector<StockId>> served_by_;
+  std::vector<StockId> serving_;
   // The network's amplification: end-customer demand and the orders of the
   // top stocks, summed over buckets of amp_bucket_ periods (a period is
   // complete when its last stock is recorded: stocks come in id order).

@@ -99,11 +99,20 @@ std::vector<KpiDefinition> stock_definitions() {
       {"orders_mean", "stock", "units/period", "sum_k ordered_k / n",
        "Units ordered (or production requested) per period."},
       {"bullwhip_ratio", "stock", "ratio", "Var(ordered per bucket) / Var(demand per bucket)",
-       "Variance of the units this stock ordered over the variance of the units demanded from it, both "
+       "This stage alone: the variance of the units this stock ordered over the variance of the units "
+       "demanded from it (the orders it received), both "
        "summed over consecutive buckets of R periods from the start of measurement (R the review "
        "period; 1 for continuous review; a trailing part-bucket is dropped). A bucket without an order "
        "counts 0. Continuous-time demand counts in the period it arrives in. Sample variances (divisor "
-       "buckets - 1); undefined when demand does not vary."},
+       "buckets - 1); undefined when demand does not vary. Upstream stages of a chain can have smaller "
+       "ratios than downstream ones while amplifying more in all: see bullwhip_cumulative."},
+      {"bullwhip_cumulative", "stock", "ratio", "Var(ordered per bucket) / Var(end demand served per bucket)",
+       "The chain up to this stage: the variance of the units this stock ordered over the variance of "
+       "the end-customer demand it serves (the customer demand at this stock and at every stock that "
+       "buys the same product from it, directly or through others), in the same buckets as "
+       "bullwhip_ratio. At a stage whose only demand is end customers' it equals bullwhip_ratio; "
+       "upstream it grows with every stage that amplifies. Undefined for stocks that serve no end "
+       "customer, or when end demand does not vary."},
       {"inventory_turns", "stock", "turns", "sum_k shipped_k / on_hand_mean",
        "Inventory velocity over the measured span: units shipped (to customers, downstream and into "
        "production) over the time-average on hand. inventory_turns x days_of_supply = T."},

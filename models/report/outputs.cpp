@@ -338,7 +338,8 @@ std::string summary_table(const ExperimentResult& r) {
                           "revenue", "total_cost", "profit", "cash_end"}) {
     out += fmt::format("  {:<24}{}\n", kpi, cell(find("network", "", kpi), 3));
   }
-  const char* stock_kpis[] = {"fill_rate", "on_hand_mean", "backorders_mean", "orders_mean", "bullwhip_ratio"};
+  const char* stock_kpis[] = {"fill_rate",   "on_hand_mean",   "backorders_mean",
+                              "orders_mean", "bullwhip_ratio", "bullwhip_cumulative"};
   out += fmt::format("\n{:<28}", "stock");
   for (const char* k : stock_kpis) out += fmt::format("{:>20}", k);
   out += "\n";
@@ -348,6 +349,8 @@ std::string summary_table(const ExperimentResult& r) {
     for (const char* k : stock_kpis) out += fmt::format("{:>20}", cell(find("stock", s.name, k), 2));
     out += "\n";
   }
+  out += "bullwhip_ratio: variance of the orders a stock placed over that of the orders it received (its stage "
+         "alone);\nbullwhip_cumulative: over that of the end-customer demand it serves (the chain up to it)\n";
   const char* node_kpis[] = {"revenue", "total_cost", "profit", "cash_end", "cash_to_cash"};
   out += fmt::format("\n{:<28}", "node");
   for (const char* k : node_kpis) out += fmt::format("{:>20}", k);

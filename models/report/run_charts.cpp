@@ -298,18 +298,19 @@ std::string bullwhip_charts(const RunChartsInput& in) {
     std::string ratio;
     std::vector<double> ratios;
     for (std::size_t s : g.members) {
-      const KpiSummary* k = find_kpi(r.summary, "stock", r.info.stocks[s].name, "bullwhip_ratio");
+      const KpiSummary* k = find_kpi(r.summary, "stock", r.info.stocks[s].name, "bullwhip_cumulative");
       if (k && std::isfinite(k->interval.mean)) ratios.push_back(k->interval.mean);
     }
     if (ratios.size() == 1 && g.members.size() == 1) {
-      ratio = fmt::format(" — bullwhip ratio {}", format_estimate(find_kpi(r.summary, "stock",
-                                                                            r.info.stocks[g.members[0]].name,
-                                                                            "bullwhip_ratio")->interval));
+      ratio = fmt::format(" — orders vary {}× end-customer demand",
+                          format_estimate(find_kpi(r.summary, "stock", r.info.stocks[g.members[0]].name,
+                                                   "bullwhip_cumulative")
+                                              ->interval));
     } else if (!ratios.empty()) {
       const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
       const std::string a = fmt::format("{:.2f}", *lo), b = fmt::format("{:.2f}", *hi);
-      ratio = a == b ? fmt::format(" — bullwhip ratio {} at each", a)
-                     : fmt::format(" — bullwhip ratios from {} to {}", a, b);
+      ratio = a == b ? fmt::format(" — orders vary {}× end-customer demand at each", a)
+                     : fmt::format(" — orders vary {}× to {}× end-customer demand", a, b);
     }
     LineChart c = time_chart(in, fmt::format("bw-{}", gi), g.label + ratio, "units / period");
     c.width = 800;
@@ -355,38 +356,59 @@ std::string estimate_text(const BarChart::Row& row) {
   return format_estimate(i);
 }
 
+// The cumulative ratio per stock point (against end-customer demand), with
+// each stage's own ratio after it; stocks serving no end customer show their
+// own ratio alone.
 std::string bullwhip_ratio_chart(const RunChartsInput& in) {
   const ExperimentResult& r = *in.result;
   const std::vector<Group> groups = stock_groups(r.info, in.depths);
   BarChart b;
   b.id = "bullwhip-ratios";
-  b.title = "Bullwhip ratio per stock point";
+  b.title = "Bullwhip ratio per stock point, against end-customer demand";
   b.width = 800;
   b.row_height = 22;
-  b.value_text = estimate_text;
-  b.value_label = "variance of orders placed / variance of demand received";
+  b.value_label = "variance of orders placed / variance of the end-customer demand served";
   b.reference = 1.0;
   b.reference_label = "1 = no amplification";
   bool grouped = false;
   for (const Group& g : groups) grouped = grouped || g.members.size() > 1;
+  std::size_t local_only = 0;
+  std::map<std::string, std::string> own_text;  // by row label: the stage alone, after the bar
   for (const Group& g : groups) {
     for (std::size_t s : g.members) {
-      const KpiSummary* k = find_kpi(r.summary, "stock", r.info.stocks[s].name, "bullwhip_ratio");
-      if (!k) continue;
+      const std::string& name = r.info.stocks[s].name;
+      const KpiSummary* cum = find_kpi(r.summary, "stock", name, "bullwhip_cumulative");
+      const KpiSummary* own = find_kpi(r.summary, "stock", name, "bullwhip_ratio");
+      if (!own) continue;
+      const bool served = cum && std::isfinite(cum->interval.mean);
+      local_only += served ? 0 : 1;
+      const KpiSummary* shown = served ? cum : own;
       BarChart::Row row;
-      row.label = stock_label(r.info, s);
-      row.values = {k->interval.mean};
-      if (k->interval.n > 1) row.error = k->interval.half_width;
+      row.label = stock_label(r.info, s) + (served ? "" : " (own stage)");
+      row.values = {shown->interval.mean};
+      if (shown->interval.n > 1) row.error = shown->interval.half_width;
       row.group = grouped ? g.label : "";
+      row.tooltip = fmt::format("this stage alone (orders placed / orders received): {}",
+                                format_estimate(own->interval));
+      if (served) own_text[row.label] = format_estimate(own->interval);
       b.rows.push_back(std::move(row));
     }
   }
-  if (b.rows.empty()) return paragraph("No bullwhip_ratio KPI in this run.", true);
-  const KpiDefinition* d = find_definition("bullwhip_ratio");
+  if (b.rows.empty()) return paragraph("No bullwhip ratio in this run.", true);
+  b.value_text = [own_text](const BarChart::Row& row) {
+    const auto it = own_text.find(row.label);
+    return estimate_text(row) + (it == own_text.end() ? "" : "  (stage alone " + it->second + ")");
+  };
   std::string o = render(b);
-  o += paragraph(fmt::format("{}{}", d ? d->definition + " " : "",
-                             reps(r) > 1 ? "Whiskers are 95% confidence intervals across replications." : ""),
-                 true);
+  o += paragraph(
+      fmt::format("Each bar is the variance of the units a stock point ordered over the variance of the "
+                  "end-customer demand it serves (bullwhip_cumulative): how much the chain up to and including "
+                  "it has amplified what customers bought. In brackets, its stage alone (bullwhip_ratio): its "
+                  "orders over the orders it received. A stage can amplify less than the one below it and still "
+                  "pass on far larger swings, because it receives them already amplified.{}{}",
+                  local_only ? " Stock points that serve no end customer show their stage alone." : "",
+                  reps(r) > 1 ? " Whiskers are 95% confidence intervals across replications." : ""),
+      true);
   return o;
 }
 

@@ -319,6 +319,16 @@ CaseResult information_sharing_case(double level) {
       lower,
       exact("reviews ordering nothing", static_cast<double>(without.clipped_orders + with.clipped_orders), 0),
   };
+  // Each stage's orders against end demand (bullwhip_cumulative): the same
+  // formulas over the stages up to it; the distributor's is the amplification.
+  for (const auto& [stock, stages] : {std::pair<const char*, std::size_t>{"retailer/item", 1}, {"wholesaler/item", 2}}) {
+    const std::vector<double> up_to(L.begin(), L.begin() + static_cast<std::ptrdiff_t>(stages));
+    const Statistic cum = kpi("stock", stock, "bullwhip_cumulative");
+    out.rows.push_back(stochastic(fmt::format("{} bullwhip_cumulative without sharing", stock),
+                                  estimate(without, cum, level), theory::bullwhip_serial_decentralized(up_to, p)));
+    out.rows.push_back(stochastic(fmt::format("{} bullwhip_cumulative with sharing", stock),
+                                  estimate(with, cum, level), theory::bullwhip_serial_centralized(up_to, p)));
+  }
   return out;
 }
 
@@ -558,7 +568,7 @@ std::vector<ValidationCase> make_cases() {
   }
   c.push_back({"information_sharing", "Chen, Drezner, Ryan & Simchi-Levi (2000), section 4: centralized demand "
                                       "information",
-               3, information_sharing_case});
+               7, information_sharing_case});
   c.push_back({"customer_base", "the stationary customer base of a population segment: the exact Markov chain, and "
                                 "the fixed point acquisition = intrinsic churn + q x expected lost orders",
                2, customer_base_case});

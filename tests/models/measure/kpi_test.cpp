@@ -16,6 +16,7 @@
 #include "models/experiment/experiment.h"
 #include "models/measure/kpi.h"
 #include "models/report/outputs.h"
+#include "models/scenario/loader.h"
 
 using namespace chainsim::models;
 using namespace chainsim::models::testing;
@@ -346,6 +347,72 @@ TEST_CASE("the network's amplification compares the top stocks' orders with end-
     CHECK(m.network("bullwhip_amplification") ==
           doctest::Approx(sample_variance({1, 9, 4}) / sample_variance({6, 4, 8})));
   }
+}
+
+TEST_CASE("the cumulative bullwhip ratio compares a stock's orders with all the end demand it serves") {
+  // supplier -> wh -> shops a and b: the wh's orders against a's plus b's
+  // customer demand, whose records come after the wh's in each period; each
+  // shop's against its own end demand, which is also the demand it receives.
+  ScenarioSpec s;
+  s.horizon = 6;
+  s.products = {product("item")};
+  StockSpec a = stock("item", 100, plan_orders({2, 4, 2, 4, 2, 4}), {from("wh")});
+  a.demand = {trace({2, 4, 2, 4, 2, 4})};
+  StockSpec b = stock("item", 100, plan_orders({0, 0, 6, 0, 0, 6}), {from("wh")});
+  b.demand = {trace({1, 1, 3, 1, 1, 3})};
+  s.nodes = {node("supplier", NodeKind::kSupplier),
+             node("wh", NodeKind::kWarehouse, {stock("item", 100, plan_orders({1, 9, 1, 9, 1, 9}), {from("supplier")})}),
+             node("shop_a", NodeKind::kRetailer, {a}), node("shop_b", NodeKind::kRetailer, {b})};
+  s.lanes = {lane("supplier", "wh", 1), lane("wh", "shop_a", 1), lane("wh", "shop_b", 1)};
+  SUBCASE("per period") {
+    const Measured m = measure(s);
+    CHECK(m.stock("wh/item", "bullwhip_cumulative") ==
+          doctest::Approx(sample_variance({1, 9, 1, 9, 1, 9}) / sample_variance({3, 5, 5, 5, 3, 7})));
+    // The wh's own ratio is against the shops' orders.
+    CHECK(m.stock("wh/item", "bullwhip_ratio") ==
+          doctest::Approx(sample_variance({1, 9, 1, 9, 1, 9}) / sample_variance({2, 4, 8, 4, 2, 10})));
+    CHECK(m.stock("shop_a/item", "bullwhip_cumulative") == doctest::Approx(1.0));
+    CHECK(m.stock("shop_b/item", "bullwhip_cumulative") == m.stock("shop_b/item", "bullwhip_ratio"));
+    CHECK(m.stock("shop_b/item", "bullwhip_cumulative") ==
+          doctest::Approx(sample_variance({0, 0, 6, 0, 0, 6}) / sample_variance({1, 1, 3, 1, 1, 3})));
+  }
+  SUBCASE("per bucket of the stock's review period") {
+    // Buckets of 2 periods: end demand 2+4+1+1, 2+4+3+1, 2+4+1+3; the wh's orders 1, 9, 4.
+    s.nodes[1].stocks[0].policy.review_period = 2;
+    s.nodes[1].stocks[0].policy.plan = {1, 9, 4};
+    const Measured m = measure(s);
+    CHECK(m.stock("wh/item", "bullwhip_cumulative") ==
+          doctest::Approx(sample_variance({1, 9, 4}) / sample_variance({8, 10, 10})));
+  }
+  SUBCASE("a stock serving no end customer has none") {
+    s.nodes[2].stocks[0].demand.clear();
+    s.nodes[3].stocks[0].demand.clear();
+    const Measured m = measure(s);
+    CHECK(std::isnan(m.stock("wh/item", "bullwhip_cumulative")));
+    CHECK(std::isnan(m.stock("shop_a/item", "bullwhip_cumulative")));
+  }
+}
+
+TEST_CASE("in the beer game the cumulative bullwhip ratio grows upstream while the stage ratios fall") {
+  const Measured m = measure(load_scenario("scenarios/beer_game.yaml").spec);
+  const char* stages[] = {"retailer/beer", "wholesaler/beer", "distributor/beer", "factory/beer"};
+  for (int i = 1; i < 4; ++i) {
+    CAPTURE(stages[i]);
+    CHECK(m.stock(stages[i], "bullwhip_cumulative") > m.stock(stages[i - 1], "bullwhip_cumulative"));
+  }
+  CHECK(m.stock("retailer/beer", "bullwhip_cumulative") == m.stock("retailer/beer", "bullwhip_ratio"));
+  CHECK(m.stock("factory/beer", "bullwhip_ratio") < m.stock("retailer/beer", "bullwhip_ratio"));
+  // The factory's is the network's amplification (it is the top of the chain).
+  CHECK(m.stock("factory/beer", "bullwhip_cumulative") == doctest::Approx(m.network("bullwhip_amplification")));
+  // From the recorded series: Var(factory's orders) / Var(customer demand).
+  std::vector<double> orders, demand;
+  for (const StockPeriod& row : m.rec.stocks) {
+    if (row.stock == 3) orders.push_back(row.ordered);
+    if (row.stock == 0) demand.push_back(row.customer_demand);
+  }
+  REQUIRE(orders.size() == 36);
+  CHECK(m.stock("factory/beer", "bullwhip_cumulative") ==
+        doctest::Approx(sample_variance(orders) / sample_variance(demand)));
 }
 
 // --- money -------------------------------------------------------------------

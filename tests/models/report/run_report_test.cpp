@@ -64,8 +64,11 @@ TEST_CASE("the beer game's report has a chart per stock with a point per period 
   }
   CHECK(html.find("data-nodes=\"4\" data-lanes=\"3\"") != std::string::npos);
   CHECK(html.find("ship 2 · order 2") != std::string::npos);
-  // Upstream first: the factory's panel is the top of the bullwhip stack.
-  CHECK(html.find("factory — bullwhip ratio") < html.find("retailer — bullwhip ratio"));
+  // Upstream first: the factory's panel is the top of the bullwhip stack, and
+  // its orders swing the most against end-customer demand (the bars too).
+  CHECK(html.find("factory — orders vary 64.26× end-customer demand") <
+        html.find("retailer — orders vary 3.94× end-customer demand"));
+  CHECK(html.find("64.26  (stage alone 1.51)") != std::string::npos);
   CHECK(html.find("time (week)") != std::string::npos);
   CHECK(html.find("One replication, so there are no confidence bands.") != std::string::npos);
 }

@@ -97,6 +97,7 @@ class NetworkBuilder {
       n.shortfall = ns.shortfall;
       n.yield = ns.yield;
       n.material_cost = ns.material_cost;
+      n.outside = node_kind_info(ns.kind).unlimited_source && !ns.owned;
       node_id_[ns.id] = n.id;
       N_->nodes_.push_back(std::move(n));
     }
@@ -536,7 +537,7 @@ class NetworkBuilder {
     r.start = N_->start_;
     r.period = N_->period_;
     for (const ProductInfo& p : N_->products_) r.products.push_back({p.name, p.salvage_value});
-    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash()});
+    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash(), n.outside});
     for (const Lane& l : N_->lanes_) r.lanes.push_back(l.name);
     for (const StockPoint& sp : N_->stocks_) {
       StockShape& s = r.stocks.emplace_back();

@@ -30,6 +30,7 @@ struct Payable {
   Money settles = 0.0;     // the invoice amount this closes at the seller
   LaneId lane = kNone;
   std::uint64_t invoice = 0;
+  bool outside = false;    // invoiced by a supplier outside the network
 };
 
 struct PaymentTerms {
@@ -70,9 +71,10 @@ class Account {
   // invoice_received() books it and puts it in order of due time (equal
   // times in arrival order).
   Payable& new_payable() { return due_.emplace_back(); }
-  void invoice_received(Money invoice_amount) {
+  void invoice_received(Money invoice_amount, bool outside = false) {
     payables_ += invoice_amount;
     cost(CostKind::kPurchase, invoice_amount, false);
+    if (outside) outside_purchases_ += invoice_amount;
     due_.settle_back([](const Payable& a, const Payable& b) { return a.pay_at < b.pay_at; });
   }
   // The earliest payable due by `now`, if any: pay it (cash out, payable
@@ -85,7 +87,10 @@ class Account {
     payables_ -= out.settles;
     paid_out_ += out.amount;
     const Money discount = out.settles - out.amount;
-    if (discount != 0.0) cost(CostKind::kPurchase, -discount, false);
+    if (discount != 0.0) {
+      cost(CostKind::kPurchase, -discount, false);
+      if (out.outside) outside_purchases_ -= discount;
+    }
     return true;
   }
   // A payment received for `settles` of receivables.
@@ -106,6 +111,8 @@ class Account {
   const std::array<Money, kCostKinds>& period_costs() const noexcept { return period_costs_; }
   Money period_paid_in() const noexcept { return paid_in_; }
   Money period_paid_out() const noexcept { return paid_out_; }
+  // The part of this period's purchases invoiced from outside the network.
+  Money period_outside_purchases() const noexcept { return outside_purchases_; }
   Money total_revenue() const noexcept { return total_revenue_; }
   const std::array<Money, kCostKinds>& total_costs() const noexcept { return total_costs_; }
   std::size_t open_payables() const noexcept { return due_.size(); }
@@ -114,6 +121,7 @@ class Account {
     revenue_ = customer_revenue_ = 0.0;
     period_costs_.fill(0.0);
     paid_in_ = paid_out_ = 0.0;
+    outside_purchases_ = 0.0;
   }
 
  private:
@@ -124,6 +132,7 @@ class Account {
   Money customer_revenue_ = 0.0;
   Money paid_in_ = 0.0;
   Money paid_out_ = 0.0;
+  Money outside_purchases_ = 0.0;
   Money total_revenue_ = 0.0;
   std::array<Money, kCostKinds> period_costs_{};
   std::array<Money, kCostKinds> total_costs_{};

@@ -253,6 +253,7 @@ void Network::record_nodes(std::int64_t k) {
     o.costs = n.account.period_costs();
     o.paid_in = n.account.period_paid_in();
     o.paid_out = n.account.period_paid_out();
+    o.outside_purchases = n.account.period_outside_purchases();
     o.down = n.down;
   }
 }

@@ -109,6 +109,7 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
   p.settles = amount;
   p.lane = lane;
   p.invoice = invoice;
+  p.outside = nodes_[lanes_[lane].from].outside;
   // The discount is taken when the invoice arrives in time to pay within
   // the discount window.
   if (n.terms.offers_discount() && sim_.now() <= sent + n.terms.discount_within) {
@@ -119,7 +120,7 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
     p.amount = amount;
   }
   const Time pay_at = p.pay_at;  // read before invoice_received re-sorts the queue `p` lives in
-  n.account.invoice_received(amount);
+  n.account.invoice_received(amount, nodes_[lanes_[lane].from].outside);
   // Due on arrival (net 0: payment with the goods): paid at once, not at the
   // next period boundary.
   if (pay_at <= sim_.now()) pay_due(n);

@@ -227,6 +227,7 @@ struct Node {
   double shortfall = 0.0;
   std::optional<Distribution> yield;
   double material_cost = 0.0;
+  bool outside = false;  // a supplier the network does not own (NodeSpec::owned)
   std::vector<StockId> vmi_customers;  // customer stocks this node replenishes
 
   std::uint8_t dirty = 0;  // bit p: phase p must run for this node at this instant

@@ -59,6 +59,9 @@ struct NodePeriod {
   std::array<Money, kCostKinds> costs{};  // this period, by kind
   Money paid_in = 0.0;      // payments received this period
   Money paid_out = 0.0;     // payments made this period
+  // The part of costs[kPurchase] invoiced by suppliers outside the network
+  // (net of discounts taken): what the network buys from outside.
+  Money outside_purchases = 0.0;
   bool down = false;        // the node was down at the end of the period
 };
 
@@ -124,6 +127,7 @@ struct NodeShape {
   std::string name;
   std::vector<StockId> stocks;
   Money initial_cash = 0.0;
+  bool outside = false;  // outside the network's books (a supplier it does not own)
 };
 struct ProductShape {
   std::string name;

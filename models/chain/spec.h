@@ -179,6 +179,10 @@ struct NodeSpec {
   double shortfall = 0.0;          // share shipped when not complete, [0, 1)
   std::optional<Distribution> yield;  // share of each shipment that is good, in [0, 1]
   double material_cost = 0.0;      // supplier's own cost per unit shipped
+  // The network owns this supplier (an own plant): its books are the
+  // network's, and buying from it is internal. A supplier is outside the
+  // network by default: what the network pays it is a cost of the network.
+  bool owned = false;
 };
 
 struct LaneSpec {

@@ -104,11 +104,12 @@ void check_node(Check& c, const NodeSpec& n, const std::string& np) {
   }
   if (!(n.shortfall >= 0 && n.shortfall < 1)) c.add(np + ".shortfall", fmt::format("must be in [0, 1) (got {})", n.shortfall));
   const bool supplier_keys = n.reliability != 1.0 || n.yield || n.capacity != kInfinity || n.material_cost != 0.0 ||
-                             n.shortfall != 0.0 ||
+                             n.shortfall != 0.0 || n.owned ||
                              !(n.lead_time.kind() == Distribution::Kind::kConstant && n.lead_time.mean() == 0.0);
   if (!node_kind_info(n.kind).unlimited_source && supplier_keys) {
     c.add(np + ".kind",
-          "capacity, lead_time, reliability, shortfall, yield and material_cost belong to suppliers (kind: supplier)");
+          "capacity, lead_time, reliability, shortfall, yield, material_cost and owned belong to suppliers (kind: "
+          "supplier)");
   }
 }
 

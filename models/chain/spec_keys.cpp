@@ -222,6 +222,10 @@ SectionInfo node_keys() {
           nonneg(key("yield", &S::yield, K::kDistribution,
                      "Supplier: good share of each shipment, drawn per line, clamped to [0, 1].", "1")),
           nonneg(key("material_cost", &S::material_cost, K::kNumber, "Supplier: own cost per unit shipped.", "0")),
+          key("owned", &S::owned, K::kBoolean,
+              "Supplier: the network owns it (an own plant): its costs and cash are the network's and buying "
+              "from it is internal. By default a supplier is outside: the network pays it as a cost.",
+              "false"),
       });
 }
 

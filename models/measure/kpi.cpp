@@ -187,6 +187,7 @@ void KpiCollector::on_node_period(const NodePeriod& n) {
   a.customer_revenue += n.customer_revenue;
   a.paid_in += n.paid_in;
   a.paid_out += n.paid_out;
+  a.outside_purchases += n.outside_purchases;
   a.cash_end = n.cash;
   a.receivables_sum += n.receivables;
   a.payables_sum += n.payables;
@@ -270,16 +271,21 @@ void KpiCollector::network_kpis(Put& out) const {
       backorders += a.backlog_avg_sum / static_cast<double>(a.periods);
     }
   }
-  // Consolidated money: purchases between the network's nodes are internal.
+  // Consolidated money, over the network's own nodes (not the suppliers
+  // outside it): purchases between them are internal, purchases from outside
+  // are the network's cost_purchase.
   std::array<double, kCostKinds> costs{};
-  double revenue = 0, cash_end = 0, cash_change = 0;
-  for (const NodeAcc& a : nodes_) {
+  double revenue = 0, cash_end = 0, cash_change = 0, bought = 0;
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    if (shape_->nodes[n].outside) continue;
+    const NodeAcc& a = nodes_[n];
     for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
     revenue += a.customer_revenue;
     cash_end += a.cash_end;
     cash_change += a.cash_end - a.cash_start;
+    bought += a.outside_purchases;
   }
-  costs[static_cast<std::size_t>(CostKind::kPurchase)] = 0;
+  costs[static_cast<std::size_t>(CostKind::kPurchase)] = bought;
   double total_cost = 0;
   for (double c : costs) total_cost += c;
   put("fill_rate", ratio(met, demand));
@@ -288,7 +294,7 @@ void KpiCollector::network_kpis(Put& out) const {
   put("on_hand_mean", on_hand);
   put("revenue", revenue);
   for (int k = 0; k < kCostKinds; ++k) {
-    if (k == static_cast<int>(CostKind::kPurchase) || !reports_cost(k)) continue;
+    if (!reports_cost(k)) continue;
     out.push_back({"network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
                    costs[static_cast<std::size_t>(k)]});
   }

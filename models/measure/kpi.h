@@ -112,7 +112,7 @@ class KpiCollector final : public ObservationSink {
   };
   struct NodeAcc {
     std::array<double, kCostKinds> costs{};
-    double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0;
+    double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0, outside_purchases = 0;
     double cash_start = 0, cash_end = 0;
     double receivables_sum = 0, payables_sum = 0;
     std::int64_t periods = 0;

@@ -15,7 +15,8 @@ namespace chainsim::models {
 
 namespace {
 
-// The network scope: consolidated over the nodes (purchases between them are internal).
+// The network scope: consolidated over the network's own nodes (purchases
+// between them are internal; suppliers it does not own are outside).
 std::vector<KpiDefinition> network_definitions() {
   std::vector<KpiDefinition> d = {
       // --- network ---------------------------------------------------------
@@ -33,24 +34,33 @@ std::vector<KpiDefinition> network_definitions() {
   };
   for (int k = 0; k < kCostKinds; ++k) {
     const auto kind = static_cast<CostKind>(k);
-    if (kind == CostKind::kPurchase) continue;  // internal to the network
+    if (kind == CostKind::kPurchase) {
+      d.push_back({"cost_purchase", "network", "money", "sum over own nodes of invoices from suppliers outside",
+                    "What the network buys from outside: invoices received from suppliers it does not own "
+                    "(every supplier unless `owned: true`), less early-payment discounts taken, booked when "
+                    "the invoice arrives. Purchases between the network's own nodes are internal and do not "
+                    "count."});
+      continue;
+    }
     d.push_back({fmt::format("cost_{}", cost_kind_name(kind)), "network", "money",
-                 fmt::format("sum over nodes of cost_{}", cost_kind_name(kind)),
+                 fmt::format("sum over own nodes of cost_{}", cost_kind_name(kind)),
                  kind == CostKind::kCustomers
-                     ? "The nodes' costs of this kind, added up (see the node KPI); only with customer segments."
-                     : "The nodes' costs of this kind, added up (see the node KPI)."});
+                     ? "The own nodes' costs of this kind, added up (see the node KPI); only with customer segments."
+                     : "The own nodes' costs of this kind, added up (see the node KPI); a supplier outside the "
+                       "network bears its own."});
   }
   const std::vector<KpiDefinition> rest = {
-      {"total_cost", "network", "money", "sum over nodes and kinds, cost_purchase excluded",
-       "Consolidated cost: every cost of every node, penalties included, except purchases between the "
-       "network's nodes (internal transfers)."},
+      {"total_cost", "network", "money", "sum over own nodes and kinds, internal purchases excluded",
+       "Consolidated cost: every cost of the network's own nodes, penalties included, and what it buys from "
+       "suppliers outside it (cost_purchase); purchases between its own nodes are internal transfers."},
       {"profit", "network", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
        "Consolidated profit: end-customer revenue minus the costs paid in cash (penalties are economic "
        "costs and are left out, as at the nodes)."},
-      {"cash_end", "network", "money", "sum over nodes of cash at the horizon",
-       "The nodes' cash at the end of the run, added up (payments in transit are in nobody's cash)."},
-      {"cash_change", "network", "money", "sum over nodes of cash_change",
-       "Change of the nodes' cash from the end of the warm-up to the horizon."},
+      {"cash_end", "network", "money", "sum over own nodes of cash at the horizon",
+       "The network's own nodes' cash at the end of the run, added up (suppliers outside the network "
+       "excluded: paying them is cash out; payments in transit are in nobody's cash)."},
+      {"cash_change", "network", "money", "sum over own nodes of cash_change",
+       "Change of the own nodes' cash from the end of the warm-up to the horizon."},
       {"inventory_value_end", "network", "money", "sum over nodes of inventory_value_end",
        "The ending inventory of every node at the products' salvage_value (unit_cost unless given; "
        "suppliers' unlimited sources excluded; units in transit are in nobody's stock)."},

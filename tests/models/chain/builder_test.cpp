@@ -204,17 +204,22 @@ TEST_CASE("supplier-only settings on another kind of node and a policy on a supp
   std::string expected;
   SUBCASE("capacity on a warehouse") {
     s.nodes[1].capacity = 5;
-    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to suppliers (kind: supplier)"}});
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield, material_cost and owned belong to suppliers (kind: supplier)"}});
   }
   SUBCASE("a lead time on a warehouse") {
     s.nodes[1].lead_time = Distribution::constant(5);
-    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to "
-                                       "suppliers (kind: supplier)"}});
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield, material_cost and owned "
+                                       "belong to suppliers (kind: supplier)"}});
   }
   SUBCASE("a shortfall on a warehouse") {
     s.nodes[1].shortfall = 0.5;
-    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield and material_cost belong to "
-                                       "suppliers (kind: supplier)"}});
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield, material_cost and owned "
+                                       "belong to suppliers (kind: supplier)"}});
+  }
+  SUBCASE("owned on a warehouse: every node but a supplier is the network's own") {
+    s.nodes[1].owned = true;
+    expected = lines({{"nodes.1.kind", "capacity, lead_time, reliability, shortfall, yield, material_cost and owned "
+                                       "belong to suppliers (kind: supplier)"}});
   }
   SUBCASE("a replenishment policy on a supplier's stock") {
     PolicySpec p;

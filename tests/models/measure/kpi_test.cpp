@@ -513,7 +513,46 @@ TEST_CASE("the network's money is consolidated: sales between its nodes are inte
   CHECK(m.network("profit") == doctest::Approx(40));
   CHECK(m.network("profit") == doctest::Approx(m.node("shop", "profit") + m.node("wh", "profit")));
   CHECK(m.network("cash_end") == doctest::Approx(16 + 24));
-  CHECK(std::isnan(m.kpis.get("network", "", "cost_purchase")));
+  CHECK(m.network("cost_purchase") == 0);  // bought from its own warehouse
+}
+
+TEST_CASE("a supplier is outside the network's books unless owned: buying from it is a cost of the network") {
+  // priced_shop with the warehouse a supplier that pays 1 a unit for its
+  // material: the shop buys 8 at 3 (24) and sells 8 at 6 (48), holding 4,
+  // ordering 4; it pays with the goods.
+  ScenarioSpec s = priced_shop(4);
+  s.nodes[0] = node("wh", NodeKind::kSupplier);
+  s.nodes[0].material_cost = 1;
+  SUBCASE("outside (the default): its price is the network's cost, its own costs and cash are its own") {
+    const Measured m = measure(s);
+    CHECK(m.node("wh", "revenue") == doctest::Approx(24));
+    CHECK(m.node("wh", "cost_material") == doctest::Approx(8));
+    CHECK(m.network("revenue") == doctest::Approx(48));
+    CHECK(m.network("cost_purchase") == doctest::Approx(24));
+    CHECK(m.network("cost_material") == 0);
+    CHECK(m.network("total_cost") == doctest::Approx(24 + 4 + 4));
+    CHECK(m.network("profit") == doctest::Approx(48 - 24 - 4 - 4));
+    CHECK(m.network("profit") == doctest::Approx(m.node("shop", "profit")));
+    CHECK(m.network("cash_end") == doctest::Approx(m.node("shop", "cash_end")));
+    CHECK(m.network("cash_end") == doctest::Approx(48 - 24 - 4 - 4));
+  }
+  SUBCASE("owned (an own plant): the purchase is internal and its material cost is the network's") {
+    s.nodes[0].owned = true;
+    const Measured m = measure(s);
+    CHECK(m.network("cost_purchase") == 0);
+    CHECK(m.network("cost_material") == doctest::Approx(8));
+    CHECK(m.network("profit") == doctest::Approx(48 - 8 - 4 - 4));
+    CHECK(m.network("profit") == doctest::Approx(m.node("shop", "profit") + m.node("wh", "profit")));
+    CHECK(m.network("cash_end") == doctest::Approx(48 - 8 - 4 - 4));
+  }
+  SUBCASE("an early-payment discount taken lowers what the network pays outside") {
+    s.nodes[1].payment_terms.net = 2;
+    s.nodes[1].payment_terms.discount = 0.1;
+    s.nodes[1].payment_terms.discount_within = 1;
+    const Measured m = measure(s);
+    CHECK(m.network("cost_purchase") == doctest::Approx(m.node("shop", "cost_purchase")));
+    CHECK(m.network("cost_purchase") < 24);
+  }
 }
 
 TEST_CASE("DIO, DSO, DPO and the cash-to-cash cycle of the priced chain") {

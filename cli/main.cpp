@@ -1,5 +1,6 @@
 // chainsim: parse the command line, call the command, report errors once.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fmt/core.h>
 
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "commands.h"
 #include "models/chain/spec_keys.h"
+#include "models/scenario/keys.h"
 #include "sim/atomic_file.h"
 #include "validators.h"
 
@@ -71,13 +73,37 @@ std::optional<int> refuse_missing_command(const CLI::App& app, int argc, char** 
   }
   if (argv[1][0] == '-') return std::nullopt;
   std::string names;
+  std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     if (sub->get_name() == argv[1]) return std::nullopt;
     names += (names.empty() ? "" : ", ") + sub->get_name();
+    commands.push_back(sub->get_name());
   }
-  std::cerr << fmt::format("chainsim: error: unknown command '{}' (the commands: {}; chainsim --help)\n", argv[1],
-                           names);
+  const auto close = chainsim::models::close_names(commands, argv[1]);
+  std::cerr << fmt::format("chainsim: error: unknown command '{}'{} (the commands: {}; chainsim --help)\n", argv[1],
+                           close.empty() ? "" : ": did you mean " + close.front() + "?", names);
   return kExitBadInput;
+}
+
+// After a parse error: each --flag the command does not have, with the one
+// it most likely meant ("--replication" -> "--replications").
+void suggest_flags(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* cmd = &app;
+  for (const CLI::App* sub : app.get_subcommands()) cmd = sub;
+  std::vector<std::string> flags;
+  for (const CLI::Option* o : cmd->get_options()) {
+    for (const std::string& l : o->get_lnames()) flags.push_back("--" + l);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) continue;
+    a = a.substr(0, a.find('='));
+    if (std::find(flags.begin(), flags.end(), a) != flags.end()) continue;
+    const auto close = chainsim::models::close_names(flags, a);
+    if (!close.empty()) std::cerr << fmt::format("chainsim: {} is not an option of {}: did you mean {}?\n", a,
+                                                 cmd == &app ? "chainsim" : "chainsim " + cmd->get_name(),
+                                                 close.front());
+  }
 }
 
 int dispatch(const Commands& c) {
@@ -107,6 +133,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (code != 0) suggest_flags(app, argc, argv);
     return code == 0 ? kExitOk : kExitBadInput;
   }
   try {

@@ -262,7 +262,11 @@ class Loader : public detail::DiagnosticSink {
 
   // Merges a variant over its baseline: mappings key by key, lists of items
   // by id (`remove: true` deletes), anything else replaced by the variant's.
+  // A mapping whose `type` the variant writes, and the baseline does not
+  // write the same, is replaced: a policy, demand or distribution of another
+  // type shares no keys with the old one (as --set replaces a whole value).
   YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
+    if (base.IsMap() && over.IsMap() && changes_type(base, over)) return over;
     if (base.IsMap() && over.IsMap()) {
       YAML::Node out(YAML::NodeType::Map);
       auto key_of = [](const YAML::Node& k) { return k.IsScalar() ? k.Scalar() : std::string(); };
@@ -286,7 +290,10 @@ class Loader : public detail::DiagnosticSink {
         if (k == "extends" || merged.count(k)) continue;
         out.force_insert(okv.first, okv.second);
       }
-      prov_->stand_ins.emplace_back(out, base);
+      // A problem of the merged mapping as a whole (two of its keys that do
+      // not agree, a key it lacks) is reported where the variant wrote into
+      // it: the part the user changed. Its keys keep their own places.
+      prov_->stand_ins.emplace_back(out, over);
       return out;
     }
     if (base.IsSequence() && over.IsSequence() && merged_item_section(key) != nullptr) {
@@ -319,6 +326,13 @@ class Loader : public detail::DiagnosticSink {
       return out;
     }
     return over;
+  }
+
+  static bool changes_type(const YAML::Node& base, const YAML::Node& over) {
+    const YAML::Node to = over["type"];
+    if (!to || !to.IsScalar()) return false;
+    const YAML::Node from = base["type"];
+    return !from || !from.IsScalar() || from.Scalar() != to.Scalar();
   }
 
   // Records a --set value's document, so that problems with it say so.
@@ -555,16 +569,24 @@ class Loader : public detail::DiagnosticSink {
     return true;
   }
 
-  // At a list of items: the item the part names (its index or id).
+  // At a list of items: the item the part names (its index or id), or the
+  // items a pattern with '*' matches.
   bool step_item(PathWalk& w) {
     const std::string& p = w.parts[w.i];
     if (!w.cur.IsSequence()) return unknown_path(w, w.walked + " is not a list");
+    if (p.find('*') != std::string::npos) return step_items(w);
     std::size_t idx = w.cur.size();
     const bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
     for (std::size_t k = 0; k < w.cur.size(); ++k) {
       if ((numeric && std::to_string(k) == p) || item_name(w.cur[k], k, w.list_name) == p) idx = k;
     }
-    if (idx == w.cur.size()) return unknown_path(w, fmt::format("{} has no item '{}'", w.walked, p));
+    if (idx == w.cur.size()) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < w.cur.size(); ++k) names.push_back(item_name(w.cur[k], k, w.list_name));
+      const auto close = close_names(names, p);
+      return unknown_path(w, fmt::format("{} has no item '{}'{}", w.walked, p,
+                                         close.empty() ? "" : " (did you mean " + close.front() + "?)"));
+    }
     w.walked = join(w.walked, p);
     if (w.i + 1 == w.parts.size()) {
       w.cur[idx] = w.value;
@@ -575,6 +597,76 @@ class Loader : public detail::DiagnosticSink {
     w.section = &scenario_section(w.list_key->section);
     w.list_key = nullptr;
     return false;
+  }
+
+  // At a list of items, a pattern ("*", "store_*"): the rest of the path in
+  // every item whose id (or index) it matches and that has the whole path
+  // (`nodes.*.policy.beta` changes the betas there are, and skips the nodes
+  // without one). Each item gets its own copy of the value.
+  bool step_items(PathWalk& w) {
+    const std::string& p = w.parts[w.i];
+    const bool last = w.i + 1 == w.parts.size();
+    const std::string note = overrides_.empty() ? "" : overrides_.back().note;
+    std::size_t matched = 0, applied = 0;
+    for (std::size_t k = 0; k < w.cur.size(); ++k) {
+      const std::string name = item_name(w.cur[k], k, w.list_name);
+      if (!glob_match(p, name)) continue;
+      ++matched;
+      YAML::Node item = w.cur[k];
+      if (!reaches(item, w.parts, w.i + 1)) continue;
+      YAML::Node v = applied == 0 ? w.value : YAML::Clone(w.value);
+      if (applied++ > 0) overrides_.push_back(Origin{"", v, -1, note});
+      if (last) {
+        w.cur[k] = v;
+        continue;
+      }
+      PathWalk sub{item, w.parts, v, w.path, w.file, &scenario_section(w.list_key->section),
+                   join(w.walked, name), nullptr, "", w.i + 1};
+      set_path(sub);
+    }
+    if (matched == 0) return unknown_path(w, fmt::format("no item of {} matches '{}'", w.walked, p));
+    if (applied == 0) {
+      std::string below;
+      for (std::size_t j = w.i + 1; j < w.parts.size(); ++j) below = join(below, w.parts[j]);
+      return unknown_path(w, fmt::format("no item of {} matching '{}' has {}", w.walked, p, below));
+    }
+    return true;
+  }
+
+  // '*' matches any run of characters, anything else itself.
+  static bool glob_match(std::string_view pattern, std::string_view name) {
+    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
+    while (n < name.size()) {
+      if (p < pattern.size() && pattern[p] == '*') {
+        star = p++;
+        mark = n;
+      } else if (p < pattern.size() && pattern[p] == name[n]) {
+        ++p;
+        ++n;
+      } else if (star != std::string_view::npos) {
+        p = star + 1;
+        n = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+  }
+
+  // Whether `item` has the keys parts[j ..] (reading only: a const node's
+  // operator[] adds nothing); a list below is left to the walk.
+  static bool reaches(const YAML::Node& item, const std::vector<std::string>& parts, std::size_t j) {
+    YAML::Node n = item;
+    for (; j < parts.size(); ++j) {
+      if (n.IsSequence()) return true;
+      if (!n.IsMap()) return false;
+      const YAML::Node& cn = n;
+      const YAML::Node next = cn[parts[j]];
+      if (!next) return false;
+      n.reset(next);
+    }
+    return true;
   }
 
   // At a mapping: the key the part names, and what the walk is at below it.

@@ -92,6 +92,14 @@ TEST_CASE("bad arguments exit with status 2 and say what is wrong") {
   const Result unknown = d.chainsim("run " + example("beer_game.yaml") + " --frobnicate");
   CHECK(unknown.status == 2);
   CHECK(unknown.err.find("--frobnicate") != std::string::npos);
+  // A near miss is named.
+  const Result near = d.chainsim("rn x.yaml");
+  CHECK(near.status == 2);
+  CHECK(near.err.rfind("chainsim: error: unknown command 'rn': did you mean run? (the commands: ", 0) == 0);
+  const Result flag = d.chainsim("run " + example("beer_game.yaml") + " --replication 5");
+  CHECK(flag.status == 2);
+  CHECK(flag.err.find("chainsim: --replication is not an option of chainsim run: did you mean --replications?\n") !=
+        std::string::npos);
   const Result reps = d.chainsim("run " + example("beer_game.yaml") + " --replications 0");
   CHECK(reps.status == 2);
   CHECK(reps.err.find("--replications: must be a whole number >= 1 (got 0)") != std::string::npos);

@@ -330,6 +330,85 @@ lanes:
   CHECK(!s.document["extends"]);
 }
 
+TEST_CASE("a variant that changes a mapping's type replaces the mapping, as --set does") {
+  TempDir dir;
+  dir.write("base.yaml", kBase);
+  const std::string variant = dir.write("variant.yaml", R"(extends: base.yaml
+nodes:
+  - id: store
+    policy: {type: r_Q, r: 10, Q: 30}
+    demand: {mean: 6}
+)");
+  const LoadedScenario s = load_scenario(variant);
+  const PolicySpec& p = s.spec.nodes[1].stocks[0].policy;
+  CHECK(p.type == PolicyType::kReorderPointLot);
+  CHECK(p.r == 10);
+  CHECK(p.Q == 30);
+  // The same type is merged key by key: the demand keeps its type.
+  CHECK(s.spec.nodes[1].stocks[0].demand[0].type == DemandType::kPoisson);
+  CHECK(s.spec.nodes[1].stocks[0].demand[0].mean == 6);
+  // --set agrees.
+  const LoadedScenario set = load_scenario_text(kBase, "s.yaml", ".", {{"nodes.store.policy={type: r_Q, r: 10, Q: 30}"}});
+  CHECK(set.spec.nodes[1].stocks[0].policy.type == PolicyType::kReorderPointLot);
+}
+
+TEST_CASE("a check of two keys a variant and its baseline wrote is reported where the variant wrote") {
+  TempDir dir;
+  dir.write("base.yaml", replace(kBase, "{type: base_stock, S: 20}", "{type: s_S, s: 10, S: 20}"));
+  const std::string variant = dir.write("variant.yaml", R"(extends: base.yaml
+nodes:
+  - id: store
+    policy: {S: 8}
+)");
+  CHECK(errors_of(chainsim::testing::read_file(variant), {}, dir.str()) ==
+        std::vector<std::string>{"s.yaml:4:13: error: nodes.store.policy: s_S needs s < S (got s=10, S=8)"});
+}
+
+TEST_CASE("--set paths take patterns over list items: every id a '*' pattern matches that has the path") {
+  const std::string two = replace(kBase, "lanes:\n", R"(  - id: store_2
+    kind: retailer
+    product: widget
+    from: supplier
+    demand: {type: constant, value: 1}
+    policy: {type: base_stock, S: 5}
+lanes:
+  - {from: supplier, to: store_2, transport_time: 1}
+)");
+  SUBCASE("every item with a policy: the supplier has none and is left alone") {
+    const LoadedScenario s = load_scenario_text(two, "s.yaml", ".", {{"nodes.*.policy.S=7"}});
+    CHECK(s.spec.nodes[1].stocks[0].policy.S == 7);
+    CHECK(s.spec.nodes[2].stocks[0].policy.S == 7);
+    CHECK(!s.document["nodes"][0]["policy"]);
+  }
+  SUBCASE("a pattern on the ids; an item without the key is left alone") {
+    const LoadedScenario s = load_scenario_text(two, "s.yaml", ".", {{"nodes.store_*.policy.S=3"}});
+    CHECK(s.spec.nodes[1].stocks[0].policy.S == 20);
+    CHECK(s.spec.nodes[2].stocks[0].policy.S == 3);
+    const LoadedScenario t = load_scenario_text(two, "s.yaml", ".", {{"nodes.*.initial=3"}});
+    CHECK(t.spec.nodes[1].stocks[0].initial == 3);
+    CHECK(t.spec.nodes[2].stocks[0].initial == 0);  // store_2 writes no initial
+  }
+  SUBCASE("each item's value is its own: a later --set changes one alone") {
+    const LoadedScenario s = load_scenario_text(two, "s.yaml", ".", {{"nodes.*.policy={type: base_stock, S: 9}",
+                                                                      "nodes.store.policy.S=4"}});
+    CHECK(s.spec.nodes[1].stocks[0].policy.S == 4);
+    CHECK(s.spec.nodes[2].stocks[0].policy.S == 9);
+  }
+  SUBCASE("errors name each item, and the --set") {
+    CHECK(errors_of(two, {"nodes.*.policy.S=x"}) ==
+          std::vector<std::string>{
+              "s.yaml: error: nodes.store.policy.S: must be a number (got 'x') (from --set nodes.*.policy.S=x)",
+              "s.yaml: error: nodes.store_2.policy.S: must be a number (got 'x') (from --set nodes.*.policy.S=x)",
+          });
+    CHECK(errors_of(two, {"nodes.shop*.initial=1"}) ==
+          std::vector<std::string>{"s.yaml: error: nodes.shop*.initial: --set: unknown path: no item of nodes matches "
+                                   "'shop*'"});
+    CHECK(errors_of(two, {"nodes.*.production.cost=1"}) ==
+          std::vector<std::string>{"s.yaml: error: nodes.*.production.cost: --set: unknown path: no item of nodes "
+                                   "matching '*' has production.cost"});
+  }
+}
+
 TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the baseline") {
   TempDir dir;
   SUBCASE("missing") {
@@ -493,6 +572,9 @@ TEST_CASE("--set errors: unknown paths, missing items, values the format refuses
             "s.yaml: error: horizn: --set: unknown path: 'horizn' is not a key of the scenario (did you mean horizon?)"});
   CHECK(errors_of(kBase, {"nodes.shop.initial=3"}) ==
         std::vector<std::string>{"s.yaml: error: nodes.shop.initial: --set: unknown path: nodes has no item 'shop'"});
+  CHECK(errors_of(kBase, {"nodes.stroe.initial=3"}) ==
+        std::vector<std::string>{
+            "s.yaml: error: nodes.stroe.initial: --set: unknown path: nodes has no item 'stroe' (did you mean store?)"});
   CHECK(errors_of(kBase, {"horizon"}) == std::vector<std::string>{"s.yaml: error: horizon: --set needs PATH=VALUE"});
   CHECK(errors_of(kBase, {"horizon=[1"}) ==
         std::vector<std::string>{

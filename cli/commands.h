@@ -13,6 +13,7 @@ class App;
 }
 namespace chainsim::models {
 class SweepExecutor;
+struct LoadedScenario;
 }
 
 namespace chainsim::cli {
@@ -82,6 +83,9 @@ int kpis_command(bool markdown);
 
 // Prints a scenario's load errors to stderr.
 void print_load_error(const std::exception& e);
+// The scenario's warnings (LoadedScenario::warnings), one a line, on
+// standard error.
+void print_warnings(const models::LoadedScenario& s);
 
 std::string version_string();
 

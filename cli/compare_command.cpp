@@ -60,6 +60,10 @@ int compare_command(const CompareArgs& a) {
     print_load_error(e);
     return kExitBadInput;
   }
+  if (!a.quiet) {
+    print_warnings(base);
+    print_warnings(variant);
+  }
   if (!a.out.empty()) {
     if (const std::string why = prepare_output_directory(a.out, "--out"); !why.empty()) {
       std::cerr << "chainsim: error: " << why << "\n";

@@ -27,6 +27,10 @@ void print_load_error(const std::exception& e) {
   }
 }
 
+void print_warnings(const LoadedScenario& s) {
+  for (const Diagnostic& d : s.warnings) std::cerr << d.format() << "\n";
+}
+
 int validate_command(const std::string& scenario, const std::vector<std::string>& sets) {
   LoadedScenario s;
   try {
@@ -35,6 +39,7 @@ int validate_command(const std::string& scenario, const std::vector<std::string>
     print_load_error(e);
     return kExitBadInput;
   }
+  print_warnings(s);
   std::cout << validation_line(s.spec);
   return kExitOk;
 }
@@ -47,6 +52,7 @@ int describe_command(const std::string& scenario, const std::vector<std::string>
     print_load_error(e);
     return kExitBadInput;
   }
+  print_warnings(s);
   const auto net = build_network(s.spec, s.spec.seed, 0);
   std::cout << (dot ? network_dot(s.spec, *net) : network_text(s.spec, *net));
   return kExitOk;

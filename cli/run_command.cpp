@@ -92,6 +92,7 @@ int run_command(const RunArgs& args) {
     print_load_error(e);
     return kExitBadInput;
   }
+  if (!args.quiet) print_warnings(s);
   // Recorded in the scenario as run too, so that running it again repeats this run.
   if (args.seed) {
     s.spec.seed = *args.seed;

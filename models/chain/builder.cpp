@@ -153,7 +153,7 @@ class NetworkBuilder {
     sp.min_order = ss.policy.min_order;
     sp.max_order = ss.policy.max_order;
     sp.storage_capacity = ss.storage_capacity;
-    sp.split_cheapest = ss.split == SplitRule::kCheapest;
+    sp.split = ss.split;
     sp.holding_cost = ss.holding_cost ? *ss.holding_cost : ns.holding_cost + ns.holding_rate * sp.unit_value;
     sp.backorder_cost = ss.backorder_cost ? *ss.backorder_cost : ns.backorder_cost;
     sp.lost_sale_cost = ss.lost_sale_cost ? *ss.lost_sale_cost : ns.lost_sale_cost;

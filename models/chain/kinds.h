@@ -160,8 +160,8 @@ enum class Noise : std::uint8_t { kPoisson, kNormal, kNone };
 CHAINSIM_NAMED_ENUM(Noise, "poisson", "normal", "none");
 
 // How a stock's orders are split among several sources.
-enum class SplitRule : std::uint8_t { kShares, kCheapest };
-CHAINSIM_NAMED_ENUM(SplitRule, "shares", "cheapest");
+enum class SplitRule : std::uint8_t { kShares, kCheapest, kFallback };
+CHAINSIM_NAMED_ENUM(SplitRule, "shares", "cheapest", "fallback");
 
 // Which members of a node group a stock buys from when its source names the
 // group (expand_groups): member k of N buys from member floor(k M / N) of the

@@ -232,6 +232,10 @@ class Network {
   void place_order(StockPoint& sp, Source& src, Qty qty, bool direct);
   void add_order_line(StockPoint& seller, const Message& m);
   void split_order(StockPoint& sp, Qty qty, bool direct);
+  void split_in_order(StockPoint& sp, Qty qty, bool direct);
+  void split_by_shares(StockPoint& sp, Qty qty, bool direct);
+  Qty source_room(const StockPoint& sp, const Source& src) const;
+  bool source_up(const Source& src) const;
   Qty echelon_position(const StockPoint& sp) const;
   bool review_due(const StockPoint& sp) const;
   void pay_due(Node& n);
@@ -312,6 +316,8 @@ class Network {
   std::vector<SegmentPeriod> period_segments_;
   std::vector<CustomerTransaction> transactions_;
   std::vector<Qty> scratch_wanted_;
+  std::vector<std::size_t> scratch_order_;
+  std::vector<std::uint8_t> scratch_up_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;
 };

@@ -645,50 +645,122 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
 void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
   if (sp.sources.size() == 1) {
     place_order(sp, sp.sources[0], qty, direct);
-    return;
+  } else if (sp.split == SplitRule::kShares) {
+    split_by_shares(sp, qty, direct);
+  } else {
+    split_in_order(sp, qty, direct);
   }
-  if (sp.split_cheapest) {
-    // The cheapest source whose seller is up and has the whole quantity on
-    // hand; if none has, the cheapest. Ties go to the first listed.
-    std::size_t best = 0, best_any = 0;
-    bool found = false;
-    for (std::size_t i = 0; i < sp.sources.size(); ++i) {
-      const Lane& l = lanes_[sp.sources[i].lane];
-      const double price = l.price[sp.product];
-      if (price < lanes_[sp.sources[best_any].lane].price[sp.product]) best_any = i;
-      const StockPoint& s = stocks_[stock_index_[l.from][sp.product]];
-      // A seller that is down has nothing to ship, however much it holds.
-      const bool has = !nodes_[l.from].down && (s.infinite || s.on_hand >= qty);
-      if (has && (!found || price < lanes_[sp.sources[best].lane].price[sp.product])) {
-        best = i;
-        found = true;
-      }
-    }
-    place_order(sp, sp.sources[found ? best : best_any], qty, direct);
-    return;
+}
+
+bool Network::source_up(const Source& src) const {
+  const Lane& l = lanes_[src.lane];
+  return !l.closed && !nodes_[l.from].down;
+}
+
+// What a source can take now without making the order wait for more than
+// its seller has: nothing when the seller is down or the lane closed; a
+// supplier with a capacity, that capacity less what it already owes (its
+// backlog, all buyers, and this lane's orders on their way to it); another
+// node, its stock on hand less what it owes and what is on its way to it;
+// and at most the lane's capacity per period.
+Qty Network::source_room(const StockPoint& sp, const Source& src) const {
+  if (!source_up(src)) return 0.0;
+  const Lane& l = lanes_[src.lane];
+  const Node& seller = nodes_[l.from];
+  const StockPoint& s = stocks_[stock_index_[l.from][sp.product]];
+  const Qty coming = l.orders_in_transit[sp.product];
+  Qty room = kInfinity;
+  if (!s.infinite) {
+    room = s.on_hand - s.backlog_qty - coming;
+  } else if (seller.capacity != kInfinity) {
+    Qty owed = coming;
+    for (const StockId id : seller.stocks) owed += stocks_[id].backlog_qty;
+    room = seller.capacity - owed;
   }
-  // Fixed shares: each source's cumulative orders track its share of the
-  // cumulative total; whole quantities stay whole (largest deficit first).
-  double share_sum = 0.0, cumulative = qty;
-  for (const Source& s : sp.sources) {
-    share_sum += s.share;
-    cumulative += s.cumulative;
+  room = std::min(room, l.capacity_per_period - coming);
+  return std::max(0.0, room);
+}
+
+// split: cheapest (by the lane's price for the product, ties in the order
+// listed) or fallback (in the order listed): each source in turn takes what
+// it has room for; what none has room for goes to the first source that is
+// up (else the first), where it waits.
+void Network::split_in_order(StockPoint& sp, Qty qty, bool direct) {
+  const std::size_t n = sp.sources.size();
+  auto& order = scratch_order_;
+  order.resize(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  if (sp.split == SplitRule::kCheapest) {
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return lanes_[sp.sources[a].lane].price[sp.product] < lanes_[sp.sources[b].lane].price[sp.product];
+    });
   }
   auto& parts = scratch_wanted_;
-  parts.assign(sp.sources.size(), 0.0);
+  parts.assign(n, 0.0);
+  const bool units = whole(qty);
+  Qty left = qty;
+  for (const std::size_t i : order) {
+    if (left <= kEps) break;
+    Qty room = source_room(sp, sp.sources[i]);
+    if (units) room = std::floor(room + 1e-9);
+    const Qty take = std::min(left, room);
+    if (take <= kEps) continue;
+    parts[i] += take;
+    left -= take;
+  }
+  if (left > kEps) {
+    std::size_t wait = order.front();
+    for (const std::size_t i : order) {
+      if (source_up(sp.sources[i])) {
+        wait = i;
+        break;
+      }
+    }
+    parts[wait] += left;
+  }
+  for (const std::size_t i : order) {
+    if (parts[i] > kEps) place_order(sp, sp.sources[i], parts[i], direct);
+  }
+}
+
+// split: shares. Each source's cumulative orders track its share of the
+// cumulative total; whole quantities stay whole (largest deficit first).
+// Sources whose seller is down or whose lane is closed are left out and the
+// others' shares re-normalised; a source left out keeps pace on paper (its
+// cumulative follows the others' in proportion), so that it takes its share
+// again when it is back, without a burst to catch up.
+void Network::split_by_shares(StockPoint& sp, Qty qty, bool direct) {
+  const std::size_t n = sp.sources.size();
+  auto& up = scratch_up_;
+  up.assign(n, 1);
+  std::size_t ups = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    up[i] = source_up(sp.sources[i]) ? 1 : 0;
+    ups += up[i];
+  }
+  if (ups == 0) std::fill(up.begin(), up.end(), 1);  // all down: the orders wait at every one
+  double share_sum = 0.0, cumulative = qty;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!up[i]) continue;
+    share_sum += sp.sources[i].share;
+    cumulative += sp.sources[i].cumulative;
+  }
+  auto& parts = scratch_wanted_;
+  parts.assign(n, 0.0);
   if (!whole(qty)) {
-    for (std::size_t i = 0; i < parts.size(); ++i) parts[i] = qty * sp.sources[i].share / share_sum;
+    for (std::size_t i = 0; i < n; ++i) parts[i] = up[i] ? qty * sp.sources[i].share / share_sum : 0.0;
   } else {
     std::vector<std::pair<double, std::size_t>> deficits;
     Qty given = 0.0;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!up[i]) continue;
       const double target = cumulative * sp.sources[i].share / share_sum - sp.sources[i].cumulative;
       parts[i] = std::max(0.0, std::floor(target));
       deficits.emplace_back(target - parts[i], i);
       given += parts[i];
     }
     // Floors can overshoot only through round-off; trim from the last source.
-    for (std::size_t i = parts.size(); given > qty && i-- > 0;) {
+    for (std::size_t i = n; given > qty && i-- > 0;) {
       const Qty cut = std::min(parts[i], given - qty);
       parts[i] -= cut;
       given -= cut;
@@ -700,8 +772,15 @@ void Network::split_order(StockPoint& sp, Qty qty, bool direct) {
       given += 1.0;
     }
   }
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (parts[i] > kEps) place_order(sp, sp.sources[i], parts[i], direct);
+  }
+  if (ups == 0 || ups == n) return;
+  // The cumulative per unit of share of the sources that took the order.
+  double taken = 0.0;
+  for (std::size_t i = 0; i < n; ++i) taken += up[i] ? sp.sources[i].cumulative : 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!up[i]) sp.sources[i].cumulative = sp.sources[i].share * taken / share_sum;
   }
 }
 

@@ -150,7 +150,7 @@ struct StockPoint {
   Qty storage_capacity = kInfinity;
 
   std::vector<Source> sources;
-  bool split_cheapest = false;
+  SplitRule split = SplitRule::kShares;
   std::optional<ProductionLine> production;
 
   std::vector<std::unique_ptr<PeriodDemand>> period_demand;

@@ -136,7 +136,9 @@ struct StockSpec {
   double initial_backlog = 0.0;    // units owed to end customers at time 0, >= 0
   PolicySpec policy;
   std::vector<SourceSpec> sources; // where orders go; empty with production: made here
-  SplitRule split = SplitRule::kShares;  // shares, or the cheapest source with stock
+  // shares; the cheapest sources with room first (cheapest); the sources
+  // with room in the order listed (fallback)
+  SplitRule split = SplitRule::kShares;
   GroupSources from_members = GroupSources::kBlock;  // a source naming a node group: which members
   std::optional<ProductionSpec> production;
   std::vector<DemandSpec> demand;  // end-customer demand (retailers)

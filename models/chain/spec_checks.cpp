@@ -487,4 +487,64 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
   return std::move(c.issues);
 }
 
+namespace {
+
+// Whether a source always has room (split_in_order gives it everything):
+// an unlimited supplier (no capacity) on a lane without a capacity that no
+// what-if event acts on.
+bool always_has_room(const ScenarioSpec& spec, const NodeSpec& seller, const LaneSpec& lane, const std::string& id) {
+  if (!node_kind_info(seller.kind).unlimited_source || seller.capacity != kInfinity) return false;
+  if (lane.capacity_per_period != kInfinity) return false;
+  return std::none_of(spec.events.begin(), spec.events.end(),
+                      [&](const EventSpec& e) { return e.node == seller.id || e.lane == id; });
+}
+
+double price_of(const LaneSpec& l, const std::string& product) {
+  const auto it = l.price_by_product.find(product);
+  return it != l.price_by_product.end() ? it->second : l.price;
+}
+
+}  // namespace
+
+std::vector<SpecIssue> spec_warnings(const ScenarioSpec& spec) {
+  std::vector<SpecIssue> out;
+  const SpecIndex index(spec);
+  for (std::size_t n = 0; n < spec.nodes.size(); ++n) {
+    const NodeSpec& node = spec.nodes[n];
+    for (std::size_t k = 0; k < node.stocks.size(); ++k) {
+      const StockSpec& st = node.stocks[k];
+      if (st.split == SplitRule::kShares || st.sources.size() < 2) continue;
+      // The sources in the order the split takes them.
+      std::vector<std::pair<double, std::size_t>> order;
+      std::vector<int> lanes(st.sources.size(), -1);
+      for (std::size_t i = 0; i < st.sources.size(); ++i) {
+        std::string why;
+        lanes[i] = resolve_lane(spec, index, st.sources[i], node.id, why);
+        if (lanes[i] < 0) return out;  // check_spec reports it
+        const double price = st.split == SplitRule::kCheapest
+                                 ? price_of(spec.lanes[static_cast<std::size_t>(lanes[i])], st.product)
+                                 : 0.0;
+        order.emplace_back(price, i);
+      }
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t j = 0; j + 1 < order.size(); ++j) {
+        const std::size_t i = order[j].second;
+        const LaneSpec& l = spec.lanes[static_cast<std::size_t>(lanes[i])];
+        const NodeSpec* seller = index.node(spec, st.sources[i].from);
+        if (seller == nullptr || !always_has_room(spec, *seller, l, lane_id(l))) continue;
+        for (std::size_t later = j + 1; later < order.size(); ++later) {
+          const std::size_t m = order[later].second;
+          out.push_back({fmt::format("nodes.{}.stocks.{}.sources.{}", n, k, m),
+                         fmt::format("never receives an order: under split {}, {} comes before it with no capacity "
+                                     "limit and no event that takes it down, so it takes every order",
+                                     name_of(st.split), seller->id)});
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace chainsim::models

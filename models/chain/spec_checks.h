@@ -39,4 +39,10 @@ class SpecError : public std::runtime_error {
 // with a cycle, stocks that order with nowhere to order from.
 std::vector<SpecIssue> check_spec(const ScenarioSpec& spec);
 
+// What is sound but almost surely not what was meant, for warnings: a
+// source of a stock that can never receive an order (under split cheapest or
+// fallback, a source behind an unlimited supplier that nothing can take
+// down). REQUIRES: check_spec found nothing.
+std::vector<SpecIssue> spec_warnings(const ScenarioSpec& spec);
+
 }  // namespace chainsim::models

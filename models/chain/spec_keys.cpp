@@ -242,7 +242,10 @@ SectionInfo stock_keys() {
           of(key("sources", &S::sources, K::kSourceList, "Where orders go: node ids, or mappings {from, lane, share}.",
                  "none"),
              "source"),
-          key("split", &S::split, K::kEnum, "How orders are split among several sources.", "shares"),
+          key("split", &S::split, K::kEnum,
+              "How orders are split among several sources: by shares; the cheapest sources with room first; or "
+              "the sources with room in the order listed (fallback).",
+              "shares"),
           key("from_members", &S::from_members, K::kEnum,
               "A source naming a node group: member k of N buys from member floor(k M / N) of its M (block), or "
               "from all M in equal shares (all).",

@@ -29,6 +29,13 @@ sim::Interval interval_of(const std::vector<double>& xs, double level) {
   return iv;
 }
 
+// Column i of the first R replications.
+sim::Interval column_interval(const std::vector<KpiSet>& reps, std::size_t i, std::size_t R, double level) {
+  std::vector<double> xs(R);
+  for (std::size_t r = 0; r < R; ++r) xs[r] = reps[r].values[i].value;
+  return interval_of(xs, level);
+}
+
 // "12.35", "0.9812", "1.2e+06": four significant digits, for the table.
 std::string short_number(double x) {
   if (std::isnan(x)) return "-";
@@ -64,6 +71,7 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
     const auto it = in_variant.find(column);
     if (it == in_variant.end()) {
       c.only_baseline.push_back(column);
+      c.only_baseline_values.push_back(column_interval(baseline, i, R, level));
       continue;
     }
     matched[column] = true;
@@ -99,9 +107,11 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
                                                                         : kNaN;
     c.kpis.push_back(std::move(k));
   }
-  for (const KpiValue& v : variant.front().values) {
-    const std::string column = detail::kpi_column(v);
-    if (!matched.count(column)) c.only_variant.push_back(column);
+  for (std::size_t j = 0; j < variant.front().values.size(); ++j) {
+    const std::string column = detail::kpi_column(variant.front().values[j]);
+    if (matched.count(column)) continue;
+    c.only_variant.push_back(column);
+    c.only_variant_values.push_back(column_interval(variant, j, R, level));
   }
   return c;
 }
@@ -160,8 +170,20 @@ std::string compare_table(const Comparison& c, bool only_marked) {
                      c.deterministic ? "exactly"
                      : some_exact    ? "interval excludes 0, or the same difference, not 0, in every replication"
                                      : "interval excludes 0");
-  for (const std::string& s : c.only_baseline) out += "only in the baseline: " + s + "\n";
-  for (const std::string& s : c.only_variant) out += "only in the variant: " + s + "\n";
+  auto only = [&](const char* side, const std::vector<std::string>& columns, const std::vector<sim::Interval>& v) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      std::string value;
+      if (i < v.size()) {
+        value = " " + short_number(v[i].mean);
+        if (v[i].n >= 2 && std::isfinite(v[i].half_width) && v[i].half_width > 0) {
+          value += " ±" + short_number(v[i].half_width);
+        }
+      }
+      out += fmt::format("only in the {}: {}{}\n", side, columns[i], value);
+    }
+  };
+  only("baseline", c.only_baseline, c.only_baseline_values);
+  only("variant", c.only_variant, c.only_variant_values);
   return out;
 }
 
@@ -196,6 +218,17 @@ std::string compare_json(const Comparison& c, const CompareMeta& m) {
   j["kpis"] = kpis;
   j["only_in_baseline"] = c.only_baseline;
   j["only_in_variant"] = c.only_variant;
+  auto values = [](const std::vector<std::string>& columns, const std::vector<sim::Interval>& v) {
+    J out = J::array();
+    for (std::size_t i = 0; i < columns.size() && i < v.size(); ++i) {
+      J one = {{"kpi", columns[i]}};
+      one.update(interval_json(v[i]));
+      out.push_back(std::move(one));
+    }
+    return out;
+  };
+  j["only_in_baseline_values"] = values(c.only_baseline, c.only_baseline_values);
+  j["only_in_variant_values"] = values(c.only_variant, c.only_variant_values);
   j["baseline_as_run"] = m.baseline_yaml;
   j["variant_as_run"] = m.variant_yaml;
   return j.dump(2) + "\n";

@@ -54,6 +54,8 @@ struct Comparison {
   std::vector<KpiComparison> kpis;         // KPIs both report, in the baseline's order
   std::vector<std::string> only_baseline;  // columns one of them lacks (a node added or removed)
   std::vector<std::string> only_variant;
+  // Their values in the run that has them (each column's interval, same order).
+  std::vector<sim::Interval> only_baseline_values, only_variant_values;
 };
 
 struct CompareOptions {

@@ -676,8 +676,19 @@ std::string table_markup(const Comparison& c, const Names& names, const UnitName
       "Marked rows (bold): the interval of the difference excludes zero. Grey rows: the same in every "
       "replication. Hover over a value for its exact mean, standard deviation and n.",
       true);
-  if (!c.only_baseline.empty()) o += paragraph("Only in the baseline (not compared): " + join(c.only_baseline) + ".");
-  if (!c.only_variant.empty()) o += paragraph("Only in the variant (not compared): " + join(c.only_variant) + ".");
+  auto only = [](const std::vector<std::string>& columns, const std::vector<sim::Interval>& values) {
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      items.push_back(i < values.size() ? columns[i] + " " + format_estimate(values[i]) : columns[i]);
+    }
+    return join(items);
+  };
+  if (!c.only_baseline.empty()) {
+    o += paragraph("Only in the baseline (not compared): " + only(c.only_baseline, c.only_baseline_values) + ".");
+  }
+  if (!c.only_variant.empty()) {
+    o += paragraph("Only in the variant (not compared): " + only(c.only_variant, c.only_variant_values) + ".");
+  }
   return o;
 }
 

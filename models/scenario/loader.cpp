@@ -978,9 +978,9 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     const std::set<std::string> grouping =
         report_issues(loader, doc, *as_given, file, expand_groups(out.spec, &origins), reported, {});
     unread.insert(grouping.begin(), grouping.end());
-    std::vector<SpecIssue> issues = check_spec(out.spec);
-    if (grouped) {
-      // A group's members share their problems: the first member's stands for all.
+    // A group's members share their problems: the first member's stands for all.
+    auto as_written = [&](std::vector<SpecIssue> issues) {
+      if (!grouped) return issues;
       std::set<std::string> member_paths;
       std::vector<SpecIssue> kept;
       for (SpecIssue& issue : issues) {
@@ -988,9 +988,15 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
         issue.path = item_path(issue.path, origins, before, member);
         if (!member || member_paths.insert(issue.path).second) kept.push_back(std::move(issue));
       }
-      issues = std::move(kept);
+      return kept;
+    };
+    report_issues(loader, doc, *as_given, file, as_written(check_spec(out.spec)), reported, unread);
+    if (loader.diags.empty() && loader.suppressed == 0) {
+      report_issues(loader, doc, *as_given, file, as_written(spec_warnings(out.spec)), {}, {});
+      out.warnings = std::move(loader.diags);
+      loader.diags.clear();
+      for (Diagnostic& d : out.warnings) d.warning = true;
     }
-    report_issues(loader, doc, *as_given, file, issues, reported, unread);
     out.document = doc;
     out.keys_read = loader.keys_read;
   }
@@ -1008,7 +1014,7 @@ std::optional<YAML::Node> parse_document(Loader& loader, const TextSource& src) 
 std::string Diagnostic::format() const {
   std::string where = file;
   if (line > 0) where += fmt::format(":{}:{}", line, column);
-  return where + ": error: " + (path.empty() ? "" : path + ": ") + message;
+  return where + (warning ? ": warning: " : ": error: ") + (path.empty() ? "" : path + ": ") + message;
 }
 
 LoadError::LoadError(std::vector<Diagnostic> diagnostics)

@@ -30,7 +30,8 @@ struct Diagnostic {
   int column = 0;  // 1-based
   std::string path;
   std::string message;
-  // "file:line:col: error: path: message"
+  bool warning = false;  // sound, but almost surely not what was meant
+  // "file:line:col: error: path: message" ("warning:" for a warning)
   std::string format() const;
 };
 
@@ -62,6 +63,9 @@ struct LoadedScenario {
   // The keys the conversion read, as "section.key" (used to check that the
   // key table and the loader agree).
   std::set<std::string> keys_read;
+  // What loads but is almost surely not what was meant (spec_warnings),
+  // located like errors; the commands print them to standard error.
+  std::vector<Diagnostic> warnings;
 };
 
 // Loads and checks a scenario file. Throws LoadError.

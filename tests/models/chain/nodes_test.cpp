@@ -625,9 +625,10 @@ TEST_CASE("orders split by shares go to every source, never duplicated, and keep
   CHECK(r.at("shop", "item", 5).on_hand == 16);
 }
 
-TEST_CASE("split cheapest orders from the cheapest source that has the stock, else from the cheapest") {
+TEST_CASE("split cheapest fills an order from the cheapest sources with room, the rest waiting at the cheapest") {
   // w1 sells at 5 with 6 on hand, w2 at 8 with 4; the shop orders 4 a
-  // period and lists the dearer source first.
+  // period and lists the dearer source first. A warehouse's room is its
+  // stock on hand less what it owes.
   ScenarioSpec s;
   s.horizon = 4;
   s.products = {product("item")};
@@ -640,19 +641,94 @@ TEST_CASE("split cheapest orders from the cheapest source that has the stock, el
   s.lanes[0].price = 5;
   s.lanes[1].price = 8;
   Run r = run(s);
-  // 0: w1 has 6 >= 4. 1: w1 has 2, w2 has 4. 2: neither has 4: the cheapest, w1.
-  const double w1[] = {4, 0, 4};
-  const double w2[] = {0, 4, 0};
+  // 0: w1 has 6: all 4. 1: w1 has 2 left, w2 the other 2. 2: w1 has none,
+  // w2 has 2; the last 2 wait at the cheapest, w1.
+  const double w1[] = {4, 2, 2};
+  const double w2[] = {0, 2, 2};
+  const int lines[] = {1, 2, 2};
   for (int t = 0; t < 3; ++t) {
     CAPTURE(t);
     CHECK(r.at("w1", "item", t).demand == w1[t]);
     CHECK(r.at("w2", "item", t).demand == w2[t]);
-    CHECK(r.at("shop", "item", t).order_lines == 1);
+    CHECK(r.at("shop", "item", t).order_lines == lines[t]);
   }
-  CHECK(r.at("w1", "item", 2).shipped == 2);
+  CHECK(r.at("w1", "item", 2).shipped == 0);
   CHECK(r.at("w1", "item", 2).backlog == 2);
   CHECK(r.node_at("w1", 0).revenue == doctest::Approx(20));
-  CHECK(r.node_at("w2", 1).revenue == doctest::Approx(32));
+  CHECK(r.node_at("w2", 1).revenue == doctest::Approx(16));
+}
+
+namespace {
+
+// A plant ordering 74 a period from a cheap main supplier (price 8, no
+// capacity limit), a backup (11, 50 a period) and a third (12, 40 a period),
+// listed third, backup, main; the main supplier is down from period 2 to 5.
+ScenarioSpec three_suppliers(SplitRule split) {
+  ScenarioSpec s;
+  s.horizon = 8;
+  s.products = {product("part")};
+  StockSpec st = stock("part", 0, plan_orders({74}, AfterPlan::kRepeat), {from("third"), from("backup"), from("main")});
+  st.split = split;
+  NodeSpec backup = node("backup", NodeKind::kSupplier), third = node("third", NodeKind::kSupplier);
+  backup.capacity = 50;
+  third.capacity = 40;
+  s.nodes = {node("main", NodeKind::kSupplier), backup, third, node("plant", NodeKind::kFactory, {st})};
+  s.lanes = {lane("main", "plant", 1), lane("backup", "plant", 1), lane("third", "plant", 1)};
+  s.lanes[0].price = 8;
+  s.lanes[1].price = 11;
+  s.lanes[2].price = 12;
+  EventSpec down;
+  down.id = "outage";
+  down.at = 2;
+  down.duration = 3;
+  down.action = ActionKind::kNodeDown;
+  down.node = "main";
+  s.events = {down};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("split cheapest honours a supplier's capacity: the backup's shortfall goes to the next source") {
+  Run r = run(three_suppliers(SplitRule::kCheapest));
+  for (int t = 0; t < 8; ++t) {
+    CAPTURE(t);
+    const bool outage = t >= 2 && t < 5;
+    // The main supplier takes everything while up; while it is down the
+    // backup takes its 50 a period and the third the other 24.
+    CHECK(r.at("main", "part", t).demand == (outage ? 0 : 74));
+    CHECK(r.at("backup", "part", t).demand == (outage ? 50 : 0));
+    CHECK(r.at("third", "part", t).demand == (outage ? 24 : 0));
+  }
+  CHECK(r.at("third", "part", 3).shipped == 24);
+}
+
+TEST_CASE("split fallback takes the sources in the order listed, each up to its room") {
+  Run r = run(three_suppliers(SplitRule::kFallback));
+  // Listed third (40 a period), backup (50), main (no limit): 40, then 34,
+  // whether the main supplier is up or not.
+  for (int t = 0; t < 8; ++t) {
+    CAPTURE(t);
+    CHECK(r.at("third", "part", t).demand == 40);
+    CHECK(r.at("backup", "part", t).demand == 34);
+    CHECK(r.at("main", "part", t).demand == 0);
+  }
+}
+
+TEST_CASE("split shares leaves out a source that is down, re-normalising the others, and takes it back without a burst") {
+  ScenarioSpec s = three_suppliers(SplitRule::kShares);
+  s.nodes[3].stocks[0].sources = {from("main", 0.5), from("backup", 0.25), from("third", 0.25)};
+  s.nodes[1].capacity = kInfinity;
+  s.nodes[2].capacity = kInfinity;
+  s.nodes[3].stocks[0].policy = plan_orders({8}, AfterPlan::kRepeat);
+  Run r = run(s);
+  for (int t = 0; t < 8; ++t) {
+    CAPTURE(t);
+    const bool outage = t >= 2 && t < 5;
+    CHECK(r.at("main", "part", t).demand == (outage ? 0 : 4));
+    CHECK(r.at("backup", "part", t).demand == (outage ? 4 : 2));
+    CHECK(r.at("third", "part", t).demand == (outage ? 4 : 2));
+  }
 }
 
 // --- order adjustments ---------------------------------------------------------

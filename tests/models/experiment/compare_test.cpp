@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fmt/core.h>
 
 #include "models/chain/spec_checks.h"
 #include "models/experiment/experiment.h"
@@ -196,4 +197,25 @@ TEST_CASE("a difference the same in every replication of a random scenario is ex
   const Comparison single = compare_replications({b}, {v});
   CHECK_FALSE(single.kpis[0].exact);
   CHECK_FALSE(single.kpis[0].excludes_zero);
+}
+
+TEST_CASE("a KPI only one side reports is listed with its value in that run") {
+  KpiSet b, v;
+  b.values.push_back({"network", "", "cost", 10.0});
+  v.values.push_back({"network", "", "cost", 12.0});
+  v.values.push_back({"lane", "third->plant", "shipped", 40.0});
+  std::vector<KpiSet> bs{b, b}, vs{v, v};
+  vs[1].values[1].value = 60.0;
+  const Comparison c = compare_replications(bs, vs);
+  REQUIRE(c.only_variant == std::vector<std::string>{"lane.third->plant.shipped"});
+  REQUIRE(c.only_variant_values.size() == 1);
+  CHECK(c.only_variant_values[0].mean == 50.0);
+  CHECK(c.only_variant_values[0].n == 2);
+  const std::string table = compare_table(c);
+  CHECK(table.find("only in the variant: lane.third->plant.shipped 50 ±" +
+                   fmt::format("{:.4g}", c.only_variant_values[0].half_width) + "\n") != std::string::npos);
+  CompareMeta meta;
+  const std::string json = compare_json(c, meta);
+  CHECK(json.find("\"only_in_variant_values\": [\n    {\n      \"kpi\": \"lane.third->plant.shipped\",\n      \"mean\": 50.0") !=
+        std::string::npos);
 }

@@ -409,6 +409,28 @@ lanes:
   }
 }
 
+TEST_CASE("a source that can never receive an order is a warning at its place in the file") {
+  const std::string two = replace(replace(kBase, "  - {id: supplier, kind: supplier}\n",
+                                          "  - {id: supplier, kind: supplier}\n  - {id: backup, kind: supplier}\n"),
+                                  "    from: supplier\n", "    sources: [supplier, backup]\n    split: cheapest\n") +
+                          "  - {from: backup, to: store, transport_time: 1, price: 4}\n";
+  const LoadedScenario s = load_scenario_text(two, "s.yaml", ".");
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0].format() ==
+        "s.yaml:13:25: warning: nodes.store.sources.1: never receives an order: under split cheapest, supplier comes "
+        "before it with no capacity limit and no event that takes it down, so it takes every order");
+  // A capacity, an event on the supplier or a split by shares gives the backup its orders.
+  CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.supplier.capacity=3"}}).warnings.empty());
+  CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.store.split=shares"}}).warnings.empty());
+  CHECK(load_scenario_text(two, "s.yaml", ".", {{"events=[{at: 3, action: node_down, node: supplier}]"}})
+            .warnings.empty());
+  // Under fallback the order listed counts, not the price: the same here.
+  CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.store.split=fallback"}}).warnings.size() == 1);
+  CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.store.sources=[backup, supplier]", "nodes.store.split=fallback"}})
+            .warnings[0]
+            .path == "nodes.store.sources.1");
+}
+
 TEST_CASE("extends errors: a missing baseline, a cycle, an error inside the baseline") {
   TempDir dir;
   SUBCASE("missing") {

@@ -234,6 +234,7 @@ class NetworkBuilder {
       l.capacity_per_period = ls.capacity_per_period;
       l.cost_per_unit = ls.cost_per_unit;
       l.cost_per_shipment = ls.cost_per_shipment;
+      l.holding_cost = ls.holding_cost;
       l.prevent_overtaking = ls.prevent_overtaking;
       l.priority = ls.priority;
       l.orders_in_transit.assign(P, 0.0);

@@ -45,6 +45,8 @@ class Account {
   Money cash() const noexcept { return cash_; }
   Money receivables() const noexcept { return receivables_; }
   Money payables() const noexcept { return payables_; }
+  // The part of payables owed to suppliers outside the network.
+  Money outside_payables() const noexcept { return outside_payables_; }
 
   void start(Money initial_cash) noexcept { cash_ = initial_cash; }
 
@@ -74,7 +76,10 @@ class Account {
   void invoice_received(Money invoice_amount, bool outside = false) {
     payables_ += invoice_amount;
     cost(CostKind::kPurchase, invoice_amount, false);
-    if (outside) outside_purchases_ += invoice_amount;
+    if (outside) {
+      outside_purchases_ += invoice_amount;
+      outside_payables_ += invoice_amount;
+    }
     due_.settle_back([](const Payable& a, const Payable& b) { return a.pay_at < b.pay_at; });
   }
   // The earliest payable due by `now`, if any: pay it (cash out, payable
@@ -85,6 +90,7 @@ class Account {
     due_.pop_front();
     cash_ -= out.amount;
     payables_ -= out.settles;
+    if (out.outside) outside_payables_ -= out.settles;
     paid_out_ += out.amount;
     const Money discount = out.settles - out.amount;
     if (discount != 0.0) {
@@ -133,6 +139,7 @@ class Account {
   Money paid_in_ = 0.0;
   Money paid_out_ = 0.0;
   Money outside_purchases_ = 0.0;
+  Money outside_payables_ = 0.0;
   Money total_revenue_ = 0.0;
   std::array<Money, kCostKinds> period_costs_{};
   std::array<Money, kCostKinds> total_costs_{};

@@ -209,11 +209,12 @@ void Network::record_stocks(std::int64_t k) {
     o.position = sp.infinite ? 0.0 : sp.position();
     o.on_hand_avg = sp.infinite ? 0.0 : per_period(sp.on_hand_integral);
     o.backlog_avg = per_period(sp.backlog_integral);
+    o.out_of_stock = sp.infinite ? 0.0 : sp.out_of_stock;
     o.stock_value = o.on_hand * sp.unit_value;
     o.stockout = f.stockout;
     o.reviewed = f.reviewed;
     sp.flows = kNoFlows;  // a copy, not a fresh value: no rep stos per stock
-    sp.on_hand_integral = sp.backlog_integral = 0.0;
+    sp.on_hand_integral = sp.backlog_integral = sp.out_of_stock = 0.0;
     sp.integral_from = end;
   }
 }
@@ -224,6 +225,7 @@ void Network::record_lanes(std::int64_t k) {
   for (std::size_t i = 0; i < active_lanes_.size(); ++i) {
     Lane& l = lanes_[active_lanes_[i]];
     touch(l);
+    if (l.holding_cost > 0) nodes_[l.to].account.cost(CostKind::kHolding, l.holding_cost * l.in_transit_integral, true);
     LanePeriod& o = period_lanes_[i];
     o.period = k;
     o.lane = l.id;
@@ -254,6 +256,7 @@ void Network::record_nodes(std::int64_t k) {
     o.paid_in = n.account.period_paid_in();
     o.paid_out = n.account.period_paid_out();
     o.outside_purchases = n.account.period_outside_purchases();
+    o.outside_payables = n.account.outside_payables();
     o.down = n.down;
   }
 }

@@ -243,6 +243,7 @@ class Network {
     const Time now = sim_.now();
     sp.on_hand_integral += sp.on_hand * (now - sp.integral_from);
     sp.backlog_integral += sp.backlog_qty * (now - sp.integral_from);
+    if (sp.on_hand <= 1e-9) sp.out_of_stock += now - sp.integral_from;  // round-off dust is not stock
     sp.integral_from = now;
   }
   void touch(Lane& l) {

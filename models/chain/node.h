@@ -193,6 +193,7 @@ struct StockPoint {
   // Time integrals over the current period (exact, updated at every change).
   double on_hand_integral = 0.0;
   double backlog_integral = 0.0;
+  Time out_of_stock = 0.0;  // time with nothing on hand
   Time integral_from = 0.0;
 };
 
@@ -254,6 +255,7 @@ struct Lane {
   double capacity_left() const noexcept { return std::max(0.0, capacity_per_period - capacity_used); }
   double cost_per_unit = 0.0;
   double cost_per_shipment = 0.0;
+  double holding_cost = 0.0;  // per unit per time unit in transit, the buyer's
   bool prevent_overtaking = false;
   Time last_arrival = 0.0;
   double priority = 0.0;

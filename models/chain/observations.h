@@ -44,6 +44,7 @@ struct StockPeriod {
   Qty on_hand_avg = 0.0;
   Qty backlog_avg = 0.0;
   Money stock_value = 0.0;    // on hand at unit value, end of period
+  Time out_of_stock = 0.0;    // time in the period with nothing on hand
   bool stockout = false;      // some demand of this period was not met at once
   bool reviewed = false;      // the policy reviewed in this period
 };
@@ -62,6 +63,7 @@ struct NodePeriod {
   // The part of costs[kPurchase] invoiced by suppliers outside the network
   // (net of discounts taken): what the network buys from outside.
   Money outside_purchases = 0.0;
+  Money outside_payables = 0.0;  // end of period: the part of payables owed outside
   bool down = false;        // the node was down at the end of the period
 };
 

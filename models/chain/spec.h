@@ -201,6 +201,7 @@ struct LaneSpec {
   double capacity_per_period = kInfinity;    // units shipped on the lane per period
   double cost_per_unit = 0.0;     // transport cost per unit, paid by the seller
   double cost_per_shipment = 0.0; // transport cost per shipment, paid by the seller
+  double holding_cost = 0.0;      // per unit per time unit in transit, paid by the buyer (cost_holding)
   double price = 0.0;             // price per unit the buyer pays (default all products)
   std::map<std::string, double> price_by_product;
   bool prevent_overtaking = false;  // random transit times never reorder shipments

@@ -133,6 +133,8 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.max_backlog = std::max(a.max_backlog, s.backlog);
   ++a.periods;
   if (s.on_hand > 1e-9) ++a.ready_periods;  // round-off dust is not stock
+  if (s.backlog <= 1e-9) ++a.backorder_free;
+  a.out_of_stock += s.out_of_stock;
   // A replenishment cycle closes when the next one starts (a receipt); it is
   // short when any of its periods ended with demand unmet.
   const bool short_end = s.backlog > 1e-9 || s.lost > 0;
@@ -191,6 +193,7 @@ void KpiCollector::on_node_period(const NodePeriod& n) {
   a.cash_end = n.cash;
   a.receivables_sum += n.receivables;
   a.payables_sum += n.payables;
+  a.outside_payables_sum += n.outside_payables;
   ++a.periods;
 }
 
@@ -303,9 +306,41 @@ void KpiCollector::network_kpis(Put& out) const {
   put("cash_end", cash_end);
   put("cash_change", cash_change);
   put("inventory_value_end", value_end);
+  velocity_kpis(out, on_hand);
   const double end_var = amp_demand_stats_.variance();
   put("bullwhip_amplification",
       amp_demand_stats_.count() > 1 && end_var > 0 ? amp_orders_stats_.variance() / end_var : kNaN);
+}
+
+void KpiCollector::velocity_kpis(Put& out, double on_hand) const {
+  auto put = [&](const char* kpi, double v) { out.push_back({"network", "", kpi, v}); };
+  const double T = static_cast<double>(std::max<std::int64_t>(0, shape_->periods - from_)) * shape_->period;
+  // Cost of goods sold: units delivered to end customers at their unit cost.
+  double sold = 0, cogs = 0, value = 0;
+  for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
+    const StockShape& sp = shape_->stocks[id];
+    const StockAcc& a = stocks_[id];
+    if (sp.infinite || a.periods == 0) continue;
+    sold += a.customer_wait_units;
+    cogs += a.customer_wait_units * sp.unit_value;
+    value += a.on_hand_avg_sum / static_cast<double>(a.periods) * sp.unit_value;
+  }
+  double in_transit = 0;
+  for (const LaneAcc& l : lanes_) in_transit += l.periods > 0 ? l.in_transit_avg_sum / static_cast<double>(l.periods) : 0;
+  double payables = 0, bought = 0;
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    if (shape_->nodes[n].outside || nodes_[n].periods == 0) continue;
+    payables += nodes_[n].outside_payables_sum / static_cast<double>(nodes_[n].periods);
+    bought += nodes_[n].outside_purchases;
+  }
+  const double days_of_supply = ratio(value, cogs / T);
+  const double dpo = ratio(payables, bought / T);
+  put("inventory_turns", ratio(cogs, value));
+  put("inventory_turns_units", ratio(sold, on_hand));
+  put("days_of_supply", days_of_supply);
+  put("flow_time", ratio(on_hand + in_transit, sold / T));
+  // End customers pay in cash: the consolidated network has no receivables.
+  put("cash_to_cash", undefined_as_zero(days_of_supply) - undefined_as_zero(dpo));
 }
 
 void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
@@ -317,6 +352,8 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   put("ready_rate", static_cast<double>(a.ready_periods) / n);
   put("cycle_service_level",
       a.cycles > 0 ? 1.0 - static_cast<double>(a.cycles_short) / static_cast<double>(a.cycles) : kNaN);
+  put("out_of_stock_share", a.out_of_stock / (n * period));
+  put("backorder_free_share", static_cast<double>(a.backorder_free) / n);
   put("backorders_mean", a.backlog_avg_sum / n);
   put("backorders_max", a.max_backlog);
   put("lost_sales", a.lost);

@@ -52,6 +52,10 @@ struct KpiDefinition {
   std::string formula;     // in the notation of docs/kpis.md (n periods measured, T = n * period)
   std::string definition;  // what counts, and when it is read
 };
+// How many of `time_unit` make a year (day 365, week 365/7, month 12,
+// quarter 4, year 1, hour 8760; plural or not), NaN for any other name.
+double time_units_per_year(std::string_view time_unit);
+
 // Every KPI finish() reports, in report order.
 const std::vector<KpiDefinition>& kpi_definitions();
 // The definition of `kpi` at `scope` ("network", "stock", "node", "lane"), or
@@ -87,6 +91,7 @@ class KpiCollector final : public ObservationSink {
   // Fills served_by_ and serving_ from the stocks' suppliers.
   void served_chains(const RunShape& r);
 
+
   struct StockAcc {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
@@ -107,6 +112,8 @@ class KpiCollector final : public ObservationSink {
     double cum_orders = 0, cum_end = 0;
     int cum_len = 0;
     std::vector<double> lead_times;  // order-to-delivery times of completed orders
+    double out_of_stock = 0;          // time with nothing on hand
+    std::int64_t backorder_free = 0;  // periods that ended owing nothing
     double customer_wait_units = 0, customer_wait_sum = 0, served_at_once = 0;
     std::vector<std::pair<double, double>> customer_waits;  // (wait, units) per block served late
   };
@@ -114,7 +121,7 @@ class KpiCollector final : public ObservationSink {
     std::array<double, kCostKinds> costs{};
     double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0, outside_purchases = 0;
     double cash_start = 0, cash_end = 0;
-    double receivables_sum = 0, payables_sum = 0;
+    double receivables_sum = 0, payables_sum = 0, outside_payables_sum = 0;
     std::int64_t periods = 0;
   };
   struct LaneAcc {
@@ -141,6 +148,8 @@ class KpiCollector final : public ObservationSink {
   }
   void segment_kpis(std::size_t segment, Put& out) const;
   void network_kpis(Put& out) const;
+  // The network's velocity: turns, days of supply, flow time, cash-to-cash.
+  void velocity_kpis(Put& out, double on_hand) const;
   void stock_kpis(const StockShape& sp, Put& out) const;
   void node_kpis(const NodeShape& node, Put& out) const;
   void lane_kpis(Put& out) const;

@@ -9,9 +9,23 @@
 // its end); "integral" is the exact time integral over the measured span.
 #include <fmt/core.h>
 
+#include <limits>
+#include <string_view>
+
 #include "models/measure/kpi.h"
 
 namespace chainsim::models {
+
+double time_units_per_year(std::string_view unit) {
+  if (unit.size() > 1 && unit.back() == 's') unit.remove_suffix(1);
+  if (unit == "day") return 365.0;
+  if (unit == "week") return 365.0 / 7.0;
+  if (unit == "month") return 12.0;
+  if (unit == "quarter") return 4.0;
+  if (unit == "year") return 1.0;
+  if (unit == "hour") return 8760.0;
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 namespace {
 
@@ -64,6 +78,23 @@ std::vector<KpiDefinition> network_definitions() {
       {"inventory_value_end", "network", "money", "sum over nodes of inventory_value_end",
        "The ending inventory of every node at the products' salvage_value (unit_cost unless given; "
        "suppliers' unlimited sources excluded; units in transit are in nobody's stock)."},
+      {"inventory_turns", "network", "turns", "COGS / mean inventory value",
+       "Inventory velocity of the whole network over the measured span T: the cost of goods sold (units "
+       "delivered to end customers at their unit_cost) over the time-average value of the stock on hand in "
+       "all its own stocks (at unit_cost). Per year: x (a year / T)."},
+      {"inventory_turns_units", "network", "turns", "units sold / on_hand_mean",
+       "The same in units: units delivered to end customers over the network's time-average units on hand."},
+      {"days_of_supply", "network", "time units", "mean inventory value / (COGS / T)",
+       "How long the network's stock on hand would last at the rate it sells, in the scenario's time unit "
+       "(the network's DIO). inventory_turns x days_of_supply = T."},
+      {"flow_time", "network", "time units", "(on_hand_mean + in transit) / (units sold / T)",
+       "Little's law for the network: the average time a unit spends in it, on a shelf or on a lane, from "
+       "units on hand plus in transit (time-averages, all lanes) over the rate end customers take them. "
+       "Work in production is not counted."},
+      {"cash_to_cash", "network", "time units", "days_of_supply + 0 - DPO to suppliers outside",
+       "The consolidated cash-to-cash cycle: the network's days of supply, plus its days of sales outstanding "
+       "(0: end customers pay in cash), less its days payable to suppliers outside it (their open invoices, "
+       "time-averaged, over what it buys from them per time unit); an undefined term counts as 0."},
       {"bullwhip_amplification", "network", "ratio", "Var(top orders per bucket) / Var(end demand per bucket)",
        "Variance amplification from end demand to the top of the chain: the units ordered (or production "
        "requested) by the top stocks (stocks of a product end customers buy that are produced or bought "
@@ -90,6 +121,11 @@ std::vector<KpiDefinition> stock_definitions() {
        "the period before the next receipt (a review that orders nothing starts no cycle); it is short "
        "when any of its periods ends with backlog or loses a sale. Only cycles that start after the "
        "warm-up and end before the horizon count; undefined without two receipts."},
+      {"out_of_stock_share", "stock", "share", "time with on hand 0 / T",
+       "Time out of stock: the share of the measured time the stock had nothing on hand (exact, between "
+       "boundaries too)."},
+      {"backorder_free_share", "stock", "share", "periods ending with backlog 0 / n",
+       "The share of measured periods that end owing nothing (no backorders, downstream orders included)."},
       {"backorders_mean", "stock", "units", "integral(backlog) / T",
        "Time-average backlog: units owed to end customers and downstream stocks."},
       {"backorders_max", "stock", "units", "max_k backlog_k", "Largest end-of-period backlog."},

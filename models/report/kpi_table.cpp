@@ -36,6 +36,11 @@ std::string kpi_label(const std::string& kpi) {
   return s;
 }
 
+std::string kpi_label(const std::string& kpi, const UnitNames& names) {
+  if (kpi == "days_of_supply" && names.time_unit != "day") return plural_unit(names.time_unit) + " of supply";
+  return kpi_label(kpi);
+}
+
 std::string format_estimate(const sim::Interval& k) {
   if (std::isnan(k.mean)) return "-";
   if (k.mean == 0.0 && (k.n < 2 || k.half_width == 0.0)) return "0";
@@ -121,7 +126,7 @@ Table network_kpi_table(const std::vector<KpiSummary>& summary, const UnitNames&
   for (const KpiSummary& k : summary) {
     if (k.scope != "network") continue;
     const KpiDefinition* d = find_definition(k.kpi);
-    t.rows.push_back({{kpi_label(k.kpi), k.kpi, false},
+    t.rows.push_back({{kpi_label(k.kpi, names), k.kpi, false},
                       estimate_cell(k.interval),
                       {d ? display_unit(d->unit, names) : "", "", false},
                       {d ? d->definition : "", "", false}});
@@ -170,7 +175,7 @@ std::vector<Table> scope_kpi_tables(const std::vector<KpiSummary>& summary, cons
     for (std::size_t j = start; j < end; ++j) {
       const KpiDefinition* d = find_definition(kpis[j]);
       std::string unit = d ? display_unit(d->unit, names) : "";
-      t.head.push_back({kpi_label(kpis[j]) + (unit.empty() ? "" : " (" + unit + ")"),
+      t.head.push_back({kpi_label(kpis[j], names) + (unit.empty() ? "" : " (" + unit + ")"),
                         d ? fmt::format("{}: {}", kpis[j], d->definition) : kpis[j], true});
     }
     for (std::size_t i = 0; i < entities.size(); ++i) {

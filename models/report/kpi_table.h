@@ -31,6 +31,9 @@ const KpiDefinition* find_definition(const std::string& kpi);
 
 // A KPI name for display: underscores become spaces ("fill_rate" -> "fill rate").
 std::string kpi_label(const std::string& kpi);
+// The same in the scenario's time unit: days_of_supply is "weeks of supply"
+// in a scenario counted in weeks.
+std::string kpi_label(const std::string& kpi, const UnitNames& names);
 
 // "12.35 ± 0.41": the mean with decimals by magnitude (as the terminal
 // table), then the 95% half-width when n > 1 and it is finite; "-" when the

@@ -312,6 +312,27 @@ std::string customers_rows(const ExperimentResult& r, const ReplicationOutput& r
   return out;
 }
 
+namespace {
+
+// "  (... over the 220 days measured; 80.4 turns a year)" (the year only for
+// a time unit that has one).
+std::string velocity_line(const ExperimentResult& r) {
+  const KpiSummary* turns = nullptr;
+  for (const KpiSummary& k : r.summary) {
+    if (k.scope == "network" && k.kpi == "inventory_turns") turns = &k;
+  }
+  if (turns == nullptr || !std::isfinite(turns->interval.mean)) return "";
+  const double T = static_cast<double>(r.info.horizon - r.info.warmup) * r.info.period;
+  const double year = time_units_per_year(r.info.time_unit);
+  std::string s = fmt::format("  (days_of_supply, flow_time and cash_to_cash in {}s; inventory_turns over the {} "
+                              "{}s measured",
+                              r.info.time_unit, fmt::format("{:g}", T), r.info.time_unit);
+  if (std::isfinite(year) && T > 0) s += fmt::format(", {:.3g} a year", turns->interval.mean * year / T);
+  return s + ")\n";
+}
+
+}  // namespace
+
 std::string summary_table(const ExperimentResult& r) {
   // Decimals by magnitude, so that money in the millions and rates in [0, 1]
   // both read well in a fixed-width column.
@@ -335,9 +356,11 @@ std::string summary_table(const ExperimentResult& r) {
                                 r.info.period, r.info.time_unit, r.kpis.size(), r.kpis.size() == 1 ? "" : "s");
   out += "network\n";
   for (const char* kpi : {"fill_rate", "backorders_mean", "lost_sales", "on_hand_mean", "bullwhip_amplification",
-                          "revenue", "total_cost", "profit", "cash_end"}) {
+                          "revenue", "total_cost", "profit", "cash_end", "inventory_turns", "days_of_supply",
+                          "flow_time", "cash_to_cash"}) {
     out += fmt::format("  {:<24}{}\n", kpi, cell(find("network", "", kpi), 3));
   }
+  out += velocity_line(r);
   const char* stock_kpis[] = {"fill_rate",   "on_hand_mean",   "backorders_mean",
                               "orders_mean", "bullwhip_ratio", "bullwhip_cumulative"};
   out += fmt::format("\n{:<28}", "stock");

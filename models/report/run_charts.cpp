@@ -348,6 +348,67 @@ std::string bullwhip_charts(const RunChartsInput& in) {
   return o;
 }
 
+namespace {
+
+// Each echelon's stock on hand over time, in time units of its mean
+// shipments per period over the measured span.
+std::string supply_chart(const RunChartsInput& in) {
+  const ExperimentResult& r = *in.result;
+  const std::vector<Group> groups = stock_groups(r.info, in.depths);
+  const std::string unit = plural_unit(in.units.time_unit);
+  LineChart c = time_chart(in, "velocity-supply", fmt::format("Time of supply per echelon ({})", unit), unit);
+  const double n = static_cast<double>(r.info.horizon - r.info.warmup);
+  std::size_t style = 0;
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const Group& g = groups[gi];
+    double shipped = 0;  // per period, over the measured span: turns x on hand = units shipped
+    for (std::size_t s : g.members) {
+      const KpiSummary* turns = find_kpi(r.summary, "stock", r.info.stocks[s].name, "inventory_turns");
+      const KpiSummary* on_hand = find_kpi(r.summary, "stock", r.info.stocks[s].name, "on_hand_mean");
+      if (turns && on_hand && std::isfinite(turns->interval.mean)) shipped += turns->interval.mean * on_hand->interval.mean;
+    }
+    if (!(shipped > 0) || n <= 0) continue;
+    Trace t = group_total(in, gi, g, g.members, "on_hand", false);
+    const double scale = r.info.period * n / shipped;
+    for (double& v : t.mean) v *= scale;
+    for (double& v : t.sd) v *= scale;
+    add_trace(c, r, g.label, t, style++, "95% band, " + g.label);
+  }
+  if (c.series.empty()) return paragraph("No echelon shipped anything, so there is no time of supply to draw.", true);
+  return render(c) + paragraph(fmt::format("Each echelon's stock on hand at each period's end over the units it ships "
+                                           "in a {} on average (over the measured span): how many {} its stock would "
+                                           "last at its usual pace. Lower is faster-moving inventory. {}",
+                                           in.units.time_unit, unit, band_sentence(in, true)),
+                               true);
+}
+
+}  // namespace
+
+std::string velocity_panel(const RunChartsInput& in, bool series) {
+  const ExperimentResult& r = *in.result;
+  auto value = [&](const char* kpi) {
+    const KpiSummary* k = find_kpi(r.summary, "network", "", kpi);
+    return k ? format_estimate(k->interval) : std::string("-");
+  };
+  const std::string unit = plural_unit(in.units.time_unit);
+  const double T = static_cast<double>(r.info.horizon - r.info.warmup) * r.info.period;
+  const KpiSummary* turns = find_kpi(r.summary, "network", "", "inventory_turns");
+  const double year = time_units_per_year(in.units.time_unit);
+  std::string annual;
+  if (turns && std::isfinite(turns->interval.mean) && std::isfinite(year) && T > 0) {
+    annual = fmt::format(", {:.3g} a year", turns->interval.mean * year / T);
+  }
+  std::string o = paragraph(fmt::format(
+      "Over the {:g} {} measured the network turned its inventory {} times{}: cost of goods sold over the mean "
+      "value on hand ({} in units). Its stock would last {} {} at the rate it sells (days of supply), a unit spends "
+      "{} {} in it on a shelf or a lane (flow time, by Little's law), and its cash-to-cash cycle is {} {} (days of "
+      "supply less what it owes its suppliers outside, in {}).",
+      T, unit, value("inventory_turns"), annual, value("inventory_turns_units"), value("days_of_supply"), unit,
+      value("flow_time"), unit, value("cash_to_cash"), unit, unit));
+  if (series) o += supply_chart(in);
+  return o;
+}
+
 std::string estimate_text(const BarChart::Row& row) {
   sim::Interval i;
   i.mean = row.values.empty() ? std::numeric_limits<double>::quiet_NaN() : row.values[0];

@@ -98,6 +98,11 @@ std::string estimate_text(const BarChart::Row& row);
 // The HTML (figures with captions) of each part of the report.
 std::string inventory_charts(const RunChartsInput& in);
 std::string bullwhip_charts(const RunChartsInput& in);
+// Inventory velocity: the network's turns (and a year's), days of supply,
+// flow time and cash-to-cash, then each echelon's stock on hand over time in
+// time units of its own mean shipments (needs series); the stock points'
+// turns and time out of stock.
+std::string velocity_panel(const RunChartsInput& in, bool series);
 std::string bullwhip_ratio_chart(const RunChartsInput& in);
 std::string cash_charts(const RunChartsInput& in);
 std::string cost_chart(const RunChartsInput& in);

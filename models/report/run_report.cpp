@@ -138,6 +138,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
                    (series ? subheading("Orders placed against demand received, per echelon") + bullwhip_charts(in)
                            : no_series) +
                        bullwhip_ratio_chart(in));
+  page.add_section("velocity", "Inventory velocity", velocity_panel(in, series));
   page.add_section("money", "Money",
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 

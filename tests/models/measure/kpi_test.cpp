@@ -415,6 +415,15 @@ TEST_CASE("in the beer game the cumulative bullwhip ratio grows upstream while t
         doctest::Approx(sample_variance(orders) / sample_variance(demand)));
 }
 
+TEST_CASE("time out of stock and the share of periods ending without backorders, by hand") {
+  // 3 on hand, no orders, one unit demanded at the start of each of 4
+  // periods: empty from t = 2 (the third sale), short from period 3.
+  const Measured m = measure(shop(3, no_orders(), trace({1, 1, 1, 1}), 4));
+  CHECK(m.stock("shop/item", "out_of_stock_share") == doctest::Approx(0.5));
+  CHECK(m.stock("shop/item", "backorder_free_share") == doctest::Approx(0.75));
+  CHECK(m.stock("shop/item", "ready_rate") == doctest::Approx(0.5));
+}
+
 // --- money -------------------------------------------------------------------
 
 namespace {
@@ -553,6 +562,46 @@ TEST_CASE("a supplier is outside the network's books unless owned: buying from i
     CHECK(m.network("cost_purchase") == doctest::Approx(m.node("shop", "cost_purchase")));
     CHECK(m.network("cost_purchase") < 24);
   }
+}
+
+TEST_CASE("the network's velocity: turns, days of supply and flow time by Little's law") {
+  // priced_shop: the shop sells 8 units at unit cost 1 over T = 4.
+  const Measured m = measure(priced_shop(4));
+  const double on_hand = m.stock("shop/item", "on_hand_mean") + m.stock("wh/item", "on_hand_mean");
+  CHECK(m.network("on_hand_mean") == doctest::Approx(on_hand));
+  CHECK(m.network("inventory_turns") == doctest::Approx(8.0 / on_hand));
+  CHECK(m.network("inventory_turns_units") == doctest::Approx(8.0 / on_hand));
+  CHECK(m.network("inventory_turns") * m.network("days_of_supply") == doctest::Approx(4.0));
+  CHECK(m.network("flow_time") == doctest::Approx((on_hand + m.lane("wh->shop", "in_transit_mean")) / (8.0 / 4)));
+  // No supplier outside: nothing payable outside, the cycle is the days of supply.
+  CHECK(m.network("cash_to_cash") == doctest::Approx(m.network("days_of_supply")));
+  SUBCASE("at twice the unit cost turns are the same; in units they do not depend on it") {
+    ScenarioSpec s = priced_shop(4);
+    s.products[0].unit_cost = 2;
+    const Measured d = measure(s);
+    CHECK(d.network("inventory_turns") == doctest::Approx(m.network("inventory_turns")));
+    CHECK(d.network("inventory_turns_units") == doctest::Approx(m.network("inventory_turns_units")));
+  }
+  SUBCASE("buying on net 1 from a supplier outside shortens the cycle by its days payable") {
+    ScenarioSpec s = priced_shop(4);
+    s.nodes[0] = node("wh", NodeKind::kSupplier);
+    s.nodes[1].payment_terms.net = 1;
+    const Measured d = measure(s);
+    // An invoice of 6 open at every period end against purchases of 24 over 4.
+    CHECK(d.node("shop", "dpo") == doctest::Approx(1));
+    CHECK(d.network("cash_to_cash") == doctest::Approx(d.network("days_of_supply") - 1));
+  }
+}
+
+TEST_CASE("a lane's holding cost charges the buyer for its pipeline") {
+  ScenarioSpec s = priced_shop(4);
+  const Measured before = measure(s);
+  s.lanes[0].holding_cost = 0.25;
+  const Measured m = measure(s);
+  const double pipeline = m.lane("wh->shop", "in_transit_mean") * 4;  // unit-periods in transit
+  CHECK(pipeline > 0);
+  CHECK(m.node("shop", "cost_holding") == doctest::Approx(before.node("shop", "cost_holding") + 0.25 * pipeline));
+  CHECK(m.node("wh", "cost_holding") == doctest::Approx(before.node("wh", "cost_holding")));
 }
 
 TEST_CASE("DIO, DSO, DPO and the cash-to-cash cycle of the priced chain") {

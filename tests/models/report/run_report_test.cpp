@@ -55,10 +55,12 @@ TEST_CASE("the beer game's report has a chart per stock with a point per period 
     CHECK(e.attr("data-points") == "36");
     CHECK(point_count(e.attr("points")) == 36);
   }
-  // 4 stocks x (on hand, backlog) + 4 echelons x (orders, demand) + 4 cash.
-  CHECK(series == 20);
+  // 4 stocks x (on hand, backlog) + 4 echelons x (orders, demand) + 4
+  // echelons' time of supply + 4 cash.
+  CHECK(series == 24);
   CHECK(count(html, "class=\"band\"") == 0);
-  for (const char* id : {"inv-0", "inv-3", "bw-0", "bw-3", "cash-0", "cash-3", "bullwhip-ratios", "costs", "network"}) {
+  for (const char* id : {"inv-0", "inv-3", "bw-0", "bw-3", "cash-0", "cash-3", "bullwhip-ratios", "costs", "network",
+                         "velocity-supply"}) {
     CAPTURE(id);
     CHECK(html.find(std::string("id=\"") + id + "\"") != std::string::npos);
   }

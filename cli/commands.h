@@ -37,6 +37,7 @@ struct RunArgs {
   bool quiet = false;
   std::string timeseries = "auto";  // none | mean | all | auto
   bool no_report = false;
+  std::string log;  // the event log's file name in the output directory ("": none)
   int jobs = 0;  // 0: all cores
 };
 int run_command(const RunArgs& args);

@@ -43,6 +43,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
       ->check(CLI::IsMember({"none", "mean", "all", "auto"}))
       ->capture_default_str();
   cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
+  cmd->add_option("--log", run.log,
+                  "Write the event log of the first replication (every order, shipment, receipt, invoice, payment, "
+                  "what-if...) to this file name in the output directory, e.g. events.csv");
   cmd->add_option("--jobs", run.jobs, "Threads for replications (default: all cores)")->check(whole_at_least(0));
   return cmd;
 }

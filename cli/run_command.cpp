@@ -114,6 +114,20 @@ int run_command(const RunArgs& args) {
                  : args.timeseries == "none" ? TimeseriesFile::kNone
                                              : TimeseriesFile::kAuto;
   o.report = !args.no_report;
+  if (!args.log.empty()) {
+    const std::filesystem::path name(args.log);
+    if (name.has_parent_path() || args.log == "." || args.log == "..") {
+      std::cerr << fmt::format("--log: error: give a file name, written in the output directory (got '{}')\n",
+                               args.log);
+      return kExitBadInput;
+    }
+    for (const char* taken : {"summary.json", "timeseries.csv", "report.html", "segments.csv", "customers.csv"}) {
+      if (args.log != taken) continue;
+      std::cerr << fmt::format("--log: error: '{}' is one of the run's own files; name the log otherwise\n", taken);
+      return kExitBadInput;
+    }
+    o.log_file = args.log;
+  }
   o.jobs = args.jobs > 0 ? args.jobs : sim::hardware_jobs();
   o.version = CHAINSIM_VERSION;
   o.git = CHAINSIM_GIT;

@@ -333,6 +333,38 @@ BacklogEntry& Network::add_customer_line(StockPoint& sp, Qty qty, double priorit
   return e;
 }
 
+const char* log_event_name(LogEvent e) {
+  switch (e) {
+    case LogEvent::kOrder: return "order";
+    case LogEvent::kShipment: return "shipment";
+    case LogEvent::kReceipt: return "receipt";
+    case LogEvent::kProductionStart: return "production_start";
+    case LogEvent::kProductionDone: return "production_done";
+    case LogEvent::kSale: return "sale";
+    case LogEvent::kLostSale: return "lost_sale";
+    case LogEvent::kInvoice: return "invoice";
+    case LogEvent::kPayment: return "payment";
+    case LogEvent::kWhatIfStart: return "what_if_start";
+    case LogEvent::kWhatIfEnd: return "what_if_end";
+  }
+  return "";
+}
+
+void Network::set_event_log(EventLog* log) {
+  log_ = log;
+  if (log_ != nullptr) log_->on_start(shape_);
+}
+
+void Network::log_what_if(const std::string& id, bool start) {
+  if (log_ == nullptr) return;
+  LoggedEvent e;
+  e.time = sim_.now();
+  e.phase = "what-if";
+  e.event = start ? LogEvent::kWhatIfStart : LogEvent::kWhatIfEnd;
+  e.what_if = &id;
+  log_->on_event(e);
+}
+
 bool Network::random() const noexcept {
   auto spread = [](const Distribution& d) { return d.variance() != 0.0; };
   for (const StockPoint& sp : stocks_) {

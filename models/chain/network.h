@@ -71,6 +71,10 @@ class Network {
   // on_start(shape()) first, then every period's records and deliveries, and
   // on_end() once the last period is recorded.
   void add_sink(ObservationSink* sink) { sinks_.push_back(sink); }
+  // Reports every event of the run to `log` (nullptr: none), from now on.
+  void set_event_log(EventLog* log);
+  // A what-if event `id` starts or ends (the what-if engine tells).
+  void log_what_if(const std::string& id, bool start);
 
   // Plays the horizon forward: periods 0 .. horizon-1, each closed (recorded)
   // at its end. REQUIRES: not run before. Throws ModelError when an invariant
@@ -239,6 +243,23 @@ class Network {
   Qty echelon_position(const StockPoint& sp) const;
   bool review_due(const StockPoint& sp) const;
   void pay_due(Node& n);
+  // The event log's entry, when there is a log.
+  void log(LogEvent event, NodeId from, NodeId to, ProductId product, Qty qty, std::uint64_t order = 0,
+           Money amount = 0.0, std::uint64_t invoice = 0) {
+    if (log_ == nullptr) return;
+    LoggedEvent e;
+    e.time = sim_.now();
+    e.phase = log_phase_;
+    e.event = event;
+    e.from = from;
+    e.to = to;
+    e.product = product;
+    e.qty = qty;
+    e.order = order;
+    e.amount = amount;
+    e.invoice = invoice;
+    log_->on_event(e);
+  }
   void touch(StockPoint& sp) {
     const Time now = sim_.now();
     sp.on_hand_integral += sp.on_hand * (now - sp.integral_from);
@@ -278,6 +299,8 @@ class Network {
   std::unique_ptr<WhatIfEngine> what_if_;
   std::vector<ObservationSink*> sinks_;
   RunShape shape_;  // described once by the builder
+  EventLog* log_ = nullptr;
+  const char* log_phase_ = "start";  // the phase running, for the log
 
   // Instant driver state.
   Time instant_ = -kInfinity;

@@ -70,6 +70,7 @@ template <Phase P>
 }
 
 void Network::run_phase(Phase phase) {
+  log_phase_ = phase_name(phase);
   switch (phase) {
     case Phase::kReceive: run_phase_for<Phase::kReceive>(); break;
     case Phase::kOrdersIn: run_phase_for<Phase::kOrdersIn>(); break;
@@ -85,6 +86,7 @@ void Network::pay_due(Node& n) {
   Payable p;
   while (n.account.pay_next(now, p)) {
     const Lane& l = lanes_[p.lane];
+    log(LogEvent::kPayment, n.id, l.from, kNone, 0.0, 0, p.amount, p.invoice);
     money_.payments_in_transit += p.amount;
     money_.payments_in_transit_settle += p.settles;
     if (l.payment_delay == 0.0) {
@@ -163,6 +165,7 @@ void Network::receive(Node& n) {
         l.delivered += m.qty;
         l.transit_time_sum += m.qty * (now - m.sent);
         units_.in_transit -= m.qty;
+        log(LogEvent::kReceipt, l.from, n.id, sp.product, m.qty, m.ref);
         sp.on_hand += m.qty;
         sp.on_order -= m.closes;
         sp.flows.received += m.qty;
@@ -183,6 +186,7 @@ void Network::receive(Node& n) {
         break;
       }
       case MessageKind::kProductionDone:
+        log(LogEvent::kProductionDone, n.id, n.id, sp.product, m.qty);
         units_.in_production -= m.qty;
         sp.on_hand += m.qty;
         sp.on_order -= m.qty;
@@ -330,6 +334,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     l.shipped += piece;
     ++l.shipments;
     units_.in_transit += piece;
+    log(LogEvent::kShipment, seller.node, l.to, seller.product, piece, line.ref);
     const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
     if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
     post(l.to, &Node::inbox_receive, Phase::kReceive, arrival);
@@ -338,6 +343,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     if (amount > 0.0) {
       from.account.sale_on_credit(amount);
       const std::uint64_t invoice = ++next_invoice_id_;
+      log(LogEvent::kInvoice, seller.node, l.to, seller.product, piece, line.ref, amount, invoice);
       money_.invoices_in_transit += amount;
       money_.invoiced += amount;
       if (l.invoice_delay == 0.0) {
@@ -368,6 +374,7 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
     money_.customer_cash += revenue;
   }
   units_.sold += qty;
+  log(LogEvent::kSale, sp.node, kNone, sp.product, qty, 0, revenue);
   const Delivery d{sp.id, line.arrived, now, qty, true};
   for (ObservationSink* s : sinks_) s->on_delivery(d);
   if (line.segment != kNone) segment_sale(sp, line, qty, revenue);
@@ -516,6 +523,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
   pl.capacity_used += can;
   if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
   units_.started += can;
+  log(LogEvent::kProductionStart, n.id, n.id, sp.product, can);
   units_.in_production += can;
   const Time done = now + std::max(0.0, pl.lead_time.sample(pl.rng));
   Message& m = compose(n.id, &Node::inbox_receive);
@@ -550,6 +558,7 @@ void Network::fulfil(Node& n) {
       if (e.arrived == now) sp.flows.stockout = true;
       if (now >= e.leave_at) {
         sp.flows.lost += e.qty;
+        log(LogEvent::kLostSale, sp.node, kNone, sp.product, e.qty);
         sp.backlog_qty -= e.qty;
         if (sp.lost_sale_cost > 0.0) {
           n.account.cost(CostKind::kLostSale, sp.lost_sale_cost * e.qty, false);
@@ -613,6 +622,7 @@ void Network::place_order(StockPoint& sp, Source& src, Qty qty, bool direct) {
   sp.flows.ordered += qty;
   ++sp.flows.order_lines;
   src.cumulative += qty;
+  log(LogEvent::kOrder, sp.node, l.from, sp.product, qty, id);
   auto fill = [&](Message& m, Time arrival) {
     m.arrival = arrival;
     m.kind = MessageKind::kOrder;

@@ -200,6 +200,47 @@ class ObservationSink {
   virtual void on_end(const RunEnd&) {}
 };
 
+// The event log (chainsim run --log): every order, shipment, receipt,
+// production start and finish, sale, lost sale, invoice, payment and what-if
+// start and end, as it happens. Only a network given a log
+// (Network::set_event_log) reports them; without one it costs a test of a
+// null pointer at each.
+enum class LogEvent : std::uint8_t {
+  kOrder,            // a purchase order placed: from the buyer, to the seller
+  kShipment,         // a shipment sent: from the seller, to the buyer
+  kReceipt,          // a shipment put away: from the seller, to the buyer
+  kProductionStart,  // at the node (from = to)
+  kProductionDone,
+  kSale,             // to end customers (to: none); amount the revenue
+  kLostSale,         // end-customer demand lost
+  kInvoice,          // issued by the seller (from) to the buyer (to)
+  kPayment,          // paid by the buyer (from) to the seller (to)
+  kWhatIfStart,
+  kWhatIfEnd,
+};
+const char* log_event_name(LogEvent e);
+
+struct LoggedEvent {
+  Time time = 0.0;
+  const char* phase = "";  // the engine phase it happened in ("receive", ...), or "what-if"
+  LogEvent event = LogEvent::kOrder;
+  NodeId from = kNone, to = kNone;  // kNone: end customers, or nobody
+  ProductId product = kNone;
+  Qty qty = 0.0;
+  std::uint64_t order = 0;    // the purchase order's id (0: none)
+  std::uint64_t invoice = 0;  // the invoice's id (0: none)
+  Money amount = 0.0;         // invoices, payments, sales
+  const std::string* what_if = nullptr;  // the what-if event's id
+};
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  // Before the first event: the network's names.
+  virtual void on_start(const RunShape&) {}
+  virtual void on_event(const LoggedEvent& e) = 0;
+};
+
 // Keeps every observation in memory, in period order.
 class SeriesRecorder final : public ObservationSink {
  public:

@@ -135,6 +135,7 @@ double WhatIfEngine::pop_override(const std::string& key, int e) {
 
 void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
   const ActionBehaviour& b = action_behaviour(e.action);
+  net.log_what_if(e.id, true);
   if (b.once != nullptr) {
     b.once(net, e);  // done: nothing holds, nothing to revert
     return;
@@ -148,6 +149,7 @@ void WhatIfEngine::apply(Network& net, WhatIfEvent& e) {
 
 void WhatIfEngine::revert(Network& net, WhatIfEvent& e) {
   e.active = false;
+  net.log_what_if(e.id, false);
   const int idx = static_cast<int>(&e - events_.data());
   const ActionBehaviour& b = action_behaviour(e.action);
   if (b.targets == nullptr) return;

@@ -46,6 +46,7 @@ ReplicationOutput run_built(std::unique_ptr<Network> net, int replication, const
   std::optional<SegmentRecorder> segments;
   if (!net->segments().empty()) net->add_sink(&segments.emplace());
   if (o.sink != nullptr) net->add_sink(o.sink);
+  if (o.event_log != nullptr) net->set_event_log(o.event_log);
   net->run();
   net->audit();
   ReplicationOutput out;
@@ -97,6 +98,7 @@ ExperimentResult run_experiment(const ScenarioSpec& spec, const ExperimentOption
         ro.periods_done = o.periods_done;
         ro.keep_transactions = o.customer_transactions && i == 0;
         ro.spec_checked = true;  // by the first build above
+        ro.event_log = i == 0 ? o.event_log : nullptr;
         std::unique_ptr<ObservationSink> sink;
         if (o.replication_sink) sink = o.replication_sink(result.info, static_cast<int>(i));
         ro.sink = sink.get();

@@ -47,6 +47,8 @@ struct ExperimentOptions {
   // Streaming writers use it to write a long run's rows as its periods close,
   // in constant memory.
   std::function<std::unique_ptr<ObservationSink>(const NetworkInfo& info, int replication)> replication_sink;
+  // If set, sees every event of replication 0 (chainsim run --log).
+  EventLog* event_log = nullptr;
 };
 
 // What one replication produced.
@@ -101,6 +103,8 @@ struct ReplicationOptions {
   // If set, sees every observation of the run too (after the KPIs and the
   // series): a writer that streams them, say.
   ObservationSink* sink = nullptr;
+  // If set, sees every event of the run (Network::set_event_log).
+  EventLog* event_log = nullptr;
 
   // The common cases: every series column kept; a spec already checked.
   static ReplicationOptions series_kept() {

@@ -40,7 +40,11 @@ std::string stock_line(const Network& net, const StockPoint& sp) {
   const std::string product = net.products()[sp.product].name;
   if (sp.infinite) return fmt::format("    {}: unlimited source", product);
   std::string from;
-  for (const Source& src : sp.sources) from += (from.empty() ? "" : ", ") + net.nodes()[net.lanes()[src.lane].from].name;
+  for (const Source& src : sp.sources) {
+    from += (from.empty() ? "" : ", ") + net.nodes()[net.lanes()[src.lane].from].name;
+    if (sp.sources.size() > 1 && sp.split == SplitRule::kShares) from += fmt::format(" {:g}%", 100 * src.share);
+  }
+  if (sp.sources.size() > 1) from += fmt::format(" (split {})", name_of(sp.split));
   std::string line = fmt::format("    {}: {} on hand, {}{}", product, sp.on_hand, sp.policy->describe(),
                                  sp.continuous              ? " (continuous review)"
                                  : sp.review_period > 1 ? fmt::format(" (every {} periods)", sp.review_period)
@@ -60,6 +64,50 @@ std::string stock_line(const Network& net, const StockPoint& sp) {
   return line;
 }
 
+// A node's line: its kind, and what a supplier is and what a buyer's terms are.
+std::string node_line(const Network& net, const Node& n) {
+  std::string line = fmt::format("  {} ({}", n.name, name_of(n.kind));
+  if (node_kind_info(n.kind).unlimited_source) {
+    line += n.outside ? ", outside the network" : ", owned";
+    if (n.capacity != kInfinity) line += fmt::format(", capacity {:g} a period", n.capacity);
+    if (n.lead_time.mean() != 0.0 || n.lead_time.variance() != 0.0) line += ", lead time " + n.lead_time.describe();
+    if (n.reliability < 1.0) line += fmt::format(", reliability {:g} (short: {:g})", n.reliability, n.shortfall);
+    if (n.yield) line += ", yield " + n.yield->describe();
+    if (n.material_cost != 0.0) line += fmt::format(", material cost {:g}", n.material_cost);
+  }
+  bool buys = false;
+  for (const StockId id : n.stocks) buys = buys || !net.stocks()[id].sources.empty();
+  if (buys && (n.terms.net > 0 || n.terms.offers_discount())) {
+    line += fmt::format(", pays net {:g}", n.terms.net);
+    if (n.terms.offers_discount()) {
+      line += fmt::format(" ({:g}% off within {:g})", 100 * n.terms.discount, n.terms.discount_within);
+    }
+  }
+  return line + ")";
+}
+
+// A lane's line: transit, order delay, price, capacity and costs.
+std::string lane_line(const Network& net, const Lane& l) {
+  std::string line = fmt::format("  {} -> {}: transit {}, order delay {}", net.nodes()[l.from].name,
+                                 net.nodes()[l.to].name, l.transport.empty() ? "-" : l.transport[0].describe(),
+                                 l.order_delay);
+  // One price for every product, or each product's.
+  std::string prices;
+  const bool one = std::adjacent_find(l.price.begin(), l.price.end(), std::not_equal_to<>()) == l.price.end();
+  for (std::size_t p = 0; p < l.price.size() && !(one && p > 0); ++p) {
+    if (l.price[p] == 0.0) continue;
+    prices += fmt::format("{}{:g}", prices.empty() ? "" : ", ", l.price[p]);
+    if (!one) prices += " (" + net.products()[p].name + ")";
+  }
+  if (!prices.empty()) line += ", price " + prices;
+  if (l.capacity_per_period != kInfinity) line += fmt::format(", capacity {:g} a period", l.capacity_per_period);
+  if (l.cost_per_shipment != 0.0 || l.cost_per_unit != 0.0) {
+    line += fmt::format(", transport cost {:g} a shipment + {:g} a unit", l.cost_per_shipment, l.cost_per_unit);
+  }
+  if (l.holding_cost != 0.0) line += fmt::format(", pipeline holding {:g}", l.holding_cost);
+  return line;
+}
+
 std::string events_text(const ScenarioSpec& spec) {
   if (spec.events.empty()) return "";
   std::string out = "\nevents\n";
@@ -70,8 +118,12 @@ std::string events_text(const ScenarioSpec& spec) {
                              : e.mean_up     ? fmt::format("up ~{} / down ~{}", *e.mean_up, e.mean_down ? *e.mean_down : 0.0)
                                              : fmt::format("{} after {}", e.delay, e.after ? *e.after : "");
     const std::string target = !e.segment.empty() ? "segment " + e.segment : e.node.empty() ? e.lane : e.node;
-    out += fmt::format("  {}: {} {}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
-                       target.empty() ? "" : " on " + target);
+    std::string what;
+    if (e.value != 0.0) what += fmt::format(", value {:g}", e.value);
+    if (e.duration) what += fmt::format(", for {:g} {}", *e.duration, *e.duration == 1 ? spec.time_unit : spec.time_unit + "s");
+    else if (!e.mean_up) what += ", for good";
+    out += fmt::format("  {}: {} {}{}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
+                       target.empty() ? "" : " on " + target, what);
   }
   return out;
 }
@@ -127,14 +179,11 @@ std::string network_text(const ScenarioSpec& spec, const Network& net) {
                      plural(static_cast<std::size_t>(spec.horizon), "period"), spec.period, spec.time_unit, spec.warmup,
                      spec.seed, plural(static_cast<std::size_t>(spec.replications), "replication"));
   for (const Node& n : net.nodes()) {
-    out += fmt::format("  {} ({})\n", n.name, name_of(n.kind));
+    out += node_line(net, n) + "\n";
     for (const StockId id : n.stocks) out += stock_line(net, net.stocks()[id]) + "\n";
   }
   out += "\nlanes\n";
-  for (const Lane& l : net.lanes()) {
-    out += fmt::format("  {} -> {}: transit {}, order delay {}\n", net.nodes()[l.from].name, net.nodes()[l.to].name,
-                       l.transport.empty() ? "-" : l.transport[0].describe(), l.order_delay);
-  }
+  for (const Lane& l : net.lanes()) out += lane_line(net, l) + "\n";
   return out + customers_text(net) + events_text(spec);
 }
 

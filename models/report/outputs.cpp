@@ -396,4 +396,42 @@ std::string summary_table(const ExperimentResult& r) {
   return out;
 }
 
+EventLogCsv::EventLogCsv(sim::AtomicFile& file) : file_(file) {
+  buf_ = "time,period,phase,event,from,to,product,quantity,order,invoice,amount,what_if\n";
+}
+
+EventLogCsv::~EventLogCsv() = default;
+
+void EventLogCsv::on_start(const RunShape& r) {
+  shape_ = &r;
+  nodes_.clear();
+  products_.clear();
+  for (const NodeShape& n : r.nodes) nodes_.push_back(detail::csv_text(n.name));
+  for (const ProductShape& p : r.products) products_.push_back(detail::csv_text(p.name));
+}
+
+void EventLogCsv::on_event(const LoggedEvent& e) {
+  using detail::csv_number;
+  auto node = [&](NodeId n) { return n < nodes_.size() ? std::string_view(nodes_[n]) : std::string_view(); };
+  const std::int64_t period =
+      shape_ != nullptr && shape_->period > 0
+          ? static_cast<std::int64_t>(std::floor((e.time - shape_->start) / shape_->period + 1e-9))
+          : 0;
+  buf_ += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_number(e.time), period,
+                 e.phase, log_event_name(e.event), node(e.from), node(e.to),
+                 e.product < products_.size() ? std::string_view(products_[e.product]) : std::string_view(),
+                 e.qty != 0.0 || e.product != kNone ? csv_number(e.qty) : std::string(),
+                 e.order != 0 ? std::to_string(e.order) : std::string(),
+                 e.invoice != 0 ? std::to_string(e.invoice) : std::string(),
+                 e.amount != 0.0 ? csv_number(e.amount) : std::string(),
+                 e.what_if != nullptr ? detail::csv_text(*e.what_if) : std::string());
+  ++rows_;
+  if (buf_.size() >= (std::size_t{1} << 20)) flush();
+}
+
+void EventLogCsv::flush() {
+  file_.write(buf_);
+  buf_.clear();
+}
+
 }  // namespace chainsim::models

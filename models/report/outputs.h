@@ -70,6 +70,29 @@ class TimeseriesRows final : public ObservationSink {
   std::int64_t period_ = 0;
 };
 
+// The event log (chainsim run --log FILE, docs/outputs.md): one row per
+// event of the first replication, tidy, in the order they happened, streamed
+// into `file` a MiB at a time:
+//   time,period,phase,event,from,to,product,quantity,order,invoice,amount,what_if
+// with empty cells where a column does not apply (an end customer is "").
+class EventLogCsv final : public EventLog {
+ public:
+  explicit EventLogCsv(sim::AtomicFile& file);
+  ~EventLogCsv() override;
+  void on_start(const RunShape& r) override;
+  void on_event(const LoggedEvent& e) override;
+  // Writes what is buffered. Call before committing the file.
+  void flush();
+  std::uint64_t rows() const noexcept { return rows_; }
+
+ private:
+  sim::AtomicFile& file_;
+  const RunShape* shape_ = nullptr;
+  std::vector<std::string> nodes_, products_;  // CSV-quoted names
+  std::string buf_;
+  std::uint64_t rows_ = 0;
+};
+
 // The rows of the mean across replications (replication column "mean").
 std::string timeseries_mean_rows(const ExperimentResult& result);
 

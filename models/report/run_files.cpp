@@ -42,6 +42,23 @@ class SeriesFile {
   std::unique_ptr<sim::AtomicFile> file_;
 };
 
+// The event log's file (RunFilesOptions::log_file).
+class LogFile {
+ public:
+  explicit LogFile(const std::string& path) : file_(path), csv_(file_) {}
+  EventLog* log() { return &csv_; }
+  // Writes the rest and puts the file in place; returns its path.
+  std::string commit() {
+    csv_.flush();
+    file_.commit();
+    return file_.path();
+  }
+
+ private:
+  sim::AtomicFile file_;
+  EventLogCsv csv_;
+};
+
 // Which timeseries.csv a run writes: every replication's rows or their mean.
 TimeseriesFile series_file(TimeseriesFile file, int replications) {
   if (file == TimeseriesFile::kAuto) return replications == 1 ? TimeseriesFile::kAll : TimeseriesFile::kMean;
@@ -107,6 +124,8 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   }
   std::unique_ptr<sim::AtomicFile> customers = customers_file(s.spec, dir);
   opt.customer_transactions = customers != nullptr;
+  std::unique_ptr<LogFile> log;
+  if (!o.log_file.empty()) opt.event_log = (log = std::make_unique<LogFile>(dir + "/" + o.log_file))->log();
   WrittenRun out;
   out.result = run_experiment(s.spec, opt, [&](const ExperimentResult& partial, const ReplicationOutput& rep) {
     if (series) series->add(rep);
@@ -131,6 +150,7 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     customers->commit();
     out.files.push_back(dir + "/customers.csv");
   }
+  if (log) out.files.push_back(log->commit());
   if (o.report) {
     ReportMetadata report;
     report.version = o.version;

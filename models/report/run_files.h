@@ -33,6 +33,9 @@ struct RunFilesOptions {
   std::string scenario_file;  // as given on the command line
   // If set, every period any replication closes adds 1 (a progress display).
   std::atomic<std::uint64_t>* periods_done = nullptr;
+  // If set, the event log of the first replication goes to this file name in
+  // out_dir (EventLogCsv).
+  std::string log_file;
 };
 
 struct WrittenRun {

@@ -195,6 +195,27 @@ TEST_CASE("the same scenario and seed give the same bytes, and another seed othe
   CHECK(json::parse(read(d.path() / "c/summary.json"))["seed"] == 99);
 }
 
+TEST_CASE("run --log writes the first replication's events, tidy, and changes nothing else") {
+  TempDir d;
+  const std::string sc = example("supplier_disruption.yaml");
+  REQUIRE(d.chainsim("run " + sc + " --out a --quiet --no-report --replications 2").status == 0);
+  const Result r = d.chainsim("run " + sc + " --out b --no-report --replications 2 --log events.csv");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("b/events.csv") != std::string::npos);
+  CHECK(read(d.path() / "a/summary.json") == read(d.path() / "b/summary.json"));
+  const std::string log = read(d.path() / "b/events.csv");
+  REQUIRE(log.rfind("time,period,phase,event,from,to,product,quantity,order,invoice,amount,what_if\n", 0) == 0);
+  CHECK(log.find("\n100,100,what-if,what_if_start,,,,,,,,outage\n") != std::string::npos);
+  CHECK(log.find("\n121,121,what-if,what_if_end,,,,,,,,outage\n") != std::string::npos);
+  CHECK(log.find(",review,order,plant,backup_supplier,part,") != std::string::npos);
+  // The same run, the same bytes.
+  REQUIRE(d.chainsim("run " + sc + " --out c --quiet --no-report --replications 2 --log events.csv").status == 0);
+  CHECK(read(d.path() / "c/events.csv") == log);
+  const Result bad = d.chainsim("run " + sc + " --out e --quiet --log sub/events.csv");
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "--log: error: give a file name, written in the output directory (got 'sub/events.csv')\n");
+}
+
 TEST_CASE("--set overrides reach the run and summary.json records the scenario as run") {
   TempDir d;
   const Result r = d.chainsim("run " + example("beer_game.yaml") +
@@ -326,6 +347,21 @@ TEST_CASE("describe prints the network as text, and as Graphviz DOT with --dot")
   CHECK(g.out.rfind("digraph \"beer_game\" {", 0) == 0);
   CHECK(g.out.find("\"wholesaler\" -> \"retailer\"") != std::string::npos);
   CHECK(g.out.back() == '\n');
+}
+
+TEST_CASE("describe shows suppliers' capacities, split rules, prices, payment terms and what-if durations") {
+  TempDir d;
+  const Result r = d.chainsim("describe " + example("supplier_disruption.yaml"));
+  REQUIRE(r.status == 0);
+  for (const char* part : {"  backup_supplier (supplier, outside the network, capacity 50 a period, lead time ",
+                           "from main_supplier, backup_supplier (split cheapest)\n",
+                           "  backup_supplier -> plant: transit constant(3), order delay 0, price 11\n",
+                           "  outage: node_down at 100 on main_supplier, for 21 days\n"}) {
+    CAPTURE(part);
+    CHECK(r.out.find(part) != std::string::npos);
+  }
+  const Result terms = d.chainsim("describe " + example("payment_terms.yaml"));
+  CHECK(terms.out.find("  manufacturer (factory, pays net 30 (2% off within 10))\n") != std::string::npos);
 }
 
 TEST_CASE("validate counts the customer segments and describe lists them with their channels") {

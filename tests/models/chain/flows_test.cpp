@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "tests/models/chain_helpers.h"
@@ -686,4 +687,79 @@ TEST_CASE("sinks are told the run's shape before the first record and what is op
   CHECK(r.rec.stocks.capacity() == r.rec.stocks.size());
   CHECK(r.rec.nodes.capacity() == r.rec.nodes.size());
   CHECK(r.rec.lanes.capacity() == r.rec.lanes.size());
+}
+
+namespace {
+
+// Keeps every logged event.
+struct EventRecorder final : EventLog {
+  std::vector<LoggedEvent> events;
+  std::vector<std::string> what_ifs;
+  void on_event(const LoggedEvent& e) override {
+    events.push_back(e);
+    if (e.what_if != nullptr) what_ifs.push_back(*e.what_if);
+  }
+  double total(LogEvent kind, double LoggedEvent::*field) const {
+    double sum = 0;
+    for (const LoggedEvent& e : events) sum += e.event == kind ? e.*field : 0.0;
+    return sum;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the event log reports every order, shipment, receipt, sale, invoice, payment and what-if, in time order") {
+  // A two-stage chain with Poisson demand, prices on both lanes, the
+  // warehouse down from t = 5 for 3 periods.
+  ScenarioSpec s = serial_chain(2, 12, 1, 0, poisson_demand(4), 20);
+  for (LaneSpec& l : s.lanes) l.price = 2;
+  EventSpec down;
+  down.id = "wh_down";
+  down.at = 5;
+  down.duration = 3;
+  down.action = ActionKind::kNodeDown;
+  down.node = s.nodes[1].id;
+  s.events = {down};
+  auto net = build_network(s, 7, 0);
+  SeriesRecorder rec;
+  EventRecorder log;
+  net->add_sink(&rec);
+  net->set_event_log(&log);
+  net->run();
+  net->audit();
+  REQUIRE_FALSE(log.events.empty());
+  for (std::size_t i = 1; i < log.events.size(); ++i) CHECK(log.events[i - 1].time <= log.events[i].time);
+  double ordered = 0, received = 0, sold = 0;
+  for (const StockPeriod& p : rec.stocks) {
+    ordered += p.ordered;
+    received += p.received;
+  }
+  sold = net->unit_totals().sold;
+  CHECK(log.total(LogEvent::kOrder, &LoggedEvent::qty) == doctest::Approx(ordered));
+  CHECK(log.total(LogEvent::kReceipt, &LoggedEvent::qty) == doctest::Approx(received));
+  CHECK(log.total(LogEvent::kSale, &LoggedEvent::qty) == doctest::Approx(sold));
+  // Every shipment is invoiced at the lane's price, and every invoice paid (net 0).
+  CHECK(log.total(LogEvent::kInvoice, &LoggedEvent::amount) ==
+        doctest::Approx(2 * log.total(LogEvent::kShipment, &LoggedEvent::qty)));
+  CHECK(log.total(LogEvent::kPayment, &LoggedEvent::amount) ==
+        doctest::Approx(log.total(LogEvent::kInvoice, &LoggedEvent::amount)));
+  // An order's shipments carry its id and add up to at most what was ordered.
+  std::map<std::uint64_t, double> order_qty, shipped_qty;
+  for (const LoggedEvent& e : log.events) {
+    if (e.event == LogEvent::kOrder) order_qty[e.order] += e.qty;
+    if (e.event == LogEvent::kShipment) shipped_qty[e.order] += e.qty;
+  }
+  for (const auto& [id, q] : shipped_qty) {
+    CAPTURE(id);
+    REQUIRE(order_qty.count(id) == 1);
+    CHECK(q <= order_qty[id] + 1e-9);
+  }
+  CHECK(log.what_ifs == std::vector<std::string>{"wh_down", "wh_down"});
+  // Without a log the run is the same, bit for bit.
+  auto quiet = build_network(s, 7, 0);
+  SeriesRecorder rec2;
+  quiet->add_sink(&rec2);
+  quiet->run();
+  REQUIRE(rec2.stocks.size() == rec.stocks.size());
+  for (std::size_t i = 0; i < rec.stocks.size(); ++i) CHECK(rec2.stocks[i].on_hand == rec.stocks[i].on_hand);
 }

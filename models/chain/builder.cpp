@@ -501,6 +501,15 @@ class NetworkBuilder {
       e.trigger = WhatIfEvent::Trigger::kUpDown;
       e.mean_up = *es.mean_up;
       e.mean_down = *es.mean_down;
+    } else if (es.when) {
+      const WhenSpec& w = *es.when;
+      e.trigger = WhatIfEvent::Trigger::kWhen;
+      const NodeId node = node_id_[w.node];
+      e.watch = w.product.empty() ? N_->nodes_[node].stocks.front() : N_->stock_of(node, product_id_[w.product]);
+      e.measure = *w.measure;
+      e.below = w.below.has_value();
+      e.level = w.below ? *w.below : *w.above;
+      e.over = w.over;
     } else {
       e.trigger = WhatIfEvent::Trigger::kAfter;
       e.after = event_index.at(*es.after);

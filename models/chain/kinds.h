@@ -194,6 +194,10 @@ CHAINSIM_NAMED_ENUM(CustomerMode, "population", "individual");
 enum class InTransit : std::uint8_t { kArrive, kHold };
 CHAINSIM_NAMED_ENUM(InTransit, "arrive", "hold");
 
+// What a state-triggered what-if (`when:`) watches at a stock point.
+enum class WhenMeasure : std::uint8_t { kOnHand, kPosition, kBacklog, kFillRate };
+CHAINSIM_NAMED_ENUM(WhenMeasure, "on_hand", "position", "backlog", "fill_rate");
+
 // --- node kinds ----------------------------------------------------------
 
 struct NodeKindInfo {

@@ -132,6 +132,8 @@ class Network {
   // are still drawn (draws never depend on the parameters, for common random
   // numbers). Errs on the side of true.
   bool random() const noexcept;
+  // The stock records of the period closed last (what a `when` trigger reads).
+  const std::vector<StockPeriod>& last_period_stocks() const noexcept { return period_stocks_; }
   // The network as its observers see it (sizes, names, structure).
   const RunShape& shape() const noexcept { return shape_; }
 

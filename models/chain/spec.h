@@ -212,6 +212,16 @@ struct LaneSpec {
 };
 
 // A what-if event (docs/scenario-format.md, "events").
+// A state trigger: a condition on one stock point, read at every period
+// boundary from the periods just closed.
+struct WhenSpec {
+  std::optional<WhenMeasure> measure;  // required
+  std::string node;
+  std::string product;            // the node's stock of it (optional for a node's single stock)
+  std::optional<double> below, above;  // exactly one
+  int over = 1;                   // fill_rate: over this many periods
+};
+
 struct EventSpec {
   std::string id;
   // When: exactly one of at / probability / up_down / after.
@@ -220,6 +230,7 @@ struct EventSpec {
   std::optional<double> mean_up;       // two-state process: mean time up (exponential)
   std::optional<double> mean_down;     // and mean time down; the action holds while down
   std::optional<std::string> after;    // another event's id
+  std::optional<WhenSpec> when;        // a condition on a stock, at every period boundary
   double delay = 0.0;                  // after the other event, this much later
   std::optional<double> duration;      // revert the action after this long
   // What:

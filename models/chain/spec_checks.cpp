@@ -340,10 +340,37 @@ void check_after(Check& c, const EventSpec& e, std::size_t i, const std::string&
   }
 }
 
+void check_when(Check& c, const WhenSpec& w, const std::string& wp) {
+  c.ranges("when", &w, wp);
+  if (w.below.has_value() == w.above.has_value()) c.add(wp, "needs exactly one of below and above");
+  const NodeSpec* n = c.index.node(c.spec, w.node);
+  if (n == nullptr) {
+    c.add(wp + ".node", "no node with id '" + w.node + "'");
+    return;
+  }
+  if (node_kind_info(n->kind).unlimited_source) {
+    c.add(wp + ".node", "a supplier is an unlimited source: it has no stock to watch ('" + w.node + "')");
+    return;
+  }
+  if (w.product.empty()) {
+    if (n->stocks.size() != 1) {
+      c.add(wp + ".product", fmt::format("required: node '{}' holds {} stocks", w.node, n->stocks.size()));
+    }
+  } else if (!c.index.has_stock(c.spec, w.node, w.product)) {
+    c.add(wp + ".product", "node '" + w.node + "' has no stock of '" + w.product + "'");
+  }
+  const double level = w.below ? *w.below : w.above ? *w.above : 0.0;
+  if (w.measure == WhenMeasure::kFillRate && !(level >= 0 && level <= 1)) {
+    c.add(wp + (w.below ? ".below" : ".above"), fmt::format("a fill rate is in [0, 1] (got {})", level));
+  }
+}
+
 void check_event(Check& c, const EventSpec& e, std::size_t i) {
   const std::string ep = fmt::format("events.{}", i);
-  const int triggers = (e.at ? 1 : 0) + (e.probability ? 1 : 0) + (e.mean_up || e.mean_down ? 1 : 0) + (e.after ? 1 : 0);
-  if (triggers != 1) c.add(ep, "needs exactly one trigger: at, probability, mean_up with mean_down, or after");
+  const int triggers = (e.at ? 1 : 0) + (e.probability ? 1 : 0) + (e.mean_up || e.mean_down ? 1 : 0) +
+                       (e.after ? 1 : 0) + (e.when ? 1 : 0);
+  if (triggers != 1) c.add(ep, "needs exactly one trigger: at, probability, mean_up with mean_down, after, or when");
+  if (e.when) check_when(c, *e.when, ep + ".when");
   if ((e.mean_up || e.mean_down) && !(e.mean_up && e.mean_down)) {
     c.add(ep, "an up/down process needs both mean_up and mean_down");
   }

@@ -488,6 +488,9 @@ SectionInfo event_keys() {
           positive(key("mean_up", &S::mean_up, K::kNumber, "Trigger: up/down process, mean time up.")),
           positive(key("mean_down", &S::mean_down, K::kNumber, "Up/down process: mean time down (action held).")),
           key("after", &S::after, K::kString, "Trigger: when this other event fires."),
+          of(key("when", &S::when, K::kSection,
+                 "Trigger: a condition on a stock point, read at every period boundary (see when)."),
+             "when"),
           nonneg(key("delay", &S::delay, K::kNumber, "With after: this much later.", "0")),
           nonneg(key("duration", &S::duration, K::kNumber, "Revert the action after this long.", "permanent")),
           req(key("action", &S::action, K::kEnum, "What happens.")),
@@ -500,6 +503,24 @@ SectionInfo event_keys() {
               "arrive"),
           key("segment", &S::segment, K::kString, "campaign: the customer segment whose churned customers it contacts."),
           nonneg(key("cost", &S::cost, K::kNumber, "campaign: the cost of contacting one customer.", "0")),
+      });
+}
+
+SectionInfo when_keys() {
+  using S = WhenSpec;
+  return section(
+      "when",
+      "A state trigger: the event fires at the first period boundary where the condition holds (on the period "
+      "just closed) and, without a duration, holds while it does.",
+      {
+          req(key("measure", &S::measure, K::kEnum,
+                  "on_hand, position or backlog at the period's end, or fill_rate over the last `over` periods.")),
+          req(key("node", &S::node, K::kString, "The node whose stock is watched.")),
+          key("product", &S::product, K::kString, "The product (needed when the node holds several).",
+              "the node's single stock"),
+          key("below", &S::below, K::kNumber, "Fires when the measure is below this."),
+          key("above", &S::above, K::kNumber, "Fires when the measure is above this."),
+          positive(key("over", &S::over, K::kInteger, "fill_rate: the periods it is read over.", "1")),
       });
 }
 
@@ -672,7 +693,7 @@ std::vector<SectionInfo> build_sections() {
           source_keys(),   production_keys(), input_keys(),     demand_keys(),   returns_keys(),
           payment_terms_keys(), lane_keys(), event_keys(),      segment_keys(),  channel_keys(),
           customer_orders_keys(), churn_keys(), acquisition_keys(), cost_to_serve_keys(), heterogeneity_keys(),
-          loyalty_keys(), sharing_keys()};
+          loyalty_keys(), sharing_keys(), when_keys()};
 }
 
 // --- the check of declared ranges ---------------------------------------

@@ -68,8 +68,51 @@ void WhatIfEngine::start(Network& net) {
         break;
       case WhatIfEvent::Trigger::kAfter:
         break;  // scheduled when its trigger fires
+      case WhatIfEvent::Trigger::kWhen:
+        schedule_when(net, idx, 1);  // the first boundary with a period closed
+        break;
     }
   }
+}
+
+// At each boundary k >= 1: fires when the condition holds on period k - 1
+// and the event is not active; an event without a duration holds while the
+// condition does, and is reverted at the first boundary where it does not.
+void WhatIfEngine::schedule_when(Network& net, int i, std::int64_t period) {
+  if (period >= net.horizon()) return;
+  net.simulator().schedule(net.period_start(period), priority::kWhatIf, [this, &net, i, period] {
+    WhatIfEvent& e = events_[static_cast<std::size_t>(i)];
+    const bool holds = condition(net, e);
+    if (holds && !e.active) {
+      fire(net, i);
+    } else if (!holds && e.active && e.duration < 0.0) {
+      revert(net, e);
+    }
+    schedule_when(net, i, period + 1);
+  });
+}
+
+bool WhatIfEngine::condition(const Network& net, WhatIfEvent& e) const {
+  const StockPeriod& r = net.last_period_stocks()[e.watch];
+  double x = 0.0;
+  switch (e.measure) {
+    case WhenMeasure::kOnHand: x = r.on_hand; break;
+    case WhenMeasure::kPosition: x = r.position; break;
+    case WhenMeasure::kBacklog: x = r.backlog; break;
+    case WhenMeasure::kFillRate: {
+      e.window.emplace_back(r.met_immediately, r.demand);
+      if (e.window.size() > static_cast<std::size_t>(e.over)) e.window.erase(e.window.begin());
+      double met = 0.0, demand = 0.0;
+      for (const auto& [m, d] : e.window) {
+        met += m;
+        demand += d;
+      }
+      if (demand <= 0.0) return false;  // nothing asked: no fill rate to judge
+      x = met / demand;
+      break;
+    }
+  }
+  return e.below ? x < e.level : x > e.level;
 }
 
 void WhatIfEngine::schedule_probability(Network& net, int i, std::int64_t period) {

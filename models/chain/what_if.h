@@ -49,11 +49,19 @@ class Network;
 
 struct WhatIfEvent {
   std::string id;
-  enum class Trigger { kAt, kProbability, kUpDown, kAfter } trigger = Trigger::kAt;
+  enum class Trigger { kAt, kProbability, kUpDown, kAfter, kWhen } trigger = Trigger::kAt;
   double at = 0.0;
   double probability = 0.0;
   double mean_up = 0.0, mean_down = 0.0;
   int after = -1;          // index of the event that triggers this one
+  // when: the stock watched, what and against which level; fill rate's
+  // window of (met at once, demand) per period, oldest first.
+  StockId watch = kNone;
+  WhenMeasure measure = WhenMeasure::kOnHand;
+  double level = 0.0;
+  bool below = true;
+  int over = 1;
+  std::vector<std::pair<double, double>> window;
   double delay = 0.0;
   double duration = -1.0;  // < 0: permanent (or until the up/down process is up)
   ActionKind action = ActionKind::kNodeDown;
@@ -115,6 +123,9 @@ class WhatIfEngine {
   void revert(Network& net, WhatIfEvent& e);
   void schedule_probability(Network& net, int i, std::int64_t period);
   void schedule_up_down(Network& net, int i, bool going_down);
+  void schedule_when(Network& net, int i, std::int64_t period);
+  // Whether event e's condition holds on the period just closed.
+  bool condition(const Network& net, WhatIfEvent& e) const;
 
   // One target's value before any event, and the events acting on it.
   struct Target {

@@ -113,7 +113,16 @@ std::string events_text(const ScenarioSpec& spec) {
   std::string out = "\nevents\n";
   for (std::size_t i = 0; i < spec.events.size(); ++i) {
     const EventSpec& e = spec.events[i];
-    const std::string when = e.at            ? fmt::format("at {}", *e.at)
+    std::string condition;
+    if (e.when) {
+      const WhenSpec& w = *e.when;
+      condition = fmt::format("when {}{} {}{} {} {:g}", w.node, w.product.empty() ? "" : "/" + w.product,
+                              w.measure ? name_of(*w.measure) : "?",
+                              w.measure == WhenMeasure::kFillRate && w.over > 1 ? fmt::format(" over {}", w.over) : "",
+                              w.below ? "below" : "above", w.below ? *w.below : w.above ? *w.above : 0.0);
+    }
+    const std::string when = e.when          ? condition
+                             : e.at            ? fmt::format("at {}", *e.at)
                              : e.probability ? fmt::format("each period with probability {}", *e.probability)
                              : e.mean_up     ? fmt::format("up ~{} / down ~{}", *e.mean_up, e.mean_down ? *e.mean_down : 0.0)
                                              : fmt::format("{} after {}", e.delay, e.after ? *e.after : "");
@@ -121,6 +130,7 @@ std::string events_text(const ScenarioSpec& spec) {
     std::string what;
     if (e.value != 0.0) what += fmt::format(", value {:g}", e.value);
     if (e.duration) what += fmt::format(", for {:g} {}", *e.duration, *e.duration == 1 ? spec.time_unit : spec.time_unit + "s");
+    else if (e.when) what += ", while it holds";
     else if (!e.mean_up) what += ", for good";
     out += fmt::format("  {}: {} {}{}{}\n", e.id.empty() ? fmt::format("event{}", i) : e.id, name_of(*e.action), when,
                        target.empty() ? "" : " on " + target, what);

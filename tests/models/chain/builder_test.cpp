@@ -311,12 +311,12 @@ TEST_CASE("an event needs exactly one valid trigger") {
   SUBCASE("no trigger") {
     e.at.reset();
     s.events = {e};
-    expected = lines({{"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, or after"}});
+    expected = lines({{"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, after, or when"}});
   }
   SUBCASE("two triggers") {
     e.probability = 0.1;
     s.events = {e};
-    expected = lines({{"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, or after"}});
+    expected = lines({{"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, after, or when"}});
   }
   SUBCASE("mean_up without mean_down") {
     e.at.reset();
@@ -413,7 +413,7 @@ TEST_CASE("every problem of a spec is reported in one pass") {
              {"products.1.id", "duplicate product id 'item'"},
              {"nodes.2.stocks.0.sources.0.from", "no node with id 'ghost'"},
              {"lanes.0.order_delay", "must be a finite number >= 0 (got -1)"},
-             {"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, or after"}});
+             {"events.0", "needs exactly one trigger: at, probability, mean_up with mean_down, after, or when"}});
   CHECK(issues_of(s) == expected);
   SUBCASE("build_network throws them all in one SpecError") {
     try {

@@ -43,12 +43,13 @@ struct Defaults {
   HeterogeneitySpec heterogeneity;
   LoyaltySpec loyalty;
   SharingSpec sharing;
+  WhenSpec when;
   const void* of(const std::string& section) const {
     const std::map<std::string, const void*> objects = {
         {"scenario", &scenario}, {"product", &product}, {"node", &node}, {"stock", &stock},
         {"policy", &policy},     {"source", &source},   {"production", &production},
         {"input", &input},       {"demand", &demand},   {"returns", &returns},
-        {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing},
+        {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing}, {"when", &when},
         {"segment", &segment}, {"channel", &channel}, {"customer_orders", &customer_orders}, {"churn", &churn},
         {"acquisition", &acquisition}, {"cost_to_serve", &cost_to_serve}, {"heterogeneity", &heterogeneity},
         {"loyalty", &loyalty}};
@@ -83,6 +84,7 @@ const std::set<std::string> kDescribed = {
     "segment.loyalty",        // none
     "channel.product",        // the node's only stock
     "channel.share",          // equal shares
+    "when.product",           // the node's single stock
 };
 
 bool is_number(const std::string& text, double& x) {

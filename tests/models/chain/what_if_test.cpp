@@ -409,3 +409,100 @@ TEST_CASE("an event triggered after another fires its delay later") {
     CHECK(r.at("wh", "item", t).shipped == shipped[t]);
   }
 }
+
+TEST_CASE("a when trigger fires at the first boundary where its stock condition held, and holds while it does") {
+  // A shop of base-stock 20 buying from a supplier two periods away, Poisson
+  // demand of mean 6; while its stock on hand ends a period below 8 the lane
+  // is expedited (transit x 0.5).
+  ScenarioSpec s = serial_chain(1, 20, 2, 0, poisson_demand(6), 60);
+  EventSpec e;
+  e.id = "expedite";
+  e.action = ActionKind::kLaneLeadTime;
+  e.lane = "supplier->retailer";
+  e.value = 0.5;
+  WhenSpec w;
+  w.measure = WhenMeasure::kOnHand;
+  w.node = "retailer";
+  w.below = 8;
+  e.when = w;
+  s.events = {e};
+  REQUIRE(check_spec(s).empty());
+  Run r = run(s, 5);
+  const Lane* lane = nullptr;
+  for (const Lane& l : r.net->lanes()) lane = l.name == "supplier->retailer" ? &l : lane;
+  REQUIRE(lane != nullptr);
+  // Replay the condition from the records: active in period k exactly when
+  // period k - 1 ended below 8; shipments sent in period k take 1 or 2.
+  int fired = 0;
+  for (int k = 1; k < 60; ++k) {
+    CAPTURE(k);
+    const bool active = r.at("retailer", "item", k - 1).on_hand < 8;
+    const bool before = k >= 2 && r.at("retailer", "item", k - 2).on_hand < 8;
+    fired += active && !before ? 1 : 0;
+    if (r.at("retailer", "item", k).ordered > 0 && k + 2 < 60) {
+      // What it ordered at k arrives at k + 1 when expedited, k + 2 otherwise.
+      const double q = r.at("retailer", "item", k).ordered;
+      CHECK((active ? r.at("retailer", "item", k + 1).received : r.at("retailer", "item", k + 2).received) >= q);
+    }
+  }
+  CHECK(fired >= 2);  // it comes and goes
+}
+
+TEST_CASE("a when trigger on the fill rate over a window, with a duration, fires again once it has ended") {
+  // selling(): constant demand the shop meets in full, so a fill rate below 1
+  // never holds; above 0.5 holds at every boundary: with a duration of 3 it
+  // fires at 1, 4, 7, ... (each time it ends, the next boundary fires again).
+  ScenarioSpec s = selling(5, 12);
+  EventSpec e;
+  e.id = "bonus";
+  e.action = ActionKind::kDemandMultiplier;
+  e.node = "shop";
+  e.value = 2;
+  e.duration = 3;
+  WhenSpec w;
+  w.measure = WhenMeasure::kFillRate;
+  w.node = "shop";
+  w.above = 0.5;
+  w.over = 2;
+  e.when = w;
+  s.events = {e};
+  REQUIRE(check_spec(s).empty());
+  Run r = run(s);
+  for (int k = 0; k < 12; ++k) {
+    CAPTURE(k);
+    CHECK(r.at("shop", "item", k).demand == (k >= 1 ? 10 : 5));
+  }
+  s.events[0].when->above.reset();
+  s.events[0].when->below = 1.0;
+  Run never = run(s);
+  for (int k = 0; k < 12; ++k) CHECK(never.at("shop", "item", k).demand == 5);
+}
+
+TEST_CASE("a when trigger is checked: one of below and above, a stock to watch, a fill rate from 0 to 1") {
+  ScenarioSpec s = selling(5, 12);
+  EventSpec e;
+  e.action = ActionKind::kDemandMultiplier;
+  e.node = "shop";
+  e.value = 2;
+  WhenSpec w;
+  w.measure = WhenMeasure::kFillRate;
+  w.node = "shop";
+  w.below = 1.5;
+  w.above = 0.5;
+  e.when = w;
+  e.at = 3;
+  s.events = {e};
+  std::vector<std::string> got;
+  for (const SpecIssue& i : check_spec(s)) got.push_back(i.path + ": " + i.message);
+  CHECK(got == std::vector<std::string>{
+                   "events.0: needs exactly one trigger: at, probability, mean_up with mean_down, after, or when",
+                   "events.0.when: needs exactly one of below and above",
+                   "events.0.when.below: a fill rate is in [0, 1] (got 1.5)"});
+  s.events[0].at.reset();
+  s.events[0].when->above.reset();
+  s.events[0].when->below = 0.5;
+  s.events[0].when->node = "nowhere";
+  got.clear();
+  for (const SpecIssue& i : check_spec(s)) got.push_back(i.path + ": " + i.message);
+  CHECK(got == std::vector<std::string>{"events.0.when.node: no node with id 'nowhere'"});
+}

@@ -10,6 +10,7 @@
 
 #include "chainsim_version.h"
 #include "commands.h"
+#include "models/chain/builder.h"
 #include "models/experiment/compare.h"
 #include "models/report/run_files.h"
 #include "models/report/run_report.h"
@@ -46,6 +47,25 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
   return cmd;
 }
 
+namespace {
+
+// Why one replication will not do (a scenario whose results depend on its
+// random numbers, Network::random: known once its network is built, before
+// anything runs or is written), or "".
+std::string needs_replications(const CompareArgs& a, const ScenarioSpec& base, const ScenarioSpec& variant,
+                               int replications) {
+  if (replications >= 2) return "";
+  const bool base_random = build_network(base, base.seed, 0, true)->random();
+  if (!base_random && !build_network(variant, base.seed, 0, true)->random()) return "";
+  return fmt::format("--replications: error: compare needs at least 2 replications for an interval ({}): the {}'s "
+                     "results depend on random numbers; pass --replications N\n",
+                     a.replications ? fmt::format("--replications {}", replications)
+                                    : fmt::format("the baseline gives {}", replications),
+                     base_random ? "baseline" : "variant");
+}
+
+}  // namespace
+
 int compare_command(const CompareArgs& a) {
   LoadedScenario base, variant;
   std::vector<std::string> vsets = a.sets;
@@ -63,6 +83,12 @@ int compare_command(const CompareArgs& a) {
   if (!a.quiet) {
     print_warnings(base);
     print_warnings(variant);
+  }
+  if (const std::string why = needs_replications(a, base.spec, variant.spec,
+                                                 a.replications.value_or(base.spec.replications));
+      !why.empty()) {
+    std::cerr << why;
+    return kExitBadInput;
   }
   if (!a.out.empty()) {
     if (const std::string why = prepare_output_directory(a.out, "--out"); !why.empty()) {
@@ -84,16 +110,6 @@ int compare_command(const CompareArgs& a) {
   }
   const ComparedRuns runs = run_comparison(base.spec, variant.spec, o);
   const Comparison& c = runs.comparison;
-  if (o.replications < 2 && !c.deterministic) {
-    // Whether a scenario's results depend on random numbers is known once
-    // its network is built (Network::random); one replication of each is cheap.
-    std::cerr << fmt::format("--replications: error: compare needs at least 2 replications for an interval "
-                             "({}): the {}'s results depend on random numbers; pass --replications N\n",
-                             a.replications ? fmt::format("--replications {}", o.replications)
-                                            : fmt::format("the baseline gives {}", o.replications),
-                             runs.baseline.deterministic ? "variant" : "baseline");
-    return kExitBadInput;
-  }
   const bool shared_stock =
       std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.scope == "stock"; });
   if (!shared_stock && !a.quiet) {

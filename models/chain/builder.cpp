@@ -69,7 +69,9 @@ class NetworkBuilder {
       if (!ls.initial_shipments.empty() || !ls.initial_orders.empty()) active[lane_index_[lane_id(ls)]] = true;
     }
     for (std::size_t id = 0; id < active.size(); ++id) {
-      if (active[id]) N_->active_lanes_.push_back(static_cast<LaneId>(id));
+      if (!active[id]) continue;
+      N_->active_lanes_.push_back(static_cast<LaneId>(id));
+      if (N_->lanes_[id].holding_cost > 0) N_->held_lanes_.push_back(static_cast<LaneId>(id));
     }
   }
 

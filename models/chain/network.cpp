@@ -221,11 +221,16 @@ void Network::record_stocks(std::int64_t k) {
 
 void Network::record_lanes(std::int64_t k) {
   const Time end = sim_.now();
+  // The pipeline's holding cost, before the integrals are reset below.
+  for (const LaneId id : held_lanes_) {
+    Lane& l = lanes_[id];
+    touch(l);
+    nodes_[l.to].account.cost(CostKind::kHolding, l.holding_cost * l.in_transit_integral, true);
+  }
   period_lanes_.resize(active_lanes_.size());
   for (std::size_t i = 0; i < active_lanes_.size(); ++i) {
     Lane& l = lanes_[active_lanes_[i]];
     touch(l);
-    if (l.holding_cost > 0) nodes_[l.to].account.cost(CostKind::kHolding, l.holding_cost * l.in_transit_integral, true);
     LanePeriod& o = period_lanes_[i];
     o.period = k;
     o.lane = l.id;

@@ -264,9 +264,10 @@ class Network {
   }
   void touch(StockPoint& sp) {
     const Time now = sim_.now();
-    sp.on_hand_integral += sp.on_hand * (now - sp.integral_from);
-    sp.backlog_integral += sp.backlog_qty * (now - sp.integral_from);
-    if (sp.on_hand <= 1e-9) sp.out_of_stock += now - sp.integral_from;  // round-off dust is not stock
+    const Time dt = now - sp.integral_from;
+    sp.on_hand_integral += sp.on_hand * dt;
+    sp.backlog_integral += sp.backlog_qty * dt;
+    sp.out_of_stock += sp.on_hand <= 1e-9 ? dt : 0.0;  // round-off dust is not stock
     sp.integral_from = now;
   }
   void touch(Lane& l) {
@@ -338,6 +339,7 @@ class Network {
   // benchmark: 4,496 lanes, 186 used) would pay for each of them every
   // period. Its KPIs (docs/kpis.md) are zero all the same.
   std::vector<LaneId> active_lanes_;
+  std::vector<LaneId> held_lanes_;  // active lanes with a holding cost on their pipeline
   std::vector<NodePeriod> period_nodes_;
   std::vector<SegmentPeriod> period_segments_;
   std::vector<CustomerTransaction> transactions_;

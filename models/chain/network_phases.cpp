@@ -70,7 +70,7 @@ template <Phase P>
 }
 
 void Network::run_phase(Phase phase) {
-  log_phase_ = phase_name(phase);
+  if (log_ != nullptr) log_phase_ = phase_name(phase);
   switch (phase) {
     case Phase::kReceive: run_phase_for<Phase::kReceive>(); break;
     case Phase::kOrdersIn: run_phase_for<Phase::kOrdersIn>(); break;
@@ -672,7 +672,8 @@ bool Network::source_up(const Source& src) const {
 // supplier with a capacity, that capacity less what it already owes (its
 // backlog, all buyers, and this lane's orders on their way to it); another
 // node, its stock on hand less what it owes and what is on its way to it;
-// and at most the lane's capacity per period.
+// and at most the lane's capacity per period less what waits to ship on the
+// lane (its lines in the seller's backlog and its orders on the way).
 Qty Network::source_room(const StockPoint& sp, const Source& src) const {
   if (!source_up(src)) return 0.0;
   const Lane& l = lanes_[src.lane];
@@ -687,14 +688,18 @@ Qty Network::source_room(const StockPoint& sp, const Source& src) const {
     for (const StockId id : seller.stocks) owed += stocks_[id].backlog_qty;
     room = seller.capacity - owed;
   }
-  room = std::min(room, l.capacity_per_period - coming);
+  if (l.capacity_per_period != kInfinity) {
+    Qty queued = coming;
+    for (std::size_t i = 0; i < s.backlog.size(); ++i) queued += s.backlog[i].lane == l.id ? s.backlog[i].qty : 0.0;
+    room = std::min(room, l.capacity_per_period - queued);
+  }
   return std::max(0.0, room);
 }
 
 // split: cheapest (by the lane's price for the product, ties in the order
 // listed) or fallback (in the order listed): each source in turn takes what
 // it has room for; what none has room for goes to the first source that is
-// up (else the first), where it waits.
+// up (else the first), where it waits. One order line per source.
 void Network::split_in_order(StockPoint& sp, Qty qty, bool direct) {
   const std::size_t n = sp.sources.size();
   auto& order = scratch_order_;
@@ -709,25 +714,18 @@ void Network::split_in_order(StockPoint& sp, Qty qty, bool direct) {
   parts.assign(n, 0.0);
   const bool units = whole(qty);
   Qty left = qty;
+  std::size_t wait = n;  // the first source that is up
   for (const std::size_t i : order) {
-    if (left <= kEps) break;
+    if (wait == n && source_up(sp.sources[i])) wait = i;
+    if (left <= kEps) continue;
     Qty room = source_room(sp, sp.sources[i]);
     if (units) room = std::floor(room + 1e-9);
     const Qty take = std::min(left, room);
     if (take <= kEps) continue;
-    parts[i] += take;
+    parts[i] = take;
     left -= take;
   }
-  if (left > kEps) {
-    std::size_t wait = order.front();
-    for (const std::size_t i : order) {
-      if (source_up(sp.sources[i])) {
-        wait = i;
-        break;
-      }
-    }
-    parts[wait] += left;
-  }
+  if (left > kEps) parts[wait == n ? order.front() : wait] += left;
   for (const std::size_t i : order) {
     if (parts[i] > kEps) place_order(sp, sp.sources[i], parts[i], direct);
   }

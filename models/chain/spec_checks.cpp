@@ -517,13 +517,10 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
 namespace {
 
 // Whether a source always has room (split_in_order gives it everything):
-// an unlimited supplier (no capacity) on a lane without a capacity that no
-// what-if event acts on.
-bool always_has_room(const ScenarioSpec& spec, const NodeSpec& seller, const LaneSpec& lane, const std::string& id) {
-  if (!node_kind_info(seller.kind).unlimited_source || seller.capacity != kInfinity) return false;
-  if (lane.capacity_per_period != kInfinity) return false;
-  return std::none_of(spec.events.begin(), spec.events.end(),
-                      [&](const EventSpec& e) { return e.node == seller.id || e.lane == id; });
+// an unlimited supplier (no capacity) on a lane without a capacity.
+bool always_has_room(const NodeSpec& seller, const LaneSpec& lane) {
+  return node_kind_info(seller.kind).unlimited_source && seller.capacity == kInfinity &&
+         lane.capacity_per_period == kInfinity;
 }
 
 double price_of(const LaneSpec& l, const std::string& product) {
@@ -553,18 +550,30 @@ std::vector<SpecIssue> spec_warnings(const ScenarioSpec& spec) {
                                  : 0.0;
         order.emplace_back(price, i);
       }
+      // A what-if event on any of its sellers or lanes (an outage, a price)
+      // can change which source comes first: no warning then.
+      const bool eventful = std::any_of(spec.events.begin(), spec.events.end(), [&](const EventSpec& e) {
+        for (std::size_t i = 0; i < st.sources.size(); ++i) {
+          if (e.node == st.sources[i].from || e.lane == lane_id(spec.lanes[static_cast<std::size_t>(lanes[i])])) {
+            return true;
+          }
+        }
+        return false;
+      });
+      if (eventful) continue;
       std::stable_sort(order.begin(), order.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       for (std::size_t j = 0; j + 1 < order.size(); ++j) {
         const std::size_t i = order[j].second;
         const LaneSpec& l = spec.lanes[static_cast<std::size_t>(lanes[i])];
         const NodeSpec* seller = index.node(spec, st.sources[i].from);
-        if (seller == nullptr || !always_has_room(spec, *seller, l, lane_id(l))) continue;
+        if (seller == nullptr || !always_has_room(*seller, l)) continue;
         for (std::size_t later = j + 1; later < order.size(); ++later) {
           const std::size_t m = order[later].second;
           out.push_back({fmt::format("nodes.{}.stocks.{}.sources.{}", n, k, m),
                          fmt::format("never receives an order: under split {}, {} comes before it with no capacity "
-                                     "limit and no event that takes it down, so it takes every order",
+                                     "limit and no event on the sources that could change that, so it takes every "
+                                     "order",
                                      name_of(st.split), seller->id)});
         }
         break;

@@ -83,11 +83,15 @@ void WhatIfEngine::schedule_when(Network& net, int i, std::int64_t period) {
   net.simulator().schedule(net.period_start(period), priority::kWhatIf, [this, &net, i, period] {
     WhatIfEvent& e = events_[static_cast<std::size_t>(i)];
     const bool holds = condition(net, e);
-    if (holds && !e.active) {
+    if (holds && !e.active && !e.latched) {
       fire(net, i);
+      // A one-off action (a campaign) is never active: it fires once each
+      // time the condition comes to hold, not at every boundary while it does.
+      e.latched = !e.active;
     } else if (!holds && e.active && e.duration < 0.0) {
       revert(net, e);
     }
+    if (!holds) e.latched = false;
     schedule_when(net, i, period + 1);
   });
 }
@@ -102,6 +106,7 @@ bool WhatIfEngine::condition(const Network& net, WhatIfEvent& e) const {
     case WhenMeasure::kFillRate: {
       e.window.emplace_back(r.met_immediately, r.demand);
       if (e.window.size() > static_cast<std::size_t>(e.over)) e.window.erase(e.window.begin());
+      if (e.window.size() < static_cast<std::size_t>(e.over)) return false;  // not yet `over` periods to judge
       double met = 0.0, demand = 0.0;
       for (const auto& [m, d] : e.window) {
         met += m;

@@ -62,6 +62,7 @@ struct WhatIfEvent {
   bool below = true;
   int over = 1;
   std::vector<std::pair<double, double>> window;
+  bool latched = false;  // when: a one-off action fired and the condition has held since
   double delay = 0.0;
   double duration = -1.0;  // < 0: permanent (or until the up/down process is up)
   ActionKind action = ActionKind::kNodeDown;

@@ -91,7 +91,9 @@ Comparison compare_replications(const std::vector<KpiSet>& baseline, const std::
     k.variant = interval_of(x, level);
     k.difference = interval_of(d, level);
     sim::Interval& di = k.difference;
-    k.exact = di.n >= 1 && std::isfinite(di.mean) && (di.n >= 2 ? di.stddev == 0 : deterministic);
+    // Only a deterministic comparison claims exactness: in a random one, the
+    // same difference in every replication may still be chance (a count).
+    k.exact = deterministic && di.n >= 1 && std::isfinite(di.mean);
     if (k.exact) {
       // The same difference in every replication: a point, not an interval.
       // "Not 0" allows for sums taken in another order (compare_report's
@@ -164,12 +166,8 @@ std::string compare_table(const Comparison& c, bool only_marked) {
     out += fmt::format("{:<44}{:>12}{:>12}{:>24} {:1}{:>10}\n", k.column, short_number(k.baseline.mean),
                        short_number(k.variant.mean), diff, k.excludes_zero ? "*" : "", rel);
   }
-  const bool some_exact =
-      std::any_of(c.kpis.begin(), c.kpis.end(), [](const KpiComparison& k) { return k.exact && k.excludes_zero; });
   out += fmt::format("\n{} of {} KPIs differ ({})\n", marked, c.kpis.size(),
-                     c.deterministic ? "exactly"
-                     : some_exact    ? "interval excludes 0, or the same difference, not 0, in every replication"
-                                     : "interval excludes 0");
+                     c.deterministic ? "exactly" : "interval excludes 0");
   auto only = [&](const char* side, const std::vector<std::string>& columns, const std::vector<sim::Interval>& v) {
     for (std::size_t i = 0; i < columns.size(); ++i) {
       std::string value;

@@ -34,9 +34,9 @@ struct KpiComparison {
   std::string column;             // as in sweep.csv: "network.fill_rate", "stock.store/widget.fill_rate"
   sim::Interval baseline, variant;  // each on its own (95% Student t)
   sim::Interval difference;       // paired: variant - baseline
-  // The paired difference is the same in every replication: in a deterministic
-  // comparison (n >= 1) or with a spread of exactly 0 (n >= 2). Its interval
-  // is the point (half-width 0).
+  // The paired difference is exact: the comparison is deterministic (so it
+  // is the same in every replication, n >= 1). Its interval is the point
+  // (half-width 0).
   bool exact = false;
   bool excludes_zero = false;     // the difference's interval excludes 0 (n >= 2, or exact and not 0)
   double relative = 0.0;          // difference / |baseline mean|; NaN when the baseline mean is 0

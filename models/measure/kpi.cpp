@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <limits>
 #include <numeric>
 
@@ -81,13 +82,14 @@ void KpiCollector::on_start(const RunShape& r) {
 }
 
 void KpiCollector::served_chains(const RunShape& r) {
-  served_by_.assign(r.stocks.size(), {});
-  std::vector<std::uint8_t> serving(r.stocks.size(), 0);
+  // Up from each end stock through its suppliers (same product): the end
+  // stocks each stock serves, in id order.
+  std::vector<std::vector<StockId>> serves(r.stocks.size());
   std::vector<std::size_t> seen(r.stocks.size(), r.stocks.size());  // the end stock that last reached it
+  std::vector<StockId> up;
   for (std::size_t e = 0; e < r.stocks.size(); ++e) {
     if (!r.stocks[e].end_demand || r.stocks[e].infinite) continue;
-    std::vector<StockId>& up = served_by_[e];
-    up.push_back(static_cast<StockId>(e));
+    up.assign(1, static_cast<StockId>(e));
     seen[e] = e;
     for (std::size_t i = 0; i < up.size(); ++i) {
       for (const StockId s : r.stocks[up[i]].suppliers) {
@@ -96,11 +98,19 @@ void KpiCollector::served_chains(const RunShape& r) {
         up.push_back(s);
       }
     }
-    for (const StockId s : up) serving[s] = 1;
+    for (const StockId s : up) serves[s].push_back(static_cast<StockId>(e));
   }
-  serving_.clear();
-  for (std::size_t s = 0; s < serving.size(); ++s) {
-    if (serving[s]) serving_.push_back(static_cast<StockId>(s));
+  served_groups_.clear();
+  groups_of_end_.assign(r.stocks.size(), {});
+  std::map<std::pair<std::vector<StockId>, int>, int> group_of;
+  for (std::size_t s = 0; s < r.stocks.size(); ++s) {
+    if (serves[s].empty()) continue;
+    auto [it, added] = group_of.try_emplace({serves[s], bucket_size_[s]}, static_cast<int>(served_groups_.size()));
+    if (added) {
+      served_groups_.push_back({bucket_size_[s], 0, 0.0, {}});
+      for (const StockId e : serves[s]) groups_of_end_[e].push_back(it->second);
+    }
+    stocks_[s].served_group = it->second;
   }
 }
 
@@ -155,9 +165,8 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
     a.bucket_orders = a.bucket_demand = 0;
     a.bucket_len = 0;
   }
-  a.cum_orders += s.ordered;
   if (s.customer_demand != 0) {
-    for (const StockId u : served_by_[s.stock]) stocks_[u].cum_end += s.customer_demand;
+    for (const int g : groups_of_end_[s.stock]) served_groups_[static_cast<std::size_t>(g)].end += s.customer_demand;
   }
   amp_demand_ += s.customer_demand;
   if (is_top_[s.stock]) amp_orders_ += s.ordered;
@@ -170,13 +179,11 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
     amp_demand_ = amp_orders_ = 0;
     amp_len_ = 0;
   }
-  for (const StockId u : serving_) {
-    StockAcc& b = stocks_[u];
-    if (++b.cum_len < bucket_size_[u]) continue;
-    b.cum_orders_per_bucket.add(b.cum_orders);
-    b.cum_end_per_bucket.add(b.cum_end);
-    b.cum_orders = b.cum_end = 0;
-    b.cum_len = 0;
+  for (ServedGroup& g : served_groups_) {
+    if (++g.len < g.bucket) continue;
+    g.per_bucket.add(g.end);
+    g.end = 0;
+    g.len = 0;
   }
 }
 
@@ -365,9 +372,12 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   put("orders_mean", a.ordered / n);
   const double dv = a.demand_per_bucket.variance();
   put("bullwhip_ratio", a.demand_per_bucket.count() > 1 && dv > 0 ? a.orders_per_bucket.variance() / dv : kNaN);
-  const double ev = a.cum_end_per_bucket.variance();
-  put("bullwhip_cumulative",
-      a.cum_end_per_bucket.count() > 1 && ev > 0 ? a.cum_orders_per_bucket.variance() / ev : kNaN);
+  const sim::RunningStats* served =
+      a.served_group < 0 ? nullptr : &served_groups_[static_cast<std::size_t>(a.served_group)].per_bucket;
+  const double ev = served ? served->variance() : 0.0;
+  // Its buckets are the stock's own (both start with the measured periods),
+  // so the orders' variance is the one bullwhip_ratio uses.
+  put("bullwhip_cumulative", served && served->count() > 1 && ev > 0 ? a.orders_per_bucket.variance() / ev : kNaN);
   put("inventory_turns", ratio(a.shipped, on_hand));
   put("days_of_supply", ratio(on_hand, a.shipped / (n * period)));
   double lt = 0;

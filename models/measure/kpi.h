@@ -105,12 +105,8 @@ class KpiCollector final : public ObservationSink {
     sim::RunningStats orders_per_bucket, demand_per_bucket;
     double bucket_orders = 0, bucket_demand = 0;
     int bucket_len = 0;
-    // The same buckets for the cumulative ratio, against the end-customer
-    // demand of the stocks it serves (closed when the period closes, once
-    // every stock's demand is in).
-    sim::RunningStats cum_orders_per_bucket, cum_end_per_bucket;
-    double cum_orders = 0, cum_end = 0;
-    int cum_len = 0;
+    // Its group of end-customer demand served (served_groups_), or -1.
+    int served_group = -1;
     std::vector<double> lead_times;  // order-to-delivery times of completed orders
     double out_of_stock = 0;          // time with nothing on hand
     std::int64_t backorder_free = 0;  // periods that ended owing nothing
@@ -162,11 +158,19 @@ class KpiCollector final : public ObservationSink {
   std::vector<LaneAcc> lanes_;
   std::vector<SegmentAcc> segments_;
   std::vector<int> bucket_size_;  // review period of each stock
-  // For each stock with end-customer demand, the stocks it draws on, itself
-  // included (up its suppliers, same product); the stocks that appear in
-  // any such list, in id order.
-  std::vector<std::vector<StockId>> served_by_;
-  std::vector<StockId> serving_;
+  // The end-customer demand a stock serves (its own and that of every stock
+  // buying from it, directly or through others), summed over buckets of its
+  // review period for the cumulative bullwhip ratio. Stocks that serve the
+  // same end stocks with the same bucket share one group (every stage of a
+  // serial chain: one sum a period, not one per stage). A bucket closes
+  // when the period closes, once every stock's demand is in.
+  struct ServedGroup {
+    int bucket = 1, len = 0;
+    double end = 0;
+    sim::RunningStats per_bucket;
+  };
+  std::vector<ServedGroup> served_groups_;
+  std::vector<std::vector<int>> groups_of_end_;  // per stock with end demand: the groups it adds to
   // The network's amplification: end-customer demand and the orders of the
   // top stocks, summed over buckets of amp_bucket_ periods (a period is
   // complete when its last stock is recorded: stocks come in id order).

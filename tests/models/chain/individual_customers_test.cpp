@@ -457,3 +457,26 @@ TEST_CASE("acquisition cannot grow an individual-mode segment past its record li
   CHECK(s.people->state.size() == 10);
   CHECK(Individuals{}.max_records == 1e8);  // what the spec check allows at the start
 }
+
+TEST_CASE("a campaign on a when trigger runs once each time its condition comes to hold, not every period") {
+  // No stock ever: the store's backlog grows every period, so backlog above
+  // 0 holds from the first boundary on; the campaign (p = 0: nobody comes
+  // back, $1 a contact) runs once, at boundary 1, though the condition holds
+  // at every one after.
+  ScenarioSpec s = store(0, 500, 0.2, 8);
+  s.customers[0].churn.q = 1.0;
+  EventSpec e = campaign_at(0, 0.0, 1.0);
+  e.at.reset();
+  WhenSpec w;
+  w.measure = WhenMeasure::kBacklog;
+  w.node = "store";
+  w.above = -1;
+  e.when = w;
+  s.events = {e};
+  REQUIRE(check_spec(s).empty());
+  const LoggedRun r = logged(s);
+  int campaigns = 0;
+  for (int k = 0; k < 8; ++k) campaigns += r.run.cost("store", CostKind::kCustomers, k) > 0 ? 1 : 0;
+  CHECK(campaigns <= 1);
+  CHECK(r.run.net->segments()[0].campaigns == 1);
+}

@@ -703,6 +703,38 @@ TEST_CASE("split cheapest honours a supplier's capacity: the backup's shortfall 
   CHECK(r.at("third", "part", 3).shipped == 24);
 }
 
+TEST_CASE("a lane's room is its capacity per period less what already waits to ship on it") {
+  // The shop prefers w1 (listed first, split fallback) over a lane carrying
+  // 4 a period; it orders 6 a period, so w1's lane keeps 4 a period and the
+  // rest goes to w2, instead of a queue growing on the lane. Then with an
+  // order of 10 already on the lane at time 0: w1 ships 4 of it in period 0
+  // and 4 in period 1, so the shop sends w1 nothing, then 2, then 4.
+  ScenarioSpec s;
+  s.horizon = 6;
+  s.products = {product("item")};
+  StockSpec st = stock("item", 0, plan_orders({6}, AfterPlan::kRepeat), {from("w1"), from("w2")});
+  st.split = SplitRule::kFallback;
+  s.nodes = {node("w1", NodeKind::kWarehouse, {stock("item", 1000, no_orders())}),
+             node("w2", NodeKind::kWarehouse, {stock("item", 1000, no_orders())}),
+             node("shop", NodeKind::kRetailer, {st})};
+  s.lanes = {lane("w1", "shop", 1), lane("w2", "shop", 1)};
+  s.lanes[0].capacity_per_period = 4;
+  Run r = run(s);
+  for (int t = 0; t < 6; ++t) {
+    CAPTURE(t);
+    CHECK(r.at("w1", "item", t).demand == 4);
+    CHECK(r.at("w2", "item", t).demand == 2);
+    CHECK(r.at("w1", "item", t).backlog == 0);
+  }
+  s.lanes[0].initial_orders = {{"item", {10}}};
+  Run queued = run(s);
+  const double to_w2[] = {6, 4, 2, 2, 2, 2};
+  for (int t = 0; t < 6; ++t) {
+    CAPTURE(t);
+    CHECK(queued.at("w2", "item", t).demand == to_w2[t]);
+  }
+}
+
 TEST_CASE("split fallback takes the sources in the order listed, each up to its room") {
   Run r = run(three_suppliers(SplitRule::kFallback));
   // Listed third (40 a period), backup (50), main (no limit): 40, then 34,

@@ -450,8 +450,9 @@ TEST_CASE("a when trigger fires at the first boundary where its stock condition 
 
 TEST_CASE("a when trigger on the fill rate over a window, with a duration, fires again once it has ended") {
   // selling(): constant demand the shop meets in full, so a fill rate below 1
-  // never holds; above 0.5 holds at every boundary: with a duration of 3 it
-  // fires at 1, 4, 7, ... (each time it ends, the next boundary fires again).
+  // never holds; above 0.5 holds at every boundary from the first with two
+  // periods to judge (2): with a duration of 3 it fires at 2, 5, 8, ... (as it
+  // ends, the same boundary fires it again).
   ScenarioSpec s = selling(5, 12);
   EventSpec e;
   e.id = "bonus";
@@ -470,7 +471,7 @@ TEST_CASE("a when trigger on the fill rate over a window, with a duration, fires
   Run r = run(s);
   for (int k = 0; k < 12; ++k) {
     CAPTURE(k);
-    CHECK(r.at("shop", "item", k).demand == (k >= 1 ? 10 : 5));
+    CHECK(r.at("shop", "item", k).demand == (k >= 2 ? 10 : 5));
   }
   s.events[0].when->above.reset();
   s.events[0].when->below = 1.0;

@@ -177,7 +177,7 @@ TEST_CASE("a deterministic comparison gives exact differences from one replicati
   CHECK(compare_csv(one).find(",true,true\n") != std::string::npos);
 }
 
-TEST_CASE("a difference the same in every replication of a random scenario is exact, and marked unless 0") {
+TEST_CASE("a difference the same in every replication of a random scenario is marked with no spread, not called exact") {
   KpiSet b, v;
   b.values.push_back({"network", "", "cost", 10.0});
   v.values.push_back({"network", "", "cost", 12.0});
@@ -188,9 +188,15 @@ TEST_CASE("a difference the same in every replication of a random scenario is ex
   const Comparison c = compare_replications(bs, vs);
   CHECK_FALSE(c.deterministic);
   REQUIRE(c.kpis.size() == 2);
-  CHECK(c.kpis[0].exact);
+  CHECK_FALSE(c.kpis[0].exact);
   CHECK(c.kpis[0].excludes_zero);
   CHECK(c.kpis[0].difference.half_width == 0.0);
+  // Told it is deterministic, the same numbers are exact.
+  const Comparison d = compare_replications(bs, {v, v, v}, 0.95, true);
+  CHECK(d.kpis[0].exact);
+  CHECK(d.kpis[0].excludes_zero);
+  CHECK(d.kpis[1].exact);
+  CHECK_FALSE(d.kpis[1].excludes_zero);
   CHECK_FALSE(c.kpis[1].exact);
   CHECK_FALSE(c.kpis[1].excludes_zero);
   // One replication of a random scenario is never exact: no interval.

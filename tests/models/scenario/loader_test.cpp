@@ -418,7 +418,7 @@ TEST_CASE("a source that can never receive an order is a warning at its place in
   REQUIRE(s.warnings.size() == 1);
   CHECK(s.warnings[0].format() ==
         "s.yaml:13:25: warning: nodes.store.sources.1: never receives an order: under split cheapest, supplier comes "
-        "before it with no capacity limit and no event that takes it down, so it takes every order");
+        "before it with no capacity limit and no event on the sources that could change that, so it takes every order");
   // A capacity, an event on the supplier or a split by shares gives the backup its orders.
   CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.supplier.capacity=3"}}).warnings.empty());
   CHECK(load_scenario_text(two, "s.yaml", ".", {{"nodes.store.split=shares"}}).warnings.empty());

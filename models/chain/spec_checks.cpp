@@ -340,25 +340,37 @@ void check_after(Check& c, const EventSpec& e, std::size_t i, const std::string&
   }
 }
 
-void check_when(Check& c, const WhenSpec& w, const std::string& wp) {
-  c.ranges("when", &w, wp);
-  if (w.below.has_value() == w.above.has_value()) c.add(wp, "needs exactly one of below and above");
-  const NodeSpec* n = c.index.node(c.spec, w.node);
+// A reference to a stock point at `path`: its `node` (not a supplier, which
+// `supplier_why` explains) and `product` (optional for a node's single
+// stock). Appends what is wrong.
+void check_stock_ref(Check& c, const std::string& node, const std::string& product, const std::string& path,
+                     const std::string& supplier_why) {
+  const NodeSpec* n = c.index.node(c.spec, node);
   if (n == nullptr) {
-    c.add(wp + ".node", "no node with id '" + w.node + "'");
+    c.add(path + ".node", "no node with id '" + node + "'");
     return;
   }
   if (node_kind_info(n->kind).unlimited_source) {
-    c.add(wp + ".node", "a supplier is an unlimited source: it has no stock to watch ('" + w.node + "')");
+    c.add(path + ".node", supplier_why + " ('" + node + "')");
     return;
   }
-  if (w.product.empty()) {
+  if (product.empty()) {
     if (n->stocks.size() != 1) {
-      c.add(wp + ".product", fmt::format("required: node '{}' holds {} stocks", w.node, n->stocks.size()));
+      c.add(path + ".product", fmt::format("required: node '{}' holds {} stocks", node, n->stocks.size()));
     }
-  } else if (!c.index.has_stock(c.spec, w.node, w.product)) {
-    c.add(wp + ".product", "node '" + w.node + "' has no stock of '" + w.product + "'");
+    return;
   }
+  if (!c.index.products.count(product)) {
+    c.add(path + ".product", "no product with id '" + product + "'");
+  } else if (!c.index.has_stock(c.spec, node, product)) {
+    c.add(path + ".product", "node '" + node + "' has no stock of '" + product + "'");
+  }
+}
+
+void check_when(Check& c, const WhenSpec& w, const std::string& wp) {
+  c.ranges("when", &w, wp);
+  if (w.below.has_value() == w.above.has_value()) c.add(wp, "needs exactly one of below and above");
+  check_stock_ref(c, w.node, w.product, wp, "a supplier is an unlimited source: it has no stock to watch");
   const double level = w.below ? *w.below : w.above ? *w.above : 0.0;
   if (w.measure == WhenMeasure::kFillRate && !(level >= 0 && level <= 1)) {
     c.add(wp + (w.below ? ".below" : ".above"), fmt::format("a fill rate is in [0, 1] (got {})", level));
@@ -387,26 +399,7 @@ void check_event(Check& c, const EventSpec& e, std::size_t i) {
 
 void check_channel(Check& c, const ChannelSpec& ch, const std::string& path) {
   c.ranges("channel", &ch, path);
-  const NodeSpec* n = c.index.node(c.spec, ch.node);
-  if (n == nullptr) {
-    c.add(path + ".node", "no node with id '" + ch.node + "'");
-    return;
-  }
-  if (node_kind_info(n->kind).unlimited_source) {
-    c.add(path + ".node", "customers buy from a stock point, not from a supplier ('" + ch.node + "')");
-    return;
-  }
-  if (ch.product.empty()) {
-    if (n->stocks.size() != 1) {
-      c.add(path + ".product", fmt::format("required: node '{}' holds {} stocks", ch.node, n->stocks.size()));
-    }
-    return;
-  }
-  if (!c.index.products.count(ch.product)) {
-    c.add(path + ".product", "no product with id '" + ch.product + "'");
-  } else if (!c.index.has_stock(c.spec, ch.node, ch.product)) {
-    c.add(path + ".product", "node '" + ch.node + "' has no stock of '" + ch.product + "'");
-  }
+  check_stock_ref(c, ch.node, ch.product, path, "customers buy from a stock point, not from a supplier");
 }
 
 // The keys only individual mode reads, and their consistency.

@@ -749,10 +749,11 @@ TEST_CASE("the event log reports every order, shipment, receipt, sale, invoice, 
     if (e.event == LogEvent::kOrder) order_qty[e.order] += e.qty;
     if (e.event == LogEvent::kShipment) shipped_qty[e.order] += e.qty;
   }
-  for (const auto& [id, q] : shipped_qty) {
+  for (const auto& shipped : shipped_qty) {
+    const std::uint64_t id = shipped.first;  // not a structured binding: CAPTURE's lambda takes it
     CAPTURE(id);
     REQUIRE(order_qty.count(id) == 1);
-    CHECK(q <= order_qty[id] + 1e-9);
+    CHECK(shipped.second <= order_qty[id] + 1e-9);
   }
   CHECK(log.what_ifs == std::vector<std::string>{"wh_down", "wh_down"});
   // Without a log the run is the same, bit for bit.

@@ -1,5 +1,7 @@
 #include "sim/atomic_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -135,6 +137,66 @@ void SpillFile::copy_to(AtomicFile& to) {
   if (std::ferror(f_) != 0 || std::fseek(f_, 0, SEEK_SET) != 0 || ::ftruncate(::fileno(f_), 0) != 0) {
     throw std::runtime_error("cannot read back the temporary file of " + what_ + ": " + reason());
   }
+}
+
+namespace {
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+}  // namespace
+
+BoundedRead read_regular_file(const std::string& path, std::uintmax_t max_bytes) {
+  BoundedRead r;
+  using P = BoundedRead::Problem;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    r.problem = errno == ENOENT || errno == ENOTDIR ? P::kMissing : P::kUnreadable;
+    r.why = std::generic_category().message(errno);
+    return r;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    r.problem = P::kUnreadable;
+    r.why = std::generic_category().message(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    r.problem = P::kNotRegular;
+    const std::string kind = file_kind(st.st_mode);
+    r.why = kind == "not a regular file" ? kind : kind + ", not a regular file";
+  } else if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    r.problem = P::kTooLarge;
+    r.why = "larger than " + std::to_string(max_bytes) + " bytes (got " + std::to_string(st.st_size) + ")";
+  } else {
+    r.text.reserve(static_cast<std::size_t>(st.st_size));
+    char buf[1 << 16];
+    for (;;) {
+      const std::size_t want = static_cast<std::size_t>(
+          std::min<std::uintmax_t>(sizeof buf, max_bytes + 1 - std::min<std::uintmax_t>(max_bytes, r.text.size())));
+      const ssize_t n = ::read(fd, buf, want);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        r.problem = P::kUnreadable;
+        r.why = std::generic_category().message(errno);
+        break;
+      }
+      if (n == 0) break;
+      r.text.append(buf, static_cast<std::size_t>(n));
+      if (r.text.size() > max_bytes) {  // it grew while being read
+        r.problem = P::kTooLarge;
+        r.why = "larger than " + std::to_string(max_bytes) + " bytes";
+        break;
+      }
+    }
+    if (r.problem != P::kNone) r.text.clear();
+  }
+  ::close(fd);
+  return r;
 }
 
 void write_file_atomically(const std::string& path, std::string_view content) {

@@ -4,6 +4,7 @@
 // failed or was interrupted, is removed and the target is left untouched.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -55,6 +56,18 @@ class SpillFile {
   std::string what_;
   std::FILE* f_ = nullptr;
 };
+
+// Reading a file the user named, with a bound: the contents of `path` when it
+// is a regular file of at most `max_bytes` (symbolic links followed). It is
+// opened without blocking (a FIFO cannot hang the program) and checked on the
+// open descriptor (no race with a file swapped in between), and read until
+// its end or past the bound, never further (/dev/zero cannot fill memory).
+struct BoundedRead {
+  enum class Problem { kNone, kMissing, kNotRegular, kTooLarge, kUnreadable } problem = Problem::kNone;
+  std::string text;  // the contents, when problem is kNone
+  std::string why;   // what is wrong otherwise ("No such file or directory", "a FIFO, not a regular file", ...)
+};
+BoundedRead read_regular_file(const std::string& path, std::uintmax_t max_bytes);
 
 // Writes `content` to `path` atomically.
 void write_file_atomically(const std::string& path, std::string_view content);

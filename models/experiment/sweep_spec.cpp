@@ -12,6 +12,7 @@
 #include "models/scenario/keys.h"
 #include "models/scenario/loader.h"
 #include "models/experiment/sweep.h"
+#include "sim/atomic_file.h"
 
 namespace chainsim::models {
 
@@ -344,12 +345,13 @@ SweepSpec load_sweep_file(const std::string& path) {
   if (size > kMaxDesignBytes) {
     throw LoadError({{path, 0, 0, "", fmt::format("the file is larger than {} bytes (got {})", kMaxDesignBytes, size)}});
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  const sim::BoundedRead file = sim::read_regular_file(path, kMaxDesignBytes);
+  if (file.problem != sim::BoundedRead::Problem::kNone) {
+    throw LoadError({{path, 0, 0, "", "cannot read the design file (" + file.why + ")"}});
+  }
   YAML::Node doc;
   try {
-    doc = YAML::Load(ss.str());
+    doc = YAML::Load(file.text);
   } catch (const YAML::Exception& e) {
     reader.error(YAML::Node(), "", "not valid YAML: " + e.msg);
     Diagnostic& d = reader.diags_.back();

@@ -18,6 +18,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "models/chain/builder.h"
+#include "sim/atomic_file.h"
 #include "models/chain/spec_groups.h"
 #include "models/scenario/detail/convert.h"
 #include "models/scenario/keys.h"
@@ -449,29 +450,20 @@ class Loader : public detail::DiagnosticSink {
     out.file = fs::path(path).lexically_normal().string();  // "./base.yaml" -> "base.yaml"
     out.dir = fs::path(out.file).parent_path().string();
     if (out.dir.empty()) out.dir = ".";
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec || !fs::is_regular_file(path, ec)) {
-      error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
-            "cannot read scenario file '" + path + "'" + (ec ? " (" + ec.message() + ")" : ""));
+    // A regular file only, read with a bound on the descriptor it checked: a
+    // FIFO cannot block, a device or a growing file cannot fill memory.
+    sim::BoundedRead file = sim::read_regular_file(path, kMaxFileBytes);
+    if (file.problem == sim::BoundedRead::Problem::kTooLarge) {
+      error(path, YAML::Mark::null_mark(), "", "the file is " + file.why);
       return false;
     }
-    if (size > kMaxFileBytes) {
-      error(path, YAML::Mark::null_mark(), "", fmt::format("the file is larger than {} bytes (got {})", kMaxFileBytes, size));
-      return false;
-    }
-    errno = 0;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    if (in) ss << in.rdbuf();
-    if (!in || in.bad()) {
+    if (file.problem != sim::BoundedRead::Problem::kNone) {
       // A file that exists but cannot be opened (permissions): say so, not "an empty scenario".
-      const int why = errno != 0 ? errno : EIO;
       error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
-            "cannot read scenario file '" + path + "' (" + std::generic_category().message(why) + ")");
+            "cannot read scenario file '" + path + "' (" + file.why + ")");
       return false;
     }
-    out.text = ss.str();
+    out.text = std::move(file.text);
     return true;
   }
 

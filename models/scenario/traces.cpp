@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/atomic_file.h"
+
 namespace chainsim::models {
 
 namespace {
@@ -35,8 +37,13 @@ bool parse_value(const std::string& text, double& out) {
 }  // namespace
 
 std::vector<double> read_trace(const std::string& path, const std::string& column) {
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument("cannot open demand trace " + path);
+  const sim::BoundedRead file = sim::read_regular_file(path, kMaxTraceBytes);
+  switch (file.problem) {
+    case sim::BoundedRead::Problem::kNone: break;
+    case sim::BoundedRead::Problem::kMissing: throw std::invalid_argument("cannot open demand trace " + path);
+    default: throw std::invalid_argument("cannot read demand trace " + path + ": " + file.why);
+  }
+  std::istringstream in(file.text);
   std::vector<double> values;
   std::string line;
   int line_no = 0;

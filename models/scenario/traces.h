@@ -4,6 +4,7 @@
 // contents runs and sweeps record (summary.json, sweep.json).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ namespace chainsim::models {
 // the file and line of a bad value, a missing column, a file that cannot be
 // opened or holds no values.
 std::vector<double> read_trace(const std::string& path, const std::string& column);
+// The largest trace file read (256 MiB: tens of millions of periods). A path
+// that is not a regular file (a FIFO, /dev/zero, a directory) is refused.
+inline constexpr std::uintmax_t kMaxTraceBytes = 256u << 20;
 
 // A file a scenario reads: a `trace` demand's CSV (`file` as the scenario
 // names it, `path` where it is read, relative names against its folder).

@@ -1,6 +1,7 @@
 // The chainsim program, run as a user runs it: exit statuses, what goes to
 // stdout and stderr, the files written and the ones left alone.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -154,6 +155,19 @@ TEST_CASE("a missing scenario file is an error naming it") {
   CHECK(r.err ==
         "missing.yaml: error: cannot read scenario file 'missing.yaml' (No such file or directory)\n"
         "1 error; nothing was run\n");
+}
+
+TEST_CASE("a scenario that is a FIFO or a device is refused at once, not read until it ends") {
+  TempDir d;
+  REQUIRE(::mkfifo((d.path() / "pipe.yaml").c_str(), 0600) == 0);
+  const Result fifo = d.chainsim("validate pipe.yaml");  // would block forever if opened for a blocking read
+  CHECK(fifo.status == 2);
+  CHECK(fifo.err == "pipe.yaml: error: cannot read scenario file 'pipe.yaml' (a FIFO, not a regular file)\n"
+                    "1 error; nothing was run\n");
+  const Result zero = d.chainsim("validate /dev/zero");
+  CHECK(zero.status == 2);
+  CHECK(zero.err == "/dev/zero: error: cannot read scenario file '/dev/zero' (a character device, not a regular "
+                    "file)\n1 error; nothing was run\n");
 }
 
 TEST_CASE("run prints the summary table and writes summary.json and timeseries.csv into out/<name>") {

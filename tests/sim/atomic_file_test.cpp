@@ -54,3 +54,29 @@ TEST_CASE("a spill file that cannot be made names its folder") {
                        doctest::Contains("cannot make a temporary file in /nonexistent/folder for the rows"),
                        std::runtime_error);
 }
+
+TEST_CASE("a bounded read returns a regular file's contents and refuses what is missing, special or too large") {
+  using chainsim::sim::BoundedRead;
+  using chainsim::sim::read_regular_file;
+  TempDir dir("bounded");
+  const std::string file = (dir.path() / "a.txt").string();
+  {
+    AtomicFile f(file);
+    f.write("twelve bytes");
+    f.commit();
+  }
+  BoundedRead r = read_regular_file(file, 12);
+  CHECK(r.problem == BoundedRead::Problem::kNone);
+  CHECK(r.text == "twelve bytes");
+  r = read_regular_file(file, 11);
+  CHECK(r.problem == BoundedRead::Problem::kTooLarge);
+  CHECK(r.text.empty());
+  CHECK(r.why == "larger than 11 bytes (got 12)");
+  CHECK(read_regular_file((dir.path() / "none").string(), 100).problem == BoundedRead::Problem::kMissing);
+  r = read_regular_file("/dev/zero", 100);
+  CHECK(r.problem == BoundedRead::Problem::kNotRegular);
+  CHECK(r.why == "a character device, not a regular file");
+  r = read_regular_file(dir.path().string(), 100);
+  CHECK(r.problem == BoundedRead::Problem::kNotRegular);
+  CHECK(r.why == "a directory, not a regular file");
+}

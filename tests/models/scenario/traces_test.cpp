@@ -3,6 +3,8 @@
 // against its folder.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -131,3 +133,17 @@ TEST_CASE("load_traces reads each trace file, resolved against the scenario's fo
                                {"missing.csv", (dir.path() / "missing.csv").string()}});
 }
 
+
+TEST_CASE("a trace that is not a regular file is refused at once: a FIFO does not block, /dev/zero does not fill memory") {
+  TempDir dir("special");
+  const std::string fifo = (dir.path() / "pipe.csv").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(read_trace(fifo, ""), ("cannot read demand trace " + fifo + ": a FIFO, not a regular file").c_str(),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(read_trace("/dev/zero", ""),
+                       "cannot read demand trace /dev/zero: a character device, not a regular file",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(read_trace(dir.path().string(), ""),
+                       ("cannot read demand trace " + dir.path().string() + ": a directory, not a regular file").c_str(),
+                       std::invalid_argument);
+}

@@ -55,6 +55,9 @@ struct KpiDefinition {
 // How many of `time_unit` make a year (day 365, week 365/7, month 12,
 // quarter 4, year 1, hour 8760; plural or not), NaN for any other name.
 double time_units_per_year(std::string_view time_unit);
+// A quantity over a span of `span` time units as a year's worth (turns a
+// year), or NaN when the time unit has no year or the span is empty.
+double per_year(double over_span, double span, std::string_view time_unit);
 
 // Every KPI finish() reports, in report order.
 const std::vector<KpiDefinition>& kpi_definitions();

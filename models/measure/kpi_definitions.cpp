@@ -9,6 +9,7 @@
 // its end); "integral" is the exact time integral over the measured span.
 #include <fmt/core.h>
 
+#include <cmath>
 #include <limits>
 #include <string_view>
 
@@ -25,6 +26,11 @@ double time_units_per_year(std::string_view unit) {
   if (unit == "year") return 1.0;
   if (unit == "hour") return 8760.0;
   return std::numeric_limits<double>::quiet_NaN();
+}
+
+double per_year(double over_span, double span, std::string_view unit) {
+  const double year = time_units_per_year(unit);
+  return std::isfinite(year) && span > 0 ? over_span * year / span : std::numeric_limits<double>::quiet_NaN();
 }
 
 namespace {

@@ -316,18 +316,14 @@ namespace {
 
 // "  (... over the 220 days measured; 80.4 turns a year)" (the year only for
 // a time unit that has one).
-std::string velocity_line(const ExperimentResult& r) {
-  const KpiSummary* turns = nullptr;
-  for (const KpiSummary& k : r.summary) {
-    if (k.scope == "network" && k.kpi == "inventory_turns") turns = &k;
-  }
+std::string velocity_line(const ExperimentResult& r, const KpiSummary* turns) {
   if (turns == nullptr || !std::isfinite(turns->interval.mean)) return "";
   const double T = static_cast<double>(r.info.horizon - r.info.warmup) * r.info.period;
-  const double year = time_units_per_year(r.info.time_unit);
+  const double annual = per_year(turns->interval.mean, T, r.info.time_unit);
   std::string s = fmt::format("  (days_of_supply, flow_time and cash_to_cash in {}s; inventory_turns over the {} "
                               "{}s measured",
                               r.info.time_unit, fmt::format("{:g}", T), r.info.time_unit);
-  if (std::isfinite(year) && T > 0) s += fmt::format(", {:.3g} a year", turns->interval.mean * year / T);
+  if (std::isfinite(annual)) s += fmt::format(", {:.3g} a year", annual);
   return s + ")\n";
 }
 
@@ -360,7 +356,7 @@ std::string summary_table(const ExperimentResult& r) {
                           "flow_time", "cash_to_cash"}) {
     out += fmt::format("  {:<24}{}\n", kpi, cell(find("network", "", kpi), 3));
   }
-  out += velocity_line(r);
+  out += velocity_line(r, find("network", "", "inventory_turns"));
   const char* stock_kpis[] = {"fill_rate",   "on_hand_mean",   "backorders_mean",
                               "orders_mean", "bullwhip_ratio", "bullwhip_cumulative"};
   out += fmt::format("\n{:<28}", "stock");

@@ -393,11 +393,9 @@ std::string velocity_panel(const RunChartsInput& in, bool series) {
   const std::string unit = plural_unit(in.units.time_unit);
   const double T = static_cast<double>(r.info.horizon - r.info.warmup) * r.info.period;
   const KpiSummary* turns = find_kpi(r.summary, "network", "", "inventory_turns");
-  const double year = time_units_per_year(in.units.time_unit);
-  std::string annual;
-  if (turns && std::isfinite(turns->interval.mean) && std::isfinite(year) && T > 0) {
-    annual = fmt::format(", {:.3g} a year", turns->interval.mean * year / T);
-  }
+  const double a_year = turns ? per_year(turns->interval.mean, T, in.units.time_unit)
+                              : std::numeric_limits<double>::quiet_NaN();
+  const std::string annual = std::isfinite(a_year) ? fmt::format(", {:.3g} a year", a_year) : "";
   std::string o = paragraph(fmt::format(
       "Over the {:g} {} measured the network turned its inventory {} times{}: cost of goods sold over the mean "
       "value on hand ({} in units). Its stock would last {} {} at the rate it sells (days of supply), a unit spends "

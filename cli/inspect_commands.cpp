@@ -10,6 +10,7 @@
 #include "models/report/describe.h"
 #include "models/scenario/keys.h"
 #include "models/scenario/loader.h"
+#include "sim/text.h"
 
 namespace chainsim::cli {
 
@@ -23,7 +24,7 @@ void print_load_error(const std::exception& e) {
     std::cerr << fmt::format("{} error{}; nothing was run\n", le->diagnostics().size(),
                              le->diagnostics().size() == 1 ? "" : "s");
   } else {
-    std::cerr << "chainsim: error: " << e.what() << "\n";
+    std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
   }
 }
 

@@ -10,6 +10,7 @@
 #include "models/chain/spec_keys.h"
 #include "models/scenario/keys.h"
 #include "sim/atomic_file.h"
+#include "sim/text.h"
 #include "validators.h"
 
 using namespace chainsim::cli;
@@ -142,7 +143,7 @@ int main(int argc, char** argv) {
   try {
     return dispatch(commands);
   } catch (const std::exception& e) {
-    std::cerr << "chainsim: error: " << e.what() << "\n";
+    std::cerr << "chainsim: error: " << chainsim::sim::printable(e.what()) << "\n";
     return kExitFailure;
   }
 }

@@ -229,7 +229,7 @@ std::string compare_json(const Comparison& c, const CompareMeta& m) {
   j["only_in_variant_values"] = values(c.only_variant, c.only_variant_values);
   j["baseline_as_run"] = m.baseline_yaml;
   j["variant_as_run"] = m.variant_yaml;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string compare_csv(const Comparison& c) {

@@ -61,7 +61,7 @@ void append_quoted(std::string& out, const std::string& s) {
            c == ' ';
   });
   if (!plain) {
-    out += J(s).dump();
+    out += J(s).dump(-1, ' ', false, J::error_handler_t::replace);
     return;
   }
   out += '"';
@@ -183,7 +183,7 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
 void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
                         const std::function<void(std::string_view)>& write) {
   const std::vector<KpiScope> scopes = kpi_scopes(r);
-  std::string out = summary_head(r, meta).dump(2);
+  std::string out = summary_head(r, meta).dump(2, ' ', false, J::error_handler_t::replace);
   out.resize(out.size() - 2);  // "\n}", the end of the object
   out += ",\n  \"kpis\": {";
   auto flush = [&](bool any) {  // a MiB at a time
@@ -193,7 +193,7 @@ void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
   };
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
-    out += J(scopes[i].name).dump() + ": ";
+    out += J(scopes[i].name).dump(-1, ' ', false, J::error_handler_t::replace) + ": ";
     if (i == 0) {
       append_kpis(out, scopes[0].items.empty() ? std::vector<const KpiSummary*>() : scopes[0].items[0].second, 6);
       continue;
@@ -212,7 +212,7 @@ void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
     }
     out += "\n    }";
   }
-  out += "\n  },\n  \"scenario_as_run\": " + J(meta.scenario_yaml).dump() + "\n}\n";
+  out += "\n  },\n  \"scenario_as_run\": " + J(meta.scenario_yaml).dump(-1, ' ', false, J::error_handler_t::replace) + "\n}\n";
   flush(true);
 }
 

@@ -19,6 +19,7 @@
 
 #include "models/chain/builder.h"
 #include "sim/atomic_file.h"
+#include "sim/text.h"
 #include "models/chain/spec_groups.h"
 #include "models/scenario/detail/convert.h"
 #include "models/scenario/keys.h"
@@ -71,6 +72,11 @@ class PreScan : public YAML::EventHandler {
   int documents = 0;
   YAML::Mark second_document = YAML::Mark::null_mark();
   YAML::Mark merge_key = YAML::Mark::null_mark();
+  // The first scalar holding a control character (a newline or tab only in a
+  // description), where and which.
+  YAML::Mark control = YAML::Mark::null_mark();
+  std::string control_key;    // the key of the value ("" for a key itself)
+  std::string control_value;  // the value, printable
 
   void OnDocumentStart(const YAML::Mark& m) override {
     if (++documents == 2) second_document = m;
@@ -80,6 +86,8 @@ class PreScan : public YAML::EventHandler {
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string& value) override {
     if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
+    check_text(m, value);
+    if (!open_.empty() && open_.back().first) open_.back().key = at_key() ? value : std::string();
     leaf();
   }
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
@@ -92,9 +100,24 @@ class PreScan : public YAML::EventHandler {
   void OnMapEnd() override { close(); }
 
  private:
-  // The open containers: whether each is a mapping, and its children so far.
-  std::vector<std::pair<bool, std::size_t>> open_;
+  // The open containers: whether each is a mapping, its children so far, and
+  // (a mapping) the key whose value comes next.
+  struct Open {
+    bool first;
+    std::size_t second;
+    std::string key;
+  };
+  std::vector<Open> open_;
   bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
+  void check_text(const YAML::Mark& m, const std::string& value) {
+    if (!control.is_null()) return;
+    const bool free_text = !at_key() && !open_.empty() && open_.back().key == "description";
+    const std::size_t at = sim::first_control(value, free_text ? "\t\n\r" : "");
+    if (at == std::string::npos) return;
+    control = m;
+    control_key = at_key() || open_.empty() ? "" : open_.back().key;
+    control_value = sim::excerpt(value, 60);
+  }
   void count() {
     if (++nodes > kMaxParsedNodes) throw TooLarge{};
   }
@@ -104,7 +127,7 @@ class PreScan : public YAML::EventHandler {
   }
   void open(bool map) {
     count();
-    open_.emplace_back(map, 0);
+    open_.push_back(Open{map, 0, {}});
   }
   void close() {
     open_.pop_back();
@@ -366,6 +389,19 @@ class Loader : public detail::DiagnosticSink {
   // large, nested too deeply, not one document, uses merge keys or is not a
   // mapping: the event parser counts it before any tree is built.
   std::optional<YAML::Node> load_bounded(const TextSource& src) {
+    if (const std::size_t bad = sim::first_invalid_utf8(src.text); bad != std::string::npos) {
+      // YAML is UTF-8 (here): a byte that is not would fail the run's JSON at the end.
+      const std::size_t line_start = src.text.rfind('\n', bad == 0 ? 0 : bad - 1);
+      const std::size_t col = line_start == std::string::npos || bad == 0 ? bad : bad - line_start - 1;
+      YAML::Mark at = YAML::Mark::null_mark();
+      at.line = static_cast<int>(std::count(src.text.begin(), src.text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+      at.column = static_cast<int>(col);
+      at.pos = static_cast<int>(bad);
+      error(src.file, at, "",
+            fmt::format("the file is not UTF-8 text: byte 0x{:02x} starts no UTF-8 character (save it as UTF-8)",
+                        static_cast<unsigned char>(src.text[bad])));
+      return std::nullopt;
+    }
     YAML::Node doc;
     try {
       std::istringstream in(src.text);
@@ -384,6 +420,12 @@ class Loader : public detail::DiagnosticSink {
         error(src.file, scan.second_document, "",
               "a second YAML document starts here: a scenario file holds one document (remove the '---' "
               "or split the file)");
+        return std::nullopt;
+      }
+      if (!scan.control.is_null()) {
+        error(src.file, scan.control, scan.control_key,
+              "holds a control character (a line break, tab, terminal escape or text-direction mark), allowed "
+              "in no value but a description's line breaks and tabs (got '" + scan.control_value + "')");
         return std::nullopt;
       }
       if (!scan.merge_key.is_null()) {
@@ -410,7 +452,9 @@ class Loader : public detail::DiagnosticSink {
       return std::nullopt;
     }
     if (!doc.IsMap()) {
-      error(src.file, doc.Mark(), "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
+      YAML::Mark at = doc.Mark();
+      if (at.is_null()) at = YAML::Mark();  // an empty file: its start (1:1)
+      error(src.file, at, "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
       return std::nullopt;
     }
     return doc;
@@ -499,9 +543,19 @@ class Loader : public detail::DiagnosticSink {
   // `from` names the source of the override in messages ("--set"; empty: none).
   void apply_override(YAML::Node& root, const std::string& spec, const std::string& file,
                       const std::string& from = "--set") {
+    set_note_ = from.empty() ? "" : from + " " + spec;
+    if (const std::size_t bad = sim::first_invalid_utf8(spec); bad != std::string::npos) {
+      set_error(file, "", fmt::format("--set is not UTF-8 text: byte 0x{:02x} starts no UTF-8 character",
+                                      static_cast<unsigned char>(spec[bad])));
+      return;
+    }
+    if (sim::first_control(spec) != std::string::npos) {
+      set_error(file, "", "--set holds a control character (a line break, tab, terminal escape or text-direction mark)");
+      return;
+    }
     const auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0) {
-      error(file, YAML::Mark::null_mark(), spec, "--set needs PATH=VALUE");
+      set_error(file, "", "--set needs PATH=VALUE");
       return;
     }
     const std::string path = spec.substr(0, eq);
@@ -509,12 +563,12 @@ class Loader : public detail::DiagnosticSink {
     try {
       value = YAML::Load(spec.substr(eq + 1));
     } catch (const YAML::Exception& e) {
-      error(file, YAML::Mark::null_mark(), path, "--set value is not valid YAML: " + e.msg);
+      set_error(file, path, "--set value is not valid YAML: " + e.msg);
       return;
     }
     std::size_t count = 0;
     if (!within_limits(value, count, 0)) {
-      error(file, YAML::Mark::null_mark(), path, "--set value is too large or too deeply nested");
+      set_error(file, path, "--set value is too large or too deeply nested");
       return;
     }
     add_override_origin(value, from.empty() ? "" : from + " " + spec);
@@ -522,7 +576,7 @@ class Loader : public detail::DiagnosticSink {
     std::stringstream ss(path);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
     if (parts.size() == 1 && parts[0] == "extends") {
-      error(file, YAML::Mark::null_mark(), path,
+      set_error(file, path,
             "--set cannot change extends: the baseline is merged before any --set applies (write a variant file "
             "that extends the other baseline)");
       return;
@@ -532,6 +586,13 @@ class Loader : public detail::DiagnosticSink {
   }
 
  private:
+  std::string set_note_;  // "--set PATH=VALUE" of the override being applied ("": no note)
+
+  // A problem with the override being applied, naming it once.
+  void set_error(const std::string& file, const std::string& path, const std::string& msg) {
+    error(file, YAML::Mark::null_mark(), path, set_note_.empty() ? msg : msg + " (from " + set_note_ + ")");
+  }
+
   // Where a --set path has led so far.
   struct PathWalk {
     YAML::Node cur;  // the node reached
@@ -557,7 +618,7 @@ class Loader : public detail::DiagnosticSink {
   }
 
   bool unknown_path(const PathWalk& w, const std::string& why) {
-    error(w.file, YAML::Mark::null_mark(), w.path, "--set: unknown path: " + why);
+    set_error(w.file, w.path, "--set: unknown path: " + why);
     return true;
   }
 
@@ -1006,7 +1067,9 @@ std::optional<YAML::Node> parse_document(Loader& loader, const TextSource& src) 
 std::string Diagnostic::format() const {
   std::string where = file;
   if (line > 0) where += fmt::format(":{}:{}", line, column);
-  return where + (warning ? ": warning: " : ": error: ") + (path.empty() ? "" : path + ": ") + message;
+  // One line whatever the scenario holds: no control character reaches the terminal.
+  return sim::printable(where) + (warning ? ": warning: " : ": error: ") +
+         (path.empty() ? "" : sim::printable(path) + ": ") + sim::printable(message);
 }
 
 LoadError::LoadError(std::vector<Diagnostic> diagnostics)

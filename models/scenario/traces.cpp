@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/atomic_file.h"
+#include "sim/text.h"
 
 namespace chainsim::models {
 
@@ -65,7 +66,8 @@ std::vector<double> read_trace(const std::string& path, const std::string& colum
         }
         if (col < 0) {
           throw std::invalid_argument(
-              fmt::format("{}:{}: demand trace has no column '{}' (header: {})", path, line_no, column, line));
+              fmt::format("{}:{}: demand trace has no column '{}' (header: {})", path, line_no, column,
+                          sim::excerpt(line, 40)));
         }
         continue;  // header line
       }
@@ -74,7 +76,8 @@ std::vector<double> read_trace(const std::string& path, const std::string& colum
     const auto c = static_cast<std::size_t>(col);
     if (c >= cells.size() || !parse_value(cells[c], v) || v < 0) {
       throw std::invalid_argument(
-          fmt::format("{}:{}: demand trace value must be a number >= 0 (got '{}')", path, line_no, line));
+          fmt::format("{}:{}: demand trace value must be a number >= 0 (got '{}')", path, line_no,
+                      sim::excerpt(line, 40)));
     }
     values.push_back(v);
   }

@@ -189,7 +189,7 @@ std::string sweep_json(const sim::Design& design, const SweepMeta& m) {
   for (std::size_t c = 0; c < m.columns.size() && c < m.units.size(); ++c) units[m.columns[c]] = m.units[c];
   j["units"] = units;
   j["scenario_as_loaded"] = m.scenario_yaml;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 namespace {
@@ -258,7 +258,7 @@ std::string sweep_model_json(const sim::Design& design, const std::vector<std::s
     note = problem;
     j["fitted"] = false;
     j["reason"] = note;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   describe_surface(*rs, names, runs, j);
   J kpis = J::object(), skipped = J::object();
@@ -285,7 +285,7 @@ std::string sweep_model_json(const sim::Design& design, const std::vector<std::s
   j["skipped"] = skipped;
   note = fmt::format("{} KPIs fitted, {} skipped (constant or undefined; see sweep_model.json)", fitted,
                      skipped.size());
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace chainsim::models::detail

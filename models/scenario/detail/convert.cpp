@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "models/scenario/keys.h"
+#include "sim/text.h"
 
 namespace chainsim::models::detail {
 
@@ -33,7 +34,7 @@ void DiagnosticSink::error(const std::string& file, const YAML::Mark& m, const s
 
 std::string describe_value(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing";
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsScalar()) return "'" + sim::excerpt(n.Scalar(), 80) + "'";  // a long value is cut, not echoed whole
   if (n.IsSequence()) return "a list";
   return "a mapping";
 }
@@ -238,9 +239,6 @@ class Converter {
     const YAML::Node n = sub(map, sec, path, ki.name.c_str());
     if (!n) return;
     const std::string p = join(path, ki.name);
-    // The policy's type is required twice over: here and by its section
-    // (so its absence is reported twice).
-    if (ki.section == "policy" && !n["type"]) err(n, join(p, "type"), "required key is missing");
     void* o = ki.access->kind() == FieldAccess::Kind::kStruct ? f : ki.access->emplace(f);
     read_section(n, scenario_section(ki.section), o, p);
   }
@@ -401,7 +399,7 @@ class Converter {
     const KeyInfo* ki = sec.find(key);
     if (ki != nullptr && ki->type == KeyType::kSection && !n.IsMap()) {
       err(n, join(path, key), "must be a mapping (got " + describe_value(n) + ")");
-      return YAML::Node();
+      return YAML::Node(YAML::NodeType::Undefined);  // not a defined null: nothing more is read from it
     }
     return n;
   }

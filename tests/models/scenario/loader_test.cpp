@@ -402,10 +402,10 @@ lanes:
           });
     CHECK(errors_of(two, {"nodes.shop*.initial=1"}) ==
           std::vector<std::string>{"s.yaml: error: nodes.shop*.initial: --set: unknown path: no item of nodes matches "
-                                   "'shop*'"});
+                                   "'shop*' (from --set nodes.shop*.initial=1)"});
     CHECK(errors_of(two, {"nodes.*.production.cost=1"}) ==
           std::vector<std::string>{"s.yaml: error: nodes.*.production.cost: --set: unknown path: no item of nodes "
-                                   "matching '*' has production.cost"});
+                                   "matching '*' has production.cost (from --set nodes.*.production.cost=1)"});
   }
 }
 
@@ -576,31 +576,32 @@ TEST_CASE("--set reaches list elements of a number list by index, and refuses ex
   CHECK(s.spec.lanes[0].initial_shipments.at("widget") == std::vector<double>{1, 7});
   CHECK(errors_of(kBase, {"lanes.0.initial_shipments.0=7"}) ==
         std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.0: --set: unknown path: "
-                                 "lanes.0.initial_shipments is not in the scenario"});
+                                 "lanes.0.initial_shipments is not in the scenario (from --set lanes.0.initial_shipments.0=7)"});
   CHECK(errors_of(text, {"lanes.0.initial_shipments.2=7"}) ==
         std::vector<std::string>{"s.yaml: error: lanes.0.initial_shipments.2: --set: unknown path: "
-                                 "lanes.0.initial_shipments has no item '2' (it has 2, from 0)"});
+                                 "lanes.0.initial_shipments has no item '2' (it has 2, from 0) (from --set lanes.0.initial_shipments.2=7)"});
   CHECK(errors_of(kBase, {"horizon.0=7"}) ==
         std::vector<std::string>{"s.yaml: error: horizon.0: --set: unknown path: horizon has no keys below it (it is "
-                                 "a single value: set horizon itself)"});
+                                 "a single value: set horizon itself) (from --set horizon.0=7)"});
   CHECK(errors_of(kBase, {"extends=x.yaml"}) ==
         std::vector<std::string>{"s.yaml: error: extends: --set cannot change extends: the baseline is merged before "
-                                 "any --set applies (write a variant file that extends the other baseline)"});
+                                 "any --set applies (write a variant file that extends the other baseline) (from --set extends=x.yaml)"});
 }
 
 TEST_CASE("--set errors: unknown paths, missing items, values the format refuses") {
   CHECK(errors_of(kBase, {"horizn=3"}) ==
         std::vector<std::string>{
-            "s.yaml: error: horizn: --set: unknown path: 'horizn' is not a key of the scenario (did you mean horizon?)"});
+            "s.yaml: error: horizn: --set: unknown path: 'horizn' is not a key of the scenario (did you mean horizon?) (from --set horizn=3)"});
   CHECK(errors_of(kBase, {"nodes.shop.initial=3"}) ==
-        std::vector<std::string>{"s.yaml: error: nodes.shop.initial: --set: unknown path: nodes has no item 'shop'"});
+        std::vector<std::string>{"s.yaml: error: nodes.shop.initial: --set: unknown path: nodes has no item 'shop' (from --set nodes.shop.initial=3)"});
   CHECK(errors_of(kBase, {"nodes.stroe.initial=3"}) ==
         std::vector<std::string>{
-            "s.yaml: error: nodes.stroe.initial: --set: unknown path: nodes has no item 'stroe' (did you mean store?)"});
-  CHECK(errors_of(kBase, {"horizon"}) == std::vector<std::string>{"s.yaml: error: horizon: --set needs PATH=VALUE"});
+            "s.yaml: error: nodes.stroe.initial: --set: unknown path: nodes has no item 'stroe' (did you mean store?) (from --set nodes.stroe.initial=3)"});
+  CHECK(errors_of(kBase, {"horizon"}) ==
+        std::vector<std::string>{"s.yaml: error: --set needs PATH=VALUE (from --set horizon)"});
   CHECK(errors_of(kBase, {"horizon=[1"}) ==
         std::vector<std::string>{
-            "s.yaml: error: horizon: --set value is not valid YAML: end of sequence flow not found"});
+            "s.yaml: error: horizon: --set value is not valid YAML: end of sequence flow not found (from --set horizon=[1)"});
   // The value is checked like the file's own, and the message says where it came from.
   CHECK(errors_of(kBase, {"nodes.store.initial=-5"}) ==
         std::vector<std::string>{

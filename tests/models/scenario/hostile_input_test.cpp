@@ -1,0 +1,114 @@
+// Scenarios written to break chainsim or to mislead its reader (issue 16):
+// control characters and bytes that are not UTF-8, errors that must name
+// where they came from once, files outside the scenario's folder, values
+// validate must refuse because the run cannot take them, and documents
+// that would grow without bound.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "models/scenario/loader.h"
+
+using namespace chainsim::models;
+
+namespace {
+
+const std::string kSmall = R"(name: small
+horizon: 10
+seed: 3
+products:
+  - {id: widget, unit_cost: 2, price: 5}
+nodes:
+  - {id: supplier, kind: supplier}
+  - {id: store, kind: retailer, product: widget, initial: 20, from: supplier,
+     demand: {type: poisson, mean: 4}, policy: {type: base_stock, S: 20}}
+lanes:
+  - {from: supplier, to: store, transport_time: 2}
+)";
+
+std::vector<std::string> errors_of(const std::string& text, std::vector<std::string> sets = {}) {
+  try {
+    load_scenario_text(text, "s.yaml", ".", {std::move(sets)});
+  } catch (const LoadError& e) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.format());
+    return out;
+  }
+  return {};
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a control character in a value is refused at its place, escaped in the message") {
+  CHECK(errors_of(replace(kSmall, "name: small", "name: \"a\\e[2Jb\\nerror: forged\"")) ==
+        std::vector<std::string>{
+            "s.yaml:1:7: error: name: holds a control character (a line break, tab, terminal escape or "
+            "text-direction mark), allowed in no value but a description's line breaks and tabs (got "
+            "'a\\x1b[2Jb\\nerror: forged')"});
+  // In an id, which the terminal summary and the CSV files print.
+  CHECK(errors_of(replace(kSmall, "id: store,", "id: \"st\\u202Eore\",")).size() == 1);
+  SUBCASE("a description may run over lines and hold tabs, but no escape") {
+    CHECK(errors_of(replace(kSmall, "seed: 3", "seed: 3\ndescription: |\n  two\n  \tlines")).empty());
+    CHECK(errors_of(replace(kSmall, "seed: 3", "seed: 3\ndescription: \"x\\e[31m\"")).size() == 1);
+  }
+}
+
+TEST_CASE("a byte that is not UTF-8 is refused where it stands, before the run") {
+  CHECK(errors_of(replace(kSmall, "seed: 3", "seed: 3\ndescription: \"caf\xe9\"")) ==
+        std::vector<std::string>{
+            "s.yaml:4:18: error: the file is not UTF-8 text: byte 0xe9 starts no UTF-8 character (save it as UTF-8)"});
+  CHECK(errors_of(replace(kSmall, "seed: 3", "seed: 3\ndescription: \"caf\xc3\xa9\"")).empty());
+}
+
+TEST_CASE("a --set value with a control character or a stray byte is refused, naming the --set") {
+  CHECK(errors_of(kSmall, {"name=a\x1b[2J"}) ==
+        std::vector<std::string>{"s.yaml: error: --set holds a control character (a line break, tab, terminal "
+                                 "escape or text-direction mark) (from --set name=a\\x1b[2J)"});
+  CHECK(errors_of(kSmall, {"name=a\xff"}) ==
+        std::vector<std::string>{"s.yaml: error: --set is not UTF-8 text: byte 0xff starts no UTF-8 character (from "
+                                 "--set name=a\\xff)"});
+}
+
+TEST_CASE("a message prints on one line whatever it quotes") {
+  Diagnostic d;
+  d.file = "a\nb.yaml";
+  d.line = 2;
+  d.column = 3;
+  d.path = "nodes.x\x1b";
+  d.message = "got 'x\ny'";
+  CHECK(d.format() == "a\\nb.yaml:2:3: error: nodes.x\\x1b: got 'x\\ny'");
+}
+
+TEST_CASE("an empty document is refused at its first line") {
+  CHECK(errors_of("") == std::vector<std::string>{"s.yaml:1:1: error: a scenario must be a mapping of keys (got nothing)"});
+  CHECK(errors_of("# only a comment\n") ==
+        std::vector<std::string>{"s.yaml:1:1: error: a scenario must be a mapping of keys (got nothing)"});
+}
+
+TEST_CASE("every --set error names its --set, and each problem is reported once") {
+  CHECK(errors_of(kSmall, {"nodes.store.policy=7"}) ==
+        std::vector<std::string>{
+            "s.yaml: error: nodes.store.policy: must be a mapping (got '7') (from --set nodes.store.policy=7)"});
+  CHECK(errors_of(kSmall, {"nodes.store.policy={S: 5}"}) ==
+        std::vector<std::string>{
+            "s.yaml: error: nodes.store.policy.type: required key is missing (from --set nodes.store.policy={S: 5})"});
+  CHECK(errors_of(replace(kSmall, "policy: {type: base_stock, S: 20}", "policy: {S: 20}")) ==
+        std::vector<std::string>{"s.yaml:9:48: error: nodes.store.policy.type: required key is missing"});
+  CHECK(errors_of(kSmall, {"nodes.shop.initial=3"}) ==
+        std::vector<std::string>{"s.yaml: error: nodes.shop.initial: --set: unknown path: nodes has no item 'shop' "
+                                 "(from --set nodes.shop.initial=3)"});
+}
+
+TEST_CASE("a long value is quoted cut short") {
+  const std::string long_name(300, 'x');
+  const auto errors = errors_of(replace(kSmall, "horizon: 10", "horizon: " + long_name));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "s.yaml:2:10: error: horizon: must be a whole number (got '" + std::string(80, 'x') + "...')");
+}

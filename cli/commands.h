@@ -14,6 +14,7 @@ class App;
 namespace chainsim::models {
 class SweepExecutor;
 struct LoadedScenario;
+struct LoadOptions;
 }
 
 namespace chainsim::cli {
@@ -38,6 +39,7 @@ struct RunArgs {
   std::string timeseries = "auto";  // none | mean | all | auto
   bool no_report = false;
   std::string log;  // the event log's file name in the output directory ("": none)
+  std::vector<std::string> allow_dirs;  // --allow-dir: folders besides the scenario's it may read
   int jobs = 0;  // 0: all cores
 };
 int run_command(const RunArgs& args);
@@ -54,6 +56,7 @@ struct SweepArgs {
   std::string out;
   bool resume = false;
   bool quiet = false;
+  std::vector<std::string> allow_dirs;
 };
 // Adds the sweep subcommand (shared by chainsim and chainsim-mpi).
 CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
@@ -72,12 +75,17 @@ struct CompareArgs {
   bool significant = false;
   bool quiet = false;
   bool no_report = false;  // no compare.html in --out
+  std::vector<std::string> allow_dirs;
 };
 CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
 int compare_command(const CompareArgs& args);
 
-int validate_command(const std::string& scenario, const std::vector<std::string>& sets);
-int describe_command(const std::string& scenario, const std::vector<std::string>& sets, bool dot);
+int validate_command(const std::string& scenario, const models::LoadOptions& options);
+int describe_command(const std::string& scenario, const models::LoadOptions& options, bool dot);
+
+// Adds --allow-dir (repeatable) to `cmd`: a folder besides the scenario's
+// whose files the scenario may read.
+void add_allow_dir_option(CLI::App* cmd, std::vector<std::string>& dirs);
 int schema_command(bool markdown);
 // The KPI definitions (docs/kpis.md): as text, or as the page's Markdown table.
 int kpis_command(bool markdown);

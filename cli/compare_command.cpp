@@ -42,6 +42,7 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& a) {
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Write compare.json, compare.csv and compare.html here");
   cmd->add_flag("--no-report", a.no_report, "Do not write compare.html");
+  add_allow_dir_option(cmd, a.allow_dirs);
   cmd->add_flag("--significant", a.significant, "List only the KPIs whose interval excludes 0");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors");
   return cmd;
@@ -74,8 +75,8 @@ int compare_command(const CompareArgs& a) {
     if (a.variant.empty() && a.variant_sets.empty()) {
       throw LoadError({{"compare", 0, 0, "", "give a VARIANT file or --variant PATH=VALUE overrides of the baseline"}});
     }
-    base = load_scenario(a.baseline, {a.sets});
-    variant = load_scenario(a.variant.empty() ? a.baseline : a.variant, {vsets});
+    base = load_scenario(a.baseline, {a.sets, "--set", a.allow_dirs});
+    variant = load_scenario(a.variant.empty() ? a.baseline : a.variant, {vsets, "--set", a.allow_dirs});
   } catch (const LoadError& e) {
     print_load_error(e);
     return kExitBadInput;

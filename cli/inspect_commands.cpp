@@ -1,4 +1,5 @@
 // validate, describe, schema and kpis.
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include <iostream>
@@ -28,14 +29,21 @@ void print_load_error(const std::exception& e) {
   }
 }
 
+void add_allow_dir_option(CLI::App* cmd, std::vector<std::string>& dirs) {
+  cmd->add_option("--allow-dir", dirs,
+                  "Let the scenario read files (extends, traces) in this folder too, besides its own folder and "
+                  "below (repeatable)")
+      ->allow_extra_args(false);
+}
+
 void print_warnings(const LoadedScenario& s) {
   for (const Diagnostic& d : s.warnings) std::cerr << d.format() << "\n";
 }
 
-int validate_command(const std::string& scenario, const std::vector<std::string>& sets) {
+int validate_command(const std::string& scenario, const LoadOptions& options) {
   LoadedScenario s;
   try {
-    s = load_scenario(scenario, {sets});
+    s = load_scenario(scenario, options);
   } catch (const LoadError& e) {
     print_load_error(e);
     return kExitBadInput;
@@ -45,10 +53,10 @@ int validate_command(const std::string& scenario, const std::vector<std::string>
   return kExitOk;
 }
 
-int describe_command(const std::string& scenario, const std::vector<std::string>& sets, bool dot) {
+int describe_command(const std::string& scenario, const LoadOptions& options, bool dot) {
   LoadedScenario s;
   try {
-    s = load_scenario(scenario, {sets});
+    s = load_scenario(scenario, options);
   } catch (const LoadError& e) {
     print_load_error(e);
     return kExitBadInput;

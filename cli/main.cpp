@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "models/chain/spec_keys.h"
+#include "models/scenario/loader.h"
 #include "models/scenario/keys.h"
 #include "sim/atomic_file.h"
 #include "sim/text.h"
@@ -24,6 +25,7 @@ struct Commands {
   CompareArgs compare;
   std::string scenario;  // validate, describe
   std::vector<std::string> sets;
+  std::vector<std::string> allow_dirs;  // validate, describe
   bool dot = false, markdown = false, kpis_markdown = false;
   CLI::App *run_cmd = nullptr, *validate = nullptr, *describe = nullptr, *sweep_cmd = nullptr,
            *compare_cmd = nullptr, *schema = nullptr, *kpis = nullptr;
@@ -48,6 +50,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
                   "Write the event log of the first replication (every order, shipment, receipt, invoice, payment, "
                   "what-if...) to this file name in the output directory, e.g. events.csv");
   cmd->add_option("--jobs", run.jobs, "Threads for replications (default: all cores)")->check(whole_at_least(0));
+  add_allow_dir_option(cmd, run.allow_dirs);
   return cmd;
 }
 
@@ -56,10 +59,12 @@ void add_commands(CLI::App& app, Commands& c) {
   c.validate = app.add_subcommand("validate", "Check a scenario, then describe the network in one line");
   c.validate->add_option("scenario", c.scenario, "Scenario file (YAML)")->required();
   c.validate->add_option("--set", c.sets, "Override a value: PATH=VALUE (repeatable)");
+  add_allow_dir_option(c.validate, c.allow_dirs);
   c.describe = app.add_subcommand("describe", "Describe the network as text, or as Graphviz DOT");
   c.describe->add_option("scenario", c.scenario, "Scenario file (YAML)")->required();
   c.describe->add_option("--set", c.sets, "Override a value: PATH=VALUE (repeatable)");
   c.describe->add_flag("--dot", c.dot, "Print Graphviz DOT instead of text");
+  add_allow_dir_option(c.describe, c.allow_dirs);
   c.sweep_cmd = add_sweep_command(app, c.sweep);
   c.compare_cmd = add_compare_command(app, c.compare);
   c.schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
@@ -112,8 +117,8 @@ void suggest_flags(const CLI::App& app, int argc, char** argv) {
 
 int dispatch(const Commands& c) {
   if (*c.run_cmd) return run_command(c.run);
-  if (*c.validate) return validate_command(c.scenario, c.sets);
-  if (*c.describe) return describe_command(c.scenario, c.sets, c.dot);
+  if (*c.validate) return validate_command(c.scenario, {c.sets, "--set", c.allow_dirs});
+  if (*c.describe) return describe_command(c.scenario, {c.sets, "--set", c.allow_dirs}, c.dot);
   if (*c.schema) return schema_command(c.markdown);
   if (*c.kpis) return kpis_command(c.kpis_markdown);
   if (*c.sweep_cmd) return sweep_command(c.sweep);

@@ -87,7 +87,7 @@ std::string prepare_output_directory(const std::string& dir, const std::string& 
 int run_command(const RunArgs& args) {
   LoadedScenario s;
   try {
-    s = load_scenario(args.scenario, {args.sets});
+    s = load_scenario(args.scenario, {args.sets, "--set", args.allow_dirs});
   } catch (const LoadError& e) {
     print_load_error(e);
     return kExitBadInput;

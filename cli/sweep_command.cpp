@@ -42,35 +42,49 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_sweep)");
   cmd->add_flag("--resume", a.resume, "Continue the sweep in --out: skip the runs sweep.csv holds");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors (no progress)");
+  add_allow_dir_option(cmd, a.allow_dirs);
   return cmd;
 }
+
+namespace {
+
+// The sweep the arguments ask for: a design file's, or --param's. Throws
+// LoadError.
+SweepSpec sweep_spec_of(const SweepArgs& a) {
+  SweepSpec spec;
+  if (is_sweep_file(a.target)) {
+    if (!a.params.empty() || !a.design.empty() || a.samples) {
+      throw LoadError({{a.target, 0, 0, "", "the design file gives the parameters and the design: drop --param, "
+                                            "--design and --samples"}});
+    }
+    spec = load_sweep_file(a.target, a.allow_dirs);
+  } else {
+    spec.scenario = a.target;
+    spec.allowed_dirs = a.allow_dirs;
+    spec.params = parse_param_options(a.params);
+    spec.design = a.design.empty() ? "grid" : a.design;
+    spec.samples = a.samples.value_or(0);
+    if (spec.params.empty()) {
+      throw LoadError({{"--param", 0, 0, "", "a sweep needs at least one --param PATH=SPEC (or a design file)"}});
+    }
+    if (spec.design == "grid" && a.samples) {
+      throw LoadError({{"--samples", 0, 0, "", "is for --design lhs"}});
+    }
+    if (spec.design == "lhs" && !a.samples) {
+      throw LoadError({{"--samples", 0, 0, "", "--design lhs needs the number of points: --samples N"}});
+    }
+  }
+  return spec;
+}
+
+}  // namespace
 
 int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
   const bool writer = executor == nullptr || executor->is_writer();
   const int jobs = a.jobs > 0 ? a.jobs : sim::hardware_jobs();
   SweepSpec spec;
   try {
-    if (is_sweep_file(a.target)) {
-      if (!a.params.empty() || !a.design.empty() || a.samples) {
-        throw LoadError({{a.target, 0, 0, "", "the design file gives the parameters and the design: drop --param, "
-                                              "--design and --samples"}});
-      }
-      spec = load_sweep_file(a.target);
-    } else {
-      spec.scenario = a.target;
-      spec.params = parse_param_options(a.params);
-      spec.design = a.design.empty() ? "grid" : a.design;
-      spec.samples = a.samples.value_or(0);
-      if (spec.params.empty()) {
-        throw LoadError({{"--param", 0, 0, "", "a sweep needs at least one --param PATH=SPEC (or a design file)"}});
-      }
-      if (spec.design == "grid" && a.samples) {
-        throw LoadError({{"--samples", 0, 0, "", "is for --design lhs"}});
-      }
-      if (spec.design == "lhs" && !a.samples) {
-        throw LoadError({{"--samples", 0, 0, "", "--design lhs needs the number of points: --samples N"}});
-      }
-    }
+    spec = sweep_spec_of(a);
   } catch (const LoadError& e) {
     if (writer) print_load_error(e);
     return kExitBadInput;

@@ -85,7 +85,7 @@ class Sweep {
       : spec_(spec),
         options_(options),
         exec_(exec),
-        base_(std::make_unique<ParsedScenario>(parse_scenario(spec.scenario, {spec.sets}))),
+        base_(std::make_unique<ParsedScenario>(parse_scenario(spec.scenario, {spec.sets, "--set", spec.allowed_dirs}))),
         scenario_yaml_(to_yaml(base_->document)),
         seed_(spec.seed.value_or(scenario_seed(*base_))),
         design_(make_design(spec, seed_)) {
@@ -143,7 +143,7 @@ class Sweep {
         return d;
       }
     }
-    auto d = std::make_unique<ParsedScenario>(parse_scenario(spec_.scenario, {spec_.sets}));
+    auto d = std::make_unique<ParsedScenario>(parse_scenario(spec_.scenario, {spec_.sets, "--set", spec_.allowed_dirs}));
     if (to_yaml(d->document) != scenario_yaml_) {
       throw std::runtime_error("the scenario " + spec_.scenario + " changed on disk while the sweep ran");
     }

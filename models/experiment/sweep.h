@@ -47,6 +47,7 @@ struct SweepSpec {
   std::optional<int> replications;   // per point, >= 1; default: the scenario's
   std::optional<std::uint64_t> seed; // default: the scenario's
   std::string source;                // the design file, when there is one ("" for the command line)
+  std::vector<std::string> allowed_dirs;  // folders besides the scenario's it may read files in (--allow-dir)
 };
 
 // Builds the parameters from the command line's "PATH=SPEC" strings. Throws
@@ -71,8 +72,10 @@ bool is_sweep_file(const std::string& path);
 //       - {path: nodes.plant.policy.S, range: {from: 20, to: 80, step: 10}}
 //       - {path: lanes.0.transport_time, interval: {low: 1.0, high: 4.0}}
 // Unknown keys, wrong types and missing keys are reported as
-// file:line:col: error: key.path: message, all in one pass. Throws LoadError.
-SweepSpec load_sweep_file(const std::string& path);
+// file:line:col: error: key.path: message, all in one pass. The scenario
+// must be in the design file's folder tree or in one of `allowed_dirs`.
+// Throws LoadError.
+SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& allowed_dirs = {});
 
 struct ParsedScenario;
 

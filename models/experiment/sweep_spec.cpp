@@ -335,7 +335,7 @@ bool is_sweep_file(const std::string& path) {
   }
 }
 
-SweepSpec load_sweep_file(const std::string& path) {
+SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& allowed_dirs) {
   DesignReader reader(path);
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
@@ -360,6 +360,13 @@ SweepSpec load_sweep_file(const std::string& path) {
     throw LoadError(reader.diags_);
   }
   SweepSpec spec = reader.read(doc);
+  spec.allowed_dirs = allowed_dirs;
+  if (!spec.scenario.empty()) {
+    const FileScope scope(fs::path(path).parent_path().string(), allowed_dirs, "the design file's");
+    if (const std::string why = scope.refuse(spec.scenario); !why.empty()) {
+      reader.error(doc["sweep"]["scenario"], "sweep.scenario", "'" + doc["sweep"]["scenario"].Scalar() + "' " + why);
+    }
+  }
   if (!reader.diags_.empty()) {
     std::stable_sort(reader.diags_.begin(), reader.diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
       return std::tie(a.line, a.column) < std::tie(b.line, b.column);

@@ -174,6 +174,8 @@ class Loader : public detail::DiagnosticSink {
   explicit Loader(std::shared_ptr<ScenarioProvenance> kept = nullptr)
       : prov_(kept ? std::move(kept) : std::make_shared<ScenarioProvenance>()) {}
 
+  FileScope scope;  // the folders extends and traces may name files in
+
   // The provenance of what this loader parsed, with the --set values applied
   // so far, to keep with the parsed document.
   std::shared_ptr<ScenarioProvenance> keep_provenance() {
@@ -454,7 +456,9 @@ class Loader : public detail::DiagnosticSink {
     if (!doc.IsMap()) {
       YAML::Mark at = doc.Mark();
       if (at.is_null()) at = YAML::Mark();  // an empty file: its start (1:1)
-      error(src.file, at, "", "a scenario must be a mapping of keys (got " + describe_value(doc) + ")");
+      // Perhaps not a scenario at all (extends: /etc/passwd): a short excerpt only.
+      const std::string got = doc.IsScalar() ? "'" + sim::excerpt(doc.Scalar(), 40) + "'" : describe_value(doc);
+      error(src.file, at, "", "a scenario must be a mapping of keys (got " + got + ")");
       return std::nullopt;
     }
     return doc;
@@ -478,6 +482,10 @@ class Loader : public detail::DiagnosticSink {
     if (level >= kMaxExtends) {
       error(src.file, ext.Mark(), "extends",
             fmt::format("more than {} levels of extends (got '{}' at level {})", kMaxExtends, ext.Scalar(), level + 1));
+      return std::nullopt;
+    }
+    if (const std::string why = scope.refuse(base.string()); !why.empty()) {
+      error(src.file, ext.Mark(), "extends", "'" + ext.Scalar() + "' " + why);
       return std::nullopt;
     }
     TextSource bsrc;
@@ -1017,7 +1025,7 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
     // A trace that cannot be read is the problem of its demand: the check
     // of the spec, which finds its values missing, does not say so again.
     // Traces are read before groups expand: a group's members share its values.
-    const std::vector<SpecIssue> traces = load_traces(out.spec, dir);
+    const std::vector<SpecIssue> traces = load_traces(out.spec, dir, loader.scope);
     const ScenarioSpec* as_given = &out.spec;
     ScenarioSpec before;  // the spec as written, for the paths of the issues of groups
     const bool grouped = std::any_of(out.spec.nodes.begin(), out.spec.nodes.end(),
@@ -1087,6 +1095,7 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
   Loader loader;
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  loader.scope = FileScope(src.dir, options.allowed_dirs);
   std::optional<YAML::Node> doc = parse_document(loader, src);
   return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
 }
@@ -1095,6 +1104,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
                                   const LoadOptions& options) {
   Loader loader;
   TextSource src{name, base_dir, text};
+  loader.scope = FileScope(base_dir, options.allowed_dirs);
   std::optional<YAML::Node> doc = parse_document(loader, src);
   return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
 }
@@ -1103,7 +1113,9 @@ ParsedScenario parse_scenario(const std::string& path, const LoadOptions& option
   Loader loader;
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
+  loader.scope = FileScope(src.dir, options.allowed_dirs);
   ParsedScenario out;
+  out.scope = loader.scope;
   out.file = src.file;
   out.base_dir = src.dir;
   out.text = src.text;
@@ -1121,6 +1133,7 @@ ParsedScenario parse_scenario(const std::string& path, const LoadOptions& option
 
 LoadedScenario load_parsed_scenario(ParsedScenario& parsed, const LoadOptions& options) {
   Loader loader(parsed.provenance);
+  loader.scope = parsed.scope;
   return finish_document(loader, &parsed.document, parsed.file, parsed.base_dir, options);
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "models/chain/spec.h"
+#include "models/scenario/file_scope.h"
 
 namespace chainsim::models {
 
@@ -46,6 +47,11 @@ class LoadError : public std::runtime_error {
 };
 
 struct LoadOptions {
+  LoadOptions(std::vector<std::string> overrides_ = {}, std::string overrides_from_ = "--set",
+              std::vector<std::string> allowed_dirs_ = {})
+      : overrides(std::move(overrides_)),
+        overrides_from(std::move(overrides_from_)),
+        allowed_dirs(std::move(allowed_dirs_)) {}
   // "path=value" overrides, applied in order after extends. Paths are dotted;
   // list items by index or by id (product for stocks and inputs). The value
   // is YAML: a scalar, or a flow mapping or list.
@@ -53,6 +59,9 @@ struct LoadOptions {
   // How messages name where an override came from: a problem with its value
   // ends "(from --set PATH=VALUE)". Empty: no note (the caller adds its own).
   std::string overrides_from = "--set";
+  // Folders besides the scenario's own whose files it may read (extends,
+  // traces); the scenario's folder tree always.
+  std::vector<std::string> allowed_dirs;
 };
 
 struct LoadedScenario {
@@ -86,6 +95,7 @@ struct ParsedScenario {
   YAML::Node document;
   // Which file (or --set) each node came from, so that messages name it.
   std::shared_ptr<ScenarioProvenance> provenance;
+  FileScope scope;  // the folders its files may be in
 };
 
 // Reads and parses a scenario file, resolves extends and applies

@@ -99,15 +99,20 @@ std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std:
   return out;
 }
 
-std::vector<SpecIssue> load_traces(ScenarioSpec& spec, const std::string& base_dir) {
+std::vector<SpecIssue> load_traces(ScenarioSpec& spec, const std::string& base_dir, const FileScope& scope) {
   std::vector<SpecIssue> issues;
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
     for (std::size_t j = 0; j < spec.nodes[i].stocks.size(); ++j) {
       std::vector<DemandSpec>& demand = spec.nodes[i].stocks[j].demand;
       for (std::size_t k = 0; k < demand.size(); ++k) {
         if (!reads_file(demand[k])) continue;
+        const std::string path = resolve(demand[k].file, base_dir);
+        if (const std::string why = scope.refuse(path); !why.empty()) {
+          issues.push_back({fmt::format("nodes.{}.stocks.{}.demand.{}", i, j, k), "trace file '" + path + "' " + why});
+          continue;
+        }
         try {
-          demand[k].trace = read_trace(resolve(demand[k].file, base_dir), demand[k].column);
+          demand[k].trace = read_trace(path, demand[k].column);
         } catch (const std::invalid_argument& e) {
           issues.push_back({fmt::format("nodes.{}.stocks.{}.demand.{}", i, j, k), e.what()});
         }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/chain/spec.h"
+#include "models/scenario/file_scope.h"
 #include "models/chain/spec_checks.h"
 
 namespace chainsim::models {
@@ -36,7 +37,8 @@ std::vector<InputFile> scenario_input_files(const ScenarioSpec& spec, const std:
 
 // Reads every trace file of `spec` into its demand's `trace` values; every
 // file that cannot be read is a problem at its demand's path
-// ("nodes.2.stocks.0.demand.0", list items by index).
-std::vector<SpecIssue> load_traces(ScenarioSpec& spec, const std::string& base_dir);
+// ("nodes.2.stocks.0.demand.0", list items by index); so is a file outside
+// `scope`, which is not opened.
+std::vector<SpecIssue> load_traces(ScenarioSpec& spec, const std::string& base_dir, const FileScope& scope = {});
 
 }  // namespace chainsim::models

@@ -151,7 +151,7 @@ TEST_CASE("chainsim sweep takes a design file in place of the scenario and refus
       << "\n  set: {horizon: 60}\n  replications: 2\n  parameters:\n"
          "    - {path: nodes.store.policy.S, values: [20, 30]}\n";
   }
-  CHECK(run({"sweep", dir + "/sweep.yaml", "--quiet", "--out", dir + "/out"}) == 0);
+  CHECK(run({"sweep", dir + "/sweep.yaml", "--quiet", "--out", dir + "/out", "--allow-dir", "scenarios"}) == 0);
   CHECK(lines(dir + "/out/sweep.csv") == 5);
   CHECK(read(dir + "/out/sweep.json").find("\"design_file\": \"" + dir + "/sweep.yaml\"") != std::string::npos);
   std::string err;

@@ -250,7 +250,7 @@ TEST_CASE("a design file is checked key by key with file, line and column") {
   const std::string file = dir + "/sweep.yaml";
   write(file,
         "sweep:\n"
-        "  scenario: ../x.yaml\n"
+        "  scenario: x.yaml\n"
         "  desing: grid\n"
         "  replications: 0\n"
         "  parameters:\n"
@@ -282,7 +282,13 @@ TEST_CASE("a sweep from a design file writes the rows the same sweep from the co
                   "\n  set: {horizon: 80, warmup: 10}\n  replications: 4\n  parameters:\n"
                   "    - {path: nodes.store.policy.S, range: {from: 20, to: 40, step: 10}}\n"
                   "    - {path: nodes.warehouse.policy.S, values: [30, 45]}\n");
-  const SweepSpec from_file = load_sweep_file(file);
+  // The scenario is outside the design file's folder: refused unless allowed.
+  CHECK_THROWS_WITH_AS(load_sweep_file(file),
+                       (file + ":2:13: error: sweep.scenario: '" + scenario + "' is outside the design file's folder " +
+                        fs::weakly_canonical(dir).string() + ": a scenario reads files only in its folder and below (to "
+                        "allow another folder, pass --allow-dir DIR)").c_str(),
+                       LoadError);
+  const SweepSpec from_file = load_sweep_file(file, {fs::path(scenario).parent_path().string()});
   CHECK(from_file.scenario == scenario);
   ThreadExecutor ex(2);
   run_sweep(from_file, options(dir + "/a"), ex);

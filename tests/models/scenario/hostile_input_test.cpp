@@ -5,12 +5,15 @@
 // that would grow without bound.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "models/scenario/loader.h"
+#include "tests/test_util.h"
 
 using namespace chainsim::models;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -111,4 +114,81 @@ TEST_CASE("a long value is quoted cut short") {
   const auto errors = errors_of(replace(kSmall, "horizon: 10", "horizon: " + long_name));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "s.yaml:2:10: error: horizon: must be a whole number (got '" + std::string(80, 'x') + "...')");
+}
+
+namespace {
+
+// The messages of loading the file `path` with `allowed` folders.
+std::vector<std::string> file_errors(const std::string& path, const std::vector<std::string>& allowed = {}) {
+  try {
+    load_scenario(path, {{}, "--set", allowed});
+  } catch (const LoadError& e) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.format());
+    return out;
+  }
+  return {};
+}
+
+std::string trace_demand(const std::string& file) {
+  return replace(kSmall, "demand: {type: poisson, mean: 4}", "demand: {type: trace, file: '" + file + "', column: x}");
+}
+
+}  // namespace
+
+TEST_CASE("a scenario reads files only in its folder tree unless a folder is allowed") {
+  chainsim::testing::TempDir tmp("scope");
+  fs::create_directories(tmp.path() / "project" / "data");
+  fs::create_directories(tmp.path() / "elsewhere");
+  tmp.write("elsewhere/secret.csv", "root:x:0:0:root:/root:/bin/bash\n");
+  tmp.write("project/data/sales.csv", "x\n4\n5\n");
+  tmp.write("elsewhere/base.yaml", kSmall);
+  const std::string root = fs::weakly_canonical(tmp.path() / "project").string();
+  const std::string outside = " is outside the scenario's folder " + root +
+                              ": a scenario reads files only in its folder and below (to allow another folder, pass "
+                              "--allow-dir DIR)";
+  SUBCASE("a trace in the folder tree is read; one above it, by '..' or absolute, is not opened") {
+    CHECK(file_errors(tmp.write("project/ok.yaml", trace_demand("data/sales.csv"))).empty());
+    const std::string up = tmp.write("project/up.yaml", trace_demand("../elsewhere/secret.csv"));
+    const auto errors = file_errors(up);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("trace file '") != std::string::npos);
+    CHECK(errors[0].find(outside) != std::string::npos);
+    CHECK(errors[0].find("root:x") == std::string::npos);  // nothing of the file is shown
+    const std::string abs = tmp.write("project/abs.yaml", trace_demand(tmp / "elsewhere/secret.csv"));
+    CHECK(file_errors(abs).size() == 1);
+  }
+  SUBCASE("a symbolic link out of the folder is followed to where it leads, and refused") {
+    fs::create_symlink(tmp.path() / "elsewhere", tmp.path() / "project" / "link");
+    const auto errors = file_errors(tmp.write("project/link.yaml", trace_demand("link/secret.csv")));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find(outside) != std::string::npos);
+  }
+  SUBCASE("extends out of the folder is refused at its key, and the baseline is not read") {
+    const std::string variant = tmp.write("project/variant.yaml", "extends: ../elsewhere/base.yaml\nhorizon: 5\n");
+    CHECK(file_errors(variant) ==
+          std::vector<std::string>{variant + ":1:10: error: extends: '../elsewhere/base.yaml'" + outside});
+    CHECK(file_errors("/dev/null").empty() == false);
+  }
+  SUBCASE("--allow-dir lets the scenario read another folder") {
+    const std::string variant = tmp.write("project/variant.yaml", "extends: ../elsewhere/base.yaml\nhorizon: 5\n");
+    CHECK(file_errors(variant, std::vector<std::string>{tmp / "elsewhere"}).empty());
+    const std::string up = tmp.write("project/up.yaml", trace_demand("../elsewhere/secret.csv"));
+    const auto errors = file_errors(up, std::vector<std::string>{tmp / "elsewhere"});
+    REQUIRE(errors.size() == 1);  // read now: it has no column x, and only a short excerpt is shown
+    CHECK(errors[0].find("has no column 'x' (header: root:x:0:0:root:/root:/bin/bash)") != std::string::npos);
+  }
+}
+
+TEST_CASE("a file that is not a scenario is quoted in a short excerpt") {
+  chainsim::testing::TempDir tmp("excerpt");
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " of a file that is no scenario at all\n";
+  tmp.write("base.txt", text);
+  const std::string variant = tmp.write("v.yaml", "extends: base.txt\n");
+  const auto errors = file_errors(variant);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].size() < 200);
+  CHECK(errors[0].find("(got 'line 0 of a file that is no scenario at ...')") !=
+        std::string::npos);
 }

@@ -195,6 +195,10 @@ Distribution Distribution::lognormal(double mean, double sd) {
 
 Distribution Distribution::gamma(double shape, double scale) {
   require(finite(shape) && shape > 0.0, "gamma: shape must be > 0 (got " + num(shape) + ")");
+  // Boost's inverse of the incomplete gamma gives up past about 1e11; a
+  // narrower gamma than this is a constant to a ten-thousandth of its mean.
+  require(shape <= 1e8, "gamma: shape must be at most 1e8, sd at least mean / 1e4 (got shape " + num(shape) +
+                            "; for a fixed value give a number)");
   require(finite(scale) && scale > 0.0, "gamma: scale must be > 0 (got " + num(scale) + ")");
   return {Kind::kGamma, shape, scale, 0};
 }

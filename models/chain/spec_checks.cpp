@@ -62,6 +62,17 @@ void check_scenario(Check& c) {
     c.add("warmup", fmt::format("must be in [0, horizon) = [0, {}) (got {})", s.horizon, s.warmup));
   }
   c.ranges("sharing", &s.sharing, "sharing");
+  // A run keeps a record of every period of every stock and lane: past this
+  // many, the records of one replication outgrow any memory (bad_alloc at
+  // run time after a clean validate).
+  std::size_t stocks = 0;
+  for (const NodeSpec& n : s.nodes) stocks += n.stocks.size();
+  const double cells = static_cast<double>(s.horizon) * static_cast<double>(stocks + s.lanes.size());
+  if (s.horizon >= 1 && cells > kMaxRunCells) {
+    c.add("horizon", fmt::format("a run records every period of every stock and lane, and horizon x (stocks + lanes) "
+                                 "must be at most {:.0e} to fit in memory (got {} x {} = {:.3g})",
+                                 kMaxRunCells, s.horizon, stocks + s.lanes.size(), cells));
+  }
 }
 
 void check_products(Check& c) {
@@ -185,8 +196,13 @@ void check_production(Check& c, const NodeSpec& n, const ProductionSpec& p, cons
     const std::string ip = fmt::format("{}.inputs.{}", pp, k);
     bool here = false;
     for (const StockSpec& other : n.stocks) here = here || other.product == in.product;
+    bool again = false;  // listed before: its stock would be consumed twice and go below zero
+    for (std::size_t e = 0; e < k; ++e) again = again || p.inputs[e].product == in.product;
     if (!c.index.products.count(in.product)) {
       c.add(ip + ".product", "no product with id '" + in.product + "'");
+    } else if (again) {
+      c.add(ip + ".product", "'" + in.product + "' is already an input of this bill of materials: list each "
+                             "component once, with the total quantity");
     } else if (!here) {
       c.add(ip + ".product", "node '" + n.id + "' has no stock of component '" + in.product + "'");
     }

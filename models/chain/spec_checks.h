@@ -18,6 +18,11 @@
 
 namespace chainsim::models {
 
+// The most periods x (stocks + lanes) a scenario may ask for: a run records
+// each, about 100 bytes apiece with the full time series, so this is about
+// 10 GB (a year of days over 100,000 stores and their lanes is 7.3e7).
+inline constexpr double kMaxRunCells = 1e8;
+
 // One problem with a spec: the key path (dotted; list items by index, e.g.
 // "nodes.2.stocks.0.policy.S") and what is wrong.
 struct SpecIssue {

@@ -425,6 +425,11 @@ class Converter {
       err(n, path, "must be a finite number (got " + describe_value(n) + ")");
       return false;
     }
+    if (std::isfinite(v) && std::abs(v) > kMaxMagnitude) {
+      err(n, path, fmt::format("is too large: at most 1e15 in size, so that sums of units, money and time stay exact "
+                               "(got {})", n.Scalar()));
+      return false;
+    }
     if (ki != nullptr) {
       const bool low = ki->exclusive_minimum ? !(v > ki->minimum) : v < ki->minimum;
       if (low) {

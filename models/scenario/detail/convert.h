@@ -20,6 +20,11 @@ namespace chainsim::models::detail {
 // locating each).
 inline constexpr std::size_t kMaxDiagnostics = 100;
 
+// The largest finite number a scenario may give: doubles hold every whole
+// number up to 2^53 (about 9e15) exactly, and the audits of units and money
+// add many of them; a base-stock level of 1e16 would no longer balance.
+inline constexpr double kMaxMagnitude = 1e15;
+
 // Where conversion problems go, and which keys were read.
 struct DiagnosticSink {
   virtual ~DiagnosticSink() = default;

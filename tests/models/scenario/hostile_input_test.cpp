@@ -192,3 +192,45 @@ TEST_CASE("a file that is not a scenario is quoted in a short excerpt") {
   CHECK(errors[0].find("(got 'line 0 of a file that is no scenario at ...')") !=
         std::string::npos);
 }
+
+TEST_CASE("validate refuses what run could not run, naming the limit") {
+  SUBCASE("a number past 1e15, where sums of units stop being exact") {
+    CHECK(errors_of(kSmall, {"nodes.store.policy.S=1e16"}) ==
+          std::vector<std::string>{"s.yaml: error: nodes.store.policy.S: is too large: at most 1e15 in size, so that "
+                                   "sums of units, money and time stay exact (got 1e16) (from --set "
+                                   "nodes.store.policy.S=1e16)"});
+    CHECK(errors_of(kSmall, {"nodes.store.policy.S=1e15"}).empty());
+  }
+  SUBCASE("a gamma so narrow that its inverse gives up") {
+    CHECK(errors_of(kSmall, {"lanes.0.transport_time={type: gamma, mean: 1000, sd: 0.001}"}) ==
+          std::vector<std::string>{
+              "s.yaml: error: lanes.supplier->store.transport_time: gamma: shape must be at most 1e8, sd at least mean "
+              "/ 1e4 (got shape 1e+12; for a fixed value give a number) (from --set "
+              "lanes.0.transport_time={type: gamma, mean: 1000, sd: 0.001})"});
+    CHECK(errors_of(kSmall, {"lanes.0.transport_time={type: gamma, mean: 1000, sd: 0.1}"}).empty());
+  }
+  SUBCASE("a horizon whose records would not fit in memory") {
+    CHECK(errors_of(kSmall, {"horizon=2000000000"}) ==
+          std::vector<std::string>{
+              "s.yaml: error: horizon: a run records every period of every stock and lane, and horizon x (stocks + "
+              "lanes) must be at most 1e+08 to fit in memory (got 2000000000 x 2 = 4e+09) (from --set "
+              "horizon=2000000000)"});
+    CHECK(errors_of(kSmall, {"horizon=50000000"}).empty());
+  }
+  SUBCASE("a bill of materials that lists a component twice") {
+    const std::string text = chainsim::testing::read_file("scenarios/assembly.yaml");
+    const std::string twice = replace(text, "            - {product: drivetrain, quantity: 1}\n",
+                                      "            - {product: drivetrain, quantity: 1}\n"
+                                      "            - {product: wheel, quantity: 1}\n");
+    std::vector<std::string> errors;
+    try {
+      load_scenario_text(twice, "a.yaml", "scenarios");
+    } catch (const LoadError& e) {
+      for (const Diagnostic& d : e.diagnostics()) errors.push_back(d.format());
+    }
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("error: nodes.plant.stocks.bike.production.inputs.wheel.product: 'wheel' is already an "
+                         "input of this bill of materials: list each component once, with the total quantity") !=
+          std::string::npos);
+  }
+}

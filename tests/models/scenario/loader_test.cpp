@@ -550,12 +550,16 @@ TEST_CASE("replications are at most 10000, and the message points to sweep for m
 }
 
 TEST_CASE("event times stay finite: period * horizon and an event's at + delay + duration are bounded") {
-  CHECK(errors_of(kBase, {"period=1e308"}) ==
+  CHECK(errors_of(kBase, {"period=1e15"}) ==
         std::vector<std::string>{"s.yaml: error: period: period * horizon must be at most 1e15 time units, so that "
-                                 "event times stay exact (got 1e+308 * 10) (from --set period=1e308)"});
-  CHECK(errors_of(kBase + "events:\n  - {id: cut, at: 1e308, duration: 1e308, action: node_down, node: supplier}\n") ==
+                                 "event times stay exact (got 1000000000000000 * 10) (from --set period=1e15)"});
+  CHECK(errors_of(kBase + "events:\n  - {id: cut, at: 6e14, duration: 6e14, action: node_down, node: supplier}\n") ==
         std::vector<std::string>{"s.yaml:18:5: error: events.cut: at + delay + duration must be at most 1e15 time "
-                                 "units, so that event times stay exact (got inf)"});
+                                 "units, so that event times stay exact (got 1200000000000000)"});
+  // Each alone past 1e15 is refused as a number.
+  CHECK(errors_of(kBase, {"period=1e308"}) ==
+        std::vector<std::string>{"s.yaml: error: period: is too large: at most 1e15 in size, so that sums of units, "
+                                 "money and time stay exact (got 1e308) (from --set period=1e308)"});
 }
 
 TEST_CASE("a file of several YAML documents, or with merge keys, is refused with what to do instead") {

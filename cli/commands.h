@@ -1,12 +1,16 @@
-// The chainsim commands. Each returns the process exit status: 0 on success,
-// 2 for a bad scenario or bad arguments (nothing written), 1 when the run
-// itself fails.
+// The chainsim commands. Each returns the process exit status, one rule for
+// all: 0 on success; 2 when it refuses before running (a bad scenario or
+// argument, an output folder it cannot write or that is locked: nothing
+// written); 1 when a run that started fails (a full disk, out of memory),
+// the message giving the system's reason.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "sim/atomic_file.h"
 
 namespace CLI {
 class App;
@@ -23,11 +27,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
-// Creates the output directory `dir` (and its parents) and checks that files
-// can be made in it, before any work whose results would go there. Returns
-// "" when it can be written; otherwise the message, naming `option` ("--out"):
-// "--out: cannot create directory 'a/b' (Not a directory)".
-std::string prepare_output_directory(const std::string& dir, const std::string& option);
+using sim::prepare_output_directory;
 
 struct RunArgs {
   std::string scenario;

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <new>
 #include <optional>
 
 #include "commands.h"
@@ -147,6 +148,10 @@ int main(int argc, char** argv) {
   }
   try {
     return dispatch(commands);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "chainsim: error: out of memory: the run needs more than this machine has (fewer --jobs, a shorter "
+                 "horizon or --timeseries none need less)\n";
+    return kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "chainsim: error: " << chainsim::sim::printable(e.what()) << "\n";
     return kExitFailure;

@@ -69,21 +69,6 @@ class RunProgress {
 
 }  // namespace
 
-std::string prepare_output_directory(const std::string& dir, const std::string& option) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir)) {
-    return fmt::format("{}: cannot create directory '{}' ({})", option, dir,
-                       ec ? ec.message() : std::string("a file of that name is in the way"));
-  }
-  // Root writes anywhere; anyone else needs write and search permission.
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return fmt::format("{}: cannot write into directory '{}' ({})", option, dir,
-                       std::generic_category().message(errno));
-  }
-  return "";
-}
-
 int run_command(const RunArgs& args) {
   LoadedScenario s;
   try {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fmt/core.h>
 #include <stdexcept>
 
 namespace chainsim::sim {
@@ -203,6 +204,21 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile f(path);
   f.write(content);
   f.commit();
+}
+
+std::string prepare_output_directory(const std::string& dir, const std::string& option) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) {
+    return fmt::format("{}: cannot create directory '{}' ({})", option, dir,
+                       ec ? ec.message() : std::string("a file of that name is in the way"));
+  }
+  // Root writes anywhere; anyone else needs write and search permission.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("{}: cannot write into directory '{}' ({})", option, dir,
+                       std::generic_category().message(errno));
+  }
+  return "";
 }
 
 void make_directories(const std::string& path) {

@@ -75,6 +75,13 @@ void write_file_atomically(const std::string& path, std::string_view content);
 // Creates a directory and its parents. Throws std::runtime_error naming it.
 void make_directories(const std::string& path);
 
+// Creates the output directory `dir` (and its parents) and checks that files
+// can be made in it, before any work whose results would go there. Returns
+// "" when it can be written; otherwise the message, naming `option` ("--out"):
+// "--out: cannot create directory 'a/b' (Not a directory)". Every command
+// says it so, and refuses with exit status 2.
+std::string prepare_output_directory(const std::string& dir, const std::string& option);
+
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temporary
 // files of every AtomicFile still open (up to 64 of them, paths under 4 KiB),
 // then die of the signal as they would have: an interrupted run leaves its

@@ -8,6 +8,7 @@
 #include "models/experiment/sweep.h"
 
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <system_error>
 #include <unistd.h>
 
 #include "models/experiment/detail/sweep_files.h"
@@ -454,12 +456,24 @@ std::vector<SweepTaskResult> Sweep::read_rows(const std::string& path, const std
   return rows;
 }
 
+namespace {
+
+// Appends `text` to `f` and flushes it; on failure throws with the system's
+// reason ("No space left on device").
+void append(std::FILE* f, const std::string& text, const std::string& path) {
+  errno = 0;
+  if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0) {
+    throw std::runtime_error("cannot write " + path + ": " +
+                             (errno != 0 ? std::generic_category().message(errno) : std::string("write failed")));
+  }
+}
+
+}  // namespace
+
 void Sweep::deliver(std::size_t k, SweepTaskResult&& r) {
   const bool resumed = replaying_;
   if (!resumed) {
-    if (std::fwrite(r.text.data(), 1, r.text.size(), csv_) != r.text.size() || std::fflush(csv_) != 0) {
-      throw std::runtime_error("cannot write " + options_.out_dir + "/sweep.csv");
-    }
+    append(csv_, r.text, options_.out_dir + "/sweep.csv");
   }
   const std::size_t point = k / replications_, rep = k % replications_;
   if (rep == 0) point_values_.clear();
@@ -468,9 +482,7 @@ void Sweep::deliver(std::size_t k, SweepTaskResult&& r) {
   ++done_;
   if (rep + 1 == replications_) {
     const std::string rows = summary_rows(design_, point, columns_, point_values_, replications_);
-    if (std::fwrite(rows.data(), 1, rows.size(), summary_) != rows.size() || std::fflush(summary_) != 0) {
-      throw std::runtime_error("cannot write " + options_.out_dir + "/sweep_summary.csv");
-    }
+    append(summary_, rows, options_.out_dir + "/sweep_summary.csv");
   }
   if (!resumed) {
     sync(false);
@@ -549,7 +561,7 @@ std::string Sweep::start_files() {
       throw SweepError(fmt::format("cannot resume the sweep in {}: {}", dir, why_another_sweep(old, expected, meta)));
     }
   } else {
-    sim::make_directories(dir);
+    if (const std::string why = sim::prepare_output_directory(dir, "--out"); !why.empty()) throw SweepError(why);
     sim::write_file_atomically(json, expected);
   }
   std::vector<SweepTaskResult> rows;
@@ -566,7 +578,9 @@ std::string Sweep::start_files() {
   for (std::size_t k = 0; k < rows.size(); ++k) deliver(k, std::move(rows[k]));
   replaying_ = false;
   csv_ = std::fopen(csv.c_str(), "ab");
-  if (!csv_ || !summary_) throw std::runtime_error("cannot open the sweep's files in " + dir);
+  if (!csv_ || !summary_) {
+    throw std::runtime_error("cannot open the sweep's files in " + dir + ": " + std::generic_category().message(errno));
+  }
   before_ = done_;
   if (done_ > 0) probe_.reset();
   last_sync_ = std::chrono::steady_clock::now();

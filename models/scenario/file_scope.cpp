@@ -11,7 +11,9 @@ namespace {
 fs::path resolved(const fs::path& p) {
   std::error_code ec;
   fs::path out = fs::weakly_canonical(fs::absolute(p, ec), ec);
-  return ec ? fs::absolute(p).lexically_normal() : out;
+  if (!ec) return out;
+  std::error_code ec2;
+  return fs::absolute(p, ec2).lexically_normal();
 }
 
 bool inside(const fs::path& p, const fs::path& root) {

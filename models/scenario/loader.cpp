@@ -474,7 +474,13 @@ class Loader : public detail::DiagnosticSink {
     keys_read.insert("scenario.extends");
     fs::path base = ext.Scalar();
     if (base.is_relative()) base = fs::path(src.dir) / base;
-    const std::string canonical = fs::weakly_canonical(base).string();
+    std::error_code ec;
+    const std::string canonical = fs::weakly_canonical(base, ec).string();
+    if (ec) {  // a name too long for the system, a loop of links: no file to read
+      error(src.file, ext.Mark(), "extends",
+            "cannot read scenario file '" + sim::excerpt(ext.Scalar(), 80) + "' (" + ec.message() + ")");
+      return std::nullopt;
+    }
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
       error(src.file, ext.Mark(), "extends", "baselines extend each other in a cycle (got '" + ext.Scalar() + "')");
       return std::nullopt;
@@ -512,7 +518,7 @@ class Loader : public detail::DiagnosticSink {
     if (file.problem != sim::BoundedRead::Problem::kNone) {
       // A file that exists but cannot be opened (permissions): say so, not "an empty scenario".
       error(from_file.empty() ? path : from_file, at, from_file.empty() ? "" : "extends",
-            "cannot read scenario file '" + path + "' (" + file.why + ")");
+            "cannot read scenario file '" + sim::excerpt(path, 120) + "' (" + file.why + ")");
       return false;
     }
     out.text = std::move(file.text);
@@ -527,7 +533,8 @@ class Loader : public detail::DiagnosticSink {
       auto fix = [&](YAML::Node d) {
         if (d.IsMap() && d["file"] && d["file"].IsScalar()) {
           fs::path p = d["file"].Scalar();
-          if (p.is_relative()) d["file"] = fs::absolute(fs::path(dir) / p).lexically_normal().string();
+          std::error_code ec;
+          if (p.is_relative()) d["file"] = fs::absolute(fs::path(dir) / p, ec).lexically_normal().string();
         }
       };
       if (demand.IsSequence()) {
@@ -1066,7 +1073,9 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
 }
 
 std::optional<YAML::Node> parse_document(Loader& loader, const TextSource& src) {
-  std::vector<std::string> chain = {fs::weakly_canonical(fs::path(src.file)).string()};
+  std::error_code ec;
+  const fs::path top = fs::weakly_canonical(fs::path(src.file), ec);
+  std::vector<std::string> chain = {ec ? src.file : top.string()};
   return loader.parse(src, 0, chain);
 }
 

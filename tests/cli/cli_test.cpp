@@ -535,3 +535,38 @@ TEST_CASE("a scenario file that cannot be read is an error naming it and why, a 
   CHECK(via.err == "variant.yaml:1:10: error: extends: cannot read scenario file './locked.yaml' (Permission denied)\n"
                      "1 error; nothing was run\n");
 }
+
+TEST_CASE("one exit-status rule: an output folder that cannot be made is refused before the run, alike by every command") {
+  TempDir d;
+  d.write("file", "a file, not a folder\n");
+  const std::string expected = "chainsim: error: --out: cannot create directory 'file/out' (Not a directory)\n";
+  for (const std::string& cmd :
+       {"run " + example("serial_base_stock.yaml") + " --quiet --out file/out",
+        "sweep " + example("serial_base_stock.yaml") + " --param horizon=60,80 --replications 2 --quiet --out file/out",
+        "compare " + example("serial_base_stock.yaml") + " --variant horizon=300 --replications 2 --quiet --out "
+                                                         "file/out"}) {
+    CAPTURE(cmd);
+    const Result r = d.chainsim(cmd);
+    CHECK(r.status == 2);
+    CHECK(r.err == expected);
+  }
+}
+
+TEST_CASE("a baseline name too long for the system is a refusal at its key, quoted short") {
+  TempDir d;
+  d.write("v.yaml", "extends: " + std::string(5000, 'a') + ".yaml\nhorizon: 3\n");
+  const Result r = d.chainsim("validate v.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.err == "v.yaml:1:10: error: extends: cannot read scenario file '" + std::string(80, 'a') +
+                     "...' (File name too long)\n1 error; nothing was run\n");
+}
+
+TEST_CASE("nothing a scenario holds reaches the terminal raw") {
+  TempDir d;
+  d.write("evil.yaml", "name: \"x\\e]0;pwned\\a\\e[2J\"\nhorizon: 3\n");
+  const Result r = d.chainsim("validate evil.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\a') == std::string::npos);
+  CHECK(r.err.find("(got 'x\\x1b]0;pwned\\x07\\x1b[2J')") != std::string::npos);
+}

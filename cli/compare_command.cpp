@@ -91,8 +91,10 @@ int compare_command(const CompareArgs& a) {
     std::cerr << why;
     return kExitBadInput;
   }
+  sim::DirectoryLock lock;  // held until the files are written
   if (!a.out.empty()) {
-    if (const std::string why = prepare_output_directory(a.out, "--out"); !why.empty()) {
+    if (std::string why = prepare_output_directory(a.out, "--out"); !why.empty() ||
+                                                                    !(why = lock.acquire(a.out, "--out")).empty()) {
       std::cerr << "chainsim: error: " << why << "\n";
       return kExitBadInput;
     }

@@ -90,7 +90,10 @@ int run_command(const RunArgs& args) {
   RunFilesOptions o;
   o.out_dir = args.out.empty() ? "out/" + s.spec.name : args.out;
   // Before the run, so that hours of replications are not lost to a bad --out.
-  if (const std::string why = prepare_output_directory(o.out_dir, "--out"); !why.empty()) {
+  // Held until the files are written: a second run into the same folder is refused, not mixed in.
+  sim::DirectoryLock lock;
+  if (std::string why = prepare_output_directory(o.out_dir, "--out"); !why.empty() ||
+                                                                      !(why = lock.acquire(o.out_dir, "--out")).empty()) {
     std::cerr << "chainsim: error: " << why << "\n";
     return kExitBadInput;
   }

@@ -1,6 +1,7 @@
 #include "sim/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -218,6 +219,39 @@ std::string prepare_output_directory(const std::string& dir, const std::string& 
     return fmt::format("{}: cannot write into directory '{}' ({})", option, dir,
                        std::generic_category().message(errno));
   }
+  return "";
+}
+
+DirectoryLock& DirectoryLock::operator=(DirectoryLock&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string DirectoryLock::acquire(const std::string& dir, const std::string& option) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return fmt::format("{}: cannot open directory '{}' ({})", option, dir, std::generic_category().message(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return fmt::format("{}: '{}' is in use by another chainsim, which is writing its results there; wait for it to "
+                         "finish or choose another {}",
+                         option, dir, option);
+    }
+    return fmt::format("{}: cannot lock directory '{}' ({})", option, dir, std::generic_category().message(err));
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
   return "";
 }
 

@@ -72,6 +72,28 @@ BoundedRead read_regular_file(const std::string& path, std::uintmax_t max_bytes)
 // Writes `content` to `path` atomically.
 void write_file_atomically(const std::string& path, std::string_view content);
 
+// An advisory lock (flock) on an output directory, held while a command
+// writes into it, so that two chainsim processes never mix or lose each
+// other's files there. Released when destroyed, or when the process dies
+// however it dies (the kernel drops it with the descriptor).
+class DirectoryLock {
+ public:
+  DirectoryLock() = default;
+  DirectoryLock(DirectoryLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  DirectoryLock& operator=(DirectoryLock&& o) noexcept;
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  ~DirectoryLock();
+
+  // Takes the lock on `dir` (which exists) without waiting. Returns "" when
+  // taken; otherwise the message, naming `option` ("--out: 'o' is in use by
+  // another chainsim ...").
+  std::string acquire(const std::string& dir, const std::string& option);
+
+ private:
+  int fd_ = -1;
+};
+
 // Creates a directory and its parents. Throws std::runtime_error naming it.
 void make_directories(const std::string& path);
 

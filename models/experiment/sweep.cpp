@@ -366,6 +366,7 @@ class Sweep {
   std::optional<ReplicationOutput> probe_;
 
   // The writer's files and buffers.
+  sim::DirectoryLock lock_;  // on --out while the sweep writes there
   std::FILE* csv_ = nullptr;
   std::FILE* summary_ = nullptr;
   std::vector<double> point_values_;  // the replications of the point being completed
@@ -542,6 +543,12 @@ bool same_sweep(const std::string& a, const std::string& b) {
 std::string Sweep::start_files() {
   const std::string dir = options_.out_dir;
   const std::string csv = dir + "/sweep.csv", json = dir + "/sweep.json", summary = dir + "/sweep_summary.csv";
+  // Locked before looking for an earlier sweep: two sweeps that both found
+  // none would both write, and one's rows would be lost.
+  if (std::string why = sim::prepare_output_directory(dir, "--out"); !why.empty() ||
+                                                                   !(why = lock_.acquire(dir, "--out")).empty()) {
+    throw SweepError(why);
+  }
   const bool has_json = fs::exists(json), has_csv = fs::exists(csv);
   if (!options_.resume && (has_json || has_csv)) {
     throw SweepError(fmt::format("{} already holds a sweep ({}); add --resume to continue it, or choose another --out",
@@ -561,7 +568,6 @@ std::string Sweep::start_files() {
       throw SweepError(fmt::format("cannot resume the sweep in {}: {}", dir, why_another_sweep(old, expected, meta)));
     }
   } else {
-    if (const std::string why = sim::prepare_output_directory(dir, "--out"); !why.empty()) throw SweepError(why);
     sim::write_file_atomically(json, expected);
   }
   std::vector<SweepTaskResult> rows;

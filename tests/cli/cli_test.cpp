@@ -570,3 +570,43 @@ TEST_CASE("nothing a scenario holds reaches the terminal raw") {
   CHECK(r.err.find('\a') == std::string::npos);
   CHECK(r.err.find("(got 'x\\x1b]0;pwned\\x07\\x1b[2J')") != std::string::npos);
 }
+
+TEST_CASE("an output folder another process holds is refused by run, sweep and compare, whatever it holds") {
+  TempDir d;
+  fs::create_directories(d.path() / "o");
+  // flock(1) holds the folder's lock while chainsim tries to write there.
+  const std::string expected = "chainsim: error: --out: 'o' is in use by another chainsim, which is writing its "
+                               "results there; wait for it to finish or choose another --out\n";
+  for (const std::string& cmd :
+       {"run " + example("serial_base_stock.yaml") + " --set horizon=60 --quiet --out o",
+        "sweep " + example("serial_base_stock.yaml") + " --param horizon=60,80 --replications 2 --quiet --out o",
+        "compare " + example("serial_base_stock.yaml") + " --variant horizon=300 --replications 2 --quiet --out o"}) {
+    CAPTURE(cmd);
+    const Result r = chainsim::testing::run_command("flock o '" + std::string(CHAINSIM_EXE) + "' " + cmd, d.path());
+    CHECK(r.status == 2);
+    CHECK(r.err == expected);
+    CHECK(fs::is_empty(d.path() / "o"));
+  }
+  // Free again, the same command writes.
+  CHECK(d.chainsim("run " + example("serial_base_stock.yaml") + " --set horizon=60 --quiet --out o").status == 0);
+}
+
+TEST_CASE("two sweeps started together into one folder: one writes, the other is refused, nothing is lost") {
+  TempDir d;
+  const std::string sweep = "'" + std::string(CHAINSIM_EXE) + "' sweep " + example("serial_base_stock.yaml") +
+                            " --param nodes.store.policy.S=20,25,30,35 --set horizon=200 --replications 4 --jobs 1 "
+                            "--quiet --out o";
+  const Result r = chainsim::testing::run_command(
+      "{ (" + sweep + " 2>e1; echo $? >s1) & (" + sweep + " 2>e2; echo $? >s2) & wait; }", d.path());
+  REQUIRE(r.status == 0);
+  const std::string s1 = read(d.path() / "s1"), s2 = read(d.path() / "s2");
+  CAPTURE(s1);
+  CAPTURE(s2);
+  const std::set<std::string> statuses{s1, s2};
+  // One wrote; the other found its lock or its finished sweep, and refused.
+  CHECK(statuses == std::set<std::string>{"0\n", "2\n"});
+  std::istringstream rows(read(d.path() / "o/sweep.csv"));
+  std::size_t lines = 0;
+  for (std::string line; std::getline(rows, line);) ++lines;
+  CHECK(lines == 1 + 4 * 4);
+}

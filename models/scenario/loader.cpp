@@ -136,6 +136,26 @@ class PreScan : public YAML::EventHandler {
 };
 
 
+// New containers made in the memory of the documents they hold nodes of.
+// yaml-cpp keeps a document's nodes in one pool; a node built on its own has
+// a pool of its own, and inserting a document's node into it copies the
+// document's whole pool into it. Building one container per node of a large
+// document that way (unsharing an alias in each of 10,000 nodes, merging a
+// large variant) is quadratic: 24 GB and minutes. Containers made here share
+// one pool with the documents adopted into it, so each insert is O(1).
+class NodeArena {
+ public:
+  // Moves `doc`'s pool into the arena's: once per document, linear.
+  void adopt(const YAML::Node& doc) { pool_.push_back(doc); }
+  YAML::Node make(YAML::NodeType::value type) {
+    pool_.push_back(YAML::Node(type));  // its own small pool joins the arena's
+    return pool_[pool_.size() - 1];     // the same node, now held through the arena's pool
+  }
+
+ private:
+  YAML::Node pool_{YAML::NodeType::Sequence};
+};
+
 struct TextSource {
   std::string file;
   std::string dir;
@@ -252,7 +272,7 @@ class Loader : public detail::DiagnosticSink {
       }
     }
     if (!changed) return n;
-    YAML::Node out(n.IsMap() ? YAML::NodeType::Map : YAML::NodeType::Sequence);
+    YAML::Node out = arena_.make(n.IsMap() ? YAML::NodeType::Map : YAML::NodeType::Sequence);
     for (const auto& [k, v] : kids) {
       if (n.IsMap()) {
         out.force_insert(k, v);
@@ -294,7 +314,7 @@ class Loader : public detail::DiagnosticSink {
   YAML::Node merge(const YAML::Node& base, const YAML::Node& over, const std::string& key) {
     if (base.IsMap() && over.IsMap() && changes_type(base, over)) return over;
     if (base.IsMap() && over.IsMap()) {
-      YAML::Node out(YAML::NodeType::Map);
+      YAML::Node out = arena_.make(YAML::NodeType::Map);
       auto key_of = [](const YAML::Node& k) { return k.IsScalar() ? k.Scalar() : std::string(); };
       std::set<std::string> merged;
       for (const auto& kv : base) {
@@ -343,7 +363,7 @@ class Loader : public detail::DiagnosticSink {
         }
         if (!matched) appended.push_back(item);
       }
-      YAML::Node out(YAML::NodeType::Sequence);
+      YAML::Node out = arena_.make(YAML::NodeType::Sequence);
       for (std::size_t i = 0; i < items.size(); ++i) {
         if (!removed[i]) out.push_back(items[i]);
       }
@@ -374,6 +394,7 @@ class Loader : public detail::DiagnosticSink {
     if (!doc) return std::nullopt;
     std::set<std::pair<int, int>> seen;
     std::size_t copies = 0;
+    arena_.adopt(*doc);
     const YAML::Node unshared = unshare(*doc, seen, copies);
     if (copies > kMaxAliasCopies) {
       error(src.file, doc->Mark(), "",
@@ -830,6 +851,7 @@ class Loader : public detail::DiagnosticSink {
     return false;
   }
   std::shared_ptr<ScenarioProvenance> prov_;
+  NodeArena arena_;  // where unshare and merge build their containers
   std::vector<Origin> overrides_;  // the --set values of this load (appended only)
 };
 

@@ -5,6 +5,7 @@
 // that would grow without bound.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -233,4 +234,29 @@ TEST_CASE("validate refuses what run could not run, naming the limit") {
                          "input of this bill of materials: list each component once, with the total quantity") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("aliases reused in every node load in time and memory linear in the document") {
+  // One anchored demand and policy, aliased by each of 4,000 stores: every
+  // alias is unshared into a copy of its own (so --set can change one
+  // store). Built the naive way this was quadratic: minutes and gigabytes
+  // at 10,000 stores.
+  std::string text = "name: aliases\nhorizon: 10\nseed: 1\nproducts: [{id: w, unit_cost: 1, price: 2}]\nnodes:\n"
+                     "  - {id: s, kind: supplier}\n"
+                     "  - {id: r0, kind: retailer, product: w, initial: 10, from: s, demand: &d {type: poisson, mean: "
+                     "3}, policy: &p {type: base_stock, S: 10}}\n";
+  constexpr int kStores = 4000;
+  for (int i = 1; i < kStores; ++i) {
+    text += "  - {id: r" + std::to_string(i) + ", kind: retailer, product: w, initial: 10, from: s, demand: *d, "
+            "policy: *p}\n";
+  }
+  text += "lanes:\n";
+  for (int i = 0; i < kStores; ++i) text += "  - {from: s, to: r" + std::to_string(i) + ", transport_time: 1}\n";
+  const auto start = std::chrono::steady_clock::now();
+  const LoadedScenario s = load_scenario_text(text, "s.yaml", ".", {{"nodes.r7.policy.S=12"}});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));  // a hang guard, not a benchmark
+  REQUIRE(s.spec.nodes.size() == kStores + 1);
+  // Unshared: the --set changed r7's policy alone.
+  CHECK(s.spec.nodes[8].stocks[0].policy.S == 12);
+  CHECK(s.spec.nodes[9].stocks[0].policy.S == 10);
 }

@@ -1,7 +1,9 @@
 #include "models/report/run_files.h"
 
 #include <filesystem>
+#include <fmt/core.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "models/report/compare_report.h"
 #include "models/report/outputs.h"
@@ -34,7 +36,7 @@ class SeriesFile {
   void finish(const ExperimentResult& result) {
     if (!all_) file_->write(timeseries_mean_rows(result));
   }
-  void commit() { file_->commit(); }
+  sim::AtomicFile& file() { return *file_; }
 
  private:
   bool all_;
@@ -47,12 +49,10 @@ class LogFile {
  public:
   explicit LogFile(const std::string& path) : file_(path), csv_(file_) {}
   EventLog* log() { return &csv_; }
-  // Writes the rest and puts the file in place; returns its path.
-  std::string commit() {
-    csv_.flush();
-    file_.commit();
-    return file_.path();
-  }
+  // Writes the rest (before the run's files are switched in).
+  void finish() { csv_.flush(); }
+  // Its file, to switch in with the run's others.
+  sim::AtomicFile& file() { return file_; }
 
  private:
   sim::AtomicFile file_;
@@ -78,8 +78,11 @@ std::unique_ptr<sim::AtomicFile> customers_file(const ScenarioSpec& spec, const 
 }
 
 // summary.json, streamed to its file.
-void write_summary(const LoadedScenario& s, const RunFilesOptions& o, const ExperimentOptions& opt,
-                   const std::vector<std::pair<std::string, std::string>>& inputs, const ExperimentResult& result) {
+// summary.json written, not yet in place; `hash` gets the FNV-1a hash of its bytes (the run's id).
+std::unique_ptr<sim::AtomicFile> summary_file(const LoadedScenario& s, const RunFilesOptions& o,
+                                              const ExperimentOptions& opt,
+                                              const std::vector<std::pair<std::string, std::string>>& inputs,
+                                              const ExperimentResult& result, std::uint64_t& hash) {
   RunMetadata meta;
   meta.version = o.version;
   meta.git = o.git;
@@ -88,15 +91,61 @@ void write_summary(const LoadedScenario& s, const RunFilesOptions& o, const Expe
   meta.seed = opt.seed;
   meta.replications = opt.replications;
   meta.inputs = inputs;
-  sim::AtomicFile summary(o.out_dir + "/summary.json");
-  write_summary_json(result, meta, [&](std::string_view chunk) { summary.write(chunk); });
-  summary.commit();
+  auto summary = std::make_unique<sim::AtomicFile>(o.out_dir + "/summary.json");
+  hash = 14695981039346656037ull;
+  write_summary_json(result, meta, [&](std::string_view chunk) {
+    summary->write(chunk);
+    for (const char ch : chunk) hash = (hash ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  });
+  return summary;
+}
+
+// The run's files, written to their temporary files, switched in as one
+// unit: the old manifest.json goes first, every file is renamed into place,
+// the new manifest.json comes last. A folder with a manifest.json holds the
+// run it names and nothing else of another run; a SIGKILL between the two
+// leaves a folder without one (docs/outputs.md).
+struct RunSwitch {
+  std::vector<sim::AtomicFile*> files;
+  std::uint64_t id = 0;
+
+  std::vector<std::string> commit(const std::string& dir, const std::string& version) {
+    std::error_code ignored;
+    std::filesystem::remove(dir + "/manifest.json", ignored);
+    std::vector<std::string> paths;
+    for (sim::AtomicFile* f : files) {
+      f->commit();
+      paths.push_back(f->path());
+    }
+    nlohmann::ordered_json m;
+    m["chainsim"] = version;
+    m["run_id"] = fmt::format("{:016x}", id);
+    m["note"] = "these files are one run's; run_id is the FNV-1a 64 hash of summary.json";
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const std::string& p : paths) {
+      const std::string name = std::filesystem::path(p).filename().string();
+      list.push_back({{"file", name}, {"bytes", std::filesystem::file_size(p, ignored)}});
+    }
+    m["files"] = list;
+    sim::write_file_atomically(dir + "/manifest.json", m.dump(2) + "\n");
+    return paths;
+  }
+};
+
+// Removes what an earlier chainsim killed while writing here left: its
+// temporary files (the folder is locked, so none is anyone's now).
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) std::filesystem::remove(e.path(), ec);
+  }
 }
 
 }  // namespace
 
 WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   const std::string dir = o.out_dir;
+  remove_stale_temporaries(dir);
   // What the trace files held when the run started, for summary.json.
   const auto inputs = hash_input_files(s.spec, s.base_dir);
   ExperimentOptions opt;
@@ -136,21 +185,17 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     echelons->add(rep);
   });
   if (series) series->finish(out.result);
-  write_summary(s, o, opt, inputs, out.result);
-  out.files.push_back(dir + "/summary.json");
-  if (series) {
-    series->commit();
-    out.files.push_back(dir + "/timeseries.csv");
+  RunSwitch unit;
+  const std::unique_ptr<sim::AtomicFile> summary = summary_file(s, o, opt, inputs, out.result, unit.id);
+  unit.files.push_back(summary.get());
+  if (series) unit.files.push_back(&series->file());
+  if (segments) unit.files.push_back(segments.get());
+  if (customers) unit.files.push_back(customers.get());
+  if (log) {
+    log->finish();
+    unit.files.push_back(&log->file());
   }
-  if (segments) {
-    segments->commit();
-    out.files.push_back(dir + "/segments.csv");
-  }
-  if (customers) {
-    customers->commit();
-    out.files.push_back(dir + "/customers.csv");
-  }
-  if (log) out.files.push_back(log->commit());
+  std::unique_ptr<sim::AtomicFile> page;
   if (o.report) {
     ReportMetadata report;
     report.version = o.version;
@@ -159,9 +204,11 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     report.description = s.spec.description;
     report.seed = opt.seed;
     report.replications = opt.replications;
-    sim::write_file_atomically(dir + "/report.html", run_report_html(out.result, report, {}, echelons.get()));
-    out.files.push_back(dir + "/report.html");
+    page = std::make_unique<sim::AtomicFile>(dir + "/report.html");
+    page->write(run_report_html(out.result, report, {}, echelons.get()));
+    unit.files.push_back(page.get());
   }
+  out.files = unit.commit(dir, o.version);
   // The folder describes this run alone: an earlier run's file that this
   // one does not write (--timeseries none, --no-report) goes.
   std::error_code ignored;

@@ -610,3 +610,56 @@ TEST_CASE("two sweeps started together into one folder: one writes, the other is
   for (std::string line; std::getline(rows, line);) ++lines;
   CHECK(lines == 1 + 4 * 4);
 }
+
+namespace {
+
+// Whether `dir` holds one whole run: its manifest.json names files of the
+// sizes found, and run_id is the FNV-1a 64 hash of its summary.json.
+bool one_whole_run(const fs::path& dir) {
+  if (!fs::exists(dir / "manifest.json")) return false;
+  const json m = json::parse(read(dir / "manifest.json"));
+  for (const json& f : m.at("files")) {
+    if (fs::file_size(dir / f.at("file").get<std::string>()) != f.at("bytes").get<std::uintmax_t>()) return false;
+  }
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char ch : read(dir / "summary.json")) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  char id[17];
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(h));
+  return m.at("run_id").get<std::string>() == id;
+}
+
+}  // namespace
+
+TEST_CASE("a run's files are one unit: manifest.json names them, and goes first when a run fails halfway") {
+  TempDir d;
+  const std::string run = "run " + example("serial_base_stock.yaml") + " --set horizon=60 --quiet --out o";
+  REQUIRE(d.chainsim(run).status == 0);
+  CHECK(one_whole_run(d.path() / "o"));
+  const json m = json::parse(read(d.path() / "o/manifest.json"));
+  CHECK(m.at("files").size() == 3);  // summary.json, timeseries.csv, report.html
+  SUBCASE("a second run that fails while switching its files in leaves no manifest: the folder says it is mixed") {
+    // report.html cannot be replaced (a folder is in its way): summary.json
+    // and timeseries.csv are the new run's already when that fails.
+    fs::remove(d.path() / "o/report.html");
+    fs::create_directories(d.path() / "o/report.html/x");
+    const Result r = d.chainsim("run " + example("serial_base_stock.yaml") + " --set horizon=70 --quiet --out o");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("cannot write o/report.html") != std::string::npos);
+    CHECK_FALSE(fs::exists(d.path() / "o/manifest.json"));
+    CHECK_FALSE(one_whole_run(d.path() / "o"));
+  }
+  SUBCASE("temporary files a killed run left are removed by the next run into the folder") {
+    d.write("o/summary.json.tmp.99999.0", "half a file");
+    REQUIRE(d.chainsim(run).status == 0);
+    CHECK_FALSE(fs::exists(d.path() / "o/summary.json.tmp.99999.0"));
+    CHECK(one_whole_run(d.path() / "o"));
+  }
+  SUBCASE("a run killed while it computes leaves the earlier run whole") {
+    const Result r = chainsim::testing::run_command(
+        "timeout -s KILL 0.5 '" + std::string(CHAINSIM_EXE) + "' run " + example("serial_base_stock.yaml") +
+            " --set horizon=" + long_run_periods() + " --replications 1 --jobs 1 --quiet --out o",
+        d.path());
+    CHECK(r.status == 128 + 9);
+    CHECK(one_whole_run(d.path() / "o"));
+  }
+}

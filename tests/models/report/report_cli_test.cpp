@@ -53,10 +53,11 @@ TEST_CASE("chainsim run writes report.html beside summary.json") {
   const std::string html = read(out / "report.html");
   CHECK(html.find("<h1>beer_game</h1>") != std::string::npos);
   CHECK(html.find("<polyline class=\"series\"") != std::string::npos);
-  // No temporary file is left behind by the atomic write.
+  // No temporary file is left behind by the atomic write; manifest.json lists the run's files.
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(out)) files += e.is_regular_file() ? 1 : 0;
-  CHECK(files == 3);
+  CHECK(files == 4);
+  CHECK(fs::exists(out / "manifest.json"));
   fs::remove_all(out);
 }
 

@@ -3,7 +3,8 @@
 #
 # Warnings are errors. The first pass builds with GCC; with CI=true the suite
 # runs a second time in a build with Clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer, so that every change compiles with both.
+# UndefinedBehaviorSanitizer, so that every change compiles with both, and
+# then the two libFuzzer targets run for 60 s on that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +25,11 @@ if [ "${CI:-}" = "true" ]; then
   echo "== the suite again, built with Clang, under AddressSanitizer and UndefinedBehaviorSanitizer =="
   # Line tables only (-g1): the sanitizers' reports still name file and line,
   # and the build takes a third less time than with full debug information.
+  # The same build carries libFuzzer's coverage (CHAINSIM_FUZZ) and its fuzz targets.
   run_suite build/sanitize-clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINSIM_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINSIM_SANITIZE=ON -DCHAINSIM_FUZZ=ON \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
     -DCHAINSIM_BUILD_BENCHMARKS=OFF
+  echo "== the loader and --set fuzzed for 60 s (scripts/fuzz.sh; tests/fuzz/README.md) =="
+  scripts/fuzz.sh 60 build/sanitize-clang
 fi

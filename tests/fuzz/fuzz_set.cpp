@@ -1,0 +1,15 @@
+// libFuzzer target: the input is --set arguments, one a line (tests/fuzz/README.md).
+#include <cstdio>
+#include <cstdlib>
+
+#include "tests/fuzz/harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string why =
+      chainsim::fuzz::check_set_arguments(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!why.empty()) {
+    std::fprintf(stderr, "finding: %s\n", why.c_str());
+    std::abort();
+  }
+  return 0;
+}

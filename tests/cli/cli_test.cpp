@@ -663,3 +663,33 @@ TEST_CASE("a run's files are one unit: manifest.json names them, and goes first 
     CHECK(one_whole_run(d.path() / "o"));
   }
 }
+
+TEST_CASE("the fuzzers' findings, through the program: validate says 0 or 2 with well-formed lines, and 0 means run works") {
+  TempDir d;
+  std::vector<fs::path> inputs;
+  for (const auto& e : fs::directory_iterator(kRoot / "tests/fuzz/corpus/scenario")) inputs.push_back(e.path());
+  std::sort(inputs.begin(), inputs.end());
+  REQUIRE_FALSE(inputs.empty());
+  int accepted = 0;
+  for (const fs::path& in : inputs) {
+    CAPTURE(in.filename().string());
+    fs::copy_file(in, d.path() / "s.yaml", fs::copy_options::overwrite_existing);
+    const Result v = d.chainsim("validate s.yaml");
+    CHECK((v.status == 0 || v.status == 2));
+    if (v.status == 2) {
+      std::istringstream lines(v.err);
+      std::string line, last;
+      while (std::getline(lines, line)) {
+        last = line;
+        const bool summary = line.find("nothing was run") != std::string::npos;
+        CHECK((summary || line.rfind("s.yaml", 0) == 0 || line.rfind("/", 0) == 0));
+        CHECK((summary || line.find(": error: ") != std::string::npos));
+      }
+      CHECK(last.find("nothing was run") != std::string::npos);
+    } else {
+      ++accepted;
+      CHECK(d.chainsim("run s.yaml --quiet --out o").status == 0);
+    }
+  }
+  CHECK(accepted >= 1);  // the corpus holds an accepted input too, so both branches run
+}

@@ -80,6 +80,15 @@ struct CompareArgs {
 CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
 int compare_command(const CompareArgs& args);
 
+struct PlayArgs {
+  std::string scenario;
+  std::string role;  // "": the retailer
+  std::string out;
+  std::vector<std::string> allow_dirs;
+};
+CLI::App* add_play_command(CLI::App& app, PlayArgs& args);
+int play_command(const PlayArgs& args);
+
 int validate_command(const std::string& scenario, const models::LoadOptions& options);
 int describe_command(const std::string& scenario, const models::LoadOptions& options, bool dot);
 

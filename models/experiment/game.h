@@ -1,0 +1,83 @@
+// A scenario played: one person takes one node's ordering, week by week, the
+// others follow their policies (chainsim play, docs/play.md).
+//
+// The game is the scenario with the player's node on a scripted plan of the
+// orders typed so far. What the player sees at week k is period k of that
+// run (receipts, orders in, stock after shipping: the board game's view
+// before ordering), so the game played and `chainsim run` of the scenario it
+// writes are the same run, bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/scenario/loader.h"
+
+namespace chainsim::models {
+
+// What the player sees before ordering at week `week`.
+struct GameWeek {
+  int week = 0;
+  double shipment_in = 0.0;   // units received this week
+  double order_in = 0.0;      // units ordered from the player this week
+  double on_hand = 0.0;       // after shipping
+  double backlog = 0.0;       // owed after shipping
+  double on_order = 0.0;      // ordered, not yet received
+  double cost_so_far = 0.0;   // the node's costs through this week
+  double customer_demand = 0.0;  // end-customer demand this week, when shared (else NaN)
+};
+
+// One stage's part in the debrief.
+struct GameStage {
+  std::string node;
+  bool player = false;
+  double bullwhip = 0.0;         // Var(orders) / Var(end-customer demand): cumulative amplification
+  double cost = 0.0;             // as played
+  double cost_benchmark = 0.0;   // with every stage on its policy
+};
+
+class Game {
+ public:
+  // The game of `scenario` with the player at node `role` ("" : the most
+  // downstream retailer). Throws std::invalid_argument naming what is wrong:
+  // no such node, a node with several stocks, a node that orders nothing.
+  Game(const LoadedScenario& scenario, const std::string& role);
+
+  const std::string& role() const noexcept { return role_; }
+  int horizon() const noexcept { return horizon_; }
+  int week() const noexcept { return static_cast<int>(orders_.size()); }  // the next week to order for
+  bool over() const noexcept { return week() >= horizon_; }
+  const std::vector<double>& orders() const noexcept { return orders_; }
+
+  // The view before ordering at the current week. REQUIRES: !over().
+  GameWeek view() const;
+  // Orders `quantity` (a whole number >= 0) at the current week.
+  void order(double quantity);
+
+  // The scenario as played so far: the player's node on the orders given
+  // (the whole horizon when over(), else the weeks played), as YAML text.
+  // REQUIRES: week() >= 1.
+  std::string played_yaml() const;
+  // The debrief of the weeks played: each stage, upstream last. REQUIRES: week() >= 1.
+  std::vector<GameStage> debrief() const;
+  // End-customer demand week by week, for the weeks played.
+  std::vector<double> customer_demand() const;
+
+  // The longest order accepted (a sanity bound on what is typed).
+  static constexpr double kMaxOrder = 1e6;
+
+ private:
+  YAML::Node played_document(int weeks) const;
+  ScenarioSpec played_spec(int weeks) const;
+
+  LoadedScenario scenario_;
+  std::string role_;
+  std::size_t node_index_ = 0;  // in the scenario document's nodes
+  std::size_t stock_ = 0;       // the role's stock, in the network's stock order
+  std::size_t retail_stock_ = 0;  // the stock end-customer demand is read at
+  int horizon_ = 0;
+  std::vector<double> orders_;
+};
+
+}  // namespace chainsim::models

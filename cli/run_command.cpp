@@ -109,7 +109,8 @@ int run_command(const RunArgs& args) {
                                args.log);
       return kExitBadInput;
     }
-    for (const char* taken : {"summary.json", "timeseries.csv", "report.html", "segments.csv", "customers.csv"}) {
+    for (const char* taken :
+         {"summary.json", "timeseries.csv", "report.html", "segments.csv", "customers.csv", "manifest.json"}) {
       if (args.log != taken) continue;
       std::cerr << fmt::format("--log: error: '{}' is one of the run's own files; name the log otherwise\n", taken);
       return kExitBadInput;

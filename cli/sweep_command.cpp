@@ -17,6 +17,7 @@
 #include "models/experiment/sweep.h"
 #include "sim/parallel.h"
 #include "sim/progress.h"
+#include "sim/text.h"
 
 namespace chainsim::cli {
 
@@ -119,7 +120,7 @@ int sweep_command(const SweepArgs& a, models::SweepExecutor* executor) {
     if (writer) print_load_error(e);
     return kExitBadInput;
   } catch (const SweepError& e) {
-    if (writer) std::cerr << "chainsim: error: " << e.what() << "\n";
+    if (writer) std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
     return kExitBadInput;
   } catch (const SweepAborted& e) {
     return e.status();

@@ -18,20 +18,25 @@ seconds="${1:-60}"
 build="${2:-build/fuzz}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
-if [ ! -x "$build/tests/fuzz/fuzz_scenario" ] || [ ! -x "$build/tests/fuzz/fuzz_set" ]; then
+if [ ! -f "$build/CMakeCache.txt" ]; then
   scripts/setup.sh test
   cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCHAINSIM_SANITIZE=ON -DCHAINSIM_FUZZ=ON \
     -DCHAINSIM_BUILD_BENCHMARKS=OFF
-  cmake --build "$build" -j "$jobs" --target fuzz_scenario fuzz_set
 fi
+# Always brought up to date: a campaign fuzzes the code as it is.
+cmake --build "$build" -j "$jobs" --target fuzz_scenario fuzz_set
 
 root="$(pwd)"
 build="$(cd "$build" && pwd)"
 work="$build/fuzz-work"
 findings="$build/fuzz-findings"
 rm -rf "$work"
-mkdir -p "$work/scenario" "$work/set" "$findings"
+mkdir -p "$work/scenario" "$work/set" "$work/files" "$findings"
+# The folder relative paths resolve against: the examples and their traces,
+# so that a mutated extends or trace reaches a real file.
+cp scenarios/*.yaml tests/scenarios/fixtures/* "$work/files/"
+export CHAINSIM_FUZZ_DIR="$work/files"
 # Seeds: every example and fixture scenario, and the findings so far.
 cp scenarios/*.yaml tests/scenarios/fixtures/*.yaml "$work/scenario/"
 cp tests/fuzz/corpus/scenario/* "$work/scenario/" 2>/dev/null || true
@@ -58,7 +63,8 @@ for target in fuzz_scenario fuzz_set; do
   echo "== $target: $(grep -E '^stat::number_of_executed_units' "$build/$target.log" | awk '{print $2}') inputs in ${seconds} s"
   if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|finding:' "$build/$target.log"; then
     status=1
-    grep -E -A12 'ERROR: |runtime error:|finding:' "$build/$target.log" | head -40
+    grep -E -A12 'ERROR: |runtime error:|finding:' "$build/$target.log" > "$build/$target.excerpt" || true
+    head -40 "$build/$target.excerpt"
   fi
 done
 if [ "$status" -ne 0 ]; then

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <csignal>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fmt/core.h>
@@ -247,6 +248,13 @@ std::string DirectoryLock::acquire(const std::string& dir, const std::string& op
       return fmt::format("{}: '{}' is in use by another chainsim, which is writing its results there; wait for it to "
                          "finish or choose another {}",
                          option, dir, option);
+    }
+    if (err == EBADF || err == ENOLCK || err == ENOSYS || err == EOPNOTSUPP || err == EINVAL) {
+      // A file system without flock on folders (NFS, Lustre without -o flock): run unlocked, and say so.
+      std::fprintf(stderr, "chainsim: warning: %s: cannot lock '%s' on this file system (%s); another chainsim "
+                   "writing there at the same time would mix its files in\n",
+                   option.c_str(), dir.c_str(), std::generic_category().message(err).c_str());
+      return "";
     }
     return fmt::format("{}: cannot lock directory '{}' ({})", option, dir, std::generic_category().message(err));
   }

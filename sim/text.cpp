@@ -36,8 +36,10 @@ std::size_t sequence_at(std::string_view text, std::size_t i, char32_t& cp) {
 }
 
 bool is_control(char32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||  // C0, DEL, C1
+         cp == 0x061C || cp == 0x200E || cp == 0x200F ||             // direction marks
+         (cp >= 0x2028 && cp <= 0x202E) ||                           // line and paragraph separators, embeddings
+         (cp >= 0x2066 && cp <= 0x2069);                             // isolates
 }
 
 }  // namespace

@@ -15,8 +15,9 @@ std::size_t first_invalid_utf8(std::string_view text);
 
 // The first code point a terminal or a reader could be fooled by, as its
 // offset: a C0 control other than those in `allowed` (e.g. "\t\n"), DEL, a
-// C1 control (U+0080-U+009F), or a bidirectional override or isolate
-// (U+202A-U+202E, U+2066-U+2069). npos when there is none. REQUIRES: `text`
+// C1 control (U+0080-U+009F), a direction mark (U+061C, U+200E, U+200F), a
+// line or paragraph separator (U+2028, U+2029), or a bidirectional embedding,
+// override or isolate (U+202A-U+202E, U+2066-U+2069). npos when there is none. REQUIRES: `text`
 // is UTF-8 (first_invalid_utf8 is npos).
 std::size_t first_control(std::string_view text, std::string_view allowed = {});
 

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "models/report/compare_report.h"
 #include "models/report/outputs.h"
@@ -109,14 +110,18 @@ struct RunSwitch {
   std::vector<sim::AtomicFile*> files;
   std::uint64_t id = 0;
 
-  std::vector<std::string> commit(const std::string& dir, const std::string& version) {
-    std::error_code ignored;
-    std::filesystem::remove(dir + "/manifest.json", ignored);
+  // `stale`: the files of an earlier run this one does not write, removed before the new manifest.
+  std::vector<std::string> commit(const std::string& dir, const std::string& version,
+                                  const std::vector<std::string>& stale) {
+    std::error_code ec, ignored;
+    std::filesystem::remove(dir + "/manifest.json", ec);
+    if (ec) throw std::runtime_error("cannot remove " + dir + "/manifest.json: " + ec.message());
     std::vector<std::string> paths;
     for (sim::AtomicFile* f : files) {
       f->commit();
       paths.push_back(f->path());
     }
+    for (const std::string& name : stale) std::filesystem::remove(dir + "/" + name, ignored);
     nlohmann::ordered_json m;
     m["chainsim"] = version;
     m["run_id"] = fmt::format("{:016x}", id);
@@ -132,12 +137,29 @@ struct RunSwitch {
   }
 };
 
-// Removes what an earlier chainsim killed while writing here left: its
-// temporary files (the folder is locked, so none is anyone's now).
-void remove_stale_temporaries(const std::string& dir) {
+// Removes what an earlier chainsim killed while writing here left: the
+// temporary files of its own outputs, NAME.tmp.<pid>.<n> (the folder is
+// locked, so none is anyone's now). Nothing else is touched.
+void remove_stale_temporaries(const std::string& dir, const std::string& log_file) {
+  std::vector<std::string> ours = {"summary.json", "timeseries.csv", "report.html", "segments.csv",
+                                   "customers.csv", "manifest.json"};
+  if (!log_file.empty()) ours.push_back(log_file);
+  auto temporary_of_ours = [&](const std::string& name) {
+    for (const std::string& o : ours) {
+      const std::string prefix = o + ".tmp.";
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string rest = name.substr(prefix.size());  // <pid>.<n>
+      const auto dot = rest.find('.');
+      const auto digits = [](const std::string& t) {
+        return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
+      };
+      if (dot != std::string::npos && digits(rest.substr(0, dot)) && digits(rest.substr(dot + 1))) return true;
+    }
+    return false;
+  };
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    if (e.path().filename().string().find(".tmp.") != std::string::npos) std::filesystem::remove(e.path(), ec);
+    if (temporary_of_ours(e.path().filename().string())) std::filesystem::remove(e.path(), ec);
   }
 }
 
@@ -145,7 +167,7 @@ void remove_stale_temporaries(const std::string& dir) {
 
 WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   const std::string dir = o.out_dir;
-  remove_stale_temporaries(dir);
+  remove_stale_temporaries(dir, o.log_file);
   // What the trace files held when the run started, for summary.json.
   const auto inputs = hash_input_files(s.spec, s.base_dir);
   ExperimentOptions opt;
@@ -208,14 +230,14 @@ WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
     page->write(run_report_html(out.result, report, {}, echelons.get()));
     unit.files.push_back(page.get());
   }
-  out.files = unit.commit(dir, o.version);
   // The folder describes this run alone: an earlier run's file that this
   // one does not write (--timeseries none, --no-report) goes.
-  std::error_code ignored;
-  if (!series) std::filesystem::remove(dir + "/timeseries.csv", ignored);
-  if (!o.report) std::filesystem::remove(dir + "/report.html", ignored);
-  if (!segments) std::filesystem::remove(dir + "/segments.csv", ignored);
-  if (!customers) std::filesystem::remove(dir + "/customers.csv", ignored);
+  std::vector<std::string> stale;
+  if (!series) stale.push_back("timeseries.csv");
+  if (!o.report) stale.push_back("report.html");
+  if (!segments) stale.push_back("segments.csv");
+  if (!customers) stale.push_back("customers.csv");
+  out.files = unit.commit(dir, o.version, stale);
   return out;
 }
 

@@ -8,12 +8,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// `p` absolute with its symbolic links resolved; empty when that fails (a
+// loop of links, a name too long): such a path is refused, not guessed at.
 fs::path resolved(const fs::path& p) {
   std::error_code ec;
-  fs::path out = fs::weakly_canonical(fs::absolute(p, ec), ec);
-  if (!ec) return out;
-  std::error_code ec2;
-  return fs::absolute(p, ec2).lexically_normal();
+  const fs::path abs = fs::absolute(p, ec);
+  if (ec) return {};
+  fs::path out = fs::weakly_canonical(abs, ec);
+  return ec ? fs::path() : out;
 }
 
 bool inside(const fs::path& p, const fs::path& root) {
@@ -32,8 +34,9 @@ FileScope::FileScope(const std::string& dir, const std::vector<std::string>& all
 std::string FileScope::refuse(const std::string& path) const {
   if (roots_.empty()) return "";
   const fs::path p = resolved(path);
+  if (p.empty()) return "cannot be resolved to a file (a loop of links, or a name too long)";
   for (const fs::path& r : roots_) {
-    if (inside(p, r)) return "";
+    if (!r.empty() && inside(p, r)) return "";
   }
   return fmt::format("is outside {} folder {}{}: a scenario reads files only in its folder and below (to allow "
                      "another folder, pass --allow-dir DIR)",

@@ -1,8 +1,8 @@
 // The folders whose files a scenario may read: the folder tree of the file
 // given on the command line, and any folder the user allowed (--allow-dir).
-// A scenario from elsewhere (a colleague, a web form, a class) cannot make
-// chainsim read /etc/passwd or a key in the home folder, through a path
-// with "..", an absolute path or a symbolic link.
+// A scenario from elsewhere (a colleague, a web form, a class), kept in a
+// folder of its own, cannot make chainsim read /etc/passwd or a key in the
+// home folder, through a path with "..", an absolute path or a symbolic link.
 #pragma once
 
 #include <filesystem>

@@ -41,6 +41,21 @@ constexpr int kMaxDepth = 64;                        // mapping/list nesting
 constexpr int kMaxExtends = 16;
 constexpr std::size_t kMaxAliasCopies = 200'000;  // nodes copied to give each alias its own
 
+// Whether a scalar of `n` (a key or a value) holds a control character.
+bool holds_control(const YAML::Node& n) {
+  if (n.IsScalar()) return sim::first_control(n.Scalar()) != std::string::npos;
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      if (holds_control(kv.first) || holds_control(kv.second)) return true;
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) {
+      if (holds_control(item)) return true;
+    }
+  }
+  return false;
+}
+
 // Counts nodes (aliases expanded) and depth, stopping at the limits.
 bool within_limits(const YAML::Node& n, std::size_t& count, int depth) {
   if (++count > kMaxNodes || depth > kMaxDepth) return false;
@@ -84,9 +99,9 @@ class PreScan : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override { leaf(); }
-  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
-    check_text(m, value);
+    check_text(m, value, anchor != YAML::NullAnchor);
     if (!open_.empty() && open_.back().first) open_.back().key = at_key() ? value : std::string();
     leaf();
   }
@@ -109,10 +124,11 @@ class PreScan : public YAML::EventHandler {
   };
   std::vector<Open> open_;
   bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
-  void check_text(const YAML::Mark& m, const std::string& value) {
+  // `anchored`: an alias may copy it anywhere, so it is held to the rule of any value.
+  void check_text(const YAML::Mark& m, const std::string& value, bool anchored) {
     if (!control.is_null()) return;
-    const bool free_text = !at_key() && !open_.empty() && open_.back().key == "description";
-    const std::size_t at = sim::first_control(value, free_text ? "\t\n\r" : "");
+    const bool free_text = !anchored && !at_key() && !open_.empty() && open_.back().key == "description";
+    const std::size_t at = sim::first_control(value, free_text ? "\t\n" : "");
     if (at == std::string::npos) return;
     control = m;
     control_key = at_key() || open_.empty() ? "" : open_.back().key;
@@ -579,7 +595,7 @@ class Loader : public detail::DiagnosticSink {
   // `from` names the source of the override in messages ("--set"; empty: none).
   void apply_override(YAML::Node& root, const std::string& spec, const std::string& file,
                       const std::string& from = "--set") {
-    set_note_ = from.empty() ? "" : from + " " + spec;
+    set_note_ = from.empty() ? "" : from + " " + sim::excerpt(spec, 120);
     if (const std::size_t bad = sim::first_invalid_utf8(spec); bad != std::string::npos) {
       set_error(file, "", fmt::format("--set is not UTF-8 text: byte 0x{:02x} starts no UTF-8 character",
                                       static_cast<unsigned char>(spec[bad])));
@@ -605,6 +621,11 @@ class Loader : public detail::DiagnosticSink {
     std::size_t count = 0;
     if (!within_limits(value, count, 0)) {
       set_error(file, path, "--set value is too large or too deeply nested");
+      return;
+    }
+    if (holds_control(value)) {  // "\e" in a quoted value is an escape in the argument, ESC in the value
+      set_error(file, path,
+                "--set value holds a control character (a line break, tab, terminal escape or text-direction mark)");
       return;
     }
     add_override_origin(value, from.empty() ? "" : from + " " + spec);

@@ -74,9 +74,9 @@ std::vector<double> read_trace(const std::string& path, const std::string& colum
     }
     double v = 0;
     const auto c = static_cast<std::size_t>(col);
-    if (c >= cells.size() || !parse_value(cells[c], v) || v < 0) {
+    if (c >= cells.size() || !parse_value(cells[c], v) || v < 0 || v > 1e15) {  // 1e15: kMaxMagnitude, exact sums
       throw std::invalid_argument(
-          fmt::format("{}:{}: demand trace value must be a number >= 0 (got '{}')", path, line_no,
+          fmt::format("{}:{}: demand trace value must be a number from 0 to 1e15 (got '{}')", path, line_no,
                       sim::excerpt(line, 40)));
     }
     values.push_back(v);

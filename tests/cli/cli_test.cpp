@@ -693,3 +693,18 @@ TEST_CASE("the fuzzers' findings, through the program: validate says 0 or 2 with
   }
   CHECK(accepted >= 1);  // the corpus holds an accepted input too, so both branches run
 }
+
+TEST_CASE("a run removes only its own temporaries, and keeps its manifest's name for itself") {
+  TempDir d;
+  fs::create_directories(d.path() / "o");
+  d.write("o/data.tmp.csv", "the user's own file\n");
+  d.write("o/timeseries.csv.tmp.12.x", "not chainsim's pattern\n");
+  d.write("o/report.html.tmp.12.3", "a killed run's temporary\n");
+  REQUIRE(d.chainsim("run " + example("serial_base_stock.yaml") + " --set horizon=60 --quiet --out o").status == 0);
+  CHECK(fs::exists(d.path() / "o/data.tmp.csv"));
+  CHECK(fs::exists(d.path() / "o/timeseries.csv.tmp.12.x"));
+  CHECK_FALSE(fs::exists(d.path() / "o/report.html.tmp.12.3"));
+  const Result r = d.chainsim("run " + example("serial_base_stock.yaml") + " --log manifest.json --quiet --out o");
+  CHECK(r.status == 2);
+  CHECK(r.err == "--log: error: 'manifest.json' is one of the run's own files; name the log otherwise\n");
+}

@@ -1,7 +1,5 @@
 #include "tests/fuzz/harness.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -58,12 +56,14 @@ customers:
     acquisition: {per_period: 0.5}
 )";
 
-// An empty folder of this process for relative paths (extends, traces).
+// The folder relative paths (extends, traces) resolve against: the one
+// CHAINSIM_FUZZ_DIR names (scripts/fuzz.sh copies the example scenarios and
+// their trace files there, so that mutated extends and traces reach real
+// files), else the working directory.
 const std::string& scratch_dir() {
   static const std::string dir = [] {
-    const auto p = std::filesystem::temp_directory_path() / ("chainsim_fuzz_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(p);
-    return p.string();
+    const char* d = std::getenv("CHAINSIM_FUZZ_DIR");
+    return std::string(d != nullptr && *d != '\0' ? d : ".");
   }();
   return dir;
 }

@@ -415,7 +415,9 @@ class Converter {
       case Parsed::kOk:
         break;
       case Parsed::kTooLarge:
-        err(n, path, fmt::format("is too large: at most {} (got {})", std::numeric_limits<double>::max(), n.Scalar()));
+        err(n, path,
+            fmt::format("is too large: at most {} (got {})", std::numeric_limits<double>::max(),
+                        sim::excerpt(n.Scalar(), 80)));
         return false;
       default:
         err(n, path, "must be a number (got " + describe_value(n) + ")");
@@ -426,18 +428,22 @@ class Converter {
       return false;
     }
     if (std::isfinite(v) && std::abs(v) > kMaxMagnitude) {
-      err(n, path, fmt::format("is too large: at most 1e15 in size, so that sums of units, money and time stay exact "
-                               "(got {})", n.Scalar()));
+      err(n, path,
+          fmt::format("is too large: at most 1e15 in size, so that sums of units, money and time stay exact (got {})",
+                      sim::excerpt(n.Scalar(), 80)));
       return false;
     }
     if (ki != nullptr) {
       const bool low = ki->exclusive_minimum ? !(v > ki->minimum) : v < ki->minimum;
       if (low) {
-        err(n, path, fmt::format("must be {} {} (got {})", ki->exclusive_minimum ? ">" : ">=", ki->minimum, n.Scalar()));
+        err(n, path,
+            fmt::format("must be {} {} (got {})", ki->exclusive_minimum ? ">" : ">=", ki->minimum,
+                        sim::excerpt(n.Scalar(), 80)));
         return false;
       }
       if (v > ki->maximum) {
-        err(n, path, fmt::format("must be <= {} (got {})", ki->maximum, n.Scalar()));
+        err(n, path,
+            fmt::format("must be <= {} (got {})", ki->maximum, sim::excerpt(n.Scalar(), 80)));
         return false;
       }
     }
@@ -445,7 +451,8 @@ class Converter {
     return true;
   }
 
-  bool num(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key, double& out) {
+  bool num(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key,
+           double& out) {
     const YAML::Node n = map[key];
     if (!n) return false;
     L_.keys_read.insert(sec.name + "." + key);
@@ -459,8 +466,8 @@ class Converter {
     return true;
   }
 
-  bool integer64(const YAML::Node& map, const SectionInfo& sec, const std::string& path, const char* key,
-                 std::int64_t& out) {
+  bool integer64(const YAML::Node& map, const SectionInfo& sec, const std::string& path,
+                 const char* key, std::int64_t& out) {
     const YAML::Node n = map[key];
     if (!n) return false;
     L_.keys_read.insert(sec.name + "." + key);
@@ -472,7 +479,9 @@ class Converter {
     long long v = 0;
     const Parsed parsed = parse_whole(n.Scalar(), v);
     if (parsed == Parsed::kTooLarge) {
-      err(n, p, fmt::format("is too large: at most {} (got {})", std::numeric_limits<long long>::max(), n.Scalar()));
+      err(n, p,
+          fmt::format("is too large: at most {} (got {})", std::numeric_limits<long long>::max(),
+                      sim::excerpt(n.Scalar(), 80)));
       return false;
     }
     if (parsed != Parsed::kOk) {
@@ -485,12 +494,12 @@ class Converter {
                             static_cast<double>(v) < ki->minimum)) {
         // Whole numbers above an exclusive bound read better as ">= bound + 1".
         const double bound = ki->exclusive_minimum ? std::floor(ki->minimum) + 1 : ki->minimum;
-        err(n, p, fmt::format("must be >= {} (got {})", bound, n.Scalar()));
+        err(n, p, fmt::format("must be >= {} (got {})", bound, sim::excerpt(n.Scalar(), 80)));
         return false;
       }
       if (ki != nullptr && static_cast<double>(v) > ki->maximum) {
         err(n, p,
-            fmt::format("must be <= {} (got {}){}", ki->maximum, n.Scalar(),
+            fmt::format("must be <= {} (got {}){}", ki->maximum, sim::excerpt(n.Scalar(), 80),
                         ki->limit_hint.empty() ? "" : ": " + ki->limit_hint));
         return false;
       }

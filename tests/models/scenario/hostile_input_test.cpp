@@ -260,3 +260,26 @@ TEST_CASE("aliases reused in every node load in time and memory linear in the do
   CHECK(s.spec.nodes[8].stocks[0].policy.S == 12);
   CHECK(s.spec.nodes[9].stocks[0].policy.S == 10);
 }
+
+TEST_CASE("a --set value is checked after YAML decodes its escapes, an anchored description like any value") {
+  CHECK(errors_of(kSmall, {"name=\"a\\e[2J\""}) ==
+        std::vector<std::string>{"s.yaml: error: name: --set value holds a control character (a line break, tab, "
+                                 "terminal escape or text-direction mark) (from --set name=\"a\\e[2J\")"});
+  // An alias could copy an anchored description's line break into an id.
+  const auto errors = errors_of(replace(kSmall, "seed: 3", "seed: 3\ndescription: &d \"two\\nlines\""));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("description: holds a control character") != std::string::npos);
+  // Direction marks and line separators count as controls too.
+  CHECK(errors_of(replace(kSmall, "id: store,", "id: \"st\\u200Fore\",")).size() == 1);
+  CHECK(errors_of(replace(kSmall, "id: store,", "id: \"st\\u2028ore\",")).size() == 1);
+}
+
+TEST_CASE("a trace value past 1e15 is refused like any number") {
+  chainsim::testing::TempDir tmp("tracecap");
+  tmp.write("sales.csv", "x\n4\n1e16\n");
+  const std::string file = tmp.write("s.yaml", trace_demand("sales.csv"));
+  const auto errors = file_errors(file);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("sales.csv:3: demand trace value must be a number from 0 to 1e15 (got '1e16')") !=
+        std::string::npos);
+}

@@ -57,15 +57,15 @@ TEST_CASE("read_trace reports a bad value with the file and line") {
   };
   const Case cases[] = {
       {"not a number, after a blank line", "5\n\n7\nabc\n", "",
-       ":4: demand trace value must be a number >= 0 (got 'abc')"},
+       ":4: demand trace value must be a number from 0 to 1e15 (got 'abc')"},
       {"a negative value", "5\n-2\n", "",
-       ":2: demand trace value must be a number >= 0 (got '-2')"},
+       ":2: demand trace value must be a number from 0 to 1e15 (got '-2')"},
       {"text after a number", "5\n6x\n", "",
-       ":2: demand trace value must be a number >= 0 (got '6x')"},
+       ":2: demand trace value must be a number from 0 to 1e15 (got '6x')"},
       {"a bad cell in the named column", "week,sales\n1,10\n2,n/a\n", "sales",
-       ":3: demand trace value must be a number >= 0 (got '2,n/a')"},
+       ":3: demand trace value must be a number from 0 to 1e15 (got '2,n/a')"},
       {"a short row", "week,sales\n1,10\n2\n", "sales",
-       ":3: demand trace value must be a number >= 0 (got '2')"},
+       ":3: demand trace value must be a number from 0 to 1e15 (got '2')"},
   };
   TempDir dir("bad");
   int i = 0;

@@ -31,7 +31,11 @@ CLI::App* add_play_command(CLI::App& app, PlayArgs& a) {
 
 namespace {
 
-std::string units(double x) { return std::isnan(x) ? "-" : fmt::format("{:.0f}", x); }
+// Whole units as such; the fractions a policy's rule orders (Sterman's) to two places.
+std::string units(double x) {
+  if (std::isnan(x)) return "-";
+  return std::abs(x - std::round(x)) < 0.005 ? fmt::format("{:.0f}", x) : fmt::format("{:.2f}", x);
+}
 
 void print_week(const Game& g, const GameWeek& w, const std::string& unit) {
   std::cout << fmt::format("\n{} {} of {} — you are the {}\n", unit, w.week + 1, g.horizon(), g.role());

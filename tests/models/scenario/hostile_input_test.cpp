@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/scenario/loader.h"
+#include "tests/models/scenario/diagnostics.h"
 #include "tests/test_util.h"
 
 using namespace chainsim::models;
@@ -31,22 +32,8 @@ lanes:
   - {from: supplier, to: store, transport_time: 2}
 )";
 
-std::vector<std::string> errors_of(const std::string& text, std::vector<std::string> sets = {}) {
-  try {
-    load_scenario_text(text, "s.yaml", ".", {std::move(sets)});
-  } catch (const LoadError& e) {
-    std::vector<std::string> out;
-    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.format());
-    return out;
-  }
-  return {};
-}
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto at = s.find(from);
-  REQUIRE(at != std::string::npos);
-  return s.replace(at, from.size(), to);
-}
+using chainsim::testing::errors_of;
+using chainsim::testing::replace;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 
 #include "tests/test_util.h"
 #include "models/scenario/loader.h"
+#include "tests/models/scenario/diagnostics.h"
 
 using namespace chainsim::models;
 namespace fs = std::filesystem;
@@ -51,25 +52,8 @@ lanes:
   - {from: supplier, to: store, transport_time: 2, order_delay: 1, price: 3}
 )";
 
-// The diagnostics of loading `text` (named "s.yaml"), formatted; empty when
-// it loads.
-std::vector<std::string> errors_of(const std::string& text, std::vector<std::string> sets = {},
-                                   const std::string& dir = ".") {
-  try {
-    load_scenario_text(text, "s.yaml", dir, {std::move(sets)});
-  } catch (const LoadError& e) {
-    std::vector<std::string> out;
-    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.format());
-    return out;
-  }
-  return {};
-}
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto i = s.find(from);
-  REQUIRE_MESSAGE(i != std::string::npos, from);
-  return s.replace(i, from.size(), to);
-}
+using chainsim::testing::errors_of;
+using chainsim::testing::replace;
 
 // A scratch directory for tests that need files, removed at the end.
 struct TempDir : chainsim::testing::TempDir {

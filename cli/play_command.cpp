@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/core.h>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "chainsim_version.h"

@@ -27,7 +27,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
-using sim::prepare_output_directory;
 
 struct RunArgs {
   std::string scenario;

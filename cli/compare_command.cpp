@@ -93,8 +93,7 @@ int compare_command(const CompareArgs& a) {
   }
   sim::DirectoryLock lock;  // held until the files are written
   if (!a.out.empty()) {
-    if (std::string why = prepare_output_directory(a.out, "--out"); !why.empty() ||
-                                                                    !(why = lock.acquire(a.out, "--out")).empty()) {
+    if (const std::string why = lock.claim(a.out, "--out"); !why.empty()) {
       std::cerr << "chainsim: error: " << why << "\n";
       return kExitBadInput;
     }

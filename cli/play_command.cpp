@@ -110,8 +110,7 @@ int play_command(const PlayArgs& a) {
   RunFilesOptions o;
   o.out_dir = a.out.empty() ? "out/" + s.spec.name + "_played" : a.out;
   sim::DirectoryLock lock;
-  if (std::string why = prepare_output_directory(o.out_dir, "--out"); !why.empty() ||
-                                                                      !(why = lock.acquire(o.out_dir, "--out")).empty()) {
+  if (const std::string why = lock.claim(o.out_dir, "--out"); !why.empty()) {
     std::cerr << "chainsim: error: " << why << "\n";
     return kExitBadInput;
   }

@@ -92,8 +92,7 @@ int run_command(const RunArgs& args) {
   // Before the run, so that hours of replications are not lost to a bad --out.
   // Held until the files are written: a second run into the same folder is refused, not mixed in.
   sim::DirectoryLock lock;
-  if (std::string why = prepare_output_directory(o.out_dir, "--out"); !why.empty() ||
-                                                                      !(why = lock.acquire(o.out_dir, "--out")).empty()) {
+  if (const std::string why = lock.claim(o.out_dir, "--out"); !why.empty()) {
     std::cerr << "chainsim: error: " << why << "\n";
     return kExitBadInput;
   }
@@ -109,8 +108,7 @@ int run_command(const RunArgs& args) {
                                args.log);
       return kExitBadInput;
     }
-    for (const char* taken :
-         {"summary.json", "timeseries.csv", "report.html", "segments.csv", "customers.csv", "manifest.json"}) {
+    for (const std::string& taken : run_file_names()) {
       if (args.log != taken) continue;
       std::cerr << fmt::format("--log: error: '{}' is one of the run's own files; name the log otherwise\n", taken);
       return kExitBadInput;

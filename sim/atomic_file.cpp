@@ -208,6 +208,10 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   f.commit();
 }
 
+
+namespace {
+
+// The output directory made and writable ("" ), or why not.
 std::string prepare_output_directory(const std::string& dir, const std::string& option) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -223,6 +227,8 @@ std::string prepare_output_directory(const std::string& dir, const std::string& 
   return "";
 }
 
+}  // namespace
+
 DirectoryLock& DirectoryLock::operator=(DirectoryLock&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
@@ -236,7 +242,8 @@ DirectoryLock::~DirectoryLock() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string DirectoryLock::acquire(const std::string& dir, const std::string& option) {
+std::string DirectoryLock::claim(const std::string& dir, const std::string& option) {
+  if (std::string why = prepare_output_directory(dir, option); !why.empty()) return why;
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     return fmt::format("{}: cannot open directory '{}' ({})", option, dir, std::generic_category().message(errno));

@@ -85,10 +85,13 @@ class DirectoryLock {
   DirectoryLock& operator=(const DirectoryLock&) = delete;
   ~DirectoryLock();
 
-  // Takes the lock on `dir` (which exists) without waiting. Returns "" when
-  // taken; otherwise the message, naming `option` ("--out: 'o' is in use by
-  // another chainsim ...").
-  std::string acquire(const std::string& dir, const std::string& option);
+  // Claims the output directory `dir` before any work whose results would go
+  // there: creates it (and its parents), checks that files can be made in
+  // it, and takes the lock without waiting. Returns "" when claimed;
+  // otherwise the message, naming `option`: "--out: cannot create directory
+  // 'a/b' (Not a directory)", "--out: 'o' is in use by another chainsim ...".
+  // Every command says it so, and refuses with exit status 2.
+  std::string claim(const std::string& dir, const std::string& option);
 
  private:
   int fd_ = -1;
@@ -97,12 +100,6 @@ class DirectoryLock {
 // Creates a directory and its parents. Throws std::runtime_error naming it.
 void make_directories(const std::string& path);
 
-// Creates the output directory `dir` (and its parents) and checks that files
-// can be made in it, before any work whose results would go there. Returns
-// "" when it can be written; otherwise the message, naming `option` ("--out"):
-// "--out: cannot create directory 'a/b' (Not a directory)". Every command
-// says it so, and refuses with exit status 2.
-std::string prepare_output_directory(const std::string& dir, const std::string& option);
 
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temporary
 // files of every AtomicFile still open (up to 64 of them, paths under 4 KiB),

@@ -126,9 +126,9 @@ GameWeek Game::view() const {
   const ReplicationOutput rep = run_replication(spec, spec.seed, 0, o);
   const SeriesValues& v = rep.series;
   auto at = [&](std::size_t period, std::size_t stock, const char* column) {
-    const std::size_t slot = v.slot(series_column_indices({column}).front());
-    return v.at(period, stock, slot);
+    return v.at(period, stock, v.slot(series_column_indices({column}).front()));
   };
+  const std::size_t cost = v.slot(series_column_indices({"cost"}).front());
   GameWeek w;
   w.week = k;
   const auto p = static_cast<std::size_t>(k);
@@ -137,7 +137,7 @@ GameWeek Game::view() const {
   w.on_hand = at(p, stock_, "on_hand");
   w.backlog = at(p, stock_, "backlog");
   w.on_order = at(p, stock_, "on_order");
-  for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += at(q, stock_, "cost");
+  for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += v.at(q, stock_, cost);
   w.customer_demand = scenario_.spec.sharing.pos ? at(p, retail_stock_, "customer_demand")
                                                  : std::numeric_limits<double>::quiet_NaN();
   return w;

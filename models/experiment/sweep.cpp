@@ -545,8 +545,7 @@ std::string Sweep::start_files() {
   const std::string csv = dir + "/sweep.csv", json = dir + "/sweep.json", summary = dir + "/sweep_summary.csv";
   // Locked before looking for an earlier sweep: two sweeps that both found
   // none would both write, and one's rows would be lost.
-  if (std::string why = sim::prepare_output_directory(dir, "--out"); !why.empty() ||
-                                                                   !(why = lock_.acquire(dir, "--out")).empty()) {
+  if (const std::string why = lock_.claim(dir, "--out"); !why.empty()) {
     throw SweepError(why);
   }
   const bool has_json = fs::exists(json), has_csv = fs::exists(csv);

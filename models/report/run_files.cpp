@@ -141,8 +141,7 @@ struct RunSwitch {
 // temporary files of its own outputs, NAME.tmp.<pid>.<n> (the folder is
 // locked, so none is anyone's now). Nothing else is touched.
 void remove_stale_temporaries(const std::string& dir, const std::string& log_file) {
-  std::vector<std::string> ours = {"summary.json", "timeseries.csv", "report.html", "segments.csv",
-                                   "customers.csv", "manifest.json"};
+  std::vector<std::string> ours = run_file_names();
   if (!log_file.empty()) ours.push_back(log_file);
   auto temporary_of_ours = [&](const std::string& name) {
     for (const std::string& o : ours) {
@@ -164,6 +163,12 @@ void remove_stale_temporaries(const std::string& dir, const std::string& log_fil
 }
 
 }  // namespace
+
+const std::vector<std::string>& run_file_names() {
+  static const std::vector<std::string> names = {"summary.json",  "timeseries.csv", "report.html",
+                                                 "segments.csv",  "customers.csv",  "manifest.json"};
+  return names;
+}
 
 WrittenRun write_run(const LoadedScenario& s, const RunFilesOptions& o) {
   const std::string dir = o.out_dir;

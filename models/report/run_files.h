@@ -38,6 +38,11 @@ struct RunFilesOptions {
   std::string log_file;
 };
 
+// The names of the files a run writes itself (besides an event log):
+// summary.json, timeseries.csv, report.html, segments.csv, customers.csv,
+// manifest.json. An event log may not take one.
+const std::vector<std::string>& run_file_names();
+
 struct WrittenRun {
   ExperimentResult result;
   std::vector<std::string> files;  // the paths written, in order

@@ -102,7 +102,7 @@ class PreScan : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (value == "<<" && tag == "?" && at_key() && merge_key.is_null()) merge_key = m;
     check_text(m, value, anchor != YAML::NullAnchor);
-    if (!open_.empty() && open_.back().first) open_.back().key = at_key() ? value : std::string();
+    if (!open_.empty() && open_.back().map) open_.back().key = at_key() ? value : std::string();
     leaf();
   }
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
@@ -118,12 +118,12 @@ class PreScan : public YAML::EventHandler {
   // The open containers: whether each is a mapping, its children so far, and
   // (a mapping) the key whose value comes next.
   struct Open {
-    bool first;
-    std::size_t second;
+    bool map;
+    std::size_t children;
     std::string key;
   };
   std::vector<Open> open_;
-  bool at_key() const { return !open_.empty() && open_.back().first && open_.back().second % 2 == 0; }
+  bool at_key() const { return !open_.empty() && open_.back().map && open_.back().children % 2 == 0; }
   // `anchored`: an alias may copy it anywhere, so it is held to the rule of any value.
   void check_text(const YAML::Mark& m, const std::string& value, bool anchored) {
     if (!control.is_null()) return;
@@ -139,7 +139,7 @@ class PreScan : public YAML::EventHandler {
   }
   void leaf() {
     count();
-    if (!open_.empty()) ++open_.back().second;
+    if (!open_.empty()) ++open_.back().children;
   }
   void open(bool map) {
     count();
@@ -147,7 +147,7 @@ class PreScan : public YAML::EventHandler {
   }
   void close() {
     open_.pop_back();
-    if (!open_.empty()) ++open_.back().second;
+    if (!open_.empty()) ++open_.back().children;
   }
 };
 

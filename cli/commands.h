@@ -88,6 +88,17 @@ struct PlayArgs {
 CLI::App* add_play_command(CLI::App& app, PlayArgs& args);
 int play_command(const PlayArgs& args);
 
+struct ServeArgs {
+  std::vector<std::string> scenarios;
+  int port = 8080;
+  std::string bind = "127.0.0.1";
+  std::string out = "out/classroom";
+  double timer = 0.0;  // seconds; 0: no limit
+  std::vector<std::string> allow_dirs;
+};
+CLI::App* add_serve_command(CLI::App& app, ServeArgs& args);
+int serve_command(const ServeArgs& args);
+
 int validate_command(const std::string& scenario, const models::LoadOptions& options);
 int describe_command(const std::string& scenario, const models::LoadOptions& options, bool dot);
 

@@ -23,6 +23,7 @@ namespace {
 struct Commands {
   RunArgs run;
   PlayArgs play;
+  ServeArgs serve;
   SweepArgs sweep;
   CompareArgs compare;
   std::string scenario;  // validate, describe
@@ -30,6 +31,7 @@ struct Commands {
   std::vector<std::string> allow_dirs;  // validate, describe
   bool dot = false, markdown = false, kpis_markdown = false;
   CLI::App *play_cmd = nullptr;
+  CLI::App *serve_cmd = nullptr;
   CLI::App *run_cmd = nullptr, *validate = nullptr, *describe = nullptr, *sweep_cmd = nullptr,
            *compare_cmd = nullptr, *schema = nullptr, *kpis = nullptr;
 };
@@ -70,6 +72,7 @@ void add_commands(CLI::App& app, Commands& c) {
   add_allow_dir_option(c.describe, c.allow_dirs);
   c.sweep_cmd = add_sweep_command(app, c.sweep);
   c.play_cmd = add_play_command(app, c.play);
+  c.serve_cmd = add_serve_command(app, c.serve);
   c.compare_cmd = add_compare_command(app, c.compare);
   c.schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   c.schema->add_flag("--markdown", c.markdown, "Print the reference tables (Markdown) instead");
@@ -127,6 +130,7 @@ int dispatch(const Commands& c) {
   if (*c.kpis) return kpis_command(c.kpis_markdown);
   if (*c.sweep_cmd) return sweep_command(c.sweep);
   if (*c.play_cmd) return play_command(c.play);
+  if (*c.serve_cmd) return serve_command(c.serve);
   if (*c.compare_cmd) return compare_command(c.compare);
   return kExitBadInput;
 }

@@ -46,61 +46,91 @@ const std::vector<std::string>& view_columns() {
 
 }  // namespace
 
+namespace {
+
+// Why `node` cannot be played ("" when it can), as "node 'x' ...".
+std::string unplayable(const NodeSpec& node, const YAML::Node& doc) {
+  if (node_kind_info(node.kind).unlimited_source ||
+      (node.stocks.size() == 1 && node.stocks[0].policy.type == PolicyType::kNone)) {
+    return fmt::format("node '{}' orders nothing (no policy): there is nothing to play", node.id);
+  }
+  if (node.stocks.size() != 1) {
+    return fmt::format("node '{}' holds {} stocks; a player runs a node of one stock", node.id, node.stocks.size());
+  }
+  if (document_node(doc, node.id) < 0) {
+    return fmt::format("node '{}' is a member of a node group; play a node of its own", node.id);
+  }
+  return "";
+}
+
+}  // namespace
+
 Game::Game(const LoadedScenario& scenario, const std::string& role)
-    : scenario_(scenario), role_(role.empty() ? default_role(scenario.spec) : role), horizon_(scenario.spec.horizon) {
+    : Game(scenario, std::vector<std::string>{role.empty() ? default_role(scenario.spec) : role}) {}
+
+Game::Game(const LoadedScenario& scenario, const std::vector<std::string>& roles)
+    : scenario_(scenario), horizon_(scenario.spec.horizon) {
   const ScenarioSpec& spec = scenario_.spec;
-  const NodeSpec* node = nullptr;
-  for (const NodeSpec& n : spec.nodes) {
-    if (n.id == role_) node = &n;
-  }
-  if (node == nullptr) {
-    std::string ids;
-    for (const NodeSpec& n : spec.nodes) ids += (ids.empty() ? "" : ", ") + n.id;
-    throw std::invalid_argument(fmt::format("--role: no node '{}' (the nodes: {})", role_, ids));
-  }
-  if (node_kind_info(node->kind).unlimited_source ||
-      (node->stocks.size() == 1 && node->stocks[0].policy.type == PolicyType::kNone)) {
-    throw std::invalid_argument(fmt::format("--role: node '{}' orders nothing (no policy): there is nothing to play",
-                                            role_));
-  }
-  if (node->stocks.size() != 1) {
-    throw std::invalid_argument(fmt::format("--role: node '{}' holds {} stocks; a player runs a node of one stock",
-                                            role_, node->stocks.size()));
-  }
-  const long item = document_node(scenario_.document, role_);
-  if (item < 0) {
-    throw std::invalid_argument(fmt::format("--role: node '{}' is a member of a node group; play a node of its own",
-                                            role_));
-  }
-  node_index_ = static_cast<std::size_t>(item);
   const auto net = build_network(spec, spec.seed, 0, true);
   const NetworkInfo info = describe_network(*net, spec.time_unit);
-  bool found = false;
-  for (std::size_t s = 0; s < info.stocks.size(); ++s) {
-    if (info.stocks[s].node == role_) stock_ = s, found = true;
+  for (const std::string& name : roles) {
+    const NodeSpec* node = nullptr;
+    for (const NodeSpec& n : spec.nodes) {
+      if (n.id == name) node = &n;
+    }
+    if (node == nullptr) {
+      std::string ids;
+      for (const NodeSpec& n : spec.nodes) ids += (ids.empty() ? "" : ", ") + n.id;
+      throw std::invalid_argument(fmt::format("--role: no node '{}' (the nodes: {})", name, ids));
+    }
+    if (const std::string why = unplayable(*node, scenario_.document); !why.empty()) {
+      throw std::invalid_argument("--role: " + why);
+    }
+    for (const Role& r : roles_) {
+      if (r.node == name) throw std::invalid_argument(fmt::format("--role: node '{}' is named twice", name));
+    }
+    Role r;
+    r.node = name;
+    r.node_index = static_cast<std::size_t>(document_node(scenario_.document, name));
+    bool found = false;
+    for (std::size_t s = 0; s < info.stocks.size(); ++s) {
+      if (info.stocks[s].node == name) r.stock = s, found = true;
+    }
+    if (!found) throw std::invalid_argument(fmt::format("--role: node '{}' has no stock to play", name));
+    roles_.push_back(r);
   }
   for (std::size_t s = info.stocks.size(); s-- > 0;) {
     if (info.stocks[s].has_demand) retail_stock_ = s;
   }
-  if (!found) throw std::invalid_argument(fmt::format("--role: node '{}' has no stock to play", role_));
+  orders_.resize(roles_.size());
   scenario_.spec.replications = 1;
+}
+
+std::vector<std::string> Game::playable_roles(const LoadedScenario& scenario) {
+  std::vector<std::string> out;
+  for (const NodeSpec& n : scenario.spec.nodes) {
+    if (unplayable(n, scenario.document).empty()) out.push_back(n.id);
+  }
+  return out;
 }
 
 YAML::Node Game::played_document(int weeks) const {
   YAML::Node doc = YAML::Clone(scenario_.document);
-  YAML::Node node = doc["nodes"][node_index_];
-  YAML::Node policy(YAML::NodeType::Map);
-  policy["type"] = "scripted";
-  YAML::Node plan(YAML::NodeType::Sequence);
-  plan.SetStyle(YAML::EmitterStyle::Flow);
-  for (double q : orders_) plan.push_back(static_cast<long long>(q));
-  policy["plan"] = plan;
-  policy["after_plan"] = "zero";
-  policy.SetStyle(YAML::EmitterStyle::Flow);
-  if (node["stocks"] && node["stocks"].IsSequence()) {
-    node["stocks"][0]["policy"] = policy;
-  } else {
-    node["policy"] = policy;
+  for (std::size_t r = 0; r < roles_.size(); ++r) {
+    YAML::Node node = doc["nodes"][roles_[r].node_index];
+    YAML::Node policy(YAML::NodeType::Map);
+    policy["type"] = "scripted";
+    YAML::Node plan(YAML::NodeType::Sequence);
+    plan.SetStyle(YAML::EmitterStyle::Flow);
+    for (double q : orders_[r]) plan.push_back(static_cast<long long>(q));
+    policy["plan"] = plan;
+    policy["after_plan"] = "zero";
+    policy.SetStyle(YAML::EmitterStyle::Flow);
+    if (node["stocks"] && node["stocks"].IsSequence()) {
+      node["stocks"][0]["policy"] = policy;
+    } else {
+      node["policy"] = policy;
+    }
   }
   doc["replications"] = 1;
   if (weeks < horizon_) {
@@ -116,7 +146,9 @@ ScenarioSpec Game::played_spec(int weeks) const {
   return load_scenario_text(to_yaml(played_document(weeks)), scenario_.file, scenario_.base_dir, no_overrides).spec;
 }
 
-GameWeek Game::view() const {
+GameWeek Game::view() const { return views().front(); }
+
+std::vector<GameWeek> Game::views() const {
   const int k = week();
   const ScenarioSpec spec = played_spec(horizon_);
   ReplicationOptions o;
@@ -129,26 +161,39 @@ GameWeek Game::view() const {
     return v.at(period, stock, v.slot(series_column_indices({column}).front()));
   };
   const std::size_t cost = v.slot(series_column_indices({"cost"}).front());
-  GameWeek w;
-  w.week = k;
   const auto p = static_cast<std::size_t>(k);
-  w.shipment_in = at(p, stock_, "received");
-  w.order_in = at(p, stock_, "demand");
-  w.on_hand = at(p, stock_, "on_hand");
-  w.backlog = at(p, stock_, "backlog");
-  w.on_order = at(p, stock_, "on_order");
-  for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += v.at(q, stock_, cost);
-  w.customer_demand = scenario_.spec.sharing.pos ? at(p, retail_stock_, "customer_demand")
-                                                 : std::numeric_limits<double>::quiet_NaN();
-  return w;
+  std::vector<GameWeek> out;
+  for (const Role& r : roles_) {
+    GameWeek w;
+    w.week = k;
+    w.shipment_in = at(p, r.stock, "received");
+    w.order_in = at(p, r.stock, "demand");
+    w.on_hand = at(p, r.stock, "on_hand");
+    w.backlog = at(p, r.stock, "backlog");
+    w.on_order = at(p, r.stock, "on_order");
+    for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += v.at(q, r.stock, cost);
+    w.customer_demand = scenario_.spec.sharing.pos ? at(p, retail_stock_, "customer_demand")
+                                                   : std::numeric_limits<double>::quiet_NaN();
+    out.push_back(w);
+  }
+  return out;
 }
 
 void Game::order(double quantity) {
+  if (roles_.size() != 1) throw std::logic_error("Game::order: the game has not one player");
+  order_week({quantity});
+}
+
+void Game::order_week(const std::vector<double>& quantities) {
   if (over()) throw std::logic_error("the game is over");
-  if (!(quantity >= 0 && quantity <= kMaxOrder && std::floor(quantity) == quantity)) {
-    throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", kMaxOrder));
+  if (quantities.size() != roles_.size()) throw std::logic_error("Game::order_week: one order per player");
+  for (double q : quantities) {
+    if (!(q >= 0 && q <= kMaxOrder && std::floor(q) == q)) {
+      throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", kMaxOrder));
+    }
   }
-  orders_.push_back(quantity);
+  for (std::size_t r = 0; r < roles_.size(); ++r) orders_[r].push_back(quantities[r]);
+  ++weeks_;
 }
 
 std::string Game::played_yaml() const { return to_yaml(played_document(week())); }
@@ -158,19 +203,25 @@ std::vector<GameStage> Game::debrief() const {
   ScenarioSpec benchmark = scenario_.spec;
   benchmark.horizon = played.horizon;
   benchmark.warmup = played.warmup;
-  const ReplicationOutput as_played = run_replication(played, played.seed, 0, ReplicationOptions::checked());
+  ReplicationOptions o = ReplicationOptions::checked();
+  o.keep_series = true;
+  o.columns = {"ordered"};
+  const ReplicationOutput as_played = run_replication(played, played.seed, 0, o);
   const ReplicationOutput by_rule = run_replication(benchmark, benchmark.seed, 0, ReplicationOptions::checked());
   const auto net = build_network(played, played.seed, 0, true);
   const NetworkInfo info = describe_network(*net, played.time_unit);
+  const std::size_t ordered = as_played.series.slot(series_column_indices({"ordered"}).front());
   std::vector<GameStage> out;
-  for (const NetworkInfo::StockInfo& s : info.stocks) {
-    if (s.infinite) continue;
+  for (std::size_t s = 0; s < info.stocks.size(); ++s) {
+    const NetworkInfo::StockInfo& stock = info.stocks[s];
+    if (stock.infinite) continue;
     GameStage g;
-    g.node = s.node;
-    g.player = s.node == role_;
-    g.bullwhip = as_played.kpis.get("stock", s.name, "bullwhip_cumulative");
-    g.cost = as_played.kpis.get("node", s.node, "total_cost");
-    g.cost_benchmark = by_rule.kpis.get("node", s.node, "total_cost");
+    g.node = stock.node;
+    for (const Role& r : roles_) g.player = g.player || r.node == stock.node;
+    g.bullwhip = as_played.kpis.get("stock", stock.name, "bullwhip_cumulative");
+    g.cost = as_played.kpis.get("node", stock.node, "total_cost");
+    g.cost_benchmark = by_rule.kpis.get("node", stock.node, "total_cost");
+    for (std::size_t p = 0; p < as_played.series.periods; ++p) g.orders.push_back(as_played.series.at(p, s, ordered));
     out.push_back(g);
   }
   return out;

@@ -1,7 +1,7 @@
-// A scenario played: one person takes one node's ordering, week by week, the
-// others follow their policies (chainsim play, docs/play.md).
+// A scenario played: people take nodes' ordering, week by week, the other
+// nodes follow their policies (chainsim play and chainsim serve, docs/play.md).
 //
-// The game is the scenario with the player's node on a scripted plan of the
+// The game is the scenario with each player's node on a scripted plan of the
 // orders typed so far. What the player sees at week k is period k of that
 // run (receipts, orders in, stock after shipping: the board game's view
 // before ordering), so the game played and `chainsim run` of the scenario it
@@ -35,6 +35,7 @@ struct GameStage {
   double bullwhip = 0.0;         // Var(orders) / Var(end-customer demand): cumulative amplification
   double cost = 0.0;             // as played
   double cost_benchmark = 0.0;   // with every stage on its policy
+  std::vector<double> orders;    // units ordered each week, as played
 };
 
 class Game {
@@ -43,17 +44,31 @@ class Game {
   // downstream retailer). Throws std::invalid_argument naming what is wrong:
   // no such node, a node with several stocks, a node that orders nothing.
   Game(const LoadedScenario& scenario, const std::string& role);
+  // The game with a player at each of `roles` (none: every node on its
+  // policy), each named as above; a node named twice is refused.
+  Game(const LoadedScenario& scenario, const std::vector<std::string>& roles);
 
-  const std::string& role() const noexcept { return role_; }
+  // The nodes a player can take, in the scenario's order: one stock, a policy.
+  static std::vector<std::string> playable_roles(const LoadedScenario& scenario);
+
+  const std::string& role() const noexcept { return roles_.front().node; }  // REQUIRES: a player
+  std::size_t players() const noexcept { return roles_.size(); }
+  const std::string& role(std::size_t player) const noexcept { return roles_[player].node; }
   int horizon() const noexcept { return horizon_; }
-  int week() const noexcept { return static_cast<int>(orders_.size()); }  // the next week to order for
+  int week() const noexcept { return weeks_; }  // the next week to order for
   bool over() const noexcept { return week() >= horizon_; }
-  const std::vector<double>& orders() const noexcept { return orders_; }
+  const std::vector<double>& orders() const noexcept { return orders_.front(); }  // REQUIRES: a player
+  const std::vector<double>& orders(std::size_t player) const noexcept { return orders_[player]; }
 
-  // The view before ordering at the current week. REQUIRES: !over().
+  // The view before ordering at the current week. REQUIRES: !over(), a player.
   GameWeek view() const;
-  // Orders `quantity` (a whole number >= 0) at the current week.
+  // Every player's view before ordering at the current week, by player (one
+  // run). REQUIRES: !over().
+  std::vector<GameWeek> views() const;
+  // Orders `quantity` (a whole number >= 0) at the current week. REQUIRES: one player.
   void order(double quantity);
+  // Every player's order at the current week, by player; then the next week.
+  void order_week(const std::vector<double>& quantities);
 
   // The scenario as played so far: the player's node on the orders given
   // (the whole horizon when over(), else the weeks played), as YAML text.
@@ -71,13 +86,17 @@ class Game {
   YAML::Node played_document(int weeks) const;
   ScenarioSpec played_spec(int weeks) const;
 
+  struct Role {
+    std::string node;
+    std::size_t node_index = 0;  // in the scenario document's nodes
+    std::size_t stock = 0;       // the role's stock, in the network's stock order
+  };
   LoadedScenario scenario_;
-  std::string role_;
-  std::size_t node_index_ = 0;  // in the scenario document's nodes
-  std::size_t stock_ = 0;       // the role's stock, in the network's stock order
+  std::vector<Role> roles_;
   std::size_t retail_stock_ = 0;  // the stock end-customer demand is read at
   int horizon_ = 0;
-  std::vector<double> orders_;
+  int weeks_ = 0;
+  std::vector<std::vector<double>> orders_;  // by player, by week
 };
 
 }  // namespace chainsim::models

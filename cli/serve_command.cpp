@@ -1,0 +1,258 @@
+// chainsim serve: a class plays scenarios in teams, in the browser
+// (models/classroom/, docs/play.md). HTTP/1.1 over Boost.Beast, one thread:
+// every request is answered by models/classroom/routes.h; this file only
+// carries bytes, with bounds on what a client may send and how long it may
+// take to send it.
+#include <CLI/CLI.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fmt/core.h>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "chainsim_version.h"
+#include "commands.h"
+#include "models/classroom/classroom.h"
+#include "models/classroom/routes.h"
+#include "models/scenario/loader.h"
+#include "sim/atomic_file.h"
+#include "sim/text.h"
+
+namespace chainsim::cli {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using models::classroom::Classroom;
+
+constexpr std::size_t kHeaderLimit = 8 * 1024;   // bytes of a request's start line and headers
+constexpr std::size_t kBodyLimit = 16 * 1024;    // bytes of a request's body
+constexpr std::size_t kMaxConnections = 512;     // open at once; more are closed at once
+constexpr auto kIdle = std::chrono::seconds(20);  // to send a whole request, or to take a response
+
+// Random lower-case hexadecimal digits (the session ids, join tokens and the key).
+std::string random_hex(int digits) {
+  static std::random_device device;
+  std::string out;
+  while (static_cast<int>(out.size()) < digits) {
+    const unsigned v = device();
+    out += fmt::format("{:08x}", v);
+  }
+  out.resize(static_cast<std::size_t>(digits));
+  return out;
+}
+
+struct Server {
+  net::io_context io;
+  tcp::acceptor acceptor{io};
+  net::steady_timer retry{io};
+  net::steady_timer ticker{io};
+  Classroom* classroom = nullptr;
+  std::string key;
+  std::size_t* connections = nullptr;  // open now; outlives the io_context's handlers
+  std::chrono::steady_clock::time_point origin = std::chrono::steady_clock::now();
+
+  double now() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - origin).count(); }
+  void accept();
+  void tick();
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    ++*server_.connections;
+  }
+  ~Connection() { --*server_.connections; }
+  void read();
+
+ private:
+  void on_read(beast::error_code ec);
+  void respond(models::classroom::Response r, bool keep_alive);
+
+  Server& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit + 1024};
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+};
+
+void Connection::read() {
+  parser_.emplace();
+  parser_->header_limit(kHeaderLimit);
+  parser_->body_limit(kBodyLimit);
+  stream_.expires_after(kIdle);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+void Connection::on_read(beast::error_code ec) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return;
+  }
+  if (ec) {
+    // Malformed or too large: say so once and close.
+    models::classroom::Response r;
+    const bool too_large = ec == http::error::header_limit || ec == http::error::body_limit ||
+                           ec == http::error::buffer_overflow;
+    r.status = too_large ? 413 : 400;
+    r.body = too_large ? "the request is too large\n" : "a malformed request\n";
+    respond(r, false);
+    return;
+  }
+  const http::request<http::string_body>& rq = parser_->get();
+  models::classroom::Request request;
+  request.method = std::string(rq.method_string());
+  request.target = std::string(rq.target());
+  request.body = rq.body();
+  respond(models::classroom::handle(*server_.classroom, server_.key, request, server_.now()), rq.keep_alive());
+}
+
+void Connection::respond(models::classroom::Response r, bool keep_alive) {
+  response_ = {};
+  response_.version(11);
+  response_.result(static_cast<unsigned>(r.status));
+  response_.set(http::field::server, "chainsim");
+  response_.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) response_.set(name, value);
+  response_.body() = std::move(r.body);
+  response_.keep_alive(keep_alive);
+  response_.prepare_payload();
+  stream_.expires_after(kIdle);
+  http::async_write(stream_, response_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+    if (!ec && keep_alive) {
+      self->read();
+      return;
+    }
+    beast::error_code ignored;
+    self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  });
+}
+
+void Server::accept() {
+  acceptor.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors or the like: wait a little rather than spin.
+      std::cerr << "chainsim serve: warning: accept: " << ec.message() << "\n";
+      retry.expires_after(std::chrono::milliseconds(100));
+      retry.async_wait([this](beast::error_code e) {
+        if (!e) accept();
+      });
+      return;
+    }
+    if (*connections < kMaxConnections) std::make_shared<Connection>(*this, std::move(socket))->read();
+    accept();
+  });
+}
+
+void Server::tick() {
+  ticker.expires_after(std::chrono::milliseconds(200));
+  ticker.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    try {
+      classroom->tick(now());
+    } catch (const std::exception& e) {
+      std::cerr << "chainsim serve: error: " << sim::printable(e.what()) << "\n";
+    }
+    tick();
+  });
+}
+
+}  // namespace
+
+CLI::App* add_serve_command(CLI::App& app, ServeArgs& a) {
+  auto* cmd = app.add_subcommand("serve", "Host games for a class in the browser: teams, one student a stage");
+  cmd->add_option("scenarios", a.scenarios, "Scenario files (YAML) the teacher can choose from")->required();
+  cmd->add_option("--port", a.port, "TCP port (default 8080; 0: any free port)")->check(CLI::Range(0, 65535));
+  cmd->add_option("--bind", a.bind,
+                  "Address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the classroom network)");
+  cmd->add_option("--out", a.out, "Where finished games are written (default: out/classroom)");
+  cmd->add_option("--timer", a.timer, "Seconds a team's players have to order each week (default: no limit)")
+      ->check(CLI::Range(1.0, 3600.0));
+  add_allow_dir_option(cmd, a.allow_dirs);
+  return cmd;
+}
+
+int serve_command(const ServeArgs& a) {
+  std::vector<models::LoadedScenario> scenarios;
+  for (const std::string& file : a.scenarios) {
+    try {
+      scenarios.push_back(models::load_scenario(file, {{}, "--set", a.allow_dirs}));
+    } catch (const models::LoadError& e) {
+      print_load_error(e);
+      return kExitBadInput;
+    }
+  }
+  sim::DirectoryLock lock;
+  if (const std::string why = lock.claim(a.out, "--out"); !why.empty()) {
+    std::cerr << "chainsim: error: " << why << "\n";
+    return kExitBadInput;
+  }
+  Classroom::Options o;
+  o.out_dir = a.out;
+  o.timer_seconds = a.timer;
+  o.version = CHAINSIM_VERSION;
+  o.git = CHAINSIM_GIT;
+  o.allowed_dirs = a.allow_dirs;
+  std::optional<Classroom> classroom;
+  try {
+    classroom.emplace(std::move(scenarios), o, random_hex);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
+    return kExitBadInput;
+  }
+  for (const std::string& problem : classroom->load_finished()) {
+    std::cerr << "chainsim serve: warning: skipped " << problem << "\n";
+  }
+  std::size_t connections = 0;
+  Server server;
+  server.connections = &connections;
+  server.classroom = &*classroom;
+  server.key = random_hex(32);
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(a.bind, ec);
+  if (ec) {
+    std::cerr << fmt::format("chainsim: error: --bind: '{}' is not an IP address\n", sim::printable(a.bind));
+    return kExitBadInput;
+  }
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(a.port));
+  server.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) server.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) server.acceptor.bind(endpoint, ec);
+  if (!ec) server.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::cerr << fmt::format("chainsim: error: cannot listen on {}:{} ({})\n", a.bind, a.port, ec.message());
+    return kExitFailure;
+  }
+  const auto bound = server.acceptor.local_endpoint();
+  const std::string host = address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+  const std::string base = fmt::format("http://{}:{}", host, bound.port());
+  std::cout << fmt::format("chainsim serve: listening on {}/\nteacher: {}/teacher?key={}\nfinished games go to {}\n"
+                           "stop with Ctrl-C\n",
+                           base, base, server.key, a.out)
+            << std::flush;
+  net::signal_set signals(server.io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { server.io.stop(); });
+  server.accept();
+  if (a.timer > 0) server.tick();
+  server.io.run();
+  std::cout << "chainsim serve: stopped\n";
+  return kExitOk;
+}
+
+}  // namespace chainsim::cli

@@ -1,0 +1,283 @@
+// A class playing in teams (models/classroom/): seats, weeks, the timer,
+// the debrief against a run of the played scenario, the files written and
+// read back, and the server's answers to good and hostile requests.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "models/classroom/classroom.h"
+#include "models/classroom/routes.h"
+#include "models/experiment/experiment.h"
+#include "models/experiment/game.h"
+#include "models/scenario/loader.h"
+
+using namespace chainsim::models;
+using namespace chainsim::models::classroom;
+namespace fs = std::filesystem;
+
+namespace {
+
+LoadedScenario beer_game() { return load_scenario(std::string(CHAINSIM_SOURCE_DIR) + "/scenarios/beer_game.yaml"); }
+
+// Tokens 0000..., 0001..., in order: ids and seats a test can name.
+std::function<std::string(int)> counting_tokens() {
+  auto n = std::make_shared<int>(0);
+  return [n](int digits) {
+    std::string s = std::to_string((*n)++);
+    return std::string(static_cast<std::size_t>(digits) - s.size(), '0') + s;
+  };
+}
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name) : path(fs::temp_directory_path() / ("chainsim_classroom_" + name)) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+Classroom::Options options(const std::string& out, double timer = 0.0) {
+  Classroom::Options o;
+  o.out_dir = out;
+  o.timer_seconds = timer;
+  return o;
+}
+
+// The seat tokens of a session, by team then seat, from the teacher's view.
+std::vector<std::vector<std::string>> seat_tokens(const Classroom& c, const std::string& session) {
+  const nlohmann::json st = nlohmann::json::parse(c.teacher_state(0));
+  std::vector<std::vector<std::string>> out;
+  for (const auto& s : st["sessions"]) {
+    if (s["id"] != session) continue;
+    for (const auto& t : s["teams"]) {
+      out.emplace_back();
+      for (const auto& seat : t["seats"]) out.back().push_back(seat["token"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a game of several players: each sees their own stage, and the week waits for all of them") {
+  Game g(beer_game(), std::vector<std::string>{"retailer", "distributor"});
+  CHECK(g.players() == 2);
+  const std::vector<GameWeek> v = g.views();
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].order_in == 4);   // the retailer: customer demand
+  CHECK(v[1].order_in == 4);   // the distributor: the wholesaler's order
+  CHECK_THROWS_AS(g.order(4), std::logic_error);  // one order for two players
+  CHECK_THROWS_AS(g.order_week({4}), std::logic_error);
+  CHECK_THROWS_AS(g.order_week({4, 1.5}), std::invalid_argument);
+  CHECK(g.week() == 0);  // a refused week leaves nothing behind
+  for (int k = 0; k < 36; ++k) g.order_week({8, k % 2 == 0 ? 0.0 : 20.0});
+  CHECK(g.over());
+  const std::vector<GameStage> stages = g.debrief();
+  REQUIRE(stages.size() == 4);
+  CHECK(stages[0].player);
+  CHECK_FALSE(stages[1].player);
+  CHECK(stages[2].player);
+  CHECK(stages[0].orders == std::vector<double>(36, 8.0));
+  CHECK(stages[2].orders == g.orders(1));
+  const LoadedScenario played = load_scenario_text(g.played_yaml(), "played.yaml", CHAINSIM_SOURCE_DIR "/scenarios");
+  CHECK(played.spec.nodes[0].stocks[0].policy.plan == g.orders(0));
+  CHECK(played.spec.nodes[2].stocks[0].policy.plan == g.orders(1));
+  CHECK(played.spec.nodes[1].stocks[0].policy.type != PolicyType::kScripted);
+  CHECK_THROWS_WITH_AS(Game(beer_game(), std::vector<std::string>{"retailer", "retailer"}),
+                       "--role: node 'retailer' is named twice", std::invalid_argument);
+  CHECK(Game::playable_roles(beer_game()) ==
+        std::vector<std::string>{"retailer", "wholesaler", "distributor", "factory"});
+}
+
+TEST_CASE("a class plays: seats join before the start, the rest follow the policy, and the debrief is the run") {
+  TempDir dir("play");
+  Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+  CHECK_THROWS_WITH_AS(c.create_session("brewery", 2), "no scenario named 'brewery' on this server",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(c.create_session("beer_game", 0), std::invalid_argument);
+  CHECK_THROWS_AS(c.create_session("beer_game", Classroom::kMaxTeams + 1), std::invalid_argument);
+  const std::string id = c.create_session("beer_game", 2);
+  const auto tokens = seat_tokens(c, id);
+  REQUIRE(tokens.size() == 2);
+  REQUIRE(tokens[0].size() == 4);
+  CHECK_FALSE(c.seat("ffffffffffffffff", 0));
+  // Team 1: retailer and factory; team 2: nobody.
+  CHECK(c.seat(tokens[0][0], 0)->state == "joining");
+  CHECK(c.seat(tokens[0][3], 0)->state == "joining");
+  CHECK_THROWS_WITH_AS(c.order(tokens[0][0], 4, 0), "the game has not started yet", std::invalid_argument);
+  c.start(id, 0);
+  CHECK_THROWS_AS(c.start(id, 0), std::invalid_argument);
+  CHECK(c.seat(tokens[0][1], 0)->state == "absent");  // came too late: the policy plays it
+  CHECK(c.result(id, 2) != nullptr);                   // nobody played team 2: done at the start
+  SeatView r = *c.seat(tokens[0][0], 0);
+  CHECK(r.state == "ordering");
+  CHECK(r.view.order_in == 4);
+  c.order(tokens[0][0], 5, 1);
+  CHECK(c.seat(tokens[0][0], 1)->state == "ordered");
+  CHECK_THROWS_WITH_AS(c.order(tokens[0][0], 5, 1), "you have ordered for this week; the team is still ordering",
+                       std::invalid_argument);
+  CHECK(c.seat(tokens[0][3], 1)->week == 0);  // the week waits for the factory
+  CHECK_THROWS_AS(c.order(tokens[0][3], -1, 1), std::invalid_argument);
+  CHECK_THROWS_AS(c.order(tokens[0][3], 2.5, 1), std::invalid_argument);
+  c.order(tokens[0][3], 9, 2);
+  CHECK(c.seat(tokens[0][0], 2)->week == 1);
+  CHECK(c.seat(tokens[0][0], 2)->orders == std::vector<double>{5});
+  for (int k = 1; k < 36; ++k) {
+    c.order(tokens[0][0], 4, 3);
+    c.order(tokens[0][3], 12, 3);
+  }
+  REQUIRE(c.result(id, 1) != nullptr);
+  CHECK(c.seat(tokens[0][0], 4)->state == "over");
+  CHECK(c.sessions().front().state == "over");
+  // The debrief's numbers are those of `chainsim run` of the written played.yaml.
+  const fs::path team1 = dir.path / id / "team-1";
+  const LoadedScenario played = load_scenario((team1 / "played.yaml").string());
+  const ReplicationOutput run = run_replication(played.spec, played.spec.seed, 0, ReplicationOptions::checked());
+  for (const GameStage& g : c.result(id, 1)->stages) {
+    CAPTURE(g.node);
+    CHECK(g.cost == run.kpis.get("node", g.node, "total_cost"));
+  }
+  CHECK(c.result(id, 1)->stages[0].orders.front() == 5);
+  CHECK(c.result(id, 1)->stages[3].orders.front() == 9);
+  for (const char* f : {"played.yaml", "team.json", "summary.json", "timeseries.csv", "report.html"}) {
+    CHECK(fs::is_regular_file(team1 / f));
+  }
+  const std::string csv = *c.orders_csv(id);
+  CHECK(csv.rfind("session,team,week,node,played,ordered,customer_demand\n", 0) == 0);
+  CHECK(csv.find(id + ",1,0,retailer,1,5,4\n") != std::string::npos);
+  CHECK(csv.find(id + ",1,0,factory,1,9,4\n") != std::string::npos);
+  const std::string html = *c.debrief_html(id);
+  CHECK(html.find("data-chart=\"line\"") != std::string::npos);
+  CHECK(html.find("data-chart=\"bar\"") != std::string::npos);
+
+  // A server started again on the same folder has the finished games.
+  Classroom again({beer_game()}, options(dir.path.string()), counting_tokens());
+  CHECK(again.load_finished().empty());
+  REQUIRE(again.result(id, 1) != nullptr);
+  CHECK(again.result(id, 1)->stages[0].cost == c.result(id, 1)->stages[0].cost);
+  CHECK(again.result(id, 2) != nullptr);
+  CHECK(*again.orders_csv(id) == csv);
+}
+
+TEST_CASE("with a timer, a player who has not ordered passes on the order that came in") {
+  TempDir dir("timer");
+  Classroom c({beer_game()}, options(dir.path.string(), 30.0), counting_tokens());
+  const std::string id = c.create_session("beer_game", 1);
+  const auto tokens = seat_tokens(c, id);
+  c.seat(tokens[0][0], 0);
+  c.seat(tokens[0][1], 0);
+  c.start(id, 100);
+  CHECK(c.seat(tokens[0][0], 110)->seconds_left == doctest::Approx(20));
+  c.order(tokens[0][0], 7, 110);
+  const double incoming = c.seat(tokens[0][1], 110)->view.order_in;
+  c.tick(129);  // not yet
+  CHECK(c.seat(tokens[0][1], 129)->week == 0);
+  c.tick(130);
+  CHECK(c.seat(tokens[0][1], 130)->week == 1);
+  CHECK(c.seat(tokens[0][1], 130)->orders == std::vector<double>{incoming});
+  CHECK(c.seat(tokens[0][0], 130)->orders == std::vector<double>{7});
+  for (int k = 1; k < 36; ++k) c.tick(130.0 + 30.0 * k);
+  REQUIRE(c.result(id, 1) != nullptr);
+  CHECK(c.result(id, 1)->passed_on.front() == 1);
+  CHECK(c.result(id, 1)->passed_on.back() == 2);
+}
+
+TEST_CASE("a damaged team.json is skipped with its name, and the rest load") {
+  TempDir dir("damaged");
+  fs::create_directories(dir.path / "0000abcd" / "team-1");
+  std::ofstream(dir.path / "0000abcd" / "team-1" / "team.json") << "{\"format\": \"chainsim-classroom-team/1\"";
+  fs::create_directories(dir.path / "not-a-session" / "team-1");
+  std::ofstream(dir.path / "not-a-session" / "team-1" / "team.json") << "{}";
+  Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+  const std::vector<std::string> problems = c.load_finished();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("0000abcd/team-1/team.json") != std::string::npos);
+  CHECK(c.sessions().empty());
+}
+
+TEST_CASE("the server's answers: the key guards the teacher's pages, and hostile requests get 4xx") {
+  TempDir dir("routes");
+  Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  auto ask = [&](const std::string& method, const std::string& target, const std::string& body = "") {
+    return handle(c, key, Request{method, target, body}, 0);
+  };
+  CHECK(ask("GET", "/").status == 200);
+  CHECK(ask("GET", "/static/player.js").content_type == "text/javascript; charset=utf-8");
+  CHECK(ask("GET", "/teacher").status == 403);
+  CHECK(ask("GET", "/teacher?key=wrong").status == 403);
+  CHECK(ask("GET", "/teacher?key=" + key).status == 200);
+  CHECK(ask("GET", "/api/teacher?key=" + key.substr(0, 31)).status == 403);
+  const Response made = ask("POST", "/api/sessions?key=" + key, "scenario=beer_game&teams=2");
+  REQUIRE(made.status == 201);
+  const std::string id = nlohmann::json::parse(made.body)["id"];
+  const std::string token = seat_tokens(c, id)[0][0];
+  CHECK(ask("GET", "/play/" + token).status == 200);
+  CHECK(nlohmann::json::parse(ask("GET", "/api/seat/" + token).body)["state"] == "joining");
+  CHECK(ask("POST", "/api/start/" + id + "?key=" + key).status == 200);
+  const Response ordered = ask("POST", "/api/seat/" + token, "order=6");
+  CHECK(ordered.status == 200);
+  CHECK(nlohmann::json::parse(ordered.body)["week"] == 1);  // the only player: the week moves on
+  const Response bad = ask("POST", "/api/seat/" + token, "order=1e3");
+  CHECK(bad.status == 400);
+  CHECK(nlohmann::json::parse(bad.body)["error"] ==
+        "an order is a whole number of units from 0 to 1000000 (got '1e3')");
+  CHECK(ask("GET", "/orders/" + id + ".csv?key=" + key).headers.front().second ==
+        "attachment; filename=\"orders-" + id + ".csv\"");
+  // Hostile or malformed: each a 4xx, and the server goes on answering.
+  struct Case {
+    std::string method, target, body;
+    int status;
+  };
+  for (const Case& k : std::vector<Case>{
+           {"DELETE", "/", "", 405},
+           {"GET", "/../../etc/passwd", "", 400},
+           {"GET", "/static/../pages.cpp", "", 400},
+           {"GET", "/%2e%2e/etc/passwd", "", 400},
+           {"GET", "/play/" + token + "x", "", 404},
+           {"GET", "/api/seat/zzzz", "", 404},
+           {"GET", "/debrief/" + id + "?key=" + key + "&x=%zz", "", 400},
+           {"GET", "/debrief/ffffffff?key=" + key, "", 404},
+           {"GET", "/debrief/" + id + "/../x?key=" + key, "", 400},
+           {"POST", "/api/seat/" + token, "order", 400},
+           {"POST", "/api/seat/" + token, "order=%", 400},
+           {"POST", "/api/seat/" + token, "order=-3", 400},
+           {"POST", "/api/seat/" + token, "order=99999999", 400},
+           {"POST", "/api/seat/" + token, "a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9", 400},
+           {"POST", "/api/seat/" + token, "order=%c3%28", 400},
+           {"POST", "/api/sessions?key=" + key, "scenario=beer_game&teams=65", 400},
+           {"POST", "/api/sessions?key=" + key, "scenario=" + std::string(300, 'a') + "&teams=1", 400},
+           {"POST", "/api/start/" + id + "?key=" + key, "", 409},
+           {"GET", std::string(100, '/'), "", 400},
+       }) {
+    CAPTURE(k.method);
+    CAPTURE(k.target);
+    CAPTURE(k.body);
+    CHECK(ask(k.method, k.target, k.body).status == k.status);
+  }
+  CHECK(ask("GET", "/").status == 200);
+  const Response page = ask("GET", "/");
+  bool has_csp = false;
+  for (const auto& h : page.headers) has_csp = has_csp || h.first == "Content-Security-Policy";
+  CHECK(has_csp);
+}
+
+TEST_CASE("form fields decode percent-escapes and plus signs, and refuse what is malformed") {
+  std::vector<std::pair<std::string, std::string>> f;
+  CHECK(parse_form("a=1&b=x+y%21", f));
+  REQUIRE(f.size() == 2);
+  CHECK(f[1].second == "x y!");
+  CHECK(parse_form("", f));
+  CHECK(f.empty());
+  CHECK_FALSE(parse_form("a=%4", f));
+  CHECK_FALSE(parse_form("a=%g1", f));
+  CHECK_FALSE(parse_form("a", f));
+  CHECK_FALSE(parse_form("a=%00", f));  // a control character
+  CHECK(parse_form("a=", f));
+  CHECK(f[0].second.empty());
+}

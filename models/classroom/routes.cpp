@@ -214,6 +214,11 @@ Response route(Classroom& c, const std::string& key, const Request& rq, double n
   if (!parse_form(query, fields)) return text(400, "a malformed query");
   if (rq.method == "GET") {
     if (path == "/") return page(pages::kFront);
+    if (path == "/favicon.ico") {  // browsers ask; there is none
+      Response none;
+      none.status = 204;
+      return none;
+    }
     if (path == "/static/style.css") {
       Response r;
       r.content_type = "text/css; charset=utf-8";

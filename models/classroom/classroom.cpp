@@ -280,9 +280,11 @@ void Classroom::tick(double now) {
     for (Team& t : s.teams) {
       if (t.result || !t.game || t.deadline > now) continue;
       int passed = 0;
+      std::vector<double> by_policy;
       for (std::size_t p = 0; p < t.pending.size(); ++p) {
         if (t.pending[p]) continue;
-        t.pending[p] = t.views[p].order_in;  // the order that came in, passed on
+        if (by_policy.empty()) by_policy = t.game->policy_orders();
+        t.pending[p] = by_policy[p];  // the policy orders for the player who did not
         ++passed;
       }
       t.passed_on.push_back(passed);

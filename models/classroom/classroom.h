@@ -5,9 +5,9 @@
 // game.h) with a seat per playable node; a student takes a seat by its join
 // link before the teacher starts the session. Seats nobody took follow the
 // scenario's policy for the whole game. A week advances when every player
-// of the team has ordered; with a timer, a player who has not ordered when
-// it runs out passes on the order that came in that week (the board game's
-// referee rule for an absent player), and the week advances.
+// of the team has ordered; with a timer, the policy orders for a player who
+// has not ordered when it runs out (Game::policy_orders: the node's own rule
+// given the game so far), and the week advances.
 //
 // A team's game is written when it finishes: OUT/SESSION/team-N/ holds
 // played.yaml (its run is the game), team.json (what the debrief shows),
@@ -54,7 +54,7 @@ struct TeamResult {
   std::vector<std::string> players;  // the nodes people played
   std::vector<GameStage> stages;     // each stage, upstream last
   std::vector<double> customer_demand;
-  std::vector<int> passed_on;        // per week, the players whose order the timer passed on
+  std::vector<int> passed_on;        // per week, the players the policy ordered for when the timer ran out
 };
 
 struct SessionSummary {

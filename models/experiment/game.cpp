@@ -1,11 +1,14 @@
 #include "models/experiment/game.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 #include <limits>
 #include <stdexcept>
 
 #include "models/chain/builder.h"
+#include "models/chain/observations.h"
+#include "models/chain/policy.h"
 #include "models/experiment/experiment.h"
 #include "models/measure/series.h"
 
@@ -62,6 +65,42 @@ std::string unplayable(const NodeSpec& node, const YAML::Node& doc) {
   }
   return "";
 }
+
+// The orders given so far, then the node's own policy: the policy sees every
+// review (a forecasting rule keeps its state) and decides once the plan ends.
+class PlanThenPolicy final : public ReplenishmentPolicy {
+ public:
+  PlanThenPolicy(std::vector<double> plan, std::unique_ptr<ReplenishmentPolicy> policy)
+      : plan_(std::move(plan)), policy_(std::move(policy)) {}
+  Qty order(const PolicyView& v) override {
+    const Qty wanted = policy_->order(v);
+    const auto k = static_cast<std::size_t>(v.review);
+    return k < plan_.size() ? plan_[k] : wanted;
+  }
+  bool set_parameter(std::string_view name, double value, double* old) override {
+    return policy_->set_parameter(name, value, old);
+  }
+  bool needs_echelon_position() const override { return policy_->needs_echelon_position(); }
+  std::string describe() const override { return "the orders given, then " + policy_->describe(); }
+
+ private:
+  std::vector<double> plan_;
+  std::unique_ptr<ReplenishmentPolicy> policy_;
+};
+
+// What stocks ordered in one period.
+class OrderedAt final : public ObservationSink {
+ public:
+  OrderedAt(std::int64_t period, std::size_t stocks) : period_(period), ordered_(stocks, 0.0) {}
+  void on_stock_period(const StockPeriod& s) override {
+    if (s.period == period_ && s.stock < ordered_.size()) ordered_[s.stock] = s.ordered;
+  }
+  double at(std::size_t stock) const { return ordered_.at(stock); }
+
+ private:
+  std::int64_t period_;
+  std::vector<double> ordered_;
+};
 
 }  // namespace
 
@@ -176,6 +215,26 @@ std::vector<GameWeek> Game::views() const {
                                                    : std::numeric_limits<double>::quiet_NaN();
     out.push_back(w);
   }
+  return out;
+}
+
+std::vector<double> Game::policy_orders() const {
+  if (over()) throw std::logic_error("the game is over");
+  const ScenarioSpec spec = played_spec(horizon_);
+  auto net = build_network(spec, spec.seed, 0, true);
+  for (std::size_t r = 0; r < roles_.size(); ++r) {
+    const NodeSpec* own = nullptr;
+    for (const NodeSpec& n : scenario_.spec.nodes) {
+      if (n.id == roles_[r].node) own = &n;
+    }
+    net->stock_mut(static_cast<StockId>(roles_[r].stock)).policy =
+        std::make_unique<PlanThenPolicy>(orders_[r], make_policy(own->stocks[0].policy));
+  }
+  OrderedAt ordered(week(), net->stocks().size());
+  net->add_sink(&ordered);
+  net->run();
+  std::vector<double> out;
+  for (const Role& r : roles_) out.push_back(std::clamp(std::round(ordered.at(r.stock)), 0.0, kMaxOrder));
   return out;
 }
 

@@ -65,6 +65,13 @@ class Game {
   // Every player's view before ordering at the current week, by player (one
   // run). REQUIRES: !over().
   std::vector<GameWeek> views() const;
+  // What each player's node would order at the current week on the
+  // scenario's own policy, given the orders of the weeks before (the policy
+  // sees every week, so a forecasting rule has its state): by player, rounded
+  // to whole units within [0, kMaxOrder]. The rule's decision before the
+  // order adjustments of its spec (lot sizes, bounds), which the played
+  // scenario's plan replaces. REQUIRES: !over().
+  std::vector<double> policy_orders() const;
   // Orders `quantity` (a whole number >= 0) at the current week. REQUIRES: one player.
   void order(double quantity);
   // Every player's order at the current week, by player; then the next week.

@@ -3,6 +3,7 @@
 // read back, and the server's answers to good and hostile requests.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "models/classroom/routes.h"
 #include "models/experiment/experiment.h"
 #include "models/experiment/game.h"
+#include "models/measure/series.h"
 #include "models/scenario/loader.h"
 
 using namespace chainsim::models;
@@ -164,26 +166,60 @@ TEST_CASE("a class plays: seats join before the start, the rest follow the polic
   CHECK(*again.orders_csv(id) == csv);
 }
 
-TEST_CASE("with a timer, a player who has not ordered passes on the order that came in") {
+// What each node orders at period 0 with every node on its policy, rounded:
+// `chainsim run` of the scenario itself.
+std::vector<double> rule_orders_at_start(const LoadedScenario& s) {
+  ReplicationOptions o = ReplicationOptions::checked();
+  o.keep_series = true;
+  o.columns = {"ordered"};
+  const ReplicationOutput rep = run_replication(s.spec, s.spec.seed, 0, o);
+  const std::size_t slot = rep.series.slot(chainsim::models::series_column_indices({"ordered"}).front());
+  std::vector<double> out;
+  for (std::size_t stock = 0; stock < rep.series.stocks; ++stock) out.push_back(std::round(rep.series.at(0, stock, slot)));
+  return out;
+}
+
+TEST_CASE("the policy's order for a player: the node's own rule, given the game as played") {
+  const LoadedScenario s = beer_game();
+  Game g(s, Game::playable_roles(s));
+  // Week 0: nothing played yet, so the rule-following chain's own orders.
+  const std::vector<double> start = rule_orders_at_start(s);
+  CHECK(g.policy_orders() == std::vector<double>(start.begin(), start.begin() + 4));
+  // A wholesaler who ordered nothing for eight weeks is owed more by the rule
+  // than one who ordered 30 a week: the rule reads the stock and supply line left.
+  Game starved(s, "wholesaler"), flooded(s, "wholesaler");
+  for (int k = 0; k < 8; ++k) {
+    starved.order(0);
+    flooded.order(30);
+  }
+  CHECK(starved.policy_orders().front() > flooded.policy_orders().front() + 5);
+  CHECK(flooded.policy_orders().front() >= 0);
+}
+
+TEST_CASE("with a timer, the policy orders for a player who has not ordered") {
   TempDir dir("timer");
-  Classroom c({beer_game()}, options(dir.path.string(), 30.0), counting_tokens());
+  const LoadedScenario s = beer_game();
+  Classroom c({s}, options(dir.path.string(), 30.0), counting_tokens());
   const std::string id = c.create_session("beer_game", 1);
   const auto tokens = seat_tokens(c, id);
   c.seat(tokens[0][0], 0);
   c.seat(tokens[0][1], 0);
   c.start(id, 100);
   CHECK(c.seat(tokens[0][0], 110)->seconds_left == doctest::Approx(20));
-  c.order(tokens[0][0], 7, 110);
-  const double incoming = c.seat(tokens[0][1], 110)->view.order_in;
   c.tick(129);  // not yet
   CHECK(c.seat(tokens[0][1], 129)->week == 0);
-  c.tick(130);
-  CHECK(c.seat(tokens[0][1], 130)->week == 1);
-  CHECK(c.seat(tokens[0][1], 130)->orders == std::vector<double>{incoming});
-  CHECK(c.seat(tokens[0][0], 130)->orders == std::vector<double>{7});
-  for (int k = 1; k < 36; ++k) c.tick(130.0 + 30.0 * k);
+  c.tick(130);  // neither ordered: the rule-following chain's week 0
+  const std::vector<double> start = rule_orders_at_start(s);
+  CHECK(c.seat(tokens[0][0], 130)->orders == std::vector<double>{start[0]});
+  CHECK(c.seat(tokens[0][1], 130)->orders == std::vector<double>{start[1]});
+  c.order(tokens[0][0], 7, 140);  // the retailer orders; the wholesaler's rule orders for it
+  c.tick(160);
+  CHECK(c.seat(tokens[0][0], 160)->orders == std::vector<double>{start[0], 7});
+  CHECK(c.seat(tokens[0][1], 160)->orders.size() == 2);
+  for (int k = 2; k < 36; ++k) c.tick(160.0 + 30.0 * (k - 1));
   REQUIRE(c.result(id, 1) != nullptr);
-  CHECK(c.result(id, 1)->passed_on.front() == 1);
+  CHECK(c.result(id, 1)->passed_on.front() == 2);
+  CHECK(c.result(id, 1)->passed_on.at(1) == 1);
   CHECK(c.result(id, 1)->passed_on.back() == 2);
 }
 

@@ -5,19 +5,22 @@
 // take to send it.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <arpa/inet.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <cstdio>
 #include <fmt/core.h>
+#include <ifaddrs.h>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "chainsim_version.h"
 #include "commands.h"
@@ -51,6 +54,24 @@ std::string random_hex(int digits) {
     out += fmt::format("{:08x}", v);
   }
   out.resize(static_cast<std::size_t>(digits));
+  return out;
+}
+
+// The machine's IPv4 addresses other than loopback: where students reach a
+// server bound to every interface.
+std::vector<std::string> network_addresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) == nullptr) continue;
+    const std::string s = text;
+    if (s.rfind("127.", 0) != 0 && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  freeifaddrs(list);
   return out;
 }
 
@@ -242,9 +263,16 @@ int serve_command(const ServeArgs& a) {
   const auto bound = server.acceptor.local_endpoint();
   const std::string host = address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
   const std::string base = fmt::format("http://{}:{}", host, bound.port());
-  std::cout << fmt::format("chainsim serve: listening on {}/\nteacher: {}/teacher?key={}\nfinished games go to {}\n"
-                           "stop with Ctrl-C\n",
-                           base, base, server.key, a.out)
+  std::cout << fmt::format("chainsim serve: listening on {}/\n", base);
+  if (address.is_unspecified()) {
+    // Every interface: the teacher opens the page by an address the students
+    // can reach, so that the join links it shows carry it.
+    for (const std::string& ip : network_addresses()) {
+      std::cout << fmt::format("teacher (on the network): http://{}:{}/teacher?key={}\n", ip, bound.port(), server.key);
+    }
+  }
+  std::cout << fmt::format("teacher: {}/teacher?key={}\nfinished games go to {}\nstop with Ctrl-C\n", base, server.key,
+                           a.out)
             << std::flush;
   net::signal_set signals(server.io, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) { server.io.stop(); });

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,6 +17,7 @@
 #include <fmt/core.h>
 #include <ifaddrs.h>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -42,8 +44,22 @@ using models::classroom::Classroom;
 
 constexpr std::size_t kHeaderLimit = 8 * 1024;   // bytes of a request's start line and headers
 constexpr std::size_t kBodyLimit = 16 * 1024;    // bytes of a request's body
-constexpr std::size_t kMaxConnections = 512;     // open at once; more are closed at once
+constexpr std::size_t kMaxConnections = 512;     // open at once; past it the one waiting longest is closed
 constexpr auto kIdle = std::chrono::seconds(20);  // to send a whole request, or to take a response
+constexpr auto kDrain = std::chrono::seconds(2);  // reading what follows a refused request, at most
+constexpr std::size_t kDrainLimit = 4 << 20;      // ... and this many bytes of it
+
+class Connection;
+
+// The open connections, kept outside the io_context so that they outlive the
+// handlers it destroys last. `waiting` holds those waiting for a request, by
+// when they began to wait (oldest first): the first to close when the
+// server is full, so that idle or trickling clients cannot lock out others.
+struct Connections {
+  std::size_t open = 0;
+  std::uint64_t next = 0;
+  std::map<std::uint64_t, Connection*> waiting;
+};
 
 // Random lower-case hexadecimal digits (the session ids, join tokens and the key).
 std::string random_hex(int digits) {
@@ -82,7 +98,7 @@ struct Server {
   net::steady_timer ticker{io};
   Classroom* classroom = nullptr;
   std::string key;
-  std::size_t* connections = nullptr;  // open now; outlives the io_context's handlers
+  Connections* connections = nullptr;
   std::chrono::steady_clock::time_point origin = std::chrono::steady_clock::now();
 
   double now() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - origin).count(); }
@@ -93,20 +109,37 @@ struct Server {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
-    ++*server_.connections;
+    ++server_.connections->open;
   }
-  ~Connection() { --*server_.connections; }
+  ~Connection() {
+    stop_waiting();
+    --server_.connections->open;
+  }
   void read();
+  // Closes the socket: the pending read ends and the connection with it.
+  void close() {
+    stop_waiting();
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
 
  private:
   void on_read(beast::error_code ec);
-  void respond(models::classroom::Response r, bool keep_alive);
+  void respond(models::classroom::Response r, bool keep_alive, bool refused);
+  void drain();
+  void stop_waiting() {
+    if (waiting_ != 0) server_.connections->waiting.erase(waiting_);
+    waiting_ = 0;
+  }
 
   Server& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit + 1024};
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  std::uint64_t waiting_ = 0;  // the key in Connections::waiting, 0 when not waiting
+  std::array<char, 4096> scratch_{};
+  std::size_t drained_ = 0;
 };
 
 void Connection::read() {
@@ -114,13 +147,16 @@ void Connection::read() {
   parser_->header_limit(kHeaderLimit);
   parser_->body_limit(kBodyLimit);
   stream_.expires_after(kIdle);
+  waiting_ = ++server_.connections->next;
+  server_.connections->waiting[waiting_] = this;
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void Connection::on_read(beast::error_code ec) {
+  stop_waiting();
   if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-      ec == net::error::connection_reset || ec == net::error::eof) {
+      ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     return;
@@ -132,7 +168,7 @@ void Connection::on_read(beast::error_code ec) {
                            ec == http::error::buffer_overflow;
     r.status = too_large ? 413 : 400;
     r.body = too_large ? "the request is too large\n" : "a malformed request\n";
-    respond(r, false);
+    respond(r, false, true);
     return;
   }
   const http::request<http::string_body>& rq = parser_->get();
@@ -140,10 +176,10 @@ void Connection::on_read(beast::error_code ec) {
   request.method = std::string(rq.method_string());
   request.target = std::string(rq.target());
   request.body = rq.body();
-  respond(models::classroom::handle(*server_.classroom, server_.key, request, server_.now()), rq.keep_alive());
+  respond(models::classroom::handle(*server_.classroom, server_.key, request, server_.now()), rq.keep_alive(), false);
 }
 
-void Connection::respond(models::classroom::Response r, bool keep_alive) {
+void Connection::respond(models::classroom::Response r, bool keep_alive, bool refused) {
   response_ = {};
   response_.version(11);
   response_.result(static_cast<unsigned>(r.status));
@@ -154,13 +190,36 @@ void Connection::respond(models::classroom::Response r, bool keep_alive) {
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
   stream_.expires_after(kIdle);
-  http::async_write(stream_, response_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-    if (!ec && keep_alive) {
-      self->read();
+  http::async_write(stream_, response_,
+                    [self = shared_from_this(), keep_alive, refused](beast::error_code ec, std::size_t) {
+                      if (!ec && keep_alive) {
+                        self->read();
+                        return;
+                      }
+                      if (!ec && refused) {
+                        self->drain();
+                        return;
+                      }
+                      beast::error_code ignored;
+                      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    });
+}
+
+// After refusing a request whose rest may still be on its way: stop sending,
+// and read and drop what comes (a little while, a few MiB) before closing,
+// so that the client reads the refusal instead of a connection reset.
+void Connection::drain() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kDrain);
+  stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->drained_ += n;
+    if (!ec && self->drained_ < kDrainLimit) {
+      self->drain();
       return;
     }
-    beast::error_code ignored;
-    self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::error_code e;
+    self->stream_.socket().close(e);
   });
 }
 
@@ -176,7 +235,10 @@ void Server::accept() {
       });
       return;
     }
-    if (*connections < kMaxConnections) std::make_shared<Connection>(*this, std::move(socket))->read();
+    if (connections->open >= kMaxConnections && !connections->waiting.empty()) {
+      connections->waiting.begin()->second->close();  // the one waiting longest for its request
+    }
+    if (connections->open < kMaxConnections + 64) std::make_shared<Connection>(*this, std::move(socket))->read();
     accept();
   });
 }
@@ -229,7 +291,6 @@ int serve_command(const ServeArgs& a) {
   o.timer_seconds = a.timer;
   o.version = CHAINSIM_VERSION;
   o.git = CHAINSIM_GIT;
-  o.allowed_dirs = a.allow_dirs;
   std::optional<Classroom> classroom;
   try {
     classroom.emplace(std::move(scenarios), o, random_hex);
@@ -240,7 +301,7 @@ int serve_command(const ServeArgs& a) {
   for (const std::string& problem : classroom->load_finished()) {
     std::cerr << "chainsim serve: warning: skipped " << problem << "\n";
   }
-  std::size_t connections = 0;
+  Connections connections;
   Server server;
   server.connections = &connections;
   server.classroom = &*classroom;

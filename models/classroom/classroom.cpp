@@ -101,21 +101,33 @@ Classroom::Classroom(std::vector<LoadedScenario> scenarios, Options options, std
   }
 }
 
-std::vector<std::string> Classroom::load_finished() {
-  std::vector<std::string> problems;
-  std::error_code ec;
-  if (options_.out_dir.empty() || !fs::is_directory(options_.out_dir, ec)) return problems;
+namespace {
+
+// The team.json files under `out`: OUT/SESSION/team-N/team.json, sorted.
+std::vector<fs::path> team_files(const std::string& out, std::vector<std::string>& problems) {
   std::vector<fs::path> files;
-  for (const fs::directory_entry& d : fs::directory_iterator(options_.out_dir, ec)) {
-    if (!is_token(d.path().filename().string(), 8) || !d.is_directory(ec)) continue;
-    for (const fs::directory_entry& t : fs::directory_iterator(d.path(), ec)) {
-      if (t.path().filename().string().rfind("team-", 0) == 0 && fs::is_regular_file(t.path() / "team.json", ec)) {
-        files.push_back(t.path() / "team.json");
+  try {
+    if (out.empty() || !fs::is_directory(out)) return files;
+    for (const fs::directory_entry& d : fs::directory_iterator(out)) {
+      if (!is_token(d.path().filename().string(), 8) || !d.is_directory()) continue;
+      for (const fs::directory_entry& t : fs::directory_iterator(d.path())) {
+        if (t.path().filename().string().rfind("team-", 0) == 0 && fs::is_regular_file(t.path() / "team.json")) {
+          files.push_back(t.path() / "team.json");
+        }
       }
     }
+  } catch (const fs::filesystem_error& e) {
+    problems.push_back(sim::printable(e.what()));
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) {
+  return files;
+}
+
+}  // namespace
+
+std::vector<std::string> Classroom::load_finished() {
+  std::vector<std::string> problems;
+  for (const fs::path& f : team_files(options_.out_dir, problems)) {
     std::string session, scenario;
     TeamResult r;
     try {
@@ -126,26 +138,38 @@ std::vector<std::string> Classroom::load_finished() {
       problems.push_back(fmt::format("{}: {}", f.string(), sim::printable(e.what())));
       continue;
     }
-    auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](const Session& s) { return s.id == session; });
-    if (it == sessions_.end()) {
-      Session s;
-      s.id = session;
-      s.scenario_name = scenario;
-      s.scenario = scenarios_.size();  // none of this server's: read back only
+    Session* s = find_session(session);
+    if (s == nullptr) {
+      Session fresh;
+      fresh.id = session;
+      fresh.scenario_name = scenario;
+      fresh.scenario = scenarios_.size();  // none of this server's: read back only
       for (std::size_t i = 0; i < scenarios_.size(); ++i) {
-        if (scenarios_[i].spec.name == scenario) s.scenario = i;
+        if (scenarios_[i].spec.name == scenario) fresh.scenario = i;
       }
-      s.state = "over";
-      sessions_.push_back(std::move(s));
-      it = sessions_.end() - 1;
+      fresh.state = "over";
+      fresh.read_back = true;
+      sessions_.push_back(std::move(fresh));
+      s = &sessions_.back();
+    }
+    if (!s->read_back || std::any_of(s->teams.begin(), s->teams.end(), [&](const Team& x) { return x.number == r.team; })) {
+      problems.push_back(fmt::format("{}: team {} of session {} is there already", f.string(), r.team, session));
+      continue;
     }
     Team t;
     t.number = r.team;
     t.result = std::move(r);
-    const auto at = std::find_if(it->teams.begin(), it->teams.end(), [&](const Team& x) { return x.number > t.number; });
-    it->teams.insert(at, std::move(t));
+    const auto at = std::find_if(s->teams.begin(), s->teams.end(), [&](const Team& x) { return x.number > t.number; });
+    s->teams.insert(at, std::move(t));
   }
   return problems;
+}
+
+Classroom::Session* Classroom::find_session(const std::string& id) {
+  for (Session& s : sessions_) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
 }
 
 std::string Classroom::create_session(const std::string& scenario, int teams) {
@@ -157,7 +181,8 @@ std::string Classroom::create_session(const std::string& scenario, int teams) {
   if (teams < 1 || teams > kMaxTeams) {
     throw std::invalid_argument(fmt::format("teams: a number from 1 to {} (got {})", kMaxTeams, teams));
   }
-  if (sessions_.size() >= kMaxSessions) {
+  const auto made = std::count_if(sessions_.begin(), sessions_.end(), [](const Session& x) { return !x.read_back; });
+  if (static_cast<std::size_t>(made) >= kMaxSessions) {
     throw std::invalid_argument(fmt::format("this server holds {} sessions, its most; start it again", kMaxSessions));
   }
   Session s;
@@ -186,30 +211,43 @@ std::string Classroom::create_session(const std::string& scenario, int teams) {
 }
 
 void Classroom::start(const std::string& session, double now) {
-  auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](const Session& s) { return s.id == session; });
-  if (it == sessions_.end()) throw std::invalid_argument("no session '" + session + "'");
-  if (it->state != "joining") throw std::invalid_argument("session " + session + " has started already");
-  it->state = "playing";
-  for (Team& t : it->teams) {
-    std::vector<std::string> roles;
-    for (Seat& seat : t.seats) {
-      if (!seat.joined) continue;
-      seat.player = static_cast<int>(roles.size());
-      roles.push_back(seat.role);
-    }
-    t.game = std::make_unique<Game>(scenarios_[it->scenario], roles);
-    if (roles.empty()) {
-      while (!t.game->over()) {
-        t.game->order_week({});
-        t.passed_on.push_back(0);
+  Session* s = find_session(session);
+  if (s == nullptr || s->read_back) throw std::invalid_argument("no session '" + session + "' to start");
+  if (s->state != "joining") throw std::invalid_argument("session " + session + " has started already");
+  // Every team's game and first week first: a game that cannot be set up
+  // (a trace file it may not read) changes nothing.
+  std::vector<std::unique_ptr<Game>> games;
+  std::vector<std::vector<GameWeek>> views;
+  try {
+    for (const Team& t : s->teams) {
+      std::vector<std::string> roles;
+      for (const Seat& seat : t.seats) {
+        if (seat.joined) roles.push_back(seat.role);
       }
-      finish(*it, t);
-    } else {
-      begin_week(t, now);
+      games.push_back(std::make_unique<Game>(scenarios_[s->scenario], roles));
+      views.push_back(roles.empty() ? std::vector<GameWeek>{} : games.back()->views());
     }
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(fmt::format("session {} cannot start: {}", session, e.what()));
   }
-  if (std::all_of(it->teams.begin(), it->teams.end(), [](const Team& t) { return t.result.has_value(); })) {
-    it->state = "over";
+  s->state = "playing";
+  for (std::size_t i = 0; i < s->teams.size(); ++i) {
+    Team& t = s->teams[i];
+    int players = 0;
+    for (Seat& seat : t.seats) seat.player = seat.joined ? players++ : -1;
+    t.game = std::move(games[i]);
+    t.views = std::move(views[i]);
+    t.pending.assign(t.game->players(), std::nullopt);
+    t.deadline = options_.timer_seconds > 0.0 ? now + options_.timer_seconds : kNever;
+  }
+  for (Team& t : s->teams) {
+    if (t.game->players() > 0) continue;
+    try {
+      while (!t.game->over()) advance(*s, t, {}, 0, now);
+    } catch (const std::exception& e) {
+      std::cerr << "chainsim serve: error: session " << s->id << " team " << t.number << ": "
+                << sim::printable(e.what()) << "\n";
+    }
   }
 }
 
@@ -219,10 +257,9 @@ void Classroom::begin_week(Team& team, double now) {
   team.deadline = options_.timer_seconds > 0.0 ? now + options_.timer_seconds : kNever;
 }
 
-void Classroom::advance(Session& session, Team& team, double now) {
-  std::vector<double> q;
-  for (const std::optional<double>& p : team.pending) q.push_back(*p);
-  team.game->order_week(q);
+void Classroom::advance(Session& session, Team& team, const std::vector<double>& orders, int passed, double now) {
+  team.game->order_week(orders);  // checks first: a refused week changes nothing
+  team.passed_on.push_back(passed);
   if (team.game->over()) {
     finish(session, team);
     if (std::all_of(session.teams.begin(), session.teams.end(), [](const Team& t) { return t.result.has_value(); })) {
@@ -231,6 +268,22 @@ void Classroom::advance(Session& session, Team& team, double now) {
   } else {
     begin_week(team, now);
   }
+}
+
+void Classroom::policy_week(Session& session, Team& team, double now) {
+  std::vector<double> orders;
+  std::vector<double> by_policy;
+  int passed = 0;
+  for (std::size_t p = 0; p < team.pending.size(); ++p) {
+    if (team.pending[p]) {
+      orders.push_back(*team.pending[p]);
+      continue;
+    }
+    if (by_policy.empty()) by_policy = team.game->policy_orders();
+    orders.push_back(by_policy[p]);  // the policy orders for the player who did not
+    ++passed;
+  }
+  advance(session, team, orders, passed, now);
 }
 
 void Classroom::finish(Session& session, Team& team) {
@@ -262,7 +315,7 @@ void Classroom::write_team(const Session& session, const Team& team) const {
   sim::write_file_atomically(file, fmt::format("# {} as played by team {} of session {} (chainsim serve): chainsim "
                                                "run this file to replay it\n{}",
                                                base.spec.name, team.number, session.id, yaml));
-  const LoadOptions load{{}, "--set", options_.allowed_dirs};
+  const LoadOptions load{{}, "--set", base.allowed_dirs};
   const LoadedScenario played = load_scenario_text(yaml, file, base.base_dir, load);
   RunFilesOptions o;
   o.out_dir = dir;
@@ -279,37 +332,54 @@ void Classroom::tick(double now) {
     if (s.state != "playing") continue;
     for (Team& t : s.teams) {
       if (t.result || !t.game || t.deadline > now) continue;
-      int passed = 0;
-      std::vector<double> by_policy;
-      for (std::size_t p = 0; p < t.pending.size(); ++p) {
-        if (t.pending[p]) continue;
-        if (by_policy.empty()) by_policy = t.game->policy_orders();
-        t.pending[p] = by_policy[p];  // the policy orders for the player who did not
-        ++passed;
+      try {
+        policy_week(s, t, now);
+      } catch (const std::exception& e) {
+        // This team waits; the others go on. A second try in a timer's time.
+        t.deadline = now + options_.timer_seconds;
+        std::cerr << "chainsim serve: error: session " << s.id << " team " << t.number << ": "
+                  << sim::printable(e.what()) << "\n";
       }
-      t.passed_on.push_back(passed);
-      advance(s, t, now);
     }
   }
 }
 
-Classroom::SeatRef Classroom::find_seat(const std::string& token) {
-  const auto it = seats_.find(token);
-  if (it == seats_.end()) return {nullptr, nullptr, nullptr};
-  Session& s = sessions_[it->second.first];
-  Team& t = s.teams[it->second.second];
-  for (Seat& seat : t.seats) {
-    if (seat.token == token) return {&s, &t, &seat};
+void Classroom::skip(const std::string& session, int team, double now) {
+  Session* s = find_session(session);
+  if (s == nullptr || s->state != "playing") throw std::invalid_argument("session " + session + " is not playing");
+  for (Team& t : s->teams) {
+    if (t.number != team) continue;
+    if (t.result || !t.game) throw std::invalid_argument(fmt::format("team {} is not playing", team));
+    policy_week(*s, t, now);
+    return;
   }
-  return {nullptr, nullptr, nullptr};
+  throw std::invalid_argument(fmt::format("session {} has no team {}", session, team));
 }
 
-std::optional<SeatView> Classroom::seat(const std::string& token, double now) {
+Classroom::SeatRef Classroom::find_seat(const std::string& token) const {
+  const auto it = seats_.find(token);
+  if (it == seats_.end()) return {};
+  const Team& t = sessions_[it->second.first].teams[it->second.second];
+  for (std::size_t i = 0; i < t.seats.size(); ++i) {
+    if (t.seats[i].token == token) return {it->second.first, it->second.second, i, true};
+  }
+  return {};
+}
+
+void Classroom::join(const std::string& token) {
   const SeatRef ref = find_seat(token);
-  if (ref.seat == nullptr) return std::nullopt;
-  const Session& s = *ref.session;
-  const Team& t = *ref.team;
-  Seat& seat = *ref.seat;
+  if (!ref.found) throw std::invalid_argument("no such seat");
+  Session& s = sessions_[ref.session];
+  if (s.state != "joining") throw std::invalid_argument("the game has started without this seat");
+  s.teams[ref.team].seats[ref.seat].joined = true;
+}
+
+std::optional<SeatView> Classroom::seat(const std::string& token, double now) const {
+  const SeatRef ref = find_seat(token);
+  if (!ref.found) return std::nullopt;
+  const Session& s = sessions_[ref.session];
+  const Team& t = s.teams[ref.team];
+  const Seat& seat = t.seats[ref.seat];
   const ScenarioSpec& spec = scenarios_[s.scenario].spec;
   SeatView v;
   v.session = s.id;
@@ -319,8 +389,7 @@ std::optional<SeatView> Classroom::seat(const std::string& token, double now) {
   v.time_unit = spec.time_unit;
   v.horizon = spec.horizon;
   if (s.state == "joining") {
-    seat.joined = true;
-    v.state = "joining";
+    v.state = seat.joined ? "joining" : "open";
     return v;
   }
   if (seat.player < 0) {
@@ -340,29 +409,37 @@ std::optional<SeatView> Classroom::seat(const std::string& token, double now) {
     }
     return v;
   }
-  v.view = t.views[p];
-  v.state = t.pending[p] ? "ordered" : "ordering";
+  v.view = t.views.at(p);
+  v.state = t.pending.at(p) ? "ordered" : "ordering";
   if (t.deadline < kNever) v.seconds_left = std::max(0.0, t.deadline - now);
   return v;
 }
 
 void Classroom::order(const std::string& token, double quantity, double now) {
   const SeatRef ref = find_seat(token);
-  if (ref.seat == nullptr) throw std::invalid_argument("no such seat");
-  Session& s = *ref.session;
-  Team& t = *ref.team;
+  if (!ref.found) throw std::invalid_argument("no such seat");
+  Session& s = sessions_[ref.session];
+  Team& t = s.teams[ref.team];
+  const Seat& seat = t.seats[ref.seat];
   if (s.state == "joining") throw std::invalid_argument("the game has not started yet");
-  if (ref.seat->player < 0) throw std::invalid_argument("this seat was not taken when the game started");
+  if (seat.player < 0) throw std::invalid_argument("this seat was not taken when the game started");
   if (t.result) throw std::invalid_argument("the game is over");
-  const auto p = static_cast<std::size_t>(ref.seat->player);
-  if (t.pending[p]) throw std::invalid_argument("you have ordered for this week; the team is still ordering");
+  const auto p = static_cast<std::size_t>(seat.player);
+  if (t.pending.at(p)) throw std::invalid_argument("you have ordered for this week; the team is still ordering");
   if (!(quantity >= 0 && quantity <= Game::kMaxOrder && std::floor(quantity) == quantity)) {
     throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", Game::kMaxOrder));
   }
   t.pending[p] = quantity;
-  if (std::all_of(t.pending.begin(), t.pending.end(), [](const std::optional<double>& x) { return x.has_value(); })) {
-    t.passed_on.push_back(0);
-    advance(s, t, now);
+  if (!std::all_of(t.pending.begin(), t.pending.end(), [](const std::optional<double>& x) { return x.has_value(); })) {
+    return;
+  }
+  std::vector<double> orders;
+  for (const std::optional<double>& x : t.pending) orders.push_back(*x);
+  try {
+    advance(s, t, orders, 0, now);
+  } catch (...) {
+    t.pending[p].reset();
+    throw;
   }
 }
 

@@ -2,12 +2,13 @@
 //
 // The teacher creates a session of N teams from one of the scenarios the
 // server was started with. Each team plays its own game (models/experiment/
-// game.h) with a seat per playable node; a student takes a seat by its join
-// link before the teacher starts the session. Seats nobody took follow the
-// scenario's policy for the whole game. A week advances when every player
-// of the team has ordered; with a timer, the policy orders for a player who
-// has not ordered when it runs out (Game::policy_orders: the node's own rule
-// given the game so far), and the week advances.
+// game.h) with a seat per playable node; a student opens the seat's join
+// link and takes the seat before the teacher starts the session. Seats
+// nobody took follow the scenario's policy for the whole game. A week
+// advances when every player of the team has ordered. The policy orders for
+// a player who has not (Game::policy_orders: the node's own rule given the
+// game so far) when the timer runs out, or when the teacher says so (a
+// student gone, with no timer).
 //
 // A team's game is written when it finishes: OUT/SESSION/team-N/ holds
 // played.yaml (its run is the game), team.json (what the debrief shows),
@@ -38,8 +39,9 @@ struct SeatView {
   std::string session, role, scenario, time_unit;
   int team = 0;
   int week = 0, horizon = 0;
-  // joining (waiting for the start), ordering, ordered (waiting for the
-  // team), over, or absent (the session started without this seat).
+  // open (not taken yet), joining (taken, waiting for the start), ordering,
+  // ordered (waiting for the team), over, or absent (the session started
+  // without this seat).
   std::string state;
   GameWeek view;                 // when ordering or ordered
   std::vector<double> orders;    // this player's orders so far
@@ -68,7 +70,6 @@ class Classroom {
     std::string out_dir;         // finished games are written under it
     double timer_seconds = 0.0;  // 0: no timer
     std::string version, git;    // recorded in the files written
-    std::vector<std::string> allowed_dirs;  // as --allow-dir, for loading the played scenarios
   };
   // `tokens` makes the session ids and join tokens (random in the server,
   // fixed in tests). Each scenario is named by its spec's name. REQUIRES: a
@@ -83,14 +84,21 @@ class Classroom {
   // Throws std::invalid_argument (a message for the teacher) for an unknown
   // scenario or a number of teams outside 1..kMaxTeams.
   std::string create_session(const std::string& scenario, int teams);
-  // Starts the games; throws std::invalid_argument for an unknown session or one already started.
+  // Starts the games; throws std::invalid_argument for an unknown session,
+  // one already started, or a game that cannot be set up (then nothing changes).
   void start(const std::string& session, double now);
   // Advances every team whose timer ran out by `now`.
   void tick(double now);
 
-  // The seat of `token`: joins it while the session is joining.
-  // std::nullopt for an unknown token.
-  std::optional<SeatView> seat(const std::string& token, double now);
+  // What the seat of `token` shows; std::nullopt for an unknown token.
+  std::optional<SeatView> seat(const std::string& token, double now) const;
+  // Takes the seat (idempotent). Throws std::invalid_argument for an unknown
+  // token or a session that has started.
+  void join(const std::string& token);
+  // The policy orders for every player of team `team` of `session` who has
+  // not ordered this week, and the week advances (the teacher's way past a
+  // student who left). Throws std::invalid_argument when the team is not playing.
+  void skip(const std::string& session, int team, double now);
   // The seat's order for the current week. Throws std::invalid_argument
   // (shown to the player) when it is not the seat's turn or the quantity is
   // not a whole number of units from 0 to Game::kMaxOrder.
@@ -107,7 +115,7 @@ class Classroom {
   const TeamResult* result(const std::string& session, int team) const;
 
   static constexpr int kMaxTeams = 64;
-  static constexpr std::size_t kMaxSessions = 256;
+  static constexpr std::size_t kMaxSessions = 256;  // made since the server started
 
  private:
   struct Seat {
@@ -131,16 +139,21 @@ class Classroom {
     std::string scenario_name;
     std::string state = "joining";
     std::vector<Team> teams;
+    bool read_back = false;  // finished before this server started
   };
   struct SeatRef {
-    Session* session;
-    Team* team;
-    Seat* seat;
+    std::size_t session = 0, team = 0, seat = 0;
+    bool found = false;
   };
 
-  SeatRef find_seat(const std::string& token);
+  SeatRef find_seat(const std::string& token) const;
+  Session* find_session(const std::string& id);
   void begin_week(Team& team, double now);
-  void advance(Session& session, Team& team, double now);
+  // Every player's order this week (`passed`: how many the policy gave); the
+  // team's next week, or its end. Throws, changing nothing, when refused.
+  void advance(Session& session, Team& team, const std::vector<double>& orders, int passed, double now);
+  // The policy's orders for those who have not ordered, then advance().
+  void policy_week(Session& session, Team& team, double now);
   void finish(Session& session, Team& team);
   void write_team(const Session& session, const Team& team) const;
 

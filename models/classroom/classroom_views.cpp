@@ -6,6 +6,7 @@
 
 #include "models/classroom/classroom.h"
 #include "models/report/chart.h"
+#include "models/report/outputs.h"
 #include "models/report/page.h"
 
 namespace chainsim::models::classroom {
@@ -187,7 +188,8 @@ std::optional<std::string> Classroom::orders_csv(const std::string& session) con
     for (const GameStage& g : t.result->stages) {
       for (std::size_t k = 0; k < g.orders.size(); ++k) {
         const double demand = k < t.result->customer_demand.size() ? t.result->customer_demand[k] : std::nan("");
-        out += fmt::format("{},{},{},{},{},{},{}\n", s->id, t.number, k, g.node, g.player ? 1 : 0, g.orders[k], demand);
+        out += fmt::format("{},{},{},{},{},{},{}\n", s->id, t.number, k, csv_text(g.node), g.player ? 1 : 0, g.orders[k],
+                           demand);
       }
     }
   }

@@ -43,6 +43,9 @@ const char* const kPlayer = R"(<!DOCTYPE html>
 <body><main>
 <h1 id="title">Your stage</h1>
 <p id="status" role="status"></p>
+<section id="join" hidden>
+<button id="take" type="button">Take this seat</button>
+</section>
 <section id="board" hidden>
 <table class="board"><tbody>
 <tr><th scope="row">Incoming shipment</th><td id="shipment_in"></td></tr>
@@ -130,7 +133,7 @@ function renderSession(s) {
   }
   const t = el('table');
   const hr = el('tr');
-  for (const h of ['team', 'week', 'seats (join links)', 'cost']) hr.append(el('th', h));
+  for (const h of ['team', 'week', 'seats (join links)', 'cost', '']) hr.append(el('th', h));
   t.append(hr);
   for (const team of s.teams) {
     const tr = el('tr');
@@ -150,6 +153,17 @@ function renderSession(s) {
     }
     tr.append(seats);
     tr.append(el('td', team.cost === undefined ? '' : Math.round(team.cost).toLocaleString('en'), 'num'));
+    const act = el('td');
+    if (s.state === 'playing' && !team.over) {
+      const b = el('button', 'Policy orders for whoever has not', 'skip');
+      b.title = 'For a student who left: the scenario\'s policy orders this week for every player of the team who has not';
+      b.onclick = async () => {
+        try { await post('/api/skip/' + s.id, {team: String(team.team)}); refresh(); }
+        catch (e) { document.getElementById('error').textContent = e.message; }
+      };
+      act.append(b);
+    }
+    tr.append(act);
     t.append(tr);
   }
   box.append(t);
@@ -204,6 +218,8 @@ function render(s) {
   set('orders', s.orders.join(' '));
   show('board', s.state === 'ordering' || s.state === 'ordered');
   show('end', s.state === 'over');
+  show('join', s.state === 'open');
+  if (s.state === 'open') set('status', 'This is the ' + s.role + "'s seat in team " + s.team + '. Take it to play.');
   if (s.state === 'joining') set('status', 'You have the ' + s.role + "'s seat. Waiting for the teacher to start the game.");
   if (s.state === 'absent') set('status', 'The game started without this seat; the ' + s.role + ' follows the policy.');
   if (s.state === 'ordering' || s.state === 'ordered') {
@@ -241,16 +257,20 @@ async function refresh() {
     render(await r.json());
   } catch (e) { set('status', 'The server does not answer: ' + e.message); }
 }
+async function send(fields) {
+  const r = await fetch(api, {method: 'POST', body: new URLSearchParams(fields)});
+  const t = await r.json().catch(() => ({error: 'the server answered ' + r.status}));
+  if (!r.ok) { set('error', t.error); set('status', t.error); return; }
+  render(t);
+}
+document.getElementById('take').addEventListener('click', async () => {
+  try { await send({join: '1'}); } catch (e) { set('status', 'The server does not answer: ' + e.message); }
+});
 document.getElementById('order').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   set('error', '');
   const value = document.getElementById('quantity').value.trim();
-  try {
-    const r = await fetch(api, {method: 'POST', body: new URLSearchParams({order: value})});
-    const t = await r.json().catch(() => ({error: 'the server answered ' + r.status}));
-    if (!r.ok) { set('error', t.error); return; }
-    render(t);
-  } catch (e) { set('error', 'The server does not answer: ' + e.message); }
+  try { await send({order: value}); } catch (e) { set('error', 'The server does not answer: ' + e.message); }
 });
 refresh();
 setInterval(refresh, 1000);

@@ -121,6 +121,14 @@ Response seat_route(Classroom& c, const Request& rq, const std::string& token, d
   if (rq.method == "POST") {
     std::vector<std::pair<std::string, std::string>> form;
     if (!parse_form(rq.body, form)) return error_json(400, "a malformed form");
+    if (field(form, "join") == "1") {
+      try {
+        c.join(token);
+      } catch (const std::invalid_argument& e) {
+        return error_json(c.seat(token, now) ? 409 : 404, e.what());
+      }
+      return json_response(200, seat_json(*c.seat(token, now)));
+    }
     const std::string typed = field(form, "order");
     const double q = whole_number(typed);
     if (q < 0 || q > Game::kMaxOrder) {
@@ -167,6 +175,17 @@ Response teacher_route(Classroom& c, const Request& rq, const std::string& path,
   if (const std::string id = id_after("/api/start/", ""); !id.empty() && rq.method == "POST") {
     try {
       c.start(id, now);
+      return json_response(200, json{{"id", id}});
+    } catch (const std::invalid_argument& e) {
+      return error_json(409, e.what());
+    }
+  }
+  if (const std::string id = id_after("/api/skip/", ""); !id.empty() && rq.method == "POST") {
+    std::vector<std::pair<std::string, std::string>> form;
+    if (!parse_form(rq.body, form)) return error_json(400, "a malformed form");
+    const double team = whole_number(field(form, "team"));
+    try {
+      c.skip(id, static_cast<int>(team), now);
       return json_response(200, json{{"id", id}});
     } catch (const std::invalid_argument& e) {
       return error_json(409, e.what());

@@ -6,11 +6,12 @@
 //   GET  /api/teacher?key=K        the teacher's view (JSON)
 //   POST /api/sessions?key=K       a new session: scenario=NAME&teams=N (form)
 //   POST /api/start/ID?key=K       starts session ID
+//   POST /api/skip/ID?key=K        team=N: the policy orders for team N's players who have not
 //   GET  /debrief/ID?key=K         the debrief page of session ID
 //   GET  /orders/ID.csv?key=K      its orders, as CSV
 //   GET  /play/TOKEN               a player's page
-//   GET  /api/seat/TOKEN           the player's view (JSON); joins before the start
-//   POST /api/seat/TOKEN           the player's order: order=N (form)
+//   GET  /api/seat/TOKEN           the player's view (JSON)
+//   POST /api/seat/TOKEN           join=1: takes the seat (before the start); order=N: the week's order
 //
 // Every part of a request is checked before use: the method, the path
 // (letters, digits and / . - _ only, each id of its exact form), the query

@@ -181,8 +181,8 @@ YAML::Node Game::played_document(int weeks) const {
 
 ScenarioSpec Game::played_spec(int weeks) const {
   // Through the loader, as `chainsim run` of the written scenario reads it.
-  const LoadOptions no_overrides;
-  return load_scenario_text(to_yaml(played_document(weeks)), scenario_.file, scenario_.base_dir, no_overrides).spec;
+  const LoadOptions options({}, "--set", scenario_.allowed_dirs);
+  return load_scenario_text(to_yaml(played_document(weeks)), scenario_.file, scenario_.base_dir, options).spec;
 }
 
 GameWeek Game::view() const { return views().front(); }

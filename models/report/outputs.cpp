@@ -16,6 +16,16 @@
 
 namespace chainsim::models {
 
+std::string csv_text(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 namespace {
 
 using J = nlohmann::ordered_json;
@@ -30,16 +40,6 @@ std::string csv_number(double x) {
 // Clang against Debian's GCC-built libfmt.)
 void append_csv_numbers(std::string& out, const std::vector<double>& values) {
   for (double x : values) out += "," + csv_number(x);
-}
-
-std::string csv_text(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // A number as nlohmann's dump writes it (its Grisu2 shortest round trip, the

@@ -42,6 +42,10 @@ std::string summary_json(const ExperimentResult& result, const RunMetadata& meta
 void write_summary_json(const ExperimentResult& result, const RunMetadata& meta,
                         const std::function<void(std::string_view)>& write);
 
+// A CSV field: the text as it is, or quoted (RFC 4180) when it holds a
+// comma, a double quote or a line break.
+std::string csv_text(const std::string& s);
+
 // The header line of timeseries.csv.
 std::string timeseries_header();
 // Streams one replication's rows of timeseries.csv as its periods close:

@@ -1046,6 +1046,7 @@ LoadedScenario finish_document(Loader& loader, YAML::Node* parsed, const std::st
   LoadedScenario out;
   out.file = file;
   out.base_dir = dir;
+  out.allowed_dirs = options.allowed_dirs;
   if (parsed != nullptr) {
     YAML::Node& doc = *parsed;
     for (const std::string& o : options.overrides) loader.apply_override(doc, o, file, options.overrides_from);

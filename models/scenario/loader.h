@@ -68,6 +68,7 @@ struct LoadedScenario {
   ScenarioSpec spec;
   std::string file;      // as given
   std::string base_dir;  // directory of the file, for relative paths
+  std::vector<std::string> allowed_dirs;  // the folders besides its own it was allowed to read (LoadOptions)
   YAML::Node document;   // the scenario as run: after extends and overrides
   // The keys the conversion read, as "section.key" (used to check that the
   // key table and the loader agree).

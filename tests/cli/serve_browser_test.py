@@ -7,8 +7,9 @@ as tests/models/report/browser_check.py does) with one tab for the teacher
 and one for each of eight students, and:
 
   - the teacher creates a session of two teams on the teacher's page and
-    reads the eight join links from it; each student opens theirs; the
-    teacher starts the game with the page's button;
+    reads the eight join links from it; each student opens theirs and takes
+    the seat with the page's button; the teacher starts the game with the
+    page's button;
   - for 36 weeks every student reads their board from the page (incoming
     order and shipment, stock, backlog) and types an order into it; each
     page must show its own stage only: its title names the student's node
@@ -153,7 +154,10 @@ def play(chainsim, source, out, chromium):
         students = []
         for i, (role, link) in enumerate(links):
             tab = Tab(port, link, origin)
-            tab.wait("document.body.dataset.state === 'joining'", f"student {i} joins")
+            tab.wait("document.body.dataset.state === 'open' && !document.getElementById('join').hidden",
+                     f"student {i} sees the seat")
+            tab.js("document.getElementById('take').click()")
+            tab.wait("document.body.dataset.state === 'joining'", f"student {i} takes it")
             students.append((i // 4 + 1, role, tab))
         teacher.wait("document.querySelectorAll('.seat-joined').length === 8", "the teacher sees eight joined",
                      refresh="refresh()")

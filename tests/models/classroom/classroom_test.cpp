@@ -109,12 +109,18 @@ TEST_CASE("a class plays: seats join before the start, the rest follow the polic
   REQUIRE(tokens[0].size() == 4);
   CHECK_FALSE(c.seat("ffffffffffffffff", 0));
   // Team 1: retailer and factory; team 2: nobody.
+  CHECK(c.seat(tokens[0][0], 0)->state == "open");  // looking is not taking
+  c.join(tokens[0][0]);
+  c.join(tokens[0][0]);  // twice is once
+  c.join(tokens[0][3]);
   CHECK(c.seat(tokens[0][0], 0)->state == "joining");
   CHECK(c.seat(tokens[0][3], 0)->state == "joining");
+  CHECK(c.seat(tokens[0][1], 0)->state == "open");
   CHECK_THROWS_WITH_AS(c.order(tokens[0][0], 4, 0), "the game has not started yet", std::invalid_argument);
   c.start(id, 0);
   CHECK_THROWS_AS(c.start(id, 0), std::invalid_argument);
-  CHECK(c.seat(tokens[0][1], 0)->state == "absent");  // came too late: the policy plays it
+  CHECK(c.seat(tokens[0][1], 0)->state == "absent");  // not taken: the policy plays it
+  CHECK_THROWS_WITH_AS(c.join(tokens[0][1]), "the game has started without this seat", std::invalid_argument);
   CHECK(c.result(id, 2) != nullptr);                   // nobody played team 2: done at the start
   SeatView r = *c.seat(tokens[0][0], 0);
   CHECK(r.state == "ordering");
@@ -202,8 +208,8 @@ TEST_CASE("with a timer, the policy orders for a player who has not ordered") {
   Classroom c({s}, options(dir.path.string(), 30.0), counting_tokens());
   const std::string id = c.create_session("beer_game", 1);
   const auto tokens = seat_tokens(c, id);
-  c.seat(tokens[0][0], 0);
-  c.seat(tokens[0][1], 0);
+  c.join(tokens[0][0]);
+  c.join(tokens[0][1]);
   c.start(id, 100);
   CHECK(c.seat(tokens[0][0], 110)->seconds_left == doctest::Approx(20));
   c.tick(129);  // not yet
@@ -254,6 +260,8 @@ TEST_CASE("the server's answers: the key guards the teacher's pages, and hostile
   const std::string id = nlohmann::json::parse(made.body)["id"];
   const std::string token = seat_tokens(c, id)[0][0];
   CHECK(ask("GET", "/play/" + token).status == 200);
+  CHECK(nlohmann::json::parse(ask("GET", "/api/seat/" + token).body)["state"] == "open");
+  CHECK(nlohmann::json::parse(ask("POST", "/api/seat/" + token, "join=1").body)["state"] == "joining");
   CHECK(nlohmann::json::parse(ask("GET", "/api/seat/" + token).body)["state"] == "joining");
   CHECK(ask("POST", "/api/start/" + id + "?key=" + key).status == 200);
   const Response ordered = ask("POST", "/api/seat/" + token, "order=6");
@@ -289,6 +297,10 @@ TEST_CASE("the server's answers: the key guards the teacher's pages, and hostile
            {"POST", "/api/sessions?key=" + key, "scenario=beer_game&teams=65", 400},
            {"POST", "/api/sessions?key=" + key, "scenario=" + std::string(300, 'a') + "&teams=1", 400},
            {"POST", "/api/start/" + id + "?key=" + key, "", 409},
+           {"POST", "/api/seat/" + seat_tokens(c, id)[0][1], "join=1", 409},
+           {"POST", "/api/skip/" + id + "?key=" + key, "team=9", 409},
+           {"POST", "/api/skip/" + id + "?key=" + key, "team=x", 409},
+           {"POST", "/api/skip/" + id, "team=1", 403},
            {"GET", std::string(100, '/'), "", 400},
        }) {
     CAPTURE(k.method);
@@ -301,6 +313,77 @@ TEST_CASE("the server's answers: the key guards the teacher's pages, and hostile
   bool has_csp = false;
   for (const auto& h : page.headers) has_csp = has_csp || h.first == "Content-Security-Policy";
   CHECK(has_csp);
+}
+
+TEST_CASE("the teacher can have the policy order for a student who left, and a failed start changes nothing") {
+  TempDir dir("skip");
+  Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+  const std::string id = c.create_session("beer_game", 2);
+  const auto tokens = seat_tokens(c, id);
+  for (const std::string& t : tokens[0]) c.join(t);
+  CHECK_THROWS_AS(c.skip(id, 1, 0), std::invalid_argument);  // not playing yet
+  c.start(id, 0);
+  c.order(tokens[0][0], 6, 0);  // the others have left
+  c.skip(id, 1, 0);
+  CHECK(c.seat(tokens[0][0], 0)->week == 1);
+  CHECK(c.seat(tokens[0][0], 0)->orders == std::vector<double>{6});
+  CHECK(c.seat(tokens[0][1], 0)->orders.size() == 1);
+  CHECK(c.result(id, 1) == nullptr);
+  CHECK_THROWS_AS(c.skip(id, 2, 0), std::invalid_argument);  // team 2 had nobody: over at the start
+  CHECK_THROWS_AS(c.skip(id, 3, 0), std::invalid_argument);
+
+  // A scenario that reads a trace from a folder it was allowed at load.
+  fs::create_directories(dir.path / "traces");
+  fs::create_directories(dir.path / "game");
+  {
+    std::ofstream(dir.path / "traces" / "demand.csv") << "period,demand\n0,4\n1,8\n";
+    std::ifstream in(std::string(CHAINSIM_SOURCE_DIR) + "/scenarios/beer_game.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string yaml = text.str();
+    std::ofstream(dir.path / "game" / "traced.yaml") << yaml;
+  }
+  const std::string traced = (dir.path / "game" / "traced.yaml").string();
+  const LoadOptions allowed({"nodes.retailer.demand={type: trace, file: ../traces/demand.csv, column: demand}"},
+                            "--set", {(dir.path / "traces").string()});
+  const LoadedScenario s = load_scenario(traced, allowed);
+  CHECK(s.allowed_dirs == std::vector<std::string>{(dir.path / "traces").string()});
+  Classroom t({s}, options((dir.path / "out").string()), counting_tokens());
+  const std::string tid = t.create_session(s.spec.name, 1);
+  t.join(seat_tokens(t, tid)[0][0]);
+  t.start(tid, 0);  // the played scenario reads the trace from the allowed folder
+  CHECK(t.seat(seat_tokens(t, tid)[0][0], 0)->state == "ordering");
+  // The trace gone: the start is refused with why, and the session waits as it was.
+  const std::string second = t.create_session(s.spec.name, 2);
+  const std::string seat = seat_tokens(t, second)[1][2];
+  t.join(seat);
+  fs::rename(dir.path / "traces" / "demand.csv", dir.path / "traces" / "gone.csv");
+  CHECK_THROWS_AS(t.start(second, 0), std::invalid_argument);
+  CHECK(t.seat(seat, 0)->state == "joining");
+  CHECK(nlohmann::json::parse(t.teacher_state(0))["sessions"][1]["state"] == "joining");
+  fs::rename(dir.path / "traces" / "gone.csv", dir.path / "traces" / "demand.csv");
+  t.start(second, 0);
+  CHECK(t.seat(seat, 0)->state == "ordering");
+}
+
+TEST_CASE("sessions read back from disk do not count against the sessions a server may make") {
+  TempDir dir("cap");
+  {
+    Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+    c.start(c.create_session("beer_game", 1), 0);  // nobody joined: over at once, written
+  }
+  Classroom c({beer_game()}, options(dir.path.string()), counting_tokens());
+  CHECK(c.load_finished().empty());
+  CHECK(c.sessions().size() == 1);
+  for (std::size_t k = 0; k < Classroom::kMaxSessions; ++k) c.create_session("beer_game", 1);
+  CHECK_THROWS_AS(c.create_session("beer_game", 1), std::invalid_argument);
+  // The same team.json twice (a copy under another team folder) is refused, once.
+  const std::string id = c.sessions().front().id;
+  fs::copy(dir.path / id / "team-1", dir.path / id / "team-1x", fs::copy_options::recursive);
+  Classroom again({beer_game()}, options(dir.path.string()), counting_tokens());
+  const std::vector<std::string> problems = again.load_finished();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("team 1 of session " + id + " is there already") != std::string::npos);
 }
 
 TEST_CASE("form fields decode percent-escapes and plus signs, and refuse what is malformed") {

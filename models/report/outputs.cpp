@@ -56,9 +56,11 @@ void append_number(std::string& out, double x) {
 }
 
 void append_quoted(std::string& out, const std::string& s) {
+  // ASCII letters and digits: std::isalnum's in the "C" locale, which
+  // chainsim never leaves, without a call per character.
   const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '-' || c == '>' || c == '.' ||
-           c == ' ';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' ||
+           c == '-' || c == '>' || c == '.' || c == ' ';
   });
   if (!plain) {
     out += J(s).dump(-1, ' ', false, J::error_handler_t::replace);
@@ -77,37 +79,52 @@ void append_kpis(std::string& out, const std::vector<const KpiSummary*>& kpis, i
     out += "{}";
     return;
   }
+  // A scope holds a few dozen KPIs: a linear search finds a repeat sooner
+  // than a hash map is built (a hundred thousand scopes in a large network).
   std::vector<const KpiSummary*> last;
-  std::unordered_map<std::string_view, std::size_t> seen;
+  last.reserve(kpis.size());
   for (const KpiSummary* k : kpis) {
-    const auto [at, added] = seen.emplace(k->kpi, last.size());
-    if (added) {
+    const auto at = std::find_if(last.begin(), last.end(), [&](const KpiSummary* x) { return x->kpi == k->kpi; });
+    if (at == last.end()) {
       last.push_back(k);
     } else {
-      last[at->second] = k;
+      *at = k;
     }
   }
-  const std::string pad(static_cast<std::size_t>(indent), ' '), inner = pad + "  ";
+  // Appended piece by piece: no temporary strings (they cost an allocation each).
+  const auto pad = static_cast<std::size_t>(indent);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  out += "{";
+  out += '{';
   for (std::size_t i = 0; i < last.size(); ++i) {
     const sim::Interval& v = last[i]->interval;
     // Below two values there is no sample standard deviation, hence no interval.
     const bool spread = v.n >= 2;
     out += i == 0 ? "\n" : ",\n";
-    out += pad;
+    out.append(pad, ' ');
     append_quoted(out, last[i]->kpi);
-    out += ": {\n" + inner + "\"mean\": ";
+    out += ": {\n";
+    out.append(pad + 2, ' ');
+    out += "\"mean\": ";
     append_number(out, v.mean);
-    out += ",\n" + inner + "\"sd\": ";
+    out += ",\n";
+    out.append(pad + 2, ' ');
+    out += "\"sd\": ";
     append_number(out, spread ? v.stddev : nan);
-    out += ",\n" + inner + "\"half_width\": ";
+    out += ",\n";
+    out.append(pad + 2, ' ');
+    out += "\"half_width\": ";
     append_number(out, spread ? v.half_width : nan);
-    out += ",\n" + inner + "\"n\": ";
+    out += ",\n";
+    out.append(pad + 2, ' ');
+    out += "\"n\": ";
     out += std::to_string(v.n);
-    out += "\n" + pad + "}";
+    out += '\n';
+    out.append(pad, ' ');
+    out += '}';
   }
-  out += "\n" + pad.substr(2) + "}";
+  out += '\n';
+  out.append(pad - 2, ' ');
+  out += '}';
 }
 
 }  // namespace
@@ -154,11 +171,12 @@ J summary_head(const ExperimentResult& r, const RunMetadata& meta) {
 
 // The KPIs of one scope (network, stocks, nodes, lanes, segments) by item,
 // items in order of first appearance, each item's KPIs too (as
-// ordered_json's operator[] places them), gathered through a hash map.
+// ordered_json's operator[] places them), gathered through a hash map keyed
+// by views of the result's own names (no copy of a name per KPI).
 struct KpiScope {
   std::string name;
   std::vector<std::pair<std::string, std::vector<const KpiSummary*>>> items;
-  std::unordered_map<std::string, std::size_t> index;
+  std::unordered_map<std::string_view, std::size_t> index;
 };
 
 std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
@@ -168,7 +186,7 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
     const std::size_t scope = k.scope == "network" ? 0 : k.scope == "stock" ? 1 : k.scope == "node" ? 2
                               : k.scope == "segment" ? 4 : 3;
     KpiScope& s = scopes[scope];
-    const auto [at, added] = s.index.emplace(k.name, s.items.size());
+    const auto [at, added] = s.index.try_emplace(std::string_view(k.name), s.items.size());
     if (added) s.items.emplace_back(k.name, std::vector<const KpiSummary*>());
     s.items[at->second].second.push_back(&k);
   }

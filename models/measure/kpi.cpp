@@ -255,6 +255,11 @@ double paid(const std::array<double, kCostKinds>& c) {
 // denominator), so replications of one network line up index by index.
 KpiSet KpiCollector::finish() const {
   KpiSet out;
+  // Room for every KPI at once (a large network has millions): a bound, not a
+  // count, generous per item; the vector never regrows and copies its strings.
+  constexpr std::size_t kPerItem = 32;
+  out.values.reserve(kPerItem * (1 + shape_->stocks.size() + shape_->nodes.size() + shape_->lanes.size() +
+                                 shape_->segments.size()));
   network_kpis(out.values);
   for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
     if (shape_->stocks[id].infinite || stocks_[id].periods == 0) continue;

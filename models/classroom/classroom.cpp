@@ -8,6 +8,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "models/report/run_files.h"
 #include "sim/atomic_file.h"
@@ -165,11 +166,15 @@ std::vector<std::string> Classroom::load_finished() {
   return problems;
 }
 
-Classroom::Session* Classroom::find_session(const std::string& id) {
-  for (Session& s : sessions_) {
+const Classroom::Session* Classroom::find_session(const std::string& id) const {
+  for (const Session& s : sessions_) {
     if (s.id == id) return &s;
   }
   return nullptr;
+}
+
+Classroom::Session* Classroom::find_session(const std::string& id) {
+  return const_cast<Session*>(std::as_const(*this).find_session(id));
 }
 
 std::string Classroom::create_session(const std::string& scenario, int teams) {
@@ -238,7 +243,7 @@ void Classroom::start(const std::string& session, double now) {
     t.game = std::move(games[i]);
     t.views = std::move(views[i]);
     t.pending.assign(t.game->players(), std::nullopt);
-    t.deadline = options_.timer_seconds > 0.0 ? now + options_.timer_seconds : kNever;
+    t.deadline = deadline(now);
   }
   for (Team& t : s->teams) {
     if (t.game->players() > 0) continue;
@@ -251,10 +256,14 @@ void Classroom::start(const std::string& session, double now) {
   }
 }
 
+double Classroom::deadline(double now) const {
+  return options_.timer_seconds > 0.0 ? now + options_.timer_seconds : kNever;
+}
+
 void Classroom::begin_week(Team& team, double now) {
   team.views = team.game->views();
   team.pending.assign(team.game->players(), std::nullopt);
-  team.deadline = options_.timer_seconds > 0.0 ? now + options_.timer_seconds : kNever;
+  team.deadline = deadline(now);
 }
 
 void Classroom::advance(Session& session, Team& team, const std::vector<double>& orders, int passed, double now) {
@@ -426,9 +435,7 @@ void Classroom::order(const std::string& token, double quantity, double now) {
   if (t.result) throw std::invalid_argument("the game is over");
   const auto p = static_cast<std::size_t>(seat.player);
   if (t.pending.at(p)) throw std::invalid_argument("you have ordered for this week; the team is still ordering");
-  if (!(quantity >= 0 && quantity <= Game::kMaxOrder && std::floor(quantity) == quantity)) {
-    throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", Game::kMaxOrder));
-  }
+  Game::check_order(quantity);
   t.pending[p] = quantity;
   if (!std::all_of(t.pending.begin(), t.pending.end(), [](const std::optional<double>& x) { return x.has_value(); })) {
     return;
@@ -450,11 +457,10 @@ std::vector<SessionSummary> Classroom::sessions() const {
 }
 
 const TeamResult* Classroom::result(const std::string& session, int team) const {
-  for (const Session& s : sessions_) {
-    if (s.id != session) continue;
-    for (const Team& t : s.teams) {
-      if (t.number == team && t.result) return &*t.result;
-    }
+  const Session* s = find_session(session);
+  if (s == nullptr) return nullptr;
+  for (const Team& t : s->teams) {
+    if (t.number == team && t.result) return &*t.result;
   }
   return nullptr;
 }

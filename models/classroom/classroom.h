@@ -148,6 +148,9 @@ class Classroom {
 
   SeatRef find_seat(const std::string& token) const;
   Session* find_session(const std::string& id);
+  const Session* find_session(const std::string& id) const;
+  // When a week begun at `now` runs out: with the timer, or never.
+  double deadline(double now) const;
   void begin_week(Team& team, double now);
   // Every player's order this week (`passed`: how many the policy gave); the
   // team's next week, or its end. Throws, changing nothing, when refused.

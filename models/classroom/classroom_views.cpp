@@ -139,10 +139,7 @@ std::string Classroom::teacher_state(double now) const {
 }
 
 std::optional<std::string> Classroom::debrief_html(const std::string& session) const {
-  const Session* s = nullptr;
-  for (const Session& x : sessions_) {
-    if (x.id == session) s = &x;
-  }
+  const Session* s = find_session(session);
   if (s == nullptr) return std::nullopt;
   const std::string unit = s->scenario < scenarios_.size() ? scenarios_[s->scenario].spec.time_unit : "period";
   std::vector<const TeamResult*> done;
@@ -177,10 +174,7 @@ std::optional<std::string> Classroom::debrief_html(const std::string& session) c
 }
 
 std::optional<std::string> Classroom::orders_csv(const std::string& session) const {
-  const Session* s = nullptr;
-  for (const Session& x : sessions_) {
-    if (x.id == session) s = &x;
-  }
+  const Session* s = find_session(session);
   if (s == nullptr) return std::nullopt;
   std::string out = "session,team,week,node,played,ordered,customer_demand\n";
   for (const Team& t : s->teams) {

@@ -18,6 +18,13 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxField = 200;  // characters of a decoded form value
 
+Response content(const char* type, std::string body) {
+  Response r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
 Response text(int status, std::string body) {
   Response r;
   r.status = status;
@@ -25,18 +32,11 @@ Response text(int status, std::string body) {
   return r;
 }
 
-Response page(const char* html) {
-  Response r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = html;
-  return r;
-}
+Response page(const char* html) { return content("text/html; charset=utf-8", html); }
 
 Response json_response(int status, const json& j) {
-  Response r;
+  Response r = content("application/json", j.dump());
   r.status = status;
-  r.content_type = "application/json";
-  r.body = j.dump();
   return r;
 }
 
@@ -148,12 +148,7 @@ Response seat_route(Classroom& c, const Request& rq, const std::string& token, d
 
 Response teacher_route(Classroom& c, const Request& rq, const std::string& path, double now) {
   if (path == "/teacher" && rq.method == "GET") return page(pages::kTeacher);
-  if (path == "/api/teacher" && rq.method == "GET") {
-    Response r;
-    r.content_type = "application/json";
-    r.body = c.teacher_state(now);
-    return r;
-  }
+  if (path == "/api/teacher" && rq.method == "GET") return content("application/json", c.teacher_state(now));
   if (path == "/api/sessions" && rq.method == "POST") {
     std::vector<std::pair<std::string, std::string>> form;
     if (!parse_form(rq.body, form)) return error_json(400, "a malformed form");
@@ -192,19 +187,14 @@ Response teacher_route(Classroom& c, const Request& rq, const std::string& path,
     }
   }
   if (const std::string id = id_after("/debrief/", ""); !id.empty() && rq.method == "GET") {
-    const std::optional<std::string> html = c.debrief_html(id);
+    std::optional<std::string> html = c.debrief_html(id);
     if (!html) return text(404, "no such session");
-    Response r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = *html;
-    return r;
+    return content("text/html; charset=utf-8", std::move(*html));
   }
   if (const std::string id = id_after("/orders/", ".csv"); !id.empty() && rq.method == "GET") {
-    const std::optional<std::string> csv = c.orders_csv(id);
+    std::optional<std::string> csv = c.orders_csv(id);
     if (!csv) return text(404, "no such session");
-    Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.body = *csv;
+    Response r = content("text/csv; charset=utf-8", std::move(*csv));
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"orders-" + id + ".csv\"");
     return r;
   }
@@ -238,18 +228,9 @@ Response route(Classroom& c, const std::string& key, const Request& rq, double n
       none.status = 204;
       return none;
     }
-    if (path == "/static/style.css") {
-      Response r;
-      r.content_type = "text/css; charset=utf-8";
-      r.body = pages::kStyle;
-      return r;
-    }
-    if (path == "/static/teacher.js" || path == "/static/player.js") {
-      Response r;
-      r.content_type = "text/javascript; charset=utf-8";
-      r.body = path == "/static/teacher.js" ? pages::kTeacherJs : pages::kPlayerJs;
-      return r;
-    }
+    if (path == "/static/style.css") return content("text/css; charset=utf-8", pages::kStyle);
+    if (path == "/static/teacher.js") return content("text/javascript; charset=utf-8", pages::kTeacherJs);
+    if (path == "/static/player.js") return content("text/javascript; charset=utf-8", pages::kPlayerJs);
     if (path.rfind("/play/", 0) == 0) return is_hex(path.substr(6), 16) ? page(pages::kPlayer) : text(404, "not found");
   }
   if (path.rfind("/api/seat/", 0) == 0) return seat_route(c, rq, path.substr(10), now);

@@ -130,6 +130,7 @@ Game::Game(const LoadedScenario& scenario, const std::vector<std::string>& roles
     }
     Role r;
     r.node = name;
+    r.policy = node->stocks[0].policy;
     r.node_index = static_cast<std::size_t>(document_node(scenario_.document, name));
     bool found = false;
     for (std::size_t s = 0; s < info.stocks.size(); ++s) {
@@ -223,12 +224,8 @@ std::vector<double> Game::policy_orders() const {
   const ScenarioSpec spec = played_spec(horizon_);
   auto net = build_network(spec, spec.seed, 0, true);
   for (std::size_t r = 0; r < roles_.size(); ++r) {
-    const NodeSpec* own = nullptr;
-    for (const NodeSpec& n : scenario_.spec.nodes) {
-      if (n.id == roles_[r].node) own = &n;
-    }
     net->stock_mut(static_cast<StockId>(roles_[r].stock)).policy =
-        std::make_unique<PlanThenPolicy>(orders_[r], make_policy(own->stocks[0].policy));
+        std::make_unique<PlanThenPolicy>(orders_[r], make_policy(roles_[r].policy));
   }
   OrderedAt ordered(week(), net->stocks().size());
   net->add_sink(&ordered);
@@ -243,14 +240,16 @@ void Game::order(double quantity) {
   order_week({quantity});
 }
 
+void Game::check_order(double quantity) {
+  if (!(quantity >= 0 && quantity <= kMaxOrder && std::floor(quantity) == quantity)) {
+    throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", kMaxOrder));
+  }
+}
+
 void Game::order_week(const std::vector<double>& quantities) {
   if (over()) throw std::logic_error("the game is over");
   if (quantities.size() != roles_.size()) throw std::logic_error("Game::order_week: one order per player");
-  for (double q : quantities) {
-    if (!(q >= 0 && q <= kMaxOrder && std::floor(q) == q)) {
-      throw std::invalid_argument(fmt::format("an order is a whole number of units from 0 to {:.0f}", kMaxOrder));
-    }
-  }
+  for (double q : quantities) check_order(q);
   for (std::size_t r = 0; r < roles_.size(); ++r) orders_[r].push_back(quantities[r]);
   ++weeks_;
 }

@@ -76,6 +76,9 @@ class Game {
   void order(double quantity);
   // Every player's order at the current week, by player; then the next week.
   void order_week(const std::vector<double>& quantities);
+  // Throws std::invalid_argument unless `quantity` is a whole number of
+  // units from 0 to kMaxOrder.
+  static void check_order(double quantity);
 
   // The scenario as played so far: the player's node on the orders given
   // (the whole horizon when over(), else the weeks played), as YAML text.
@@ -97,6 +100,7 @@ class Game {
     std::string node;
     std::size_t node_index = 0;  // in the scenario document's nodes
     std::size_t stock = 0;       // the role's stock, in the network's stock order
+    PolicySpec policy;           // the node's own, as the scenario gives it (policy_orders)
   };
   LoadedScenario scenario_;
   std::vector<Role> roles_;

@@ -229,15 +229,6 @@ std::string prepare_output_directory(const std::string& dir, const std::string& 
 
 }  // namespace
 
-DirectoryLock& DirectoryLock::operator=(DirectoryLock&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = o.fd_;
-    o.fd_ = -1;
-  }
-  return *this;
-}
-
 DirectoryLock::~DirectoryLock() {
   if (fd_ >= 0) ::close(fd_);
 }

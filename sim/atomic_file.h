@@ -79,8 +79,6 @@ void write_file_atomically(const std::string& path, std::string_view content);
 class DirectoryLock {
  public:
   DirectoryLock() = default;
-  DirectoryLock(DirectoryLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  DirectoryLock& operator=(DirectoryLock&& o) noexcept;
   DirectoryLock(const DirectoryLock&) = delete;
   DirectoryLock& operator=(const DirectoryLock&) = delete;
   ~DirectoryLock();

@@ -1,5 +1,7 @@
 #include "sim/random.h"
 
+#include "sim/text.h"
+
 namespace chainsim::sim {
 
 namespace {
@@ -11,12 +13,7 @@ std::uint64_t splitmix64_finalize(std::uint64_t z) noexcept {
 }  // namespace
 
 std::uint64_t RandomStream::hash_name(std::string_view name) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a offset basis
-  for (const char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;  // FNV-1a prime
-  }
-  return splitmix64_finalize(h);
+  return splitmix64_finalize(fnv1a64(name));
 }
 
 RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication,

@@ -3,10 +3,19 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace chainsim::sim {
+
+// FNV-1a 64 (Fowler, Noll, Vo): the hash of `text` continued from `h`, so
+// that fed chunk by chunk from kFnv1aBasis it is the hash of the whole.
+inline constexpr std::uint64_t kFnv1aBasis = 0xcbf29ce484222325ull;
+inline std::uint64_t fnv1a64(std::string_view text, std::uint64_t h = kFnv1aBasis) noexcept {
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h;
+}
 
 // The byte offset of the first byte that does not start a well-formed UTF-8
 // sequence (overlong forms, surrogates and code points past U+10FFFF are

@@ -40,7 +40,8 @@ std::string default_role(const ScenarioSpec& spec) {
   throw std::invalid_argument("--role: the scenario has no retailer to play; name a node with --role");
 }
 
-// The columns a week's view reads.
+// The columns a week's view reads, and their places in that list.
+enum ViewColumn : std::size_t { kReceived, kDemand, kOnHand, kBacklog, kOnOrder, kCost, kCustomerDemand };
 const std::vector<std::string>& view_columns() {
   static const std::vector<std::string> columns = {"received", "demand",  "on_hand",        "backlog",
                                                    "on_order", "cost",    "customer_demand"};
@@ -197,22 +198,23 @@ std::vector<GameWeek> Game::views() const {
   o.spec_checked = true;
   const ReplicationOutput rep = run_replication(spec, spec.seed, 0, o);
   const SeriesValues& v = rep.series;
-  auto at = [&](std::size_t period, std::size_t stock, const char* column) {
-    return v.at(period, stock, v.slot(series_column_indices({column}).front()));
-  };
-  const std::size_t cost = v.slot(series_column_indices({"cost"}).front());
+  // The slot of each column of view_columns(), in that order (series_column_indices
+  // gives the series' own order).
+  std::vector<std::size_t> slot;
+  for (const std::string& c : view_columns()) slot.push_back(v.slot(series_column_indices({c}).front()));
+  auto at = [&](std::size_t period, std::size_t stock, std::size_t column) { return v.at(period, stock, slot[column]); };
   const auto p = static_cast<std::size_t>(k);
   std::vector<GameWeek> out;
   for (const Role& r : roles_) {
     GameWeek w;
     w.week = k;
-    w.shipment_in = at(p, r.stock, "received");
-    w.order_in = at(p, r.stock, "demand");
-    w.on_hand = at(p, r.stock, "on_hand");
-    w.backlog = at(p, r.stock, "backlog");
-    w.on_order = at(p, r.stock, "on_order");
-    for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += v.at(q, r.stock, cost);
-    w.customer_demand = scenario_.spec.sharing.pos ? at(p, retail_stock_, "customer_demand")
+    w.shipment_in = at(p, r.stock, kReceived);
+    w.order_in = at(p, r.stock, kDemand);
+    w.on_hand = at(p, r.stock, kOnHand);
+    w.backlog = at(p, r.stock, kBacklog);
+    w.on_order = at(p, r.stock, kOnOrder);
+    for (std::size_t q = 0; q <= p; ++q) w.cost_so_far += at(q, r.stock, kCost);
+    w.customer_demand = scenario_.spec.sharing.pos ? at(p, retail_stock_, kCustomerDemand)
                                                    : std::numeric_limits<double>::quiet_NaN();
     out.push_back(w);
   }

@@ -15,6 +15,7 @@
 #include "models/report/outputs.h"
 #include "models/report/run_report.h"
 #include "sim/atomic_file.h"
+#include "sim/text.h"
 
 namespace chainsim::models {
 
@@ -127,9 +128,7 @@ class ChunkWriter {
       if (failed_) continue;
       try {
         file_.write(chunk);
-        std::uint64_t h = hash_;
-        for (const char ch : chunk) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
-        hash_ = h;
+        hash_ = sim::fnv1a64(chunk, hash_);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex_);
         error_ = std::current_exception();
@@ -171,7 +170,7 @@ std::unique_ptr<sim::AtomicFile> summary_file(const LoadedScenario& s, const Run
   meta.replications = opt.replications;
   meta.inputs = inputs;
   auto summary = std::make_unique<sim::AtomicFile>(o.out_dir + "/summary.json");
-  hash = 14695981039346656037ull;
+  hash = sim::kFnv1aBasis;
   ChunkWriter writer(*summary, hash);
   write_summary_json(result, meta, [&](std::string_view chunk) { writer.write(chunk); });
   writer.finish();

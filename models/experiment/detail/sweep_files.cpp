@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "sim/statistics.h"
+#include "sim/text.h"
 
 namespace chainsim::models::detail {
 
@@ -77,12 +78,7 @@ std::string kpi_column(const KpiValue& v) {
 }
 
 std::string text_hash(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", sim::fnv1a64(text));
 }
 
 std::optional<std::string> file_hash(const std::string& path) {

@@ -229,6 +229,17 @@ std::string prepare_output_directory(const std::string& dir, const std::string& 
 
 }  // namespace
 
+bool AtomicFile::is_temporary_of(const std::string& name, const std::string& target) {
+  const std::string prefix = target + ".tmp.";  // as the constructor names it
+  if (name.rfind(prefix, 0) != 0) return false;
+  const std::string_view rest = std::string_view(name).substr(prefix.size());  // <pid>.<n>
+  const auto dot = rest.find('.');
+  const auto digits = [](std::string_view t) {
+    return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dot != std::string_view::npos && digits(rest.substr(0, dot)) && digits(rest.substr(dot + 1));
+}
+
 DirectoryLock::~DirectoryLock() {
   if (fd_ >= 0) ::close(fd_);
 }

@@ -21,6 +21,9 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view data);
+  // Whether `name` (a file name, no folder) is the name an AtomicFile for a
+  // target named `target` gives its temporary file: TARGET.tmp.<pid>.<n>.
+  static bool is_temporary_of(const std::string& name, const std::string& target);
   // Flushes, syncs and renames the temporary file to the target. Throws
   // std::runtime_error on failure (the temporary file is removed).
   void commit();

@@ -1,5 +1,6 @@
 #include "models/report/run_files.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
@@ -220,17 +221,8 @@ void remove_stale_temporaries(const std::string& dir, const std::string& log_fil
   std::vector<std::string> ours = run_file_names();
   if (!log_file.empty()) ours.push_back(log_file);
   auto temporary_of_ours = [&](const std::string& name) {
-    for (const std::string& o : ours) {
-      const std::string prefix = o + ".tmp.";
-      if (name.rfind(prefix, 0) != 0) continue;
-      const std::string rest = name.substr(prefix.size());  // <pid>.<n>
-      const auto dot = rest.find('.');
-      const auto digits = [](const std::string& t) {
-        return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
-      };
-      if (dot != std::string::npos && digits(rest.substr(0, dot)) && digits(rest.substr(dot + 1))) return true;
-    }
-    return false;
+    return std::any_of(ours.begin(), ours.end(),
+                       [&](const std::string& o) { return sim::AtomicFile::is_temporary_of(name, o); });
   };
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {

@@ -3,6 +3,7 @@
 # belongs to the longest folder of the table that holds it. Dependencies
 # point one way:
 #   cli -> classroom -> report -> experiment -> {scenario, measure} -> chain -> sim
+#   python -> experiment (the Python module's bindings; docs/python.md)
 # scenario and measure do not see each other. Every "#include" of a
 # project header must name a layer in its file's list; <library/...>
 # headers named under "forbidden" must not appear in that layer at all.
@@ -15,6 +16,7 @@ set(CHAINSIM_LAYERS
   models/report
   models/classroom
   cli
+  python
 )
 set(CHAINSIM_LAYER_sim                "sim")
 set(CHAINSIM_LAYER_models/chain       "sim;models/chain")
@@ -24,6 +26,7 @@ set(CHAINSIM_LAYER_models/experiment  "sim;models/chain;models/measure;models/sc
 set(CHAINSIM_LAYER_models/report      "sim;models/chain;models/measure;models/scenario;models/experiment;models/report")
 set(CHAINSIM_LAYER_models/classroom   "sim;models/chain;models/measure;models/scenario;models/experiment;models/report;models/classroom")
 set(CHAINSIM_LAYER_cli                "sim;models/chain;models/measure;models/scenario;models/experiment;models/report;models/classroom;cli")
+set(CHAINSIM_LAYER_python             "sim;models/chain;models/measure;models/scenario;models/experiment;python")
 # Headers a layer keeps out: the domain never sees YAML, JSON, the command
 # line or files.
 set(CHAINSIM_FORBIDDEN_sim            "yaml-cpp/;nlohmann/;CLI/")

@@ -2,7 +2,8 @@
 # Installs what chainsim needs from Debian 12's packages, and nothing else.
 #
 #   scripts/setup.sh demo   compiler, CMake and the libraries the program links
-#   scripts/setup.sh test   demo, plus what the test suite and benchmarks need
+#   scripts/setup.sh python demo, plus what the Python module needs (scripts/python.sh)
+#   scripts/setup.sh test   demo and python, plus what the test suite and benchmarks need
 #
 # Runs as root without prompts (apt-get, no sudo). Quick when all is there:
 # it asks dpkg which packages are missing and only then runs apt-get.
@@ -20,7 +21,13 @@ demo_packages=(
   libcli11-dev            # command line
   librandom123-dev        # Philox counter-based random streams
 )
+python_packages=(
+  python3-dev             # the Python module (python/, docs/python.md): Python's headers
+  pybind11-dev            # ... its bindings
+  python3-numpy           # ... results as NumPy arrays
+)
 test_packages=(
+  python3-pytest          # the Python module's tests
   doctest-dev             # unit, integration and validation tests
   clang                   # the sanitizer pass builds with Clang (scripts/test.sh)
   libclang-rt-14-dev      # ... and links its AddressSanitizer and UBSan runtimes
@@ -41,8 +48,9 @@ test_packages=(
 
 case "$profile" in
   demo) wanted=("${demo_packages[@]}") ;;
-  test) wanted=("${demo_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
+  python) wanted=("${demo_packages[@]}" "${python_packages[@]}") ;;
+  test) wanted=("${demo_packages[@]}" "${python_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: scripts/setup.sh [demo|python|test]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -79,6 +79,26 @@ struct CompareArgs {
 CLI::App* add_compare_command(CLI::App& app, CompareArgs& args);
 int compare_command(const CompareArgs& args);
 
+struct OptimizeArgs {
+  std::string scenario;
+  std::vector<std::string> vary;         // PATH=SPEC
+  std::string minimize, maximize;        // one of them
+  std::vector<std::string> constraints;  // KPI>=x, KPI<=x
+  std::optional<double> tolerance;
+  double delta = 0.0;
+  double alpha = 0.05;
+  int first_stage = 10;
+  std::size_t budget = 20000;
+  std::string method = "auto";
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  int jobs = 0;  // 0: all cores
+  std::string out;
+  bool quiet = false;
+  std::vector<std::string> allow_dirs;
+};
+CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
+int optimize_command(const OptimizeArgs& args);
 struct PlayArgs {
   std::string scenario;
   std::string role;  // "": the retailer

@@ -26,6 +26,7 @@ struct Commands {
   ServeArgs serve;
   SweepArgs sweep;
   CompareArgs compare;
+  OptimizeArgs optimize;
   std::string scenario;  // validate, describe
   std::vector<std::string> sets;
   std::vector<std::string> allow_dirs;  // validate, describe
@@ -33,7 +34,7 @@ struct Commands {
   CLI::App *play_cmd = nullptr;
   CLI::App *serve_cmd = nullptr;
   CLI::App *run_cmd = nullptr, *validate = nullptr, *describe = nullptr, *sweep_cmd = nullptr,
-           *compare_cmd = nullptr, *schema = nullptr, *kpis = nullptr;
+           *compare_cmd = nullptr, *optimize_cmd = nullptr, *schema = nullptr, *kpis = nullptr;
 };
 
 CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
@@ -74,6 +75,7 @@ void add_commands(CLI::App& app, Commands& c) {
   c.play_cmd = add_play_command(app, c.play);
   c.serve_cmd = add_serve_command(app, c.serve);
   c.compare_cmd = add_compare_command(app, c.compare);
+  c.optimize_cmd = add_optimize_command(app, c.optimize);
   c.schema = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   c.schema->add_flag("--markdown", c.markdown, "Print the reference tables (Markdown) instead");
   c.kpis = app.add_subcommand("kpis", "List the KPIs and their definitions");
@@ -132,6 +134,7 @@ int dispatch(const Commands& c) {
   if (*c.play_cmd) return play_command(c.play);
   if (*c.serve_cmd) return serve_command(c.serve);
   if (*c.compare_cmd) return compare_command(c.compare);
+  if (*c.optimize_cmd) return optimize_command(c.optimize);
   return kExitBadInput;
 }
 

@@ -195,3 +195,49 @@ TEST_CASE("chainsim sweep --resume exits 2 when a trace file the scenario reads 
   CHECK(read(dir + "/out/sweep.csv") == whole);
   fs::remove_all(dir);
 }
+
+TEST_CASE("optimize writes its answer and its trace, and the same ones again for the same seed") {
+  const std::string out = temp_dir("optimize");
+  const std::vector<std::string> args = {"optimize", "scenarios/serial_base_stock.yaml", "--vary",
+                                         "nodes.store.policy.S=16:40:2", "--minimize", "network.total_cost",
+                                         "--subject-to", "stock.store/widget.fill_rate>=0.9", "--indifference", "100",
+                                         "--set", "horizon=200", "--jobs", "2", "--out", out};
+  REQUIRE(run(args) == 0);
+  const std::string json = read(out + "/optimize.json"), csv = read(out + "/optimize.csv");
+  CHECK(json.find("\"method\": \"kim-nelson\"") != std::string::npos);
+  CHECK(json.find("\"found\": true") != std::string::npos);
+  CHECK(csv.rfind("phase,iteration,point,nodes.store.policy.S,replication,network.total_cost,"
+                  "stock.store/widget.fill_rate\n",
+                  0) == 0);
+  CHECK(csv.find("\nfeasibility,0,") != std::string::npos);
+  CHECK(csv.find("\nselection,0,") != std::string::npos);
+  fs::remove_all(out);
+  REQUIRE(run(args) == 0);
+  CHECK(read(out + "/optimize.json") == json);
+  CHECK(read(out + "/optimize.csv") == csv);
+  fs::remove_all(out);
+}
+
+TEST_CASE("optimize refuses bad input with status 2, says what is wrong and writes nothing") {
+  const std::string out = temp_dir("optimize_bad");
+  std::string err;
+  const std::vector<std::string> base = {"optimize", "scenarios/serial_base_stock.yaml", "--vary",
+                                         "nodes.store.policy.S=16:40:2", "--indifference", "100", "--out", out};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  CHECK(run(with({"--minimize", "network.no_such_kpi"}), &err) == 2);
+  CHECK(err.find("no KPI column 'network.no_such_kpi'") != std::string::npos);
+  CHECK(run(with({"--minimize", "network.total_cost", "--subject-to", "fill_rate=0.9"}), &err) == 2);
+  CHECK(err.find("write KPI>=VALUE or KPI<=VALUE") != std::string::npos);
+  CHECK(run(with({}), &err) == 2);
+  CHECK(err.find("--minimize KPI or --maximize KPI") != std::string::npos);
+  CHECK(run({"optimize", "scenarios/serial_base_stock.yaml", "--vary", "nodes.shop.policy.S=1,2", "--minimize",
+             "network.total_cost", "--indifference", "1", "--out", out},
+            &err) == 2);
+  CHECK(err.find("nodes.shop.policy.S") != std::string::npos);
+  CHECK(!fs::exists(out + "/optimize.json"));
+  fs::remove_all(out);
+}

@@ -1,0 +1,748 @@
+#include "models/experiment/optimize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include "models/experiment/detail/sweep_files.h"
+#include "models/experiment/experiment.h"
+#include "models/scenario/loader.h"
+#include "sim/parallel.h"
+#include "sim/random.h"
+
+namespace chainsim::models {
+
+OptimizeConstraint parse_constraint(const std::string& text, std::optional<double> tolerance) {
+  OptimizeConstraint c;
+  c.text = text;
+  std::size_t at = text.find(">=");
+  c.at_least = at != std::string::npos;
+  if (!c.at_least) at = text.find("<=");
+  if (at == std::string::npos || at == 0) {
+    throw std::invalid_argument(fmt::format("--subject-to '{}': write KPI>=VALUE or KPI<=VALUE", text));
+  }
+  c.column = text.substr(0, at);
+  while (!c.column.empty() && c.column.back() == ' ') c.column.pop_back();
+  std::string bound = text.substr(at + 2);
+  bound.erase(0, bound.find_first_not_of(' '));
+  c.bound = sim::parse_number(bound);
+  if (!std::isfinite(c.bound)) {
+    throw std::invalid_argument(fmt::format("--subject-to '{}': the bound must be a number (got '{}')", text, bound));
+  }
+  c.tolerance = tolerance.value_or(c.bound == 0.0 ? 0.001 : 0.01 * std::abs(c.bound));
+  if (!(c.tolerance > 0.0) || !std::isfinite(c.tolerance)) {
+    throw std::invalid_argument(fmt::format("--subject-to '{}': the tolerance must be > 0 (got {})", text, c.tolerance));
+  }
+  return c;
+}
+
+namespace {
+
+// What one run of a point gives: the objective as minimised (negated when
+// maximising), the objective as reported, and each constraint's KPI.
+struct Outcome {
+  double g = 0.0;
+  double objective = 0.0;
+  std::vector<double> constraints;
+};
+
+// The points of the grid, their specs and their runs: every (point,
+// replication) is simulated once and kept.
+class Evaluator {
+ public:
+  Evaluator(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress)
+      : spec_(spec),
+        progress_(progress),
+        parsed_(parse_scenario(spec.scenario, {spec.sets, "--set", spec.allowed_dirs})),
+        design_(sim::Design::grid(spec.params)) {
+    seed_ = spec.seed.value_or(load_parsed_scenario(parsed_, {{}, ""}).spec.seed);
+    levels_.reserve(spec.params.size());
+    for (const sim::ParamSpec& p : spec.params) levels_.push_back(p.levels.size());
+  }
+
+  const sim::Design& design() const { return design_; }
+  std::uint64_t seed() const { return seed_; }
+  std::size_t runs() const { return trace_.size(); }
+  std::vector<OptimizeRun>& trace() { return trace_; }
+  bool affordable(std::size_t n) const { return runs() + n <= spec_.budget; }
+  const std::vector<std::size_t>& levels() const { return levels_; }
+  std::size_t visited() const { return specs_.size(); }
+
+  // The point's level of each parameter (first slowest), and back.
+  std::vector<std::size_t> coordinates(std::size_t point) const {
+    std::vector<std::size_t> x(levels_.size());
+    for (std::size_t j = levels_.size(); j-- > 0;) {
+      x[j] = point % levels_[j];
+      point /= levels_[j];
+    }
+    return x;
+  }
+  std::size_t index(const std::vector<std::size_t>& x) const {
+    std::size_t p = 0;
+    for (std::size_t j = 0; j < levels_.size(); ++j) p = p * levels_[j] + x[j];
+    return p;
+  }
+  std::vector<std::string> values(std::size_t point) const {
+    std::vector<std::string> v;
+    for (std::size_t j = 0; j < levels_.size(); ++j) v.push_back(design_.text(point, j));
+    return v;
+  }
+
+  // Runs every (point, replication) of `tasks` not run before, on the jobs'
+  // threads; the results in task order.
+  std::vector<const Outcome*> run(const std::vector<std::pair<std::size_t, int>>& tasks, const std::string& phase,
+                                  int iteration);
+  const Outcome& at(std::size_t point, int replication) const { return done_.at({point, replication}); }
+  bool has(std::size_t point, int replication) const { return done_.count({point, replication}) != 0; }
+  // The replications run of `point`, in increasing order.
+  std::vector<int> replications(std::size_t point) const;
+
+ private:
+  const ScenarioSpec& spec_of(std::size_t point);
+  void find_columns(const KpiSet& k);
+
+  const OptimizeSpec& spec_;
+  const std::function<void(std::size_t, std::size_t)>& progress_;
+  ParsedScenario parsed_;
+  sim::Design design_;
+  std::uint64_t seed_ = 1;
+  std::vector<std::size_t> levels_;
+  std::map<std::size_t, std::unique_ptr<ScenarioSpec>> specs_;
+  std::map<std::pair<std::size_t, int>, Outcome> done_;
+  std::vector<OptimizeRun> trace_;
+  std::size_t objective_ = 0;
+  std::vector<std::size_t> constraint_columns_;
+  bool columns_found_ = false;
+};
+
+const ScenarioSpec& Evaluator::spec_of(std::size_t point) {
+  auto it = specs_.find(point);
+  if (it != specs_.end()) return *it->second;
+  std::vector<std::string> overrides;
+  std::string where;
+  for (std::size_t j = 0; j < levels_.size(); ++j) {
+    overrides.push_back(design_.params()[j].name + "=" + design_.text(point, j));
+    where += fmt::format("{}{}", j ? ", " : "", overrides.back());
+  }
+  try {
+    LoadedScenario s = load_parsed_scenario(parsed_, {overrides, ""});
+    return *specs_.emplace(point, std::make_unique<ScenarioSpec>(std::move(s.spec))).first->second;
+  } catch (const LoadError& e) {
+    std::vector<Diagnostic> diags = e.diagnostics();
+    for (Diagnostic& d : diags) d.message += fmt::format(" (at {})", where);
+    throw LoadError(diags);
+  }
+}
+
+void Evaluator::find_columns(const KpiSet& k) {
+  auto column = [&](const std::string& name, const std::string& what) {
+    for (std::size_t i = 0; i < k.values.size(); ++i) {
+      if (detail::kpi_column(k.values[i]) == name) return i;
+    }
+    throw LoadError({{what, 0, 0, "", fmt::format("no KPI column '{}' in this scenario's results (columns are "
+                                                  "named as in sweep.csv: network.total_cost, "
+                                                  "stock.NODE/PRODUCT.fill_rate; chainsim kpis lists them)",
+                                                  name)}});
+  };
+  objective_ = column(spec_.objective, spec_.maximize ? "--maximize" : "--minimize");
+  for (const OptimizeConstraint& c : spec_.constraints) constraint_columns_.push_back(column(c.column, "--subject-to"));
+  columns_found_ = true;
+}
+
+std::vector<const Outcome*> Evaluator::run(const std::vector<std::pair<std::size_t, int>>& tasks,
+                                           const std::string& phase, int iteration) {
+  std::vector<std::pair<std::size_t, int>> todo;
+  std::set<std::pair<std::size_t, int>> queued;
+  for (const auto& t : tasks) {
+    if (!done_.count(t) && queued.insert(t).second) todo.push_back(t);
+  }
+  std::vector<const ScenarioSpec*> specs;
+  for (const auto& t : todo) specs.push_back(&spec_of(t.first));  // converted here: the document is not shared
+  std::vector<KpiSet> kpis(todo.size());
+  sim::run_ordered<KpiSet>(
+      todo.size(), spec_.jobs,
+      [&](std::size_t i) {
+        return run_replication(*specs[i], seed_, todo[i].second, ReplicationOptions::checked()).kpis;
+      },
+      [&](std::size_t i, KpiSet&& k) { kpis[i] = std::move(k); });
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    if (!columns_found_) find_columns(kpis[i]);
+    Outcome o;
+    o.objective = kpis[i].values.at(objective_).value;
+    if (std::isnan(o.objective)) {
+      throw std::runtime_error(fmt::format("the objective {} is undefined at point {} ({}), replication {}",
+                                           spec_.objective, todo[i].first, fmt::join(values(todo[i].first), ", "),
+                                           todo[i].second));
+    }
+    o.g = spec_.maximize ? -o.objective : o.objective;
+    for (const std::size_t c : constraint_columns_) o.constraints.push_back(kpis[i].values.at(c).value);
+    OptimizeRun r;
+    r.phase = phase;
+    r.iteration = iteration;
+    r.point = todo[i].first;
+    r.values = values(r.point);
+    r.replication = todo[i].second;
+    r.objective = o.objective;
+    r.constraints = o.constraints;
+    trace_.push_back(std::move(r));
+    done_.emplace(todo[i], std::move(o));
+  }
+  if (progress_ && !todo.empty()) progress_(runs(), spec_.budget);
+  std::vector<const Outcome*> out;
+  for (const auto& t : tasks) out.push_back(&done_.at(t));
+  return out;
+}
+
+std::vector<int> Evaluator::replications(std::size_t point) const {
+  std::vector<int> out;
+  for (auto it = done_.lower_bound({point, std::numeric_limits<int>::min()});
+       it != done_.end() && it->first.first == point; ++it) {
+    out.push_back(it->first.second);
+  }
+  return out;
+}
+
+// Rinott-type constant of the KN boundary for `comparisons` comparisons at
+// error `alpha` with first stage n0: h^2 = 2 eta (n0 - 1), eta =
+// ((2 alpha / comparisons)^(-2 / (n0 - 1)) - 1) / 2 (Kim & Nelson 2001).
+double h_squared(double alpha, double comparisons, int n0) {
+  const double eta = 0.5 * (std::pow(2.0 * alpha / comparisons, -2.0 / (n0 - 1)) - 1.0);
+  return 2.0 * eta * (n0 - 1);
+}
+
+double sample_variance(const std::vector<double>& x) {
+  const auto n = static_cast<double>(x.size());
+  double m = 0.0;
+  for (const double v : x) m += v;
+  m /= n;
+  double s = 0.0;
+  for (const double v : x) s += (v - m) * (v - m);
+  return x.size() > 1 ? s / (n - 1) : 0.0;
+}
+
+// The quantity of constraint c that must be <= 0 in expectation.
+double slack(const OptimizeConstraint& c, double kpi) { return c.at_least ? c.bound - kpi : kpi - c.bound; }
+
+
+// The stage of a procedure: which points are in, and the replications from `base`.
+struct Stage {
+  Evaluator& ev;
+  const OptimizeSpec& spec;
+  const std::string phase;
+  int iteration;
+  int base;  // the first replication index the procedure uses (fresh data)
+};
+
+// One more replication (index base + r) of every point in `in`.
+bool sample(Stage& st, const std::vector<std::size_t>& in, int r) {
+  if (!st.ev.affordable(in.size())) return false;
+  std::vector<std::pair<std::size_t, int>> tasks;
+  for (const std::size_t p : in) tasks.emplace_back(p, st.base + r);
+  st.ev.run(tasks, st.phase, st.iteration);
+  return true;
+}
+
+// Andradottir & Kim's feasibility check of every point against every
+// constraint at total error `alpha`: the points declared feasible (the rest
+// were declared infeasible). `complete` is false when the budget stopped it
+// (then points still undecided count as feasible if their means say so).
+std::vector<std::size_t> feasibility(Stage& st, const std::vector<std::size_t>& points, double alpha, int* used,
+                                     bool* complete) {
+  const auto& cons = st.spec.constraints;
+  const int n0 = st.spec.first_stage;
+  const double h2 = h_squared(alpha, static_cast<double>(points.size() * cons.size()), n0);
+  enum Verdict { kOpen, kFeasible, kInfeasible };
+  std::vector<std::vector<Verdict>> v(points.size(), std::vector<Verdict>(cons.size(), kOpen));
+  std::vector<std::vector<double>> s2(points.size(), std::vector<double>(cons.size()));
+  *complete = true;
+  int r = 0;
+  for (; r < n0; ++r) {
+    if (!sample(st, points, r)) throw std::runtime_error("the budget is smaller than the first stage of the feasibility check");
+  }
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    for (std::size_t c = 0; c < cons.size(); ++c) {
+      std::vector<double> z;
+      for (int j = 0; j < n0; ++j) z.push_back(slack(cons[c], st.ev.at(points[i], st.base + j).constraints[c]));
+      s2[i][c] = sample_variance(z);
+    }
+  }
+  for (;; ++r) {
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      bool undecided = false, out = false;
+      for (std::size_t c = 0; c < cons.size(); ++c) {
+        if (v[i][c] == kOpen) {
+          double sum = 0.0;
+          for (int j = 0; j < r; ++j) sum += slack(cons[c], st.ev.at(points[i], st.base + j).constraints[c]);
+          const double eps = cons[c].tolerance;
+          const double R = std::max(0.0, h2 * s2[i][c] / (2.0 * eps) - eps * r / 2.0);
+          if (sum <= -R) v[i][c] = kFeasible;
+          else if (sum >= R) v[i][c] = kInfeasible;
+        }
+        out = out || v[i][c] == kInfeasible;
+        undecided = undecided || v[i][c] == kOpen;
+      }
+      if (undecided && !out) open.push_back(points[i]);
+    }
+    if (open.empty()) break;
+    if (!sample(st, open, r)) {
+      *complete = false;
+      break;
+    }
+  }
+  *used = r;
+  std::vector<std::size_t> feasible;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    bool ok = true;
+    for (std::size_t c = 0; c < cons.size(); ++c) {
+      if (v[i][c] == kInfeasible) ok = false;
+      if (v[i][c] == kOpen) {  // the budget ran out: by the mean
+        double sum = 0.0;
+        const std::vector<int> reps = st.ev.replications(points[i]);
+        for (const int j : reps) sum += slack(cons[c], st.ev.at(points[i], j).constraints[c]);
+        ok = ok && sum <= 0.0;
+      }
+    }
+    if (ok) feasible.push_back(points[i]);
+  }
+  return feasible;
+}
+
+// Kim & Nelson's procedure KN among `points` at error `alpha`: the survivors
+// (one when it decided; several when the budget stopped it or its maximum
+// sample size was reached: then the first is the best by its mean).
+std::vector<std::size_t> kim_nelson(Stage& st, const std::vector<std::size_t>& points, double alpha, bool* complete) {
+  const int n0 = st.spec.first_stage;
+  const double delta = st.spec.delta;
+  const std::size_t k = points.size();
+  *complete = true;
+  for (int r = 0; r < n0; ++r) {
+    if (!sample(st, points, r)) throw std::runtime_error("the budget is smaller than the first stage of the selection");
+  }
+  auto g = [&](std::size_t p, int j) { return st.ev.at(p, st.base + j).g; };
+  if (k == 1) return points;
+  const double h2 = h_squared(alpha, static_cast<double>(k - 1), n0);
+  std::vector<std::vector<double>> s2(k, std::vector<double>(k, 0.0));
+  double most = 0.0;  // the largest sample size the procedure may need
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t l = i + 1; l < k; ++l) {
+      std::vector<double> d;
+      for (int j = 0; j < n0; ++j) d.push_back(g(points[i], j) - g(points[l], j));
+      s2[i][l] = s2[l][i] = sample_variance(d);
+      most = std::max(most, std::floor(h2 * s2[i][l] / (delta * delta)));
+    }
+  }
+  std::vector<std::size_t> in(k);
+  for (std::size_t i = 0; i < k; ++i) in[i] = i;
+  std::vector<double> sum(k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (int j = 0; j < n0; ++j) sum[i] += g(points[i], j);
+  }
+  for (int r = n0;; ++r) {
+    std::vector<std::size_t> keep;
+    for (const std::size_t i : in) {
+      bool out = false;
+      for (const std::size_t l : in) {
+        if (l == i) continue;
+        const double w = std::max(0.0, delta / (2.0 * r) * (h2 * s2[i][l] / (delta * delta) - r));
+        if (sum[i] / r > sum[l] / r + w) out = true;
+      }
+      if (!out) keep.push_back(i);
+    }
+    in = keep;
+    if (in.size() <= 1 || r > most) break;
+    std::vector<std::size_t> ps;
+    for (const std::size_t i : in) ps.push_back(points[i]);
+    if (!sample(st, ps, r)) {
+      *complete = false;
+      break;
+    }
+    for (const std::size_t i : in) sum[i] += g(points[i], r);
+  }
+  std::stable_sort(in.begin(), in.end(), [&](std::size_t a, std::size_t b) { return sum[a] < sum[b]; });
+  std::vector<std::size_t> out;
+  for (const std::size_t i : in) out.push_back(points[i]);
+  return out;
+}
+
+// The replication index after every one run so far: fresh data for a procedure.
+int fresh(const Evaluator& ev, const std::vector<std::size_t>& points) {
+  int next = 0;
+  for (const std::size_t p : points) {
+    const std::vector<int> reps = ev.replications(p);
+    if (!reps.empty()) next = std::max(next, reps.back() + 1);
+  }
+  return next;
+}
+
+// Feasibility (with constraints) then KN, on fresh replications: the
+// survivors, best first (empty: none was declared feasible).
+struct Selection {
+  std::vector<std::size_t> ranked;
+  bool complete = true;
+};
+Selection select(Evaluator& ev, const OptimizeSpec& spec, const std::vector<std::size_t>& points, int base,
+                 int iteration) {
+  Selection out;
+  double alpha = spec.alpha;
+  std::vector<std::size_t> candidates = points;
+  if (!spec.constraints.empty()) {
+    Stage f{ev, spec, "feasibility", iteration, base};
+    int used = 0;
+    candidates = feasibility(f, points, alpha / 2.0, &used, &out.complete);
+    base += used;
+    alpha /= 2.0;
+  }
+  if (candidates.empty() || !out.complete) {
+    out.ranked = candidates;
+    return out;
+  }
+  Stage k{ev, spec, "selection", iteration, base};
+  out.ranked = kim_nelson(k, candidates, alpha, &out.complete);
+  return out;
+}
+
+// How a method ended: the points it kept, best first.
+struct Ending {
+  std::vector<std::size_t> ranked;
+  bool found = true;
+  bool guarantee = false;
+  std::string stopped;
+};
+
+// COMPASS's state: the points visited and the random walk that samples new ones.
+class Compass {
+ public:
+  Compass(Evaluator& ev, const OptimizeSpec& spec)
+      : ev_(ev), spec_(spec), rng_(ev.seed(), 0, "optimize/compass") {}
+
+  // The best visited point: by its mean among those whose means meet every
+  // constraint, else the least violation.
+  std::size_t best() const;
+  // Runs until the clean-up confirms the best or the budget ends.
+  Ending search_points();
+
+ private:
+  double mean_g(std::size_t p) const {
+    double s = 0.0;
+    const std::vector<int> reps = ev_.replications(p);
+    for (const int r : reps) s += ev_.at(p, r).g;
+    return s / static_cast<double>(reps.size());
+  }
+  double violation(std::size_t p) const {
+    const std::vector<int> reps = ev_.replications(p);
+    double v = 0.0;
+    for (std::size_t c = 0; c < spec_.constraints.size(); ++c) {
+      double s = 0.0;
+      for (const int r : reps) s += slack(spec_.constraints[c], ev_.at(p, r).constraints[c]);
+      v += std::max(0.0, s / static_cast<double>(reps.size())) / spec_.constraints[c].tolerance;
+    }
+    return v;
+  }
+  std::vector<std::size_t> neighbours(std::size_t p) const {
+    std::vector<std::size_t> out;
+    const std::vector<std::size_t> x = ev_.coordinates(p);
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      for (const int step : {-1, 1}) {
+        if ((step < 0 && x[j] == 0) || (step > 0 && x[j] + 1 >= ev_.levels()[j])) continue;
+        std::vector<std::size_t> y = x;
+        y[j] = static_cast<std::size_t>(static_cast<long long>(x[j]) + step);
+        out.push_back(ev_.index(y));
+      }
+    }
+    return out;
+  }
+  std::size_t walk(std::size_t from);
+  // Replications 0 .. n-1 of each point; false when the budget cannot pay.
+  bool top_up(const std::vector<std::size_t>& points, int n, int iteration);
+
+  Evaluator& ev_;
+  const OptimizeSpec& spec_;
+  sim::RandomStream rng_;
+  std::set<std::size_t> visited_;
+};
+
+std::size_t Compass::best() const {
+  std::size_t best = *visited_.begin();
+  double best_v = violation(best), best_g = mean_g(best);
+  for (const std::size_t p : visited_) {
+    const double v = violation(p), g = mean_g(p);
+    if (v < best_v || (v == best_v && g < best_g)) best = p, best_v = v, best_g = g;
+  }
+  return best;
+}
+
+// A random walk along the parameters' axes from `from`, staying in the most
+// promising area: the grid points no farther from `from` than from any other
+// visited point (Hong & Nelson's coordinate sampling).
+std::size_t Compass::walk(std::size_t from) {
+  const std::vector<std::size_t> centre = ev_.coordinates(from);
+  const std::size_t d = centre.size();
+  std::vector<double> x(centre.begin(), centre.end());
+  std::vector<std::vector<double>> a;  // y - centre, per visited y
+  std::vector<double> c;               // (y - centre) . (y + centre) / 2
+  for (const std::size_t p : visited_) {
+    if (p == from) continue;
+    const std::vector<std::size_t> y = ev_.coordinates(p);
+    std::vector<double> row(d);
+    double rhs = 0.0;
+    for (std::size_t j = 0; j < d; ++j) {
+      row[j] = static_cast<double>(y[j]) - static_cast<double>(centre[j]);
+      rhs += row[j] * (static_cast<double>(y[j]) + static_cast<double>(centre[j])) / 2.0;
+    }
+    a.push_back(std::move(row));
+    c.push_back(rhs);
+  }
+  const std::size_t steps = 10 + 5 * d;
+  for (std::size_t t = 0; t < steps; ++t) {
+    const auto j = std::min(d - 1, static_cast<std::size_t>(rng_.uniform01() * static_cast<double>(d)));
+    double lo = 0.0, hi = static_cast<double>(ev_.levels()[j] - 1);
+    for (std::size_t v = 0; v < a.size(); ++v) {
+      double other = 0.0;
+      for (std::size_t l = 0; l < d; ++l) {
+        if (l != j) other += a[v][l] * x[l];
+      }
+      const double room = c[v] - other;
+      if (a[v][j] > 0.0) hi = std::min(hi, std::floor(room / a[v][j] + 1e-9));
+      if (a[v][j] < 0.0) lo = std::max(lo, std::ceil(room / a[v][j] - 1e-9));
+    }
+    if (hi < lo) continue;  // cannot happen from a point of the area; kept safe
+    x[j] = lo + std::floor(rng_.uniform01() * (hi - lo + 1.0));
+  }
+  std::vector<std::size_t> out(d);
+  for (std::size_t j = 0; j < d; ++j) out[j] = static_cast<std::size_t>(x[j]);
+  return ev_.index(out);
+}
+
+bool Compass::top_up(const std::vector<std::size_t>& points, int n, int iteration) {
+  std::vector<std::pair<std::size_t, int>> tasks;
+  for (const std::size_t p : points) {
+    for (int r = 0; r < n; ++r) {
+      if (!ev_.has(p, r)) tasks.emplace_back(p, r);
+    }
+  }
+  if (!ev_.affordable(tasks.size())) return false;
+  ev_.run(tasks, "search", iteration);
+  for (const std::size_t p : points) visited_.insert(p);
+  return true;
+}
+
+Ending Compass::search_points() {
+  Ending end;
+  const int n_new = std::max(2, spec_.first_stage / 2);
+  const std::size_t d = ev_.levels().size();
+  const std::size_t m = std::max<std::size_t>(2, d);
+  std::vector<std::size_t> mid(d), start;
+  for (std::size_t j = 0; j < d; ++j) mid[j] = ev_.levels()[j] / 2;
+  start.push_back(ev_.index(mid));
+  for (std::size_t tries = 0; start.size() < m + 1 && tries < 20 * m; ++tries) {
+    std::vector<std::size_t> x(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      x[j] = std::min(ev_.levels()[j] - 1, static_cast<std::size_t>(rng_.uniform01() * static_cast<double>(ev_.levels()[j])));
+    }
+    const std::size_t p = ev_.index(x);
+    if (std::find(start.begin(), start.end(), p) == start.end()) start.push_back(p);
+  }
+  if (!top_up(start, n_new, 0)) {
+    end.stopped = "the budget ran out in the first iteration";
+    end.ranked = {best()};
+    return end;
+  }
+  for (int k = 1, cleanups = 0;; ++k) {
+    const std::size_t x = best();
+    const std::vector<std::size_t> nb = neighbours(x);
+    const bool all_seen = std::all_of(nb.begin(), nb.end(), [&](std::size_t p) { return visited_.count(p) != 0; });
+    if (all_seen) {
+      std::vector<std::size_t> hood{x};
+      hood.insert(hood.end(), nb.begin(), nb.end());
+      const Selection sel = select(ev_, spec_, hood, fresh(ev_, hood), k);
+      if (!sel.complete) {
+        end.stopped = fmt::format("the budget of {} runs ran out in the clean-up of iteration {}", spec_.budget, k);
+        end.ranked = sel.ranked.empty() ? std::vector<std::size_t>{best()} : sel.ranked;
+        return end;
+      }
+      if (sel.ranked.empty()) {
+        end.found = false;
+        end.stopped = fmt::format("no point of the best's neighbourhood was declared feasible (iteration {})", k);
+        return end;
+      }
+      if (sel.ranked.front() == x || ++cleanups >= 20) {
+        end.ranked = sel.ranked;
+        end.guarantee = sel.ranked.front() == x;
+        end.stopped = end.guarantee
+                          ? fmt::format("iteration {}: every neighbour of the best was visited, and the clean-up "
+                                        "selected the best of its neighbourhood",
+                                        k)
+                          : "the clean-up picked a neighbour 20 times: stopped at its last pick";
+        return end;
+      }
+      continue;  // a neighbour won the clean-up: search on from there
+    }
+    std::vector<std::size_t> fresh_points;
+    for (std::size_t tries = 0; tries < 4 * m && fresh_points.size() < m; ++tries) {
+      const std::size_t p = walk(x);
+      if (!visited_.count(p) && std::find(fresh_points.begin(), fresh_points.end(), p) == fresh_points.end()) {
+        fresh_points.push_back(p);
+      }
+    }
+    if (fresh_points.empty()) {
+      for (const std::size_t p : nb) {
+        if (!visited_.count(p)) {
+          fresh_points.push_back(p);
+          break;
+        }
+      }
+    }
+    const int a_k = n_new + static_cast<int>(std::floor(5.0 * std::log(1.0 + k)));
+    if (!top_up(fresh_points, n_new, k) || !top_up({x}, a_k, k)) {
+      end.stopped = fmt::format("the budget of {} runs ran out in iteration {}", spec_.budget, k);
+      end.ranked = {best()};
+      return end;
+    }
+  }
+}
+
+Ending kn_points(Evaluator& ev, const OptimizeSpec& spec) {
+  Ending end;
+  std::vector<std::size_t> all(ev.design().size());
+  for (std::size_t p = 0; p < all.size(); ++p) all[p] = p;
+  const Selection sel = select(ev, spec, all, 0, 0);
+  end.ranked = sel.ranked;
+  end.found = !sel.ranked.empty();
+  end.guarantee = sel.complete && sel.ranked.size() == 1;
+  if (!sel.complete) {
+    end.stopped = fmt::format("the budget of {} runs ran out before the procedure ended", spec.budget);
+  } else if (!end.found) {
+    end.stopped = "no point was declared feasible";
+  } else if (sel.ranked.size() == 1) {
+    end.stopped = "one point was left";
+  } else {
+    end.guarantee = true;
+    end.stopped = fmt::format("the largest sample size the procedure needs was reached with {} points left; the "
+                              "best by its mean is selected",
+                              sel.ranked.size());
+  }
+  return end;
+}
+
+// A point's figures from all its runs.
+OptimizeCandidate candidate(const Evaluator& ev, const OptimizeSpec& spec, std::size_t p) {
+  OptimizeCandidate c;
+  c.point = p;
+  c.values = ev.values(p);
+  const std::vector<int> reps = ev.replications(p);
+  std::vector<double> obj;
+  std::vector<std::vector<double>> cons(spec.constraints.size());
+  for (const int r : reps) {
+    obj.push_back(ev.at(p, r).objective);
+    for (std::size_t k = 0; k < cons.size(); ++k) cons[k].push_back(ev.at(p, r).constraints[k]);
+  }
+  c.objective = sim::confidence_interval(obj);
+  for (std::size_t k = 0; k < cons.size(); ++k) {
+    c.constraints.push_back(sim::confidence_interval(cons[k]));
+    c.feasible = c.feasible && slack(spec.constraints[k], c.constraints.back().mean) <= 0.0;
+  }
+  return c;
+}
+
+// The other points the data cannot tell from the best: those whose paired
+// difference (on the replications both ran) is not shown to exceed delta.
+std::vector<OptimizeCandidate> runners_up(const Evaluator& ev, const OptimizeSpec& spec, std::size_t best,
+                                          const std::vector<std::size_t>& pool, const std::set<std::size_t>& ruled_out) {
+  std::vector<OptimizeCandidate> out;
+  const std::vector<int> best_reps = ev.replications(best);
+  for (const std::size_t p : pool) {
+    if (p == best || ruled_out.count(p)) continue;
+    std::vector<double> d;
+    for (const int r : ev.replications(p)) {
+      if (ev.has(best, r)) d.push_back(ev.at(p, r).g - ev.at(best, r).g);
+    }
+    if (d.size() < 2) continue;
+    OptimizeCandidate c = candidate(ev, spec, p);
+    if (!c.feasible) continue;
+    c.difference = sim::confidence_interval(d, 1.0 - spec.alpha);
+    if (c.difference.lower() < spec.delta) {
+      if (spec.maximize) c.difference.mean = -c.difference.mean;  // as the objective reads
+      out.push_back(std::move(c));
+    }
+  }
+  std::sort(out.begin(), out.end(), [&](const OptimizeCandidate& a, const OptimizeCandidate& b) {
+    return std::abs(a.difference.mean) < std::abs(b.difference.mean);
+  });
+  if (out.size() > 10) out.resize(10);
+  return out;
+}
+
+void check(const OptimizeSpec& s) {
+  if (s.params.empty()) throw std::invalid_argument("--vary: give at least one PATH=SPEC to optimise over");
+  for (const sim::ParamSpec& p : s.params) {
+    if (p.kind == sim::ParamSpec::Kind::kInterval) {
+      throw std::invalid_argument(fmt::format("--vary {}={}: give a list or a range FROM:TO:STEP (the search "
+                                              "runs on a grid)", p.name, p.spec));
+    }
+  }
+  if (s.objective.empty()) throw std::invalid_argument("give the objective: --minimize KPI or --maximize KPI");
+  if (!(s.delta > 0.0) || !std::isfinite(s.delta)) {
+    throw std::invalid_argument(fmt::format("--indifference must be a number > 0 (got {})", s.delta));
+  }
+  if (!(s.alpha > 0.0 && s.alpha < 0.5)) throw std::invalid_argument(fmt::format("--alpha must be in (0, 0.5) (got {})", s.alpha));
+  if (s.first_stage < 2) throw std::invalid_argument(fmt::format("--first-stage must be >= 2 (got {})", s.first_stage));
+  if (s.budget < 1) throw std::invalid_argument("--budget must be >= 1");
+}
+
+}  // namespace
+
+OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress) {
+  check(spec);
+  Evaluator ev(spec, progress);
+  OptimizeResult out;
+  for (const sim::ParamSpec& p : spec.params) out.param_names.push_back(p.name);
+  out.points = ev.design().size();
+  out.seed = ev.seed();
+  const bool kn = spec.method == OptimizeMethod::kKimNelson ||
+                  (spec.method == OptimizeMethod::kAuto && out.points <= kKnMaxPoints);
+  out.method = kn ? "kim-nelson" : "compass";
+  Ending end;
+  std::vector<std::size_t> pool;
+  if (kn) {
+    end = kn_points(ev, spec);
+  } else {
+    Compass c(ev, spec);
+    end = c.search_points();
+  }
+  for (std::size_t p = 0; p < out.points; ++p) {
+    if (!ev.replications(p).empty()) pool.push_back(p);
+  }
+  out.visited = pool.size();
+  out.runs = ev.runs();
+  out.found = end.found && !end.ranked.empty();
+  out.guarantee = out.found && end.guarantee;
+  out.stopped = end.stopped;
+  const int pct = static_cast<int>(std::lround(100.0 * (1.0 - spec.alpha)));
+  if (out.guarantee) {
+    out.guarantee_text =
+        kn ? fmt::format("with probability at least {}%, the point selected is within {} of the best point's "
+                         "expected {}{}",
+                         pct, sim::format_number(spec.delta), spec.objective,
+                         spec.constraints.empty() ? "" : " among the feasible points (constraints within their tolerances)")
+           : fmt::format("with probability at least {}%, the point selected is within {} of the best expected {} of "
+                         "its neighbourhood (a local optimum of the grid)",
+                         pct, sim::format_number(spec.delta), spec.objective);
+  } else {
+    out.guarantee_text = "none: " + out.stopped;
+  }
+  if (out.found) {
+    out.best = candidate(ev, spec, end.ranked.front());
+    out.runners_up = runners_up(ev, spec, end.ranked.front(), pool, {});
+  }
+  out.trace = std::move(ev.trace());
+  return out;
+}
+
+}  // namespace chainsim::models

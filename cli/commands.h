@@ -94,6 +94,7 @@ struct OptimizeArgs {
   std::vector<std::string> sets;
   int jobs = 0;  // 0: all cores
   std::string out;
+  bool resume = false;
   bool quiet = false;
   std::vector<std::string> allow_dirs;
 };

@@ -5,7 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <fmt/core.h>
 #include <iostream>
 #include <memory>
@@ -55,6 +60,7 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a) {
   cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_optimize)");
+  cmd->add_flag("--resume", a.resume, "Continue the search in --out: the runs optimize.csv holds are not made again");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors");
   add_allow_dir_option(cmd, a.allow_dirs);
   return cmd;
@@ -93,12 +99,95 @@ OptimizeSpec optimize_spec_of(const OptimizeArgs& a) {
 
 }  // namespace
 
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path));
+  return text.str();
+}
+
+// The trace, appended row by row and flushed: a log like sweep.csv, so a
+// search killed midway keeps its runs for --resume.
+class TraceFile {
+ public:
+  explicit TraceFile(const std::string& path) : path_(path), f_(std::fopen(path.c_str(), "ab")) {
+    if (f_ == nullptr) throw std::runtime_error(fmt::format("cannot append to {}: {}", path, std::strerror(errno)));
+  }
+  ~TraceFile() {
+    if (f_ != nullptr) std::fclose(f_);
+  }
+  TraceFile(const TraceFile&) = delete;
+  TraceFile& operator=(const TraceFile&) = delete;
+  void append(const std::string& row) {
+    if (std::fputs(row.c_str(), f_) == EOF || std::fflush(f_) != 0) {
+      throw std::runtime_error(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+    }
+  }
+  void close() {
+    const bool ok = ::fsync(::fileno(f_)) == 0;
+    const bool closed = std::fclose(f_) == 0;
+    f_ = nullptr;
+    if (!ok || !closed) throw std::runtime_error(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+  }
+
+ private:
+  std::string path_;
+  std::FILE* f_;
+};
+
+// Starts optimize.json and optimize.csv in `out`, or (--resume) reads back
+// the runs they hold into spec.resume_from. Returns "" or why it cannot.
+std::string start_files(const OptimizeArgs& a, const std::string& out, OptimizeSpec& spec, const OptimizeMeta& m) {
+  const std::string json = out + "/optimize.json", csv = out + "/optimize.csv";
+  const bool there = std::filesystem::exists(json) || std::filesystem::exists(csv);
+  if (!there) {
+    sim::write_file_atomically(json, optimize_started_json(spec, m));
+    sim::write_file_atomically(csv, optimize_csv_header(spec));
+    return "";
+  }
+  if (!a.resume) {
+    return fmt::format("--out: '{}' holds a search (optimize.json, optimize.csv): --resume to continue it, or "
+                       "another --out",
+                       out);
+  }
+  if (!std::filesystem::exists(json) || !std::filesystem::exists(csv)) {
+    return fmt::format("--resume: '{}' holds only one of optimize.json and optimize.csv", out);
+  }
+  if (const std::string why = optimize_resume_problem(read_text(json), spec, m); !why.empty()) {
+    return fmt::format("--resume: {}: {}", json, why);
+  }
+  const std::string text = read_text(csv);
+  std::size_t used = 0;
+  try {
+    spec.resume_from = read_optimize_csv(spec, text, &used);
+  } catch (const std::runtime_error& e) {
+    return fmt::format("--resume: {}: {}", out, e.what());
+  }
+  if (used != text.size()) sim::write_file_atomically(csv, text.substr(0, used));  // a half-written row
+  return "";
+}
+
+}  // namespace
+
 int optimize_command(const OptimizeArgs& a) {
   OptimizeSpec spec;
+  OptimizeMeta m;
+  m.version = CHAINSIM_VERSION;
+  m.git = CHAINSIM_GIT;
+  m.scenario_file = a.scenario;
+  m.sets = a.sets;
   try {
     spec = optimize_spec_of(a);
+    m.scenario_yaml = to_yaml(load_scenario(a.scenario, {a.sets, "--set", a.allow_dirs}).document);
+    check_optimize(spec);  // nothing is written for a search that cannot start
   } catch (const LoadError& e) {
     print_load_error(e);
+    return kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
     return kExitBadInput;
   }
   const std::string out = a.out.empty() ? "out/" + std::filesystem::path(a.scenario).stem().string() + "_optimize"
@@ -108,9 +197,14 @@ int optimize_command(const OptimizeArgs& a) {
     std::cerr << "chainsim: error: " << why << "\n";
     return kExitBadInput;
   }
-  const auto style = a.quiet ? sim::ProgressMeter::Style::kNone
-                     : ::isatty(2) ? sim::ProgressMeter::Style::kBar
-                                   : sim::ProgressMeter::Style::kNone;
+  if (const std::string why = start_files(a, out, spec, m); !why.empty()) {
+    std::cerr << "chainsim: error: " << sim::printable(why) << "\n";
+    return kExitBadInput;
+  }
+  const std::size_t resumed = spec.resume_from.size();
+  TraceFile trace(out + "/optimize.csv");
+  spec.on_run = [&](const OptimizeRun& r) { trace.append(optimize_csv_row(r)); };
+  const auto style = a.quiet || !::isatty(2) ? sim::ProgressMeter::Style::kNone : sim::ProgressMeter::Style::kBar;
   std::unique_ptr<sim::ProgressMeter> meter;
   OptimizeResult r;
   try {
@@ -126,16 +220,11 @@ int optimize_command(const OptimizeArgs& a) {
     return kExitBadInput;
   }
   if (meter) meter->finish();
-  OptimizeMeta m;
-  m.version = CHAINSIM_VERSION;
-  m.git = CHAINSIM_GIT;
-  m.scenario_file = a.scenario;
-  m.sets = a.sets;
-  std::filesystem::create_directories(out);
-  sim::write_file_atomically(out + "/optimize.csv", optimize_csv(spec, r));
+  trace.close();
   sim::write_file_atomically(out + "/optimize.json", optimize_json(spec, r, m));
   if (!a.quiet) {
     std::cout << optimize_table(spec, r);
+    if (resumed != 0) std::cout << fmt::format("resumed: {} of the {} runs came from optimize.csv\n", resumed, r.runs);
     std::cout << fmt::format("wrote {0}/optimize.json and {0}/optimize.csv\n", out);
   }
   return kExitOk;

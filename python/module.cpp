@@ -18,6 +18,7 @@
 #include "models/experiment/compare.h"
 #include "models/experiment/environment.h"
 #include "models/experiment/experiment.h"
+#include "models/experiment/optimize.h"
 #include "models/experiment/sweep.h"
 #include "models/measure/series.h"
 #include "models/scenario/loader.h"
@@ -181,6 +182,89 @@ py::dict sweep(const std::string& scenario, const std::vector<std::string>& sets
   return out;
 }
 
+py::dict candidate_dict(const OptimizeResult& r, const OptimizeCandidate& c, bool runner_up) {
+  py::dict d, values;
+  for (std::size_t j = 0; j < r.param_names.size(); ++j) values[py::str(r.param_names[j])] = c.values[j];
+  d["point"] = c.point;
+  d["values"] = values;
+  d["objective"] = interval_dict(c.objective);
+  py::list cons;
+  for (const chainsim::sim::Interval& i : c.constraints) cons.append(interval_dict(i));
+  d["constraints"] = cons;
+  if (runner_up) d["difference"] = interval_dict(c.difference);
+  return d;
+}
+
+// chainsim optimize from Python: the result as dicts, the trace as arrays.
+py::dict optimize(const std::string& scenario, const std::vector<std::string>& sets,
+                  const std::vector<std::string>& vary, const std::string& objective, bool maximize,
+                  const std::vector<std::string>& constraints, std::optional<double> tolerance, double delta,
+                  double alpha, int first_stage, std::size_t budget, const std::string& method,
+                  std::optional<std::uint64_t> seed, int jobs, const std::vector<std::string>& allow_dirs) {
+  OptimizeSpec spec;
+  spec.scenario = scenario;
+  spec.sets = sets;
+  spec.allowed_dirs = allow_dirs;
+  spec.params = parse_param_options(vary);
+  spec.objective = objective;
+  spec.maximize = maximize;
+  for (const std::string& c : constraints) spec.constraints.push_back(parse_constraint(c, tolerance));
+  spec.delta = delta;
+  spec.alpha = alpha;
+  spec.first_stage = first_stage;
+  spec.budget = budget;
+  if (method != "auto" && method != "kn" && method != "compass") {
+    throw std::invalid_argument("method must be 'auto', 'kn' or 'compass' (got '" + method + "')");
+  }
+  spec.method = method == "kn" ? OptimizeMethod::kKimNelson
+                : method == "compass" ? OptimizeMethod::kCompass
+                                      : OptimizeMethod::kAuto;
+  spec.seed = seed;
+  spec.jobs = jobs < 1 ? 1 : jobs;
+  OptimizeResult r;
+  {
+    py::gil_scoped_release release;
+    r = run_optimize(spec);
+  }
+  py::dict out;
+  out["method"] = r.method;
+  out["points"] = r.points;
+  out["visited"] = r.visited;
+  out["runs"] = r.runs;
+  out["seed"] = r.seed;
+  out["found"] = r.found;
+  out["guarantee"] = r.guarantee;
+  out["stopped"] = r.stopped;
+  out["guarantee_text"] = r.guarantee_text;
+  out["best"] = r.found ? py::object(candidate_dict(r, r.best, false)) : py::none();
+  py::list ups;
+  for (const OptimizeCandidate& c : r.runners_up) ups.append(candidate_dict(r, c, true));
+  out["runners_up"] = ups;
+  const std::size_t n = r.trace.size(), k = spec.constraints.size();
+  py::array_t<std::int64_t> point(n), replication(n);
+  py::array_t<double> value(n), cons({n, k});
+  py::list phase;
+  auto pw = point.mutable_unchecked<1>();
+  auto rw = replication.mutable_unchecked<1>();
+  auto vw = value.mutable_unchecked<1>();
+  auto cw = cons.mutable_unchecked<2>();
+  for (std::size_t i = 0; i < n; ++i) {
+    pw(i) = static_cast<std::int64_t>(r.trace[i].point);
+    rw(i) = r.trace[i].replication;
+    vw(i) = r.trace[i].objective;
+    for (std::size_t j = 0; j < k; ++j) cw(i, j) = r.trace[i].constraints[j];
+    phase.append(r.trace[i].phase);
+  }
+  py::dict trace;
+  trace["phase"] = phase;
+  trace["point"] = point;
+  trace["replication"] = replication;
+  trace["objective"] = value;
+  trace["constraints"] = cons;
+  out["trace"] = trace;
+  return out;
+}
+
 // A decision as the Python side reads it: (done, agent, view fields, reward).
 py::tuple decision_tuple(const EnvDecision& d) {
   const PolicyView& v = d.view;
@@ -261,6 +345,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &run);
   m.def("compare", &compare);
   m.def("sweep", &sweep);
+  m.def("optimize", &optimize);
   m.def("series_columns", [] {
     std::vector<std::pair<std::string, std::string>> out;
     for (const SeriesColumn& c : series_columns()) out.emplace_back(c.name, c.doc);

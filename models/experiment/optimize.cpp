@@ -64,7 +64,13 @@ class Evaluator {
     seed_ = spec.seed.value_or(load_parsed_scenario(parsed_, {{}, ""}).spec.seed);
     levels_.reserve(spec.params.size());
     for (const sim::ParamSpec& p : spec.params) levels_.push_back(p.levels.size());
+    for (const OptimizeRun& r : spec.resume_from) {
+      if (r.point >= design_.size()) throw std::runtime_error(fmt::format("optimize.csv: no point {} in the grid", r.point));
+      resumed_.emplace(std::make_pair(r.point, r.replication), r);
+    }
   }
+  // Runs resumed from an earlier search that this one has not asked for.
+  std::size_t unused_resumed() const { return resumed_.size(); }
 
   const sim::Design& design() const { return design_; }
   std::uint64_t seed() const { return seed_; }
@@ -106,6 +112,7 @@ class Evaluator {
  private:
   const ScenarioSpec& spec_of(std::size_t point);
   void find_columns(const KpiSet& k);
+  void record(std::pair<std::size_t, int> task, const KpiSet& kpis, const std::string& phase, int iteration);
 
   const OptimizeSpec& spec_;
   const std::function<void(std::size_t, std::size_t)>& progress_;
@@ -115,6 +122,7 @@ class Evaluator {
   std::vector<std::size_t> levels_;
   std::map<std::size_t, std::unique_ptr<ScenarioSpec>> specs_;
   std::map<std::pair<std::size_t, int>, Outcome> done_;
+  std::map<std::pair<std::size_t, int>, OptimizeRun> resumed_;
   std::vector<OptimizeRun> trace_;
   std::size_t objective_ = 0;
   std::vector<std::size_t> constraint_columns_;
@@ -140,15 +148,18 @@ const ScenarioSpec& Evaluator::spec_of(std::size_t point) {
   }
 }
 
+std::string missing_column(const std::string& name) {
+  return fmt::format("no KPI column '{}' in this scenario's results (columns are named as in sweep.csv: "
+                     "network.total_cost, stock.NODE/PRODUCT.fill_rate; chainsim kpis lists them)",
+                     name);
+}
+
 void Evaluator::find_columns(const KpiSet& k) {
   auto column = [&](const std::string& name, const std::string& what) {
     for (std::size_t i = 0; i < k.values.size(); ++i) {
       if (detail::kpi_column(k.values[i]) == name) return i;
     }
-    throw LoadError({{what, 0, 0, "", fmt::format("no KPI column '{}' in this scenario's results (columns are "
-                                                  "named as in sweep.csv: network.total_cost, "
-                                                  "stock.NODE/PRODUCT.fill_rate; chainsim kpis lists them)",
-                                                  name)}});
+    throw LoadError({{what, 0, 0, "", missing_column(name)}});
   };
   objective_ = column(spec_.objective, spec_.maximize ? "--maximize" : "--minimize");
   for (const OptimizeConstraint& c : spec_.constraints) constraint_columns_.push_back(column(c.column, "--subject-to"));
@@ -162,41 +173,63 @@ std::vector<const Outcome*> Evaluator::run(const std::vector<std::pair<std::size
   for (const auto& t : tasks) {
     if (!done_.count(t) && queued.insert(t).second) todo.push_back(t);
   }
+  // Runs an earlier search made come back from its optimize.csv, in the
+  // order asked (they were written in that order, so the trace is the same).
+  std::vector<std::pair<std::size_t, int>> compute;
+  for (const auto& t : todo) {
+    auto it = resumed_.find(t);
+    if (it == resumed_.end()) {
+      compute.push_back(t);
+      continue;
+    }
+    Outcome o;
+    o.objective = it->second.objective;
+    o.g = spec_.maximize ? -o.objective : o.objective;
+    o.constraints = it->second.constraints;
+    trace_.push_back(std::move(it->second));
+    trace_.back().phase = phase;
+    trace_.back().iteration = iteration;
+    resumed_.erase(it);
+    done_.emplace(t, std::move(o));
+  }
   std::vector<const ScenarioSpec*> specs;
-  for (const auto& t : todo) specs.push_back(&spec_of(t.first));  // converted here: the document is not shared
-  std::vector<KpiSet> kpis(todo.size());
+  for (const auto& t : compute) specs.push_back(&spec_of(t.first));  // converted here: the document is not shared
+  std::vector<KpiSet> kpis(compute.size());
   sim::run_ordered<KpiSet>(
-      todo.size(), spec_.jobs,
+      compute.size(), spec_.jobs,
       [&](std::size_t i) {
-        return run_replication(*specs[i], seed_, todo[i].second, ReplicationOptions::checked()).kpis;
+        return run_replication(*specs[i], seed_, compute[i].second, ReplicationOptions::checked()).kpis;
       },
       [&](std::size_t i, KpiSet&& k) { kpis[i] = std::move(k); });
-  for (std::size_t i = 0; i < todo.size(); ++i) {
-    if (!columns_found_) find_columns(kpis[i]);
-    Outcome o;
-    o.objective = kpis[i].values.at(objective_).value;
-    if (std::isnan(o.objective)) {
-      throw std::runtime_error(fmt::format("the objective {} is undefined at point {} ({}), replication {}",
-                                           spec_.objective, todo[i].first, fmt::join(values(todo[i].first), ", "),
-                                           todo[i].second));
-    }
-    o.g = spec_.maximize ? -o.objective : o.objective;
-    for (const std::size_t c : constraint_columns_) o.constraints.push_back(kpis[i].values.at(c).value);
-    OptimizeRun r;
-    r.phase = phase;
-    r.iteration = iteration;
-    r.point = todo[i].first;
-    r.values = values(r.point);
-    r.replication = todo[i].second;
-    r.objective = o.objective;
-    r.constraints = o.constraints;
-    trace_.push_back(std::move(r));
-    done_.emplace(todo[i], std::move(o));
-  }
+  for (std::size_t i = 0; i < compute.size(); ++i) record(compute[i], kpis[i], phase, iteration);
   if (progress_ && !todo.empty()) progress_(runs(), spec_.budget);
   std::vector<const Outcome*> out;
   for (const auto& t : tasks) out.push_back(&done_.at(t));
   return out;
+}
+
+void Evaluator::record(std::pair<std::size_t, int> task, const KpiSet& kpis, const std::string& phase, int iteration) {
+  if (!columns_found_) find_columns(kpis);
+  Outcome o;
+  o.objective = kpis.values.at(objective_).value;
+  if (std::isnan(o.objective)) {
+    throw std::runtime_error(fmt::format("the objective {} is undefined at point {} ({}), replication {}",
+                                         spec_.objective, task.first, fmt::join(values(task.first), ", "),
+                                         task.second));
+  }
+  o.g = spec_.maximize ? -o.objective : o.objective;
+  for (const std::size_t c : constraint_columns_) o.constraints.push_back(kpis.values.at(c).value);
+  OptimizeRun r;
+  r.phase = phase;
+  r.iteration = iteration;
+  r.point = task.first;
+  r.values = values(r.point);
+  r.replication = task.second;
+  r.objective = o.objective;
+  r.constraints = o.constraints;
+  if (spec_.on_run) spec_.on_run(r);
+  trace_.push_back(std::move(r));
+  done_.emplace(task, std::move(o));
 }
 
 std::vector<int> Evaluator::replications(std::size_t point) const {
@@ -698,8 +731,26 @@ void check(const OptimizeSpec& s) {
 
 }  // namespace
 
-OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress) {
+void check_optimize(const OptimizeSpec& spec) {
   check(spec);
+  const sim::Design design = sim::Design::grid(spec.params);
+  std::vector<std::string> sets = spec.sets;
+  for (std::size_t j = 0; j < spec.params.size(); ++j) sets.push_back(spec.params[j].name + "=" + design.text(0, j));
+  sets.push_back("horizon=1");
+  sets.push_back("warmup=0");
+  const LoadedScenario probe = load_scenario(spec.scenario, {sets, "--set", spec.allowed_dirs});
+  const KpiSet k = run_replication(probe.spec, 1, 0, ReplicationOptions::checked()).kpis;
+  std::vector<std::pair<std::string, std::string>> wanted = {{spec.objective, spec.maximize ? "--maximize" : "--minimize"}};
+  for (const OptimizeConstraint& c : spec.constraints) wanted.emplace_back(c.column, "--subject-to");
+  for (const auto& [name, option] : wanted) {
+    bool found = false;
+    for (const KpiValue& v : k.values) found = found || detail::kpi_column(v) == name;
+    if (!found) throw LoadError({{option, 0, 0, "", missing_column(name)}});
+  }
+}
+
+OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress) {
+  check_optimize(spec);
   Evaluator ev(spec, progress);
   OptimizeResult out;
   for (const sim::ParamSpec& p : spec.params) out.param_names.push_back(p.name);
@@ -740,6 +791,11 @@ OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(s
   if (out.found) {
     out.best = candidate(ev, spec, end.ranked.front());
     out.runners_up = runners_up(ev, spec, end.ranked.front(), pool, {});
+  }
+  if (ev.unused_resumed() != 0) {
+    throw std::runtime_error(fmt::format("optimize.csv holds {} runs this search does not make: it was written by "
+                                         "another search",
+                                         ev.unused_resumed()));
   }
   out.trace = std::move(ev.trace());
   return out;

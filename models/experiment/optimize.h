@@ -54,6 +54,17 @@ struct OptimizeConstraint {
 // 1% of |x| (0.001 when x is 0). Throws std::invalid_argument naming what is wrong.
 OptimizeConstraint parse_constraint(const std::string& text, std::optional<double> tolerance = std::nullopt);
 
+// One simulation run of the search (a row of optimize.csv).
+struct OptimizeRun {
+  std::string phase;  // "search", "feasibility", "selection"
+  int iteration = 0;  // COMPASS's iteration (0 for KN)
+  std::size_t point = 0;
+  std::vector<std::string> values;  // each parameter's value at the point
+  int replication = 0;
+  double objective = 0.0;
+  std::vector<double> constraints;  // each constraint's KPI
+};
+
 enum class OptimizeMethod { kAuto, kKimNelson, kCompass };
 inline constexpr std::size_t kKnMaxPoints = 100;
 
@@ -72,17 +83,14 @@ struct OptimizeSpec {
   OptimizeMethod method = OptimizeMethod::kAuto;
   std::optional<std::uint64_t> seed;  // default: the scenario's
   int jobs = 1;
-};
-
-// One simulation run of the search (a row of optimize.csv).
-struct OptimizeRun {
-  std::string phase;  // "search", "feasibility", "selection"
-  int iteration = 0;  // COMPASS's iteration (0 for KN)
-  std::size_t point = 0;
-  std::vector<std::string> values;  // each parameter's value at the point
-  int replication = 0;
-  double objective = 0.0;
-  std::vector<double> constraints;  // each constraint's KPI
+  // Resuming: the runs an earlier search of the same spec made (its
+  // optimize.csv, in order). They are not run again: a search requests the
+  // same runs in the same order, so the result is the one an uninterrupted
+  // search gives.
+  std::vector<OptimizeRun> resume_from;
+  // If set, sees every run as it is made (not the resumed ones), in trace
+  // order: optimize.csv is written row by row through it.
+  std::function<void(const OptimizeRun&)> on_run;
 };
 
 // A point and what its runs say.
@@ -113,6 +121,12 @@ struct OptimizeResult {
   std::vector<OptimizeRun> trace;
 };
 
+// Checks the settings and that the objective and every constrained KPI are
+// columns of the scenario's results (from a one-period probe run of the
+// first point): what run_optimize refuses, found before anything runs.
+// Throws as run_optimize does.
+void check_optimize(const OptimizeSpec& spec);
+
 // Runs the optimisation. `progress`, if set, is called after each batch of
 // runs with (runs so far, budget). Throws LoadError (a bad scenario, point or
 // KPI name), std::invalid_argument (bad settings), ModelError from a run.
@@ -128,6 +142,7 @@ struct OptimizeMeta {
   std::string version, git;
   std::string scenario_file;
   std::vector<std::string> sets;
+  std::string scenario_yaml;  // the scenario as loaded (after extends and --set), hashed into the settings
 };
 // The terminal summary: the answer, its KPIs with intervals, the runners-up.
 std::string optimize_table(const OptimizeSpec& spec, const OptimizeResult& r);
@@ -135,7 +150,22 @@ std::string optimize_table(const OptimizeSpec& spec, const OptimizeResult& r);
 // guarantee, the best point with its KPIs, the runners-up.
 std::string optimize_json(const OptimizeSpec& spec, const OptimizeResult& r, const OptimizeMeta& meta);
 // optimize.csv: the search trace, one row per run in the order run: phase,
-// iteration, point, each parameter, replication, objective, each constraint's KPI.
-std::string optimize_csv(const OptimizeSpec& spec, const OptimizeResult& r);
+// iteration, point, each parameter, replication, objective, each constraint's
+// KPI. The header, and one row (with its newline).
+std::string optimize_csv_header(const OptimizeSpec& spec);
+std::string optimize_csv_row(const OptimizeRun& run);
+// The rows of an optimize.csv written for `spec` (a half-written last line
+// dropped), and the bytes they take. Throws std::runtime_error when the
+// header or a row does not fit the spec.
+std::vector<OptimizeRun> read_optimize_csv(const OptimizeSpec& spec, const std::string& text, std::size_t* used);
+// What a resumed search must match: the question (scenario as loaded, the
+// grid, the objective, constraints, delta, alpha, n0, budget, method, seed)
+// and the build, as JSON text.
+std::string optimize_settings(const OptimizeSpec& spec, const OptimizeMeta& meta);
+// optimize.json while the search runs: the status "running" and the settings.
+std::string optimize_started_json(const OptimizeSpec& spec, const OptimizeMeta& meta);
+// Why the search recorded in `json` (an optimize.json) cannot be resumed by
+// this one ("" when it can): not an optimize.json, or asked differently.
+std::string optimize_resume_problem(const std::string& json, const OptimizeSpec& spec, const OptimizeMeta& meta);
 
 }  // namespace chainsim::models

@@ -1,5 +1,6 @@
 // What chainsim optimize prints and writes (models/experiment/optimize.h).
 #include <cmath>
+#include <stdexcept>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -71,22 +72,8 @@ std::string optimize_table(const OptimizeSpec& spec, const OptimizeResult& r) {
 
 std::string optimize_json(const OptimizeSpec& spec, const OptimizeResult& r, const OptimizeMeta& m) {
   J j;
-  j["chainsim"] = {{"version", m.version}, {"git", m.git}};
-  j["scenario"] = m.scenario_file;
-  j["set"] = m.sets;
-  J vary = J::array();
-  for (const sim::ParamSpec& p : spec.params) vary.push_back({{"path", p.name}, {"values", p.levels}});
-  j["vary"] = vary;
-  j["objective"] = {{"kpi", spec.objective}, {"sense", spec.maximize ? "maximize" : "minimize"}};
-  J cons = J::array();
-  for (const OptimizeConstraint& c : spec.constraints) {
-    cons.push_back({{"kpi", c.column}, {"at_least", c.at_least}, {"bound", c.bound}, {"tolerance", c.tolerance}});
-  }
-  j["subject_to"] = cons;
-  j["indifference"] = spec.delta;
-  j["alpha"] = spec.alpha;
-  j["first_stage"] = spec.first_stage;
-  j["budget"] = spec.budget;
+  j["status"] = "done";
+  j["settings"] = J::parse(optimize_settings(spec, m));
   j["seed"] = r.seed;
   j["method"] = r.method;
   j["points"] = r.points;
@@ -103,20 +90,107 @@ std::string optimize_json(const OptimizeSpec& spec, const OptimizeResult& r, con
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-std::string optimize_csv(const OptimizeSpec& spec, const OptimizeResult& r) {
+std::string optimize_csv_header(const OptimizeSpec& spec) {
   std::string out = "phase,iteration,point";
-  for (const std::string& p : r.param_names) out += "," + detail::csv_text(p);
+  for (const sim::ParamSpec& p : spec.params) out += "," + detail::csv_text(p.name);
   out += ",replication," + detail::csv_text(spec.objective);
   for (const OptimizeConstraint& c : spec.constraints) out += "," + detail::csv_text(c.column);
-  out += "\n";
-  for (const OptimizeRun& run : r.trace) {
-    out += fmt::format("{},{},{}", run.phase, run.iteration, run.point);
-    for (const std::string& v : run.values) out += "," + detail::csv_text(v);
-    out += fmt::format(",{},{}", run.replication, detail::csv_number(run.objective));
-    for (const double c : run.constraints) out += "," + detail::csv_number(c);
-    out += "\n";
+  return out + "\n";
+}
+
+std::string optimize_csv_row(const OptimizeRun& run) {
+  std::string out = fmt::format("{},{},{}", run.phase, run.iteration, run.point);
+  for (const std::string& v : run.values) out += "," + detail::csv_text(v);
+  out += fmt::format(",{},{}", run.replication, detail::csv_number(run.objective));
+  for (const double c : run.constraints) out += "," + detail::csv_number(c);
+  return out + "\n";
+}
+
+std::vector<OptimizeRun> read_optimize_csv(const OptimizeSpec& spec, const std::string& text, std::size_t* used) {
+  const std::string header = optimize_csv_header(spec);
+  if (text.compare(0, header.size(), header) != 0) {
+    throw std::runtime_error("optimize.csv: its header is not this search's (another grid, objective or constraints)");
   }
+  std::vector<OptimizeRun> out;
+  std::size_t at = header.size();
+  std::vector<std::string> f;
+  const std::size_t params = spec.params.size(), fields = 5 + params + spec.constraints.size();
+  for (std::size_t line = 2;; ++line) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) break;  // a half-written last row: dropped
+    if (!detail::split_csv(std::string_view(text).substr(at, end - at), f) || f.size() != fields) {
+      throw std::runtime_error(fmt::format("optimize.csv:{}: not a row of this search", line));
+    }
+    OptimizeRun r;
+    r.phase = f[0];
+    double iteration = 0, point = 0, replication = 0;
+    bool ok = detail::read_csv_number(f[1], iteration) && detail::read_csv_number(f[2], point) &&
+              detail::read_csv_number(f[3 + params], replication) && detail::read_csv_number(f[4 + params], r.objective);
+    r.iteration = static_cast<int>(iteration);
+    r.point = static_cast<std::size_t>(point);
+    r.replication = static_cast<int>(replication);
+    r.values.assign(f.begin() + 3, f.begin() + 3 + static_cast<std::ptrdiff_t>(params));
+    for (std::size_t c = 0; c < spec.constraints.size(); ++c) {
+      double v = 0;
+      ok = ok && detail::read_csv_number(f[5 + params + c], v);
+      r.constraints.push_back(v);
+    }
+    if (!ok || !(point >= 0) || !(replication >= 0) || std::isnan(r.objective)) {
+      throw std::runtime_error(fmt::format("optimize.csv:{}: a field is not a number", line));
+    }
+    out.push_back(std::move(r));
+    at = end + 1;
+  }
+  *used = at;
   return out;
+}
+
+std::string optimize_settings(const OptimizeSpec& spec, const OptimizeMeta& m) {
+  J j;
+  j["chainsim"] = {{"version", m.version}, {"git", m.git}};
+  j["scenario"] = m.scenario_file;
+  j["scenario_hash"] = detail::text_hash(m.scenario_yaml);
+  j["set"] = m.sets;
+  J vary = J::array();
+  for (const sim::ParamSpec& p : spec.params) vary.push_back({{"path", p.name}, {"values", p.levels}});
+  j["vary"] = vary;
+  j["objective"] = {{"kpi", spec.objective}, {"sense", spec.maximize ? "maximize" : "minimize"}};
+  J cons = J::array();
+  for (const OptimizeConstraint& c : spec.constraints) {
+    cons.push_back({{"kpi", c.column}, {"at_least", c.at_least}, {"bound", c.bound}, {"tolerance", c.tolerance}});
+  }
+  j["subject_to"] = cons;
+  j["indifference"] = spec.delta;
+  j["alpha"] = spec.alpha;
+  j["first_stage"] = spec.first_stage;
+  j["budget"] = spec.budget;
+  j["method"] = spec.method == OptimizeMethod::kKimNelson ? "kn"
+                : spec.method == OptimizeMethod::kCompass ? "compass"
+                                                          : "auto";
+  j["seed"] = spec.seed ? J(*spec.seed) : J("the scenario's");
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string optimize_started_json(const OptimizeSpec& spec, const OptimizeMeta& meta) {
+  J j;
+  j["status"] = "running";
+  j["settings"] = J::parse(optimize_settings(spec, meta));
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string optimize_resume_problem(const std::string& json, const OptimizeSpec& spec, const OptimizeMeta& meta) {
+  const J j = J::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("settings") || !j["settings"].is_object()) {
+    return "optimize.json is not a search's record";
+  }
+  const J now = J::parse(optimize_settings(spec, meta));
+  for (const auto& [key, value] : now.items()) {
+    if (!j["settings"].contains(key) || j["settings"][key] != value) {
+      return fmt::format("the search there was asked differently: its {} is {}, this one's {}", key,
+                         j["settings"].contains(key) ? j["settings"][key].dump() : "missing", value.dump());
+    }
+  }
+  return "";
 }
 
 }  // namespace chainsim::models

@@ -1,4 +1,4 @@
-"""chainsim from Python: load a scenario, run it, compare and sweep, and step it.
+"""chainsim from Python: load a scenario, run it, compare, sweep and optimize, and step it.
 
     import chainsim
     s = chainsim.load("scenarios/beer_game.yaml", set={"horizon": 52})
@@ -30,7 +30,7 @@ import numpy as np
 from . import _core
 
 __version__ = _core.__version__
-__all__ = ["load", "compare", "sweep", "Scenario", "Results", "Environment", "ScenarioError", "ModelError",
+__all__ = ["load", "compare", "sweep", "optimize", "Scenario", "Results", "Environment", "ScenarioError", "ModelError",
            "OBSERVATION_FIELDS"]
 
 
@@ -314,19 +314,24 @@ def sweep(scenario: Scenario | str | os.PathLike, vary: Mapping[str, Any] | Iter
     """
     path, sets = _as_path(scenario)
     sets = sets + _overrides(set)
-    if isinstance(vary, Mapping):
-        params = []
-        for p, v in vary.items():
-            spec = ",".join(_yaml_value(x) for x in v) if isinstance(v, (list, tuple, np.ndarray)) else str(v)
-            params.append(f"{p}={spec}")
-    else:
-        params = [str(v) for v in vary]
+    params = _params(vary)
     folder = os.fspath(out) if out is not None else tempfile.mkdtemp(prefix="chainsim-sweep-")
     report = _core.sweep(path, sets, params, design, int(samples), replications, seed, folder, int(jobs),
                          bool(resume), [os.fspath(d) for d in allow_dirs])
     return {"rows": _read_csv(os.path.join(folder, "sweep.csv")),
             "summary": _read_csv(os.path.join(folder, "sweep_summary.csv")),
             "out": folder, "points": report["points"], "replications": report["replications"]}
+
+
+def _params(vary: Mapping[str, Any] | Iterable[str]) -> list:
+    """{path: values or SPEC} or ["PATH=SPEC", ...] as the command line's PATH=SPEC strings."""
+    if isinstance(vary, Mapping):
+        params = []
+        for p, v in vary.items():
+            spec = ",".join(_yaml_value(x) for x in v) if isinstance(v, (list, tuple, np.ndarray)) else str(v)
+            params.append(f"{p}={spec}")
+        return params
+    return [str(v) for v in vary]
 
 
 def _number(text: str):
@@ -341,3 +346,27 @@ def _number(text: str):
 def _read_csv(path: str) -> list:
     with open(path, newline="") as f:
         return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def optimize(scenario: Scenario | str | os.PathLike, vary: Mapping[str, Any] | Iterable[str], *,
+             minimize: str | None = None, maximize: str | None = None, subject_to: Iterable[str] = (),
+             tolerance: float | None = None, indifference: float, alpha: float = 0.05, first_stage: int = 10,
+             budget: int = 20000, method: str = "auto", seed: int | None = None, jobs: int = 1, set=None,
+             allow_dirs: Iterable[str | os.PathLike] = ()) -> dict:
+    """Finds the best point of a grid for a KPI, as ``chainsim optimize`` does (docs/optimize.md).
+
+    ``vary`` as in ``sweep`` (lists or "from:to:step" ranges); ``minimize`` or
+    ``maximize`` a KPI column ("network.total_cost"); ``subject_to`` constraints
+    "KPI>=x" / "KPI<=x" with ``tolerance``; ``indifference`` the difference worth
+    finding. Returns {"best": {"values", "objective", "constraints"}, "runners_up",
+    "guarantee", "guarantee_text", "stopped", "method", "runs", "trace": {"phase",
+    "point", "replication", "objective", "constraints"} (NumPy arrays), ...}.
+    """
+    if (minimize is None) == (maximize is None):
+        raise ValueError("give the objective: minimize=KPI or maximize=KPI")
+    path, sets = _as_path(scenario)
+    sets = sets + _overrides(set)
+    params = _params(vary)
+    return _core.optimize(path, sets, params, minimize or maximize, maximize is not None, list(subject_to),
+                          tolerance, float(indifference), float(alpha), int(first_stage), int(budget), method,
+                          seed, int(jobs), [os.fspath(d) for d in allow_dirs])

@@ -241,3 +241,35 @@ TEST_CASE("optimize refuses bad input with status 2, says what is wrong and writ
   CHECK(!fs::exists(out + "/optimize.json"));
   fs::remove_all(out);
 }
+
+TEST_CASE("optimize --resume after an interruption ends with the same files as a search never interrupted") {
+  const std::string out = temp_dir("optimize_resume"), whole = temp_dir("optimize_whole");
+  auto args = [](const std::string& dir, const std::string& delta) {
+    return std::vector<std::string>{"optimize", "scenarios/serial_base_stock.yaml", "--vary",
+                                    "nodes.store.policy.S=10:66:2", "--vary", "nodes.warehouse.policy.S=10:66:2",
+                                    "--minimize", "network.total_cost", "--indifference", delta, "--set",
+                                    "horizon=200", "--jobs", "2", "--quiet", "--out", dir};
+  };
+  REQUIRE(run(args(whole, "100")) == 0);
+  const std::string csv = read(whole + "/optimize.csv"), json = read(whole + "/optimize.json");
+  REQUIRE(lines(whole + "/optimize.csv") > 100);
+  // An interruption: the first runs written, the last row half written.
+  REQUIRE(run(args(out, "100")) == 0);
+  std::size_t cut = 0;
+  for (int k = 0; k < 60; ++k) cut = csv.find('\n', cut) + 1;
+  { std::ofstream(out + "/optimize.csv", std::ios::binary) << csv.substr(0, cut + 9); }
+  std::string err;
+  CHECK(run(args(out, "100"), &err) == 2);  // without --resume: refused, untouched
+  CHECK(err.find("holds a search") != std::string::npos);
+  std::vector<std::string> changed = args(out, "50");
+  changed.push_back("--resume");
+  CHECK(run(changed, &err) == 2);  // another question: refused
+  CHECK(err.find("asked differently: its indifference is 100.0, this one's 50.0") != std::string::npos);
+  std::vector<std::string> resume = args(out, "100");
+  resume.push_back("--resume");
+  REQUIRE(run(resume) == 0);
+  CHECK(read(out + "/optimize.csv") == csv);
+  CHECK(read(out + "/optimize.json") == json);
+  fs::remove_all(out);
+  fs::remove_all(whole);
+}

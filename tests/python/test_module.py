@@ -212,3 +212,26 @@ def test_the_example_policy_beats_base_stock_on_the_regime_change():
                             capture_output=True, text=True, env=dict(os.environ))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "smoothed order-up-to" in result.stdout
+
+
+def test_optimize_finds_the_base_stock_optimum_as_the_command_line_does(tmp_path):
+    single = os.path.join(ROOT, "tests", "validation", "optimize", "single_stage.yaml")
+    r = chainsim.optimize(single, {"nodes.shop.policy.S": "6:26:1"}, minimize="network.total_cost",
+                          indifference=200, seed=1, jobs=2)
+    assert r["method"] == "kim-nelson" and r["guarantee"]
+    assert r["best"]["values"] == {"nodes.shop.policy.S": "14"}  # the critical fractile (validation.md)
+    assert len(r["trace"]["point"]) == r["runs"] and r["trace"]["objective"].dtype == np.float64
+    subprocess.run([EXE, "optimize", single, "--vary", "nodes.shop.policy.S=6:26:1", "--minimize",
+                    "network.total_cost", "--indifference", "200", "--seed", "1", "--out", str(tmp_path),
+                    "--quiet"], check=True)
+    with open(tmp_path / "optimize.json") as f:
+        cli = json.load(f)
+    assert cli["best"]["values"] == r["best"]["values"] and cli["runs"] == r["runs"]
+    assert cli["best"]["objective"]["mean"] == pytest.approx(r["best"]["objective"]["mean"], rel=1e-12)
+    with pytest.raises(ValueError, match="minimize=KPI or maximize=KPI"):
+        chainsim.optimize(single, {"nodes.shop.policy.S": [1, 2]}, indifference=1)
+    with pytest.raises(chainsim.ScenarioError, match="no KPI column 'network.nope'"):
+        chainsim.optimize(single, {"nodes.shop.policy.S": [10, 12]}, minimize="network.nope", indifference=1)
+    with pytest.raises(ValueError, match="write KPI>=VALUE or KPI<=VALUE"):
+        chainsim.optimize(single, {"nodes.shop.policy.S": [10, 12]}, minimize="network.total_cost",
+                          subject_to=["fill_rate=1"], indifference=1)

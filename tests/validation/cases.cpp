@@ -8,6 +8,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <limits>
 #include <fmt/core.h>
 #include <numeric>
 
@@ -230,6 +231,46 @@ CaseResult clark_scarf_case(double level) {
                  t.retailer_backorders),
       stochastic("warehouse on_hand_mean", estimate(r, kpi("stock", "warehouse/item", "on_hand_mean"), level),
                  t.warehouse_on_hand),
+  };
+  return out;
+}
+
+// supplier -> shop (no order delay, transit 1: tau = 1), periodic (s, S),
+// Poisson(5), h = 1, b = 9, K = 25 a order: the cost a period and the order
+// rate at the optimal (s, S) against Zheng & Federgruen's exact formula.
+CaseResult s_S_case(double level) {
+  const double lambda = 5, h = 1, b = 9, K = 25;
+  const std::uint64_t seed = 61;
+  int best_s = 0, best_S = 1;
+  double best = std::numeric_limits<double>::infinity();
+  for (int s0 = 0; s0 <= 20; ++s0) {
+    for (int S0 = s0 + 1; S0 <= 50; ++S0) {
+      const double c = theory::s_S_poisson(lambda, 1, h, b, K, s0, S0).cost;
+      if (c < best) best = c, best_s = s0, best_S = S0;
+    }
+  }
+  const theory::SsPolicy t = theory::s_S_poisson(lambda, 1, h, b, K, best_s, best_S);
+  PolicySpec p;
+  p.type = PolicyType::kMinMax;
+  p.s = best_s;
+  p.S = best_S;
+  ScenarioSpec sc = single_stage(lambda, 0, 1, best_S, 1000000, 50);
+  StockSpec& st = sc.nodes[1].stocks[0];
+  st.policy = p;
+  st.holding_cost = h;
+  st.backorder_cost = b;
+  sc.nodes[1].ordering_cost = K;
+  const BatchedRun r = run_batched(sc, seed, kBatches);
+  const Statistic cost = [](const KpiSet& k, double n) { return k.get("network", "", "total_cost") / n; };
+  const Statistic rate = [K](const KpiSet& k, double n) { return k.get("network", "", "cost_ordering") / (K * n); };
+  CaseResult out;
+  out.name = "s_S";
+  out.inputs = fmt::format("Poisson({}) demand, order delay 0, transit 1 (tau 1), h = {}, b = {}, K = {}; the optimal "
+                           "(s, S) = ({}, {}) by enumeration of the exact cost over 0 <= s < S <= 50; {}",
+                           lambda, h, b, K, best_s, best_S, run_inputs(sc, seed, level));
+  out.rows = {
+      stochastic("cost per period (holding + backorder + ordering)", estimate(r, cost, level), t.cost),
+      stochastic("orders per period = 1 / M(S - s)", estimate(r, rate, level), t.order_rate),
   };
   return out;
 }
@@ -554,6 +595,7 @@ std::vector<ValidationCase> make_cases() {
   c.push_back({"littles_law", "Little (1961): L = lambda W", 3, littles_law_case});
   c.push_back({"clark_scarf", "Clark & Scarf (1960), Chen & Zheng (1994): optimal echelon base-stock cost", 4,
                clark_scarf_case});
+  c.push_back({"s_S", "Zheng & Federgruen (1991): the exact cost of a periodic (s, S) policy", 2, s_S_case});
   const struct { const char* name; theory::BeerParameters p; } beer[] = {
       {"beer_game_sterman", {0.36, 0.26, 0.34, 17}},
       {"beer_game_no_supply_line", {0.25, 0.5, 0.0, 20}},

@@ -8,6 +8,7 @@
 // answer may change with the seed, but only inside the zone.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -138,6 +139,35 @@ TEST_CASE("optimize with COMPASS finds Clark and Scarf's optimal echelon base-st
     CHECK(r.guarantee);
     CHECK(r.visited < r.points / 2);  // a search, not an enumeration
     CHECK(cost(selected(r, 0), selected(r, 1)) <= opt.cost + delta);
+  }
+}
+
+TEST_CASE("optimize with COMPASS finds the optimal periodic (s, S) policy of Zheng and Federgruen") {
+  // The shop of single_stage.yaml on (s, S) with a fixed cost K = 25 an
+  // order, tau = 1: the exact cost of every (s, S) by Zheng & Federgruen's
+  // formula (validated against the simulation by the s_S case), the optimum
+  // by enumeration over the grid.
+  const double lambda = 5, h = 1, b = 9, K = 25;
+  auto cost = [&](int s, int S) { return validation::theory::s_S_poisson(lambda, 1, h, b, K, s, S).cost; };
+  double best = 1e300;
+  for (int s = 0; s <= 12; ++s) {
+    for (int S = 13; S <= 36; ++S) best = std::min(best, cost(s, S));
+  }
+  const double delta = 0.1;  // per period, on a cost near 16
+  for (const std::uint64_t seed : {1, 2}) {
+    OptimizeSpec o = single_stage({"lanes.0.order_delay=0", "nodes.shop.ordering_cost=25",
+                                   "nodes.shop.policy={type: s_S, s: 3, S: 18}"},
+                                  "0:12:1", delta, seed);
+    o.params.push_back(sim::parse_param_spec("nodes.shop.policy.S", "13:36:1"));
+    o.params[0] = sim::parse_param_spec("nodes.shop.policy.s", "0:12:1");
+    const OptimizeResult r = run_optimize(o);
+    CAPTURE(seed);
+    CAPTURE(r.stopped);
+    CAPTURE(r.best.values[0]);
+    CAPTURE(r.best.values[1]);
+    CHECK(r.method == "compass");
+    CHECK(r.guarantee);
+    CHECK(cost(selected(r, 0), selected(r, 1)) <= best + delta);
   }
 }
 

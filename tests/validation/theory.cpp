@@ -63,6 +63,27 @@ BaseStock base_stock_poisson(double lambda, int tau, double S) {
   return r;
 }
 
+SsPolicy s_S_poisson(double lambda, int tau, double h, double b, double K, int s, int S) {
+  if (s >= S) throw std::invalid_argument("s_S_poisson needs s < S");
+  const int n = S - s;
+  std::vector<double> p(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) p[j] = std::exp(-lambda + j * std::log(lambda) - std::lgamma(j + 1.0));
+  std::vector<double> m(static_cast<std::size_t>(n));
+  m[0] = 1.0 / (1.0 - p[0]);
+  for (int j = 1; j < n; ++j) {
+    double v = 0.0;
+    for (int l = 1; l <= j; ++l) v += p[l] * m[j - l];
+    m[j] = v / (1.0 - p[0]);
+  }
+  double cost = K, mass = 0.0;
+  for (int j = 0; j < n; ++j) {
+    const BaseStock g = base_stock_poisson(lambda, tau, S - j);
+    cost += m[j] * (h * g.on_hand + b * g.backorders);
+    mass += m[j];
+  }
+  return {cost / mass, 1.0 / mass};
+}
+
 double bullwhip_moving_average(double L, int p) {
   const double a = L / p;
   return 1.0 + 2.0 * a + 2.0 * a * a;

@@ -30,6 +30,22 @@ struct BaseStock {
 };
 BaseStock base_stock_poisson(double lambda, int tau, double S);
 
+// Periodic-review (s, S), Poisson(lambda) demand a period, backorders, tau
+// periods from review to receipt, holding h and backorder b on period-end
+// levels, a fixed cost K per order: the long-run cost a period, exactly, by
+// Zheng & Federgruen (1991): c(s, S) = (K + sum_{j=0}^{S-s-1} m(j) G(S - j))
+// / M(S - s), with m the renewal mass function of the period demand
+// (m(0) = 1 / (1 - p0), m(j) = sum_{l=1}^{j} p_l m(j - l) / (1 - p0)),
+// M(n) = m(0) + ... + m(n - 1), and G(y) = h E[(y - D(tau))^+] + b E[(D(tau)
+// - y)^+] the expected cost of a period whose position after ordering is y.
+// An order is placed when the position is at or below s, once a cycle: the
+// order rate is 1 / M(S - s). REQUIRES: s < S.
+struct SsPolicy {
+  double cost = 0;        // holding + backorder + ordering, a period
+  double order_rate = 0;  // orders a period
+};
+SsPolicy s_S_poisson(double lambda, int tau, double h, double b, double K, int s, int S);
+
 // Var(q) / Var(D) of an order-up-to policy y_t = L * forecast_t + constant
 // under i.i.d. demand, orders never clipped:
 //   moving average of the last p demands (Chen, Drezner, Ryan & Simchi-Levi

@@ -96,6 +96,7 @@ struct OptimizeArgs {
   std::string out;
   bool resume = false;
   bool quiet = false;
+  bool no_report = false;  // no optimize.html
   std::vector<std::string> allow_dirs;
 };
 CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "validators.h"
 #include "models/experiment/optimize.h"
+#include "models/report/optimize_report.h"
 #include "models/experiment/sweep.h"
 #include "models/scenario/loader.h"
 #include "sim/parallel.h"
@@ -32,7 +33,7 @@ using namespace chainsim::models;
 CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a) {
   auto* cmd = app.add_subcommand(
       "optimize", "Find the best point of a grid of parameters for a KPI, subject to constraints on KPIs, with a "
-                  "stated probability of correct selection: optimize.json, optimize.csv");
+                  "stated probability of correct selection: optimize.json, optimize.csv, optimize.html");
   cmd->add_option("scenario", a.scenario, "Scenario file (YAML)")->required();
   cmd->add_option("--vary", a.vary, "PATH=SPEC: a list 20,40,60 or a range FROM:TO:STEP (repeatable)")
       ->allow_extra_args(false)
@@ -60,6 +61,7 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a) {
   cmd->add_option("--set", a.sets, "Fix a value for every point: PATH=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--jobs", a.jobs, "Threads (default: all cores)")->check(whole_at_least(0));
   cmd->add_option("--out", a.out, "Output directory (default: out/<name>_optimize)");
+  cmd->add_flag("--no-report", a.no_report, "Do not write optimize.html");
   cmd->add_flag("--resume", a.resume, "Continue the search in --out: the runs optimize.csv holds are not made again");
   cmd->add_flag("--quiet", a.quiet, "Print nothing but errors");
   add_allow_dir_option(cmd, a.allow_dirs);
@@ -221,11 +223,13 @@ int optimize_command(const OptimizeArgs& a) {
   }
   if (meter) meter->finish();
   trace.close();
+  if (!a.no_report) sim::write_file_atomically(out + "/optimize.html", optimize_report_html(spec, r, m));
   sim::write_file_atomically(out + "/optimize.json", optimize_json(spec, r, m));
   if (!a.quiet) {
     std::cout << optimize_table(spec, r);
     if (resumed != 0) std::cout << fmt::format("resumed: {} of the {} runs came from optimize.csv\n", resumed, r.runs);
-    std::cout << fmt::format("wrote {0}/optimize.json and {0}/optimize.csv\n", out);
+    std::cout << (a.no_report ? fmt::format("wrote {0}/optimize.json and {0}/optimize.csv\n", out)
+                              : fmt::format("wrote {0}/optimize.json, {0}/optimize.csv and {0}/optimize.html\n", out));
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -265,6 +266,11 @@ py::dict optimize(const std::string& scenario, const std::vector<std::string>& s
   return out;
 }
 
+struct PyEnvironment {
+  std::unique_ptr<Environment> env;
+  std::mutex mutex;
+};
+
 // A decision as the Python side reads it: (done, agent, view fields, reward).
 py::tuple decision_tuple(const EnvDecision& d) {
   const PolicyView& v = d.view;
@@ -309,7 +315,8 @@ void translate(std::exception_ptr p, PyObject* scenario_error, PyObject* model_e
 PYBIND11_MODULE(_core, m) {
   m.doc() = "chainsim's C++ core (use the package chainsim)";
   m.attr("__version__") = CHAINSIM_VERSION;
-  static py::exception<std::runtime_error> model_error(m, "ModelError", PyExc_RuntimeError);
+  // Kept for the life of the process (never destroyed after the interpreter).
+  static auto* model_error = new py::exception<std::runtime_error>(m, "ModelError", PyExc_RuntimeError);
   // ScenarioError is defined in Python (it carries the diagnostics); the
   // package hands it over before anything loads.
   // (A strong reference kept for the life of the process.)
@@ -319,7 +326,7 @@ PYBIND11_MODULE(_core, m) {
     scenario_error = cls.release().ptr();
   });
   py::register_exception_translator([](std::exception_ptr p) {
-    translate(p, scenario_error != nullptr ? scenario_error : PyExc_ValueError, model_error.ptr());
+    translate(p, scenario_error != nullptr ? scenario_error : PyExc_ValueError, model_error->ptr());
   });
 
   py::class_<Scenario>(m, "Scenario")
@@ -352,33 +359,52 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
 
-  py::class_<Environment>(m, "Environment")
+  // One Environment is used by one thread at a time: the GIL is released
+  // while it simulates, so its own lock keeps two Python threads apart.
+  py::class_<PyEnvironment>(m, "Environment")
       .def(py::init([](const Scenario& s, std::vector<std::string> agents, const std::string& reward) {
              if (reward != "cost" && reward != "profit") {
                throw std::invalid_argument("reward must be 'cost' or 'profit' (got '" + reward + "')");
              }
-             return std::make_unique<Environment>(s.loaded.spec, std::move(agents),
-                                                  reward == "cost" ? EnvReward::kCost : EnvReward::kProfit);
+             auto e = std::make_unique<PyEnvironment>();
+             e->env = std::make_unique<Environment>(s.loaded.spec, std::move(agents),
+                                                    reward == "cost" ? EnvReward::kCost : EnvReward::kProfit);
+             return e;
            }))
-      .def_property_readonly("agents", &Environment::agents)
-      .def_property_readonly("done", &Environment::done)
+      .def_property_readonly("agents", [](PyEnvironment& e) { return e.env->agents(); })
+      .def_property_readonly("done",
+                             [](PyEnvironment& e) {
+                               py::gil_scoped_release release;
+                               std::lock_guard<std::mutex> lock(e.mutex);
+                               return e.env->done();
+                             })
       .def("reset",
-           [](Environment& e, std::uint64_t seed, int replication) {
+           [](PyEnvironment& e, std::uint64_t seed, int replication) {
              EnvDecision d;
              {
                py::gil_scoped_release release;
-               d = e.reset(seed, replication);
+               std::lock_guard<std::mutex> lock(e.mutex);
+               d = e.env->reset(seed, replication);
              }
              return decision_tuple(d);
            })
       .def("step",
-           [](Environment& e, double quantity) {
+           [](PyEnvironment& e, double quantity) {
              EnvDecision d;
              {
                py::gil_scoped_release release;
-               d = e.step(quantity);
+               std::lock_guard<std::mutex> lock(e.mutex);
+               d = e.env->step(quantity);
              }
              return decision_tuple(d);
            })
-      .def("kpis", [](const Environment& e) { return kpi_list(e.kpis()); });
+      .def("kpis", [](PyEnvironment& e) {
+        KpiSet k;
+        {
+          py::gil_scoped_release release;
+          std::lock_guard<std::mutex> lock(e.mutex);
+          k = e.env->kpis();
+        }
+        return kpi_list(k);
+      });
 }

@@ -113,6 +113,8 @@ void Environment::stop() {
 
 EnvDecision Environment::reset(std::uint64_t seed, int replication) {
   stop();
+  have_kpis_ = false;  // a reset that fails leaves no run behind, not the last one's KPIs
+  kpis_ = KpiSet{};
   std::unique_ptr<Network> net = build_network(spec_, seed, replication, true);
   for (std::size_t a = 0; a < stocks_.size(); ++a) {
     net->stock_mut(static_cast<StockId>(stocks_[a])).policy = std::make_unique<ExternalPolicy>(*this, a);
@@ -121,11 +123,9 @@ EnvDecision Environment::reset(std::uint64_t seed, int replication) {
   abandon_ = false;
   agent_turn_ = false;
   error_ = nullptr;
-  have_kpis_ = false;
-  kpis_ = KpiSet{};
   last_total_ = 0.0;
-  running_ = true;
   thread_ = std::thread([this, n = std::move(net)]() mutable { simulate(std::move(n)); });
+  running_ = true;  // only once the thread runs: a failed start leaves none to wait for
   EnvDecision d = wait_for_simulation(lock);
   d.reward = 0.0;  // the costs of time 0 before the first decision belong to no action
   return d;

@@ -1,17 +1,20 @@
 #include "models/experiment/optimize.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <limits>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <stdexcept>
 
 #include "models/experiment/detail/sweep_files.h"
 #include "models/experiment/experiment.h"
+#include "models/experiment/sweep.h"
 #include "models/scenario/loader.h"
 #include "sim/parallel.h"
 #include "sim/random.h"
@@ -44,6 +47,12 @@ OptimizeConstraint parse_constraint(const std::string& text, std::optional<doubl
 
 namespace {
 
+std::string missing_column(const std::string& name) {
+  return fmt::format("no KPI column '{}' in this scenario's results (columns are named as in sweep.csv: "
+                     "network.total_cost, stock.NODE/PRODUCT.fill_rate; chainsim kpis lists them)",
+                     name);
+}
+
 // What one run of a point gives: the objective as minimised (negated when
 // maximising), the objective as reported, and each constraint's KPI.
 struct Outcome {
@@ -56,9 +65,11 @@ struct Outcome {
 // replication) is simulated once and kept.
 class Evaluator {
  public:
-  Evaluator(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress)
+  Evaluator(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress,
+            SweepExecutor& executor)
       : spec_(spec),
         progress_(progress),
+        executor_(executor),
         parsed_(parse_scenario(spec.scenario, {spec.sets, "--set", spec.allowed_dirs})),
         design_(sim::Design::grid(spec.params)) {
     seed_ = spec.seed.value_or(load_parsed_scenario(parsed_, {{}, ""}).spec.seed);
@@ -111,11 +122,14 @@ class Evaluator {
 
  private:
   const ScenarioSpec& spec_of(std::size_t point);
-  void find_columns(const KpiSet& k);
-  void record(std::pair<std::size_t, int> task, const KpiSet& kpis, const std::string& phase, int iteration);
+  std::vector<std::vector<double>> simulate(const std::vector<std::pair<std::size_t, int>>& compute,
+                                            const std::vector<const ScenarioSpec*>& specs);
+  void record(std::pair<std::size_t, int> task, const std::vector<double>& values, const std::string& phase,
+              int iteration);
 
   const OptimizeSpec& spec_;
   const std::function<void(std::size_t, std::size_t)>& progress_;
+  SweepExecutor& executor_;
   ParsedScenario parsed_;
   sim::Design design_;
   std::uint64_t seed_ = 1;
@@ -124,9 +138,6 @@ class Evaluator {
   std::map<std::pair<std::size_t, int>, Outcome> done_;
   std::map<std::pair<std::size_t, int>, OptimizeRun> resumed_;
   std::vector<OptimizeRun> trace_;
-  std::size_t objective_ = 0;
-  std::vector<std::size_t> constraint_columns_;
-  bool columns_found_ = false;
 };
 
 const ScenarioSpec& Evaluator::spec_of(std::size_t point) {
@@ -148,22 +159,51 @@ const ScenarioSpec& Evaluator::spec_of(std::size_t point) {
   }
 }
 
-std::string missing_column(const std::string& name) {
-  return fmt::format("no KPI column '{}' in this scenario's results (columns are named as in sweep.csv: "
-                     "network.total_cost, stock.NODE/PRODUCT.fill_rate; chainsim kpis lists them)",
-                     name);
+// The objective's and the constraints' values in a run's KPIs, found by
+// column name (check_optimize made sure they exist).
+std::vector<double> pick(const OptimizeSpec& spec, const KpiSet& k) {
+  std::vector<std::string> names = {spec.objective};
+  for (const OptimizeConstraint& c : spec.constraints) names.push_back(c.column);
+  std::vector<double> out(names.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<bool> found(names.size(), false);
+  for (const KpiValue& v : k.values) {
+    const std::string column = detail::kpi_column(v);
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (!found[j] && column == names[j]) out[j] = v.value, found[j] = true;
+    }
+  }
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    if (!found[j]) throw LoadError({{j == 0 ? "--minimize" : "--subject-to", 0, 0, "", missing_column(names[j])}});
+  }
+  return out;
 }
 
-void Evaluator::find_columns(const KpiSet& k) {
-  auto column = [&](const std::string& name, const std::string& what) {
-    for (std::size_t i = 0; i < k.values.size(); ++i) {
-      if (detail::kpi_column(k.values[i]) == name) return i;
-    }
-    throw LoadError({{what, 0, 0, "", missing_column(name)}});
-  };
-  objective_ = column(spec_.objective, spec_.maximize ? "--maximize" : "--minimize");
-  for (const OptimizeConstraint& c : spec_.constraints) constraint_columns_.push_back(column(c.column, "--subject-to"));
-  columns_found_ = true;
+// Runs `compute` on the executor. Every process gets the writer's results
+// (a broadcast, exact: the doubles' bytes), so that under MPI every rank
+// takes the same decisions.
+std::vector<std::vector<double>> Evaluator::simulate(const std::vector<std::pair<std::size_t, int>>& compute,
+                                                     const std::vector<const ScenarioSpec*>& specs) {
+  const std::size_t width = 1 + spec_.constraints.size();
+  std::vector<std::vector<double>> out(compute.size());
+  executor_.run(
+      0, compute.size(),
+      [&](std::size_t i) {
+        SweepTaskResult r;
+        r.values = pick(spec_, run_replication(*specs[i], seed_, compute[i].second, ReplicationOptions::checked()).kpis);
+        return r;
+      },
+      [&](std::size_t i, SweepTaskResult&& r) { out[i] = std::move(r.values); });
+  std::string bytes;
+  if (executor_.is_writer()) {
+    for (const std::vector<double>& v : out) bytes.append(reinterpret_cast<const char*>(v.data()), width * sizeof(double));
+  }
+  bytes = executor_.broadcast(bytes);
+  if (bytes.size() != compute.size() * width * sizeof(double)) throw std::runtime_error("optimize: a batch's results were lost");
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    out[i].resize(width);
+    std::memcpy(out[i].data(), bytes.data() + i * width * sizeof(double), width * sizeof(double));
+  }
+  return out;
 }
 
 std::vector<const Outcome*> Evaluator::run(const std::vector<std::pair<std::size_t, int>>& tasks,
@@ -194,31 +234,32 @@ std::vector<const Outcome*> Evaluator::run(const std::vector<std::pair<std::size
   }
   std::vector<const ScenarioSpec*> specs;
   for (const auto& t : compute) specs.push_back(&spec_of(t.first));  // converted here: the document is not shared
-  std::vector<KpiSet> kpis(compute.size());
-  sim::run_ordered<KpiSet>(
-      compute.size(), spec_.jobs,
-      [&](std::size_t i) {
-        return run_replication(*specs[i], seed_, compute[i].second, ReplicationOptions::checked()).kpis;
-      },
-      [&](std::size_t i, KpiSet&& k) { kpis[i] = std::move(k); });
-  for (std::size_t i = 0; i < compute.size(); ++i) record(compute[i], kpis[i], phase, iteration);
+  const std::vector<std::vector<double>> values = simulate(compute, specs);
+  for (std::size_t i = 0; i < compute.size(); ++i) record(compute[i], values[i], phase, iteration);
   if (progress_ && !todo.empty()) progress_(runs(), spec_.budget);
   std::vector<const Outcome*> out;
   for (const auto& t : tasks) out.push_back(&done_.at(t));
   return out;
 }
 
-void Evaluator::record(std::pair<std::size_t, int> task, const KpiSet& kpis, const std::string& phase, int iteration) {
-  if (!columns_found_) find_columns(kpis);
+void Evaluator::record(std::pair<std::size_t, int> task, const std::vector<double>& v, const std::string& phase,
+                       int iteration) {
   Outcome o;
-  o.objective = kpis.values.at(objective_).value;
+  o.objective = v.at(0);
   if (std::isnan(o.objective)) {
     throw std::runtime_error(fmt::format("the objective {} is undefined at point {} ({}), replication {}",
                                          spec_.objective, task.first, fmt::join(values(task.first), ", "),
                                          task.second));
   }
   o.g = spec_.maximize ? -o.objective : o.objective;
-  for (const std::size_t c : constraint_columns_) o.constraints.push_back(kpis.values.at(c).value);
+  o.constraints.assign(v.begin() + 1, v.end());
+  for (std::size_t c = 0; c < o.constraints.size(); ++c) {
+    if (std::isnan(o.constraints[c])) {
+      throw std::runtime_error(fmt::format("the constrained KPI {} is undefined at point {} ({}), replication {}",
+                                           spec_.constraints[c].column, task.first,
+                                           fmt::join(values(task.first), ", "), task.second));
+    }
+  }
   OptimizeRun r;
   r.phase = phase;
   r.iteration = iteration;
@@ -281,23 +322,58 @@ bool sample(Stage& st, const std::vector<std::size_t>& in, int r) {
   return true;
 }
 
+// What the feasibility check declared: the points feasible (with every
+// constraint declared met; when the budget stopped it, by their means) and
+// the points declared infeasible.
+struct Feasibility {
+  std::vector<std::size_t> feasible, infeasible;
+  int used = 0;  // replications from the stage's base
+  bool complete = true;
+};
+
+enum class Verdict { kOpen, kFeasible, kInfeasible };
+
+// Updates the open verdicts of point i after r replications: Andradottir &
+// Kim's boundary R(r) = max{0, h^2 S^2 / (2 eps) - eps r / 2} around the sum
+// of the slacks. Returns true when the point needs more replications.
+bool judge(Stage& st, std::size_t point, int r, double h2, const std::vector<double>& s2, std::vector<Verdict>& v) {
+  const auto& cons = st.spec.constraints;
+  for (std::size_t c = 0; c < cons.size(); ++c) {
+    if (v[c] == Verdict::kInfeasible) return false;  // decided: no more runs
+  }
+  bool open = false;
+  for (std::size_t c = 0; c < cons.size(); ++c) {
+    if (v[c] != Verdict::kOpen) continue;
+    double sum = 0.0;
+    for (int j = 0; j < r; ++j) sum += slack(cons[c], st.ev.at(point, st.base + j).constraints[c]);
+    const double eps = cons[c].tolerance;
+    const double R = std::max(0.0, h2 * s2[c] / (2.0 * eps) - eps * r / 2.0);
+    if (sum <= -R) {
+      v[c] = Verdict::kFeasible;
+    } else if (sum >= R) {
+      v[c] = Verdict::kInfeasible;
+      return false;
+    } else {
+      open = true;
+    }
+  }
+  return open;
+}
+
 // Andradottir & Kim's feasibility check of every point against every
-// constraint at total error `alpha`: the points declared feasible (the rest
-// were declared infeasible). `complete` is false when the budget stopped it
-// (then points still undecided count as feasible if their means say so).
-std::vector<std::size_t> feasibility(Stage& st, const std::vector<std::size_t>& points, double alpha, int* used,
-                                     bool* complete) {
+// constraint at total error `alpha` (alpha / (points x constraints) each).
+Feasibility feasibility(Stage& st, const std::vector<std::size_t>& points, double alpha) {
   const auto& cons = st.spec.constraints;
   const int n0 = st.spec.first_stage;
-  const double h2 = h_squared(alpha, static_cast<double>(points.size() * cons.size()), n0);
-  enum Verdict { kOpen, kFeasible, kInfeasible };
-  std::vector<std::vector<Verdict>> v(points.size(), std::vector<Verdict>(cons.size(), kOpen));
-  std::vector<std::vector<double>> s2(points.size(), std::vector<double>(cons.size()));
-  *complete = true;
-  int r = 0;
-  for (; r < n0; ++r) {
-    if (!sample(st, points, r)) throw std::runtime_error("the budget is smaller than the first stage of the feasibility check");
+  Feasibility out;
+  if (!st.ev.affordable(points.size() * static_cast<std::size_t>(n0))) {
+    out.complete = false;
+    return out;
   }
+  for (int r = 0; r < n0; ++r) sample(st, points, r);
+  const double h2 = h_squared(alpha, static_cast<double>(points.size() * cons.size()), n0);
+  std::vector<std::vector<Verdict>> v(points.size(), std::vector<Verdict>(cons.size(), Verdict::kOpen));
+  std::vector<std::vector<double>> s2(points.size(), std::vector<double>(cons.size()));
   for (std::size_t i = 0; i < points.size(); ++i) {
     for (std::size_t c = 0; c < cons.size(); ++c) {
       std::vector<double> z;
@@ -305,46 +381,34 @@ std::vector<std::size_t> feasibility(Stage& st, const std::vector<std::size_t>& 
       s2[i][c] = sample_variance(z);
     }
   }
+  int r = n0;
   for (;; ++r) {
     std::vector<std::size_t> open;
     for (std::size_t i = 0; i < points.size(); ++i) {
-      bool undecided = false, out = false;
-      for (std::size_t c = 0; c < cons.size(); ++c) {
-        if (v[i][c] == kOpen) {
-          double sum = 0.0;
-          for (int j = 0; j < r; ++j) sum += slack(cons[c], st.ev.at(points[i], st.base + j).constraints[c]);
-          const double eps = cons[c].tolerance;
-          const double R = std::max(0.0, h2 * s2[i][c] / (2.0 * eps) - eps * r / 2.0);
-          if (sum <= -R) v[i][c] = kFeasible;
-          else if (sum >= R) v[i][c] = kInfeasible;
-        }
-        out = out || v[i][c] == kInfeasible;
-        undecided = undecided || v[i][c] == kOpen;
-      }
-      if (undecided && !out) open.push_back(points[i]);
+      if (judge(st, points[i], r, h2, s2[i], v[i])) open.push_back(points[i]);
     }
     if (open.empty()) break;
     if (!sample(st, open, r)) {
-      *complete = false;
+      out.complete = false;
       break;
     }
   }
-  *used = r;
-  std::vector<std::size_t> feasible;
+  out.used = r;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    bool ok = true;
+    bool ok = true, out_of = false;
     for (std::size_t c = 0; c < cons.size(); ++c) {
-      if (v[i][c] == kInfeasible) ok = false;
-      if (v[i][c] == kOpen) {  // the budget ran out: by the mean
+      out_of = out_of || v[i][c] == Verdict::kInfeasible;
+      if (v[i][c] == Verdict::kOpen) {  // the budget ran out: by the mean
         double sum = 0.0;
         const std::vector<int> reps = st.ev.replications(points[i]);
         for (const int j : reps) sum += slack(cons[c], st.ev.at(points[i], j).constraints[c]);
         ok = ok && sum <= 0.0;
       }
     }
-    if (ok) feasible.push_back(points[i]);
+    if (out_of) out.infeasible.push_back(points[i]);
+    else if (ok) out.feasible.push_back(points[i]);
   }
-  return feasible;
+  return out;
 }
 
 // Kim & Nelson's procedure KN among `points` at error `alpha`: the survivors
@@ -355,9 +419,12 @@ std::vector<std::size_t> kim_nelson(Stage& st, const std::vector<std::size_t>& p
   const double delta = st.spec.delta;
   const std::size_t k = points.size();
   *complete = true;
-  for (int r = 0; r < n0; ++r) {
-    if (!sample(st, points, r)) throw std::runtime_error("the budget is smaller than the first stage of the selection");
+  if (k == 1 && st.ev.replications(points[0]).size() >= 2) return points;  // nothing to select
+  if (!st.ev.affordable(k * static_cast<std::size_t>(n0))) {
+    *complete = false;
+    return points;
   }
+  for (int r = 0; r < n0; ++r) sample(st, points, r);
   auto g = [&](std::size_t p, int j) { return st.ev.at(p, st.base + j).g; };
   if (k == 1) return points;
   const double h2 = h_squared(alpha, static_cast<double>(k - 1), n0);
@@ -418,6 +485,7 @@ int fresh(const Evaluator& ev, const std::vector<std::size_t>& points) {
 // survivors, best first (empty: none was declared feasible).
 struct Selection {
   std::vector<std::size_t> ranked;
+  std::vector<std::size_t> infeasible;  // declared so by the feasibility check
   bool complete = true;
 };
 Selection select(Evaluator& ev, const OptimizeSpec& spec, const std::vector<std::size_t>& points, int base,
@@ -427,23 +495,39 @@ Selection select(Evaluator& ev, const OptimizeSpec& spec, const std::vector<std:
   std::vector<std::size_t> candidates = points;
   if (!spec.constraints.empty()) {
     Stage f{ev, spec, "feasibility", iteration, base};
-    int used = 0;
-    candidates = feasibility(f, points, alpha / 2.0, &used, &out.complete);
-    base += used;
+    Feasibility check = feasibility(f, points, alpha / 2.0);
+    candidates = std::move(check.feasible);
+    out.infeasible = std::move(check.infeasible);
+    out.complete = check.complete;
+    base += check.used;
     alpha /= 2.0;
   }
-  if (candidates.empty() || !out.complete) {
-    out.ranked = candidates;
-    return out;
+  if (!candidates.empty() && out.complete) {
+    Stage k{ev, spec, "selection", iteration, base};
+    candidates = kim_nelson(k, candidates, alpha, &out.complete);
   }
-  Stage k{ev, spec, "selection", iteration, base};
-  out.ranked = kim_nelson(k, candidates, alpha, &out.complete);
+  if (!out.complete) {
+    // The budget stopped it: the candidates that have runs, best mean first.
+    std::vector<std::pair<double, std::size_t>> by_mean;
+    for (const std::size_t p : candidates) {
+      const std::vector<int> reps = ev.replications(p);
+      if (reps.empty()) continue;
+      double sum = 0.0;
+      for (const int r : reps) sum += ev.at(p, r).g;
+      by_mean.emplace_back(sum / static_cast<double>(reps.size()), p);
+    }
+    std::stable_sort(by_mean.begin(), by_mean.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    candidates.clear();
+    for (const auto& bp : by_mean) candidates.push_back(bp.second);
+  }
+  out.ranked = std::move(candidates);
   return out;
 }
 
 // How a method ended: the points it kept, best first.
 struct Ending {
   std::vector<std::size_t> ranked;
+  std::set<std::size_t> infeasible;  // declared so: never a runner-up
   bool found = true;
   bool guarantee = false;
   std::string stopped;
@@ -492,6 +576,8 @@ class Compass {
     return out;
   }
   std::size_t walk(std::size_t from);
+  std::vector<std::size_t> start_points();
+  std::vector<std::size_t> new_points(std::size_t x, const std::vector<std::size_t>& nb);
   // Replications 0 .. n-1 of each point; false when the budget cannot pay.
   bool top_up(const std::vector<std::size_t>& points, int n, int iteration);
 
@@ -499,13 +585,21 @@ class Compass {
   const OptimizeSpec& spec_;
   sim::RandomStream rng_;
   std::set<std::size_t> visited_;
+  std::map<std::size_t, std::size_t> order_;  // point -> the order it was first visited in
+  std::optional<std::size_t> anchor_;          // the last clean-up's pick, when not the best by the means
+  std::size_t anchor_mark_ = 0;                // order_.size() when the anchor was set
+  std::set<std::size_t> infeasible_;           // declared infeasible by a clean-up
+
+ public:
+  const std::set<std::size_t>& infeasible() const { return infeasible_; }
 };
 
 std::size_t Compass::best() const {
   std::size_t best = *visited_.begin();
-  double best_v = violation(best), best_g = mean_g(best);
+  double best_v = std::numeric_limits<double>::infinity(), best_g = best_v;
   for (const std::size_t p : visited_) {
-    const double v = violation(p), g = mean_g(p);
+    // A point a clean-up declared infeasible ranks after every other.
+    const double v = infeasible_.count(p) ? std::numeric_limits<double>::max() : violation(p), g = mean_g(p);
     if (v < best_v || (v == best_v && g < best_g)) best = p, best_v = v, best_g = g;
   }
   return best;
@@ -562,13 +656,14 @@ bool Compass::top_up(const std::vector<std::size_t>& points, int n, int iteratio
   }
   if (!ev_.affordable(tasks.size())) return false;
   ev_.run(tasks, "search", iteration);
-  for (const std::size_t p : points) visited_.insert(p);
+  for (const std::size_t p : points) {
+    if (visited_.insert(p).second) order_.emplace(p, order_.size());
+  }
   return true;
 }
 
-Ending Compass::search_points() {
-  Ending end;
-  const int n_new = std::max(2, spec_.first_stage / 2);
+// The start: the grid's centre and max(2, d) points at random.
+std::vector<std::size_t> Compass::start_points() {
   const std::size_t d = ev_.levels().size();
   const std::size_t m = std::max<std::size_t>(2, d);
   std::vector<std::size_t> mid(d), start;
@@ -577,27 +672,54 @@ Ending Compass::search_points() {
   for (std::size_t tries = 0; start.size() < m + 1 && tries < 20 * m; ++tries) {
     std::vector<std::size_t> x(d);
     for (std::size_t j = 0; j < d; ++j) {
-      x[j] = std::min(ev_.levels()[j] - 1, static_cast<std::size_t>(rng_.uniform01() * static_cast<double>(ev_.levels()[j])));
+      x[j] = std::min(ev_.levels()[j] - 1,
+                      static_cast<std::size_t>(rng_.uniform01() * static_cast<double>(ev_.levels()[j])));
     }
     const std::size_t p = ev_.index(x);
     if (std::find(start.begin(), start.end(), p) == start.end()) start.push_back(p);
   }
-  if (!top_up(start, n_new, 0)) {
-    end.stopped = "the budget ran out in the first iteration";
-    end.ranked = {best()};
+  return start;
+}
+
+// Up to max(2, d) unvisited points of the most promising area around x (at
+// least one unvisited neighbour when the walks find none).
+std::vector<std::size_t> Compass::new_points(std::size_t x, const std::vector<std::size_t>& nb) {
+  const std::size_t m = std::max<std::size_t>(2, ev_.levels().size());
+  std::vector<std::size_t> out;
+  for (std::size_t tries = 0; tries < 4 * m && out.size() < m; ++tries) {
+    const std::size_t p = walk(x);
+    if (!visited_.count(p) && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  }
+  for (const std::size_t p : nb) {
+    if (!out.empty()) break;
+    if (!visited_.count(p)) out.push_back(p);
+  }
+  return out;
+}
+
+Ending Compass::search_points() {
+  Ending end;
+  const int n_new = std::max(2, (spec_.first_stage + 1) / 2);
+  if (!top_up(start_points(), n_new, 0)) {
+    end.found = false;
+    end.stopped = fmt::format("the budget of {} runs cannot pay the first iteration", spec_.budget);
     return end;
   }
   for (int k = 1, cleanups = 0;; ++k) {
-    const std::size_t x = best();
+    // The best by the means, unless the last clean-up picked another point:
+    // then that one, until a point visited since beats it.
+    std::size_t x = best();
+    if (anchor_ && x != *anchor_ && order_.at(x) < anchor_mark_) x = *anchor_;
     const std::vector<std::size_t> nb = neighbours(x);
-    const bool all_seen = std::all_of(nb.begin(), nb.end(), [&](std::size_t p) { return visited_.count(p) != 0; });
-    if (all_seen) {
+    if (std::all_of(nb.begin(), nb.end(), [&](std::size_t p) { return visited_.count(p) != 0; })) {
       std::vector<std::size_t> hood{x};
       hood.insert(hood.end(), nb.begin(), nb.end());
       const Selection sel = select(ev_, spec_, hood, fresh(ev_, hood), k);
+      infeasible_.insert(sel.infeasible.begin(), sel.infeasible.end());
+      end.ranked = sel.ranked;
       if (!sel.complete) {
+        end.found = !sel.ranked.empty();
         end.stopped = fmt::format("the budget of {} runs ran out in the clean-up of iteration {}", spec_.budget, k);
-        end.ranked = sel.ranked.empty() ? std::vector<std::size_t>{best()} : sel.ranked;
         return end;
       }
       if (sel.ranked.empty()) {
@@ -606,34 +728,21 @@ Ending Compass::search_points() {
         return end;
       }
       if (sel.ranked.front() == x || ++cleanups >= 20) {
-        end.ranked = sel.ranked;
         end.guarantee = sel.ranked.front() == x;
-        end.stopped = end.guarantee
-                          ? fmt::format("iteration {}: every neighbour of the best was visited, and the clean-up "
-                                        "selected the best of its neighbourhood",
-                                        k)
-                          : "the clean-up picked a neighbour 20 times: stopped at its last pick";
+        end.stopped = end.guarantee ? fmt::format("iteration {}: every neighbour of the best was visited, and the "
+                                                  "clean-up selected the best of its neighbourhood",
+                                                  k)
+                                    : "the clean-up picked a neighbour 20 times: stopped at its last pick";
         return end;
       }
-      continue;  // a neighbour won the clean-up: search on from there
+      anchor_ = sel.ranked.front();  // a neighbour won the clean-up: search on from there
+      anchor_mark_ = order_.size();
+      continue;
     }
-    std::vector<std::size_t> fresh_points;
-    for (std::size_t tries = 0; tries < 4 * m && fresh_points.size() < m; ++tries) {
-      const std::size_t p = walk(x);
-      if (!visited_.count(p) && std::find(fresh_points.begin(), fresh_points.end(), p) == fresh_points.end()) {
-        fresh_points.push_back(p);
-      }
-    }
-    if (fresh_points.empty()) {
-      for (const std::size_t p : nb) {
-        if (!visited_.count(p)) {
-          fresh_points.push_back(p);
-          break;
-        }
-      }
-    }
+    // The simulation-allocation rule: every visited point's runs grow with k.
     const int a_k = n_new + static_cast<int>(std::floor(5.0 * std::log(1.0 + k)));
-    if (!top_up(fresh_points, n_new, k) || !top_up({x}, a_k, k)) {
+    const std::vector<std::size_t> seen(visited_.begin(), visited_.end());
+    if (!top_up(new_points(x, nb), n_new, k) || !top_up(seen, a_k, k)) {
       end.stopped = fmt::format("the budget of {} runs ran out in iteration {}", spec_.budget, k);
       end.ranked = {best()};
       return end;
@@ -647,6 +756,7 @@ Ending kn_points(Evaluator& ev, const OptimizeSpec& spec) {
   for (std::size_t p = 0; p < all.size(); ++p) all[p] = p;
   const Selection sel = select(ev, spec, all, 0, 0);
   end.ranked = sel.ranked;
+  end.infeasible.insert(sel.infeasible.begin(), sel.infeasible.end());
   end.found = !sel.ranked.empty();
   end.guarantee = sel.complete && sel.ranked.size() == 1;
   if (!sel.complete) {
@@ -700,7 +810,9 @@ std::vector<OptimizeCandidate> runners_up(const Evaluator& ev, const OptimizeSpe
     OptimizeCandidate c = candidate(ev, spec, p);
     if (!c.feasible) continue;
     c.difference = sim::confidence_interval(d, 1.0 - spec.alpha);
-    if (c.difference.lower() < spec.delta) {
+    // Not shown to differ by delta either way (a point clearly better than
+    // the best would be a failure of the search, and is not hidden here).
+    if (c.difference.lower() < spec.delta && c.difference.upper() > -spec.delta) {
       if (spec.maximize) c.difference.mean = -c.difference.mean;  // as the objective reads
       out.push_back(std::move(c));
     }
@@ -749,9 +861,11 @@ void check_optimize(const OptimizeSpec& spec) {
   }
 }
 
-OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress) {
+OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(std::size_t, std::size_t)>& progress,
+                            SweepExecutor* executor) {
   check_optimize(spec);
-  Evaluator ev(spec, progress);
+  ThreadExecutor threads(spec.jobs);
+  Evaluator ev(spec, progress, executor != nullptr ? *executor : threads);
   OptimizeResult out;
   for (const sim::ParamSpec& p : spec.params) out.param_names.push_back(p.name);
   out.points = ev.design().size();
@@ -766,6 +880,7 @@ OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(s
   } else {
     Compass c(ev, spec);
     end = c.search_points();
+    end.infeasible = c.infeasible();
   }
   for (std::size_t p = 0; p < out.points; ++p) {
     if (!ev.replications(p).empty()) pool.push_back(p);
@@ -790,7 +905,7 @@ OptimizeResult run_optimize(const OptimizeSpec& spec, const std::function<void(s
   }
   if (out.found) {
     out.best = candidate(ev, spec, end.ranked.front());
-    out.runners_up = runners_up(ev, spec, end.ranked.front(), pool, {});
+    out.runners_up = runners_up(ev, spec, end.ranked.front(), pool, end.infeasible);
   }
   if (ev.unused_resumed() != 0) {
     throw std::runtime_error(fmt::format("optimize.csv holds {} runs this search does not make: it was written by "

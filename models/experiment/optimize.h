@@ -127,11 +127,20 @@ struct OptimizeResult {
 // Throws as run_optimize does.
 void check_optimize(const OptimizeSpec& spec);
 
+class SweepExecutor;
+
 // Runs the optimisation. `progress`, if set, is called after each batch of
 // runs with (runs so far, budget). Throws LoadError (a bad scenario, point or
 // KPI name), std::invalid_argument (bad settings), ModelError from a run.
+//
+// `executor` (default: spec.jobs threads) runs each batch of runs: under MPI
+// every rank calls run_optimize with the same spec, the writer's results of
+// every batch are broadcast to all, and so every rank takes the same
+// decisions and returns the same result (models/experiment/sweep.h's
+// SweepExecutor; chainsim-mpi optimize).
 OptimizeResult run_optimize(const OptimizeSpec& spec,
-                            const std::function<void(std::size_t, std::size_t)>& progress = {});
+                            const std::function<void(std::size_t, std::size_t)>& progress = {},
+                            SweepExecutor* executor = nullptr);
 
 }  // namespace chainsim::models
 

@@ -53,7 +53,7 @@ std::string optimize_table(const OptimizeSpec& spec, const OptimizeResult& r) {
                                 r.runs, r.seed);
   out += fmt::format("stopped: {}\n", r.stopped);
   out += fmt::format("guarantee: {}\n\n", r.guarantee_text);
-  if (!r.found) return out + "no point found that meets the constraints\n";
+  if (!r.found) return out + (r.runs == 0 ? "no point was simulated\n" : "no point found that meets the constraints\n");
   out += fmt::format("best: {}\n", assignment(r, r.best));
   out += fmt::format("  {} {:>24}   ({} runs)\n", spec.objective, pm(r.best.objective), r.best.objective.n);
   for (std::size_t k = 0; k < spec.constraints.size(); ++k) {
@@ -126,6 +126,10 @@ std::vector<OptimizeRun> read_optimize_csv(const OptimizeSpec& spec, const std::
     double iteration = 0, point = 0, replication = 0;
     bool ok = detail::read_csv_number(f[1], iteration) && detail::read_csv_number(f[2], point) &&
               detail::read_csv_number(f[3 + params], replication) && detail::read_csv_number(f[4 + params], r.objective);
+    constexpr double kLargest = 1e9;  // iterations, points and replications are far below
+    ok = ok && iteration >= 0 && iteration <= kLargest && point >= 0 && point <= kLargest * 1e3 && replication >= 0 &&
+         replication <= kLargest;
+    if (!ok) throw std::runtime_error(fmt::format("optimize.csv:{}: a field is not a number in range", line));
     r.iteration = static_cast<int>(iteration);
     r.point = static_cast<std::size_t>(point);
     r.replication = static_cast<int>(replication);

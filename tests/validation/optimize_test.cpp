@@ -211,9 +211,44 @@ TEST_CASE("optimize refuses what it cannot do, naming it") {
   CHECK_THROWS_WITH_AS(parse_constraint("fill_rate=0.9"), "--subject-to 'fill_rate=0.9': write KPI>=VALUE or KPI<=VALUE",
                        std::invalid_argument);
   CHECK_THROWS_AS(parse_constraint("network.fill_rate>=high"), std::invalid_argument);
-  s = single_stage({}, "6:26:1", 0.1, 1);
-  s.budget = 50;  // less than the first stage of 21 points x 10
-  CHECK_THROWS_AS(run_optimize(s), std::runtime_error);
+}
+
+TEST_CASE("a budget that runs out stops the search with the best by the means and no guarantee") {
+  OptimizeSpec s = single_stage({}, "6:26:1", 0.1, 1);
+  s.budget = 50;  // less than the first stage of 21 points x 10: nothing runs
+  OptimizeResult r = run_optimize(s);
+  CHECK(!r.found);
+  CHECK(!r.guarantee);
+  CHECK(r.runs == 0);
+  CHECK(r.stopped.find("budget") != std::string::npos);
+  s.delta = 0.01 * kPeriods;  // a fine indifference zone: many stages of screening
+  s.budget = 250;               // the first stage, and a little screening
+  r = run_optimize(s);
+  CHECK(r.found);
+  CHECK(!r.guarantee);
+  CHECK(r.runs <= 250);
+  CHECK(r.guarantee_text.rfind("none: ", 0) == 0);
+  const int S = selected(r);
+  CHECK((S >= 12 && S <= 16));  // the best by its means is near the optimum, 14
+  s.method = OptimizeMethod::kCompass;
+  s.budget = 5;  // not even COMPASS's first points
+  r = run_optimize(s);
+  CHECK(!r.found);
+  CHECK(r.runs == 0);
+}
+
+TEST_CASE("several constraints are checked together, a point out on one of them taking no more runs") {
+  OptimizeSpec s = single_stage({}, "6:26:1", 0.1, 3);
+  s.objective = "network.cost_holding";
+  s.constraints = {parse_constraint("stock.shop/item.fill_rate>=0.95", 0.0001),
+                   parse_constraint("stock.shop/item.backorders_mean<=0.5", 0.0001)};
+  const OptimizeResult r = run_optimize(s);
+  REQUIRE(r.found);
+  const int S = selected(r);
+  const validation::theory::BaseStock t = validation::theory::base_stock_poisson(5, 2, S);
+  CHECK(t.fill_rate >= 0.95 - 0.001);
+  CHECK(t.backorders <= 0.5 + 0.01);
+  CHECK(validation::theory::base_stock_poisson(5, 2, S - 1).fill_rate < 0.95 + 0.001);
 }
 
 TEST_CASE("an optimisation is the same whatever the number of threads") {

@@ -100,7 +100,9 @@ struct OptimizeArgs {
   std::vector<std::string> allow_dirs;
 };
 CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
-int optimize_command(const OptimizeArgs& args);
+// Runs it on `executor` (chainsim-mpi: every rank, the writer writing and
+// printing), or on --jobs threads when null.
+int optimize_command(const OptimizeArgs& args, models::SweepExecutor* executor = nullptr);
 struct PlayArgs {
   std::string scenario;
   std::string role;  // "": the retailer

@@ -1,6 +1,11 @@
-// chainsim-mpi: `chainsim sweep` across MPI ranks.
+// chainsim-mpi: `chainsim sweep` and `chainsim optimize` across MPI ranks.
 //
 //   mpirun -n 65 chainsim-mpi sweep SCENARIO --param PATH=SPEC ... --out DIR
+//   mpirun -n 65 chainsim-mpi optimize SCENARIO --vary PATH=SPEC ... --out DIR
+//
+// An optimisation runs its decisions on every rank: each batch of runs is
+// handed out by rank 0 and its results broadcast to all, so every rank takes
+// the same next step (models/experiment/optimize.h).
 //
 // Every rank parses the same arguments and the same files (on a shared file
 // system); rank 0 hands out the runs in chunks (sim/mpi_ordered.h), writes
@@ -52,11 +57,13 @@ int main(int argc, char** argv) {
   boost::mpi::environment env(argc, argv);
   boost::mpi::communicator world;
   using namespace chainsim::cli;
-  CLI::App app{"chainsim-mpi: chainsim sweep across MPI ranks (rank 0 coordinates and writes)"};
+  CLI::App app{"chainsim-mpi: chainsim sweep and optimize across MPI ranks (rank 0 coordinates and writes)"};
   app.set_version_flag("--version", version_string());
   app.require_subcommand(1);
   SweepArgs sweep;
-  add_sweep_command(app, sweep);
+  CLI::App* sweep_cmd = add_sweep_command(app, sweep);
+  OptimizeArgs optimize;
+  add_optimize_command(app, optimize);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,7 +72,7 @@ int main(int argc, char** argv) {
   }
   MpiExecutor exec(world);
   try {
-    return sweep_command(sweep, &exec);
+    return *sweep_cmd ? sweep_command(sweep, &exec) : optimize_command(optimize, &exec);
   } catch (const std::exception& e) {
     std::cerr << "chainsim-mpi: error (rank " << world.rank() << "): " << e.what() << "\n";
     return kExitFailure;

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "chainsim_version.h"
 #include "commands.h"
@@ -174,9 +175,11 @@ std::string start_files(const OptimizeArgs& a, const std::string& out, OptimizeS
 
 }  // namespace
 
-int optimize_command(const OptimizeArgs& a) {
-  OptimizeSpec spec;
-  OptimizeMeta m;
+namespace {
+
+// The search as asked, checked before anything is written; on the writer,
+// the problem printed. Returns kExitOk or the status to exit with.
+int prepare(const OptimizeArgs& a, bool writer, OptimizeSpec& spec, OptimizeMeta& m) {
   m.version = CHAINSIM_VERSION;
   m.git = CHAINSIM_GIT;
   m.scenario_file = a.scenario;
@@ -186,51 +189,84 @@ int optimize_command(const OptimizeArgs& a) {
     m.scenario_yaml = to_yaml(load_scenario(a.scenario, {a.sets, "--set", a.allow_dirs}).document);
     check_optimize(spec);  // nothing is written for a search that cannot start
   } catch (const LoadError& e) {
-    print_load_error(e);
+    if (writer) print_load_error(e);
     return kExitBadInput;
   } catch (const std::invalid_argument& e) {
-    std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
+    if (writer) std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
     return kExitBadInput;
   }
+  return kExitOk;
+}
+
+// The answer's files and what the terminal shows (on the writer).
+void finish(const OptimizeArgs& a, const std::string& out, const OptimizeSpec& spec, const OptimizeResult& r,
+            const OptimizeMeta& m, std::size_t resumed) {
+  if (!a.no_report) sim::write_file_atomically(out + "/optimize.html", optimize_report_html(spec, r, m));
+  sim::write_file_atomically(out + "/optimize.json", optimize_json(spec, r, m));
+  if (a.quiet) return;
+  std::cout << optimize_table(spec, r);
+  if (resumed != 0) std::cout << fmt::format("resumed: {} of the {} runs came from optimize.csv\n", resumed, r.runs);
+  std::cout << (a.no_report ? fmt::format("wrote {0}/optimize.json and {0}/optimize.csv\n", out)
+                            : fmt::format("wrote {0}/optimize.json, {0}/optimize.csv and {0}/optimize.html\n", out));
+}
+
+}  // namespace
+
+int optimize_command(const OptimizeArgs& a, SweepExecutor* executor) {
+  const bool writer = executor == nullptr || executor->is_writer();
+  OptimizeSpec spec;
+  OptimizeMeta m;
+  if (const int status = prepare(a, writer, spec, m); status != kExitOk) return status;
   const std::string out = a.out.empty() ? "out/" + std::filesystem::path(a.scenario).stem().string() + "_optimize"
                                         : a.out;
+  // The writer claims the folder and starts (or reads back) the files; the
+  // other ranks learn whether it could, and the runs it read back.
   sim::DirectoryLock lock;  // held until the files are written
-  if (const std::string why = lock.claim(out, "--out"); !why.empty()) {
-    std::cerr << "chainsim: error: " << why << "\n";
+  std::string why;
+  if (writer) {
+    why = lock.claim(out, "--out");
+    if (why.empty()) why = start_files(a, out, spec, m);
+  }
+  if (executor != nullptr) why = executor->broadcast(why);
+  if (!why.empty()) {
+    if (writer) std::cerr << "chainsim: error: " << sim::printable(why) << "\n";
     return kExitBadInput;
   }
-  if (const std::string why = start_files(a, out, spec, m); !why.empty()) {
-    std::cerr << "chainsim: error: " << sim::printable(why) << "\n";
-    return kExitBadInput;
+  if (executor != nullptr && a.resume) {
+    std::string rows;
+    for (const OptimizeRun& r : spec.resume_from) rows += optimize_csv_row(r);
+    rows = executor->broadcast(optimize_csv_header(spec) + rows);
+    std::size_t used = 0;
+    spec.resume_from = read_optimize_csv(spec, rows, &used);
   }
   const std::size_t resumed = spec.resume_from.size();
-  TraceFile trace(out + "/optimize.csv");
-  spec.on_run = [&](const OptimizeRun& r) { trace.append(optimize_csv_row(r)); };
-  const auto style = a.quiet || !::isatty(2) ? sim::ProgressMeter::Style::kNone : sim::ProgressMeter::Style::kBar;
+  std::optional<TraceFile> trace;
+  if (writer) {
+    trace.emplace(out + "/optimize.csv");
+    spec.on_run = [&](const OptimizeRun& r) { trace->append(optimize_csv_row(r)); };
+  }
+  const auto style = a.quiet || !writer || !::isatty(2) ? sim::ProgressMeter::Style::kNone
+                                                        : sim::ProgressMeter::Style::kBar;
   std::unique_ptr<sim::ProgressMeter> meter;
   OptimizeResult r;
   try {
-    r = run_optimize(spec, [&](std::size_t done, std::size_t budget) {
-      if (!meter) meter = std::make_unique<sim::ProgressMeter>(std::cerr, style, budget, 0);
-      meter->update(done);
-    });
+    r = run_optimize(
+        spec,
+        [&](std::size_t done, std::size_t budget) {
+          if (!meter) meter = std::make_unique<sim::ProgressMeter>(std::cerr, style, budget, 0);
+          meter->update(done);
+        },
+        executor);
   } catch (const LoadError& e) {
-    print_load_error(e);
+    if (writer) print_load_error(e);
     return kExitBadInput;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "chainsim: error: " << sim::printable(e.what()) << "\n";
-    return kExitBadInput;
+  } catch (const SweepAborted& e) {
+    return e.status();  // the writer reports why
   }
   if (meter) meter->finish();
-  trace.close();
-  if (!a.no_report) sim::write_file_atomically(out + "/optimize.html", optimize_report_html(spec, r, m));
-  sim::write_file_atomically(out + "/optimize.json", optimize_json(spec, r, m));
-  if (!a.quiet) {
-    std::cout << optimize_table(spec, r);
-    if (resumed != 0) std::cout << fmt::format("resumed: {} of the {} runs came from optimize.csv\n", resumed, r.runs);
-    std::cout << (a.no_report ? fmt::format("wrote {0}/optimize.json and {0}/optimize.csv\n", out)
-                              : fmt::format("wrote {0}/optimize.json, {0}/optimize.csv and {0}/optimize.html\n", out));
-  }
+  if (!writer) return kExitOk;
+  trace->close();
+  finish(a, out, spec, r, m, resumed);
   return kExitOk;
 }
 

@@ -185,23 +185,37 @@ std::vector<std::vector<double>> Evaluator::simulate(const std::vector<std::pair
                                                      const std::vector<const ScenarioSpec*>& specs) {
   const std::size_t width = 1 + spec_.constraints.size();
   std::vector<std::vector<double>> out(compute.size());
-  executor_.run(
-      0, compute.size(),
-      [&](std::size_t i) {
-        SweepTaskResult r;
-        r.values = pick(spec_, run_replication(*specs[i], seed_, compute[i].second, ReplicationOptions::checked()).kpis);
-        return r;
-      },
-      [&](std::size_t i, SweepTaskResult&& r) { out[i] = std::move(r.values); });
+  std::exception_ptr error;  // on the writer: a run failed (a model error on some rank)
+  try {
+    executor_.run(
+        0, compute.size(),
+        [&](std::size_t i) {
+          SweepTaskResult r;
+          r.values =
+              pick(spec_, run_replication(*specs[i], seed_, compute[i].second, ReplicationOptions::checked()).kpis);
+          return r;
+        },
+        [&](std::size_t i, SweepTaskResult&& r) { out[i] = std::move(r.values); });
+  } catch (...) {
+    if (!executor_.is_writer()) throw;
+    error = std::current_exception();
+  }
   std::string bytes;
   if (executor_.is_writer()) {
-    for (const std::vector<double>& v : out) bytes.append(reinterpret_cast<const char*>(v.data()), width * sizeof(double));
+    bytes = error ? "x" : "o";  // the others stop too when the writer failed
+    for (const std::vector<double>& v : out) {
+      if (!error) bytes.append(reinterpret_cast<const char*>(v.data()), width * sizeof(double));
+    }
   }
   bytes = executor_.broadcast(bytes);
-  if (bytes.size() != compute.size() * width * sizeof(double)) throw std::runtime_error("optimize: a batch's results were lost");
+  if (error) std::rethrow_exception(error);
+  if (bytes.empty() || bytes[0] != 'o') throw SweepAborted(1);
+  if (bytes.size() != 1 + compute.size() * width * sizeof(double)) {
+    throw std::runtime_error("optimize: a batch's results were lost");
+  }
   for (std::size_t i = 0; i < compute.size(); ++i) {
     out[i].resize(width);
-    std::memcpy(out[i].data(), bytes.data() + i * width * sizeof(double), width * sizeof(double));
+    std::memcpy(out[i].data(), bytes.data() + 1 + i * width * sizeof(double), width * sizeof(double));
   }
   return out;
 }

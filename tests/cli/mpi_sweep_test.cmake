@@ -1,5 +1,5 @@
-# The same sweep with chainsim (threads) and with chainsim-mpi under mpirun
-# must write the same bytes: a grid, a Latin hypercube, and a grid whose
+# The same sweep (and optimisation, below) with chainsim (threads) and with
+# chainsim-mpi under mpirun must write the same bytes: a grid, a Latin hypercube, and a grid whose
 # points read trace files (checked on the workers, recorded by rank 0). Run
 # with 3 ranks or more, so that two workers share the runs.
 # Run with: cmake -DCHAINSIM=<exe> -DCHAINSIM_MPI=<exe> -DMPIEXEC=<mpirun> -DRANKS=<n>
@@ -47,4 +47,52 @@ foreach(design grid lhs trace)
   endif()
   message(STATUS "${design}: the same bytes with 2 threads and ${RANKS} MPI ranks")
 endforeach()
+# chainsim-mpi optimize: the same answer and trace as chainsim optimize with
+# threads, for Kim-Nelson with a constraint and for COMPASS; and --resume.
+set(kn optimize scenarios/serial_base_stock.yaml --vary nodes.store.policy.S=16:44:2
+    --minimize network.total_cost --subject-to stock.store/widget.fill_rate>=0.99 --tolerance 0.002
+    --indifference 100 --set horizon=200 --quiet)
+set(compass optimize scenarios/serial_base_stock.yaml --vary nodes.store.policy.S=10:66:2
+    --vary nodes.warehouse.policy.S=10:66:2 --minimize network.total_cost --indifference 100 --set horizon=200
+    --quiet)
+foreach(search kn compass)
+  execute_process(COMMAND "${CHAINSIM}" ${${search}} --jobs 2 --out "${WORK}/${search}_threads"
+                  WORKING_DIRECTORY "${SOURCE}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "chainsim optimize (${search}) failed: ${rc}")
+  endif()
+  execute_process(COMMAND "${MPIEXEC}" -n ${RANKS} --allow-run-as-root --oversubscribe
+                          "${CHAINSIM_MPI}" ${${search}} --out "${WORK}/${search}_mpi"
+                  WORKING_DIRECTORY "${SOURCE}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "mpirun chainsim-mpi optimize (${search}) failed: ${rc}")
+  endif()
+  foreach(f optimize.csv optimize.json optimize.html)
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORK}/${search}_threads/${f}"
+                            "${WORK}/${search}_mpi/${f}" RESULT_VARIABLE same)
+    if(NOT same EQUAL 0)
+      message(FATAL_ERROR "${search}: ${f} differs between chainsim and chainsim-mpi with ${RANKS} ranks")
+    endif()
+  endforeach()
+  message(STATUS "optimize ${search}: the same bytes with 2 threads and ${RANKS} MPI ranks")
+endforeach()
+# Resumed under MPI from the first 40 runs of the COMPASS search.
+file(STRINGS "${WORK}/compass_threads/optimize.csv" rows)
+list(SUBLIST rows 0 41 first)
+list(JOIN first "\n" cut)
+file(WRITE "${WORK}/compass_mpi/optimize.csv" "${cut}\n")
+execute_process(COMMAND "${MPIEXEC}" -n ${RANKS} --allow-run-as-root --oversubscribe
+                        "${CHAINSIM_MPI}" ${compass} --out "${WORK}/compass_mpi" --resume
+                WORKING_DIRECTORY "${SOURCE}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "mpirun chainsim-mpi optimize --resume failed: ${rc}")
+endif()
+foreach(f optimize.csv optimize.json)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORK}/compass_threads/${f}"
+                          "${WORK}/compass_mpi/${f}" RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "optimize --resume under MPI: ${f} differs from the uninterrupted search")
+  endif()
+endforeach()
+message(STATUS "optimize --resume under MPI: the same bytes as the uninterrupted search")
 file(REMOVE_RECURSE "${WORK}")

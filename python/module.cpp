@@ -183,20 +183,8 @@ py::dict sweep(const std::string& scenario, const std::vector<std::string>& sets
   return out;
 }
 
-py::dict candidate_dict(const OptimizeResult& r, const OptimizeCandidate& c, bool runner_up) {
-  py::dict d, values;
-  for (std::size_t j = 0; j < r.param_names.size(); ++j) values[py::str(r.param_names[j])] = c.values[j];
-  d["point"] = c.point;
-  d["values"] = values;
-  d["objective"] = interval_dict(c.objective);
-  py::list cons;
-  for (const chainsim::sim::Interval& i : c.constraints) cons.append(interval_dict(i));
-  d["constraints"] = cons;
-  if (runner_up) d["difference"] = interval_dict(c.difference);
-  return d;
-}
-
-// chainsim optimize from Python: the result as dicts, the trace as arrays.
+// chainsim optimize from Python: optimize.json's text (the package parses
+// it, so the two cannot drift apart) and the trace as arrays.
 py::dict optimize(const std::string& scenario, const std::vector<std::string>& sets,
                   const std::vector<std::string>& vary, const std::string& objective, bool maximize,
                   const std::vector<std::string>& constraints, std::optional<double> tolerance, double delta,
@@ -227,20 +215,14 @@ py::dict optimize(const std::string& scenario, const std::vector<std::string>& s
     py::gil_scoped_release release;
     r = run_optimize(spec);
   }
+  OptimizeMeta meta;
+  meta.version = CHAINSIM_VERSION;
+  meta.git = CHAINSIM_GIT;
+  meta.scenario_file = scenario;
+  meta.sets = sets;
+  meta.scenario_yaml = to_yaml(load_scenario(scenario, LoadOptions(sets, "set", allow_dirs)).document);
   py::dict out;
-  out["method"] = r.method;
-  out["points"] = r.points;
-  out["visited"] = r.visited;
-  out["runs"] = r.runs;
-  out["seed"] = r.seed;
-  out["found"] = r.found;
-  out["guarantee"] = r.guarantee;
-  out["stopped"] = r.stopped;
-  out["guarantee_text"] = r.guarantee_text;
-  out["best"] = r.found ? py::object(candidate_dict(r, r.best, false)) : py::none();
-  py::list ups;
-  for (const OptimizeCandidate& c : r.runners_up) ups.append(candidate_dict(r, c, true));
-  out["runners_up"] = ups;
+  out["json"] = optimize_json(spec, r, meta);
   const std::size_t n = r.trace.size(), k = spec.constraints.size();
   py::array_t<std::int64_t> point(n), replication(n);
   py::array_t<double> value(n), cons({n, k});

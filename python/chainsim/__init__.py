@@ -358,15 +358,19 @@ def optimize(scenario: Scenario | str | os.PathLike, vary: Mapping[str, Any] | I
     ``vary`` as in ``sweep`` (lists or "from:to:step" ranges); ``minimize`` or
     ``maximize`` a KPI column ("network.total_cost"); ``subject_to`` constraints
     "KPI>=x" / "KPI<=x" with ``tolerance``; ``indifference`` the difference worth
-    finding. Returns {"best": {"values", "objective", "constraints"}, "runners_up",
-    "guarantee", "guarantee_text", "stopped", "method", "runs", "trace": {"phase",
-    "point", "replication", "objective", "constraints"} (NumPy arrays), ...}.
+    finding. Returns what optimize.json holds ({"best": {"values", "objective",
+    "constraints"}, "runners_up", "guarantee", "guarantee_text", "stopped", "method",
+    "runs", "settings", ...}; docs/optimize.md), and "trace": {"phase", "point",
+    "replication", "objective", "constraints"} as NumPy arrays.
     """
     if (minimize is None) == (maximize is None):
         raise ValueError("give the objective: minimize=KPI or maximize=KPI")
     path, sets = _as_path(scenario)
     sets = sets + _overrides(set)
     params = _params(vary)
-    return _core.optimize(path, sets, params, minimize or maximize, maximize is not None, list(subject_to),
-                          tolerance, float(indifference), float(alpha), int(first_stage), int(budget), method,
-                          seed, int(jobs), [os.fspath(d) for d in allow_dirs])
+    raw = _core.optimize(path, sets, params, minimize or maximize, maximize is not None, list(subject_to),
+                         tolerance, float(indifference), float(alpha), int(first_stage), int(budget), method,
+                         seed, int(jobs), [os.fspath(d) for d in allow_dirs])
+    result = json.loads(raw["json"])  # optimize.json's content, as the command writes it
+    result["trace"] = raw["trace"]
+    return result

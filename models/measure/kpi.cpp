@@ -35,6 +35,36 @@ double weighted_quantile(std::vector<std::pair<double, double>> v, double p) {
 
 }  // namespace
 
+void LeadTimeLog::merge() {
+  std::sort(buffer_.begin(), buffer_.end());
+  std::vector<std::pair<double, double>> merged;
+  merged.reserve(histogram_.size() + buffer_.size());
+  std::size_t h = 0, b = 0;
+  auto put = [&](double time, double orders) {
+    if (!merged.empty() && merged.back().first == time) {
+      merged.back().second += orders;
+    } else {
+      merged.emplace_back(time, orders);
+    }
+  };
+  while (h < histogram_.size() || b < buffer_.size()) {
+    if (b == buffer_.size() || (h < histogram_.size() && histogram_[h].first <= buffer_[b])) {
+      put(histogram_[h].first, histogram_[h].second);
+      ++h;
+    } else {
+      put(buffer_[b++], 1.0);
+    }
+  }
+  histogram_ = std::move(merged);
+  buffer_.clear();
+}
+
+std::vector<std::pair<double, double>> LeadTimeLog::histogram() const {
+  LeadTimeLog copy = *this;
+  copy.merge();
+  return std::move(copy.histogram_);
+}
+
 double KpiSet::get(const std::string& scope, const std::string& name, const std::string& kpi) const {
   for (const KpiValue& v : values) {
     if (v.scope == scope && v.name == name && v.kpi == kpi) return v.value;
@@ -70,16 +100,6 @@ void KpiCollector::on_start(const RunShape& r) {
     if (top) amp_bucket_ = std::lcm(amp_bucket_, bucket_size_[id]);
   }
   served_chains(r);
-  // Room for one completed order per measured period where a stock can have
-  // them (more only grow the vector), while that is at most 8 MB in all: a
-  // network of 100,000 stores would touch 270 MB it mostly never uses, and
-  // its vectors grow as cheaply.
-  const auto periods = static_cast<std::size_t>(std::max<std::int64_t>(0, r.periods - from_));
-  if (periods * r.stocks.size() <= (std::size_t{1} << 20)) {
-    for (std::size_t id = 0; id < r.stocks.size(); ++id) {
-      if (!r.stocks[id].infinite && r.stocks[id].replenished) stocks_[id].lead_times.reserve(periods);
-    }
-  }
 }
 
 void KpiCollector::served_chains(const RunShape& r) {
@@ -229,7 +249,7 @@ void KpiCollector::on_delivery(const Delivery& d) {
       a.customer_waits.emplace_back(wait, d.qty);
     }
   } else {
-    a.lead_times.push_back(wait);
+    a.lead_times.add(wait);
   }
 }
 
@@ -386,15 +406,11 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   put("bullwhip_cumulative", served && served->count() > 1 && ev > 0 ? a.orders_per_bucket.variance() / ev : kNaN);
   put("inventory_turns", ratio(a.shipped, on_hand));
   put("days_of_supply", ratio(on_hand, a.shipped / (n * period)));
-  double lt = 0;
-  std::vector<std::pair<double, double>> orders;
-  orders.reserve(a.lead_times.size());
-  for (double x : a.lead_times) {
-    lt += x;
-    orders.emplace_back(x, 1.0);
-  }
-  put("order_lead_time_mean", ratio(lt, static_cast<double>(a.lead_times.size())));
-  put("order_lead_time_p95", weighted_quantile(std::move(orders), 0.95));
+  // The same figures as from every order's time: the sum in arrival order,
+  // and the histogram's weights are whole counts, so its cumulative sums are
+  // exact as the orders' were.
+  put("order_lead_time_mean", ratio(a.lead_times.sum(), static_cast<double>(a.lead_times.count())));
+  put("order_lead_time_p95", weighted_quantile(a.lead_times.histogram(), 0.95));
   // The orders the lead-time KPIs cannot count yet (censored at the horizon).
   const StockEnd open = id < end_.stocks.size() ? end_.stocks[id] : StockEnd{};
   const Time end = static_cast<double>(shape_->periods) * period;

@@ -3,6 +3,7 @@
 // every flow, the summary across replications against a hand computation
 // with Student-t quantiles, the outputs, and the drift checks between the KPI
 // table, the page and what a run reports.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -979,4 +980,32 @@ TEST_CASE("docs/kpis.md's reference table is what the KPI definitions generate")
   REQUIRE(j != std::string::npos);
   // A mismatch means: run scripts/update_generated.sh and commit the result.
   CHECK(doc.substr(i + begin.size(), j - i - begin.size()) == kpi_reference_markdown());
+}
+
+TEST_CASE("the lead-time log keeps a histogram that is the sorted times, merged across its buffer, with their sum") {
+  LeadTimeLog log;
+  std::vector<double> all;
+  double sum = 0.0;
+  // 10,000 times over three buffers: whole periods, and a few odd ones.
+  for (int i = 0; i < 10000; ++i) {
+    const double t = (i % 7 == 0) ? 2.5 + 0.001 * (i % 13) : static_cast<double>((i * 31) % 5);
+    log.add(t);
+    all.push_back(t);
+    sum += t;
+  }
+  CHECK(log.count() == 10000);
+  CHECK(log.sum() == sum);  // the same additions in the same order
+  const auto h = log.histogram();
+  std::sort(all.begin(), all.end());
+  std::vector<std::pair<double, double>> expected;
+  for (const double t : all) {
+    if (!expected.empty() && expected.back().first == t) {
+      expected.back().second += 1.0;
+    } else {
+      expected.emplace_back(t, 1.0);
+    }
+  }
+  CHECK(h == expected);
+  CHECK(h.size() == 5 + 13);  // distinct times, not orders
+  CHECK(log.histogram() == h);  // reading it changes nothing
 }

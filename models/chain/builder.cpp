@@ -78,7 +78,8 @@ class NetworkBuilder {
   void add_products() {
     for (const ProductSpec& p : spec_.products) {
       product_id_[p.id] = static_cast<ProductId>(N_->products_.size());
-      N_->products_.push_back({p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost)});
+      N_->products_.push_back(
+          {p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost), p.shelf_life, p.disposal_cost});
     }
   }
 
@@ -163,6 +164,7 @@ class NetworkBuilder {
     sp.vmi = ss.vmi;
     sp.use_shared_demand = ss.use_shared_demand;
     add_demand(ns.id + "/" + ss.product, ss, sp);
+    add_perishable(ns.id + "/" + ss.product, ss, sp);
     if (ss.initial_backlog > 0) {
       BacklogEntry e;
       e.qty = ss.initial_backlog;
@@ -170,6 +172,20 @@ class NetworkBuilder {
       sp.backlog.push_back(e);
       sp.backlog_qty = ss.initial_backlog;
     }
+  }
+
+  // A perishable product's batches: what is on hand at the start is fresh.
+  void add_perishable(const std::string& tag, const StockSpec& ss, StockPoint& sp) {
+    const ProductInfo& p = N_->products_[sp.product];
+    if (!p.shelf_life) return;
+    sp.perishable = std::make_unique<Perishable>();
+    Perishable& per = *sp.perishable;
+    per.batches = AgeBatches(ss.issuing.value_or(Issuing::kFifo));
+    per.shelf_life = *p.shelf_life;
+    per.disposal_cost = p.disposal_cost;
+    per.rng = stream("shelf_life/" + tag);
+    per.batches.add(sp.on_hand, per.expiry_from(N_->start_));
+    N_->perishable_stocks_.push_back(sp.id);
   }
 
   // End demand (per-period processes and arrival streams) and returns.
@@ -562,6 +578,9 @@ class NetworkBuilder {
       for (const Source& src : sp.sources) s.suppliers.push_back(N_->stock_of(N_->lanes_[src.lane].from, sp.product));
       s.review_bucket = sp.continuous ? 1 : sp.review_period;
       s.unit_value = sp.unit_value;
+      s.perishable = sp.perishable != nullptr;
+      s.disposal_cost = sp.perishable ? sp.perishable->disposal_cost : 0.0;
+      r.perishables = r.perishables || s.perishable;
     }
     for (const Segment& g : N_->segments_) {
       r.segments.push_back({g.name, g.initial, g.spec.discount_rate, g.spec.acquisition.cost});

@@ -194,6 +194,11 @@ CHAINSIM_NAMED_ENUM(CustomerMode, "population", "individual");
 enum class InTransit : std::uint8_t { kArrive, kHold };
 CHAINSIM_NAMED_ENUM(InTransit, "arrive", "hold");
 
+// The order a perishable stock issues its batches in: first in first out,
+// first expired first out, or last in first out (the freshest first).
+enum class Issuing : std::uint8_t { kFifo, kFefo, kLifo };
+CHAINSIM_NAMED_ENUM(Issuing, "fifo", "fefo", "lifo");
+
 // What a state-triggered what-if (`when:`) watches at a stock point.
 enum class WhenMeasure : std::uint8_t { kOnHand, kPosition, kBacklog, kFillRate };
 CHAINSIM_NAMED_ENUM(WhenMeasure, "on_hand", "position", "backlog", "fill_rate");

@@ -41,6 +41,9 @@ struct Message {
   Time sent = 0.0;         // when it was sent
   Time placed = 0.0;       // shipment/order: when the order was placed
   double extra = 0.0;      // payment: amount of receivable it settles; order: priority
+  // A shipment of a perishable product from a stock: its batches' slot in
+  // the network's store of batches travelling, plus 1 (0: none).
+  std::uint32_t batches = 0;
 };
 
 class Channel {

@@ -43,6 +43,7 @@ const char* cost_kind_name(CostKind k) {
     case CostKind::kMaterial: return "material";
     case CostKind::kReturns: return "returns";
     case CostKind::kCustomers: return "customers";
+    case CostKind::kWaste: return "waste";
     case CostKind::kCount: break;
   }
   return "?";
@@ -156,6 +157,7 @@ void Network::boundary(std::int64_t k) {
     if (sp.production) sp.production->capacity_used = 0.0;
   }
   begin_instant(sim_.now(), true);
+  for (const StockId s : perishable_stocks_) expire_due(stocks_[s]);
   if (!segments_.empty()) customers_begin_period();
   sim_.schedule(period_start(k + 1), priority::kClosePeriod, [this, k] { boundary(k + 1); });
   drive();
@@ -203,6 +205,7 @@ void Network::record_stocks(std::int64_t k) {
     o.returned = f.returned;
     o.restocked = f.restocked;
     o.scrapped = f.scrapped;
+    o.expired = f.expired;
     o.on_hand = sp.infinite ? 0.0 : sp.on_hand;
     o.backlog = sp.backlog_qty;
     o.on_order = sp.on_order;
@@ -351,6 +354,7 @@ const char* log_event_name(LogEvent e) {
     case LogEvent::kPayment: return "payment";
     case LogEvent::kWhatIfStart: return "what_if_start";
     case LogEvent::kWhatIfEnd: return "what_if_end";
+    case LogEvent::kExpiry: return "expiry";
   }
   return "";
 }
@@ -466,14 +470,22 @@ void Network::audit_units() const {
   }
   const UnitTotals& u = units_;
   const Qty in_system = on_hand + u.in_transit + u.in_production;
-  const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked;
+  const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked - u.expired;
   const double unit_scale = std::max({1.0, std::abs(in_system), u.supplied + u.started + u.initial});
   if (std::abs(in_system - flows) > 1e-6 * unit_scale) {
     throw ModelError(fmt::format(
         "unit conservation broken at t={}: on hand {} + in transit {} + in production {} = {}, "
-        "but initial {} + supplied {} + started {} - consumed {} - sold {} + restocked {} = {}",
+        "but initial {} + supplied {} + started {} - consumed {} - sold {} + restocked {} - expired {} = {}",
         sim_.now(), on_hand, u.in_transit, u.in_production, in_system, u.initial, u.supplied,
-        u.started, u.consumed, u.sold, u.restocked, flows));
+        u.started, u.consumed, u.sold, u.restocked, u.expired, flows));
+  }
+  for (const StockId s : perishable_stocks_) {
+    const StockPoint& sp = stocks_[s];
+    const Qty batched = sp.perishable->batches.total();
+    if (std::abs(batched - sp.on_hand) > 1e-6 * std::max(1.0, sp.on_hand)) {
+      throw ModelError(fmt::format("unit conservation broken at t={}: {} has {} on hand, but its batches by "
+                                   "expiry hold {}", sim_.now(), sp.name, sp.on_hand, batched));
+    }
   }
 }
 
@@ -488,7 +500,7 @@ void Network::audit_money() const {
     payables += n.account.payables();
     const auto& c = n.account.total_costs();
     for (CostKind k : {CostKind::kHolding, CostKind::kOrdering, CostKind::kTransport,
-                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns, CostKind::kCustomers}) {
+                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns, CostKind::kCustomers, CostKind::kWaste}) {
       cash_costs += c[static_cast<int>(k)];
     }
   }

@@ -38,6 +38,8 @@ struct ProductInfo {
   double unit_cost = 0.0;
   double price = 0.0;
   double salvage_value = 0.0;  // a unit left at the horizon
+  std::optional<Distribution> shelf_life;  // perishable (models/chain/perishable.h)
+  double disposal_cost = 0.0;              // per unit expired
 };
 
 // Network-wide running totals used by the conservation audit.
@@ -48,6 +50,7 @@ struct UnitTotals {
   Qty consumed = 0.0;     // units used as components
   Qty sold = 0.0;         // units handed to end customers
   Qty restocked = 0.0;    // customer returns put back on a shelf
+  Qty expired = 0.0;      // perishable units outdated
   Qty in_transit = 0.0;   // shipments travelling now
   Qty in_production = 0.0;  // started, not finished
 };
@@ -222,6 +225,7 @@ class Network {
 
   // Phase handlers (network_phases.cpp).
   void receive(Node& n);
+  void receive_return(Node& n, StockPoint& sp, const Message& m);  // a customer return's arrival
   void orders_in(Node& n);
   void fulfil(Node& n);
   void review(Node& n);
@@ -229,6 +233,13 @@ class Network {
   void book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent);
   void book_payment(Node& n, Money amount, Money settles);
   void ship_from_stock(Node& n, StockPoint& sp);
+  // Perishable stocks (models/chain/perishable.h): outdates what expired by
+  // now; puts away an arrival's units (the shipment's batches, or a new
+  // batch dated now); takes `qty` units for a shipment and returns the slot
+  // of their batches in transit_batches_ plus 1.
+  void expire_due(StockPoint& sp);
+  void put_away_batches(StockPoint& sp, const Message& m);
+  std::uint32_t take_transit_batches(StockPoint& seller, Qty qty);
   void dispatch_from_source(Node& n, StockPoint& sp);
   void start_production(Node& n, StockPoint& sp);
   void send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qty, Qty closes, Time extra_delay);
@@ -348,6 +359,12 @@ class Network {
   std::vector<std::uint8_t> scratch_up_;
   std::vector<AllocationLine> scratch_lines_;
   std::vector<Qty> scratch_out_;
+  // Perishable products (models/chain/perishable.h): the stocks that keep
+  // batches, and the batches of shipments travelling between stocks (slots
+  // reused through the free list).
+  std::vector<StockId> perishable_stocks_;
+  std::vector<std::vector<AgeBatch>> transit_batches_;
+  std::vector<std::uint32_t> free_transit_batches_;
 };
 
 }  // namespace chainsim::models

@@ -142,6 +142,28 @@ void Network::apply_finance(Node& n, const Message& m) {
   }
 }
 
+void Network::receive_return(Node& n, StockPoint& sp, const Message& m) {
+  const ReturnsSpec& r = *sp.returns;
+  const double u = sp.returns_rng.uniform01();
+  const Qty restock =
+      whole(m.qty) ? sim::binomial_quantile(u, m.qty, r.restock_fraction) : m.qty * r.restock_fraction;
+  const Qty scrap = m.qty - restock;
+  Account& a = n.account;
+  const Money refund = m.qty * m.extra * r.refund;
+  a.cost(CostKind::kReturns, refund + scrap * r.scrap_cost, true);
+  if (m.ref != 0) {
+    SegmentFlows& f = segments_[m.ref - 1].flows;
+    f.revenue -= refund;
+    f.cogs -= restock * sp.unit_value;
+  }
+  sp.on_hand += restock;
+  sp.flows.returned += m.qty;
+  sp.flows.restocked += restock;
+  sp.flows.scrapped += scrap;
+  units_.restocked += restock;
+  if (restock > 0) sp.changed = true;
+}
+
 void Network::receive(Node& n) {
   const Time now = sim_.now();
   // Book arriving invoices first, so one already due is paid now.
@@ -167,6 +189,7 @@ void Network::receive(Node& n) {
         units_.in_transit -= m.qty;
         log(LogEvent::kReceipt, l.from, n.id, sp.product, m.qty, m.ref);
         sp.on_hand += m.qty;
+        if (sp.perishable) put_away_batches(sp, m);
         sp.on_order -= m.closes;
         sp.flows.received += m.qty;
         if (m.closes != m.qty) sp.changed = true;  // a shortfall lowers the position
@@ -189,32 +212,12 @@ void Network::receive(Node& n) {
         log(LogEvent::kProductionDone, n.id, n.id, sp.product, m.qty);
         units_.in_production -= m.qty;
         sp.on_hand += m.qty;
+        if (sp.perishable) put_away_batches(sp, m);
         sp.on_order -= m.qty;
         sp.flows.received += m.qty;
         sp.flows.produced += m.qty;
         break;
-      case MessageKind::kCustomerReturn: {
-        const ReturnsSpec& r = *sp.returns;
-        const double u = sp.returns_rng.uniform01();
-        const Qty restock = whole(m.qty) ? sim::binomial_quantile(u, m.qty, r.restock_fraction)
-                                         : m.qty * r.restock_fraction;
-        const Qty scrap = m.qty - restock;
-        Account& a = n.account;
-        const Money refund = m.qty * m.extra * r.refund;
-        a.cost(CostKind::kReturns, refund + scrap * r.scrap_cost, true);
-        if (m.ref != 0) {
-          SegmentFlows& f = segments_[m.ref - 1].flows;
-          f.revenue -= refund;
-          f.cogs -= restock * sp.unit_value;
-        }
-        sp.on_hand += restock;
-        sp.flows.returned += m.qty;
-        sp.flows.restocked += restock;
-        sp.flows.scrapped += scrap;
-        units_.restocked += restock;
-        if (restock > 0) sp.changed = true;
-        break;
-      }
+      case MessageKind::kCustomerReturn: receive_return(n, sp, m); break;
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the product inbox", now, n.name));
     }
@@ -330,6 +333,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     m.ref = line.ref;
     m.sent = now;
     m.placed = line.placed;
+    if (seller.perishable) m.batches = take_transit_batches(seller, piece);
     l.in_transit += piece;
     l.shipped += piece;
     ++l.shipments;
@@ -401,6 +405,7 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
 }
 
 void Network::ship_from_stock(Node& n, StockPoint& sp) {
+  if (sp.perishable) expire_due(sp);
   if (sp.on_hand <= kEps) return;
   const Time now = sim_.now();
   auto& lines = scratch_lines_;
@@ -430,6 +435,7 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
       send_shipment(sp, e, q, q, 0.0);
       l.capacity_used += q;
     } else {
+      if (sp.perishable) sp.perishable->batches.take(q, nullptr);
       sell_to_customer(sp, e, q);
     }
     e.qty -= q;
@@ -491,7 +497,10 @@ void Network::start_production(Node& n, StockPoint& sp) {
   const Qty fresh = std::max(0.0, cap - pl.wanted);
   pl.wanted += fresh;
   Qty can = cap;
-  for (const auto& [c, per] : pl.inputs) can = std::min(can, stocks_[c].on_hand / per);
+  for (const auto& [c, per] : pl.inputs) {
+    if (stocks_[c].perishable) expire_due(stocks_[c]);
+    can = std::min(can, stocks_[c].on_hand / per);
+  }
   can = round(can);
   for (const auto& [c, per] : pl.inputs) {
     StockPoint& cs = stocks_[c];
@@ -513,6 +522,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     touch(cs);
     const Qty used = can * per;
     cs.on_hand -= used;
+    if (cs.perishable) cs.perishable->batches.take(used, nullptr);
     // On hand and need fall together (wanted >= can): the position stays.
     cs.production_need = std::max(0.0, cs.production_need - used);
     cs.flows.consumed += used;

@@ -46,6 +46,7 @@
 #include "models/chain/demand.h"
 #include "models/chain/finance.h"
 #include "models/chain/message.h"
+#include "models/chain/perishable.h"
 #include "models/chain/policy.h"
 #include "models/chain/spec.h"
 #include "sim/random.h"
@@ -117,6 +118,7 @@ struct StockFlows {
   Qty demand = 0.0, customer_demand = 0.0, met_immediately = 0.0, shipped = 0.0, lost = 0.0;
   Qty ordered = 0.0, received = 0.0, produced = 0.0, consumed = 0.0;
   Qty returned = 0.0, restocked = 0.0, scrapped = 0.0;
+  Qty expired = 0.0;  // perishable units outdated
   std::int32_t order_lines = 0;
   bool stockout = false;
   bool reviewed = false;
@@ -168,6 +170,9 @@ struct StockPoint {
 
   std::optional<ReturnsSpec> returns;
   sim::RandomStream returns_rng{0, 0, ""};
+  // A perishable product's batches by expiry (null: the product keeps, or
+  // an unlimited source); its total is on_hand.
+  std::unique_ptr<Perishable> perishable;
 
   double holding_cost = 0.0;   // per unit per time unit
   double backorder_cost = 0.0; // per unit per time unit

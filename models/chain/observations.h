@@ -37,6 +37,7 @@ struct StockPeriod {
   Qty returned = 0.0;         // end-customer returns received
   Qty restocked = 0.0;        // returns put back on the shelf
   Qty scrapped = 0.0;         // returns scrapped
+  Qty expired = 0.0;          // perishable units outdated
   Qty on_hand = 0.0;          // end of period
   Qty backlog = 0.0;          // end of period
   Qty on_order = 0.0;         // end of period (the supply line)
@@ -124,6 +125,8 @@ struct StockShape {
   std::vector<StockId> suppliers;  // the stocks its sources ship from
   int review_bucket = 1;     // periods between reviews (1 under continuous review)
   double unit_value = 0.0;   // the product's unit cost
+  bool perishable = false;   // keeps batches by expiry (models/chain/perishable.h)
+  Money disposal_cost = 0.0; // per unit expired (perishable)
 };
 struct NodeShape {
   std::string name;
@@ -151,6 +154,7 @@ struct RunShape {
   std::vector<std::string> lanes;  // lane names
   std::vector<ProductShape> products;
   std::vector<SegmentShape> segments;  // customer segments (none: demand processes only)
+  bool perishables = false;  // some stock keeps a perishable product
   // Start time of period k, as Network::period_start computes it.
   Time period_start(std::int64_t k) const noexcept { return start + static_cast<double>(k) * period; }
 };
@@ -217,6 +221,7 @@ enum class LogEvent : std::uint8_t {
   kPayment,          // paid by the buyer (from) to the seller (to)
   kWhatIfStart,
   kWhatIfEnd,
+  kExpiry,           // perishable units outdated at a stock (from = to)
 };
 const char* log_event_name(LogEvent e);
 

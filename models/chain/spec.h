@@ -28,6 +28,10 @@ struct ProductSpec {
   double unit_cost = 1.0;  // value of one unit for holding cost and stock valuation, >= 0
   double price = 0.0;      // retail price paid by end customers per unit, >= 0
   std::optional<double> salvage_value;  // a unit left at the horizon; unit_cost when absent, >= 0
+  // Perishable: time units a unit lasts from when it first enters a stock
+  // (models/chain/perishable.h); absent: the product keeps.
+  std::optional<Distribution> shelf_life;
+  double disposal_cost = 0.0;  // per unit expired, >= 0 (perishable products only)
 };
 
 // How a stock point reviews and what it orders. `type` selects the policy;
@@ -143,6 +147,7 @@ struct StockSpec {
   std::optional<ProductionSpec> production;
   std::vector<DemandSpec> demand;  // end-customer demand (retailers)
   std::optional<ReturnsSpec> returns;
+  std::optional<Issuing> issuing;  // perishable products only; default fifo
   double storage_capacity = kInfinity;  // orders never lift the position above this
   std::optional<double> holding_cost;   // per unit per time unit; default: the node's
   std::optional<double> backorder_cost; // per unit per time unit backlogged

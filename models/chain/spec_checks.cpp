@@ -84,6 +84,13 @@ void check_products(Check& c) {
     if (p.id.empty()) c.add(path + ".id", "must not be empty");
     if (!seen.insert(p.id).second) c.add(path + ".id", "duplicate product id '" + p.id + "'");
     c.ranges("product", &p, path);
+    if (p.shelf_life && !(p.shelf_life->mean() > 0.0)) {
+      c.add(path + ".shelf_life", fmt::format("must have a mean above 0: a unit that lasts no time is never sold "
+                                              "(got mean {})", p.shelf_life->mean()));
+    }
+    if (!p.shelf_life && p.disposal_cost != 0.0) {
+      c.add(path + ".disposal_cost", "applies to a perishable product: give it a shelf_life");
+    }
   }
 }
 
@@ -216,6 +223,20 @@ void check_production(Check& c, const NodeSpec& n, const ProductionSpec& p, cons
   }
 }
 
+// A stock of a perishable product, or an issuing rule on a stock that keeps.
+void check_perishable_stock(Check& c, const StockSpec& s, const std::string& sp) {
+  const auto p = c.index.products.find(s.product);
+  if (p == c.index.products.end()) return;
+  const bool perishable = c.spec.products[p->second].shelf_life.has_value();
+  if (s.issuing && !perishable) {
+    c.add(sp + ".issuing", "applies to a perishable product: product '" + s.product + "' has no shelf_life");
+  }
+  if (perishable && s.returns) {
+    c.add(sp + ".returns", "returns of a perishable product (product '" + s.product +
+                               "' has a shelf_life) are not modelled: the age of a returned unit is unknown");
+  }
+}
+
 void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& np, std::set<std::string>& held) {
   const StockSpec& s = n.stocks[j];
   const std::string sp = fmt::format("{}.stocks.{}", np, j);
@@ -233,6 +254,7 @@ void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& 
     for (const Problem& p : check_demand(s.demand[k])) c.add(fmt::format("{}.demand.{}", sp, k), p);
   }
   if (s.returns) c.ranges("returns", &*s.returns, sp + ".returns");
+  check_perishable_stock(c, s, sp);
 }
 
 // A cycle in the bill of materials (edges component -> product): the

@@ -177,6 +177,12 @@ SectionInfo product_keys() {
                      nonneg(key("salvage_value", &S::salvage_value, K::kNumber,
                                 "Value of one unit left in stock at the horizon (the KPI inventory_value_end).",
                                 "unit_cost")),
+                     nonneg(key("shelf_life", &S::shelf_life, K::kDistribution,
+                                "Perishable: time units a unit lasts from when it first enters a stock "
+                                "(docs/perishables.md); drawn per batch put away.",
+                                "keeps")),
+                     nonneg(key("disposal_cost", &S::disposal_cost, K::kNumber,
+                                "Perishable: cost per unit expired, paid in cash (beside the value lost).", "0")),
                  });
 }
 
@@ -255,6 +261,10 @@ SectionInfo stock_keys() {
           of(key("demand", &S::demand, K::kSectionOrList, "End-customer demand: one process or a list (see demand)."),
              "demand"),
           of(key("returns", &S::returns, K::kSection, "Customer returns (see returns)."), "returns"),
+          key("issuing", &S::issuing, K::kEnum,
+              "A perishable product's issuing order: first in first out, first expired first out, or last in "
+              "first out (customers who pick the freshest).",
+              "fifo"),
           infinite_ok(positive(key("storage_capacity", &S::storage_capacity, K::kNumber,
                                    "Orders never lift the inventory position above this (units).", ".inf"))),
           nonneg(key("holding_cost", &S::holding_cost, K::kNumber, "Per unit on hand per time unit.", "the node's")),

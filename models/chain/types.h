@@ -59,6 +59,7 @@ enum class CostKind : int {
   kMaterial,    // a supplier's own cost of the goods it ships
   kReturns,     // refunds for customer returns and scrap
   kCustomers,   // customer segments: cost to serve, acquisition (reported only with segments)
+  kWaste,       // disposal of expired perishable units (reported only with perishable products)
   kCount
 };
 inline constexpr int kCostKinds = static_cast<int>(CostKind::kCount);

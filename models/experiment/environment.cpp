@@ -226,7 +226,7 @@ double Environment::reward_total() const {
       for (const Money c : costs) total -= c;
     } else {
       for (const CostKind k : {CostKind::kHolding, CostKind::kBackorder, CostKind::kLostSale, CostKind::kOrdering,
-                               CostKind::kTransport, CostKind::kProduction}) {
+                               CostKind::kTransport, CostKind::kProduction, CostKind::kWaste}) {
         total -= costs[static_cast<int>(k)];
       }
     }

@@ -155,6 +155,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.lost += s.lost;
   a.ordered += s.ordered;
   a.received += s.received;
+  a.expired += s.expired;
   a.on_hand_avg_sum += s.on_hand_avg;
   a.backlog_avg_sum += s.backlog_avg;
   a.on_order_sum += s.on_order;
@@ -339,6 +340,16 @@ void KpiCollector::network_kpis(Put& out) const {
   put("cash_end", cash_end);
   put("cash_change", cash_change);
   put("inventory_value_end", value_end);
+  if (shape_->perishables) {
+    double expired = 0, wasted = 0;
+    for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
+      const StockShape& sp = shape_->stocks[id];
+      expired += stocks_[id].expired;
+      wasted += stocks_[id].expired * (sp.unit_value + sp.disposal_cost);
+    }
+    put("expired", expired);
+    put("waste_value", wasted);
+  }
   velocity_kpis(out, on_hand);
   const double end_var = amp_demand_stats_.variance();
   put("bullwhip_amplification",
@@ -390,6 +401,10 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   put("backorders_mean", a.backlog_avg_sum / n);
   put("backorders_max", a.max_backlog);
   put("lost_sales", a.lost);
+  if (sp.perishable) {
+    put("expired", a.expired);
+    put("waste_share", ratio(a.expired, a.expired + a.shipped));
+  }
   const double on_hand = a.on_hand_avg_sum / n;
   put("on_hand_mean", on_hand);
   put("position_mean", a.position_sum / n);

@@ -125,6 +125,7 @@ class KpiCollector final : public ObservationSink {
 
   struct StockAcc {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
+    double expired = 0;  // perishable units outdated
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
     double on_hand_end = 0;  // after the last period
     double max_backlog = 0;
@@ -169,9 +170,12 @@ class KpiCollector final : public ObservationSink {
   };
 
   using Put = std::vector<KpiValue>;
-  // cost_customers is reported only when the run has customer segments.
+  // cost_customers is reported only when the run has customer segments,
+  // cost_waste only when it has perishable products.
   bool reports_cost(int kind) const {
-    return kind != static_cast<int>(CostKind::kCustomers) || !shape_->segments.empty();
+    if (kind == static_cast<int>(CostKind::kCustomers)) return !shape_->segments.empty();
+    if (kind == static_cast<int>(CostKind::kWaste)) return shape_->perishables;
+    return true;
   }
   void segment_kpis(std::size_t segment, Put& out) const;
   void network_kpis(Put& out) const;

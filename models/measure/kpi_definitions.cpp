@@ -66,6 +66,8 @@ std::vector<KpiDefinition> network_definitions() {
                  fmt::format("sum over own nodes of cost_{}", cost_kind_name(kind)),
                  kind == CostKind::kCustomers
                      ? "The own nodes' costs of this kind, added up (see the node KPI); only with customer segments."
+                 : kind == CostKind::kWaste
+                     ? "The own nodes' costs of this kind, added up (see the node KPI); only with perishable products."
                      : "The own nodes' costs of this kind, added up (see the node KPI); a supplier outside the "
                        "network bears its own."});
   }
@@ -214,6 +216,9 @@ std::vector<KpiDefinition> node_definitions() {
       {"cost_material", "node", "money", "material_cost x units shipped",
        "A supplier's own cost of the units it ships, paid in cash."},
       {"cost_returns", "node", "money", "refunds + scrap cost", "Refunds of customer returns and scrap costs, in cash."},
+      {"cost_waste", "node", "money", "disposal_cost x units expired",
+       "Disposing of the node's expired perishable units, in cash (docs/perishables.md); the goods' own value "
+       "was paid when they were bought or made. Reported only when the scenario has perishable products."},
       {"cost_customers", "node", "money", "acquisition + cost to serve",
        "What the customer segments cost besides the goods, in cash: acquisition and the per-customer cost to "
        "serve at a segment's home node (its first channel's), the per-order and per-unit costs at the channel's "
@@ -310,9 +315,27 @@ std::vector<KpiDefinition> segment_definitions() {
   };
 }
 
+// Reported only when the scenario has perishable products (docs/perishables.md).
+std::vector<KpiDefinition> perishable_definitions() {
+  return {
+      {"expired", "network", "units", "sum over stocks of expired",
+       "Perishable units outdated anywhere in the network (only when the scenario has perishable products)."},
+      {"waste_value", "network", "money", "sum over stocks of expired x (unit_cost + disposal_cost)",
+       "What outdating cost: the expired units at their unit cost, plus disposing of them (only when the "
+       "scenario has perishable products)."},
+      {"expired", "stock", "units", "sum_k expired_k",
+       "Perishable units outdated at this stock (docs/perishables.md): on the shelf when their shelf life ran "
+       "out, or arriving already outdated. Reported for stocks of perishable products only."},
+      {"waste_share", "stock", "share", "expired / (expired + shipped)",
+       "The share of the units that left this stock's shelf as waste rather than shipped, sold or used "
+       "(perishable products only)."},
+  };
+}
+
 std::vector<KpiDefinition> make_definitions() {
   std::vector<KpiDefinition> d;
-  for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions}) {
+  for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions,
+                    perishable_definitions}) {
     const std::vector<KpiDefinition> more = part();
     d.insert(d.end(), more.begin(), more.end());
   }

@@ -37,7 +37,7 @@ inline ScenarioSpec serial_chain(int periods, double finance_delay = 0.0) {
   ScenarioSpec s;
   s.name = "bench_serial";
   s.horizon = periods;
-  s.products = {{"item", 10.0, 20.0, std::nullopt}};
+  s.products = {{"item", 10.0, 20.0, std::nullopt, std::nullopt, 0.0}};
   const char* names[] = {"factory", "distributor", "wholesaler", "retailer"};
   for (int i = 0; i < 4; ++i) {
     NodeSpec n;
@@ -106,7 +106,7 @@ inline ScenarioSpec network(int retailers) {
   ScenarioSpec s;
   s.name = "bench_network";
   s.horizon = 365;
-  s.products = {{"item", 10.0, 20.0, std::nullopt}};
+  s.products = {{"item", 10.0, 20.0, std::nullopt, std::nullopt, 0.0}};
   NodeSpec f;
   f.id = "factory";
   f.kind = NodeKind::kFactory;

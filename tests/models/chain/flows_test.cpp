@@ -532,6 +532,9 @@ TEST_CASE("units and money balance in a network running every flow at once") {
   ScenarioSpec s;
   s.horizon = 150;
   s.products = {product("part", 2.0), product("good", 5.0, 12.0)};
+  // Parts perish (expiry, disposal, batches issued to production).
+  s.products[0].shelf_life = Distribution::uniform(1.5, 4.0);
+  s.products[0].disposal_cost = 0.2;
   NodeSpec sup = node("sup", NodeKind::kSupplier);
   sup.lead_time = Distribution::uniform(0.0, 2.0);
   sup.reliability = 0.9;
@@ -627,6 +630,7 @@ TEST_CASE("units and money balance in a network running every flow at once") {
   CHECK(r.net->unit_totals().sold > 0);
   CHECK(r.net->unit_totals().started > 0);
   CHECK(r.net->unit_totals().restocked > 0);
+  CHECK(r.net->unit_totals().expired > 0);
   CHECK(r.net->money_totals().customer_cash > 0);
   for (int k = 0; k < kCostKinds; ++k) {
     double total = 0.0;

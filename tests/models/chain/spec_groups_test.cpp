@@ -21,7 +21,7 @@ namespace {
 ScenarioSpec tiers(int sellers, int buyers, GroupSources members, LanePairs pairs) {
   ScenarioSpec s;
   s.horizon = 4;
-  s.products.push_back({"item", 1.0, 2.0, std::nullopt});
+  s.products.push_back({"item", 1.0, 2.0, std::nullopt, std::nullopt, 0.0});
   NodeSpec sup;
   sup.id = "sup";
   sup.kind = NodeKind::kSupplier;

@@ -3,6 +3,7 @@
 // ranges it declares checked on specs in check_spec's words.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -120,8 +121,15 @@ void check_default(const KeyInfo& k, const void* f, const std::string& text) {
       break;
     }
     case Kind::kOptionalDistribution: {
-      REQUIRE(is_number(text, x));  // yield: absent means the constant
+      // yield: absent means the constant; shelf_life: absent means the product keeps.
+      CHECK((is_number(text, x) || text == "keeps"));
       CHECK(!static_cast<const std::optional<Distribution>*>(f)->has_value());
+      break;
+    }
+    case Kind::kOptionalEnum: {
+      // issuing: absent until the builder applies the documented default.
+      CHECK(k.access->enum_index(f) == static_cast<std::size_t>(-1));
+      CHECK(std::find(k.values.begin(), k.values.end(), text) != k.values.end());
       break;
     }
     case Kind::kNumberList: CHECK(text == "[]"); CHECK(static_cast<const std::vector<double>*>(f)->empty()); break;

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "models/report/customer_charts.h"
+#include "models/report/waste_chart.h"
 #include "models/report/kpi_table.h"
 #include "models/report/network_graph.h"
 #include "models/report/page.h"
@@ -142,6 +143,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
   page.add_section("money", "Money",
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 
+  if (has_waste(r)) page.add_section("waste", "Waste", waste_chart(in));
   if (!r.info.segments.empty()) page.add_section("customers", "Customers", customer_charts(in));
   page.add_section("kpis",
                    r.info.segments.empty() ? "KPIs per stock point, node and lane"

@@ -275,6 +275,35 @@ CaseResult s_S_case(double level) {
   return out;
 }
 
+// supplier -> shop (order delay 0, transit 1), base-stock S every period,
+// Poisson(lambda), lost sales, a shelf life of m periods from put-away:
+// units outdated a period and the mean on hand, issued oldest first and
+// freshest first, against the exact Markov chain (theory.h).
+CaseResult perishable_case(double level) {
+  const double lambda = 4;
+  const int m = 3, S = 12;
+  CaseResult out;
+  out.name = "perishable";
+  for (const Issuing rule : {Issuing::kFifo, Issuing::kLifo}) {
+    const std::uint64_t seed = rule == Issuing::kFifo ? 71 : 72;
+    ScenarioSpec sc = single_stage(lambda, 0, 1, S, 1500000, 50);
+    sc.products[0].shelf_life = Distribution::constant(m);
+    sc.nodes[1].unmet_demand = UnmetDemand::kLost;
+    sc.nodes[1].stocks[0].issuing = rule;
+    const theory::Perishable t = theory::perishable_base_stock(lambda, m, S, rule == Issuing::kFifo);
+    const BatchedRun r = run_batched(sc, seed, kBatches);
+    const Statistic outdated = [](const KpiSet& k, double n) { return k.get("stock", "shop/item", "expired") / n; };
+    const std::string how(name_of(rule));
+    out.rows.push_back(stochastic(how + ": units outdated a period", estimate(r, outdated, level), t.outdated));
+    out.rows.push_back(stochastic(how + ": on_hand_mean", estimate(r, kpi("stock", "shop/item", "on_hand_mean"), level),
+                                  t.on_hand));
+    out.inputs += fmt::format("{}Poisson({}) demand, order delay 0, transit 1, base-stock S = {}, lost sales, shelf "
+                              "life {} periods, {}: {}",
+                              out.inputs.empty() ? "" : "; ", lambda, S, m, how, run_inputs(sc, seed, level));
+  }
+  return out;
+}
+
 CaseResult beer_game_case(const std::string& name, const theory::BeerParameters& p) {
   const BeerComparison c = compare_beer_game(p);
   CaseResult out;
@@ -596,6 +625,9 @@ std::vector<ValidationCase> make_cases() {
   c.push_back({"clark_scarf", "Clark & Scarf (1960), Chen & Zheng (1994): optimal echelon base-stock cost", 4,
                clark_scarf_case});
   c.push_back({"s_S", "Zheng & Federgruen (1991): the exact cost of a periodic (s, S) policy", 2, s_S_case});
+  c.push_back({"perishable", "Nahmias (1982): outdating under a base-stock policy with a fixed shelf life; the exact "
+                             "Markov chain of the ages on hand, issued oldest or freshest first",
+               4, perishable_case});
   const struct { const char* name; theory::BeerParameters p; } beer[] = {
       {"beer_game_sterman", {0.36, 0.26, 0.34, 17}},
       {"beer_game_no_supply_line", {0.25, 0.5, 0.0, 20}},

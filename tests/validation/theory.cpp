@@ -5,7 +5,9 @@
 #include <boost/math/distributions/poisson.hpp>
 #include <boost/math/special_functions/hypergeometric_pFq.hpp>
 #include <cmath>
+#include <map>
 #include <stdexcept>
+#include <vector>
 
 namespace chainsim::validation::theory {
 
@@ -60,6 +62,93 @@ BaseStock base_stock_poisson(double lambda, int tau, double S) {
   // P(X + Y <= S | X > 0) = (P(D(tau) <= S) - P(X = 0) P(Y <= S)) / P(X > 0).
   const double p0 = std::exp(-lambda);
   r.cycle_service_level = (poisson_cdf(m, S) - p0 * poisson_cdf(m1, S)) / (1.0 - p0);
+  return r;
+}
+
+namespace {
+
+// The states y_1..y_m with sum <= S, in lexicographic order, and the index of each.
+struct PerishableStates {
+  std::vector<std::vector<int>> list;
+  std::map<std::vector<int>, std::size_t> index;
+};
+
+PerishableStates perishable_states(int m, int S) {
+  PerishableStates st;
+  std::vector<int> y(static_cast<std::size_t>(m), 0);
+  for (;;) {
+    int sum = 0;
+    for (int v : y) sum += v;
+    if (sum <= S) {
+      st.index[y] = st.list.size();
+      st.list.push_back(y);
+    }
+    std::size_t i = 0;
+    while (i < y.size() && ++y[i] > S) y[i++] = 0;
+    if (i == y.size()) break;
+  }
+  return st;
+}
+
+}  // namespace
+
+Perishable perishable_base_stock(double lambda, int m, int S, bool fifo) {
+  const PerishableStates st = perishable_states(m, S);
+  const std::size_t n = st.list.size();
+  const boost::math::poisson_distribution<double> D(lambda);
+  // Transitions: from each state, (next state, probability) for each demand.
+  std::vector<std::vector<std::pair<std::size_t, double>>> next(n);
+  std::vector<double> lost(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<int>& y = st.list[i];
+    int held = 0;
+    for (int v : y) held += v;
+    std::vector<int> shelf(y.begin() + 1, y.end());  // oldest first; y_1 is outdated
+    shelf.push_back(S - held);                         // the order, received fresh
+    int available = 0;
+    for (int v : shelf) available += v;
+    for (int d = 0; d <= available; ++d) {
+      // The last: every demand of at least `available` (P(D >= 0) = 1).
+      const double p = d < available ? boost::math::pdf(D, d)
+                       : d == 0      ? 1.0
+                                     : boost::math::cdf(boost::math::complement(D, d - 1));
+      std::vector<int> left = shelf;
+      int want = d;
+      for (std::size_t k = 0; k < left.size(); ++k) {
+        int& v = left[fifo ? k : left.size() - 1 - k];
+        const int t = std::min(want, v);
+        v -= t;
+        want -= t;
+      }
+      next[i].push_back({st.index.at(left), p});
+    }
+    // E[(D - available)^+] = lambda - available + E[(available - D)^+].
+    double short_of = 0.0;
+    for (int k = 0; k < available; ++k) short_of += (available - k) * boost::math::pdf(D, k);
+    lost[i] = lambda - available + short_of;
+  }
+  std::vector<double> pi(n, 0.0), step(n, 0.0);
+  std::vector<int> start(static_cast<std::size_t>(m), 0);
+  start.back() = S;
+  pi[st.index.at(start)] = 1.0;
+  for (int it = 0; it < 100000; ++it) {
+    std::fill(step.begin(), step.end(), 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const auto& [j, p] : next[i]) step[j] += pi[i] * p;
+    }
+    double change = 0.0;
+    for (std::size_t i = 0; i < n; ++i) change += std::abs(step[i] - pi[i]);
+    pi.swap(step);
+    if (change < 1e-14) break;
+  }
+  Perishable r;
+  for (std::size_t i = 0; i < n; ++i) {
+    int held = 0;
+    for (int v : st.list[i]) held += v;
+    r.outdated += pi[i] * st.list[i][0];
+    r.on_hand += pi[i] * held;
+    r.lost += pi[i] * lost[i];
+  }
   return r;
 }
 

@@ -46,6 +46,23 @@ struct SsPolicy {
 };
 SsPolicy s_S_poisson(double lambda, int tau, double h, double b, double K, int s, int S);
 
+// A perishable product with a fixed shelf life of m periods at a shop that
+// orders up to S every period from a supplier one period away (order delay
+// 0, transit 1), Poisson(lambda) demand, lost sales, units issued oldest
+// first (fifo) or freshest first (!fifo); the shelf life starts when a unit
+// is put away. The exact stationary distribution of the Markov chain whose
+// state after a period's demand is y_1..y_m, the units that expire 1..m
+// periods later (sum <= S): the next period outdates y_1, receives S - sum y
+// (ordered after this period's demand) and serves Poisson demand by the rule.
+// Its state space is small for small m and S (m = 3, S = 12: 455 states);
+// the distribution is found by power iteration to a change below 1e-14.
+struct Perishable {
+  double outdated = 0;  // units outdated a period
+  double lost = 0;      // demand lost a period
+  double on_hand = 0;   // mean on hand (the stock between boundaries)
+};
+Perishable perishable_base_stock(double lambda, int m, int S, bool fifo);
+
 // Var(q) / Var(D) of an order-up-to policy y_t = L * forecast_t + constant
 // under i.i.d. demand, orders never clipped:
 //   moving average of the last p demands (Chen, Drezner, Ryan & Simchi-Levi

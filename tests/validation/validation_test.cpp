@@ -53,7 +53,7 @@ const std::set<std::string> kTested = {
     "bullwhip_ma_L3_p2",    "bullwhip_es_L2_alpha0.2", "bullwhip_es_L1_alpha0.5", "littles_law",
     "clark_scarf",          "beer_game_sterman",     "beer_game_no_supply_line", "beer_game_full_supply_line",
     "beer_game_slow",       "information_sharing",   "customer_base",            "lifetime_value",
-    "outage_recovery",      "bg_nbd",                "s_S"};
+    "outage_recovery",      "bg_nbd",                "s_S",                      "perishable"};
 
 }  // namespace
 
@@ -65,8 +65,8 @@ TEST_CASE("every validation case has a test and the level is Bonferroni-correcte
     checks += c.stochastic_checks;
   }
   CHECK(names == kTested);
-  CHECK(checks == 42);
-  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 42));
+  CHECK(checks == 46);
+  CHECK(suite_confidence_level() == doctest::Approx(1.0 - 0.05 / 46));
 }
 
 TEST_CASE("base-stock with Poisson demand and tau 3 matches the lead-time-demand formulas") {
@@ -104,6 +104,10 @@ TEST_CASE("a two-stage chain under optimal echelon base-stock costs what the Cla
 }
 
 TEST_CASE("a periodic (s, S) policy costs and orders as Zheng and Federgruen's exact formula says") { check_case("s_S"); }
+
+TEST_CASE("a perishable base-stock shop outdates as the exact Markov chain of its ages says, FIFO and LIFO") {
+  check_case("perishable");
+}
 
 TEST_CASE("the beer game with Sterman's estimates follows the board's rules") { check_case("beer_game_sterman"); }
 

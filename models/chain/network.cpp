@@ -157,7 +157,10 @@ void Network::boundary(std::int64_t k) {
     if (sp.production) sp.production->capacity_used = 0.0;
   }
   begin_instant(sim_.now(), true);
-  for (const StockId s : perishable_stocks_) expire_due(stocks_[s]);
+  if (!perishable_stocks_.empty()) {
+    log_phase_ = "expiry";
+    for (const StockId s : perishable_stocks_) expire_due(stocks_[s]);
+  }
   if (!segments_.empty()) customers_begin_period();
   sim_.schedule(period_start(k + 1), priority::kClosePeriod, [this, k] { boundary(k + 1); });
   drive();

@@ -1,6 +1,7 @@
 // The network's side of perishable products (models/chain/perishable.h):
 // expiry at each period boundary and before a stock issues, batches put away
 // on arrival, and the batches a shipment between stocks carries.
+#include <algorithm>
 #include <fmt/core.h>
 
 #include "models/chain/network.h"
@@ -10,7 +11,7 @@ namespace chainsim::models {
 void Network::expire_due(StockPoint& sp) {
   const Time now = sim_.now();
   Perishable& p = *sp.perishable;
-  if (p.batches.next_expiry() > now) return;
+  if (!AgeBatches::expired_by(p.batches.next_expiry(), now)) return;
   touch(sp);
   const Qty gone = p.batches.expire(now);
   if (gone <= 0.0) return;
@@ -29,6 +30,10 @@ void Network::put_away_batches(StockPoint& sp, const Message& m) {
     p.batches.add(m.qty, p.expiry_from(sim_.now()));
   } else {
     std::vector<AgeBatch>& carried = transit_batches_[m.batches - 1];
+    // Oldest first, whatever order the seller issued them in (a LIFO seller
+    // takes the freshest first): the buyer's own rule then orders them.
+    std::stable_sort(carried.begin(), carried.end(),
+                     [](const AgeBatch& a, const AgeBatch& b) { return a.expires < b.expires; });
     for (const AgeBatch& b : carried) p.batches.add(b.qty, b.expires);
     carried.clear();
     free_transit_batches_.push_back(m.batches - 1);

@@ -1,6 +1,7 @@
 #include "models/chain/perishable.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace chainsim::models {
 
@@ -8,6 +9,13 @@ namespace {
 // A batch left with less than this is round-off dust of a fractional take.
 constexpr Qty kDust = 1e-9;
 }  // namespace
+
+bool AgeBatches::expired_by(Time expires, Time now) noexcept {
+  // Put-away time + shelf life and start + k period round differently when
+  // the period is not a whole number: an expiry within round-off of a
+  // boundary is due at that boundary.
+  return expires <= now + 1e-9 * std::max(1.0, std::abs(now));
+}
 
 void AgeBatches::add(Qty qty, Time expires) {
   if (!(qty > kDust)) return;
@@ -46,10 +54,10 @@ Qty AgeBatches::take(Qty qty, std::vector<AgeBatch>* out) {
 }
 
 Qty AgeBatches::expire(Time now) {
-  if (next_expiry_ > now) return 0.0;
+  if (!expired_by(next_expiry_, now)) return 0.0;
   Qty gone = 0.0;
   std::erase_if(batches_, [&](const AgeBatch& b) {
-    if (b.expires > now) return false;
+    if (!expired_by(b.expires, now)) return false;
     gone += b.qty;
     return true;
   });

@@ -39,8 +39,10 @@ class AgeBatches {
   // Takes `qty` units in issuing order (all there are, if fewer); appends
   // the parts taken to `out` when it is not null. Returns the units taken.
   Qty take(Qty qty, std::vector<AgeBatch>* out);
-  // Removes every unit whose expiry is at or before `now`; returns how many.
+  // Removes every unit whose expiry is at or before `now` (round-off
+  // allowed: expired_by); returns how many.
   Qty expire(Time now);
+  static bool expired_by(Time expires, Time now) noexcept;
   // The earliest expiry held (infinity when empty).
   Time next_expiry() const noexcept { return next_expiry_; }
   Qty total() const noexcept { return total_; }

@@ -46,8 +46,9 @@ std::string waste_chart(const RunChartsInput& in) {
   const KpiSummary* value = find_kpi(r.summary, "network", "", "waste_value");
   const KpiSummary* cost = find_kpi(r.summary, "network", "", "cost_waste");
   o += paragraph(
-      fmt::format("Units of a perishable product expire when their shelf life runs out on a shelf or on the way "
-                  "(docs/perishables.md); the clock starts when a unit is first put away. Each bar is the share of "
+      fmt::format("Units of a perishable product expire when their shelf life runs out on a shelf; units that "
+                  "run out on the way are thrown away when they arrive (docs/perishables.md). The clock starts "
+                  "when a unit is first put away. Each bar is the share of "
                   "what left the stock point that left as waste; after it, the units that expired over the "
                   "measured horizon. Across the network the expired units were worth {} {} at unit cost, disposal "
                   "included; disposal alone (cost_waste) was {} {}.{}",

@@ -216,3 +216,61 @@ TEST_CASE("bad perishable input is refused, naming the key") {
   s.nodes[1].stocks[0].returns = ReturnsSpec{};
   CHECK(problems(s).find("nodes.1.stocks.0.returns: returns of a perishable product") != std::string::npos);
 }
+
+TEST_CASE("a shipment's batches are put away oldest first, whatever order the seller issued them in") {
+  // The warehouse (LIFO) holds 4 units expiring at 6 and, from t = 1, 4 more
+  // expiring at 7; it ships all 8 at t = 1, freshest first. The store (FIFO)
+  // sells 1 a period from t = 2: it must sell the units expiring at 6 first,
+  // so none expire at 6 and 3 of the others at 7.
+  ScenarioSpec s;
+  s.horizon = 9;
+  s.products = {product("yoghurt")};
+  s.products[0].shelf_life = Distribution::constant(6.0);
+  StockSpec wh = stock("yoghurt", 4, plan_orders({4}), {from("dairy")});
+  wh.issuing = Issuing::kLifo;
+  StockSpec st = stock("yoghurt", 0, plan_orders({0, 8}), {from("wh")});
+  st.demand = {constant_demand(1)};
+  NodeSpec shop = node("shop", NodeKind::kRetailer, {st});
+  shop.unmet_demand = UnmetDemand::kLost;
+  s.nodes = {node("dairy", NodeKind::kSupplier), node("wh", NodeKind::kWarehouse, {wh}), shop};
+  s.lanes = {lane("dairy", "wh", 1), lane("wh", "shop", 1)};
+  const Run r = run(s);
+  CHECK(r.at("shop", "yoghurt", 2).received == 8);
+  CHECK(r.at("shop", "yoghurt", 6).expired == 0);
+  CHECK(r.at("shop", "yoghurt", 7).expired == 3);
+}
+
+TEST_CASE("a shelf life of m periods lasts m periods when the period is not a whole number") {
+  // The same shop in days and in tenths of a day: a unit lasting 2 periods
+  // is outdated at the second boundary after it is put away in both, so as
+  // many expire. (Which period records an expiry can differ by one: in
+  // tenths a shipment can arrive an ulp before the boundary it is due at.)
+  auto shop = [](double period) {
+    ScenarioSpec s;
+    s.horizon = 100;
+    s.period = period;
+    s.products = {product("bread")};
+    s.products[0].shelf_life = Distribution::constant(2 * period);
+    StockSpec st = stock("bread", 1, base_stock(3), {from("bakery")});
+    st.demand = {constant_demand(1)};
+    NodeSpec n = node("shop", NodeKind::kRetailer, {st});
+    n.unmet_demand = UnmetDemand::kLost;
+    s.nodes = {node("bakery", NodeKind::kSupplier), n};
+    s.lanes = {lane("bakery", "shop", period)};
+    return s;
+  };
+  const Run days = run(shop(1.0));
+  const Run tenths = run(shop(0.1));
+  double a = 0, b = 0, sold_a = 0, sold_b = 0;
+  for (int k = 0; k < 100; ++k) {
+    CAPTURE(k);
+    a += days.at("shop", "bread", k).expired;
+    b += tenths.at("shop", "bread", k).expired;
+    CHECK(std::abs(a - b) <= 1);
+    sold_a += days.at("shop", "bread", k).shipped;
+    sold_b += tenths.at("shop", "bread", k).shipped;
+  }
+  CHECK(a > 10);
+  CHECK(a == b);
+  CHECK(sold_a == sold_b);
+}

@@ -101,10 +101,20 @@ class NetworkBuilder {
       n.yield = ns.yield;
       n.material_cost = ns.material_cost;
       n.outside = node_kind_info(ns.kind).unlimited_source && !ns.owned;
+      if (ns.firm) n.firm = firm_index(*ns.firm);
       node_id_[ns.id] = n.id;
       N_->nodes_.push_back(std::move(n));
     }
     N_->stock_index_.assign(N_->nodes_.size(), std::vector<StockId>(N_->products_.size(), kNone));
+  }
+
+  // The firm named `name`, added at its first appearance.
+  std::uint32_t firm_index(const std::string& name) {
+    std::vector<std::string>& firms = N_->firms_;
+    const auto it = std::find(firms.begin(), firms.end(), name);
+    if (it != firms.end()) return static_cast<std::uint32_t>(it - firms.begin());
+    firms.push_back(name);
+    return static_cast<std::uint32_t>(firms.size() - 1);
   }
 
   StockPoint& add_stock(NodeId node, ProductId product) {
@@ -565,7 +575,8 @@ class NetworkBuilder {
     r.start = N_->start_;
     r.period = N_->period_;
     for (const ProductInfo& p : N_->products_) r.products.push_back({p.name, p.salvage_value});
-    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash(), n.outside});
+    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash(), n.outside, n.firm});
+    r.firms = N_->firms_;
     for (const Lane& l : N_->lanes_) r.lanes.push_back(l.name);
     for (const StockPoint& sp : N_->stocks_) {
       StockShape& s = r.stocks.emplace_back();

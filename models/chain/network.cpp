@@ -268,6 +268,9 @@ void Network::record_nodes(std::int64_t k) {
     o.paid_out = n.account.period_paid_out();
     o.outside_purchases = n.account.period_outside_purchases();
     o.outside_payables = n.account.outside_payables();
+    o.firm_sales = n.firm_sales;
+    o.firm_purchases = n.firm_purchases;
+    n.firm_sales = n.firm_purchases = 0.0;
     o.down = n.down;
   }
 }

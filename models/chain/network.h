@@ -231,7 +231,12 @@ class Network {
   void review(Node& n);
   void apply_finance(Node& n, const Message& m);
   void book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent);
-  void book_payment(Node& n, Money amount, Money settles);
+  void book_payment(Node& n, Money amount, Money settles, LaneId lane);
+  // Firms (NodeSpec::firm): the seller and the buyer of `lane` belong to
+  // different firms (an outside supplier belongs to none), when firms are declared.
+  bool between_firms(LaneId lane) const {
+    return !firms_.empty() && nodes_[lanes_[lane].from].firm != nodes_[lanes_[lane].to].firm;
+  }
   void ship_from_stock(Node& n, StockPoint& sp);
   // Perishable stocks (models/chain/perishable.h): outdates what expired by
   // now; puts away an arrival's units (the shipment's batches, or a new
@@ -363,6 +368,7 @@ class Network {
   // batches, and the batches of shipments travelling between stocks (slots
   // reused through the free list).
   std::vector<StockId> perishable_stocks_;
+  std::vector<std::string> firms_;  // firm names, in order of first appearance (none: no firms)
   std::vector<std::vector<AgeBatch>> transit_batches_;
   std::vector<std::uint32_t> free_transit_batches_;
 };

@@ -89,8 +89,10 @@ void Network::pay_due(Node& n) {
     log(LogEvent::kPayment, n.id, l.from, kNone, 0.0, 0, p.amount, p.invoice);
     money_.payments_in_transit += p.amount;
     money_.payments_in_transit_settle += p.settles;
+    // A discount taken on another firm's invoice lowers what this firm bought from outside it.
+    if (between_firms(p.lane)) n.firm_purchases -= p.settles - p.amount;
     if (l.payment_delay == 0.0) {
-      book_payment(nodes_[l.from], p.amount, p.settles);
+      book_payment(nodes_[l.from], p.amount, p.settles, p.lane);
       continue;
     }
     Message m;
@@ -123,22 +125,24 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
   }
   const Time pay_at = p.pay_at;  // read before invoice_received re-sorts the queue `p` lives in
   n.account.invoice_received(amount, nodes_[lanes_[lane].from].outside);
+  if (between_firms(lane)) n.firm_purchases += amount;
   // Due on arrival (net 0: payment with the goods): paid at once, not at the
   // next period boundary.
   if (pay_at <= sim_.now()) pay_due(n);
 }
 
-void Network::book_payment(Node& n, Money amount, Money settles) {
+void Network::book_payment(Node& n, Money amount, Money settles, LaneId lane) {
   money_.payments_in_transit -= amount;
   money_.payments_in_transit_settle -= settles;
   n.account.payment_received(amount, settles);
+  if (between_firms(lane)) n.firm_sales -= settles - amount;  // a discount given
 }
 
 void Network::apply_finance(Node& n, const Message& m) {
   if (m.kind == MessageKind::kInvoice) {
     book_invoice(n, m.qty, m.lane, m.ref, m.sent);
   } else {
-    book_payment(n, m.qty, m.extra);
+    book_payment(n, m.qty, m.extra, m.lane);
   }
 }
 
@@ -346,6 +350,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     const Money amount = piece * l.price[seller.product];
     if (amount > 0.0) {
       from.account.sale_on_credit(amount);
+      if (between_firms(l.id)) from.firm_sales += amount;
       const std::uint64_t invoice = ++next_invoice_id_;
       log(LogEvent::kInvoice, seller.node, l.to, seller.product, piece, line.ref, amount, invoice);
       money_.invoices_in_transit += amount;

@@ -234,6 +234,12 @@ struct Node {
   std::optional<Distribution> yield;
   double material_cost = 0.0;
   bool outside = false;  // a supplier the network does not own (NodeSpec::owned)
+  // The firm that owns the node (NodeSpec::firm; kNone: no firms declared,
+  // or a supplier outside the network), and this period's trade with other
+  // firms: sales invoiced to them net of discounts given, purchases invoiced
+  // by them or by suppliers outside the network net of discounts taken.
+  std::uint32_t firm = kNone;
+  Money firm_sales = 0.0, firm_purchases = 0.0;
   std::vector<StockId> vmi_customers;  // customer stocks this node replenishes
 
   std::uint8_t dirty = 0;  // bit p: phase p must run for this node at this instant

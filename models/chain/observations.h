@@ -65,6 +65,11 @@ struct NodePeriod {
   // (net of discounts taken): what the network buys from outside.
   Money outside_purchases = 0.0;
   Money outside_payables = 0.0;  // end of period: the part of payables owed outside
+  // Firms (NodeShape::firm): this period's sales to other firms and purchases
+  // from outside the node's firm (other firms and outside suppliers), both
+  // net of early-payment discounts; 0 when no firms are declared.
+  Money firm_sales = 0.0;
+  Money firm_purchases = 0.0;
   bool down = false;        // the node was down at the end of the period
 };
 
@@ -133,6 +138,7 @@ struct NodeShape {
   std::vector<StockId> stocks;
   Money initial_cash = 0.0;
   bool outside = false;  // outside the network's books (a supplier it does not own)
+  std::uint32_t firm = kNone;  // index in RunShape::firms (kNone: none)
 };
 struct ProductShape {
   std::string name;
@@ -155,6 +161,7 @@ struct RunShape {
   std::vector<ProductShape> products;
   std::vector<SegmentShape> segments;  // customer segments (none: demand processes only)
   bool perishables = false;  // some stock keeps a perishable product
+  std::vector<std::string> firms;  // the firms that own the nodes (none declared: empty)
   // Start time of period k, as Network::period_start computes it.
   Time period_start(std::int64_t k) const noexcept { return start + static_cast<double>(k) * period; }
 };

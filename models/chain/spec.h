@@ -169,6 +169,10 @@ struct NodeSpec {
   // (expand_groups makes them; the builder takes expanded specs only).
   int count = 1;
   NodeKind kind = NodeKind::kWarehouse;
+  // The firm that owns the node (docs/finance.md, firms): its books
+  // consolidate per firm as well as for the network. Once one node names a
+  // firm, every node of the network must; suppliers outside it name none.
+  std::optional<std::string> firm;
   std::vector<StockSpec> stocks;
   AllocationKind allocation = AllocationKind::kFifo;
   UnmetDemand unmet_demand = UnmetDemand::kBackorder;  // end customers

@@ -113,6 +113,25 @@ void check_ids(Check& c) {
   }
 }
 
+// Firms: none, or one for every node of the network (suppliers outside it excepted).
+void check_firms(Check& c) {
+  bool any = false;
+  for (const NodeSpec& n : c.spec.nodes) any = any || n.firm.has_value();
+  if (!any) return;
+  for (std::size_t i = 0; i < c.spec.nodes.size(); ++i) {
+    const NodeSpec& n = c.spec.nodes[i];
+    const bool outside = node_kind_info(n.kind).unlimited_source && !n.owned;
+    const std::string path = fmt::format("nodes.{}.firm", i);
+    if (outside && n.firm) {
+      c.add(path, "a supplier outside the network belongs to no firm (give it owned: true to put it in one)");
+    } else if (!outside && !n.firm) {
+      c.add(path, "missing: once a node names its firm, every node of the network must (node '" + n.id + "')");
+    } else if (n.firm && n.firm->empty()) {
+      c.add(path, "must not be empty");
+    }
+  }
+}
+
 void check_node(Check& c, const NodeSpec& n, const std::string& np) {
   c.ranges("node", &n, np);
   c.ranges("payment_terms", &n.payment_terms, np + ".payment_terms");
@@ -531,6 +550,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
   check_scenario(c);
   check_products(c);
   check_ids(c);
+  check_firms(c);
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
     const std::string np = fmt::format("nodes.{}", i);
     check_node(c, spec.nodes[i], np);

@@ -200,6 +200,10 @@ SectionInfo node_keys() {
                                "1")),
                   10'000'000, "split a larger group into several"),
           key("kind", &S::kind, K::kEnum, "What the node is.", "warehouse"),
+          key("firm", &S::firm, K::kString,
+              "The company that owns the node: KPIs consolidate per firm, trade between firms counting as sales "
+              "and purchases (docs/finance.md). Once a node names a firm every node of the network must; a "
+              "supplier outside the network names none."),
           of(key("stocks", &S::stocks, K::kSectionList, "Stock points, one per product held."), "stock"),
           key("allocation", &S::allocation, K::kEnum, "Sharing short stock among backlog lines.", "fifo"),
           nonneg(key("holding_cost", &S::holding_cost, K::kNumber,

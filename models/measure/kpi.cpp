@@ -215,6 +215,8 @@ void KpiCollector::on_node_period(const NodePeriod& n) {
   if (n.period < from_) return;
   for (int k = 0; k < kCostKinds; ++k) a.costs[static_cast<std::size_t>(k)] += n.costs[static_cast<std::size_t>(k)];
   a.revenue += n.revenue;
+  a.firm_sales += n.firm_sales;
+  a.firm_purchases += n.firm_purchases;
   a.customer_revenue += n.customer_revenue;
   a.paid_in += n.paid_in;
   a.paid_out += n.paid_out;
@@ -287,6 +289,7 @@ KpiSet KpiCollector::finish() const {
     stock_kpis(shape_->stocks[id], out.values);
   }
   for (const NodeShape& node : shape_->nodes) node_kpis(node, out.values);
+  firm_kpis(out.values);
   lane_kpis(out.values);
   for (std::size_t g = 0; g < shape_->segments.size(); ++g) segment_kpis(g, out.values);
   return out;
@@ -435,6 +438,40 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   std::vector<std::pair<double, double>> waits = a.customer_waits;
   if (a.served_at_once > 0) waits.emplace_back(0.0, a.served_at_once);
   put("customer_wait_p95", weighted_quantile(std::move(waits), 0.95));
+}
+
+void KpiCollector::firm_kpis(Put& out) const {
+  for (std::uint32_t f = 0; f < shape_->firms.size(); ++f) {
+    // What the firm sells to end customers and to other firms, and what it
+    // buys from other firms and from outside: trade between its own nodes is
+    // internal, as it is in the network's consolidated books.
+    std::array<double, kCostKinds> costs{};
+    double revenue = 0, sold_to_firms = 0, bought = 0, cash_end = 0, cash_change = 0;
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+      if (shape_->nodes[n].firm != f) continue;
+      const NodeAcc& a = nodes_[n];
+      for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
+      revenue += a.customer_revenue + a.firm_sales;
+      sold_to_firms += a.firm_sales;
+      bought += a.firm_purchases;
+      cash_end += a.cash_end;
+      cash_change += a.cash_end - a.cash_start;
+    }
+    costs[static_cast<std::size_t>(CostKind::kPurchase)] = bought;
+    const std::string& name = shape_->firms[f];
+    auto put = [&](const std::string& kpi, double v) { out.push_back({"firm", name, kpi, v}); };
+    put("revenue", revenue);
+    put("intercompany_sales", sold_to_firms);
+    double total = 0;
+    for (int k = 0; k < kCostKinds; ++k) {
+      total += costs[static_cast<std::size_t>(k)];
+      if (reports_cost(k)) put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), costs[static_cast<std::size_t>(k)]);
+    }
+    put("total_cost", total);
+    put("profit", revenue - paid(costs));
+    put("cash_end", cash_end);
+    put("cash_change", cash_change);
+  }
 }
 
 void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {

@@ -148,6 +148,7 @@ class KpiCollector final : public ObservationSink {
   struct NodeAcc {
     std::array<double, kCostKinds> costs{};
     double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0, outside_purchases = 0;
+    double firm_sales = 0, firm_purchases = 0;  // trade with other firms (and outside suppliers)
     double cash_start = 0, cash_end = 0;
     double receivables_sum = 0, payables_sum = 0, outside_payables_sum = 0;
     std::int64_t periods = 0;
@@ -183,6 +184,8 @@ class KpiCollector final : public ObservationSink {
   void velocity_kpis(Put& out, double on_hand) const;
   void stock_kpis(const StockShape& sp, Put& out) const;
   void node_kpis(const NodeShape& node, Put& out) const;
+  // Each firm's consolidated books (RunShape::firms; none declared: none).
+  void firm_kpis(Put& out) const;
   void lane_kpis(Put& out) const;
 
   const RunShape* shape_ = nullptr;

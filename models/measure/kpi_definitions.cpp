@@ -332,10 +332,45 @@ std::vector<KpiDefinition> perishable_definitions() {
   };
 }
 
+// Reported only when the scenario's nodes name their firms (docs/finance.md, firms).
+std::vector<KpiDefinition> firm_definitions() {
+  std::vector<KpiDefinition> d = {
+      {"revenue", "firm", "money", "end-customer sales + sales to other firms",
+       "The firm's consolidated revenue: what its nodes sell to end customers and invoice to nodes of other "
+       "firms, net of early-payment discounts given. Sales between its own nodes are internal."},
+      {"intercompany_sales", "firm", "money", "sum of invoices to other firms' nodes - discounts given",
+       "The part of the firm's revenue that comes from other firms of the network."},
+  };
+  for (int k = 0; k < kCostKinds; ++k) {
+    const auto kind = static_cast<CostKind>(k);
+    const std::string name = cost_kind_name(kind);
+    d.push_back({"cost_" + name, "firm", "money",
+                 kind == CostKind::kPurchase ? "invoices from other firms and outside suppliers - discounts taken"
+                                             : "sum over its nodes of cost_" + name,
+                 kind == CostKind::kPurchase
+                     ? "What the firm buys from outside itself: invoices from other firms' nodes and from suppliers "
+                       "outside the network, net of discounts taken. Purchases between its own nodes are internal."
+                     : "Its nodes' costs of this kind, added up (reported as at the network: cost_customers with "
+                       "customer segments, cost_waste with perishable products)."});
+  }
+  const std::vector<KpiDefinition> rest = {
+      {"total_cost", "firm", "money", "sum over kinds, internal purchases excluded",
+       "The firm's consolidated cost, penalties included."},
+      {"profit", "firm", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
+       "The firm's consolidated profit. With every node in one firm it is the network's profit; split into "
+       "firms, the firms' profits add up to the network's, less the invoices still travelling at the horizon."},
+      {"cash_end", "firm", "money", "sum over its nodes of cash_end", "The firm's cash after the last period."},
+      {"cash_change", "firm", "money", "sum over its nodes of cash_change",
+       "The change in the firm's cash over the measured span."},
+  };
+  d.insert(d.end(), rest.begin(), rest.end());
+  return d;
+}
+
 std::vector<KpiDefinition> make_definitions() {
   std::vector<KpiDefinition> d;
   for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions,
-                    perishable_definitions}) {
+                    perishable_definitions, firm_definitions}) {
     const std::vector<KpiDefinition> more = part();
     d.insert(d.end(), more.begin(), more.end());
   }
@@ -359,7 +394,8 @@ const KpiDefinition* find_kpi_definition(const std::string& scope, const std::st
 std::string kpi_reference_markdown() {
   std::string out;
   const char* titles[][2] = {{"network", "The network"}, {"stock", "Stock points (`node/product`)"},
-                             {"node", "Nodes"}, {"lane", "Lanes"}, {"segment", "Customer segments"}};
+                             {"node", "Nodes"}, {"lane", "Lanes"}, {"segment", "Customer segments"},
+                             {"firm", "Firms (only when the nodes name their firms; docs/finance.md)"}};
   for (const auto& [scope, title] : titles) {
     out += fmt::format("### {}\n\n| KPI | unit | formula | definition |\n| --- | --- | --- | --- |\n", title);
     for (const KpiDefinition& d : kpi_definitions()) {

@@ -46,6 +46,8 @@ std::vector<Scope> scopes(const Comparison& c) {
     if (std::none_of(out.begin(), out.end(), [&](const Scope& s) { return s.scope == k.scope; })) {
       if (k.scope == "segment") {
         out.push_back({"segment", "Customer segments", "segment", "the customer segments"});
+      } else if (k.scope == "firm") {
+        out.push_back({"firm", "Firms", "firm", "the firms"});
       } else {
         out.push_back({k.scope, k.scope, k.scope, "the " + k.scope + " scope"});
       }

@@ -182,9 +182,11 @@ struct KpiScope {
 std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
   std::vector<KpiScope> scopes = {{"network", {}, {}}, {"stocks", {}, {}}, {"nodes", {}, {}}, {"lanes", {}, {}}};
   if (!r.info.segments.empty()) scopes.push_back({"segments", {}, {}});
+  const bool firms = std::any_of(r.summary.begin(), r.summary.end(), [](const KpiSummary& k) { return k.scope == "firm"; });
+  if (firms) scopes.push_back({"firms", {}, {}});
   for (const KpiSummary& k : r.summary) {
     const std::size_t scope = k.scope == "network" ? 0 : k.scope == "stock" ? 1 : k.scope == "node" ? 2
-                              : k.scope == "segment" ? 4 : 3;
+                              : k.scope == "segment" ? 4 : k.scope == "firm" ? scopes.size() - 1 : 3;
     KpiScope& s = scopes[scope];
     const auto [at, added] = s.index.try_emplace(std::string_view(k.name), s.items.size());
     if (added) s.items.emplace_back(k.name, std::vector<const KpiSummary*>());

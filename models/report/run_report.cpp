@@ -4,6 +4,7 @@
 // scenario has segments), and how to read the page.
 #include "models/report/run_report.h"
 
+#include <algorithm>
 #include <fmt/core.h>
 
 #include <tuple>
@@ -77,12 +78,19 @@ std::string scope_tables(const ExperimentResult& r, const std::vector<int>& dept
   }
   for (const auto& l : r.info.lanes) lane_order.push_back(l.name);
   std::vector<std::string> segment_order = r.info.segments;
+  std::vector<std::string> firm_order;  // as the summary lists them (the scenario's order)
+  for (const KpiSummary& k : r.summary) {
+    if (k.scope == "firm" && std::find(firm_order.begin(), firm_order.end(), k.name) == firm_order.end()) {
+      firm_order.push_back(k.name);
+    }
+  }
   std::string tables;
   for (const auto& [scope, heading, order, labels] :
        {std::tuple{"stock", "Stock points", &stock_order, &stock_labels},
         std::tuple{"node", "Nodes", &node_order, static_cast<std::vector<std::string>*>(nullptr)},
         std::tuple{"lane", "Lanes", &lane_order, static_cast<std::vector<std::string>*>(nullptr)},
-        std::tuple{"segment", "Customer segments", &segment_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
+        std::tuple{"segment", "Customer segments", &segment_order, static_cast<std::vector<std::string>*>(nullptr)},
+        std::tuple{"firm", "Firms", &firm_order, static_cast<std::vector<std::string>*>(nullptr)}}) {
     std::vector<std::string> zero;
     const auto t = scope_kpi_tables(r.summary, scope, *order, labels ? *labels : std::vector<std::string>{}, units,
                                     6, &zero);

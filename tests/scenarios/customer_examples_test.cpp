@@ -179,4 +179,18 @@ TEST_CASE("integration_stages: one plan, then the customers' state shared, each 
   CAPTURE(kept.difference.mean);
   CHECK(kept.difference.mean - kept.difference.half_width > 0);  // about 90 more customers
   CHECK(kpi(plan, "segment.households.active_end").baseline.mean < 1900);  // about 1,820 of 2,000
+  // Who gains, stage 1 to stage 3: every firm, the factory most, the store least.
+  const Comparison all = compare(one, three);
+  double gains = 0;
+  for (const char* firm : {"maker", "distributor", "wholesaler", "grocer"}) {
+    CAPTURE(firm);
+    const KpiComparison& p = kpi(all, std::string("firm.") + firm + ".profit");
+    CHECK(p.difference.mean - p.difference.half_width > 0);
+    gains += p.difference.mean;
+  }
+  const double maker = kpi(all, "firm.maker.profit").difference.mean;
+  const double grocer = kpi(all, "firm.grocer.profit").difference.mean;
+  CHECK(maker > 5 * grocer);
+  CHECK(maker > kpi(all, "firm.distributor.profit").difference.mean);
+  CHECK(gains == doctest::Approx(kpi(all, "network.profit").difference.mean).epsilon(0.01));
 }

@@ -952,8 +952,11 @@ TEST_CASE("every KPI a run reports has exactly one definition and every definiti
   seg.size = 10;
   seg.channels = {{"shop", "", std::nullopt}};
   s.customers = {seg};
-  // The waste KPIs and cost_waste are reported only with perishable products.
+  // The waste KPIs and cost_waste are reported only with perishable products,
+  // the firm scope only when the nodes name their firms.
   s.products[0].shelf_life = Distribution::constant(3.0);
+  s.nodes[0].firm = "maker";
+  s.nodes[1].firm = "store";
   const Measured m = measure(s);
   std::set<std::pair<std::string, std::string>> reported;
   for (const KpiValue& v : m.kpis.values) reported.insert({v.scope, v.kpi});

@@ -1,0 +1,102 @@
+// Firms (NodeSpec::firm, docs/finance.md): each firm's books consolidate its
+// own nodes, trade between firms counts as sales and purchases, trade inside
+// a firm is internal; the firms' profits add up to the network's.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "models/chain/spec_checks.h"
+#include "models/measure/kpi.h"
+#include "tests/models/chain_helpers.h"
+
+using namespace chainsim::models;
+using namespace chainsim::models::testing;
+using chainsim::sim::Distribution;
+
+namespace {
+
+// A mill (outside supplier) -> a warehouse -> a shop, lane prices 2 and 3,
+// the shop selling 2 a period at 6 from 4 on hand; the shop pays its
+// invoices with a 10% discount for paying at once.
+ScenarioSpec chain(const char* wh_firm, const char* shop_firm) {
+  ScenarioSpec s;
+  s.horizon = 10;
+  s.products = {product("item", 1.0, 6.0)};
+  StockSpec st = stock("item", 4, base_stock(4), {from("wh")});
+  st.demand = {constant_demand(2)};
+  NodeSpec shop = node("shop", NodeKind::kRetailer, {st});
+  shop.holding_cost = 0.1;
+  shop.payment_terms = {5.0, 0.1, 1.0};
+  NodeSpec wh = node("wh", NodeKind::kWarehouse, {stock("item", 20, base_stock(20), {from("mill")})});
+  wh.ordering_cost = 1;
+  if (wh_firm != nullptr) wh.firm = wh_firm;
+  if (shop_firm != nullptr) shop.firm = shop_firm;
+  s.nodes = {node("mill", NodeKind::kSupplier), wh, shop};
+  s.lanes = {lane("mill", "wh", 1), lane("wh", "shop", 1)};
+  s.lanes[0].price = 2;
+  s.lanes[1].price = 3;
+  return s;
+}
+
+KpiSet kpis(const ScenarioSpec& s) {
+  KpiCollector kpi;
+  auto net = build_network(s, 1, 0);
+  net->add_sink(&kpi);
+  net->run();
+  net->audit();
+  return kpi.finish();
+}
+
+}  // namespace
+
+TEST_CASE("one firm that owns every node has the network's books") {
+  const KpiSet k = kpis(chain("grocer", "grocer"));
+  for (const char* kpi : {"revenue", "cost_purchase", "cost_holding", "cost_ordering", "total_cost", "profit",
+                          "cash_end", "cash_change"}) {
+    CAPTURE(kpi);
+    CHECK(k.get("firm", "grocer", kpi) == doctest::Approx(k.get("network", "", kpi)));
+  }
+  CHECK(k.get("firm", "grocer", "intercompany_sales") == 0);
+}
+
+TEST_CASE("two firms: trade between them is a sale and a purchase, and their profits add up to the network's") {
+  const KpiSet k = kpis(chain("wholesale", "retail"));
+  // The shop sells 2 a period at 6 to end customers; it buys 2 a period at 3
+  // from the warehouse, 10% off for paying at once.
+  const double shop_bought = k.get("node", "shop", "cost_purchase");
+  CHECK(shop_bought > 0);
+  CHECK(k.get("firm", "retail", "revenue") == doctest::Approx(k.get("node", "shop", "revenue")));
+  CHECK(k.get("firm", "retail", "cost_purchase") == doctest::Approx(shop_bought));
+  // The warehouse's sales to the shop, net of the discount it gave, are its
+  // firm's revenue, all of it intercompany.
+  CHECK(k.get("firm", "wholesale", "revenue") == doctest::Approx(k.get("node", "wh", "revenue")));
+  CHECK(k.get("firm", "wholesale", "intercompany_sales") == doctest::Approx(k.get("node", "wh", "revenue")));
+  CHECK(k.get("firm", "wholesale", "intercompany_sales") == doctest::Approx(shop_bought));
+  CHECK(k.get("firm", "wholesale", "cost_purchase") == doctest::Approx(k.get("network", "", "cost_purchase")));
+  // No invoice travels (delays 0): the firms' profits are the network's.
+  CHECK(k.get("firm", "wholesale", "profit") + k.get("firm", "retail", "profit") ==
+        doctest::Approx(k.get("network", "", "profit")));
+  CHECK(k.get("firm", "wholesale", "cash_end") + k.get("firm", "retail", "cash_end") ==
+        doctest::Approx(k.get("network", "", "cash_end")));
+}
+
+TEST_CASE("without firms no firm KPI is reported") {
+  const KpiSet k = kpis(chain(nullptr, nullptr));
+  CHECK(std::isnan(k.get("firm", "grocer", "profit")));
+  for (const KpiValue& v : k.values) CHECK(v.scope != "firm");
+}
+
+TEST_CASE("firms: every node of the network names one, suppliers outside it none") {
+  auto problems = [](const ScenarioSpec& s) {
+    std::string all;
+    for (const SpecIssue& i : check_spec(s)) all += i.path + ": " + i.message + "\n";
+    return all;
+  };
+  CHECK(problems(chain("a", "b")).empty());
+  CHECK(problems(chain("a", nullptr)).find("nodes.2.firm: missing: once a node names its firm") != std::string::npos);
+  ScenarioSpec s = chain("a", "b");
+  s.nodes[0].firm = "a";
+  CHECK(problems(s).find("nodes.0.firm: a supplier outside the network belongs to no firm") != std::string::npos);
+  s.nodes[0].owned = true;
+  CHECK(problems(s).empty());
+}

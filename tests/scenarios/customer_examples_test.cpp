@@ -7,37 +7,10 @@
 #include <boost/math/distributions/poisson.hpp>
 #include <string>
 
-#include "models/experiment/compare.h"
-#include "models/scenario/loader.h"
+#include "tests/scenarios/expect_helpers.h"
 
 using namespace chainsim::models;
-
-namespace {
-
-const std::string kRoot = CHAINSIM_SOURCE_DIR;
-
-ScenarioSpec scenario(const std::string& name, std::vector<std::string> sets = {}) {
-  LoadOptions o;
-  o.overrides = std::move(sets);
-  return load_scenario(kRoot + "/scenarios/" + name + ".yaml", o).spec;
-}
-
-Comparison compare(const ScenarioSpec& baseline, const ScenarioSpec& variant) {
-  CompareOptions o;
-  o.seed = baseline.seed;
-  o.replications = baseline.replications;
-  return compare_scenarios(baseline, variant, o);
-}
-
-const KpiComparison& kpi(const Comparison& c, const std::string& column) {
-  for (const KpiComparison& k : c.kpis) {
-    if (k.column == column) return k;
-  }
-  FAIL("no KPI " << column);
-  throw std::logic_error("unreachable");
-}
-
-}  // namespace
+using namespace chainsim::models::testing;
 
 TEST_CASE("stockout_costs_a_customer: the profit-optimal base stock sits above the newsvendor's") {
   const ScenarioSpec s = scenario("stockout_costs_a_customer");

@@ -4,35 +4,16 @@
 // its paired 95% interval excludes zero.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
-#include "models/experiment/compare.h"
-#include "models/scenario/loader.h"
+#include "tests/scenarios/expect_helpers.h"
 
 using namespace chainsim::models;
-
-namespace {
-
-const std::string kRoot = CHAINSIM_SOURCE_DIR;
-
-ScenarioSpec scenario(const std::string& name) { return load_scenario(kRoot + "/scenarios/" + name + ".yaml").spec; }
-
-const KpiComparison& kpi(const Comparison& c, const std::string& column) {
-  for (const KpiComparison& k : c.kpis) {
-    if (k.column == column) return k;
-  }
-  FAIL("no KPI " << column);
-  throw std::logic_error("unreachable");
-}
-
-}  // namespace
+using namespace chainsim::models::testing;
 
 TEST_CASE("fresh_food: customers who pick the freshest leave the old cartons to expire") {
-  const ScenarioSpec fifo = scenario("fresh_food");
-  CompareOptions o;
-  o.seed = fifo.seed;
-  o.replications = fifo.replications;
-  const Comparison c = compare_scenarios(fifo, scenario("fresh_food_lifo"), o);
+  const Comparison c = compare(scenario("fresh_food"), scenario("fresh_food_lifo"));
   const KpiComparison& waste = kpi(c, "stock.store/milk.waste_share");
   CAPTURE(waste.baseline.mean);
   CAPTURE(waste.variant.mean);

@@ -3,7 +3,8 @@
 #
 # Warnings are errors. The first pass builds with GCC; with CI=true the suite
 # runs a second time in a build with Clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer (all but the headless-Chromium page checks),
+# UndefinedBehaviorSanitizer (all but the headless-Chromium page checks and
+# the long validation runs),
 # so that every change compiles with both, and then the two libFuzzer
 # targets run for 60 s on that build.
 set -euo pipefail
@@ -33,8 +34,10 @@ if [ "${CI:-}" = "true" ]; then
   # The same build carries libFuzzer's coverage (CHAINSIM_FUZZ) and its fuzz targets.
   # The headless-Chromium checks of the pages (label browser) are left to the
   # first pass: the pages are the same bytes, which report_tests and the
-  # examples already make under the sanitizers here.
-  run_suite build/sanitize-clang -LE browser -- -DCMAKE_CXX_COMPILER=clang++ \
+  # examples already make under the sanitizers here. So are the validation
+  # cases (label validation): millions of periods of the model code the
+  # other tests run under the sanitizers, about a minute of the 25 CI has.
+  run_suite build/sanitize-clang -LE 'browser|validation' -- -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINSIM_SANITIZE=ON -DCHAINSIM_FUZZ=ON \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
     -DCHAINSIM_BUILD_BENCHMARKS=OFF

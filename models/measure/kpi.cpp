@@ -441,22 +441,29 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
 }
 
 void KpiCollector::firm_kpis(Put& out) const {
-  for (std::uint32_t f = 0; f < shape_->firms.size(); ++f) {
-    // What the firm sells to end customers and to other firms, and what it
-    // buys from other firms and from outside: trade between its own nodes is
-    // internal, as it is in the network's consolidated books.
+  // What each firm sells to end customers and to other firms, and what it
+  // buys from other firms and from outside: trade between its own nodes is
+  // internal, as it is in the network's consolidated books. One pass over
+  // the nodes (a network of many single-store firms stays linear).
+  struct FirmAcc {
     std::array<double, kCostKinds> costs{};
     double revenue = 0, sold_to_firms = 0, bought = 0, cash_end = 0, cash_change = 0;
-    for (std::size_t n = 0; n < nodes_.size(); ++n) {
-      if (shape_->nodes[n].firm != f) continue;
-      const NodeAcc& a = nodes_[n];
-      for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
-      revenue += a.customer_revenue + a.firm_sales;
-      sold_to_firms += a.firm_sales;
-      bought += a.firm_purchases;
-      cash_end += a.cash_end;
-      cash_change += a.cash_end - a.cash_start;
-    }
+  };
+  std::vector<FirmAcc> firms(shape_->firms.size());
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    const std::uint32_t f = shape_->nodes[n].firm;
+    if (f >= firms.size()) continue;
+    const NodeAcc& a = nodes_[n];
+    FirmAcc& t = firms[f];
+    for (std::size_t k = 0; k < t.costs.size(); ++k) t.costs[k] += a.costs[k];
+    t.revenue += a.customer_revenue + a.firm_sales;
+    t.sold_to_firms += a.firm_sales;
+    t.bought += a.firm_purchases;
+    t.cash_end += a.cash_end;
+    t.cash_change += a.cash_end - a.cash_start;
+  }
+  for (std::size_t f = 0; f < firms.size(); ++f) {
+    auto& [costs, revenue, sold_to_firms, bought, cash_end, cash_change] = firms[f];
     costs[static_cast<std::size_t>(CostKind::kPurchase)] = bought;
     const std::string& name = shape_->firms[f];
     auto put = [&](const std::string& kpi, double v) { out.push_back({"firm", name, kpi, v}); };

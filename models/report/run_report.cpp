@@ -4,17 +4,18 @@
 // scenario has segments), and how to read the page.
 #include "models/report/run_report.h"
 
-#include <algorithm>
 #include <fmt/core.h>
 
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
 #include "models/report/customer_charts.h"
-#include "models/report/waste_chart.h"
 #include "models/report/kpi_table.h"
 #include "models/report/network_graph.h"
 #include "models/report/page.h"
 #include "models/report/run_charts.h"
+#include "models/report/waste_chart.h"
 
 namespace chainsim::models {
 
@@ -79,10 +80,9 @@ std::string scope_tables(const ExperimentResult& r, const std::vector<int>& dept
   for (const auto& l : r.info.lanes) lane_order.push_back(l.name);
   std::vector<std::string> segment_order = r.info.segments;
   std::vector<std::string> firm_order;  // as the summary lists them (the scenario's order)
+  std::unordered_set<std::string_view> seen_firms;
   for (const KpiSummary& k : r.summary) {
-    if (k.scope == "firm" && std::find(firm_order.begin(), firm_order.end(), k.name) == firm_order.end()) {
-      firm_order.push_back(k.name);
-    }
+    if (k.scope == "firm" && seen_firms.insert(k.name).second) firm_order.push_back(k.name);
   }
   std::string tables;
   for (const auto& [scope, heading, order, labels] :

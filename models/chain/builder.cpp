@@ -36,6 +36,7 @@ class NetworkBuilder {
     add_nodes();
     add_stocks();
     add_source_stocks();
+    add_recoveries();
     add_lanes();
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) link_stocks(i);
     for (const LaneSpec& ls : spec_.lanes) add_pipelines(ls);
@@ -196,6 +197,42 @@ class NetworkBuilder {
     per.rng = stream("shelf_life/" + tag);
     per.batches.add(sp.on_hand, per.expiry_from(N_->start_));
     N_->perishable_stocks_.push_back(sp.id);
+  }
+
+  // Returns centres (models/chain/recovery.h), and the stocks whose returns
+  // go to one.
+  void add_recoveries() {
+    for (const NodeSpec& ns : spec_.nodes) {
+      const NodeId node = node_id_[ns.id];
+      for (const RecoverySpec& rs : ns.recovery) {
+        Recovery& g = N_->recoveries_.emplace_back();
+        g.name = ns.id + "/" + rs.product;
+        g.node = node;
+        g.product = product_id_[rs.product];
+        g.inspection_cost = rs.inspection_cost;
+        g.scrap_cost = rs.scrap_cost;
+        g.rng = stream("recovery/" + g.name);
+        for (const RecoveryRouteSpec& route : rs.routes) {
+          RecoveryLine& r = g.routes.emplace_back();
+          r.route = *route.route;
+          r.share = route.share;
+          if (restocks(r.route)) r.to = N_->stock_of(node_id_[route.to], g.product);
+          r.lead_time = route.lead_time;
+          r.cost = route.cost;
+          r.yield = route.yield;
+          r.capacity = route.capacity;
+          r.value = route.value;
+        }
+      }
+    }
+    for (StockPoint& sp : N_->stocks_) {
+      if (!sp.returns || sp.returns->to.empty()) continue;
+      const NodeId centre = node_id_[sp.returns->to];
+      for (std::size_t i = 0; i < N_->recoveries_.size(); ++i) {
+        const Recovery& g = N_->recoveries_[i];
+        if (g.node == centre && g.product == sp.product) sp.return_centre = static_cast<std::uint32_t>(i);
+      }
+    }
   }
 
   // End demand (per-period processes and arrival streams) and returns.
@@ -596,6 +633,7 @@ class NetworkBuilder {
     for (const Segment& g : N_->segments_) {
       r.segments.push_back({g.name, g.initial, g.spec.discount_rate, g.spec.acquisition.cost});
     }
+    for (const Recovery& g : N_->recoveries_) r.recoveries.push_back({g.name, g.node});
   }
 
   const ScenarioSpec& spec_;

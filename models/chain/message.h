@@ -25,6 +25,7 @@ enum class MessageKind : std::uint8_t {
   kShipment,           // product: seller -> buyer
   kProductionDone,     // product: finished units from the line
   kCustomerReturn,     // product: units coming back from end customers
+  kRecovered,          // product: units a returns centre sends back to a stock (ref: the centre + 1)
   kInvoice,            // finance: seller -> buyer
   kPayment,            // finance: buyer -> seller
 };

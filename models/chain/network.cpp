@@ -175,7 +175,8 @@ void Network::close_period(std::int64_t k) {
   record_lanes(k);
   record_nodes(k);
   if (!segments_.empty()) record_segments(k);
-  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_, period_segments_};
+  if (!recoveries_.empty()) record_recoveries(k);
+  const PeriodRecords records{period_stocks_, period_lanes_, period_nodes_, period_segments_, period_recoveries_};
   for (ObservationSink* s : sinks_) s->on_period(records);
   for (Node& n : nodes_) n.account.close_period();
 }
@@ -442,13 +443,14 @@ void Network::audit_stocks() const {
 // The running totals against the messages actually travelling: a lost or
 // duplicated message would still balance the totals alone.
 void Network::audit_messages() const {
-  Qty transit = 0.0, producing = 0.0;
+  Qty transit = 0.0, producing = 0.0, recovering = 0.0;
   Money invoices = 0.0, payments = 0.0;
   for (const Node& n : nodes_) {
     for (std::size_t i = 0; i < n.inbox_receive.size(); ++i) {
       const Message& msg = n.inbox_receive[i];
       if (msg.kind == MessageKind::kShipment) transit += msg.qty;
       if (msg.kind == MessageKind::kProductionDone) producing += msg.qty;
+      if (msg.kind == MessageKind::kRecovered) recovering += msg.qty;
     }
     for (std::size_t i = 0; i < n.inbox_finance.size(); ++i) {
       const Message& msg = n.inbox_finance[i];
@@ -464,6 +466,7 @@ void Network::audit_messages() const {
   };
   check_total("units in transit:", transit, units_.in_transit);
   check_total("units in production:", producing, units_.in_production);
+  check_total("units in recovery:", recovering, units_.in_recovery);
   check_total("invoices", invoices, money_.invoices_in_transit);
   check_total("payments", payments, money_.payments_in_transit);
 }
@@ -475,9 +478,18 @@ void Network::audit_units() const {
     if (!sp.infinite) on_hand += sp.on_hand;
   }
   const UnitTotals& u = units_;
-  const Qty in_system = on_hand + u.in_transit + u.in_production;
-  const Qty flows = u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked - u.expired;
+  const Qty in_system = on_hand + u.in_transit + u.in_production + u.in_recovery;
+  const Qty flows =
+      u.initial + u.supplied + u.started - u.consumed - u.sold + u.restocked - u.expired + u.graded - u.disposed;
   const double unit_scale = std::max({1.0, std::abs(in_system), u.supplied + u.started + u.initial});
+  if (std::abs(in_system - flows) > 1e-6 * unit_scale && (u.graded > 0.0 || u.in_recovery > 0.0)) {
+    throw ModelError(fmt::format(
+        "unit conservation broken at t={}: on hand {} + in transit {} + in production {} + in recovery {} = {}, "
+        "but initial {} + supplied {} + started {} - consumed {} - sold {} + restocked {} - expired {} + graded "
+        "at returns centres {} - recycled or scrapped there {} = {}",
+        sim_.now(), on_hand, u.in_transit, u.in_production, u.in_recovery, in_system, u.initial, u.supplied,
+        u.started, u.consumed, u.sold, u.restocked, u.expired, u.graded, u.disposed, flows));
+  }
   if (std::abs(in_system - flows) > 1e-6 * unit_scale) {
     throw ModelError(fmt::format(
         "unit conservation broken at t={}: on hand {} + in transit {} + in production {} = {}, "

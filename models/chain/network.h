@@ -26,6 +26,7 @@
 #include "models/chain/customers.h"
 #include "models/chain/node.h"
 #include "models/chain/observations.h"
+#include "models/chain/recovery.h"
 #include "models/chain/spec.h"
 #include "sim/simulator.h"
 
@@ -53,6 +54,12 @@ struct UnitTotals {
   Qty expired = 0.0;      // perishable units outdated
   Qty in_transit = 0.0;   // shipments travelling now
   Qty in_production = 0.0;  // started, not finished
+  // Returns centres (models/chain/recovery.h): returns graded enter the
+  // network, units recycled or scrapped leave it, and those on their way
+  // back to a stock are in recovery.
+  Qty graded = 0.0;
+  Qty disposed = 0.0;
+  Qty in_recovery = 0.0;
 };
 struct MoneyTotals {
   Money initial_cash = 0.0;
@@ -226,6 +233,11 @@ class Network {
   // Phase handlers (network_phases.cpp).
   void receive(Node& n);
   void receive_return(Node& n, StockPoint& sp, const Message& m);  // a customer return's arrival
+  // Returns centres (network_recovery.cpp): `qty` units arrive at centre
+  // `g` now and are graded; recovered units (kRecovered) reach their stock.
+  void grade(Recovery& g, Qty qty);
+  void receive_recovered(StockPoint& sp, const Message& m);
+  void record_recoveries(std::int64_t k);
   void orders_in(Node& n);
   void fulfil(Node& n);
   void review(Node& n);
@@ -371,6 +383,8 @@ class Network {
   std::vector<std::string> firms_;  // firm names, in order of first appearance (none: no firms)
   std::vector<std::vector<AgeBatch>> transit_batches_;
   std::vector<std::uint32_t> free_transit_batches_;
+  std::vector<Recovery> recoveries_;  // returns centres, one per (node, product) graded
+  std::vector<RecoveryPeriod> period_recoveries_;
 };
 
 }  // namespace chainsim::models

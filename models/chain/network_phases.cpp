@@ -148,6 +148,16 @@ void Network::apply_finance(Node& n, const Message& m) {
 
 void Network::receive_return(Node& n, StockPoint& sp, const Message& m) {
   const ReturnsSpec& r = *sp.returns;
+  if (sp.return_centre != kNone) {
+    // Refunded here; the returns centre grades the units (no draw of this
+    // stock's: the centre's stream draws its routes).
+    const Money refund = m.qty * m.extra * r.refund;
+    n.account.cost(CostKind::kReturns, refund, true);
+    if (m.ref != 0) segments_[m.ref - 1].flows.revenue -= refund;
+    sp.flows.returned += m.qty;
+    grade(recoveries_[sp.return_centre], m.qty);
+    return;
+  }
   const double u = sp.returns_rng.uniform01();
   const Qty restock =
       whole(m.qty) ? sim::binomial_quantile(u, m.qty, r.restock_fraction) : m.qty * r.restock_fraction;
@@ -221,7 +231,18 @@ void Network::receive(Node& n) {
         sp.flows.received += m.qty;
         sp.flows.produced += m.qty;
         break;
-      case MessageKind::kCustomerReturn: receive_return(n, sp, m); break;
+      case MessageKind::kCustomerReturn:
+        if (sp.return_centre != kNone) {
+          // Grading may send recovered units to this very inbox: handled
+          // from a copy, popped first.
+          const Message copy = m;
+          n.inbox_receive.pop();
+          receive_return(n, sp, copy);
+          continue;
+        }
+        receive_return(n, sp, m);
+        break;
+      case MessageKind::kRecovered: receive_recovered(sp, m); break;
       default:
         throw ModelError(fmt::format("t={}: {}: unexpected message in the product inbox", now, n.name));
     }
@@ -391,8 +412,12 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
     // Two uniforms per sale, whatever the outcome, to keep streams in step.
     const double u_count = sp.returns_rng.uniform01();
     const double u_delay = sp.returns_rng.uniform01();
-    const Qty back = whole(qty) ? sim::binomial_quantile(u_count, qty, sp.returns->fraction)
-                                : qty * sp.returns->fraction;
+    // A segment returns at its own rate (SegmentSpec::return_factor).
+    const double fraction =
+        line.segment == kNone
+            ? sp.returns->fraction
+            : std::min(1.0, sp.returns->fraction * segments_[line.segment].spec.return_factor);
+    const Qty back = whole(qty) ? sim::binomial_quantile(u_count, qty, fraction) : qty * fraction;
     if (back > 0.0) {
       Message m;
       m.arrival = now + std::max(0.0, sp.returns->delay.quantile(u_delay));

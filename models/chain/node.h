@@ -170,6 +170,7 @@ struct StockPoint {
 
   std::optional<ReturnsSpec> returns;
   sim::RandomStream returns_rng{0, 0, ""};
+  std::uint32_t return_centre = kNone;  // returns.to: its recovery of this product (Network::recoveries_)
   // A perishable product's batches by expiry (null: the product keeps, or
   // an unlimited source); its total is on_hand.
   std::unique_ptr<Perishable> perishable;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "models/chain/kinds.h"
 #include "models/chain/types.h"
 
 namespace chainsim::models {
@@ -106,6 +107,22 @@ struct SegmentPeriod {
   double members = 0.0;           // individual mode: active loyalty programme members at the period's end
 };
 
+// A returns centre's period for one product (models/chain/recovery.h): the
+// units it graded and where they went, and what came back into stock.
+struct RecoveryPeriod {
+  std::int64_t period = 0;
+  std::uint32_t recovery = kNone;  // index in RunShape::recoveries
+  Qty graded = 0.0;                // units that arrived and were graded
+  // Units put on each route (RecoveryRoute order); a line's rejects count
+  // as scrap, so the routes sum to the units graded.
+  std::array<Qty, kRecoveryRoutes> routes{};
+  Qty restocked = 0.0;             // recovered units that reached their stock
+  double restock_wait = 0.0;       // sum over them of units x time from grading to stock
+  Money restocked_value = 0.0;     // their unit value
+  Money recycled_value = 0.0;      // cash from the recycler
+  Money cost = 0.0;                // inspection, the routes' costs and scrapping (in cost_returns)
+};
+
 // One purchase order completed (fully received) at the buyer, or one block
 // of end-customer demand served.
 struct Delivery {
@@ -140,6 +157,10 @@ struct NodeShape {
   bool outside = false;  // outside the network's books (a supplier it does not own)
   std::uint32_t firm = kNone;  // index in RunShape::firms (kNone: none)
 };
+struct RecoveryShape {
+  std::string name;  // "node/product": the returns centre and the product it grades
+  NodeId node = kNone;
+};
 struct ProductShape {
   std::string name;
   double salvage_value = 0.0;  // what a unit left at the horizon is worth
@@ -162,6 +183,7 @@ struct RunShape {
   std::vector<SegmentShape> segments;  // customer segments (none: demand processes only)
   bool perishables = false;  // some stock keeps a perishable product
   std::vector<std::string> firms;  // the firms that own the nodes (none declared: empty)
+  std::vector<RecoveryShape> recoveries;  // returns centres' products (docs/returns.md)
   // Start time of period k, as Network::period_start computes it.
   Time period_start(std::int64_t k) const noexcept { return start + static_cast<double>(k) * period; }
 };
@@ -186,6 +208,7 @@ struct PeriodRecords {
   std::span<const LanePeriod> lanes;
   std::span<const NodePeriod> nodes;
   std::span<const SegmentPeriod> segments;
+  std::span<const RecoveryPeriod> recoveries;
 };
 
 // Receives observations. Implementations: time-series storage
@@ -202,9 +225,11 @@ class ObservationSink {
     for (const LanePeriod& l : r.lanes) on_lane_period(l);
     for (const NodePeriod& n : r.nodes) on_node_period(n);
     for (const SegmentPeriod& g : r.segments) on_segment_period(g);
+    for (const RecoveryPeriod& g : r.recoveries) on_recovery_period(g);
   }
   virtual void on_stock_period(const StockPeriod&) {}
   virtual void on_segment_period(const SegmentPeriod&) {}
+  virtual void on_recovery_period(const RecoveryPeriod&) {}
   virtual void on_node_period(const NodePeriod&) {}
   virtual void on_lane_period(const LanePeriod&) {}
   virtual void on_delivery(const Delivery&) {}

@@ -124,6 +124,30 @@ struct ReturnsSpec {
   double restock_fraction = 1.0;  // share of returned units put back on the shelf, [0, 1]
   double refund = 1.0;            // share of the price refunded, [0, 1]
   double scrap_cost = 0.0;        // cost per unit scrapped
+  // The returns centre the returns go to (a node with `recovery` for the
+  // product), which grades them; empty: back to this stock, restock_fraction
+  // of them on the shelf.
+  std::string to;
+};
+
+// One route out of a returns centre (docs/returns.md).
+struct RecoveryRouteSpec {
+  std::optional<RecoveryRoute> route;  // required
+  double share = 0.0;            // of the units graded, (0, 1]; a centre's shares sum to 1
+  std::string to;                // resell, refurbish, remanufacture: the node whose stock they go back to
+  Distribution lead_time = Distribution::constant(0.0);  // from grading (or the line) to that stock, >= 0
+  double cost = 0.0;             // per unit put on the route, paid at the centre
+  double yield = 1.0;            // refurbish, remanufacture: share of the units that come out good, [0, 1]
+  double capacity = kInfinity;   // refurbish, remanufacture: units processed per period, > 0
+  double value = 0.0;            // recycle: cash per unit from the recycler, >= 0
+};
+
+// What a returns centre does with one product's returns.
+struct RecoverySpec {
+  std::string product;             // required
+  double inspection_cost = 0.0;    // per unit graded
+  double scrap_cost = 0.0;         // per unit scrapped (the scrap route and units a line rejects)
+  std::vector<RecoveryRouteSpec> routes;
 };
 
 struct SourceSpec {
@@ -194,6 +218,8 @@ struct NodeSpec {
   // network's, and buying from it is internal. A supplier is outside the
   // network by default: what the network pays it is a cost of the network.
   bool owned = false;
+  // A returns centre: how it grades each product's returns (docs/returns.md).
+  std::vector<RecoverySpec> recovery;
 };
 
 struct LaneSpec {
@@ -348,6 +374,9 @@ struct SegmentSpec {
   CustomerOrdersSpec orders;
   double priority = 0.0;              // allocation priority of its orders (higher first)
   double price_factor = 1.0;          // its price: the product's price times this, >= 0
+  // The share of its purchases it returns: the channel stock's returns
+  // fraction times this (capped at 1), >= 0.
+  double return_factor = 1.0;
   CustomerUnmet unmet = CustomerUnmet::kStock;
   double patience = 0.0;              // unmet: patience, the longest wait in time units, >= 0
   double promised_lead_time = 0.0;    // time units; units met within it are on time (OTIF), >= 0

@@ -2,6 +2,7 @@
 // spec (see the header for the order).
 #include "models/chain/spec_checks.h"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <cmath>
@@ -256,6 +257,78 @@ void check_perishable_stock(Check& c, const StockSpec& s, const std::string& sp)
   }
 }
 
+// A stock's returns sent to a returns centre (`to`).
+void check_returns_to(Check& c, const StockSpec& s, const std::string& rp) {
+  const ReturnsSpec& r = *s.returns;
+  if (r.to.empty()) return;
+  const NodeSpec* centre = c.index.node(c.spec, r.to);
+  if (centre == nullptr) {
+    c.add(rp + ".to", "no node with id '" + r.to + "'");
+    return;
+  }
+  const bool grades = std::any_of(centre->recovery.begin(), centre->recovery.end(),
+                                  [&](const RecoverySpec& g) { return g.product == s.product; });
+  if (!grades) {
+    c.add(rp + ".to", "node '" + r.to + "' has no recovery for product '" + s.product +
+                          "' (a returns centre lists what it does with each product under recovery)");
+  }
+  if (r.restock_fraction != 1.0 || r.scrap_cost != 0.0) {
+    c.add(rp + ".to", "restock_fraction and scrap_cost apply to returns kept at the stock; the returns centre '" +
+                          r.to + "' grades these (its recovery routes and scrap_cost)");
+  }
+}
+
+// One route out of a returns centre.
+void check_route(Check& c, const std::string& product, const RecoveryRouteSpec& r, const std::string& rp) {
+  c.ranges("route", &r, rp);
+  if (!r.route) return;
+  if (!restocks(*r.route)) return;
+  if (r.to.empty()) {
+    c.add(rp + ".to", fmt::format("required: the node whose stock the {} units go back to", name_of(*r.route)));
+    return;
+  }
+  const NodeSpec* to = c.index.node(c.spec, r.to);
+  if (to == nullptr) {
+    c.add(rp + ".to", "no node with id '" + r.to + "'");
+  } else if (node_kind_info(to->kind).unlimited_source) {
+    c.add(rp + ".to", "a supplier is an unlimited source: recovered units cannot go back to it ('" + r.to + "')");
+  } else if (c.index.products.count(product) && !c.index.has_stock(c.spec, r.to, product)) {
+    c.add(rp + ".to", "node '" + r.to + "' has no stock of '" + product + "'");
+  }
+}
+
+// A returns centre's recovery of each product.
+void check_recovery(Check& c, const NodeSpec& n, const std::string& np) {
+  if (n.recovery.empty()) return;
+  if (node_kind_info(n.kind).unlimited_source) {
+    c.add(np + ".recovery", "a supplier is not a returns centre (give the recovery to a warehouse or a factory)");
+    return;
+  }
+  std::set<std::string> products;
+  for (std::size_t i = 0; i < n.recovery.size(); ++i) {
+    const RecoverySpec& g = n.recovery[i];
+    const std::string gp = fmt::format("{}.recovery.{}", np, i);
+    c.ranges("recovery", &g, gp);
+    if (!c.index.products.count(g.product)) {
+      c.add(gp + ".product", "no product with id '" + g.product + "'");
+    } else if (!products.insert(g.product).second) {
+      c.add(gp + ".product", "node '" + n.id + "' already grades '" + g.product + "': list each product once");
+    } else if (c.spec.products[c.index.products.at(g.product)].shelf_life) {
+      c.add(gp + ".product", "product '" + g.product +
+                                 "' is perishable: returns of it are not modelled (a returned unit's age is unknown)");
+    }
+    if (g.routes.empty()) c.add(gp + ".routes", "at least one route is needed (scrap, if nothing is recovered)");
+    double sum = 0.0;
+    for (std::size_t k = 0; k < g.routes.size(); ++k) {
+      sum += g.routes[k].share;
+      check_route(c, g.product, g.routes[k], fmt::format("{}.routes.{}", gp, k));
+    }
+    if (!g.routes.empty() && std::abs(sum - 1.0) > 1e-9) {
+      c.add(gp + ".routes", fmt::format("the shares must sum to 1 (got {})", sum));
+    }
+  }
+}
+
 void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& np, std::set<std::string>& held) {
   const StockSpec& s = n.stocks[j];
   const std::string sp = fmt::format("{}.stocks.{}", np, j);
@@ -272,7 +345,10 @@ void check_stock(Check& c, const NodeSpec& n, std::size_t j, const std::string& 
   for (std::size_t k = 0; k < s.demand.size(); ++k) {
     for (const Problem& p : check_demand(s.demand[k])) c.add(fmt::format("{}.demand.{}", sp, k), p);
   }
-  if (s.returns) c.ranges("returns", &*s.returns, sp + ".returns");
+  if (s.returns) {
+    c.ranges("returns", &*s.returns, sp + ".returns");
+    check_returns_to(c, s, sp + ".returns");
+  }
   check_perishable_stock(c, s, sp);
 }
 
@@ -556,6 +632,7 @@ std::vector<SpecIssue> check_spec(const ScenarioSpec& spec) {
     check_node(c, spec.nodes[i], np);
     std::set<std::string> held;
     for (std::size_t j = 0; j < spec.nodes[i].stocks.size(); ++j) check_stock(c, spec.nodes[i], j, np, held);
+    check_recovery(c, spec.nodes[i], np);
   }
   check_bom(c);
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) check_lane(c, spec.lanes[i], fmt::format("lanes.{}", i));

@@ -236,6 +236,9 @@ SectionInfo node_keys() {
               "Supplier: the network owns it (an own plant): its costs and cash are the network's and buying "
               "from it is internal. By default a supplier is outside: the network pays it as a cost.",
               "false"),
+          of(key("recovery", &S::recovery, K::kSectionList,
+                 "A returns centre: how it grades each product's customer returns (see recovery).", "[]"),
+             "recovery"),
       });
 }
 
@@ -433,7 +436,50 @@ SectionInfo returns_keys() {
                               "Share of returns put back on the shelf.", "1")),
                      unit(key("refund", &S::refund, K::kNumber, "Share of the price refunded.", "1")),
                      nonneg(key("scrap_cost", &S::scrap_cost, K::kNumber, "Cost per unit scrapped.", "0")),
+                     key("to", &S::to, K::kString,
+                         "A returns centre (a node with recovery for the product) that grades the returns instead "
+                         "(docs/returns.md); restock_fraction and scrap_cost then belong to it.",
+                         "this stock"),
                  });
+}
+
+SectionInfo recovery_keys() {
+  using S = RecoverySpec;
+  return section("recovery", "What a returns centre does with one product's returns (docs/returns.md).",
+                 {
+                     req(key("product", &S::product, K::kString, "The product graded.")),
+                     nonneg(key("inspection_cost", &S::inspection_cost, K::kNumber, "Per unit graded.", "0")),
+                     nonneg(key("scrap_cost", &S::scrap_cost, K::kNumber,
+                                "Per unit scrapped: the scrap route's and those a refurbishing line rejects.", "0")),
+                     req(of(key("routes", &S::routes, K::kSectionList,
+                                "Where the graded units go, with the share of each route (summing to 1)."),
+                            "route")),
+                 });
+}
+
+SectionInfo route_keys() {
+  using S = RecoveryRouteSpec;
+  const std::vector<std::string> back = {"resell", "refurbish", "remanufacture"};
+  const std::vector<std::string> line = {"refurbish", "remanufacture"};
+  return section(
+      "route", "One route out of a returns centre.",
+      {
+          req(key("type", &S::route, K::kEnum,
+                  "Back to a stock as new (resell), after a line (refurbish, remanufacture), sold for materials "
+                  "(recycle), or thrown away (scrap).")),
+          req(positive(unit(key("share", &S::share, K::kNumber, "Share of the units graded that take this route.")))),
+          only(key("to", &S::to, K::kString, "The node whose stock of the product the units go back to."), back),
+          only(nonneg(key("lead_time", &S::lead_time, K::kDistribution,
+                          "From grading to that stock (time units; with a line, after its capacity).", "0")),
+               back),
+          nonneg(key("cost", &S::cost, K::kNumber, "Per unit put on the route, paid at the centre.", "0")),
+          only(unit(key("yield", &S::yield, K::kNumber, "Share of the line's units that come out good.", "1")), line),
+          only(infinite_ok(positive(key("capacity", &S::capacity, K::kNumber, "Units the line processes per period.",
+                                        ".inf"))),
+               line),
+          only(nonneg(key("value", &S::value, K::kNumber, "Cash per unit from the recycler.", "0")), {"recycle"}),
+      },
+      "type", names<RecoveryRoute>());
 }
 
 SectionInfo payment_terms_keys() {
@@ -568,6 +614,10 @@ SectionInfo segment_keys() {
              "customer_orders"),
           key("priority", &S::priority, K::kNumber, "Allocation priority of its orders (higher first).", "0"),
           nonneg(key("price_factor", &S::price_factor, K::kNumber, "Its price is the product's price times this.",
+                     "1")),
+          nonneg(key("return_factor", &S::return_factor, K::kNumber,
+                     "Its purchases come back at the channel stock's returns fraction times this (at most 1; "
+                     "docs/returns.md).",
                      "1")),
           key("unmet", &S::unmet, K::kEnum,
               "An order not met at once: as the stock decides (its unmet_demand), backordered, lost, or waiting at "
@@ -705,6 +755,7 @@ SectionInfo cost_to_serve_keys() {
 std::vector<SectionInfo> build_sections() {
   return {scenario_keys(), product_keys(), node_keys(),         stock_keys(),    policy_keys(),
           source_keys(),   production_keys(), input_keys(),     demand_keys(),   returns_keys(),
+          recovery_keys(), route_keys(),
           payment_terms_keys(), lane_keys(), event_keys(),      segment_keys(),  channel_keys(),
           customer_orders_keys(), churn_keys(), acquisition_keys(), cost_to_serve_keys(), heterogeneity_keys(),
           loyalty_keys(), sharing_keys(), when_keys()};

@@ -143,6 +143,7 @@ void KpiCollector::on_period(const PeriodRecords& r) {
   for (const LanePeriod& l : r.lanes) KpiCollector::on_lane_period(l);
   for (const NodePeriod& n : r.nodes) KpiCollector::on_node_period(n);
   for (const SegmentPeriod& g : r.segments) KpiCollector::on_segment_period(g);
+  for (const RecoveryPeriod& g : r.recoveries) KpiCollector::on_recovery_period(g);
 }
 
 void KpiCollector::on_stock_period(const StockPeriod& s) {
@@ -156,6 +157,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.ordered += s.ordered;
   a.received += s.received;
   a.expired += s.expired;
+  a.returned += s.returned;
   a.on_hand_avg_sum += s.on_hand_avg;
   a.backlog_avg_sum += s.backlog_avg;
   a.on_order_sum += s.on_order;
@@ -353,6 +355,7 @@ void KpiCollector::network_kpis(Put& out) const {
     put("expired", expired);
     put("waste_value", wasted);
   }
+  if (!shape_->recoveries.empty()) recovery_kpis(out);
   velocity_kpis(out, on_hand);
   const double end_var = amp_demand_stats_.variance();
   put("bullwhip_amplification",

@@ -14,6 +14,7 @@
 // change since the end of the warm-up, and their level at the horizon.
 #pragma once
 
+#include <limits>
 #include <array>
 #include <cstdint>
 #include <utility>
@@ -24,6 +25,11 @@
 #include "sim/statistics.h"
 
 namespace chainsim::models {
+
+// num / den, or NaN when den is not positive (a KPI without a base is undefined).
+inline double kpi_ratio(double num, double den) {
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
 
 // One KPI value: scope is "network", "stock" (name "node/product"), "node",
 // "lane" or "segment"; kpi is the KPI's name.
@@ -112,6 +118,7 @@ class KpiCollector final : public ObservationSink {
   void on_node_period(const NodePeriod& n) override;
   void on_lane_period(const LanePeriod& l) override;
   void on_segment_period(const SegmentPeriod& g) override;  // segment_kpis.cpp
+  void on_recovery_period(const RecoveryPeriod& g) override;  // recovery_kpis.cpp
   void on_delivery(const Delivery& d) override;
   void on_end(const RunEnd& end) override;
 
@@ -126,6 +133,7 @@ class KpiCollector final : public ObservationSink {
   struct StockAcc {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
     double expired = 0;  // perishable units outdated
+    double returned = 0;  // end-customer returns received
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
     double on_hand_end = 0;  // after the last period
     double max_backlog = 0;
@@ -187,6 +195,8 @@ class KpiCollector final : public ObservationSink {
   // Each firm's consolidated books (RunShape::firms; none declared: none).
   void firm_kpis(Put& out) const;
   void lane_kpis(Put& out) const;
+  // The returns centres' KPIs, summed over them (RunShape::recoveries; none: none).
+  void recovery_kpis(Put& out) const;
 
   const RunShape* shape_ = nullptr;
   std::int64_t from_ = -1;  // -1: the warm-up
@@ -195,6 +205,7 @@ class KpiCollector final : public ObservationSink {
   std::vector<NodeAcc> nodes_;
   std::vector<LaneAcc> lanes_;
   std::vector<SegmentAcc> segments_;
+  RecoveryPeriod recovered_{};  // the returns centres' flows, summed over them and the periods measured
   std::vector<int> bucket_size_;  // review period of each stock
   // The end-customer demand a stock serves (its own and that of every stock
   // buying from it, directly or through others), summed over buckets of its

@@ -332,6 +332,37 @@ std::vector<KpiDefinition> perishable_definitions() {
   };
 }
 
+// Reported only when the scenario has a returns centre (docs/returns.md).
+std::vector<KpiDefinition> recovery_definitions() {
+  std::vector<KpiDefinition> d = {
+      {"returned", "network", "units", "sum over stocks of returned",
+       "Units end customers sent back, wherever they went (only with a returns centre)."},
+      {"return_rate", "network", "share", "returned / units sold to end customers",
+       "The share of what end customers bought that they sent back in the same window."},
+      {"graded", "network", "units", "sum over returns centres of units graded",
+       "Returns that reached a returns centre and were graded."},
+  };
+  for (std::size_t k = 0; k < kRecoveryRoutes; ++k) {
+    const std::string route(enum_names<RecoveryRoute>()[k]);
+    d.push_back({"route_" + route, "network", "share", "units put on route " + route + " / graded",
+                 k == static_cast<std::size_t>(RecoveryRoute::kScrap)
+                     ? std::string("The share of graded units scrapped: the scrap route's and those a line rejected.")
+                     : "The share of graded units the centres sent to " + route +
+                           (restocks(static_cast<RecoveryRoute>(k)) ? " (that came out good)." : ".")});
+  }
+  d.push_back({"recovery_rate", "network", "share", "1 - route_scrap",
+               "The share of graded units put to use again: back in stock or sold to a recycler."});
+  d.push_back({"restocked_recovered", "network", "units", "sum of recovered units that reached their stock",
+               "Units the returns centres put back into stock (as new, refurbished or remanufactured)."});
+  d.push_back({"restock_time_mean", "network", "time units", "sum units x (restocked - graded) / restocked_recovered",
+               "Mean time from grading at the centre to back in stock: a line's queue and the route's lead time."});
+  d.push_back({"value_recovered", "network", "money", "restocked_recovered x unit_cost + recycler cash",
+               "What the reverse flow got back: recovered units at their unit cost, plus what recyclers paid."});
+  d.push_back({"reverse_cost", "network", "money", "inspection + route costs + scrapping, at the centres",
+               "What running the returns centres cost, in cost_returns beside the refunds."});
+  return d;
+}
+
 // Reported only when the scenario's nodes name their firms (docs/finance.md, firms).
 std::vector<KpiDefinition> firm_definitions() {
   std::vector<KpiDefinition> d = {
@@ -370,7 +401,7 @@ std::vector<KpiDefinition> firm_definitions() {
 std::vector<KpiDefinition> make_definitions() {
   std::vector<KpiDefinition> d;
   for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions,
-                    perishable_definitions, firm_definitions}) {
+                    perishable_definitions, recovery_definitions, firm_definitions}) {
     const std::vector<KpiDefinition> more = part();
     d.insert(d.end(), more.begin(), more.end());
   }

@@ -32,6 +32,8 @@ struct Defaults {
   InputSpec input;
   DemandSpec demand;
   ReturnsSpec returns;
+  RecoverySpec recovery;
+  RecoveryRouteSpec route;
   PaymentTermsSpec payment_terms;
   LaneSpec lane;
   EventSpec event;
@@ -50,6 +52,7 @@ struct Defaults {
         {"scenario", &scenario}, {"product", &product}, {"node", &node}, {"stock", &stock},
         {"policy", &policy},     {"source", &source},   {"production", &production},
         {"input", &input},       {"demand", &demand},   {"returns", &returns},
+        {"recovery", &recovery}, {"route", &route},
         {"payment_terms", &payment_terms}, {"lane", &lane}, {"event", &event}, {"sharing", &sharing}, {"when", &when},
         {"segment", &segment}, {"channel", &channel}, {"customer_orders", &customer_orders}, {"churn", &churn},
         {"acquisition", &acquisition}, {"cost_to_serve", &cost_to_serve}, {"heterogeneity", &heterogeneity},
@@ -86,6 +89,7 @@ const std::set<std::string> kDescribed = {
     "channel.product",        // the node's only stock
     "channel.share",          // equal shares
     "when.product",           // the node's single stock
+    "returns.to",             // this stock
 };
 
 bool is_number(const std::string& text, double& x) {

@@ -950,13 +950,29 @@ TEST_CASE("every KPI a run reports has exactly one definition and every definiti
   SegmentSpec seg;  // the segment scope and cost_customers are reported only with segments
   seg.id = "regulars";
   seg.size = 10;
-  seg.channels = {{"shop", "", std::nullopt}};
+  seg.channels = {{"shop", "item", std::nullopt}};
   s.customers = {seg};
   // The waste KPIs and cost_waste are reported only with perishable products,
   // the firm scope only when the nodes name their firms.
   s.products[0].shelf_life = Distribution::constant(3.0);
   s.nodes[0].firm = "maker";
   s.nodes[1].firm = "store";
+  // The reverse flow's KPIs are reported only with a returns centre.
+  s.products.push_back(product("gadget", 1.0, 6.0));
+  StockSpec gadgets = stock("gadget", 4, no_orders());
+  gadgets.demand = {constant_demand(1)};
+  ReturnsSpec back;
+  back.fraction = 0.5;
+  back.to = "wh";
+  gadgets.returns = back;
+  s.nodes[1].stocks.push_back(gadgets);
+  RecoverySpec grading;
+  grading.product = "gadget";
+  RecoveryRouteSpec scrap;
+  scrap.route = RecoveryRoute::kScrap;
+  scrap.share = 1.0;
+  grading.routes = {scrap};
+  s.nodes[0].recovery = {grading};
   const Measured m = measure(s);
   std::set<std::pair<std::string, std::string>> reported;
   for (const KpiValue& v : m.kpis.values) reported.insert({v.scope, v.kpi});

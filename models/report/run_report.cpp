@@ -15,6 +15,7 @@
 #include "models/report/network_graph.h"
 #include "models/report/page.h"
 #include "models/report/run_charts.h"
+#include "models/report/returns_chart.h"
 #include "models/report/waste_chart.h"
 
 namespace chainsim::models {
@@ -152,6 +153,7 @@ std::string run_report_html(const ExperimentResult& r, const ReportMetadata& met
                    (series ? subheading("Cash over time") + cash_charts(in) : no_series) + cost_chart(in));
 
   if (has_waste(r)) page.add_section("waste", "Waste", waste_chart(in));
+  if (has_returns_centre(r)) page.add_section("returns", "Returns", returns_chart(in));
   if (!r.info.segments.empty()) page.add_section("customers", "Customers", customer_charts(in));
   page.add_section("kpis",
                    r.info.segments.empty() ? "KPIs per stock point, node and lane"

@@ -204,6 +204,31 @@ TEST_CASE("a run without time series still has its network, KPI tables and bars"
   CHECK(html.find("fill rate") != std::string::npos);
 }
 
+TEST_CASE("the Returns section draws each route's share of the graded returns, and only with a returns centre") {
+  const ReportRun run = run_for_report(scenario("returns_recovery.yaml"), {"replications=2", "horizon=120"});
+  const std::string html = run.html();
+  REQUIRE(html.find("id=\"returns\"") != std::string::npos);
+  REQUIRE(html.find("id=\"return-routes\"") != std::string::npos);
+  const std::size_t from = html.find("id=\"return-routes\"");
+  const std::string chart = html.substr(from, html.find("</svg>", from) - from);
+  double sum = 0.0;
+  int bars = 0;
+  for (const SvgElement& e : elements(chart, "rect")) {
+    if (e.attr("class") != "bar") continue;
+    const std::string route = e.attr("data-row");
+    CAPTURE(route);
+    const KpiSummary* k = find_kpi(run.result.summary, "network", "", "route_" + route);
+    REQUIRE(k != nullptr);
+    CHECK(std::stod(e.attr("data-value")) == doctest::Approx(k->interval.mean).epsilon(1e-5));
+    sum += std::stod(e.attr("data-value"));
+    ++bars;
+  }
+  CHECK(bars == 4);  // the refurbish route is empty: no bar
+  CHECK(sum == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(html.find("a return rate of") != std::string::npos);
+  CHECK(run_for_report(scenario("beer_game.yaml")).html().find("id=\"returns\"") == std::string::npos);
+}
+
 TEST_CASE("a KPI the report has never heard of shows up in the tables") {
   ReportRun run = run_for_report(scenario("beer_game.yaml"));
   KpiSummary k;

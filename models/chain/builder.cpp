@@ -211,7 +211,6 @@ class NetworkBuilder {
         g.product = product_id_[rs.product];
         g.inspection_cost = rs.inspection_cost;
         g.scrap_cost = rs.scrap_cost;
-        g.rng = stream("recovery/" + g.name);
         for (const RecoveryRouteSpec& route : rs.routes) {
           RecoveryLine& r = g.routes.emplace_back();
           r.route = *route.route;
@@ -232,6 +231,7 @@ class NetworkBuilder {
         const Recovery& g = N_->recoveries_[i];
         if (g.node == centre && g.product == sp.product) sp.return_centre = static_cast<std::uint32_t>(i);
       }
+      sp.grading_rng = stream("grading/" + sp.name);
     }
   }
 
@@ -301,6 +301,7 @@ class NetworkBuilder {
       l.cost_per_shipment = ls.cost_per_shipment;
       l.holding_cost = ls.holding_cost;
       l.prevent_overtaking = ls.prevent_overtaking;
+      l.consignment = ls.consignment;
       l.priority = ls.priority;
       l.orders_in_transit.assign(P, 0.0);
       lane_index_[l.name] = l.id;
@@ -627,6 +628,7 @@ class NetworkBuilder {
       s.review_bucket = sp.continuous ? 1 : sp.review_period;
       s.unit_value = sp.unit_value;
       s.perishable = sp.perishable != nullptr;
+      for (const Source& src : sp.sources) s.consigned = s.consigned || N_->lanes_[src.lane].consignment;
       s.disposal_cost = sp.perishable ? sp.perishable->disposal_cost : 0.0;
       r.perishables = r.perishables || s.perishable;
     }

@@ -188,11 +188,13 @@ void Network::record_stocks(std::int64_t k) {
   for (StockPoint& sp : stocks_) {
     touch(sp);
     Node& n = nodes_[sp.node];
-    if (sp.holding_cost > 0) n.account.cost(CostKind::kHolding, sp.holding_cost * sp.on_hand_integral, true);
+    StockPeriod& o = period_stocks_[sp.id];
+    const double own_integral = sp.consignments.empty() ? sp.on_hand_integral : consigned_holding(sp);
+    o.consigned_avg = sp.consignments.empty() ? 0.0 : per_period(sp.on_hand_integral - own_integral);
+    if (sp.holding_cost > 0) n.account.cost(CostKind::kHolding, sp.holding_cost * own_integral, true);
     if (sp.backorder_cost > 0) {
       n.account.cost(CostKind::kBackorder, sp.backorder_cost * sp.backlog_integral, false);
     }
-    StockPeriod& o = period_stocks_[sp.id];
     o.period = k;
     o.stock = sp.id;
     const StockFlows& f = sp.flows;
@@ -224,6 +226,19 @@ void Network::record_stocks(std::int64_t k) {
     sp.on_hand_integral = sp.backlog_integral = sp.out_of_stock = 0.0;
     sp.integral_from = end;
   }
+}
+
+double Network::consigned_holding(StockPoint& sp) {
+  const Time now = sim_.now();
+  double consigned = 0.0;
+  for (StockPoint::Consigned& c : sp.consignments) {
+    c.integral += c.qty * (now - c.since);
+    c.since = now;
+    consigned += c.integral;
+    if (sp.holding_cost > 0) nodes_[lanes_[c.lane].from].account.cost(CostKind::kHolding, sp.holding_cost * c.integral, true);
+    c.integral = 0.0;
+  }
+  return std::max(0.0, sp.on_hand_integral - consigned);
 }
 
 void Network::record_lanes(std::int64_t k) {
@@ -422,6 +437,15 @@ void Network::audit_stocks() const {
   for (const StockPoint& sp : stocks_) {
     if (sp.on_hand < -1e-9) {
       throw ModelError(fmt::format("t={}: {}: negative stock on hand ({})", sim_.now(), sp.name, sp.on_hand));
+    }
+    if (!sp.consignments.empty()) {
+      Qty owned = 0.0;
+      for (const StockPoint::Consigned& c : sp.consignments) owned += c.qty;
+      if (sp.consigned < -1e-9 || sp.consigned > sp.on_hand + 1e-6 * std::max(1.0, sp.on_hand) ||
+          std::abs(owned - sp.consigned) > 1e-6 * std::max(1.0, owned)) {
+        throw ModelError(fmt::format("t={}: {}: {} on hand, {} of it on consignment, but its sellers own {}",
+                                     sim_.now(), sp.name, sp.on_hand, sp.consigned, owned));
+      }
     }
     if (sp.backlog_qty < -1e-9) {
       throw ModelError(fmt::format("t={}: {}: negative backlog ({})", sim_.now(), sp.name, sp.backlog_qty));

@@ -233,9 +233,20 @@ class Network {
   // Phase handlers (network_phases.cpp).
   void receive(Node& n);
   void receive_return(Node& n, StockPoint& sp, const Message& m);  // a customer return's arrival
+  // The seller's invoice for `qty` units of `product` on lane `l` to stock `buyer`.
+  void invoice_units(Lane& l, ProductId product, StockId buyer, Qty qty, std::uint64_t ref);
+  // Consignment (LaneSpec::consignment): units a seller still owns arrive at
+  // `sp`; `used` units leave it (before on_hand falls): the seller's part is
+  // invoiced now. Their holding cost goes to the seller (consigned_holding).
+  void receive_consigned(StockPoint& sp, LaneId lane, Qty qty);
+  void use_consigned(StockPoint& sp, Qty used);
+  // Books the period's holding cost of the consigned units to their sellers;
+  // returns the part of sp.on_hand_integral the stock's own units make.
+  double consigned_holding(StockPoint& sp);
   // Returns centres (network_recovery.cpp): `qty` units arrive at centre
-  // `g` now and are graded; recovered units (kRecovered) reach their stock.
-  void grade(Recovery& g, Qty qty);
+  // `g` now and are graded with draws from `rng` (the selling stock's
+  // grading stream); recovered units (kRecovered) reach their stock.
+  void grade(Recovery& g, sim::RandomStream& rng, Qty qty);
   void receive_recovered(StockPoint& sp, const Message& m);
   void record_recoveries(std::int64_t k);
   void orders_in(Node& n);

@@ -148,17 +148,18 @@ void Network::apply_finance(Node& n, const Message& m) {
 
 void Network::receive_return(Node& n, StockPoint& sp, const Message& m) {
   const ReturnsSpec& r = *sp.returns;
+  const double u = sp.returns_rng.uniform01();
   if (sp.return_centre != kNone) {
-    // Refunded here; the returns centre grades the units (no draw of this
-    // stock's: the centre's stream draws its routes).
+    // At the returns centre (n): the selling node refunds them, the centre
+    // grades them. The restocking uniform above is drawn all the same, so
+    // a variant with a centre keeps the returns' draws in step.
     const Money refund = m.qty * m.extra * r.refund;
-    n.account.cost(CostKind::kReturns, refund, true);
+    nodes_[sp.node].account.cost(CostKind::kReturns, refund, true);
     if (m.ref != 0) segments_[m.ref - 1].flows.revenue -= refund;
     sp.flows.returned += m.qty;
-    grade(recoveries_[sp.return_centre], m.qty);
+    grade(recoveries_[sp.return_centre], sp.grading_rng, m.qty);
     return;
   }
-  const double u = sp.returns_rng.uniform01();
   const Qty restock =
       whole(m.qty) ? sim::binomial_quantile(u, m.qty, r.restock_fraction) : m.qty * r.restock_fraction;
   const Qty scrap = m.qty - restock;
@@ -189,7 +190,8 @@ void Network::receive(Node& n) {
   if (boundary_) pay_due(n);
   if (n.down && n.hold_in_transit) return;  // held at the gate until the node is up
   while (n.inbox_receive.ready(now)) {
-    // Read in place and popped after: nothing handled here sends to this inbox.
+    // Read in place and popped after: nothing handled here sends to this
+    // inbox, except grading returns (handled from a copy, below).
     const Message& m = n.inbox_receive.front();
     StockPoint& sp = stocks_[m.stock];
     touch(sp);
@@ -197,6 +199,7 @@ void Network::receive(Node& n) {
       case MessageKind::kShipment: {
         Lane& l = lanes_[m.lane];
         touch(l);
+        if (l.consignment) receive_consigned(sp, l.id, m.qty);
         l.in_transit -= m.qty;
         l.delivered += m.qty;
         l.transit_time_sum += m.qty * (now - m.sent);
@@ -367,29 +370,66 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
     const Money transport = l.cost_per_shipment + l.cost_per_unit * piece;
     if (transport != 0.0) from.account.cost(CostKind::kTransport, transport, true);
     post(l.to, &Node::inbox_receive, Phase::kReceive, arrival);
-    // An invoice for every shipment, at the lane's price.
-    const Money amount = piece * l.price[seller.product];
-    if (amount > 0.0) {
-      from.account.sale_on_credit(amount);
-      if (between_firms(l.id)) from.firm_sales += amount;
-      const std::uint64_t invoice = ++next_invoice_id_;
-      log(LogEvent::kInvoice, seller.node, l.to, seller.product, piece, line.ref, amount, invoice);
-      money_.invoices_in_transit += amount;
-      money_.invoiced += amount;
-      if (l.invoice_delay == 0.0) {
-        book_invoice(nodes_[l.to], amount, l.id, invoice, now);
-      } else {
-        Message inv;
-        inv.arrival = now + l.invoice_delay;
-        inv.kind = MessageKind::kInvoice;
-        inv.stock = line.buyer;
-        inv.lane = l.id;
-        inv.qty = amount;
-        inv.ref = invoice;
-        inv.sent = now;
-        deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
-      }
-    }
+    // An invoice for every shipment, at the lane's price; on consignment,
+    // when the buyer uses the units instead (use_consigned).
+    if (!l.consignment) invoice_units(l, seller.product, line.buyer, piece, line.ref);
+  }
+}
+
+void Network::invoice_units(Lane& l, ProductId product, StockId buyer, Qty qty, std::uint64_t ref) {
+  const Money amount = qty * l.price[product];
+  if (!(amount > 0.0)) return;
+  const Time now = sim_.now();
+  Node& from = nodes_[l.from];
+  from.account.sale_on_credit(amount);
+  if (between_firms(l.id)) from.firm_sales += amount;
+  const std::uint64_t invoice = ++next_invoice_id_;
+  log(LogEvent::kInvoice, l.from, l.to, product, qty, ref, amount, invoice);
+  money_.invoices_in_transit += amount;
+  money_.invoiced += amount;
+  if (l.invoice_delay == 0.0) {
+    book_invoice(nodes_[l.to], amount, l.id, invoice, now);
+    return;
+  }
+  Message inv;
+  inv.arrival = now + l.invoice_delay;
+  inv.kind = MessageKind::kInvoice;
+  inv.stock = buyer;
+  inv.lane = l.id;
+  inv.qty = amount;
+  inv.ref = invoice;
+  inv.sent = now;
+  deliver(l.to, &Node::inbox_finance, Phase::kReceive, inv);
+}
+
+void Network::receive_consigned(StockPoint& sp, LaneId lane, Qty qty) {
+  const Time now = sim_.now();
+  auto it = std::find_if(sp.consignments.begin(), sp.consignments.end(),
+                         [&](const StockPoint::Consigned& c) { return c.lane == lane; });
+  if (it == sp.consignments.end()) {
+    it = sp.consignments.insert(it, StockPoint::Consigned{lane, 0.0, 0.0, now});
+  }
+  it->integral += it->qty * (now - it->since);
+  it->since = now;
+  it->qty += qty;
+  sp.consigned += qty;
+}
+
+void Network::use_consigned(StockPoint& sp, Qty used) {
+  // The stock's own units go first; then each seller's, invoiced as used.
+  Qty take = used - std::max(0.0, sp.on_hand - sp.consigned);
+  if (!(take > kEps)) return;
+  const Time now = sim_.now();
+  for (StockPoint::Consigned& c : sp.consignments) {
+    const Qty t = std::min(take, c.qty);
+    if (!(t > 0.0)) continue;
+    c.integral += c.qty * (now - c.since);
+    c.since = now;
+    c.qty -= t;
+    sp.consigned -= t;
+    take -= t;
+    invoice_units(lanes_[c.lane], sp.product, sp.id, t, 0);
+    if (!(take > kEps)) break;
   }
 }
 
@@ -429,7 +469,9 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
       // of what was paid, and the segment's books carry it.
       m.extra = line.segment == kNone ? sp.price : revenue / qty;
       m.ref = line.segment == kNone ? 0 : std::uint64_t{line.segment} + 1;
-      deliver(sp.node, &Node::inbox_receive, Phase::kReceive, m);
+      // Returns for a returns centre go straight to it (its outages hold them).
+      const NodeId to = sp.return_centre == kNone ? sp.node : recoveries_[sp.return_centre].node;
+      deliver(to, &Node::inbox_receive, Phase::kReceive, m);
     }
   }
 }
@@ -469,6 +511,7 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
       sell_to_customer(sp, e, q);
     }
     e.qty -= q;
+    if (sp.consigned > 0.0) use_consigned(sp, q);
     sp.on_hand -= q;
     sp.backlog_qty -= q;
     sp.flows.shipped += q;
@@ -551,6 +594,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     StockPoint& cs = stocks_[c];
     touch(cs);
     const Qty used = can * per;
+    if (cs.consigned > 0.0) use_consigned(cs, used);
     cs.on_hand -= used;
     if (cs.perishable) cs.perishable->batches.take(used, nullptr);
     // On hand and need fall together (wanted >= can): the position stays.

@@ -24,7 +24,7 @@ Qty route_count(double u, Qty left, double p) {
 
 }  // namespace
 
-void Network::grade(Recovery& g, Qty qty) {
+void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
   const Time now = sim_.now();
   Node& centre = nodes_[g.node];
   RecoveryPeriod& f = g.flows;
@@ -37,9 +37,9 @@ void Network::grade(Recovery& g, Qty qty) {
   double share_left = 1.0;
   for (std::size_t k = 0; k < g.routes.size(); ++k) {
     RecoveryLine& r = g.routes[k];
-    const double u_count = g.rng.uniform01();
-    const double u_yield = g.rng.uniform01();
-    const double u_lead = g.rng.uniform01();
+    const double u_count = rng.uniform01();
+    const double u_yield = rng.uniform01();
+    const double u_lead = rng.uniform01();
     const bool last = k + 1 == g.routes.size();
     const Qty n = last ? left : route_count(u_count, left, share_left > 0.0 ? r.share / share_left : 1.0);
     left -= n;

@@ -171,6 +171,7 @@ struct StockPoint {
   std::optional<ReturnsSpec> returns;
   sim::RandomStream returns_rng{0, 0, ""};
   std::uint32_t return_centre = kNone;  // returns.to: its recovery of this product (Network::recoveries_)
+  sim::RandomStream grading_rng{0, 0, ""};  // the centre's draws for these returns (models/chain/recovery.h)
   // A perishable product's batches by expiry (null: the product keeps, or
   // an unlimited source); its total is on_hand.
   std::unique_ptr<Perishable> perishable;
@@ -196,6 +197,17 @@ struct StockPoint {
   std::vector<LaneId> downstream_lanes;
 
   StockFlows flows;
+  // Consignment stock (LaneSpec::consignment): the part of on_hand each
+  // seller still owns, per lane, used after the stock's own units and
+  // invoiced as used; `consigned` is their sum (<= on_hand).
+  struct Consigned {
+    LaneId lane = kNone;
+    Qty qty = 0.0;
+    double integral = 0.0;  // qty x time over the current period, up to `since`
+    Time since = 0.0;
+  };
+  std::vector<Consigned> consignments;
+  Qty consigned = 0.0;
   // Time integrals over the current period (exact, updated at every change).
   double on_hand_integral = 0.0;
   double backlog_integral = 0.0;
@@ -269,6 +281,7 @@ struct Lane {
   double cost_per_shipment = 0.0;
   double holding_cost = 0.0;  // per unit per time unit in transit, the buyer's
   bool prevent_overtaking = false;
+  bool consignment = false;  // the seller owns what it ships until the buyer uses it
   Time last_arrival = 0.0;
   double priority = 0.0;
   double lead_time_factor = 1.0;  // what-if multiplier on transit times

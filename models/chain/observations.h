@@ -45,6 +45,7 @@ struct StockPeriod {
   Qty position = 0.0;         // on_hand + on_order - backlog - production_need
   Qty on_hand_avg = 0.0;
   Qty backlog_avg = 0.0;
+  Qty consigned_avg = 0.0;    // time average of the part of on hand its sellers still own (consignment)
   Money stock_value = 0.0;    // on hand at unit value, end of period
   Time out_of_stock = 0.0;    // time in the period with nothing on hand
   bool stockout = false;      // some demand of this period was not met at once
@@ -148,6 +149,7 @@ struct StockShape {
   int review_bucket = 1;     // periods between reviews (1 under continuous review)
   double unit_value = 0.0;   // the product's unit cost
   bool perishable = false;   // keeps batches by expiry (models/chain/perishable.h)
+  bool consigned = false;    // buys on a consignment lane (LaneSpec::consignment)
   Money disposal_cost = 0.0; // per unit expired (perishable)
 };
 struct NodeShape {

@@ -7,9 +7,11 @@
 // counts them beside those in transit and in production); units recycled
 // or scrapped leave the network.
 //
-// Random stream "recovery/<node>/<product>": three uniforms per route for
-// every batch graded (its count, the line's yield, the lead time), whatever
-// the batch, so common random numbers hold across variants.
+// Random stream "grading/<selling node>/<product>", one per stock whose
+// returns go to a centre: three uniforms per route for every batch of its
+// returns graded (its count, the line's yield, the lead time), whatever the
+// batch, so common random numbers hold across variants (a change at one
+// store leaves the others' grading alone).
 #pragma once
 
 #include <array>
@@ -43,7 +45,6 @@ struct Recovery {
   double inspection_cost = 0.0;
   double scrap_cost = 0.0;
   std::vector<RecoveryLine> routes;
-  sim::RandomStream rng{0, 0, ""};
   RecoveryPeriod flows;  // the current period's (period and index set when recorded)
 };
 

@@ -240,6 +240,9 @@ struct LaneSpec {
   double price = 0.0;             // price per unit the buyer pays (default all products)
   std::map<std::string, double> price_by_product;
   bool prevent_overtaking = false;  // random transit times never reorder shipments
+  // Consignment: the seller owns what it ships on the lane until the buyer
+  // uses it (invoiced then, not at shipping), and pays its holding cost.
+  bool consignment = false;
   double priority = 0.0;          // the buyer's allocation priority at the seller
   // Pipeline at time 0, element k arriving at period k:
   std::map<std::string, std::vector<double>> initial_shipments;  // per product id

@@ -199,7 +199,14 @@ void check_sources(Check& c, const NodeSpec& n, const StockSpec& s, const std::s
       continue;
     }
     std::string why;
-    if (resolve_lane(c.spec, c.index, src, n.id, why) < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
+    const int lane = resolve_lane(c.spec, c.index, src, n.id, why);
+    if (lane < 0) c.add(path + (src.lane.empty() ? ".from" : ".lane"), why);
+    const auto product = c.index.products.find(s.product);
+    if (lane >= 0 && c.spec.lanes[static_cast<std::size_t>(lane)].consignment && product != c.index.products.end() &&
+        c.spec.products[product->second].shelf_life) {
+      c.add(path, "consignment stock of a perishable product (product '" + s.product +
+                      "' has a shelf_life) is not modelled: who bears what expires on consignment is not decided");
+    }
     if (!seen.insert(src.from + "/" + src.lane).second) c.add(path, "duplicate source");
     c.ranges("source", &src, path);
     if (src.share) {

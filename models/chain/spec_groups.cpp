@@ -101,6 +101,32 @@ std::vector<NodeSpec> expand_nodes(ScenarioSpec& spec, std::unordered_map<std::s
   return nodes;
 }
 
+
+// Returns centres and the stocks recovered units go back to are single
+// nodes: a reference to a group names no node after expansion.
+void refuse_group_centres(const ScenarioSpec& spec, const std::unordered_map<std::string, Members>& groups,
+                          const GroupOrigins& o, std::vector<SpecIssue>& issues) {
+  auto why = [](const std::string& id) {
+    return fmt::format("'{}' is a node group: name one of its members ({}_1, {}_2, ...)", id, id, id);
+  };
+  std::set<std::string> seen;  // each item as written once, not once per member
+  for (std::size_t j = 0; j < spec.nodes.size(); ++j) {
+    const NodeSpec& n = spec.nodes[j];
+    for (std::size_t s = 0; s < n.stocks.size(); ++s) {
+      const auto& r = n.stocks[s].returns;
+      const std::string path = fmt::format("nodes.{}.stocks.{}.returns.to", o.nodes[j], s);
+      if (r && groups.count(r->to) && seen.insert(path).second) issues.push_back({path, why(r->to)});
+    }
+    for (std::size_t g = 0; g < n.recovery.size(); ++g) {
+      for (std::size_t k = 0; k < n.recovery[g].routes.size(); ++k) {
+        const std::string& to = n.recovery[g].routes[k].to;
+        const std::string path = fmt::format("nodes.{}.recovery.{}.routes.{}.to", o.nodes[j], g, k);
+        if (groups.count(to) && seen.insert(path).second) issues.push_back({path, why(to)});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) {
@@ -113,6 +139,7 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
   spec.nodes = std::move(nodes);
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) o.lanes.push_back(i);
   if (groups.empty()) return issues;
+  refuse_group_centres(spec, groups, o, issues);
 
   // Each node's index, and the sellers each buyer's sources name.
   std::unordered_map<std::string, std::size_t> index;

@@ -529,6 +529,11 @@ SectionInfo lane_keys() {
           nonneg(key("price_by_product", &S::price_by_product, K::kNumberMap, "Price per product.", "{}")),
           key("prevent_overtaking", &S::prevent_overtaking, K::kBoolean,
               "Random transit times never reorder shipments.", "false"),
+          key("consignment", &S::consignment, K::kBoolean,
+              "Consignment stock: the seller owns the units it ships here until the buyer uses them (sells, ships "
+              "on or consumes), invoicing them then instead of at shipping, and pays their holding cost at the "
+              "buyer (docs/finance.md).",
+              "false"),
           key("priority", &S::priority, K::kNumber, "The buyer's allocation priority at the seller.", "0"),
           apart(nonneg(key("initial_shipments", &S::initial_shipments, K::kPipeline,
                            "In transit at time 0: element k arrives at period k (list, or product -> list).", "[]"))),

@@ -158,6 +158,7 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
   a.received += s.received;
   a.expired += s.expired;
   a.returned += s.returned;
+  a.consigned_avg_sum += s.consigned_avg;
   a.on_hand_avg_sum += s.on_hand_avg;
   a.backlog_avg_sum += s.backlog_avg;
   a.on_order_sum += s.on_order;
@@ -411,6 +412,7 @@ void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
     put("expired", a.expired);
     put("waste_share", ratio(a.expired, a.expired + a.shipped));
   }
+  if (sp.consigned) put("consigned_mean", a.consigned_avg_sum / n);
   const double on_hand = a.on_hand_avg_sum / n;
   put("on_hand_mean", on_hand);
   put("position_mean", a.position_sum / n);

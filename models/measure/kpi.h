@@ -134,6 +134,7 @@ class KpiCollector final : public ObservationSink {
     double demand = 0, customer_demand = 0, met = 0, shipped = 0, lost = 0, ordered = 0, received = 0;
     double expired = 0;  // perishable units outdated
     double returned = 0;  // end-customer returns received
+    double consigned_avg_sum = 0;  // consignment: the sellers' part of on hand
     double on_hand_avg_sum = 0, backlog_avg_sum = 0, on_order_sum = 0, position_sum = 0, value_sum = 0;
     double on_hand_end = 0;  // after the last period
     double max_backlog = 0;

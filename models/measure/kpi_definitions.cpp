@@ -332,6 +332,13 @@ std::vector<KpiDefinition> perishable_definitions() {
   };
 }
 
+// Reported only for stocks that buy on a consignment lane (docs/finance.md, consignment).
+std::vector<KpiDefinition> consignment_definitions() {
+  return {{"consigned_mean", "stock", "units", "(1/n) sum_k consigned_avg_k",
+           "Mean units on hand that a seller still owns (bought on a consignment lane, not yet used): on the "
+           "seller's books, invoiced when used. Reported for stocks with a consignment source only."}};
+}
+
 // Reported only when the scenario has a returns centre (docs/returns.md).
 std::vector<KpiDefinition> recovery_definitions() {
   std::vector<KpiDefinition> d = {
@@ -401,7 +408,8 @@ std::vector<KpiDefinition> firm_definitions() {
 std::vector<KpiDefinition> make_definitions() {
   std::vector<KpiDefinition> d;
   for (auto part : {network_definitions, stock_definitions, node_definitions, lane_definitions, segment_definitions,
-                    perishable_definitions, recovery_definitions, firm_definitions}) {
+                    perishable_definitions, recovery_definitions, consignment_definitions,
+                    firm_definitions}) {
     const std::vector<KpiDefinition> more = part();
     d.insert(d.end(), more.begin(), more.end());
   }

@@ -328,3 +328,78 @@ TEST_CASE("a segment returns its purchases at the stock's fraction times its ret
   CHECK(net_kpi(all, "returned") == doctest::Approx(net_kpi(all, "returned") / net_kpi(all, "return_rate") -
                                                    all.run.at("store", "item", 399).customer_demand));
 }
+
+TEST_CASE("sending returns to a centre leaves the returns' own draws in step (common random numbers)") {
+  // The same store with and without a centre: the same units come back in
+  // the same periods, although only one of them grades.
+  ScenarioSpec with = returns_network({route(RecoveryRoute::kScrap, 1.0)}, 0, 0.3, 60);
+  with.nodes[1].stocks[0].demand = {poisson_demand(10)};
+  ScenarioSpec without = with;
+  without.nodes[1].stocks[0].returns->to.clear();
+  without.nodes[0].recovery.clear();
+  const Audited a = run_audited(with, 3), b = run_audited(without, 3);
+  double total = 0;
+  for (std::int64_t k = 0; k < 60; ++k) {
+    CAPTURE(k);
+    CHECK(a.run.at("store", "item", k).returned == b.run.at("store", "item", k).returned);
+    total += a.run.at("store", "item", k).returned;
+  }
+  CHECK(total > 100);
+}
+
+TEST_CASE("a returns centre that is down holds the returns at its gate and grades them when it is back") {
+  // Down from t = 2 to t = 5 with shipments held: the returns of the sales
+  // at 1 .. 3 (arriving at 2 .. 4) are graded together at 5.
+  ScenarioSpec s = returns_network({route(RecoveryRoute::kResell, 1.0, "hub")});
+  EventSpec down;
+  down.id = "closed";
+  down.at = 2;
+  down.duration = 3;
+  down.action = ActionKind::kNodeDown;
+  down.node = "hub";
+  down.in_transit = InTransit::kHold;
+  s.events = {down};
+  const Audited a = run_audited(s);
+  CHECK(a.run.at("store", "item", 1).returned == 1);
+  for (std::int64_t k = 2; k < 5; ++k) CHECK(a.run.at("store", "item", k).returned == 0);
+  CHECK(a.run.at("store", "item", 5).returned == 4);
+  CHECK(a.run.at("hub", "item", 4).on_hand == 1);
+  CHECK(a.run.at("hub", "item", 5).on_hand == 5);
+  CHECK(net_kpi(a, "graded") == 9);
+}
+
+TEST_CASE("a returns centre or a route's stock named by a node group is refused: name a member") {
+  const std::string text = R"(name: t
+horizon: 4
+products: [{id: item, unit_cost: 1, price: 2}]
+nodes:
+  - id: hub
+    count: 2
+    product: item
+    policy: {type: none}
+    recovery:
+      - product: item
+        routes: [{type: resell, share: 1, to: hub}]
+  - id: store
+    kind: retailer
+    product: item
+    initial: 10
+    policy: {type: none}
+    demand: {type: constant, value: 1}
+    returns: {fraction: 0.5, to: hub}
+)";
+  try {
+    load_scenario_text(text, "g.yaml", ".");
+    FAIL("the loader accepted a returns centre named by a group");
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    CAPTURE(what);
+    CHECK(what.find("returns.to: 'hub' is a node group: name one of its members (hub_1, hub_2, ...)") !=
+          std::string::npos);
+    CHECK(what.find("routes.0.to: 'hub' is a node group") != std::string::npos);
+  }
+  std::string ok = text;
+  ok.replace(ok.find("to: hub}]"), 7, "to: hub_1");
+  ok.replace(ok.find("to: hub}\n"), 7, "to: hub_2");
+  CHECK_NOTHROW(load_scenario_text(ok, "g.yaml", "."));
+}

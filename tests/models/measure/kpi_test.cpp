@@ -957,9 +957,10 @@ TEST_CASE("every KPI a run reports has exactly one definition and every definiti
   s.products[0].shelf_life = Distribution::constant(3.0);
   s.nodes[0].firm = "maker";
   s.nodes[1].firm = "store";
-  // The reverse flow's KPIs are reported only with a returns centre.
+  // The reverse flow's KPIs are reported only with a returns centre, and
+  // consigned_mean only for stocks bought on consignment (from the depot).
   s.products.push_back(product("gadget", 1.0, 6.0));
-  StockSpec gadgets = stock("gadget", 4, no_orders());
+  StockSpec gadgets = stock("gadget", 4, base_stock(4), {from("depot")});
   gadgets.demand = {constant_demand(1)};
   ReturnsSpec back;
   back.fraction = 0.5;
@@ -973,6 +974,11 @@ TEST_CASE("every KPI a run reports has exactly one definition and every definiti
   scrap.share = 1.0;
   grading.routes = {scrap};
   s.nodes[0].recovery = {grading};
+  NodeSpec depot = node("depot", NodeKind::kWarehouse, {stock("gadget", 100, no_orders())});
+  depot.firm = "maker";
+  s.nodes.push_back(depot);
+  s.lanes.push_back(lane("depot", "shop", 1));
+  s.lanes.back().consignment = true;
   const Measured m = measure(s);
   std::set<std::pair<std::string, std::string>> reported;
   for (const KpiValue& v : m.kpis.values) reported.insert({v.scope, v.kpi});

@@ -216,6 +216,9 @@ class NetworkBuilder {
           r.route = *route.route;
           r.share = route.share;
           if (restocks(r.route)) r.to = N_->stock_of(node_id_[route.to], g.product);
+          if (r.route == RecoveryRoute::kVendor) r.vendor = node_id_[route.to];
+          r.credit = route.credit;
+          r.credit_delay = route.credit_delay;
           r.lead_time = route.lead_time;
           r.cost = route.cost;
           r.yield = route.yield;

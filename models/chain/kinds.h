@@ -205,9 +205,9 @@ CHAINSIM_NAMED_ENUM(WhenMeasure, "on_hand", "position", "backlog", "fill_rate");
 
 // What a returns centre does with a graded unit (docs/returns.md): back to a
 // stock as new, refurbished or remanufactured there first, sold for its
-// materials, or thrown away.
-enum class RecoveryRoute : std::uint8_t { kResell, kRefurbish, kRemanufacture, kRecycle, kScrap, kCount };
-CHAINSIM_NAMED_ENUM(RecoveryRoute, "resell", "refurbish", "remanufacture", "recycle", "scrap");
+// materials, sent back to its vendor for a credit note, or thrown away.
+enum class RecoveryRoute : std::uint8_t { kResell, kRefurbish, kRemanufacture, kRecycle, kVendor, kScrap, kCount };
+CHAINSIM_NAMED_ENUM(RecoveryRoute, "resell", "refurbish", "remanufacture", "recycle", "vendor", "scrap");
 inline constexpr std::size_t kRecoveryRoutes = static_cast<std::size_t>(RecoveryRoute::kCount);
 // Whether units on `route` go back into a stock.
 constexpr bool restocks(RecoveryRoute route) noexcept { return route < RecoveryRoute::kRecycle; }

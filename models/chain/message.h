@@ -28,6 +28,7 @@ enum class MessageKind : std::uint8_t {
   kRecovered,          // product: units a returns centre sends back to a stock (ref: the centre + 1)
   kInvoice,            // finance: seller -> buyer
   kPayment,            // finance: buyer -> seller
+  kCredit,             // finance: a vendor's credit note for units a returns centre sent back (ref: the centre + 1)
 };
 
 struct Message {

@@ -468,7 +468,7 @@ void Network::audit_stocks() const {
 // duplicated message would still balance the totals alone.
 void Network::audit_messages() const {
   Qty transit = 0.0, producing = 0.0, recovering = 0.0;
-  Money invoices = 0.0, payments = 0.0;
+  Money invoices = 0.0, payments = 0.0, credits = 0.0;
   for (const Node& n : nodes_) {
     for (std::size_t i = 0; i < n.inbox_receive.size(); ++i) {
       const Message& msg = n.inbox_receive[i];
@@ -480,6 +480,7 @@ void Network::audit_messages() const {
       const Message& msg = n.inbox_finance[i];
       if (msg.kind == MessageKind::kInvoice) invoices += msg.qty;
       if (msg.kind == MessageKind::kPayment) payments += msg.qty;
+      if (msg.kind == MessageKind::kCredit) credits += msg.qty;
     }
   }
   auto check_total = [&](const char* what, double counted, double total) {
@@ -493,6 +494,7 @@ void Network::audit_messages() const {
   check_total("units in recovery:", recovering, units_.in_recovery);
   check_total("invoices", invoices, money_.invoices_in_transit);
   check_total("payments", payments, money_.payments_in_transit);
+  check_total("credit notes", credits, credits_in_transit_);
 }
 
 // Units: what is in the network is what came in less what left.

@@ -248,6 +248,8 @@ class Network {
   // grading stream); recovered units (kRecovered) reach their stock.
   void grade(Recovery& g, sim::RandomStream& rng, Qty qty);
   void receive_recovered(StockPoint& sp, const Message& m);
+  void send_credit(Recovery& g, const RecoveryLine& r, Qty n);
+  void receive_credit(Node& n, const Message& m);
   void record_recoveries(std::int64_t k);
   void orders_in(Node& n);
   void fulfil(Node& n);
@@ -396,6 +398,7 @@ class Network {
   std::vector<std::uint32_t> free_transit_batches_;
   std::vector<Recovery> recoveries_;  // returns centres, one per (node, product) graded
   std::vector<RecoveryPeriod> period_recoveries_;
+  Money credits_in_transit_ = 0.0;  // vendors' credit notes travelling to returns centres
 };
 
 }  // namespace chainsim::models

@@ -141,6 +141,8 @@ void Network::book_payment(Node& n, Money amount, Money settles, LaneId lane) {
 void Network::apply_finance(Node& n, const Message& m) {
   if (m.kind == MessageKind::kInvoice) {
     book_invoice(n, m.qty, m.lane, m.ref, m.sent);
+  } else if (m.kind == MessageKind::kCredit) {
+    receive_credit(n, m);
   } else {
     book_payment(n, m.qty, m.extra, m.lane);
   }

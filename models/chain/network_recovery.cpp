@@ -58,6 +58,12 @@ void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
       }
       continue;
     }
+    if (r.route == RecoveryRoute::kVendor) {
+      f.routes[route] += n;
+      units_.disposed += n;
+      send_credit(g, r, n);
+      continue;
+    }
     if (r.route == RecoveryRoute::kScrap) {
       f.routes[route] += n;
       units_.disposed += n;
@@ -90,6 +96,29 @@ void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
   }
   if (cost != 0.0) centre.account.cost(CostKind::kReturns, cost, true);
   f.cost += cost;
+}
+
+// The vendor books the credit note now (cost_returns, in cash); it reaches
+// the centre credit_delay later (receive_credit).
+void Network::send_credit(Recovery& g, const RecoveryLine& r, Qty n) {
+  const Money amount = n * r.credit;
+  if (!(amount > 0.0)) return;
+  nodes_[r.vendor].account.cost(CostKind::kReturns, amount, true);
+  Message m;
+  m.arrival = sim_.now() + r.credit_delay;
+  m.kind = MessageKind::kCredit;
+  m.qty = amount;
+  m.sent = sim_.now();
+  m.ref = static_cast<std::uint64_t>(&g - recoveries_.data()) + 1;
+  credits_in_transit_ += amount;
+  deliver(g.node, &Node::inbox_finance, Phase::kReceive, m);
+}
+
+void Network::receive_credit(Node& n, const Message& m) {
+  credits_in_transit_ -= m.qty;
+  n.account.cost(CostKind::kReturns, -m.qty, true);
+  RecoveryPeriod& f = recoveries_[m.ref - 1].flows;
+  f.credited += m.qty;
 }
 
 void Network::receive_recovered(StockPoint& sp, const Message& m) {

@@ -121,6 +121,7 @@ struct RecoveryPeriod {
   double restock_wait = 0.0;       // sum over them of units x time from grading to stock
   Money restocked_value = 0.0;     // their unit value
   Money recycled_value = 0.0;      // cash from the recycler
+  Money credited = 0.0;            // credit notes from vendors that arrived
   Money cost = 0.0;                // inspection, the routes' costs and scrapping (in cost_returns)
 };
 

@@ -5,7 +5,9 @@
 // yield, a capacity), sold to a recycler (recycle), or thrown away (scrap).
 // Units on their way back to a stock are in recovery (the units audit
 // counts them beside those in transit and in production); units recycled
-// or scrapped leave the network.
+// or scrapped leave the network, and so do units sent back to their vendor,
+// whose credit note (kCredit, a finance message) arrives later: the vendor
+// books it as cost_returns, the centre as a credit on its cost_returns.
 //
 // Random stream "grading/<selling node>/<product>", one per stock whose
 // returns go to a centre: three uniforms per route for every batch of its
@@ -35,6 +37,9 @@ struct RecoveryLine {
   double yield = 1.0;
   double capacity = kInfinity;  // units per period (a line)
   double value = 0.0;           // recycle: cash per unit
+  NodeId vendor = kNone;        // vendor: who takes the units back
+  double credit = 0.0;          // vendor: credit note per unit
+  double credit_delay = 0.0;
   Time free_at = 0.0;           // a line with a capacity: when it is through with what it has
 };
 

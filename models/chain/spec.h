@@ -134,12 +134,14 @@ struct ReturnsSpec {
 struct RecoveryRouteSpec {
   std::optional<RecoveryRoute> route;  // required
   double share = 0.0;            // of the units graded, (0, 1]; a centre's shares sum to 1
-  std::string to;                // resell, refurbish, remanufacture: the node whose stock they go back to
+  std::string to;                // resell, refurbish, remanufacture: the node whose stock they go back to; vendor: the vendor
   Distribution lead_time = Distribution::constant(0.0);  // from grading (or the line) to that stock, >= 0
   double cost = 0.0;             // per unit put on the route, paid at the centre
   double yield = 1.0;            // refurbish, remanufacture: share of the units that come out good, [0, 1]
   double capacity = kInfinity;   // refurbish, remanufacture: units processed per period, > 0
   double value = 0.0;            // recycle: cash per unit from the recycler, >= 0
+  double credit = 0.0;           // vendor: the credit note per unit the vendor (`to`) sends, >= 0
+  double credit_delay = 0.0;     // vendor: from sending the units back to the credit note's arrival, >= 0
 };
 
 // What a returns centre does with one product's returns.

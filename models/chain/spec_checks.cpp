@@ -289,6 +289,16 @@ void check_returns_to(Check& c, const StockSpec& s, const std::string& rp) {
 void check_route(Check& c, const std::string& product, const RecoveryRouteSpec& r, const std::string& rp) {
   c.ranges("route", &r, rp);
   if (!r.route) return;
+  if (*r.route == RecoveryRoute::kVendor) {
+    if (r.to.empty()) {
+      c.add(rp + ".to", "required: the vendor the units go back to");
+    } else if (!c.index.nodes.count(r.to)) {
+      c.add(rp + ".to", "no node with id '" + r.to + "'");
+    } else if (c.index.products.count(product) && !c.index.has_stock(c.spec, r.to, product)) {
+      c.add(rp + ".to", "node '" + r.to + "' neither supplies nor holds '" + product + "': it is not its vendor");
+    }
+    return;
+  }
   if (!restocks(*r.route)) return;
   if (r.to.empty()) {
     c.add(rp + ".to", fmt::format("required: the node whose stock the {} units go back to", name_of(*r.route)));

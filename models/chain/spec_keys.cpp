@@ -460,15 +460,19 @@ SectionInfo recovery_keys() {
 SectionInfo route_keys() {
   using S = RecoveryRouteSpec;
   const std::vector<std::string> back = {"resell", "refurbish", "remanufacture"};
+  const std::vector<std::string> to = {"resell", "refurbish", "remanufacture", "vendor"};
   const std::vector<std::string> line = {"refurbish", "remanufacture"};
   return section(
       "route", "One route out of a returns centre.",
       {
           req(key("type", &S::route, K::kEnum,
                   "Back to a stock as new (resell), after a line (refurbish, remanufacture), sold for materials "
-                  "(recycle), or thrown away (scrap).")),
+                  "(recycle), back to its vendor for a credit note (vendor), or thrown away (scrap).")),
           req(positive(unit(key("share", &S::share, K::kNumber, "Share of the units graded that take this route.")))),
-          only(key("to", &S::to, K::kString, "The node whose stock of the product the units go back to."), back),
+          only(key("to", &S::to, K::kString,
+                   "The node whose stock of the product the units go back to; vendor: the supplier or node they go "
+                   "back to."),
+               to),
           only(nonneg(key("lead_time", &S::lead_time, K::kDistribution,
                           "From grading to that stock (time units; with a line, after its capacity).", "0")),
                back),
@@ -478,6 +482,11 @@ SectionInfo route_keys() {
                                         ".inf"))),
                line),
           only(nonneg(key("value", &S::value, K::kNumber, "Cash per unit from the recycler.", "0")), {"recycle"}),
+          only(nonneg(key("credit", &S::credit, K::kNumber, "The vendor's credit note per unit sent back.", "0")),
+               {"vendor"}),
+          only(nonneg(key("credit_delay", &S::credit_delay, K::kNumber,
+                          "From sending the units back to the credit note's arrival (time units).", "0")),
+               {"vendor"}),
       },
       "type", names<RecoveryRoute>());
 }

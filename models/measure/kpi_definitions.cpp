@@ -351,11 +351,14 @@ std::vector<KpiDefinition> recovery_definitions() {
   };
   for (std::size_t k = 0; k < kRecoveryRoutes; ++k) {
     const std::string route(enum_names<RecoveryRoute>()[k]);
+    const auto r = static_cast<RecoveryRoute>(k);
     d.push_back({"route_" + route, "network", "share", "units put on route " + route + " / graded",
-                 k == static_cast<std::size_t>(RecoveryRoute::kScrap)
-                     ? std::string("The share of graded units scrapped: the scrap route's and those a line rejected.")
+                 r == RecoveryRoute::kScrap ? std::string("The share of graded units scrapped: the scrap route's and "
+                                                          "those a line rejected.")
+                 : r == RecoveryRoute::kVendor
+                     ? std::string("The share of graded units sent back to their vendor for a credit note.")
                      : "The share of graded units the centres sent to " + route +
-                           (restocks(static_cast<RecoveryRoute>(k)) ? " (that came out good)." : ".")});
+                           (restocks(r) ? " (that came out good)." : ".")});
   }
   d.push_back({"recovery_rate", "network", "share", "1 - route_scrap",
                "The share of graded units put to use again: back in stock or sold to a recycler."});
@@ -363,10 +366,13 @@ std::vector<KpiDefinition> recovery_definitions() {
                "Units the returns centres put back into stock (as new, refurbished or remanufactured)."});
   d.push_back({"restock_time_mean", "network", "time units", "sum units x (restocked - graded) / restocked_recovered",
                "Mean time from grading at the centre to back in stock: a line's queue and the route's lead time."});
-  d.push_back({"value_recovered", "network", "money", "restocked_recovered x unit_cost + recycler cash",
-               "What the reverse flow got back: recovered units at their unit cost, plus what recyclers paid."});
+  d.push_back({"value_recovered", "network", "money",
+               "restocked_recovered x unit_cost + recycler cash + vendors' credit notes",
+               "What the reverse flow got back: recovered units at their unit cost, plus what recyclers paid and "
+               "the credit notes vendors sent for units returned to them (when they arrived)."});
   d.push_back({"reverse_cost", "network", "money", "inspection + route costs + scrapping, at the centres",
-               "What running the returns centres cost, in cost_returns beside the refunds."});
+               "What running the returns centres cost, in cost_returns beside the refunds (before vendors' credit "
+               "notes, which lower the centres' cost_returns)."});
   return d;
 }
 

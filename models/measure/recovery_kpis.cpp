@@ -16,6 +16,7 @@ void KpiCollector::on_recovery_period(const RecoveryPeriod& g) {
   a.restock_wait += g.restock_wait;
   a.restocked_value += g.restocked_value;
   a.recycled_value += g.recycled_value;
+  a.credited += g.credited;
   a.cost += g.cost;
 }
 
@@ -37,7 +38,7 @@ void KpiCollector::recovery_kpis(Put& out) const {
   put("recovery_rate", kpi_ratio(a.graded - a.routes[scrap], a.graded));
   put("restocked_recovered", a.restocked);
   put("restock_time_mean", kpi_ratio(a.restock_wait, a.restocked));
-  put("value_recovered", a.restocked_value + a.recycled_value);
+  put("value_recovered", a.restocked_value + a.recycled_value + a.credited);
   put("reverse_cost", a.cost);
 }
 

@@ -403,3 +403,36 @@ nodes:
   ok.replace(ok.find("to: hub}\n"), 7, "to: hub_2");
   CHECK_NOTHROW(load_scenario_text(ok, "g.yaml", "."));
 }
+
+TEST_CASE("units sent back to their vendor leave the network, and its credit note reaches the centre later") {
+  // Every graded unit (1 a period from t = 1) goes back to the wh at 0.5 a
+  // unit, for a credit note of 3 arriving 2 later: 9 sent, 7 credited by t = 9.
+  ScenarioSpec s = returns_network({route(RecoveryRoute::kVendor, 1.0, "wh")});
+  s.nodes.push_back(node("wh", NodeKind::kWarehouse, {stock("item", 50, no_orders())}));
+  s.nodes[0].recovery[0].routes[0].cost = 0.5;
+  s.nodes[0].recovery[0].routes[0].credit = 3;
+  s.nodes[0].recovery[0].routes[0].credit_delay = 2;
+  CHECK(problems(s).empty());
+  const Audited a = run_audited(s);
+  CHECK(net_kpi(a, "route_vendor") == 1);
+  CHECK(net_kpi(a, "recovery_rate") == 1);
+  CHECK(net_kpi(a, "restocked_recovered") == 0);
+  CHECK(net_kpi(a, "value_recovered") == doctest::Approx(7 * 3.0));
+  CHECK(net_kpi(a, "reverse_cost") == doctest::Approx(9 * (0.5 + 0.5)));
+  // The vendor pays the credit notes as it sends them; the centre's
+  // cost_returns is lower by those that arrived.
+  CHECK(a.kpis.get("node", "wh", "cost_returns") == doctest::Approx(9 * 3.0));
+  CHECK(a.kpis.get("node", "hub", "cost_returns") == doctest::Approx(9 * 1.0 - 7 * 3.0));
+  CHECK(a.run.net->unit_totals().disposed == 9);
+  CHECK(a.run.at("wh", "item", 9).on_hand == 50);  // the units leave the network: no stock takes them
+  ScenarioSpec bad = s;
+  bad.nodes[0].recovery[0].routes[0].to = "store";
+  bad.products.push_back(product("other"));
+  bad.nodes[1].stocks[0].product = "other";
+  CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.to: node 'store' neither supplies nor holds 'item'") !=
+        std::string::npos);
+  bad = s;
+  bad.nodes[0].recovery[0].routes[0].to.clear();
+  CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.to: required: the vendor the units go back to") !=
+        std::string::npos);
+}

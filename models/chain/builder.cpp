@@ -324,6 +324,7 @@ class NetworkBuilder {
         const int lane = resolve_lane(spec_, lanes_between_, src, ns.id, why);
         const LaneId lid = lane_index_[lane_id(spec_.lanes[static_cast<std::size_t>(lane)])];
         sp.sources.push_back({lid, src.share.value_or(1.0), 0.0});  // none given: equal weights
+        add_consigned(sp, N_->lanes_[lid], N_->start_);
         StockPoint& seller = N_->stocks_[N_->stock_index_[N_->lanes_[lid].from][sp.product]];
         seller.downstream.push_back(sp.id);
         seller.downstream_lanes.push_back(lid);
@@ -369,12 +370,24 @@ class NetworkBuilder {
     }
   }
 
+  // A stock's consignment sellers (LaneSpec::consignment), in the order of
+  // its sources, then those of its starting pipelines: the order it uses
+  // their units in (Network::use_consigned).
+  static void add_consigned(StockPoint& sp, const Lane& l, Time start) {
+    if (!l.consignment) return;
+    for (const StockPoint::Consigned& c : sp.consignments) {
+      if (c.lane == l.id) return;
+    }
+    sp.consignments.push_back({l.id, 0.0, 0.0, start});
+  }
+
   // A lane's shipments and orders travelling at time 0: element k arrives at period k.
   void add_pipelines(const LaneSpec& ls) {
     Lane& l = N_->lanes_[lane_index_[lane_id(ls)]];
     for (const auto& [product, qs] : ls.initial_shipments) {
       const ProductId p = product_id_[product];
       StockPoint& buyer = N_->stocks_[N_->stock_index_[l.to][p]];
+      add_consigned(buyer, l, N_->start_);
       for (std::size_t k = 0; k < qs.size(); ++k) {
         if (qs[k] <= 0) continue;
         Message m;
@@ -631,7 +644,7 @@ class NetworkBuilder {
       s.review_bucket = sp.continuous ? 1 : sp.review_period;
       s.unit_value = sp.unit_value;
       s.perishable = sp.perishable != nullptr;
-      for (const Source& src : sp.sources) s.consigned = s.consigned || N_->lanes_[src.lane].consignment;
+      s.consigned = !sp.consignments.empty();
       s.disposal_cost = sp.perishable ? sp.perishable->disposal_cost : 0.0;
       r.perishables = r.perishables || s.perishable;
     }

@@ -247,7 +247,9 @@ void Network::record_lanes(std::int64_t k) {
   for (const LaneId id : held_lanes_) {
     Lane& l = lanes_[id];
     touch(l);
-    nodes_[l.to].account.cost(CostKind::kHolding, l.holding_cost * l.in_transit_integral, true);
+    // The owner pays: the buyer, or the seller on consignment.
+    nodes_[l.consignment ? l.from : l.to].account.cost(CostKind::kHolding, l.holding_cost * l.in_transit_integral,
+                                                       true);
   }
   period_lanes_.resize(active_lanes_.size());
   for (std::size_t i = 0; i < active_lanes_.size(); ++i) {
@@ -443,7 +445,8 @@ void Network::audit_stocks() const {
       for (const StockPoint::Consigned& c : sp.consignments) owned += c.qty;
       if (sp.consigned < -1e-9 || sp.consigned > sp.on_hand + 1e-6 * std::max(1.0, sp.on_hand) ||
           std::abs(owned - sp.consigned) > 1e-6 * std::max(1.0, owned)) {
-        throw ModelError(fmt::format("t={}: {}: {} on hand, {} of it on consignment, but its sellers own {}",
+        throw ModelError(fmt::format("t={}: {}: {} on hand and {} of it on consignment (between 0 and what is on "
+                                     "hand), which its sellers' shares should add up to, but they add up to {}",
                                      sim_.now(), sp.name, sp.on_hand, sp.consigned, owned));
       }
     }

@@ -462,6 +462,18 @@ void check_lane(Check& c, const LaneSpec& l, const std::string& lp) {
   }
   c.ranges("lane", &l, lp);
   check_pipelines(c, l, lp, from != nullptr, to != nullptr);
+  if (l.consignment) {
+    // Its starting pipeline too (a source on it is checked with the stock).
+    for (const auto& [p, qs] : l.initial_shipments) {
+      const std::string& id = p.empty() && to != nullptr && to->stocks.size() == 1 ? to->stocks[0].product : p;
+      const auto it = c.index.products.find(id);
+      if (it != c.index.products.end() && c.spec.products[it->second].shelf_life) {
+        c.add(lp + ".consignment", "consignment stock of a perishable product (product '" + id +
+                                       "' has a shelf_life) is not modelled: who bears what expires on consignment "
+                                       "is not decided");
+      }
+    }
+  }
 }
 
 void check_event_ids(Check& c) {

@@ -531,8 +531,8 @@ SectionInfo lane_keys() {
                      "0")),
           nonneg(key("cost_per_shipment", &S::cost_per_shipment, K::kNumber, "Transport cost per shipment.", "0")),
           nonneg(key("holding_cost", &S::holding_cost, K::kNumber,
-                     "Holding cost of the pipeline: per unit per time unit in transit on the lane, paid by the "
-                     "buyer as cost_holding.",
+                     "Holding cost of the pipeline: per unit per time unit in transit on the lane, paid as "
+                     "cost_holding by the buyer (by the seller on a consignment lane).",
                      "0")),
           nonneg(key("price", &S::price, K::kNumber, "Price per unit the buyer pays (all products).", "0")),
           nonneg(key("price_by_product", &S::price_by_product, K::kNumberMap, "Price per product.", "{}")),

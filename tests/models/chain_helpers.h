@@ -10,6 +10,8 @@
 #include "models/chain/network.h"
 #include "models/chain/observations.h"
 #include "models/chain/spec.h"
+#include "models/chain/spec_checks.h"
+#include "models/measure/kpi.h"
 
 namespace chainsim::models::testing {
 
@@ -168,6 +170,44 @@ inline Run run(const ScenarioSpec& spec, std::uint64_t seed = 1, int replication
   r.net->run();
   r.net->audit();
   return r;
+}
+
+// A run with the units, money and message audits after every period (each
+// throws ModelError with the figures when they do not balance) and its KPIs.
+struct Audited {
+  Run run;
+  KpiSet kpis;
+};
+inline Audited run_audited(const ScenarioSpec& spec, std::uint64_t seed = 1) {
+  struct AuditEachPeriod final : ObservationSink {
+    const Network* net = nullptr;
+    int audits = 0;
+    void on_node_period(const NodePeriod& n) override {
+      if (n.node != 0) return;
+      net->audit();
+      ++audits;
+    }
+  };
+  AuditEachPeriod auditor;
+  KpiCollector kpi;
+  Audited a;
+  a.run.net = build_network(spec, seed, 0);
+  auditor.net = a.run.net.get();
+  a.run.net->add_sink(&a.run.rec);
+  a.run.net->add_sink(&auditor);
+  a.run.net->add_sink(&kpi);
+  a.run.net->run();
+  a.run.net->audit();
+  if (auditor.audits != spec.horizon) throw std::logic_error("the audit did not run after every period");
+  a.kpis = kpi.finish();
+  return a;
+}
+
+// Every problem check_spec finds, one "path: message" a line.
+inline std::string spec_problems(const ScenarioSpec& spec) {
+  std::string all;
+  for (const SpecIssue& i : check_spec(spec)) all += i.path + ": " + i.message + "\n";
+  return all;
 }
 
 }  // namespace chainsim::models::testing

@@ -20,8 +20,10 @@ TEST_CASE("returns_recovery: a returns centre puts two thirds of the returns bac
   CHECK(rate.variant.mean < 0.13);
   // Graded by the shares: 40% resold, 30% x 90% remanufactured, 20%
   // recycled, 10% + 30% x 10% scrapped, each within about 3 points.
-  for (const auto& [route, share] : {std::pair{"route_resell", 0.4}, std::pair{"route_remanufacture", 0.27},
-                                     std::pair{"route_recycle", 0.2}, std::pair{"route_scrap", 0.13}}) {
+  for (const auto& route_share : {std::pair{"route_resell", 0.4}, std::pair{"route_remanufacture", 0.27},
+                                  std::pair{"route_recycle", 0.2}, std::pair{"route_scrap", 0.13}}) {
+    const char* route = route_share.first;  // not a structured binding: CAPTURE takes it by reference
+    const double share = route_share.second;
     CAPTURE(route);
     const double got = kpi(c, std::string("network.") + route).variant.mean;
     CHECK(std::abs(got - share) < 0.03);

@@ -36,36 +36,9 @@ ScenarioSpec shop_on(bool consignment, int horizon = 10) {
   return s;
 }
 
-struct Measured {
-  Run run;
-  KpiSet kpis;
-};
-Measured measure(const ScenarioSpec& s) {
-  struct AuditEachPeriod final : ObservationSink {
-    const Network* net = nullptr;
-    void on_node_period(const NodePeriod& n) override {
-      if (n.node == 0) net->audit();
-    }
-  };
-  AuditEachPeriod auditor;
-  KpiCollector kpi;
-  Measured m;
-  m.run.net = build_network(s, 1, 0);
-  auditor.net = m.run.net.get();
-  m.run.net->add_sink(&m.run.rec);
-  m.run.net->add_sink(&auditor);
-  m.run.net->add_sink(&kpi);
-  m.run.net->run();
-  m.run.net->audit();
-  m.kpis = kpi.finish();
-  return m;
-}
+Audited measure(const ScenarioSpec& s) { return run_audited(s); }
 
-std::string problems(const ScenarioSpec& s) {
-  std::string all;
-  for (const SpecIssue& i : check_spec(s)) all += i.path + ": " + i.message + "\n";
-  return all;
-}
+std::string problems(const ScenarioSpec& s) { return spec_problems(s); }
 
 }  // namespace
 
@@ -73,8 +46,8 @@ TEST_CASE("on consignment the seller invoices what the buyer sells, not what it 
   // The shop reviews after its sale at t = 0 (position 2) and orders 8, then
   // 2 a period: 26 units shipped by t = 9. It sells 20: its own 4 first
   // (t = 0, 1), then 16 of the wh's.
-  const Measured title = measure(shop_on(false));
-  const Measured consigned = measure(shop_on(true));
+  const Audited title = measure(shop_on(false));
+  const Audited consigned = measure(shop_on(true));
   for (std::int64_t k = 0; k < 10; ++k) {
     CAPTURE(k);
     CHECK(consigned.run.at("shop", "item", k).on_hand == title.run.at("shop", "item", k).on_hand);
@@ -92,8 +65,8 @@ TEST_CASE("on consignment the seller invoices what the buyer sells, not what it 
 }
 
 TEST_CASE("on consignment the seller pays the holding cost of its units at the buyer, and the total is unchanged") {
-  const Measured title = measure(shop_on(false));
-  const Measured consigned = measure(shop_on(true));
+  const Audited title = measure(shop_on(false));
+  const Audited consigned = measure(shop_on(true));
   const double shop_title = title.kpis.get("node", "shop", "cost_holding");
   const double shop_consigned = consigned.kpis.get("node", "shop", "cost_holding");
   const double wh_consigned = consigned.kpis.get("node", "wh", "cost_holding");
@@ -127,7 +100,7 @@ TEST_CASE("a component bought on consignment is invoiced when the line consumes 
   s.lanes = {lane("wh", "plant", 1)};
   s.lanes[0].price = 2;
   s.lanes[0].consignment = true;
-  const Measured m = measure(s);
+  const Audited m = measure(s);
   double consumed = 0;
   for (std::int64_t k = 0; k < 10; ++k) consumed += m.run.at("plant", "part", k).consumed;
   CHECK(consumed > 0);
@@ -160,7 +133,7 @@ TEST_CASE("a stock uses its consignment sellers' units in the order of its sourc
     l.consignment = true;
     l.holding_cost = 1;
   }
-  const Measured m = measure(s);
+  const Audited m = measure(s);
   // The shop owes 2 at t = 0 and orders 4 from each; b's 4 arrive at 1 and
   // are sold (2 owed, 2 demanded). From t = 2 both sellers hold units and
   // a's go first: by arrival order b would be used first and invoiced more.

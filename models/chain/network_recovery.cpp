@@ -47,27 +47,18 @@ void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
     if (!(n > 0.0)) continue;
     cost += n * r.cost;
     const auto route = static_cast<std::size_t>(r.route);
-    if (r.route == RecoveryRoute::kRecycle) {
+    if (!restocks(r.route)) {
+      // Recycled, sent back to the vendor or scrapped: out of the network.
       f.routes[route] += n;
       units_.disposed += n;
-      const Money cash = n * r.value;
+      const Money cash = r.route == RecoveryRoute::kRecycle ? n * r.value : 0.0;
       if (cash > 0.0) {
         centre.account.sale_in_cash(cash);
         money_.customer_cash += cash;
         f.recycled_value += cash;
       }
-      continue;
-    }
-    if (r.route == RecoveryRoute::kVendor) {
-      f.routes[route] += n;
-      units_.disposed += n;
-      send_credit(g, r, n);
-      continue;
-    }
-    if (r.route == RecoveryRoute::kScrap) {
-      f.routes[route] += n;
-      units_.disposed += n;
-      cost += n * g.scrap_cost;
+      if (r.route == RecoveryRoute::kVendor) send_credit(g, r, n);
+      if (r.route == RecoveryRoute::kScrap) cost += n * g.scrap_cost;
       continue;
     }
     const Qty good = r.yield < 1.0 ? route_count(u_yield, n, r.yield) : n;

@@ -107,6 +107,11 @@ class NetworkBuilder {
       N_->nodes_.push_back(std::move(n));
     }
     N_->stock_index_.assign(N_->nodes_.size(), std::vector<StockId>(N_->products_.size(), kNone));
+    // The per-firm money audit's totals: one per firm, then suppliers in none.
+    if (!N_->firms_.empty()) {
+      N_->firm_money_.assign(N_->firms_.size() + 1, FirmMoney{});
+      for (const Node& n : N_->nodes_) N_->firm_money(n)->initial_cash += n.account.cash();
+    }
   }
 
   // The firm named `name`, added at its first appearance.

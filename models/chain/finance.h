@@ -122,6 +122,11 @@ class Account {
   Money total_revenue() const noexcept { return total_revenue_; }
   const std::array<Money, kCostKinds>& total_costs() const noexcept { return total_costs_; }
   std::size_t open_payables() const noexcept { return due_.size(); }
+  // Calls f(payable) for each open payable, earliest due first.
+  template <class F>
+  void for_each_payable(F f) const {
+    for (std::size_t i = 0; i < due_.size(); ++i) f(due_[i]);
+  }
 
   void close_period() noexcept {
     revenue_ = customer_revenue_ = 0.0;

@@ -539,29 +539,40 @@ void Network::audit_units() const {
 // Money: the network's cash is its initial cash, plus customers' payments,
 // less the costs paid in cash and the payments travelling; receivables are
 // payables plus what travels.
+namespace {
+
+// Every cost an account has paid in cash so far.
+Money cash_costs(const Account& a) {
+  const auto& c = a.total_costs();
+  Money paid = 0.0;
+  for (CostKind k : {CostKind::kHolding, CostKind::kOrdering, CostKind::kTransport, CostKind::kProduction,
+                     CostKind::kMaterial, CostKind::kReturns, CostKind::kCustomers, CostKind::kWaste}) {
+    paid += c[static_cast<int>(k)];
+  }
+  return paid;
+}
+
+}  // namespace
+
 void Network::audit_money() const {
-  Money cash = 0.0, receivables = 0.0, payables = 0.0, cash_costs = 0.0;
+  Money cash = 0.0, receivables = 0.0, payables = 0.0, cash_costs_paid = 0.0;
   for (const Node& n : nodes_) {
     cash += n.account.cash();
     receivables += n.account.receivables();
     payables += n.account.payables();
-    const auto& c = n.account.total_costs();
-    for (CostKind k : {CostKind::kHolding, CostKind::kOrdering, CostKind::kTransport,
-                       CostKind::kProduction, CostKind::kMaterial, CostKind::kReturns, CostKind::kCustomers, CostKind::kWaste}) {
-      cash_costs += c[static_cast<int>(k)];
-    }
+    cash_costs_paid += cash_costs(n.account);
   }
   const MoneyTotals& m = money_;
-  const Money expected_cash = m.initial_cash + m.customer_cash - cash_costs - m.payments_in_transit;
+  const Money expected_cash = m.initial_cash + m.customer_cash - cash_costs_paid - m.payments_in_transit;
   // Payments between nodes cancel in the network's cash, but each rounded:
   // the tolerance scales with all the money that moved, not the balance.
   const double money_scale =
-      std::max({1.0, std::abs(cash), m.customer_cash, cash_costs, receivables, m.invoiced});
+      std::max({1.0, std::abs(cash), m.customer_cash, cash_costs_paid, receivables, m.invoiced});
   if (std::abs(cash - expected_cash) > 1e-6 * money_scale) {
     throw ModelError(fmt::format(
         "money conservation broken at t={}: cash {} but initial {} + customer sales {} - cash costs {} "
         "- payments in transit {} = {}",
-        sim_.now(), cash, m.initial_cash, m.customer_cash, cash_costs, m.payments_in_transit, expected_cash));
+        sim_.now(), cash, m.initial_cash, m.customer_cash, cash_costs_paid, m.payments_in_transit, expected_cash));
   }
   const Money expected_receivables = payables + m.invoices_in_transit + m.payments_in_transit_settle;
   if (std::abs(receivables - expected_receivables) > 1e-6 * money_scale) {
@@ -571,6 +582,45 @@ void Network::audit_money() const {
         sim_.now(), receivables, payables, m.invoices_in_transit, m.payments_in_transit_settle,
         expected_receivables));
   }
+  audit_firms_money(money_scale);
+}
+
+// Firm by firm (docs/finance.md, firms): each firm's cash and receivables
+// against the money that crossed into and out of its nodes.
+void Network::audit_firms_money(double scale) const {
+  if (firm_money_.empty()) return;
+  auto bucket = [&](const Node& n) { return n.firm == kNone ? firms_.size() : std::size_t{n.firm}; };
+  std::vector<FirmBooks> books(firm_money_.size());
+  for (const Node& n : nodes_) {
+    FirmBooks& b = books[bucket(n)];
+    b.cash += n.account.cash();
+    b.cash_costs += cash_costs(n.account);
+    b.receivables += n.account.receivables();
+    n.account.for_each_payable([&](const Payable& p) { books[bucket(nodes_[lanes_[p.lane].from])].owed += p.settles; });
+  }
+  for (std::size_t f = 0; f < books.size(); ++f) {
+    const std::string name = f < firms_.size() ? firms_[f] : std::string("outside the firms");
+    const std::string problem = audit_firm_money(name, books[f], firm_money_[f], scale);
+    if (!problem.empty()) throw ModelError(fmt::format("t={}: {}", sim_.now(), problem));
+  }
+}
+
+std::string audit_firm_money(const std::string& firm, const FirmBooks& b, const FirmMoney& m, double scale) {
+  const Money cash = m.initial_cash + m.customer_cash - b.cash_costs + m.payments_in - m.payments_out;
+  if (std::abs(b.cash - cash) > 1e-6 * scale) {
+    return fmt::format(
+        "money conservation broken for firm {}: cash {} but initial {} + customer sales {} - cash costs {} "
+        "+ payments received {} - payments sent {} = {}",
+        firm, b.cash, m.initial_cash, m.customer_cash, b.cash_costs, m.payments_in, m.payments_out, cash);
+  }
+  const Money receivables = b.owed + m.invoices_in_transit + m.settles_in_transit;
+  if (std::abs(b.receivables - receivables) > 1e-6 * scale) {
+    return fmt::format(
+        "invoices of firm {} do not balance: receivables {} but buyers' payables to it {} + its invoices in "
+        "transit {} + payments in transit to it {} = {}",
+        firm, b.receivables, b.owed, m.invoices_in_transit, m.settles_in_transit, receivables);
+  }
+  return {};
 }
 
 }  // namespace chainsim::models

@@ -69,6 +69,30 @@ struct MoneyTotals {
   Money payments_in_transit_settle = 0.0;  // receivables they will close
   Money invoiced = 0.0;  // every invoice so far: the scale of the money that changed hands
 };
+// One firm's running totals for the per-firm money audit (docs/finance.md,
+// firms): what the flows put into and took out of its nodes' cash and
+// receivables, counted where the money moves, not read from the accounts.
+struct FirmMoney {
+  Money initial_cash = 0.0;
+  Money customer_cash = 0.0;        // end-customer sales and recyclers' cash
+  Money payments_in = 0.0;          // payments its nodes received
+  Money payments_out = 0.0;         // payments its nodes sent
+  Money invoices_in_transit = 0.0;  // its nodes' invoices on their way to buyers
+  Money settles_in_transit = 0.0;   // receivables the payments on their way to its nodes will close
+};
+// What one firm's nodes hold at an instant, read from their accounts.
+struct FirmBooks {
+  Money cash = 0.0;
+  Money cash_costs = 0.0;   // every cost paid in cash so far
+  Money receivables = 0.0;
+  Money owed = 0.0;         // buyers' open payables for the firm's invoices
+};
+// The per-firm money audit of `firm`: its cash is its initial cash plus its
+// customers' cash, less its cash costs, plus the payments its nodes received
+// less those they sent; its receivables are its buyers' payables to it plus
+// its invoices and the payments to it in transit. "" when both hold within
+// 1e-6 x `scale`, else what does not, naming the firm.
+std::string audit_firm_money(const std::string& firm, const FirmBooks& b, const FirmMoney& m, double scale);
 
 class Network {
  public:
@@ -131,6 +155,9 @@ class Network {
   sim::Simulator& simulator() noexcept { return sim_; }
   const UnitTotals& unit_totals() const noexcept { return units_; }
   const MoneyTotals& money_totals() const noexcept { return money_; }
+  // Per firm, in RunShape::firms order, then the suppliers in no firm (no
+  // firms declared: empty): the totals the per-firm money audit checks.
+  const std::vector<FirmMoney>& firm_money_totals() const noexcept { return firm_money_; }
   // Passes of the phase loop at the busiest instant (1 = no loop-back).
   int max_passes() const noexcept { return max_passes_; }
   std::uint64_t messages_sent() const noexcept { return messages_sent_; }
@@ -196,6 +223,12 @@ class Network {
   void audit_messages() const;
   void audit_units() const;
   void audit_money() const;
+  void audit_firms_money(double scale) const;
+  // The per-firm totals of node `n`'s firm (suppliers in no firm: the last);
+  // nullptr when no firms are declared.
+  FirmMoney* firm_money(const Node& n) noexcept {
+    return firm_money_.empty() ? nullptr : &firm_money_[n.firm == kNone ? firms_.size() : n.firm];
+  }
   bool is_boundary_time(Time t) const {
     // The nearest period index k, then the exact test t == start + k * period.
     // x is within a few ulps of (t - start) / period, and adding 0.5 and
@@ -394,6 +427,7 @@ class Network {
   // reused through the free list).
   std::vector<StockId> perishable_stocks_;
   std::vector<std::string> firms_;  // firm names, in order of first appearance (none: no firms)
+  std::vector<FirmMoney> firm_money_;  // per firm, then suppliers in none (no firms: empty)
   std::vector<std::vector<AgeBatch>> transit_batches_;
   std::vector<std::uint32_t> free_transit_batches_;
   std::vector<Recovery> recoveries_;  // returns centres, one per (node, product) graded

@@ -89,6 +89,10 @@ void Network::pay_due(Node& n) {
     log(LogEvent::kPayment, n.id, l.from, kNone, 0.0, 0, p.amount, p.invoice);
     money_.payments_in_transit += p.amount;
     money_.payments_in_transit_settle += p.settles;
+    if (FirmMoney* f = firm_money(n)) {
+      f->payments_out += p.amount;
+      firm_money(nodes_[l.from])->settles_in_transit += p.settles;
+    }
     // A discount taken on another firm's invoice lowers what this firm bought from outside it.
     if (between_firms(p.lane)) n.firm_purchases -= p.settles - p.amount;
     if (l.payment_delay == 0.0) {
@@ -109,6 +113,7 @@ void Network::pay_due(Node& n) {
 
 void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t invoice, Time sent) {
   money_.invoices_in_transit -= amount;
+  if (FirmMoney* f = firm_money(nodes_[lanes_[lane].from])) f->invoices_in_transit -= amount;
   Payable& p = n.account.new_payable();
   p.settles = amount;
   p.lane = lane;
@@ -134,6 +139,10 @@ void Network::book_invoice(Node& n, Money amount, LaneId lane, std::uint64_t inv
 void Network::book_payment(Node& n, Money amount, Money settles, LaneId lane) {
   money_.payments_in_transit -= amount;
   money_.payments_in_transit_settle -= settles;
+  if (FirmMoney* f = firm_money(n)) {
+    f->payments_in += amount;
+    f->settles_in_transit -= settles;
+  }
   n.account.payment_received(amount, settles);
   if (between_firms(lane)) n.firm_sales -= settles - amount;  // a discount given
 }
@@ -389,6 +398,7 @@ void Network::invoice_units(Lane& l, ProductId product, StockId buyer, Qty qty, 
   log(LogEvent::kInvoice, l.from, l.to, product, qty, ref, amount, invoice);
   money_.invoices_in_transit += amount;
   money_.invoiced += amount;
+  if (FirmMoney* f = firm_money(from)) f->invoices_in_transit += amount;
   if (l.invoice_delay == 0.0) {
     book_invoice(nodes_[l.to], amount, l.id, invoice, now);
     return;
@@ -444,6 +454,7 @@ void Network::sell_to_customer(StockPoint& sp, const BacklogEntry& line, Qty qty
   if (revenue > 0.0) {
     n.account.sale_in_cash(revenue);
     money_.customer_cash += revenue;
+    if (FirmMoney* f = firm_money(n)) f->customer_cash += revenue;
   }
   units_.sold += qty;
   log(LogEvent::kSale, sp.node, kNone, sp.product, qty, 0, revenue);

@@ -55,6 +55,7 @@ void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
       if (cash > 0.0) {
         centre.account.sale_in_cash(cash);
         money_.customer_cash += cash;
+        if (FirmMoney* fm = firm_money(centre)) fm->customer_cash += cash;
         f.recycled_value += cash;
       }
       if (r.route == RecoveryRoute::kVendor) send_credit(g, r, n);

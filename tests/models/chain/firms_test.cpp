@@ -100,3 +100,63 @@ TEST_CASE("firms: every node of the network names one, suppliers outside it none
   s.nodes[0].owned = true;
   CHECK(problems(s).empty());
 }
+
+TEST_CASE("the money audit balances each firm's books, with invoices and payments on their way between firms") {
+  // Invoices take 2 to arrive and payments 1, the shop pays net 5 (10% off
+  // within 1, which it misses: its invoices arrive after 2); the mill is in no firm.
+  ScenarioSpec s = chain("wholesale", "retail");
+  for (LaneSpec& l : s.lanes) {
+    l.invoice_delay = 2;
+    l.payment_delay = 1;
+  }
+  const Audited a = run_audited(s);  // the audits, the per-firm one included, after every period
+  const std::vector<FirmMoney>& firms = a.run.net->firm_money_totals();
+  REQUIRE(firms.size() == 3);  // wholesale, retail, and the mill outside them
+  const FirmMoney &wholesale = firms[0], &retail = firms[1], &mill = firms[2];
+  // End customers pay the shop only; no node starts with cash.
+  CHECK(retail.customer_cash == doctest::Approx(a.kpis.get("node", "shop", "revenue")));
+  CHECK(wholesale.customer_cash == 0);
+  CHECK(wholesale.initial_cash + retail.initial_cash + mill.initial_cash == 0);
+  // What the shop sent reached the warehouse but for what is still on its way,
+  // and the same for the warehouse's payments to the mill.
+  CHECK(retail.payments_out > 0);
+  CHECK(wholesale.payments_in <= retail.payments_out);
+  CHECK(mill.payments_in <= wholesale.payments_out);
+  CHECK(wholesale.payments_out > 0);
+  CHECK(retail.payments_in == 0);
+  // Each firm's cash is what came in less what went out (KPI cash_end).
+  CHECK(a.kpis.get("firm", "retail", "cash_end") ==
+        doctest::Approx(retail.customer_cash + retail.payments_in - retail.payments_out -
+                        a.kpis.get("node", "shop", "cost_holding")));
+  // At the horizon some of the warehouse's invoices are still travelling (2 periods of them).
+  CHECK(wholesale.invoices_in_transit > 0);
+  CHECK(retail.invoices_in_transit == 0);
+}
+
+TEST_CASE("the per-firm money audit names the firm and the figures that do not balance") {
+  FirmMoney m;
+  m.initial_cash = 100;
+  m.customer_cash = 50;
+  m.payments_in = 20;
+  m.payments_out = 30;
+  m.invoices_in_transit = 7;
+  m.settles_in_transit = 3;
+  FirmBooks b;
+  b.cash_costs = 15;
+  b.cash = 125;  // 100 + 50 - 15 + 20 - 30 = 125
+  b.receivables = 20;
+  b.owed = 10;  // 10 + 7 + 3 = 20
+  CHECK(audit_firm_money("maker", b, m, 1.0).empty());
+  b.cash = 126;
+  CHECK(audit_firm_money("maker", b, m, 1.0) ==
+        "money conservation broken for firm maker: cash 126 but initial 100 + customer sales 50 - cash costs 15 "
+        "+ payments received 20 - payments sent 30 = 125");
+  b.cash = 125;
+  b.owed = 9;
+  CHECK(audit_firm_money("maker", b, m, 1.0) ==
+        "invoices of firm maker do not balance: receivables 20 but buyers' payables to it 9 + its invoices in "
+        "transit 7 + payments in transit to it 3 = 19");
+  // Within the tolerance, 1e-6 of the money that moved.
+  b.owed = 10 - 1e-7;
+  CHECK(audit_firm_money("maker", b, m, 1000.0).empty());
+}

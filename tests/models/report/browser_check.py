@@ -17,15 +17,16 @@ over the DevTools protocol (python3-websocket):
     chart has a <title> and <desc> that its aria-labelledby names;
   - at least --min-charts charts;
 
-then saves a full-page screenshot (OUT/report.png), one in print media at
-the width of a page (OUT/report-print.png) and the printed PDF
+and with --screenshots saves a full-page screenshot (OUT/report.png), one in
+print media at the width of a page (OUT/report-print.png) and the printed PDF
 (OUT/report.pdf); compare.png, compare-print.png and compare.pdf for a
-comparison. Exits 1 with every failure listed; chromium missing is a
+comparison. (They take most of the time: 4 s and 9 s for a page of 26,000
+px, so the suite takes them of a few pages only.) Exits 1 with every failure listed; chromium missing is a
 failure, not a skip (scripts/setup.sh test installs it).
 
 Usage: browser_check.py --chromium /usr/bin/chromium --chainsim PATH
          --scenario scenarios/beer_game.yaml --out DIR [--min-charts N]
-         [--variant scenarios/VARIANT.yaml --replications R]
+         [--variant scenarios/VARIANT.yaml --replications R] [--screenshots]
 """
 
 import argparse
@@ -226,29 +227,12 @@ def check(args):
         metrics = dt.call("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         height = int(min(size["height"], 30000))
-        dt.call("Emulation.setDeviceMetricsOverride",
-                {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False})
-        shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
-        with open(os.path.join(args.out, stem + ".png"), "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
-        # The page as printed: print media at the width of an A4 page's text.
-        dt.call("Emulation.setEmulatedMedia", {"media": "print"})
-        dt.call("Emulation.setDeviceMetricsOverride", {"width": 720, "height": 900, "deviceScaleFactor": 1, "mobile": False})
-        metrics = dt.call("Page.getLayoutMetrics")
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
-        dt.call("Emulation.setDeviceMetricsOverride",
-                {"width": 720, "height": int(min(size["height"], 30000)), "deviceScaleFactor": 1, "mobile": False})
-        shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
-        with open(os.path.join(args.out, stem + "-print.png"), "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
-        dt.call("Emulation.setEmulatedMedia", {"media": ""})
-        pdf = dt.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, timeout=60)
-        with open(os.path.join(args.out, stem + ".pdf"), "wb") as f:
-            f.write(base64.b64decode(pdf["data"]))
+        if args.screenshots:
+            save_screenshots(dt, args.out, stem, height)
         points = sum(c["points"] for c in charts)
+        saved = f", screenshot {os.path.join(args.out, stem + '.png')}" if args.screenshots else ""
         print(f"{args.scenario}: {len(charts)} charts, {points} data points/bars/nodes, "
-              f"page {os.path.getsize(report)} bytes, {height} px tall, "
-              f"screenshot {os.path.join(args.out, stem + '.png')}, {time.monotonic() - started:.1f} s")
+              f"page {os.path.getsize(report)} bytes, {height} px tall{saved}, {time.monotonic() - started:.1f} s")
     finally:
         if proc is not None:
             proc.terminate()
@@ -263,6 +247,29 @@ def check(args):
     return failures
 
 
+def save_screenshots(dt, out, stem, height):
+    """The full page, the page as printed, and the printed PDF, into OUT."""
+    dt.call("Emulation.setDeviceMetricsOverride",
+            {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
+    with open(os.path.join(out, stem + ".png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+    # The page as printed: print media at the width of an A4 page's text.
+    dt.call("Emulation.setEmulatedMedia", {"media": "print"})
+    dt.call("Emulation.setDeviceMetricsOverride", {"width": 720, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    metrics = dt.call("Page.getLayoutMetrics")
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    dt.call("Emulation.setDeviceMetricsOverride",
+            {"width": 720, "height": int(min(size["height"], 30000)), "deviceScaleFactor": 1, "mobile": False})
+    shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
+    with open(os.path.join(out, stem + "-print.png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+    dt.call("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = dt.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, timeout=60)
+    with open(os.path.join(out, stem + ".pdf"), "wb") as f:
+        f.write(base64.b64decode(pdf["data"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
@@ -272,6 +279,8 @@ def main():
     ap.add_argument("--min-charts", type=int, default=1)
     ap.add_argument("--variant", help="compare SCENARIO (the baseline) with this variant and open compare.html")
     ap.add_argument("--replications", type=int, default=3, help="replications of each, with --variant")
+    ap.add_argument("--screenshots", action="store_true",
+                    help="save the page's screenshots and printed PDF in OUT")
     args = ap.parse_args()
     try:
         failures = check(args)

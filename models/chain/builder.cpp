@@ -310,6 +310,7 @@ class NetworkBuilder {
       l.holding_cost = ls.holding_cost;
       l.prevent_overtaking = ls.prevent_overtaking;
       l.consignment = ls.consignment;
+      N_->consignment_ = N_->consignment_ || ls.consignment;
       l.priority = ls.priority;
       l.orders_in_transit.assign(P, 0.0);
       lane_index_[l.name] = l.id;
@@ -634,7 +635,10 @@ class NetworkBuilder {
     r.start = N_->start_;
     r.period = N_->period_;
     for (const ProductInfo& p : N_->products_) r.products.push_back({p.name, p.salvage_value});
-    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash(), n.outside, n.firm});
+    for (const Node& n : N_->nodes_) r.nodes.push_back({n.name, n.stocks, n.account.cash(), n.outside, n.firm, false});
+    for (const Lane& l : N_->lanes_) {
+      if (l.consignment) r.nodes[l.from].consigns = true;
+    }
     r.firms = N_->firms_;
     for (const Lane& l : N_->lanes_) r.lanes.push_back(l.name);
     for (const StockPoint& sp : N_->stocks_) {

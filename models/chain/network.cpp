@@ -288,8 +288,18 @@ void Network::record_nodes(std::int64_t k) {
     o.outside_payables = n.account.outside_payables();
     o.firm_sales = n.firm_sales;
     o.firm_purchases = n.firm_purchases;
+    o.consigned_out_value = o.consigned_in_value = 0.0;
     n.firm_sales = n.firm_purchases = 0.0;
     o.down = n.down;
+  }
+  if (!consignment_) return;
+  // Who owns what is on hand under consignment, valued as at the horizon.
+  for (const StockPoint& sp : stocks_) {
+    for (const StockPoint::Consigned& c : sp.consignments) {
+      const Money value = c.qty * products_[sp.product].salvage_value;
+      period_nodes_[lanes_[c.lane].from].consigned_out_value += value;
+      period_nodes_[sp.node].consigned_in_value += value;
+    }
   }
 }
 

@@ -428,6 +428,7 @@ class Network {
   std::vector<StockId> perishable_stocks_;
   std::vector<std::string> firms_;  // firm names, in order of first appearance (none: no firms)
   std::vector<FirmMoney> firm_money_;  // per firm, then suppliers in none (no firms: empty)
+  bool consignment_ = false;  // a lane ships on consignment (LaneSpec::consignment)
   std::vector<std::vector<AgeBatch>> transit_batches_;
   std::vector<std::uint32_t> free_transit_batches_;
   std::vector<Recovery> recoveries_;  // returns centres, one per (node, product) graded

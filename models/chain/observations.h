@@ -72,6 +72,11 @@ struct NodePeriod {
   // net of early-payment discounts; 0 when no firms are declared.
   Money firm_sales = 0.0;
   Money firm_purchases = 0.0;
+  // Consignment (NodeShape::consigns): at the end of the period, the units
+  // this node still owns on hand at its buyers, and the units its sellers
+  // still own on hand here, each at the product's salvage_value.
+  Money consigned_out_value = 0.0;
+  Money consigned_in_value = 0.0;
   bool down = false;        // the node was down at the end of the period
 };
 
@@ -159,6 +164,7 @@ struct NodeShape {
   Money initial_cash = 0.0;
   bool outside = false;  // outside the network's books (a supplier it does not own)
   std::uint32_t firm = kNone;  // index in RunShape::firms (kNone: none)
+  bool consigns = false;  // sells on a consignment lane (LaneSpec::consignment)
 };
 struct RecoveryShape {
   std::string name;  // "node/product": the returns centre and the product it grades

@@ -215,6 +215,8 @@ void KpiCollector::on_stock_period(const StockPeriod& s) {
 void KpiCollector::on_node_period(const NodePeriod& n) {
   NodeAcc& a = nodes_[n.node];
   if (n.period == from_ - 1) a.cash_start = n.cash;
+  a.consigned_out_end = n.consigned_out_value;
+  a.consigned_in_end = n.consigned_in_value;
   if (n.period < from_) return;
   for (int k = 0; k < kCostKinds; ++k) a.costs[static_cast<std::size_t>(k)] += n.costs[static_cast<std::size_t>(k)];
   a.revenue += n.revenue;
@@ -320,7 +322,10 @@ void KpiCollector::network_kpis(Put& out) const {
   std::array<double, kCostKinds> costs{};
   double revenue = 0, cash_end = 0, cash_change = 0, bought = 0;
   for (std::size_t n = 0; n < nodes_.size(); ++n) {
-    if (shape_->nodes[n].outside) continue;
+    if (shape_->nodes[n].outside) {
+      value_end -= nodes_[n].consigned_out_end;  // a supplier outside owns these units, not the network
+      continue;
+    }
     const NodeAcc& a = nodes_[n];
     for (std::size_t k = 0; k < costs.size(); ++k) costs[k] += a.costs[k];
     revenue += a.customer_revenue;
@@ -511,7 +516,9 @@ void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
     value_end += stocks_[s].on_hand_end * shape_->products[sp.product].salvage_value;
     cogs += stocks_[s].shipped * sp.unit_value;
   }
-  put("inventory_value_end", value_end);
+  // Consigned units are on their owner's books: the seller's, not the buyer's.
+  put("inventory_value_end", value_end - a.consigned_in_end + a.consigned_out_end);
+  if (node.consigns) put("consigned_value_end", a.consigned_out_end);
   const double dio = ratio(value_sum / n, cogs / span);
   const double dso = ratio(a.receivables_sum / n, a.revenue / span);
   const double purchases = a.costs[static_cast<std::size_t>(CostKind::kPurchase)];

@@ -159,6 +159,7 @@ class KpiCollector final : public ObservationSink {
     double revenue = 0, customer_revenue = 0, paid_in = 0, paid_out = 0, outside_purchases = 0;
     double firm_sales = 0, firm_purchases = 0;  // trade with other firms (and outside suppliers)
     double cash_start = 0, cash_end = 0;
+    double consigned_out_end = 0, consigned_in_end = 0;  // consignment values after the last period
     double receivables_sum = 0, payables_sum = 0, outside_payables_sum = 0;
     std::int64_t periods = 0;
   };

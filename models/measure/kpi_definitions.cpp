@@ -83,9 +83,10 @@ std::vector<KpiDefinition> network_definitions() {
        "excluded: paying them is cash out; payments in transit are in nobody's cash)."},
       {"cash_change", "network", "money", "sum over own nodes of cash_change",
        "Change of the own nodes' cash from the end of the warm-up to the horizon."},
-      {"inventory_value_end", "network", "money", "sum over nodes of inventory_value_end",
-       "The ending inventory of every node at the products' salvage_value (unit_cost unless given; "
-       "suppliers' unlimited sources excluded; units in transit are in nobody's stock)."},
+      {"inventory_value_end", "network", "money", "sum over own nodes of inventory_value_end",
+       "The ending inventory of every own node at the products' salvage_value (unit_cost unless given; "
+       "suppliers' unlimited sources excluded; units in transit are in nobody's stock; units a supplier "
+       "outside the network still owns on consignment are its own)."},
       {"inventory_turns", "network", "turns", "COGS / mean inventory value",
        "Inventory velocity of the whole network over the measured span T: the cost of goods sold (units "
        "delivered to end customers at their unit_cost) over the time-average value of the stock on hand in "
@@ -227,10 +228,12 @@ std::vector<KpiDefinition> node_definitions() {
       {"profit", "node", "money", "revenue - (total_cost - cost_backorder - cost_lost_sale)",
        "Revenue minus every cost but the backorder and lost-sale penalties."},
       {"cash_end", "node", "money", "cash at the horizon", "Cash at the end of the run."},
-      {"inventory_value_end", "node", "money", "sum over stocks of on hand at the horizon * salvage_value",
+      {"inventory_value_end", "node", "money",
+       "sum over stocks of on hand at the horizon * salvage_value - consigned in + consigned out",
        "Ending inventory valued at the product's salvage_value, its unit_cost unless the scenario gives "
        "one: what the stock left at the horizon is worth (profit does not count it; add it for a "
-       "closing balance)."},
+       "closing balance). On the owner's books: units on hand that a seller still owns on consignment "
+       "count at the seller, not here (consigned_value_end)."},
       {"cash_change", "node", "money", "cash at the horizon - cash at the end of the warm-up",
        "Change of cash over the measured span (from the initial cash when there is no warm-up)."},
       {"dio", "node", "time units", "mean_k stock value_k / (sum(shipped x unit_cost) / T)",
@@ -336,7 +339,10 @@ std::vector<KpiDefinition> perishable_definitions() {
 std::vector<KpiDefinition> consignment_definitions() {
   return {{"consigned_mean", "stock", "units", "(1/n) sum_k consigned_avg_k",
            "Mean units on hand that a seller still owns (bought on a consignment lane, not yet used): on the "
-           "seller's books, invoiced when used. Reported for stocks with a consignment source only."}};
+           "seller's books, invoiced when used. Reported for stocks with a consignment source only."},
+          {"consigned_value_end", "node", "money", "sum over its buyers' stocks of its consigned units * salvage_value",
+           "The part of this seller's inventory_value_end on hand at its buyers on consignment at the horizon "
+           "(docs/finance.md). Reported for nodes that sell on a consignment lane only."}};
 }
 
 // Reported only when the scenario has a returns centre (docs/returns.md).

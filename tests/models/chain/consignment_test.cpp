@@ -4,6 +4,7 @@
 // transfer. Expected values are worked out by hand from docs/timing.md.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "models/chain/spec_checks.h"
@@ -153,4 +154,31 @@ TEST_CASE("a consignment lane cannot start with perishable units in its pipeline
   s.nodes[1].stocks[0].policy = no_orders();
   s.lanes[0].initial_shipments = {{"item", {4.0}}};
   CHECK(problems(s).find("lanes.0.consignment: consignment stock of a perishable product") != std::string::npos);
+}
+
+TEST_CASE("units on consignment at the horizon are on the seller's books, and an outside seller's off the network's") {
+  // At the horizon the shop holds its base stock's worth less the period's
+  // sale, all of it the wh's (product unit cost 1, so salvage value 1).
+  const Audited title = measure(shop_on(false));
+  const Audited consigned = measure(shop_on(true));
+  const double on_hand = consigned.run.at("shop", "item", 9).on_hand;
+  REQUIRE(on_hand > 0);
+  CHECK(title.run.at("shop", "item", 9).on_hand == on_hand);
+  CHECK(title.kpis.get("node", "shop", "inventory_value_end") == doctest::Approx(on_hand));
+  CHECK(consigned.kpis.get("node", "shop", "inventory_value_end") == doctest::Approx(0));
+  CHECK(consigned.kpis.get("node", "wh", "consigned_value_end") == doctest::Approx(on_hand));
+  CHECK(consigned.kpis.get("node", "wh", "inventory_value_end") ==
+        doctest::Approx(title.kpis.get("node", "wh", "inventory_value_end") + on_hand));
+  CHECK(std::isnan(title.kpis.get("node", "wh", "consigned_value_end")));  // no consignment lane: not reported
+  // Between own nodes the network's inventory is the same; a supplier
+  // outside the network that consigns keeps its units off the network's books.
+  CHECK(consigned.kpis.get("network", "", "inventory_value_end") ==
+        doctest::Approx(title.kpis.get("network", "", "inventory_value_end")));
+  ScenarioSpec outside = shop_on(true);
+  outside.nodes[0] = node("wh", NodeKind::kSupplier);
+  outside.nodes[0].firm.reset();
+  const Audited from_outside = measure(outside);
+  const double held = from_outside.run.at("shop", "item", 9).on_hand;
+  CHECK(from_outside.kpis.get("node", "wh", "consigned_value_end") == doctest::Approx(held));
+  CHECK(from_outside.kpis.get("network", "", "inventory_value_end") == doctest::Approx(0));
 }

@@ -102,7 +102,7 @@ class NetworkBuilder {
       n.yield = ns.yield;
       n.material_cost = ns.material_cost;
       n.outside = node_kind_info(ns.kind).unlimited_source && !ns.owned;
-      if (ns.firm) n.firm = firm_index(*ns.firm);
+      n.firm = owner(ns, n.outside);
       node_id_[ns.id] = n.id;
       N_->nodes_.push_back(std::move(n));
     }
@@ -112,6 +112,16 @@ class NetworkBuilder {
       N_->firm_money_.assign(N_->firms_.size() + 1, FirmMoney{});
       for (const Node& n : N_->nodes_) N_->firm_money(n)->initial_cash += n.account.cash();
     }
+  }
+
+  // The firm that owns a node per the scenario's ownership (kNone: none).
+  std::uint32_t owner(const NodeSpec& ns, bool outside) {
+    switch (spec_.ownership) {
+      case Ownership::kFirms: return ns.firm ? firm_index(*ns.firm) : kNone;
+      case Ownership::kIndependent: return outside ? kNone : firm_index(ns.id);
+      case Ownership::kPrivate: return kNone;
+    }
+    return kNone;
   }
 
   // The firm named `name`, added at its first appearance.
@@ -310,6 +320,7 @@ class NetworkBuilder {
       l.holding_cost = ls.holding_cost;
       l.prevent_overtaking = ls.prevent_overtaking;
       l.consignment = ls.consignment;
+      l.invoiced = spec_.ownership != Ownership::kPrivate || N_->nodes_[l.from].outside || N_->nodes_[l.to].outside;
       N_->consignment_ = N_->consignment_ || ls.consignment;
       l.priority = ls.priority;
       l.orders_in_transit.assign(P, 0.0);

@@ -199,6 +199,12 @@ CHAINSIM_NAMED_ENUM(InTransit, "arrive", "hold");
 enum class Issuing : std::uint8_t { kFifo, kFefo, kLifo };
 CHAINSIM_NAMED_ENUM(Issuing, "fifo", "fefo", "lifo");
 
+// Who owns the network's nodes (docs/finance.md, ownership): the firms the
+// nodes name, one firm that owns them all (no trade is invoiced between
+// them), or each node a firm of its own.
+enum class Ownership : std::uint8_t { kFirms, kPrivate, kIndependent };
+CHAINSIM_NAMED_ENUM(Ownership, "firms", "private", "independent");
+
 // What a state-triggered what-if (`when:`) watches at a stock point.
 enum class WhenMeasure : std::uint8_t { kOnHand, kPosition, kBacklog, kFillRate };
 CHAINSIM_NAMED_ENUM(WhenMeasure, "on_hand", "position", "backlog", "fill_rate");

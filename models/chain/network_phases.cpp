@@ -389,7 +389,7 @@ void Network::send_shipment(StockPoint& seller, const BacklogEntry& line, Qty qt
 
 void Network::invoice_units(Lane& l, ProductId product, StockId buyer, Qty qty, std::uint64_t ref) {
   const Money amount = qty * l.price[product];
-  if (!(amount > 0.0)) return;
+  if (!(amount > 0.0) || !l.invoiced) return;
   const Time now = sim_.now();
   Node& from = nodes_[l.from];
   from.account.sale_on_credit(amount);

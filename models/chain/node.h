@@ -282,6 +282,9 @@ struct Lane {
   double holding_cost = 0.0;  // per unit per time unit in transit, the buyer's
   bool prevent_overtaking = false;
   bool consignment = false;  // the seller owns what it ships until the buyer uses it
+  // Trade on the lane is invoiced: false between two of the network's own
+  // nodes when one firm owns them all (ScenarioSpec::ownership private).
+  bool invoiced = true;
   Time last_arrival = 0.0;
   double priority = 0.0;
   double lead_time_factor = 1.0;  // what-if multiplier on transit times

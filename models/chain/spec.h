@@ -419,6 +419,11 @@ struct ScenarioSpec {
   std::vector<EventSpec> events;
   std::vector<SegmentSpec> customers;
   SharingSpec sharing;
+  // firms: as the nodes' `firm` keys say; private: one firm owns every node
+  // of the network, trade between them is not invoiced and the `firm` keys
+  // are ignored; independent: each node of the network is a firm of its own
+  // (named by its id), the `firm` keys ignored.
+  Ownership ownership = Ownership::kFirms;
   bool record_timeseries = true;  // keep per-period records (off for very long runs)
 };
 

@@ -116,6 +116,7 @@ void check_ids(Check& c) {
 
 // Firms: none, or one for every node of the network (suppliers outside it excepted).
 void check_firms(Check& c) {
+  if (c.spec.ownership != Ownership::kFirms) return;  // the firm keys are ignored
   bool any = false;
   for (const NodeSpec& n : c.spec.nodes) any = any || n.firm.has_value();
   if (!any) return;

@@ -163,6 +163,12 @@ SectionInfo scenario_keys() {
                  "Customer segments (docs/customers.md): who buys, churns, comes back.", "none"),
              "segment"),
           of(key("sharing", &S::sharing, K::kSection, "Information sharing.", "off"), "sharing"),
+          key("ownership", &S::ownership, K::kEnum,
+              "Who owns the network's nodes (docs/finance.md): firms (as the nodes' firm keys say), private "
+              "(one firm owns them all: no trade between them is invoiced) or independent (each node a firm of "
+              "its own, named by its id). private and independent ignore the firm keys: one switch on the same "
+              "network.",
+              "firms"),
       });
 }
 

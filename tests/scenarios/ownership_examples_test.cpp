@@ -39,3 +39,22 @@ TEST_CASE("payment_terms_consignment: the retailer's chairs stay the distributor
   CHECK(consigned > 25);
   CHECK(consigned < 35);
 }
+
+TEST_CASE("integration_stages under ownership private: the same network, its own nodes trading without invoices") {
+  const Comparison c = compare(scenario("integration_stages"), scenario("integration_stages", {"ownership=private"}));
+  // The goods and the network's books are the same, to rounding.
+  for (const char* same : {"network.fill_rate", "network.revenue", "network.cost_purchase", "network.profit",
+                           "network.cash_end", "node.store.revenue", "stock.store/case.on_hand_mean"}) {
+    CAPTURE(same);
+    const KpiComparison& k = kpi(c, same);
+    CHECK(k.variant.mean == doctest::Approx(k.baseline.mean).epsilon(1e-9));
+  }
+  // No trade between own nodes is invoiced: the factory sells nothing on
+  // paper and the store buys nothing; the supplier outside still invoices
+  // the factory as before.
+  CHECK(kpi(c, "node.factory.revenue").baseline.mean > 0);
+  CHECK(kpi(c, "node.factory.revenue").variant.mean == 0);
+  CHECK(kpi(c, "node.store.cost_purchase").variant.mean == 0);
+  const KpiComparison& factory_bought = kpi(c, "node.factory.cost_purchase");
+  CHECK(factory_bought.variant.mean == doctest::Approx(factory_bought.baseline.mean).epsilon(1e-9));
+}

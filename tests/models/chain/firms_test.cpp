@@ -160,3 +160,45 @@ TEST_CASE("the per-firm money audit names the firm and the figures that do not b
   b.owed = 10 - 1e-7;
   CHECK(audit_firm_money("maker", b, m, 1000.0).empty());
 }
+
+TEST_CASE("ownership is one switch: private invoices nothing between own nodes, independent makes each node a firm") {
+  // The same network with its firm keys (wholesale, retail), three ways.
+  const Audited firms = run_audited(chain("wholesale", "retail"));
+  ScenarioSpec p = chain("wholesale", "retail");
+  p.ownership = Ownership::kPrivate;
+  const Audited priv = run_audited(p);
+  ScenarioSpec i = chain("wholesale", "retail");
+  i.ownership = Ownership::kIndependent;
+  const Audited indep = run_audited(i);
+  CHECK(spec_problems(p).empty());
+  CHECK(spec_problems(i).empty());
+  // The goods move the same and the network's books are the same.
+  for (std::int64_t k = 0; k < 10; ++k) {
+    CAPTURE(k);
+    CHECK(priv.run.at("shop", "item", k).on_hand == firms.run.at("shop", "item", k).on_hand);
+    CHECK(priv.run.at("wh", "item", k).ordered == firms.run.at("wh", "item", k).ordered);
+  }
+  for (const char* kpi : {"revenue", "cost_purchase", "total_cost", "profit", "cash_end"}) {
+    CAPTURE(kpi);
+    CHECK(priv.kpis.get("network", "", kpi) == doctest::Approx(firms.kpis.get("network", "", kpi)));
+    CHECK(indep.kpis.get("network", "", kpi) == doctest::Approx(firms.kpis.get("network", "", kpi)));
+  }
+  // Private: one firm, no firm books; the warehouse sells the shop nothing
+  // on paper, and the mill outside still invoices the warehouse.
+  for (const KpiValue& v : priv.kpis.values) CHECK(v.scope != "firm");
+  CHECK(priv.kpis.get("node", "wh", "revenue") == 0);
+  CHECK(priv.kpis.get("node", "shop", "cost_purchase") == 0);
+  CHECK(priv.kpis.get("node", "wh", "cost_purchase") == doctest::Approx(firms.kpis.get("node", "wh", "cost_purchase")));
+  CHECK(priv.kpis.get("node", "wh", "cost_purchase") > 0);
+  CHECK(priv.kpis.get("node", "shop", "profit") ==
+        doctest::Approx(firms.kpis.get("node", "shop", "profit") + firms.kpis.get("node", "shop", "cost_purchase")));
+  // Independent: each node its own firm, named by its id, the firm keys ignored.
+  CHECK(std::isnan(indep.kpis.get("firm", "wholesale", "profit")));
+  CHECK(indep.kpis.get("firm", "wh", "profit") == doctest::Approx(firms.kpis.get("firm", "wholesale", "profit")));
+  CHECK(indep.kpis.get("firm", "shop", "profit") == doctest::Approx(firms.kpis.get("firm", "retail", "profit")));
+  // The firm keys are ignored, so a half-declared set is no error then.
+  ScenarioSpec half = chain("wholesale", nullptr);
+  CHECK(!spec_problems(half).empty());
+  half.ownership = Ownership::kIndependent;
+  CHECK(spec_problems(half).empty());
+}

@@ -230,7 +230,10 @@ class NetworkBuilder {
           RecoveryLine& r = g.routes.emplace_back();
           r.route = *route.route;
           r.share = route.share;
-          if (restocks(r.route)) r.to = N_->stock_of(node_id_[route.to], g.product);
+          if (restocks(r.route)) {
+            const ProductId grade = route.product ? product_id_[*route.product] : g.product;
+            r.to = N_->stock_of(node_id_[route.to], grade);
+          }
           if (r.route == RecoveryRoute::kVendor) r.vendor = node_id_[route.to];
           r.credit = route.credit;
           r.credit_delay = route.credit_delay;

@@ -135,6 +135,9 @@ struct RecoveryRouteSpec {
   std::optional<RecoveryRoute> route;  // required
   double share = 0.0;            // of the units graded, (0, 1]; a centre's shares sum to 1
   std::string to;                // resell, refurbish, remanufacture: the node whose stock they go back to; vendor: the vendor
+  // resell, refurbish, remanufacture: the product the units re-enter stock
+  // as (a grade: refurbished, open box...); unset: the returned product.
+  std::optional<std::string> product;
   Distribution lead_time = Distribution::constant(0.0);  // from grading (or the line) to that stock, >= 0
   double cost = 0.0;             // per unit put on the route, paid at the centre
   double yield = 1.0;            // refurbish, remanufacture: share of the units that come out good, [0, 1]

@@ -305,13 +305,24 @@ void check_route(Check& c, const std::string& product, const RecoveryRouteSpec& 
     c.add(rp + ".to", fmt::format("required: the node whose stock the {} units go back to", name_of(*r.route)));
     return;
   }
+  // The grade the units re-enter stock as: their own product unless named.
+  const std::string& grade = r.product ? *r.product : product;
+  if (r.product) {
+    if (!c.index.products.count(grade)) {
+      c.add(rp + ".product", "no product with id '" + grade + "'");
+      return;
+    }
+    if (c.spec.products[c.index.products.at(grade)].shelf_life) {
+      c.add(rp + ".product", "product '" + grade + "' is perishable: recovered units have no age to start from");
+    }
+  }
   const NodeSpec* to = c.index.node(c.spec, r.to);
   if (to == nullptr) {
     c.add(rp + ".to", "no node with id '" + r.to + "'");
   } else if (node_kind_info(to->kind).unlimited_source) {
     c.add(rp + ".to", "a supplier is an unlimited source: recovered units cannot go back to it ('" + r.to + "')");
-  } else if (c.index.products.count(product) && !c.index.has_stock(c.spec, r.to, product)) {
-    c.add(rp + ".to", "node '" + r.to + "' has no stock of '" + product + "'");
+  } else if (c.index.products.count(grade) && !c.index.has_stock(c.spec, r.to, grade)) {
+    c.add(rp + ".to", "node '" + r.to + "' has no stock of '" + grade + "'");
   }
 }
 

@@ -479,6 +479,11 @@ SectionInfo route_keys() {
                    "The node whose stock of the product the units go back to; vendor: the supplier or node they go "
                    "back to."),
                to),
+          only(key("product", &S::product, K::kString,
+                   "The product the units re-enter stock as: a grade of their own (refurbished, open box) with its "
+                   "own price and demand; the stock `to` must hold it.",
+                   "the returned product"),
+               back),
           only(nonneg(key("lead_time", &S::lead_time, K::kDistribution,
                           "From grading to that stock (time units; with a line, after its capacity).", "0")),
                back),

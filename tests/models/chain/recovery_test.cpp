@@ -404,3 +404,32 @@ TEST_CASE("units sent back to their vendor leave the network, and its credit not
   CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.to: required: the vendor the units go back to") !=
         std::string::npos);
 }
+
+TEST_CASE("recovered units re-enter stock as the grade their route names, valued as that product") {
+  // The refurbished units go to the hub's stock of `item_refurb` (unit cost
+  // 2.5), not back to `item`: 1 a period graded from t = 1, through a line
+  // with a yield of 1, back 2 later: 7 by t = 9, worth 2.5 each.
+  ScenarioSpec s = returns_network({route(RecoveryRoute::kRefurbish, 1.0, "hub", 2.0)});
+  s.products.push_back(product("item_refurb", 2.5, 7.0));
+  s.nodes[0].stocks.push_back(stock("item_refurb", 0, no_orders()));
+  s.nodes[0].recovery[0].routes[0].product = "item_refurb";
+  CHECK(problems(s).empty());
+  const Audited a = run_audited(s);
+  CHECK(a.run.at("hub", "item_refurb", 9).on_hand == 7);
+  CHECK(a.run.at("hub", "item", 9).on_hand == 0);
+  CHECK(net_kpi(a, "restocked_recovered") == 7);
+  CHECK(net_kpi(a, "value_recovered") == doctest::Approx(7 * 2.5));
+  CHECK(a.kpis.get("stock", "hub/item_refurb", "on_hand_mean") > 0);
+  // The grade must exist, be held at `to`, and not be perishable.
+  ScenarioSpec bad = s;
+  bad.nodes[0].recovery[0].routes[0].product = "open_box";
+  CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.product: no product with id 'open_box'") != std::string::npos);
+  bad = s;
+  bad.nodes[0].stocks.pop_back();
+  CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.to: node 'hub' has no stock of 'item_refurb'") !=
+        std::string::npos);
+  bad = s;
+  bad.products[1].shelf_life = Distribution::constant(5.0);
+  CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.product: product 'item_refurb' is perishable") !=
+        std::string::npos);
+}

@@ -130,6 +130,11 @@ void check_default(const KeyInfo& k, const void* f, const std::string& text) {
       CHECK(!static_cast<const std::optional<Distribution>*>(f)->has_value());
       break;
     }
+    case Kind::kOptionalString:
+      // route.product: absent means the returned product, as the text says.
+      CHECK(text == "the returned product");
+      CHECK(!static_cast<const std::optional<std::string>*>(f)->has_value());
+      break;
     case Kind::kOptionalEnum: {
       // issuing: absent until the builder applies the documented default.
       CHECK(k.access->enum_index(f) == static_cast<std::size_t>(-1));

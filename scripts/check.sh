@@ -15,5 +15,9 @@ build="${CHAINSIM_BUILD:-build/check}"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCHAINSIM_BUILD_BENCHMARKS=OFF >/dev/null
 fi
+if grep -q '^CHAINSIM_BUILD_VALIDATION:BOOL=OFF' "$build/CMakeCache.txt"; then
+  echo "check.sh: $build is configured without the validation suite (CHAINSIM_BUILD_VALIDATION=OFF); unset CHAINSIM_BUILD or name another build" >&2
+  exit 2
+fi
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target chainsim_check >/dev/null
 exec "$build/tests/chainsim_check" "$@"

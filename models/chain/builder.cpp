@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "models/chain/spec_index.h"
 #include "models/chain/what_if.h"
@@ -124,13 +125,13 @@ class NetworkBuilder {
     return kNone;
   }
 
-  // The firm named `name`, added at its first appearance.
+  // The firm named `name`, added at its first appearance (a hash lookup:
+  // `independent` makes a firm of every node).
   std::uint32_t firm_index(const std::string& name) {
     std::vector<std::string>& firms = N_->firms_;
-    const auto it = std::find(firms.begin(), firms.end(), name);
-    if (it != firms.end()) return static_cast<std::uint32_t>(it - firms.begin());
-    firms.push_back(name);
-    return static_cast<std::uint32_t>(firms.size() - 1);
+    const auto [it, added] = firm_id_.try_emplace(name, static_cast<std::uint32_t>(firms.size()));
+    if (added) firms.push_back(name);
+    return it->second;
   }
 
   StockPoint& add_stock(NodeId node, ProductId product) {
@@ -683,6 +684,7 @@ class NetworkBuilder {
   Network* N_ = nullptr;
   std::map<std::string, ProductId> product_id_;
   std::map<std::string, NodeId> node_id_;
+  std::unordered_map<std::string, std::uint32_t> firm_id_;  // index in Network::firms_
   std::map<std::string, LaneId> lane_index_;
 };
 

@@ -56,6 +56,13 @@ class Account {
     total_costs_[static_cast<int>(kind)] += amount;
     if (in_cash) cash_ -= amount;
   }
+  // A credit note for returns sent back to a vendor: `amount` of returns
+  // cost paid in cash by the vendor (> 0), or received by the returns
+  // centre (< 0); also counted apart (credits()) for the per-firm audit.
+  void credit_note(Money amount) noexcept {
+    cost(CostKind::kReturns, amount, true);
+    credits_ += amount;
+  }
   // Revenue from a sale on credit (an invoice) or in cash (end customers).
   void sale_on_credit(Money amount) noexcept {
     revenue_ += amount;
@@ -120,6 +127,8 @@ class Account {
   // The part of this period's purchases invoiced from outside the network.
   Money period_outside_purchases() const noexcept { return outside_purchases_; }
   Money total_revenue() const noexcept { return total_revenue_; }
+  // Credit notes paid less credit notes received so far (part of the returns cost).
+  Money credits() const noexcept { return credits_; }
   const std::array<Money, kCostKinds>& total_costs() const noexcept { return total_costs_; }
   std::size_t open_payables() const noexcept { return due_.size(); }
   // Calls f(payable) for each open payable, earliest due first.
@@ -146,6 +155,7 @@ class Account {
   Money outside_purchases_ = 0.0;
   Money outside_payables_ = 0.0;
   Money total_revenue_ = 0.0;
+  Money credits_ = 0.0;
   std::array<Money, kCostKinds> period_costs_{};
   std::array<Money, kCostKinds> total_costs_{};
   detail::RingQueue<Payable> due_;

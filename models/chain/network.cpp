@@ -604,7 +604,7 @@ void Network::audit_firms_money(double scale) const {
   for (const Node& n : nodes_) {
     FirmBooks& b = books[bucket(n)];
     b.cash += n.account.cash();
-    b.cash_costs += cash_costs(n.account);
+    b.cash_costs += cash_costs(n.account) - n.account.credits();
     b.receivables += n.account.receivables();
     n.account.for_each_payable([&](const Payable& p) { books[bucket(nodes_[lanes_[p.lane].from])].owed += p.settles; });
   }
@@ -616,12 +616,14 @@ void Network::audit_firms_money(double scale) const {
 }
 
 std::string audit_firm_money(const std::string& firm, const FirmBooks& b, const FirmMoney& m, double scale) {
-  const Money cash = m.initial_cash + m.customer_cash - b.cash_costs + m.payments_in - m.payments_out;
+  const Money cash = m.initial_cash + m.customer_cash - b.cash_costs + m.payments_in - m.payments_out +
+                     m.credits_received - m.credits_sent;
   if (std::abs(b.cash - cash) > 1e-6 * scale) {
     return fmt::format(
         "money conservation broken for firm {}: cash {} but initial {} + customer sales {} - cash costs {} "
-        "+ payments received {} - payments sent {} = {}",
-        firm, b.cash, m.initial_cash, m.customer_cash, b.cash_costs, m.payments_in, m.payments_out, cash);
+        "+ payments received {} - payments sent {} + credit notes received {} - sent {} = {}",
+        firm, b.cash, m.initial_cash, m.customer_cash, b.cash_costs, m.payments_in, m.payments_out,
+        m.credits_received, m.credits_sent, cash);
   }
   const Money receivables = b.owed + m.invoices_in_transit + m.settles_in_transit;
   if (std::abs(b.receivables - receivables) > 1e-6 * scale) {

@@ -77,19 +77,21 @@ struct FirmMoney {
   Money customer_cash = 0.0;        // end-customer sales and recyclers' cash
   Money payments_in = 0.0;          // payments its nodes received
   Money payments_out = 0.0;         // payments its nodes sent
+  Money credits_received = 0.0;     // credit notes its returns centres received
+  Money credits_sent = 0.0;         // credit notes its nodes sent as vendors
   Money invoices_in_transit = 0.0;  // its nodes' invoices on their way to buyers
   Money settles_in_transit = 0.0;   // receivables the payments on their way to its nodes will close
 };
 // What one firm's nodes hold at an instant, read from their accounts.
 struct FirmBooks {
   Money cash = 0.0;
-  Money cash_costs = 0.0;   // every cost paid in cash so far
+  Money cash_costs = 0.0;   // every cost paid in cash so far, credit notes apart
   Money receivables = 0.0;
   Money owed = 0.0;         // buyers' open payables for the firm's invoices
 };
 // The per-firm money audit of `firm`: its cash is its initial cash plus its
-// customers' cash, less its cash costs, plus the payments its nodes received
-// less those they sent; its receivables are its buyers' payables to it plus
+// customers' cash, less its cash costs, plus the payments and credit notes
+// its nodes received less those they sent; its receivables are its buyers' payables to it plus
 // its invoices and the payments to it in transit. "" when both hold within
 // 1e-6 x `scale`, else what does not, naming the firm.
 std::string audit_firm_money(const std::string& firm, const FirmBooks& b, const FirmMoney& m, double scale);

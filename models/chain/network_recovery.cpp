@@ -95,7 +95,8 @@ void Network::grade(Recovery& g, sim::RandomStream& rng, Qty qty) {
 void Network::send_credit(Recovery& g, const RecoveryLine& r, Qty n) {
   const Money amount = n * r.credit;
   if (!(amount > 0.0)) return;
-  nodes_[r.vendor].account.cost(CostKind::kReturns, amount, true);
+  nodes_[r.vendor].account.credit_note(amount);
+  if (FirmMoney* fm = firm_money(nodes_[r.vendor])) fm->credits_sent += amount;
   Message m;
   m.arrival = sim_.now() + r.credit_delay;
   m.kind = MessageKind::kCredit;
@@ -108,7 +109,8 @@ void Network::send_credit(Recovery& g, const RecoveryLine& r, Qty n) {
 
 void Network::receive_credit(Node& n, const Message& m) {
   credits_in_transit_ -= m.qty;
-  n.account.cost(CostKind::kReturns, -m.qty, true);
+  n.account.credit_note(-m.qty);
+  if (FirmMoney* fm = firm_money(n)) fm->credits_received += m.qty;
   RecoveryPeriod& f = recoveries_[m.ref - 1].flows;
   f.credited += m.qty;
 }

@@ -150,7 +150,11 @@ TEST_CASE("the per-firm money audit names the firm and the figures that do not b
   b.cash = 126;
   CHECK(audit_firm_money("maker", b, m, 1.0) ==
         "money conservation broken for firm maker: cash 126 but initial 100 + customer sales 50 - cash costs 15 "
-        "+ payments received 20 - payments sent 30 = 125");
+        "+ payments received 20 - payments sent 30 + credit notes received 0 - sent 0 = 125");
+  m.credits_received = 4;
+  m.credits_sent = 3;  // 125 + 4 - 3 = 126
+  CHECK(audit_firm_money("maker", b, m, 1.0).empty());
+  m.credits_received = m.credits_sent = 0;
   b.cash = 125;
   b.owed = 9;
   CHECK(audit_firm_money("maker", b, m, 1.0) ==

@@ -433,3 +433,19 @@ TEST_CASE("recovered units re-enter stock as the grade their route names, valued
   CHECK(problems(bad).find("nodes.0.recovery.0.routes.0.product: product 'item_refurb' is perishable") !=
         std::string::npos);
 }
+
+TEST_CASE("credit notes between firms are counted in each firm's money audit") {
+  // The vendor test above with the wh a firm of its own: 9 credit notes of 3
+  // sent, 7 arrived by t = 9; the per-firm audit runs after every period.
+  ScenarioSpec s = returns_network({route(RecoveryRoute::kVendor, 1.0, "wh")});
+  s.nodes.push_back(node("wh", NodeKind::kWarehouse, {stock("item", 50, no_orders())}));
+  s.nodes[0].recovery[0].routes[0].credit = 3;
+  s.nodes[0].recovery[0].routes[0].credit_delay = 2;
+  s.ownership = Ownership::kIndependent;
+  const Audited a = run_audited(s);
+  const std::vector<FirmMoney>& firms = a.run.net->firm_money_totals();
+  REQUIRE(firms.size() == 4);  // hub, store, wh, and none outside
+  CHECK(firms[2].credits_sent == doctest::Approx(9 * 3.0));
+  CHECK(firms[0].credits_received == doctest::Approx(7 * 3.0));
+  CHECK(firms[1].credits_sent + firms[1].credits_received == 0);
+}

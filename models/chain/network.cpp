@@ -546,9 +546,6 @@ void Network::audit_units() const {
   }
 }
 
-// Money: the network's cash is its initial cash, plus customers' payments,
-// less the costs paid in cash and the payments travelling; receivables are
-// payables plus what travels.
 namespace {
 
 // Every cost an account has paid in cash so far.
@@ -564,6 +561,9 @@ Money cash_costs(const Account& a) {
 
 }  // namespace
 
+// Money: the network's cash is its initial cash, plus customers' payments,
+// less the costs paid in cash and the payments travelling; receivables are
+// payables plus what travels.
 void Network::audit_money() const {
   Money cash = 0.0, receivables = 0.0, payables = 0.0, cash_costs_paid = 0.0;
   for (const Node& n : nodes_) {
@@ -599,14 +599,13 @@ void Network::audit_money() const {
 // against the money that crossed into and out of its nodes.
 void Network::audit_firms_money(double scale) const {
   if (firm_money_.empty()) return;
-  auto bucket = [&](const Node& n) { return n.firm == kNone ? firms_.size() : std::size_t{n.firm}; };
   std::vector<FirmBooks> books(firm_money_.size());
   for (const Node& n : nodes_) {
-    FirmBooks& b = books[bucket(n)];
+    FirmBooks& b = books[firm_bucket(n)];
     b.cash += n.account.cash();
     b.cash_costs += cash_costs(n.account) - n.account.credits();
     b.receivables += n.account.receivables();
-    n.account.for_each_payable([&](const Payable& p) { books[bucket(nodes_[lanes_[p.lane].from])].owed += p.settles; });
+    n.account.for_each_payable([&](const Payable& p) { books[firm_bucket(nodes_[lanes_[p.lane].from])].owed += p.settles; });
   }
   for (std::size_t f = 0; f < books.size(); ++f) {
     const std::string name = f < firms_.size() ? firms_[f] : std::string("outside the firms");

@@ -226,10 +226,11 @@ class Network {
   void audit_units() const;
   void audit_money() const;
   void audit_firms_money(double scale) const;
-  // The per-firm totals of node `n`'s firm (suppliers in no firm: the last);
-  // nullptr when no firms are declared.
+  // Node `n`'s index in firm_money_: its firm's, or the last (suppliers in no firm).
+  std::size_t firm_bucket(const Node& n) const noexcept { return n.firm == kNone ? firms_.size() : n.firm; }
+  // The per-firm totals of node `n`'s firm; nullptr when no firms are declared.
   FirmMoney* firm_money(const Node& n) noexcept {
-    return firm_money_.empty() ? nullptr : &firm_money_[n.firm == kNone ? firms_.size() : n.firm];
+    return firm_money_.empty() ? nullptr : &firm_money_[firm_bucket(n)];
   }
   bool is_boundary_time(Time t) const {
     // The nearest period index k, then the exact test t == start + k * period.

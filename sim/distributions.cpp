@@ -153,20 +153,31 @@ Distribution Distribution::poisson(double mean) {
   require(finite(mean) && mean >= 0.0, "poisson: mean must be >= 0 (got " + num(mean) + ")");
   Distribution d{Kind::kPoisson, mean, 0, 0};
   if (mean > 0.0 && mean < kPoissonSearchFromZero) {
-    // The running CDF of poisson_quantile's search from zero, step for step
-    // (the same recurrence in the same order, so the same doubles): element
-    // k is P(N <= k) as that search computes it, up to its cap.
-    double p = std::exp(-mean);
-    double cdf = p;
-    double k = 0.0;
-    const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
-    d.cumulative_.push_back(cdf);
-    while (k < cap) {
-      k += 1.0;
-      p *= mean / k;
-      cdf += p;
-      d.cumulative_.push_back(cdf);
+    // A network builds the same table once per stock: the last one built on
+    // this thread is reused when the mean is the same (bit for bit).
+    thread_local double last_mean = -1.0;
+    thread_local std::shared_ptr<const std::vector<double>> last_table;
+    if (mean != last_mean || !last_table) {
+      // The running CDF of poisson_quantile's search from zero, step for step
+      // (the same recurrence in the same order, so the same doubles): element
+      // k is P(N <= k) as that search computes it, up to its cap.
+      std::vector<double> table;
+      double p = std::exp(-mean);
+      double cdf = p;
+      double k = 0.0;
+      const double cap = mean + 40.0 * std::sqrt(mean) + 100.0;
+      table.push_back(cdf);
+      while (k < cap) {
+        k += 1.0;
+        p *= mean / k;
+        cdf += p;
+        table.push_back(cdf);
+      }
+      table.shrink_to_fit();
+      last_table = std::make_shared<const std::vector<double>>(std::move(table));
+      last_mean = mean;
     }
+    d.cumulative_ = last_table;
   }
   return d;
 }
@@ -251,13 +262,14 @@ Distribution Distribution::empirical(std::vector<double> values, std::vector<dou
   }
   require(total > 0.0, "empirical: weights must have a positive sum");
   Distribution d{Kind::kEmpirical, 0, 0, 0};
-  d.cumulative_.resize(weights.size());
+  std::vector<double> cumulative(weights.size());
   double running = 0.0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     running += weights[i];
-    d.cumulative_[i] = running / total;
+    cumulative[i] = running / total;
   }
-  d.cumulative_.back() = 1.0;
+  cumulative.back() = 1.0;
+  d.cumulative_ = std::make_shared<const std::vector<double>>(std::move(cumulative));
   d.values_ = std::move(values);
   return d;
 }
@@ -267,26 +279,27 @@ double Distribution::quantile_of_kind(double u) const {
     case Kind::kConstant:
       return a_;
     case Kind::kPoisson: {
-      if (cumulative_.empty()) return poisson_quantile(u, a_);
+      if (!cumulative_) return poisson_quantile(u, a_);
+      const std::vector<double>& cdf = *cumulative_;
       // The smallest k with P(N <= k) >= u, or the last entry (the search's
       // cap) when none is: since the CDF only grows, k is the number of
       // entries below u among all but the last. Counted without branches in
       // a window of kWindow entries around the mode (a data-dependent loop
       // exit mispredicts on every draw), walked when k lies outside it.
       constexpr std::size_t kWindow = 16;
-      const std::size_t last = cumulative_.size() - 1;  // >= 100: the cap is
+      const std::size_t last = cdf.size() - 1;  // >= 100: the cap is
       const auto mode = static_cast<std::size_t>(a_);
       const std::size_t lo = std::min(mode > kWindow / 2 ? mode - kWindow / 2 : 0, last - kWindow);
-      const double* w = cumulative_.data() + lo;
+      const double* w = cdf.data() + lo;
       std::size_t below = 0;
       for (std::size_t j = 0; j < kWindow; ++j) below += w[j] < u ? 1 : 0;
       std::size_t k = lo + below;
-      if ((lo > 0 && cumulative_[lo - 1] >= u) || below == kWindow) {
+      if ((lo > 0 && cdf[lo - 1] >= u) || below == kWindow) {
         k = std::min(mode, last);
-        if (cumulative_[k] >= u) {
-          while (k > 0 && cumulative_[k - 1] >= u) --k;
+        if (cdf[k] >= u) {
+          while (k > 0 && cdf[k - 1] >= u) --k;
         } else {
-          while (k < last && cumulative_[k] < u) ++k;
+          while (k < last && cdf[k] < u) ++k;
         }
       }
       return static_cast<double>(k);
@@ -310,8 +323,9 @@ double Distribution::quantile_of_kind(double u) const {
     case Kind::kNegativeBinomial:
       return negative_binomial_quantile(u, a_, b_);
     case Kind::kEmpirical: {
-      const auto it = std::lower_bound(cumulative_.begin(), cumulative_.end(), u);
-      const auto i = static_cast<std::size_t>(it - cumulative_.begin());
+      const std::vector<double>& cdf = *cumulative_;
+      const auto it = std::lower_bound(cdf.begin(), cdf.end(), u);
+      const auto i = static_cast<std::size_t>(it - cdf.begin());
       return values_[std::min(i, values_.size() - 1)];
     }
   }
@@ -344,8 +358,8 @@ double Distribution::mean() const {
     case Kind::kEmpirical: {
       double m = 0.0, prev = 0.0;
       for (std::size_t i = 0; i < values_.size(); ++i) {
-        m += values_[i] * (cumulative_[i] - prev);
-        prev = cumulative_[i];
+        m += values_[i] * ((*cumulative_)[i] - prev);
+        prev = (*cumulative_)[i];
       }
       return m;
     }
@@ -384,8 +398,8 @@ double Distribution::variance() const {
       const double m = mean();
       double v = 0.0, prev = 0.0;
       for (std::size_t i = 0; i < values_.size(); ++i) {
-        v += (values_[i] - m) * (values_[i] - m) * (cumulative_[i] - prev);
-        prev = cumulative_[i];
+        v += (values_[i] - m) * (values_[i] - m) * ((*cumulative_)[i] - prev);
+        prev = (*cumulative_)[i];
       }
       return v;
     }
@@ -495,8 +509,8 @@ Distribution Distribution::scaled(double factor) const {
                                                       : static_cast<std::size_t>(b_ - a_ + 1.0);
       for (std::size_t i = 0; i < n; ++i) {
         const double v = kind_ == Kind::kEmpirical ? values_[i] : a_ + static_cast<double>(i);
-        const double w = kind_ == Kind::kEmpirical ? cumulative_[i] - prev : 1.0;
-        if (kind_ == Kind::kEmpirical) prev = cumulative_[i];
+        const double w = kind_ == Kind::kEmpirical ? (*cumulative_)[i] - prev : 1.0;
+        if (kind_ == Kind::kEmpirical) prev = (*cumulative_)[i];
         values.push_back(v * factor);
         weights.push_back(w);
       }

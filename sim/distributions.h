@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -160,7 +161,10 @@ class Distribution {
   // Empirical: the cumulative weights. Poisson with mean below 30: P(N <= k)
   // for k = 0, 1, ... as poisson_quantile's search computes it, so that a
   // quantile is a short walk in a table (same results, no exp() per draw).
-  std::vector<double> cumulative_;
+  // Immutable and shared by copies: 100,000 stores with the same Poisson
+  // demand hold one table (not 100,000 of 1-2 KB each), which their draws
+  // then find in cache. Null for the other kinds.
+  std::shared_ptr<const std::vector<double>> cumulative_;
 };
 
 }  // namespace chainsim::sim

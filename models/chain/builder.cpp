@@ -276,7 +276,7 @@ class NetworkBuilder {
       }
     }
     if (ss.returns) {
-      sp.returns = *ss.returns;
+      sp.returns = std::make_unique<ReturnsSpec>(*ss.returns);
       sp.returns_rng = stream("returns/" + tag);
     }
   }
@@ -366,7 +366,7 @@ class NetworkBuilder {
     pl.request_delay = ps.request_delay;
     pl.batch = ps.batch;
     pl.cost = ps.cost;
-    sp.production = std::move(pl);
+    sp.production = std::make_unique<ProductionLine>(std::move(pl));
     // Element k of the work in progress completes, and of the requests reaches the line, at period k.
     for (const auto& [list, kind] : {std::pair{&ps.initial_wip, MessageKind::kProductionDone},
                                      std::pair{&ps.initial_requests, MessageKind::kProductionOrder}}) {
@@ -663,7 +663,7 @@ class NetworkBuilder {
       s.product = sp.product;
       s.infinite = sp.infinite;
       s.end_demand = sp.has_end_demand();
-      s.replenished = sp.production.has_value() || !sp.sources.empty();
+      s.replenished = sp.production != nullptr || !sp.sources.empty();
       for (const Source& src : sp.sources) s.suppliers.push_back(N_->stock_of(N_->lanes_[src.lane].from, sp.product));
       s.review_bucket = sp.continuous ? 1 : sp.review_period;
       s.unit_value = sp.unit_value;

@@ -125,16 +125,26 @@ struct StockFlows {
 };
 
 struct StockPoint {
+  // The fields every phase and the period's record read for every stock,
+  // every period come first, so that a stock's visit touches a few cache
+  // lines rather than all of them: a network of 100,000 stores does not fit
+  // in cache, and its periods wait on memory (docs/performance.md). The
+  // production line and the returns, read at every visit only to see whether
+  // there are any, are pointers: an optional's flag sits after its payload.
   StockId id = kNone;
   NodeId node = kNone;
   ProductId product = kNone;
-  std::string name;  // "node/product"
   bool infinite = false;  // a supplier's unlimited source
+  bool continuous = false;
+  bool changed = true;  // position changed since the last review (continuous review)
+  bool lose_unmet = false;     // end-customer demand that cannot be met at once is lost
+  bool vmi = false;            // replenished by its supplier's decisions
+  bool use_shared_demand = false;
+  bool vmi_pending = false;         // a report arrived and awaits the supplier's review
 
   Qty on_hand = 0.0;
   Qty on_order = 0.0;
   Qty backlog_qty = 0.0;
-  detail::RingQueue<BacklogEntry> backlog;
   // What production at this node waits for from this stock as a component:
   // owed like a backlog line, though it is not one (it ships nowhere and has
   // no backorder cost; the produced stock's backlog carries the shortage).
@@ -142,24 +152,35 @@ struct StockPoint {
   Qty position() const noexcept { return on_hand + on_order - backlog_qty - production_need; }
 
   std::unique_ptr<ReplenishmentPolicy> policy;
-  bool continuous = false;
   int review_period = 1;
   int review_offset = 0;
   std::int64_t last_review_period = -1;
   std::int64_t reviews = 0;
-  bool changed = true;  // position changed since the last review (continuous review)
   Qty lot_size = 0.0, min_order = 0.0, max_order = kInfinity;
   Qty storage_capacity = kInfinity;
+  double demand_multiplier = 1.0;
+  Qty signal = 0.0;            // demand observed since the last review
 
-  std::vector<Source> sources;
-  SplitRule split = SplitRule::kShares;
-  std::optional<ProductionLine> production;
+  double holding_cost = 0.0;   // per unit per time unit
+  double backorder_cost = 0.0; // per unit per time unit
+  double lost_sale_cost = 0.0; // per unit
+  double unit_value = 0.0;
+  double price = 0.0;          // retail price to end customers
 
+  StockFlows flows;
+  // Time integrals over the current period (exact, updated at every change).
+  double on_hand_integral = 0.0;
+  double backlog_integral = 0.0;
+  Time out_of_stock = 0.0;  // time with nothing on hand
+  Time integral_from = 0.0;
+  Qty consigned = 0.0;  // units of on_hand other firms still own (consignments, below)
+
+  detail::RingQueue<BacklogEntry> backlog;
+  detail::RingQueue<OpenOrder> open_orders;  // this stock's orders not yet complete
   std::vector<std::unique_ptr<PeriodDemand>> period_demand;
   std::vector<sim::RandomStream> demand_rng;
-  std::vector<ArrivalStream> arrivals;
-  double demand_multiplier = 1.0;
   std::vector<double> demand_priority;  // allocation priority of each period_demand process's customers
+  std::vector<ArrivalStream> arrivals;
   // The customer segments buying here: (segment, its channel index), in
   // segment order; their orders join the backlog after the demand processes'.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> segment_channels;
@@ -168,35 +189,17 @@ struct StockPoint {
     return !period_demand.empty() || !arrivals.empty() || !segment_channels.empty();
   }
 
-  std::optional<ReturnsSpec> returns;
-  sim::RandomStream returns_rng{0, 0, ""};
+  std::vector<Source> sources;
+  SplitRule split = SplitRule::kShares;
+  std::unique_ptr<ProductionLine> production;  // null: not made here
+  std::unique_ptr<ReturnsSpec> returns;         // null: customers return nothing
   std::uint32_t return_centre = kNone;  // returns.to: its recovery of this product (Network::recoveries_)
-  sim::RandomStream grading_rng{0, 0, ""};  // the centre's draws for these returns (models/chain/recovery.h)
   // A perishable product's batches by expiry (null: the product keeps, or
   // an unlimited source); its total is on_hand.
   std::unique_ptr<Perishable> perishable;
-
-  double holding_cost = 0.0;   // per unit per time unit
-  double backorder_cost = 0.0; // per unit per time unit
-  double lost_sale_cost = 0.0; // per unit
-  bool lose_unmet = false;     // end-customer demand that cannot be met at once is lost
-  double unit_value = 0.0;
-  double price = 0.0;          // retail price to end customers
-
-  bool vmi = false;            // replenished by its supplier's decisions
-  bool use_shared_demand = false;
-  Qty signal = 0.0;            // demand observed since the last review
-  Qty vmi_reported_position = 0.0;  // as seen by the managing supplier
-  Qty vmi_signal = 0.0;             // demand reported to the supplier, not yet used
-  bool vmi_pending = false;         // a report arrived and awaits the supplier's review
-  detail::RingQueue<VmiOrder> vmi_orders;  // VMI orders not yet covered by a report
-  std::uint64_t vmi_serial = 0;            // VMI orders created so far
-
-  detail::RingQueue<OpenOrder> open_orders;  // this stock's orders not yet complete
   std::vector<StockId> downstream;  // same-product stocks it supplies (echelon)
   std::vector<LaneId> downstream_lanes;
 
-  StockFlows flows;
   // Consignment stock (LaneSpec::consignment): the part of on_hand each
   // seller still owns, per lane, used after the stock's own units and
   // invoiced as used; `consigned` is their sum (<= on_hand).
@@ -207,45 +210,25 @@ struct StockPoint {
     Time since = 0.0;
   };
   std::vector<Consigned> consignments;
-  Qty consigned = 0.0;
-  // Time integrals over the current period (exact, updated at every change).
-  double on_hand_integral = 0.0;
-  double backlog_integral = 0.0;
-  Time out_of_stock = 0.0;  // time with nothing on hand
-  Time integral_from = 0.0;
+
+  // Read less often than once a period.
+  Qty vmi_reported_position = 0.0;  // as seen by the managing supplier
+  Qty vmi_signal = 0.0;             // demand reported to the supplier, not yet used
+  detail::RingQueue<VmiOrder> vmi_orders;  // VMI orders not yet covered by a report
+  std::uint64_t vmi_serial = 0;            // VMI orders created so far
+  std::string name;  // "node/product"
+  sim::RandomStream returns_rng{0, 0, ""};
+  sim::RandomStream grading_rng{0, 0, ""};  // the centre's draws for these returns (models/chain/recovery.h)
 };
 
 struct Node {
+  // The fields every phase reads for every node, every period first, as in
+  // StockPoint.
   NodeId id = kNone;
-  std::string name;
   NodeKind kind = NodeKind::kWarehouse;
-  std::vector<StockId> stocks;
-  // The stocks in review order: a product made here before the components
-  // its line consumes, so that a component reviews after the production its
-  // product's review starts at the same instant (see Network::review).
-  std::vector<StockId> review_order;
-  std::unique_ptr<AllocationRule> allocation;
-  Account account;
-  PaymentTerms terms;  // on which this node pays its suppliers
-  double ordering_cost = 0.0;
-
-  Channel inbox_receive;  // shipments, production completions, returns
-  Channel inbox_orders;   // orders, production orders, point-of-sale data, VMI status
-  Channel inbox_finance;  // invoices and payments
-
+  std::uint8_t dirty = 0;  // bit p: phase p must run for this node at this instant
   bool down = false;
   bool hold_in_transit = false;
-
-  // Suppliers (unlimited sources); their draws come from each lane's
-  // dispatch streams (Lane::dispatch_rng).
-  Distribution lead_time = Distribution::constant(0.0);
-  double capacity = kInfinity;  // units dispatched per period
-  double capacity_used = 0.0;   // this period
-  double capacity_left() const noexcept { return std::max(0.0, capacity - capacity_used); }
-  double reliability = 1.0;
-  double shortfall = 0.0;
-  std::optional<Distribution> yield;
-  double material_cost = 0.0;
   bool outside = false;  // a supplier the network does not own (NodeSpec::owned)
   // The firm that owns the node (NodeSpec::firm; kNone: no firms declared,
   // or a supplier outside the network), and this period's trade with other
@@ -253,9 +236,33 @@ struct Node {
   // by them or by suppliers outside the network net of discounts taken.
   std::uint32_t firm = kNone;
   Money firm_sales = 0.0, firm_purchases = 0.0;
+  std::vector<StockId> stocks;
+  // The stocks in review order: a product made here before the components
+  // its line consumes, so that a component reviews after the production its
+  // product's review starts at the same instant (see Network::review).
+  std::vector<StockId> review_order;
   std::vector<StockId> vmi_customers;  // customer stocks this node replenishes
+  std::unique_ptr<AllocationRule> allocation;
+  double capacity = kInfinity;  // units dispatched per period
+  double capacity_used = 0.0;   // this period
+  double capacity_left() const noexcept { return std::max(0.0, capacity - capacity_used); }
+  double ordering_cost = 0.0;
 
-  std::uint8_t dirty = 0;  // bit p: phase p must run for this node at this instant
+  Channel inbox_receive;  // shipments, production completions, returns
+  Channel inbox_orders;   // orders, production orders, point-of-sale data, VMI status
+  Channel inbox_finance;  // invoices and payments
+
+  Account account;
+  PaymentTerms terms;  // on which this node pays its suppliers
+
+  // Suppliers (unlimited sources); their draws come from each lane's
+  // dispatch streams (Lane::dispatch_rng).
+  Distribution lead_time = Distribution::constant(0.0);
+  double reliability = 1.0;
+  double shortfall = 0.0;
+  std::optional<Distribution> yield;
+  double material_cost = 0.0;
+  std::string name;
 };
 
 struct Lane {

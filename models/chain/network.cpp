@@ -101,6 +101,8 @@ void Network::ensure_driver(Phase phase) {
 void Network::drive() {
   driver_phase_ = -1;
   int phase = kPhaseCount;
+  // The earliest phase any marked node asks for (at a boundary, where every
+  // node asks for receive, the first node says so).
   for (const NodeId id : dirty_list_) {
     const std::uint8_t d = nodes_[id].dirty;
     for (int p = 0; p < phase; ++p) {
@@ -109,6 +111,7 @@ void Network::drive() {
         break;
       }
     }
+    if (phase == 0) break;
   }
   in_driver_ = true;
   while (phase < kPhaseCount) {
@@ -151,11 +154,12 @@ void Network::boundary(std::int64_t k) {
     return;
   }
   period_index_ = k;
-  for (Node& n : nodes_) n.capacity_used = 0.0;
-  for (Lane& l : lanes_) l.capacity_used = 0.0;
-  for (StockPoint& sp : stocks_) {
-    if (sp.production) sp.production->capacity_used = 0.0;
-  }
+  for (const NodeId id : capacity_nodes_) nodes_[id].capacity_used = 0.0;
+  for (const LaneId id : capacity_lanes_) lanes_[id].capacity_used = 0.0;
+  for (const StockId id : capacity_lines_) stocks_[id].production->capacity_used = 0.0;
+  capacity_nodes_.clear();
+  capacity_lanes_.clear();
+  capacity_lines_.clear();
   begin_instant(sim_.now(), true);
   if (!perishable_stocks_.empty()) {
     log_phase_ = "expiry";

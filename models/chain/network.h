@@ -429,6 +429,18 @@ class Network {
   // batches, and the batches of shipments travelling between stocks (slots
   // reused through the free list).
   std::vector<StockId> perishable_stocks_;
+  // What used capacity this period (nodes dispatching, lanes, production
+  // lines), each listed once: the next boundary resets these rather than
+  // every node, lane and stock (three sweeps of the whole network a period,
+  // with 100,000 stores each a cache miss per entity).
+  std::vector<NodeId> capacity_nodes_;
+  std::vector<LaneId> capacity_lanes_;
+  std::vector<StockId> capacity_lines_;
+  template <class Id>
+  static void use_capacity(double& used, Id id, std::vector<Id>& list, Qty q) {
+    if (used == 0.0 && q != 0.0) list.push_back(id);
+    used += q;
+  }
   std::vector<std::string> firms_;  // firm names, in order of first appearance (none: no firms)
   std::vector<FirmMoney> firm_money_;  // per firm, then suppliers in none (no firms: empty)
   bool consignment_ = false;  // a lane ships on consignment (LaneSpec::consignment)

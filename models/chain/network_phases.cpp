@@ -518,7 +518,7 @@ void Network::ship_from_stock(Node& n, StockPoint& sp) {
       q = std::min(q, l.capacity_left());
       if (q <= kEps) continue;
       send_shipment(sp, e, q, q, 0.0);
-      l.capacity_used += q;
+      use_capacity(l.capacity_used, l.id, capacity_lanes_, q);
     } else {
       if (sp.perishable) sp.perishable->batches.take(q, nullptr);
       sell_to_customer(sp, e, q);
@@ -560,8 +560,8 @@ void Network::dispatch_from_source(Node& n, StockPoint& sp) {
     sp.backlog_qty -= q;
     sp.flows.shipped += good;
     if (e.arrived == now) sp.flows.met_immediately += q;
-    n.capacity_used += q;
-    l.capacity_used += q;
+    use_capacity(n.capacity_used, n.id, capacity_nodes_, q);
+    use_capacity(l.capacity_used, l.id, capacity_lanes_, q);
   }
 }
 
@@ -617,7 +617,7 @@ void Network::start_production(Node& n, StockPoint& sp) {
     units_.consumed += used;
   }
   pl.queued -= can;
-  pl.capacity_used += can;
+  use_capacity(pl.capacity_used, sp.id, capacity_lines_, can);
   if (pl.cost != 0.0) n.account.cost(CostKind::kProduction, pl.cost * can, true);
   units_.started += can;
   log(LogEvent::kProductionStart, n.id, n.id, sp.product, can);

@@ -25,17 +25,17 @@ const PolicyBehaviour& policy_behaviour(PolicyType type) { return *kBehaviours[s
 std::vector<std::string> check_policy(const PolicySpec& s) {
   using detail::require;
   std::vector<std::string> problems;
-  require(s.review_period >= 1, problems, fmt::format("review_period must be >= 1 (got {})", s.review_period));
+  require(s.review_period >= 1, problems, "review_period must be >= 1 (got {})", s.review_period);
   if (s.review_period >= 1) {  // else the offset has no range to be in
     require(s.review_offset >= 0 && s.review_offset < s.review_period, problems,
-            fmt::format("review_offset must be in [0, review_period) (got {})", s.review_offset));
+            "review_offset must be in [0, review_period) (got {})", s.review_offset);
   }
   require(s.lot_size >= 0 && detail::finite(s.lot_size), problems,
-          fmt::format("lot_size must be >= 0 (got {})", s.lot_size));
+          "lot_size must be >= 0 (got {})", s.lot_size);
   require(s.min_order >= 0 && detail::finite(s.min_order), problems,
-          fmt::format("min_order must be >= 0 (got {})", s.min_order));
+          "min_order must be >= 0 (got {})", s.min_order);
   require(s.max_order >= 0 && !std::isnan(s.max_order), problems,
-          fmt::format("max_order must be >= 0 (got {})", s.max_order));
+          "max_order must be >= 0 (got {})", s.max_order);
   policy_behaviour(s.type).check(s, problems);
   return problems;
 }

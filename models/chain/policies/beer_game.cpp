@@ -43,7 +43,7 @@ class BeerGame final : public ReplenishmentPolicy {
 void check(const PolicySpec& s, std::vector<std::string>& problems) {
   for (double x : {s.theta, s.alpha_s, s.beta}) {
     detail::require(x >= 0 && x <= 1, problems,
-                    fmt::format("theta, alpha_s and beta must be in [0, 1] (got {})", x));
+                    "theta, alpha_s and beta must be in [0, 1] (got {})", x);
   }
 }
 

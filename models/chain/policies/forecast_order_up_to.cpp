@@ -85,12 +85,12 @@ class ForecastOrderUpTo final : public ReplenishmentPolicy {
 };
 
 void check(const PolicySpec& s, std::vector<std::string>& problems) {
-  require(s.p >= 1, problems, fmt::format("p must be >= 1 (got {})", s.p));
-  require(s.alpha > 0 && s.alpha <= 1, problems, fmt::format("alpha must be in (0, 1] (got {})", s.alpha));
+  require(s.p >= 1, problems, "p must be >= 1 (got {})", s.p);
+  require(s.alpha > 0 && s.alpha <= 1, problems, "alpha must be in (0, 1] (got {})", s.alpha);
   require(s.lead_time >= 0 && detail::finite(s.lead_time), problems,
-          fmt::format("lead_time must be >= 0 (got {})", s.lead_time));
+          "lead_time must be >= 0 (got {})", s.lead_time);
   require(detail::finite(s.z), problems, "z must be finite");
-  require(s.sigma >= 0 && detail::finite(s.sigma), problems, fmt::format("sigma must be >= 0 (got {})", s.sigma));
+  require(s.sigma >= 0 && detail::finite(s.sigma), problems, "sigma must be >= 0 (got {})", s.sigma);
 }
 
 std::unique_ptr<ReplenishmentPolicy> make(const PolicySpec& s) { return std::make_unique<ForecastOrderUpTo>(s); }

@@ -31,7 +31,7 @@ class ReorderPointLot final : public ReplenishmentPolicy {
 
 void check(const PolicySpec& s, std::vector<std::string>& problems) {
   require(detail::finite(s.r), problems, "r must be finite");
-  require(detail::finite(s.Q) && s.Q > 0, problems, fmt::format("r_Q needs Q > 0 (got {})", s.Q));
+  require(detail::finite(s.Q) && s.Q > 0, problems, "r_Q needs Q > 0 (got {})", s.Q);
 }
 
 std::unique_ptr<ReplenishmentPolicy> make(const PolicySpec& s) { return std::make_unique<ReorderPointLot>(s.r, s.Q); }

@@ -28,7 +28,7 @@ void check(const PolicySpec& s, std::vector<std::string>& problems) {
     problems.push_back("s and S must be finite");
     return;
   }
-  require(s.s < s.S, problems, fmt::format("s_S needs s < S (got s={}, S={})", s.s, s.S));
+  require(s.s < s.S, problems, "s_S needs s < S (got s={}, S={})", s.s, s.S);
 }
 
 std::unique_ptr<ReplenishmentPolicy> make(const PolicySpec& s) { return std::make_unique<MinMax>(s.s, s.S); }

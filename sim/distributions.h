@@ -163,7 +163,8 @@ class Distribution {
   // quantile is a short walk in a table (same results, no exp() per draw).
   // Immutable and shared by copies: 100,000 stores with the same Poisson
   // demand hold one table (not 100,000 of 1-2 KB each), which their draws
-  // then find in cache. Null for the other kinds.
+  // then find in cache. Null otherwise (the other kinds, and a Poisson mean
+  // of 0 or from 30 up, which search from zero).
   std::shared_ptr<const std::vector<double>> cumulative_;
 };
 

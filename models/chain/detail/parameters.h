@@ -3,9 +3,9 @@
 
 #include <cmath>
 #include <fmt/core.h>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace chainsim::models::detail {

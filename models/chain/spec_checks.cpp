@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fmt/core.h>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "models/chain/customers.h"
@@ -701,12 +702,14 @@ double price_of(const LaneSpec& l, const std::string& product) {
 
 std::vector<SpecIssue> spec_warnings(const ScenarioSpec& spec) {
   std::vector<SpecIssue> out;
-  const SpecIndex index(spec);
+  std::optional<SpecIndex> built;  // built at the first stock with sources to rank: most specs have none
   for (std::size_t n = 0; n < spec.nodes.size(); ++n) {
     const NodeSpec& node = spec.nodes[n];
     for (std::size_t k = 0; k < node.stocks.size(); ++k) {
       const StockSpec& st = node.stocks[k];
       if (st.split == SplitRule::kShares || st.sources.size() < 2) continue;
+      if (!built) built.emplace(spec);
+      const SpecIndex& index = *built;
       // The sources in the order the split takes them.
       std::vector<std::pair<double, std::size_t>> order;
       std::vector<int> lanes(st.sources.size(), -1);

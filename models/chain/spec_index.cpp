@@ -9,6 +9,11 @@ std::string lane_id(const LaneSpec& l) { return l.id.empty() ? l.from + "->" + l
 std::string event_id(const EventSpec& e, std::size_t i) { return e.id.empty() ? fmt::format("event{}", i) : e.id; }
 
 SpecIndex::SpecIndex(const ScenarioSpec& spec) {
+  products.reserve(spec.products.size());
+  nodes.reserve(spec.nodes.size());
+  lanes.reserve(spec.lanes.size());
+  between.reserve(spec.lanes.size());
+  events.reserve(spec.events.size());
   for (std::size_t i = 0; i < spec.products.size(); ++i) products.emplace(spec.products[i].id, i);
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) nodes.emplace(spec.nodes[i].id, i);
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) {

@@ -4,8 +4,9 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
+#include <boost/container_hash/hash.hpp>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,9 +21,13 @@ std::string event_id(const EventSpec& e, std::size_t i);
 
 struct SpecIndex {
   explicit SpecIndex(const ScenarioSpec& spec);
-  std::map<std::string, std::size_t> products, nodes, lanes, events;
+  // Hashed, not ordered: only looked up (a network of 100,000 lanes builds
+  // its index at each check and build).
+  std::unordered_map<std::string, std::size_t> products, nodes, lanes, events;
   // The lanes from one node to another, by (from, to), in spec order.
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> between;
+  std::unordered_map<std::pair<std::string, std::string>, std::vector<std::size_t>,
+                     boost::hash<std::pair<std::string, std::string>>>
+      between;
   // True when `node` is an unlimited source or holds a stock of `product`.
   bool has_stock(const ScenarioSpec& spec, const std::string& node, const std::string& product) const;
   // The node of `id`, or nullptr.

@@ -24,20 +24,17 @@ reps="${BENCH_REPETITIONS:-5}"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-seconds() {  # wall-clock seconds of a whole process
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null
-  end=$(date +%s.%N)
-  python3 -c "print($end - $start)"
+seconds() {  # FILE COMMAND...: appends the whole process's wall-clock seconds to FILE
+  local file="$1"; shift
+  python3 scripts/wall_time.py "$file" "$@" >/dev/null
 }
 workload() {  # name periods replications
   local name="$1" periods="$2" replications="$3" i
   for i in $(seq "$reps"); do
-    seconds build/bench/cli/chainsim run tests/bench/serial_chain.yaml --out "$out/run" --quiet --no-report \
-      --timeseries none --set horizon="$periods" --replications "$replications" >>"$out/$name.chainsim"
-    seconds env SIMPY_SRC="$SIMPY_SRC" python3 tests/bench/simpy_serial_chain.py "$periods" "$replications" \
-      >>"$out/$name.simpy"
+    seconds "$out/$name.chainsim" build/bench/cli/chainsim run tests/bench/serial_chain.yaml --out "$out/run" \
+      --quiet --no-report --timeseries none --set horizon="$periods" --replications "$replications"
+    seconds "$out/$name.simpy" env SIMPY_SRC="$SIMPY_SRC" python3 tests/bench/simpy_serial_chain.py "$periods" \
+      "$replications"
   done
 }
 workload long 100000 1

@@ -33,19 +33,16 @@ reps="${BENCH_REPETITIONS:-5}"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-now() { date +%s.%N; }
 for n in 50 100 200; do
   # SupplyNetPy's tiers: N//5 suppliers, N//10 manufacturers, N//7 distributors, the rest retailers.
   sets=(--set "nodes.supplier.count=$((n / 5))" --set "nodes.manufacturer.count=$((n / 10))"
         --set "nodes.distributor.count=$((n / 7))" --set "nodes.retailer.count=$((n - n / 5 - n / 10 - n / 7))")
   for i in $(seq "$reps"); do
-    start=$(now)
-    build/bench/cli/chainsim run tests/bench/supplynetpy_network.yaml "${sets[@]}" --out "$out/run" --quiet \
-      --no-report --timeseries none >/dev/null
-    echo "$start $(now)" >>"$out/$n.chainsim"
-    start=$(now)
-    own=$("$py" tests/bench/supplynetpy_run.py "$SUPPLYNETPY" "$n" 500 0)
-    echo "$start $(now) $own" >>"$out/$n.peer"
+    # Whole processes timed by scripts/wall_time.py; the peer also prints its own timing.
+    python3 scripts/wall_time.py "$out/$n.chainsim" build/bench/cli/chainsim run tests/bench/supplynetpy_network.yaml \
+      "${sets[@]}" --out "$out/run" --quiet --no-report --timeseries none >/dev/null
+    python3 scripts/wall_time.py "$out/$n.peer" "$py" tests/bench/supplynetpy_run.py "$SUPPLYNETPY" "$n" 500 0 \
+      >>"$out/$n.own"
   done
 done
 python3 - "$out" "$reps" <<'PY'
@@ -56,9 +53,9 @@ def col(path, f):
 print(f"SupplyNetPy's benchmark network, 500 time units, median of {reps} alternating runs each (target: 20x)")
 print(f"{'N':>4} {'chainsim s':>10} {'peer own s':>10} {'peer process s':>14} {'x own':>7} {'x process':>9}  target")
 for n in (50, 100, 200):
-    c = col(os.path.join(out, f"{n}.chainsim"), lambda v: v[1] - v[0])
-    own = col(os.path.join(out, f"{n}.peer"), lambda v: v[2])
-    whole = col(os.path.join(out, f"{n}.peer"), lambda v: v[1] - v[0])
+    c = col(os.path.join(out, f"{n}.chainsim"), lambda v: v[0])
+    own = col(os.path.join(out, f"{n}.own"), lambda v: v[0])
+    whole = col(os.path.join(out, f"{n}.peer"), lambda v: v[0])
     ratio = own / c
     print(f"{n:>4} {c:>10.3f} {own:>10.3f} {whole:>14.3f} {ratio:>6.1f}x {whole / c:>8.1f}x  {'met' if ratio >= 20 else 'not met'}")
 PY

@@ -22,7 +22,7 @@ Simulator::~Simulator() {
   for (unsigned k = 0; k < chunk_count_; ++k) {
     const std::uint32_t n = kFirstChunk << k;
     for (std::uint32_t i = 0; i < n; ++i) chunks_[k][i].~Slot();
-    detail::big_free(chunks_[k]);
+    detail::big_free(chunks_[k], sizeof(Slot) * n);
   }
 }
 

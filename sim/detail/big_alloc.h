@@ -10,6 +10,10 @@ namespace chainsim::sim::detail {
 // Returns zero-initialised storage of `bytes` bytes, 64-byte aligned.
 // Throws std::bad_alloc on failure. Release with big_free().
 void* big_alloc(std::size_t bytes);
-void big_free(void* p) noexcept;
+// Releases `p` (null: nothing), which big_alloc(bytes) returned. Blocks below
+// 2 MiB are kept for the thread's next big_alloc of the same size, up to a
+// few: a run of many short replications builds a simulator for each, and a
+// block taken back from the C library is fresh memory to fault in again.
+void big_free(void* p, std::size_t bytes) noexcept;
 
 }  // namespace chainsim::sim::detail

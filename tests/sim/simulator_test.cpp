@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/detail/big_alloc.h"
 #include "sim/random.h"
 
 // Global allocation counter, armed only inside the allocation test.
@@ -333,4 +335,38 @@ TEST_CASE("the steady state schedules and dispatches without heap allocation") {
   g_counting = false;
   CHECK(sim.events_run() > 100000);
   CHECK(g_allocations.load() == 0);
+}
+
+TEST_CASE("a released engine block is zeroed again when the thread takes it back") {
+  // big_alloc keeps a released block for the thread's next request of the
+  // same size (a replication's simulator reuses the last one's slab); what it
+  // hands back must still be zero-initialised and 64-byte aligned.
+  namespace d = chainsim::sim::detail;
+  constexpr std::size_t kBytes = 20480;
+  auto* first = static_cast<unsigned char*>(d::big_alloc(kBytes));
+  for (std::size_t i = 0; i < kBytes; ++i) first[i] = 0xAB;
+  d::big_free(first, kBytes);
+  auto* again = static_cast<unsigned char*>(d::big_alloc(kBytes));
+  CHECK(static_cast<void*>(again) == static_cast<void*>(first));  // kept, not returned to the C library
+  CHECK(reinterpret_cast<std::uintptr_t>(again) % 64 == 0);
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < kBytes; ++i) nonzero += again[i] != 0 ? 1 : 0;
+  CHECK(nonzero == 0);
+  d::big_free(again, kBytes);
+  d::big_free(nullptr, kBytes);  // nothing
+}
+
+TEST_CASE("simulators built one after another on a thread run the same events as the first") {
+  // The second and third reuse the first's blocks (queue and slab).
+  std::vector<std::vector<int>> runs;
+  for (int r = 0; r < 3; ++r) {
+    Simulator sim;
+    std::vector<int> order;
+    for (int i = 0; i < 600; ++i) sim.schedule(static_cast<double>((i * 37) % 101), 0, [&order, i] { order.push_back(i); });
+    sim.run();
+    runs.push_back(order);
+  }
+  REQUIRE(runs[0].size() == 600);
+  CHECK(runs[1] == runs[0]);
+  CHECK(runs[2] == runs[0]);
 }

@@ -7,6 +7,19 @@
 #include <cstring>
 #include <new>
 
+// Under AddressSanitizer a kept block is poisoned, so that a use of a
+// destroyed simulator's memory is still reported while the block waits.
+#if defined(__SANITIZE_ADDRESS__)
+#define CHAINSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHAINSIM_ASAN 1
+#endif
+#endif
+#ifdef CHAINSIM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace chainsim::sim::detail {
 
 namespace {
@@ -19,16 +32,35 @@ std::size_t rounded(std::size_t bytes) {
   return (bytes + align - 1) / align * align;
 }
 
-// The blocks this thread released last, below 2 MiB and 4 MiB in all; freed
-// when the thread ends.
+void poison(void* p, std::size_t size) {
+#ifdef CHAINSIM_ASAN
+  ASAN_POISON_MEMORY_REGION(p, size);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+void unpoison(void* p, std::size_t size) {
+#ifdef CHAINSIM_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, size);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+
+// The blocks this thread released last, below 2 MiB and 4 MiB in all. A
+// simulator's blocks are its queue's (doubling as it grows) and its slab's
+// chunks: when every slot is taken, a larger block takes the smallest one's
+// place (the small ones cost little to fault in again). Freed when the
+// thread ends.
 class Kept {
  public:
   Kept() = default;
   Kept(const Kept&) = delete;
   Kept& operator=(const Kept&) = delete;
-  ~Kept() {
-    for (Block& b : blocks_) std::free(b.p);
-  }
+  ~Kept() { release(); }
+
   // A kept block of exactly `size` bytes, or null.
   void* take(std::size_t size) noexcept {
     for (Block& b : blocks_) {
@@ -36,6 +68,7 @@ class Kept {
         void* p = b.p;
         b = Block{};
         held_ -= size;
+        unpoison(p, size);
         return p;
       }
     }
@@ -43,15 +76,36 @@ class Kept {
   }
   // Keeps `p` if there is room; false when the caller must free it.
   bool keep(void* p, std::size_t size) noexcept {
-    if (size >= kHugePage || held_ + size > kMaxHeld) return false;
+    if (closed_ || size >= kHugePage || size > kMaxHeld) return false;
+    Block* slot = nullptr;
     for (Block& b : blocks_) {
       if (b.p == nullptr) {
-        b = Block{p, size};
-        held_ += size;
-        return true;
+        slot = &b;
+        break;
       }
+      if (slot == nullptr || b.size < slot->size) slot = &b;  // the smallest so far
     }
-    return false;
+    if (slot->p != nullptr && slot->size >= size) return false;
+    if (slot->p != nullptr) drop(*slot);
+    while (held_ + size > kMaxHeld) {
+      Block* smallest = nullptr;
+      for (Block& b : blocks_) {
+        if (b.p != nullptr && (smallest == nullptr || b.size < smallest->size)) smallest = &b;
+      }
+      if (smallest == nullptr) return false;
+      drop(*smallest);
+    }
+    poison(p, size);
+    *slot = Block{p, size};
+    held_ += size;
+    return true;
+  }
+  // Frees every kept block; after the thread's end, keeps nothing more.
+  void release(bool closing = true) noexcept {
+    for (Block& b : blocks_) {
+      if (b.p != nullptr) drop(b);
+    }
+    closed_ = closing;
   }
 
  private:
@@ -60,8 +114,15 @@ class Kept {
     void* p = nullptr;
     std::size_t size = 0;
   };
-  std::array<Block, 4> blocks_{};
+  void drop(Block& b) noexcept {
+    unpoison(b.p, b.size);
+    std::free(b.p);
+    held_ -= b.size;
+    b = Block{};
+  }
+  std::array<Block, 16> blocks_{};
   std::size_t held_ = 0;
+  bool closed_ = false;
 };
 
 thread_local Kept kept;
@@ -76,7 +137,7 @@ void* big_alloc(std::size_t bytes) {
     if (p == nullptr) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
     // Advice only: failure (no THP support) leaves ordinary pages.
-    if (size >= kHugePage) (void)madvise(p, size, MADV_HUGEPAGE);
+    if (alignment(bytes) == kHugePage) (void)madvise(p, size, MADV_HUGEPAGE);
 #endif
   }
   std::memset(p, 0, size);
@@ -87,5 +148,7 @@ void big_free(void* p, std::size_t bytes) noexcept {
   if (p == nullptr) return;
   if (!kept.keep(p, rounded(bytes))) std::free(p);
 }
+
+void release_kept_blocks() noexcept { kept.release(false); }
 
 }  // namespace chainsim::sim::detail

@@ -337,27 +337,55 @@ TEST_CASE("the steady state schedules and dispatches without heap allocation") {
   CHECK(g_allocations.load() == 0);
 }
 
-TEST_CASE("a released engine block is zeroed again when the thread takes it back") {
+TEST_CASE("a released engine block is kept for the thread and zeroed again when it takes it back") {
   // big_alloc keeps a released block for the thread's next request of the
   // same size (a replication's simulator reuses the last one's slab); what it
   // hands back must still be zero-initialised and 64-byte aligned.
   namespace d = chainsim::sim::detail;
+  d::release_kept_blocks();  // whatever earlier cases in this process left
   constexpr std::size_t kBytes = 20480;
   auto* first = static_cast<unsigned char*>(d::big_alloc(kBytes));
   for (std::size_t i = 0; i < kBytes; ++i) first[i] = 0xAB;
   d::big_free(first, kBytes);
+  // Had the block gone back to the C library, this request of its size
+  // would be the one to get it.
+  void* other = std::malloc(kBytes);
   auto* again = static_cast<unsigned char*>(d::big_alloc(kBytes));
-  CHECK(static_cast<void*>(again) == static_cast<void*>(first));  // kept, not returned to the C library
+  CHECK(static_cast<void*>(again) == static_cast<void*>(first));
+  CHECK(other != static_cast<void*>(first));
   CHECK(reinterpret_cast<std::uintptr_t>(again) % 64 == 0);
   std::size_t nonzero = 0;
   for (std::size_t i = 0; i < kBytes; ++i) nonzero += again[i] != 0 ? 1 : 0;
   CHECK(nonzero == 0);
+  std::free(other);
   d::big_free(again, kBytes);
   d::big_free(nullptr, kBytes);  // nothing
+  d::release_kept_blocks();
+}
+
+TEST_CASE("when every kept slot is taken a larger released block takes the smallest one's place") {
+  namespace d = chainsim::sim::detail;
+  d::release_kept_blocks();
+  std::vector<void*> small;
+  for (int i = 0; i < 16; ++i) small.push_back(d::big_alloc(64 * static_cast<std::size_t>(i + 1)));
+  void* large = d::big_alloc(65536);
+  for (int i = 0; i < 16; ++i) d::big_free(small[static_cast<std::size_t>(i)], 64 * static_cast<std::size_t>(i + 1));
+  d::big_free(large, 65536);  // all 16 slots taken: it replaces the 64-byte block, given back
+  void* absorb = std::malloc(65536);  // would take it, had it gone back to the C library
+  void* large_again = d::big_alloc(65536);
+  CHECK(large_again == large);
+  void* second = d::big_alloc(128);
+  CHECK(second == small[1]);  // the others stayed
+  d::big_free(large_again, 65536);
+  d::big_free(second, 128);
+  std::free(absorb);
+  d::release_kept_blocks();
 }
 
 TEST_CASE("simulators built one after another on a thread run the same events as the first") {
-  // The second and third reuse the first's blocks (queue and slab).
+  // The later ones take the first one's blocks back (its queue as it grew
+  // and its slab's two chunks), zeroed.
+  chainsim::sim::detail::release_kept_blocks();
   std::vector<std::vector<int>> runs;
   for (int r = 0; r < 3; ++r) {
     Simulator sim;

@@ -8,8 +8,10 @@ stops when it has exited, so the figure is the whole process: start-up,
 loading, the run and writing its outputs. The command's standard output and
 error pass through; its exit status is this script's.
 
-The benchmark scripts time whole processes with it rather than with two
-calls of `date` around the command: each of those is a process of its own,
+scripts/bench_peer.sh and scripts/bench_supplynetpy.sh time whole processes
+with it rather than with two calls of `date` around the command (runs of a
+few tens of milliseconds; the sweeps of bench_sweep.sh take seconds, where
+it does not matter): each `date` is a process of its own,
 and the second one's start-up (about 9 ms on the 2-core VM, where `true`
 timed that way takes 11 ms and 2 ms timed here) was counted as the
 command's, a large share of a run that takes a few tens of milliseconds.

@@ -76,25 +76,15 @@ class Kept {
   }
   // Keeps `p` if there is room; false when the caller must free it.
   bool keep(void* p, std::size_t size) noexcept {
-    if (closed_ || size >= kHugePage || size > kMaxHeld) return false;
-    Block* slot = nullptr;
-    for (Block& b : blocks_) {
-      if (b.p == nullptr) {
-        slot = &b;
-        break;
-      }
-      if (slot == nullptr || b.size < slot->size) slot = &b;  // the smallest so far
+    if (closed_ || size >= kHugePage) return false;  // so size < kMaxHeld
+    Block* slot = empty_slot();
+    if (slot == nullptr) {
+      slot = smallest();
+      if (slot->size >= size) return false;
+      drop(*slot);
     }
-    if (slot->p != nullptr && slot->size >= size) return false;
-    if (slot->p != nullptr) drop(*slot);
-    while (held_ + size > kMaxHeld) {
-      Block* smallest = nullptr;
-      for (Block& b : blocks_) {
-        if (b.p != nullptr && (smallest == nullptr || b.size < smallest->size)) smallest = &b;
-      }
-      if (smallest == nullptr) return false;
-      drop(*smallest);
-    }
+    // Over the bytes held, held_ > kMaxHeld - size > 0: there is a block to drop.
+    while (held_ + size > kMaxHeld) drop(*smallest());
     poison(p, size);
     *slot = Block{p, size};
     held_ += size;
@@ -114,6 +104,20 @@ class Kept {
     void* p = nullptr;
     std::size_t size = 0;
   };
+  Block* empty_slot() noexcept {
+    for (Block& b : blocks_) {
+      if (b.p == nullptr) return &b;
+    }
+    return nullptr;
+  }
+  // The smallest kept block; null when none is.
+  Block* smallest() noexcept {
+    Block* least = nullptr;
+    for (Block& b : blocks_) {
+      if (b.p != nullptr && (least == nullptr || b.size < least->size)) least = &b;
+    }
+    return least;
+  }
   void drop(Block& b) noexcept {
     unpoison(b.p, b.size);
     std::free(b.p);

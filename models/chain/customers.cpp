@@ -40,10 +40,11 @@ std::vector<Problem> check_churn(const ChurnSpec& spec) {
 
 namespace {
 
-// The walk of binomial_draw upwards from k, where pmf = P(K = k) and cdf =
-// P(K <= k) as the walk from 0 computed them. REQUIRES: 0 < p < 1,
-// n p < kWalkFromZero, k < min(n, n p + 100).
-double binomial_walk(double u, double n, double p, double k, double pmf, double cdf) {
+// The walk of binomial_draw from P(K = 0) = pmf0. REQUIRES: 0 < p < 1, n p < kWalkFromZero.
+double binomial_walk(double u, double n, double p, double pmf0) {
+  double pmf = pmf0;
+  double cdf = pmf;
+  double k = 0.0;
   const double odds = p / (1.0 - p);
   // The cap matters only for u within a few ulps of 1, where rounding keeps
   // the running sum below u; no quantile lies that far out. It is worked out
@@ -64,42 +65,20 @@ double binomial_walk(double u, double n, double p, double k, double pmf, double 
   return k;
 }
 
-// binomial_walk from 0 with P(K = 0) = exp(n log_q), through this thread's
-// memo of the walk's CDF (sim/walk_memo.h): the same value. REQUIRES: as
-// binomial_walk, and n >= WalkMemo::kEntries, so that every entry of a table
-// lies below the walk's cap.
-double binomial_walk_memo(double u, double n, double p, double log_q, ExpMemo& exp) {
-  sim::WalkMemo::Table& t = sim::binomial_walk_memo().table(n, p, [&] { return exp(n * log_q); });
-  if (t.cdf[t.size - 1] >= u) return t.count_below(u);
-  const double odds = p / (1.0 - p);
-  double cdf = t.cdf[t.size - 1];
-  while (cdf < u && t.size < sim::WalkMemo::kEntries) {
-    const double k = static_cast<double>(t.size - 1);
-    t.pmf *= (n - k) / (k + 1.0) * odds;
-    cdf += t.pmf;
-    t.cdf[t.size++] = cdf;
-  }
-  if (cdf >= u) return static_cast<double>(t.size - 1);
-  return binomial_walk(u, n, p, static_cast<double>(t.size - 1), t.pmf, cdf);
-}
-
 }  // namespace
 
 double binomial_draw(double u, double n, double p) {
   if (n <= 0.0 || p <= 0.0) return 0.0;
   if (p >= 1.0) return n;
   if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
-  const double pmf0 = std::exp(n * std::log1p(-p));
-  return binomial_walk(u, n, p, 0.0, pmf0, pmf0);
+  return binomial_walk(u, n, p, std::exp(n * std::log1p(-p)));
 }
 
 double binomial_draw(double u, double n, double p, double log_q, ExpMemo& exp) {
   if (n <= 0.0 || p <= 0.0) return 0.0;
   if (p >= 1.0) return n;
   if (n * p >= kWalkFromZero) return sim::binomial_quantile(u, n, p);
-  if (n >= sim::WalkMemo::kEntries) return binomial_walk_memo(u, n, p, log_q, exp);
-  const double pmf0 = exp(n * log_q);
-  return binomial_walk(u, n, p, 0.0, pmf0, pmf0);
+  return binomial_walk(u, n, p, exp(n * log_q));
 }
 
 void transition(Segment& s) {
@@ -133,7 +112,7 @@ void transition(Segment& s) {
   const double acquire_mean = acq.per_period + acq.word_of_mouth * a * s.satisfaction;
   const double u_acquire = acq.per_period > 0.0 || acq.word_of_mouth > 0.0 ? s.acquire_rng.uniform01() : 0.5;
   if (acquire_mean > 0.0 && acquire_mean < sim::kPoissonWalkFromZero) {
-    acquired = sim::poisson_quantile_memo(u_acquire, acquire_mean, [&] { return s.exp(-acquire_mean); });
+    acquired = sim::poisson_quantile_from_zero(u_acquire, acquire_mean, s.exp(-acquire_mean));
   } else if (acquire_mean > 0.0) {
     acquired = poisson_draw(u_acquire, acquire_mean);
   }
@@ -179,7 +158,7 @@ void draw_channel_orders(Segment& s, std::size_t c, double multiplier) {
   const double u = ch.orders_rng.uniform01();
   double n = 0.0;
   if (mean > 0.0 && mean < sim::kPoissonWalkFromZero) {
-    n = sim::poisson_quantile_memo(u, mean, [&] { return s.exp(-mean); });
+    n = sim::poisson_quantile_memo(sim::poisson_walk_memo(), u, mean);
   } else {
     n = poisson_draw(u, mean);
   }

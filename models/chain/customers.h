@@ -291,9 +291,8 @@ std::string audit_segment(const Segment& s);
 // most n p + 40 sqrt(n p) + 100 steps), else sim::binomial_quantile.
 // REQUIRES: n whole, p in [0, 1].
 double binomial_draw(double u, double n, double p);
-// The same with exp(n log(1 - p)) taken from `exp`, and for n >= 16 the
-// walk's CDF from this thread's memo (sim/walk_memo.h; the same value).
-// REQUIRES: log_q == log1p(-p).
+// The same with exp(n log(1 - p)) taken from `exp`. REQUIRES: log_q ==
+// log1p(-p).
 double binomial_draw(double u, double n, double p, double log_q, ExpMemo& exp);
 
 // A Poisson count with `mean`, drawn from u by inversion; above the 1e6 the

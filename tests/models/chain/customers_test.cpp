@@ -316,29 +316,6 @@ TEST_CASE("binomial_draw inverts the binomial distribution exactly, as sim::bino
   }
 }
 
-TEST_CASE("binomial_draw through the thread's memo of walks is the plain walk's, bit for bit") {
-  // Active counts that wander, more of them than the memo has slots, on both
-  // sides of the count from which the memo is used (16), with u out to where
-  // the walk passes every table's end.
-  chainsim::sim::RandomStream rng(5, 0, "binomial-memo");
-  for (const double p : {0.001, 0.02, 0.3}) {
-    ExpMemo exp;
-    const double log_q = std::log1p(-p);
-    for (int round = 0; round < 2; ++round) {
-      for (double n = 0.0; n <= 1500.0; n += n < 40.0 ? 1.0 : 11.0) {
-        if (n * p >= 30.0) break;  // past the walk: sim::binomial_quantile for both
-        for (int i = 0; i < 12; ++i) {
-          const double u = i == 0 ? 1.0 - 0x1p-53 : i == 1 ? 1e-300 : rng.uniform01();
-          CAPTURE(p);
-          CAPTURE(n);
-          CAPTURE(u);
-          REQUIRE(binomial_draw(u, n, p, log_q, exp) == binomial_draw(u, n, p));
-        }
-      }
-    }
-  }
-}
-
 TEST_CASE("customers with patience leave when it runs out, between boundaries too, and are never served after") {
   // Nothing on hand; the daily order up to 1000 arrives half a period later.
   ScenarioSpec s = store(0, base_stock(1000), 6);

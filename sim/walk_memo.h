@@ -11,12 +11,12 @@
 //
 // Representation: kSlots tables of kEntries CDF values, direct-mapped by the
 // mean's bits, allocated at the first draw, one memo per thread
-// (poisson_walk_memo): about 20 KB however many segments draw. A table's entries past those computed are
-// +infinity, so once the last computed one is >= u the quantile is the number
-// of entries below u, counted without a branch (a walk's data-dependent exit
-// mispredicts on most draws). Sixteen entries hold the draws of means up to
-// about 8 all but once in a hundred; a draw beyond them walks on, and the
-// tables keep nothing of it.
+// (poisson_walk_memo): about 20 KB however many segments draw. A table's
+// entries past those computed are +infinity, so once the last computed one
+// is >= u the quantile is the number of entries below u, counted without a
+// branch (a walk's data-dependent exit mispredicts on most draws). Sixteen
+// entries hold the draws of means up to about 8 all but once in a hundred; a
+// draw beyond them walks on, and the tables keep nothing of it.
 #pragma once
 
 #include <array>

@@ -86,8 +86,9 @@ struct ServiceDefections {
 
 // exp(x) remembered for recent arguments (64 slots, direct-mapped by the
 // argument's bits): a segment's draws take exp of a few recurring values
-// (n log(1 - h) and -mean, which move with the active count), and a value
-// remembered is the value std::exp gave, so results do not depend on it.
+// (n log(1 - h), and the acquisition's -mean, which move with the active
+// count; the order draw has sim/walk_memo.h), and a value remembered is the
+// value std::exp gave, so results do not depend on it.
 class ExpMemo {
  public:
   double operator()(double x) noexcept {

@@ -8,17 +8,9 @@
 #include <new>
 
 // Under AddressSanitizer a kept block is poisoned, so that a use of a
-// destroyed simulator's memory is still reported while the block waits.
-#if defined(__SANITIZE_ADDRESS__)
-#define CHAINSIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CHAINSIM_ASAN 1
-#endif
-#endif
-#ifdef CHAINSIM_ASAN
+// destroyed simulator's memory is still reported while the block waits; in
+// other builds the compiler's header makes the poisoning macros no-ops.
 #include <sanitizer/asan_interface.h>
-#endif
 
 namespace chainsim::sim::detail {
 
@@ -30,23 +22,6 @@ std::size_t alignment(std::size_t bytes) { return bytes >= kHugePage ? kHugePage
 std::size_t rounded(std::size_t bytes) {
   const std::size_t align = alignment(bytes);
   return (bytes + align - 1) / align * align;
-}
-
-void poison(void* p, std::size_t size) {
-#ifdef CHAINSIM_ASAN
-  ASAN_POISON_MEMORY_REGION(p, size);
-#else
-  (void)p;
-  (void)size;
-#endif
-}
-void unpoison(void* p, std::size_t size) {
-#ifdef CHAINSIM_ASAN
-  ASAN_UNPOISON_MEMORY_REGION(p, size);
-#else
-  (void)p;
-  (void)size;
-#endif
 }
 
 // The blocks this thread released last, below 2 MiB and 4 MiB in all. A
@@ -68,7 +43,7 @@ class Kept {
         void* p = b.p;
         b = Block{};
         held_ -= size;
-        unpoison(p, size);
+        ASAN_UNPOISON_MEMORY_REGION(p, size);
         return p;
       }
     }
@@ -85,7 +60,7 @@ class Kept {
     }
     // Over the bytes held, held_ > kMaxHeld - size > 0: there is a block to drop.
     while (held_ + size > kMaxHeld) drop(*smallest());
-    poison(p, size);
+    ASAN_POISON_MEMORY_REGION(p, size);
     *slot = Block{p, size};
     held_ += size;
     return true;
@@ -119,7 +94,7 @@ class Kept {
     return least;
   }
   void drop(Block& b) noexcept {
-    unpoison(b.p, b.size);
+    ASAN_UNPOISON_MEMORY_REGION(b.p, b.size);
     std::free(b.p);
     held_ -= b.size;
     b = Block{};

@@ -169,8 +169,7 @@ Distribution Distribution::poisson(double mean) {
       table.push_back(cdf);
       while (k < cap) {
         k += 1.0;
-        p *= mean / k;
-        cdf += p;
+        poisson_step(mean, k, p, cdf);
         table.push_back(cdf);
       }
       table.shrink_to_fit();

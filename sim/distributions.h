@@ -33,6 +33,13 @@ namespace chainsim::sim {
 double poisson_quantile(double u, double mean);
 // Below this mean poisson_quantile walks up from 0; above it, from the mode.
 inline constexpr double kPoissonWalkFromZero = 30.0;
+// One step of the Poisson walk from zero: p = P(N = k - 1) becomes
+// P(N = k), and cdf = P(N <= k - 1) becomes P(N <= k). Every walk and every
+// table of it takes this step, so that they compute the same doubles.
+inline void poisson_step(double mean, double k, double& p, double& cdf) {
+  p *= mean / k;
+  cdf += p;
+}
 // The Poisson(mean) quantile's walk upwards from k, where p = P(N = k) and
 // cdf = P(N <= k): the smallest k' >= k with P(N <= k') >= u. The cap only
 // matters when rounding keeps the running sum below u for u within a few
@@ -50,8 +57,7 @@ inline double poisson_walk_up(double u, double mean, double k, double p, double 
       if (!(k < cap)) break;
     }
     k += 1.0;
-    p *= mean / k;
-    cdf += p;
+    poisson_step(mean, k, p, cdf);
   }
   return k;
 }

@@ -30,10 +30,8 @@
 
 namespace chainsim::sim {
 
-// The tables of one walk, keyed by its parameter: every user of a memo
-// grows its tables by the same recurrence from the same P(N = 0), computed
-// from the parameter alone (poisson_quantile_memo is the only user). Not
-// thread-safe: one memo per thread.
+// The tables of the Poisson walk from zero, keyed by the mean; grown by
+// poisson_quantile_memo. Not thread-safe: one memo per thread.
 class WalkMemo {
  public:
   static constexpr int kEntries = 16;  // CDF entries of a table: k = 0 .. 15
@@ -43,7 +41,7 @@ class WalkMemo {
   // One walk's state: cdf[k] = P(N <= k) as the walk computed it for
   // k < size, pmf = P(N = size - 1); +infinity past size.
   struct Table {
-    double key = std::numeric_limits<double>::quiet_NaN();  // the parameter (NaN: empty)
+    double key = std::numeric_limits<double>::quiet_NaN();  // the mean (NaN: empty)
     int size = 0;
     double pmf = 0.0;
     std::array<double, kEntries> cdf{};
@@ -57,18 +55,17 @@ class WalkMemo {
     }
   };
 
-  // The table of `key`. If the slot held another, it is emptied and started
-  // with P(N = 0) = pmf0(), called only then. The reference is good until
-  // the next call. REQUIRES: key is not NaN.
-  template <class Pmf0>
-  Table& table(double key, Pmf0&& pmf0) {
+  // The table of `mean`. If the slot held another, it is emptied and
+  // started with P(N = 0) = exp(-mean). The reference is good until the next
+  // call. REQUIRES: mean is not NaN.
+  Table& table(double mean) {
     if (!slots_) slots_ = std::make_unique<std::array<Table, kSlots>>();
     std::uint64_t bits = 0;
-    std::memcpy(&bits, &key, sizeof bits);
+    std::memcpy(&bits, &mean, sizeof bits);
     Table& t = (*slots_)[(bits * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits)];
-    if (!(t.key == key)) {
-      const double p0 = pmf0();
-      t.key = key;
+    if (!(t.key == mean)) {
+      const double p0 = std::exp(-mean);
+      t.key = mean;
       t.pmf = p0;
       t.cdf.fill(std::numeric_limits<double>::infinity());
       t.cdf[0] = p0;
@@ -96,15 +93,13 @@ inline WalkMemo& poisson_walk_memo() noexcept {
 // `memo`, which serves only this function. REQUIRES: 0 < mean <
 // kPoissonWalkFromZero, 0 < u < 1.
 inline double poisson_quantile_memo(WalkMemo& memo, double u, double mean) {
-  WalkMemo::Table& t = memo.table(mean, [mean] { return std::exp(-mean); });
+  WalkMemo::Table& t = memo.table(mean);
   if (t.cdf[t.size - 1] >= u) return t.count_below(u);
-  // The walk's steps from the table's end (poisson_walk_up's recurrence; its
-  // cap, above mean + 100, lies beyond every entry).
+  // The walk's steps from the table's end (poisson_walk_up's cap, above
+  // mean + 100, lies beyond every entry).
   double cdf = t.cdf[t.size - 1];
   while (cdf < u && t.size < WalkMemo::kEntries) {
-    const double k = static_cast<double>(t.size);
-    t.pmf *= mean / k;
-    cdf += t.pmf;
+    poisson_step(mean, static_cast<double>(t.size), t.pmf, cdf);
     t.cdf[t.size++] = cdf;
   }
   if (cdf >= u) return static_cast<double>(t.size - 1);

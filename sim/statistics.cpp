@@ -28,8 +28,16 @@ double RunningStats::stddev() const noexcept { return std::sqrt(variance()); }
 double student_t_critical(double level, double dof) {
   if (!(level > 0.0 && level < 1.0)) throw std::invalid_argument("confidence level must be in (0, 1)");
   if (!(dof >= 1.0)) throw std::invalid_argument("Student-t needs at least one degree of freedom");
+  // A summary asks for the same quantile once per KPI (every KPI has the same
+  // replications), and Boost's inverse incomplete beta in long double costs
+  // thousands of instructions: the thread's last answer is kept.
+  thread_local double last_level = 0.0, last_dof = 0.0, last_t = 0.0;
+  if (level == last_level && dof == last_dof) return last_t;
   const boost::math::students_t t(dof);
-  return boost::math::quantile(boost::math::complement(t, (1.0 - level) / 2.0));
+  last_t = boost::math::quantile(boost::math::complement(t, (1.0 - level) / 2.0));
+  last_level = level;
+  last_dof = dof;
+  return last_t;
 }
 
 Interval confidence_interval(const RunningStats& stats, double level) {

@@ -65,6 +65,18 @@ TEST_CASE("the Student-t interval uses the t quantile with n-1 degrees of freedo
   CHECK_THROWS(confidence_interval(x, 1.5));
 }
 
+TEST_CASE("the Student-t quantile is right when the level or the degrees of freedom change between calls") {
+  // The last quantile is remembered: each argument must still be part of the key.
+  for (int round = 0; round < 2; ++round) {
+    CHECK(student_t_critical(0.95, 9) == doctest::Approx(2.262157).epsilon(1e-6));
+    CHECK(student_t_critical(0.99, 9) == doctest::Approx(3.249836).epsilon(1e-6));
+    CHECK(student_t_critical(0.99, 10) == doctest::Approx(3.169273).epsilon(1e-6));
+    CHECK(student_t_critical(0.95, 10) == doctest::Approx(2.228139).epsilon(1e-6));
+  }
+  CHECK_THROWS(student_t_critical(1.5, 10));
+  CHECK_THROWS(student_t_critical(0.95, 0.5));
+}
+
 TEST_CASE("95% intervals cover the true mean about 95% of the time") {
   // 2000 intervals of 10 normal draws each. Coverage is Binomial(2000, 0.95):
   // sd 0.0049, so [0.93, 0.97] is a +-4 sd band.

@@ -273,7 +273,7 @@ py::tuple decision_tuple(const EnvDecision& d) {
 
 py::list kpi_list(const KpiSet& k) {
   py::list out;
-  for (const KpiValue& v : k.values) out.append(py::make_tuple(v.scope, v.name, v.kpi, v.value));
+  for (const KpiValue& v : k.values) out.append(py::make_tuple(v.scope.str(), v.name.str(), v.kpi.str(), v.value));
   return out;
 }
 

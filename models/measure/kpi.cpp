@@ -65,7 +65,7 @@ std::vector<std::pair<double, double>> LeadTimeLog::histogram() const {
   return std::move(copy.histogram_);
 }
 
-double KpiSet::get(const std::string& scope, const std::string& name, const std::string& kpi) const {
+double KpiSet::get(std::string_view scope, std::string_view name, std::string_view kpi) const {
   for (const KpiValue& v : values) {
     if (v.scope == scope && v.name == name && v.kpi == kpi) return v.value;
   }
@@ -74,6 +74,16 @@ double KpiSet::get(const std::string& scope, const std::string& name, const std:
 
 void KpiCollector::on_start(const RunShape& r) {
   shape_ = &r;
+  auto names = [](std::vector<KpiName>& out, std::size_t n, auto&& name_of) {
+    out.clear();
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(name_of(i));
+  };
+  names(stock_names_, r.stocks.size(), [&](std::size_t i) -> const std::string& { return r.stocks[i].name; });
+  names(node_names_, r.nodes.size(), [&](std::size_t i) -> const std::string& { return r.nodes[i].name; });
+  names(lane_names_, r.lanes.size(), [&](std::size_t i) -> const std::string& { return r.lanes[i]; });
+  names(firm_names_, r.firms.size(), [&](std::size_t i) -> const std::string& { return r.firms[i]; });
+  names(segment_names_, r.segments.size(), [&](std::size_t i) -> const std::string& { return r.segments[i].name; });
   if (from_ < 0) from_ = r.warmup;
   stocks_.assign(r.stocks.size(), {});
   nodes_.assign(r.nodes.size(), {});
@@ -266,6 +276,18 @@ namespace {
 // A ratio's numerator and denominator as the KPI's terms: NaN with no denominator.
 double undefined_as_zero(double x) { return std::isnan(x) ? 0.0 : x; }
 
+// "cost_<kind>" for each cost kind, taken into the table of names once.
+KpiName cost_kpi(int kind) {
+  static const std::array<KpiName, kCostKinds> names = [] {
+    std::array<KpiName, kCostKinds> n;
+    for (int k = 0; k < kCostKinds; ++k) {
+      n[static_cast<std::size_t>(k)] = KpiName(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)));
+    }
+    return n;
+  }();
+  return names[static_cast<std::size_t>(kind)];
+}
+
 // Costs that move money: all but the backorder and lost-sale penalties.
 double paid(const std::array<double, kCostKinds>& c) {
   double sum = 0;
@@ -301,7 +323,7 @@ KpiSet KpiCollector::finish() const {
 }
 
 void KpiCollector::network_kpis(Put& out) const {
-  auto put = [&](const char* kpi, double v) { out.push_back({"network", "", kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"network", "", kpi, v}); };
   double met = 0, demand = 0, lost = 0, backorders = 0, on_hand = 0, value_end = 0;
   for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
     const StockShape& sp = shape_->stocks[id];
@@ -343,8 +365,7 @@ void KpiCollector::network_kpis(Put& out) const {
   put("revenue", revenue);
   for (int k = 0; k < kCostKinds; ++k) {
     if (!reports_cost(k)) continue;
-    out.push_back({"network", "", std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)),
-                   costs[static_cast<std::size_t>(k)]});
+    put(cost_kpi(k), costs[static_cast<std::size_t>(k)]);
   }
   put("total_cost", total_cost);
   put("profit", revenue - paid(costs));
@@ -369,7 +390,7 @@ void KpiCollector::network_kpis(Put& out) const {
 }
 
 void KpiCollector::velocity_kpis(Put& out, double on_hand) const {
-  auto put = [&](const char* kpi, double v) { out.push_back({"network", "", kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"network", "", kpi, v}); };
   const double T = static_cast<double>(std::max<std::int64_t>(0, shape_->periods - from_)) * shape_->period;
   // Cost of goods sold: units delivered to end customers at their unit cost.
   double sold = 0, cogs = 0, value = 0;
@@ -402,7 +423,7 @@ void KpiCollector::velocity_kpis(Put& out, double on_hand) const {
 void KpiCollector::stock_kpis(const StockShape& sp, Put& out) const {
   const std::size_t id = static_cast<std::size_t>(&sp - shape_->stocks.data());
   const StockAcc& a = stocks_[id];
-  auto put = [&](const char* kpi, double v) { out.push_back({"stock", sp.name, kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"stock", stock_names_[id], kpi, v}); };
   const double n = static_cast<double>(a.periods), period = shape_->period;
   put("fill_rate", ratio(a.met, a.demand));
   put("ready_rate", static_cast<double>(a.ready_periods) / n);
@@ -475,14 +496,14 @@ void KpiCollector::firm_kpis(Put& out) const {
   for (std::size_t f = 0; f < firms.size(); ++f) {
     auto& [costs, revenue, sold_to_firms, bought, cash_end, cash_change] = firms[f];
     costs[static_cast<std::size_t>(CostKind::kPurchase)] = bought;
-    const std::string& name = shape_->firms[f];
-    auto put = [&](const std::string& kpi, double v) { out.push_back({"firm", name, kpi, v}); };
+    const KpiName name = firm_names_[f];
+    auto put = [&](KpiName kpi, double v) { out.push_back({"firm", name, kpi, v}); };
     put("revenue", revenue);
     put("intercompany_sales", sold_to_firms);
     double total = 0;
     for (int k = 0; k < kCostKinds; ++k) {
       total += costs[static_cast<std::size_t>(k)];
-      if (reports_cost(k)) put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), costs[static_cast<std::size_t>(k)]);
+      if (reports_cost(k)) put(cost_kpi(k), costs[static_cast<std::size_t>(k)]);
     }
     put("total_cost", total);
     put("profit", revenue - paid(costs));
@@ -492,9 +513,10 @@ void KpiCollector::firm_kpis(Put& out) const {
 }
 
 void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
-  const NodeAcc& a = nodes_[static_cast<std::size_t>(&node - shape_->nodes.data())];
+  const std::size_t id = static_cast<std::size_t>(&node - shape_->nodes.data());
+  const NodeAcc& a = nodes_[id];
   if (a.periods == 0) return;
-  auto put = [&](const std::string& kpi, double v) { out.push_back({"node", node.name, kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"node", node_names_[id], kpi, v}); };
   const double n = static_cast<double>(a.periods);
   const double span = n * shape_->period;
   double all = 0;
@@ -502,7 +524,7 @@ void KpiCollector::node_kpis(const NodeShape& node, Put& out) const {
   for (int k = 0; k < kCostKinds; ++k) {
     const double c = a.costs[static_cast<std::size_t>(k)];
     all += c;
-    if (reports_cost(k)) put(std::string("cost_") + cost_kind_name(static_cast<CostKind>(k)), c);
+    if (reports_cost(k)) put(cost_kpi(k), c);
   }
   put("total_cost", all);
   put("profit", a.revenue - paid(a.costs));
@@ -539,7 +561,7 @@ void KpiCollector::lane_kpis(Put& out) const {
     const LaneAcc& a = lanes_[id];
     const std::int64_t periods = a.periods > 0 ? a.periods : measured;
     if (periods == 0) continue;
-    const std::string& name = shape_->lanes[id];
+    const KpiName name = lane_names_[id];
     out.push_back({"lane", name, "shipped", a.shipped});
     out.push_back({"lane", name, "in_transit_mean", a.in_transit_avg_sum / static_cast<double>(periods)});
     out.push_back({"lane", name, "transit_time_mean", ratio(a.transit_sum, a.delivered)});

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "models/chain/observations.h"
+#include "models/measure/kpi_name.h"
 #include "sim/statistics.h"
 
 namespace chainsim::models {
@@ -32,11 +33,12 @@ inline double kpi_ratio(double num, double den) {
 }
 
 // One KPI value: scope is "network", "stock" (name "node/product"), "node",
-// "lane" or "segment"; kpi is the KPI's name.
+// "lane", "firm" or "segment"; kpi is the KPI's name. Trivially copyable: the
+// names are views of text that lives as long as the process (KpiName).
 struct KpiValue {
-  std::string scope;
-  std::string name;
-  std::string kpi;
+  KpiName scope;
+  KpiName name;
+  KpiName kpi;
   double value = 0.0;
 };
 
@@ -45,7 +47,7 @@ struct KpiValue {
 struct KpiSet {
   std::vector<KpiValue> values;
   // The value of (scope, name, kpi); NaN when absent.
-  double get(const std::string& scope, const std::string& name, const std::string& kpi) const;
+  double get(std::string_view scope, std::string_view name, std::string_view kpi) const;
 };
 
 // The written definition of a KPI at one scope, for docs/kpis.md and report
@@ -201,6 +203,9 @@ class KpiCollector final : public ObservationSink {
   void recovery_kpis(Put& out) const;
 
   const RunShape* shape_ = nullptr;
+  // The shape's names as KPI names, taken once a run (each a lookup in the
+  // table of names) rather than once a KPI.
+  std::vector<KpiName> stock_names_, node_names_, lane_names_, firm_names_, segment_names_;
   std::int64_t from_ = -1;  // -1: the warm-up
   RunEnd end_;
   std::vector<StockAcc> stocks_;
@@ -233,7 +238,7 @@ class KpiCollector final : public ObservationSink {
 
 // Per KPI across replications: mean, sd, 95% Student-t half-width and n.
 struct KpiSummary {
-  std::string scope, name, kpi;
+  KpiName scope, name, kpi;
   sim::Interval interval;
 };
 std::vector<KpiSummary> summarize(const std::vector<KpiSet>& replications, double level = 0.95);

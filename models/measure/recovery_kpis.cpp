@@ -21,7 +21,7 @@ void KpiCollector::on_recovery_period(const RecoveryPeriod& g) {
 }
 
 void KpiCollector::recovery_kpis(Put& out) const {
-  auto put = [&](const std::string& kpi, double v) { out.push_back({"network", "", kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"network", "", kpi, v}); };
   double returned = 0, sold = 0;
   for (std::size_t id = 0; id < shape_->stocks.size(); ++id) {
     returned += stocks_[id].returned;
@@ -32,7 +32,7 @@ void KpiCollector::recovery_kpis(Put& out) const {
   put("return_rate", kpi_ratio(returned, sold));
   put("graded", a.graded);
   for (std::size_t k = 0; k < kRecoveryRoutes; ++k) {
-    put("route_" + std::string(enum_names<RecoveryRoute>()[k]), kpi_ratio(a.routes[k], a.graded));
+    put(KpiName("route_" + std::string(enum_names<RecoveryRoute>()[k])), kpi_ratio(a.routes[k], a.graded));
   }
   const auto scrap = static_cast<std::size_t>(RecoveryRoute::kScrap);
   put("recovery_rate", kpi_ratio(a.graded - a.routes[scrap], a.graded));

@@ -52,7 +52,7 @@ void KpiCollector::on_segment_period(const SegmentPeriod& g) {
 void KpiCollector::segment_kpis(std::size_t segment, Put& out) const {
   const SegmentAcc& a = segments_[segment];
   const SegmentShape& shape = shape_->segments[segment];
-  auto put = [&](const char* kpi, double v) { out.push_back({"segment", shape.name, kpi, v}); };
+  auto put = [&](KpiName kpi, double v) { out.push_back({"segment", segment_names_[segment], kpi, v}); };
   const double n = static_cast<double>(a.periods);
   put("active_mean", ratio(a.active_sum, n));
   put("active_end", a.active_end);

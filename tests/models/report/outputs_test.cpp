@@ -215,7 +215,7 @@ TEST_CASE("summary.json streamed is byte for byte the document nlohmann's dump(2
     CHECK(summary_json(r, meta) == reference(r, meta));
     // Names that need escaping go through nlohmann too.
     for (KpiSummary& k : r.summary) {
-      if (k.scope == "stock") k.name = k.name == r.summary.back().name ? k.name : "odd \"name\"\t" + k.name;
+      if (k.scope == "stock") k.name = k.name == r.summary.back().name ? k.name : KpiName("odd \"name\"\t" + k.name);
     }
     r.summary.back().name = "é/ü";
     CHECK(summary_json(r, meta) == reference(r, meta));

@@ -183,7 +183,11 @@ TEST_CASE("names and descriptions with markup are escaped in the page") {
   for (auto& n : run.result.info.nodes) rename(n.name);
   for (auto& s : run.result.info.stocks) rename(s.name), rename(s.node);
   for (auto& l : run.result.info.lanes) rename(l.name), rename(l.from), rename(l.to);
-  for (auto& k : run.result.summary) rename(k.name);
+  for (auto& k : run.result.summary) {
+    std::string name = k.name;
+    rename(name);
+    k.name = KpiName(name);
+  }
   run.scenario.spec.description = "</style><script src=\"https://example.org/x.js\"></script>";
   const std::string html = run.html();
   CHECK(html.find("<t>") == std::string::npos);
@@ -261,7 +265,7 @@ TEST_CASE("KPI tables show units in the scenario's terms and leave out all-zero 
   i.mean = NAN;
   CHECK(format_estimate(i) == "-");
   std::vector<KpiSummary> summary;
-  for (const char* name : {"a", "b"}) {
+  for (const std::string name : {"a", "b"}) {
     KpiSummary x{"node", name, "revenue", {}};
     x.interval.mean = 3;
     KpiSummary z{"node", name, "cost_lost_sale", {}};

@@ -1,0 +1,69 @@
+// A KPI's scope, entity or KPI name as a view of characters that live as long
+// as the process: a string literal, taken as it is at compile time, or the
+// copy of other text in a process-wide table of names (interned: one copy per
+// distinct text, never freed, shared by every thread). A KpiValue is then
+// three views and a double, copied without allocating, and a name costs its
+// table entry once however many KPIs and replications carry it (a network of
+// 100,000 stores reports 2.3 million KPIs a replication, each of which held
+// three std::strings before).
+//
+// The table only grows: a process that loads many different networks keeps
+// every distinct name it has reported (a few tens of bytes each).
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace chainsim::models {
+
+class KpiName {
+ public:
+  // "".
+  constexpr KpiName() noexcept = default;
+  // A string literal, viewed where it is. consteval: only text with static
+  // storage can get here; a character array on the stack fails to compile.
+  template <std::size_t N>
+  consteval KpiName(const char (&literal)[N]) noexcept  // NOLINT(google-explicit-constructor)
+      : view_(literal, N - 1) {}
+  // Any other text, viewed in the table of names (thread-safe; a hash lookup
+  // under a lock, and a copy the first time the text is seen).
+  explicit KpiName(std::string_view text);
+  KpiName(const std::string& text)  // NOLINT(google-explicit-constructor)
+      : KpiName(std::string_view(text)) {}
+
+  std::string_view view() const noexcept { return view_; }
+  // Where a std::string was: KpiValue's fields were std::strings until 2026-12-07.
+  operator std::string_view() const noexcept {
+    return view_;
+  }  // NOLINT(google-explicit-constructor)
+  operator std::string() const {
+    return std::string(view_);
+  }  // NOLINT(google-explicit-constructor)
+  std::string str() const { return std::string(view_); }
+  bool empty() const noexcept { return view_.empty(); }
+  std::size_t size() const noexcept { return view_.size(); }
+
+  friend bool operator==(KpiName a, KpiName b) noexcept { return a.view_ == b.view_; }
+  friend bool operator==(KpiName a, std::string_view b) noexcept { return a.view_ == b; }
+  friend bool operator==(KpiName a, const std::string& b) noexcept { return a.view_ == b; }
+  friend bool operator==(KpiName a, const char* b) noexcept { return a.view_ == b; }
+  friend std::strong_ordering operator<=>(KpiName a, KpiName b) noexcept {
+    return a.view_ <=> b.view_;
+  }
+
+  friend std::string operator+(const std::string& a, KpiName b) { return a + std::string(b.view_); }
+  friend std::string operator+(const char* a, KpiName b) { return a + std::string(b.view_); }
+  friend std::string operator+(KpiName a, const std::string& b) { return std::string(a.view_) + b; }
+  friend std::string operator+(KpiName a, const char* b) { return std::string(a.view_) + b; }
+
+ private:
+  std::string_view view_ = "";
+};
+
+// Writes the text (doctest prints a failed check's KpiName through this).
+std::ostream& operator<<(std::ostream& os, KpiName name);
+
+}  // namespace chainsim::models

@@ -23,16 +23,21 @@ class KpiName {
  public:
   // "".
   constexpr KpiName() noexcept = default;
-  // A string literal, viewed where it is. consteval: only text with static
-  // storage can get here; a character array on the stack fails to compile.
+  // A string literal, viewed where it is. consteval, and the characters are
+  // read at compile time: only constant text gets here (a string literal or a
+  // constexpr array); a character array that can change, on the stack or
+  // static, fails to compile, as does text with a NUL before its end.
   template <std::size_t N>
-  consteval KpiName(const char (&literal)[N]) noexcept  // NOLINT(google-explicit-constructor)
-      : view_(literal, N - 1) {}
+  consteval KpiName(const char (&literal)[N])  // NOLINT(google-explicit-constructor)
+      : view_(literal, std::char_traits<char>::length(literal)) {
+    if (view_.size() + 1 != N) throw "KpiName: not a string literal (a NUL before its end)";
+  }
   // Any other text, viewed in the table of names (thread-safe; a hash lookup
   // under a lock, and a copy the first time the text is seen).
   explicit KpiName(std::string_view text);
-  KpiName(const std::string& text)  // NOLINT(google-explicit-constructor)
-      : KpiName(std::string_view(text)) {}
+  // Explicit, as the other: a comparison or a lookup with a std::string must
+  // not put it into the table (KpiName has operator== for strings).
+  explicit KpiName(const std::string& text) : KpiName(std::string_view(text)) {}
 
   std::string_view view() const noexcept { return view_; }
   // Where a std::string was: KpiValue's fields were std::strings until 2026-12-07.

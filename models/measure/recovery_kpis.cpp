@@ -1,11 +1,28 @@
 // The returns centres' KPIs (docs/returns.md), in the network's scope: what
 // customers sent back, where the graded units went, what came back into
 // stock and how fast, what was recovered and what the reverse flow cost.
+#include <array>
 #include <string>
 
 #include "models/measure/kpi.h"
 
 namespace chainsim::models {
+
+namespace {
+
+// "route_<route>" for each recovery route, taken into the table of names once.
+KpiName route_kpi(std::size_t route) {
+  static const std::array<KpiName, kRecoveryRoutes> names = [] {
+    std::array<KpiName, kRecoveryRoutes> n;
+    for (std::size_t k = 0; k < kRecoveryRoutes; ++k) {
+      n[k] = KpiName("route_" + std::string(enum_names<RecoveryRoute>()[k]));
+    }
+    return n;
+  }();
+  return names[route];
+}
+
+}  // namespace
 
 void KpiCollector::on_recovery_period(const RecoveryPeriod& g) {
   if (g.period < from_) return;
@@ -32,7 +49,7 @@ void KpiCollector::recovery_kpis(Put& out) const {
   put("return_rate", kpi_ratio(returned, sold));
   put("graded", a.graded);
   for (std::size_t k = 0; k < kRecoveryRoutes; ++k) {
-    put(KpiName("route_" + std::string(enum_names<RecoveryRoute>()[k])), kpi_ratio(a.routes[k], a.graded));
+    put(route_kpi(k), kpi_ratio(a.routes[k], a.graded));
   }
   const auto scrap = static_cast<std::size_t>(RecoveryRoute::kScrap);
   put("recovery_rate", kpi_ratio(a.graded - a.routes[scrap], a.graded));

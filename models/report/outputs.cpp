@@ -55,7 +55,7 @@ void append_number(std::string& out, double x) {
   out.append(buf.data(), static_cast<std::size_t>(end - buf.data()));
 }
 
-void append_quoted(std::string& out, const std::string& s) {
+void append_quoted(std::string& out, std::string_view s) {
   // ASCII letters and digits: std::isalnum's in the "C" locale, which
   // chainsim never leaves, without a call per character.
   const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
@@ -63,7 +63,7 @@ void append_quoted(std::string& out, const std::string& s) {
            c == '-' || c == '>' || c == '.' || c == ' ';
   });
   if (!plain) {
-    out += J(s).dump(-1, ' ', false, J::error_handler_t::replace);
+    out += J(std::string(s)).dump(-1, ' ', false, J::error_handler_t::replace);
     return;
   }
   out += '"';

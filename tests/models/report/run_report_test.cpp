@@ -266,9 +266,9 @@ TEST_CASE("KPI tables show units in the scenario's terms and leave out all-zero 
   CHECK(format_estimate(i) == "-");
   std::vector<KpiSummary> summary;
   for (const std::string name : {"a", "b"}) {
-    KpiSummary x{"node", name, "revenue", {}};
+    KpiSummary x{"node", KpiName(name), "revenue", {}};
     x.interval.mean = 3;
-    KpiSummary z{"node", name, "cost_lost_sale", {}};
+    KpiSummary z{"node", KpiName(name), "cost_lost_sale", {}};
     summary.push_back(x);
     summary.push_back(z);
   }

@@ -40,13 +40,12 @@ class KpiName {
   explicit KpiName(const std::string& text) : KpiName(std::string_view(text)) {}
 
   std::string_view view() const noexcept { return view_; }
-  // Where a std::string was: KpiValue's fields were std::strings until 2026-12-07.
-  operator std::string_view() const noexcept {
-    return view_;
-  }  // NOLINT(google-explicit-constructor)
-  operator std::string() const {
-    return std::string(view_);
-  }  // NOLINT(google-explicit-constructor)
+  // Implicit, where a std::string was: KpiValue's fields were std::strings
+  // until 2026-12-07, and their readers take them as text.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  operator std::string_view() const noexcept { return view_; }
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  operator std::string() const { return std::string(view_); }
   std::string str() const { return std::string(view_); }
   bool empty() const noexcept { return view_.empty(); }
   std::size_t size() const noexcept { return view_.size(); }

@@ -32,12 +32,11 @@ class KpiName {
       : view_(literal, std::char_traits<char>::length(literal)) {
     if (view_.size() + 1 != N) throw "KpiName: not a string literal (a NUL before its end)";
   }
-  // Any other text, viewed in the table of names (thread-safe; a hash lookup
-  // under a lock, and a copy the first time the text is seen).
+  // Any other text (a std::string too), viewed in the table of names
+  // (thread-safe; a hash lookup under a lock, and a copy the first time the
+  // text is seen). Explicit: a comparison or a lookup with a string must not
+  // put it into the table (KpiName has operator== for strings).
   explicit KpiName(std::string_view text);
-  // Explicit, as the other: a comparison or a lookup with a std::string must
-  // not put it into the table (KpiName has operator== for strings).
-  explicit KpiName(const std::string& text) : KpiName(std::string_view(text)) {}
 
   std::string_view view() const noexcept { return view_; }
   // Implicit, where a std::string was: KpiValue's fields were std::strings

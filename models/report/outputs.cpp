@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 #include <fmt/core.h>
@@ -45,36 +48,65 @@ void append_csv_numbers(std::string& out, const std::vector<double>& values) {
 // A number as nlohmann's dump writes it (its Grisu2 shortest round trip, the
 // serializer's own routine), null when not finite; a KPI name quoted as it
 // writes it. Dumping a json value per number cost 1,800 instructions each.
-void append_number(std::string& out, double x) {
-  if (!std::isfinite(x)) {
-    out += "null";
-    return;
-  }
-  std::array<char, 64> buf{};
-  const char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), x);
-  out.append(buf.data(), static_cast<std::size_t>(end - buf.data()));
+// put_number writes at p, which has room for kNumberRoom characters.
+constexpr std::size_t kNumberRoom = 64;
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+char* put_number(char* p, double x) {
+  if (!std::isfinite(x)) return put(p, "null");
+  return nlohmann::detail::to_chars(p, p + kNumberRoom, x);
 }
 
-void append_quoted(std::string& out, std::string_view s) {
-  // ASCII letters and digits: std::isalnum's in the "C" locale, which
-  // chainsim never leaves, without a call per character.
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+// Text that nlohmann writes between quotes as it is: ASCII letters and
+// digits (std::isalnum's in the "C" locale, which chainsim never leaves,
+// without a call per character) and a few marks.
+bool plain_text(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' ||
            c == '-' || c == '>' || c == '.' || c == ' ';
   });
-  if (!plain) {
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  if (!plain_text(s)) {
     out += J(std::string(s)).dump(-1, ' ', false, J::error_handler_t::replace);
     return;
   }
-  out += '"';
-  out += s;
-  out += '"';
+  const std::size_t at = out.size();
+  out.resize(at + s.size() + 2);
+  char* p = out.data() + at;
+  *p++ = '"';
+  p = put(p, s);
+  *p = '"';
 }
 
+// The fixed text around one KPI's numbers, as nlohmann's dump(2) writes it
+// with the KPI's key at `pad` spaces: built once per indentation, so that a
+// KPI costs a few appends of known length (a summary of a large network holds
+// millions of KPIs).
+struct KpiLayout {
+  std::string first, next, mean, sd, half_width, n, close;
+  explicit KpiLayout(std::size_t pad) {
+    const std::string key(pad, ' ');
+    const std::string member(pad + 2, ' ');
+    first = "\n" + key;
+    next = ",\n" + key;
+    mean = ": {\n" + member + "\"mean\": ";
+    sd = ",\n" + member + "\"sd\": ";
+    half_width = ",\n" + member + "\"half_width\": ";
+    n = ",\n" + member + "\"n\": ";
+    close = "\n" + key + "}";
+  }
+};
+
 // KPIs as an object of {mean, sd, half_width, n} objects, as nlohmann's
-// dump(2) writes it with the object's keys at `indent` spaces. A KPI given
-// twice keeps its first place and its last value, as operator[] would.
-void append_kpis(std::string& out, const std::vector<const KpiSummary*>& kpis, int indent) {
+// dump(2) writes it with the object's keys at `indent` spaces (`layout` is
+// KpiLayout(indent)). A KPI given twice keeps its first place and its last
+// value, as operator[] would.
+void append_kpis(std::string& out, std::span<const KpiSummary* const> kpis, const KpiLayout& layout,
+                 std::size_t indent) {
   if (kpis.empty()) {
     out += "{}";
     return;
@@ -91,39 +123,34 @@ void append_kpis(std::string& out, const std::vector<const KpiSummary*>& kpis, i
       *at = k;
     }
   }
-  // Appended piece by piece: no temporary strings (they cost an allocation each).
-  const auto pad = static_cast<std::size_t>(indent);
+  // Each KPI's text after its key is written into room made for it at once:
+  // a dozen appends, each checking capacity, cost more than the numbers.
+  const std::size_t tail_room = layout.mean.size() + layout.sd.size() + layout.half_width.size() + layout.n.size() +
+                                layout.close.size() + 3 * kNumberRoom + 24;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   out += '{';
   for (std::size_t i = 0; i < last.size(); ++i) {
     const sim::Interval& v = last[i]->interval;
     // Below two values there is no sample standard deviation, hence no interval.
     const bool spread = v.n >= 2;
-    out += i == 0 ? "\n" : ",\n";
-    out.append(pad, ' ');
+    out += i == 0 ? layout.first : layout.next;
     append_quoted(out, last[i]->kpi);
-    out += ": {\n";
-    out.append(pad + 2, ' ');
-    out += "\"mean\": ";
-    append_number(out, v.mean);
-    out += ",\n";
-    out.append(pad + 2, ' ');
-    out += "\"sd\": ";
-    append_number(out, spread ? v.stddev : nan);
-    out += ",\n";
-    out.append(pad + 2, ' ');
-    out += "\"half_width\": ";
-    append_number(out, spread ? v.half_width : nan);
-    out += ",\n";
-    out.append(pad + 2, ' ');
-    out += "\"n\": ";
-    out += std::to_string(v.n);
-    out += '\n';
-    out.append(pad, ' ');
-    out += '}';
+    const std::size_t at = out.size();
+    out.resize(at + tail_room);
+    char* p = out.data() + at;
+    p = put(p, layout.mean);
+    p = put_number(p, v.mean);
+    p = put(p, layout.sd);
+    p = put_number(p, spread ? v.stddev : nan);
+    p = put(p, layout.half_width);
+    p = put_number(p, spread ? v.half_width : nan);
+    p = put(p, layout.n);
+    p = std::to_chars(p, p + 24, v.n).ptr;
+    p = put(p, layout.close);
+    out.resize(static_cast<std::size_t>(p - out.data()));
   }
   out += '\n';
-  out.append(pad - 2, ' ');
+  out.append(indent - 2, ' ');
   out += '}';
 }
 
@@ -172,25 +199,74 @@ J summary_head(const ExperimentResult& r, const RunMetadata& meta) {
 // The KPIs of one scope (network, stocks, nodes, lanes, segments) by item,
 // items in order of first appearance, each item's KPIs too (as
 // ordered_json's operator[] places them), gathered through a hash map keyed
-// by views of the result's own names (no copy of a name per KPI).
+// by views of the result's own names (KpiName: text that lives as long as the
+// process, so neither the map nor the items copy a name). The KPIs of all
+// items are in one list, item after item (a vector per item cost a few
+// allocations per item: there are a hundred thousand in a large network).
 struct KpiScope {
   std::string name;
-  std::vector<std::pair<std::string, std::vector<const KpiSummary*>>> items;
-  std::unordered_map<std::string_view, std::size_t> index;
+  struct Item {
+    std::string_view name;
+    std::size_t first = 0, count = 0;  // its KPIs in `kpis`
+  };
+  std::vector<Item> items;
+  std::vector<const KpiSummary*> kpis;
+  std::span<const KpiSummary* const> of(const Item& item) const { return {kpis.data() + item.first, item.count}; }
 };
 
+// The same view (not merely the same text): the KPIs of one item follow one
+// another and share their names' storage, so this spares a hash.
+bool same_view(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+
 std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
-  std::vector<KpiScope> scopes = {{"network", {}, {}}, {"stocks", {}, {}}, {"nodes", {}, {}}, {"lanes", {}, {}}};
-  if (!r.info.segments.empty()) scopes.push_back({"segments", {}, {}});
+  std::vector<KpiScope> scopes(4);
+  scopes[0].name = "network";
+  scopes[1].name = "stocks";
+  scopes[2].name = "nodes";
+  scopes[3].name = "lanes";
+  if (!r.info.segments.empty()) scopes.emplace_back().name = "segments";
   const bool firms = std::any_of(r.summary.begin(), r.summary.end(), [](const KpiSummary& k) { return k.scope == "firm"; });
-  if (firms) scopes.push_back({"firms", {}, {}});
-  for (const KpiSummary& k : r.summary) {
-    const std::size_t scope = k.scope == "network" ? 0 : k.scope == "stock" ? 1 : k.scope == "node" ? 2
-                              : k.scope == "segment" ? 4 : k.scope == "firm" ? scopes.size() - 1 : 3;
+  if (firms) scopes.emplace_back().name = "firms";
+  // Pass 1: each KPI's scope and item; pass 2: the KPIs in item order.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> where(r.summary.size());
+  std::vector<std::unordered_map<std::string_view, std::size_t>> index(scopes.size());
+  std::vector<std::string_view> last(scopes.size());
+  std::vector<std::size_t> last_at(scopes.size(), 0);
+  std::string_view scope_text;
+  std::size_t scope = 0;
+  for (std::size_t i = 0; i < r.summary.size(); ++i) {
+    const KpiSummary& k = r.summary[i];
+    if (!same_view(k.scope, scope_text)) {
+      scope_text = k.scope;
+      scope = k.scope == "network" ? 0 : k.scope == "stock" ? 1 : k.scope == "node" ? 2
+              : k.scope == "segment" ? 4 : k.scope == "firm" ? scopes.size() - 1 : 3;
+    }
     KpiScope& s = scopes[scope];
-    const auto [at, added] = s.index.try_emplace(std::string_view(k.name), s.items.size());
-    if (added) s.items.emplace_back(k.name, std::vector<const KpiSummary*>());
-    s.items[at->second].second.push_back(&k);
+    const std::string_view name = k.name;
+    if (s.items.empty() || !same_view(name, last[scope])) {
+      const auto [at, added] = index[scope].try_emplace(name, s.items.size());
+      if (added) s.items.push_back({name, 0, 0});
+      last[scope] = name;
+      last_at[scope] = at->second;
+    }
+    ++s.items[last_at[scope]].count;
+    where[i] = {static_cast<std::uint32_t>(scope), static_cast<std::uint32_t>(last_at[scope])};
+  }
+  std::vector<std::vector<std::size_t>> fill(scopes.size());
+  for (std::size_t g = 0; g < scopes.size(); ++g) {
+    KpiScope& s = scopes[g];
+    std::size_t first = 0;
+    for (KpiScope::Item& item : s.items) {
+      item.first = first;
+      first += item.count;
+    }
+    s.kpis.resize(first);
+    fill[g].resize(s.items.size(), 0);
+  }
+  for (std::size_t i = 0; i < r.summary.size(); ++i) {
+    const auto [g, item] = where[i];
+    KpiScope& s = scopes[g];
+    s.kpis[s.items[item].first + fill[g][item]++] = &r.summary[i];
   }
   return scopes;
 }
@@ -203,6 +279,7 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
 void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
                         const std::function<void(std::string_view)>& write) {
   const std::vector<KpiScope> scopes = kpi_scopes(r);
+  const KpiLayout network(6), item(8);
   std::string out = summary_head(r, meta).dump(2, ' ', false, J::error_handler_t::replace);
   out.resize(out.size() - 2);  // "\n}", the end of the object
   out += ",\n  \"kpis\": {";
@@ -215,7 +292,8 @@ void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
     out += i == 0 ? "\n    " : ",\n    ";
     out += J(scopes[i].name).dump(-1, ' ', false, J::error_handler_t::replace) + ": ";
     if (i == 0) {
-      append_kpis(out, scopes[0].items.empty() ? std::vector<const KpiSummary*>() : scopes[0].items[0].second, 6);
+      const KpiScope& s = scopes[0];
+      append_kpis(out, s.items.empty() ? std::span<const KpiSummary* const>() : s.of(s.items[0]), network, 6);
       continue;
     }
     if (scopes[i].items.empty()) {
@@ -225,9 +303,9 @@ void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
     out += "{";
     for (std::size_t n = 0; n < scopes[i].items.size(); ++n) {
       out += n == 0 ? "\n      " : ",\n      ";
-      append_quoted(out, scopes[i].items[n].first);
+      append_quoted(out, scopes[i].items[n].name);
       out += ": ";
-      append_kpis(out, scopes[i].items[n].second, 8);
+      append_kpis(out, scopes[i].of(scopes[i].items[n]), item, 8);
       flush(false);
     }
     out += "\n    }";

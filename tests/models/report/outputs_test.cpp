@@ -219,5 +219,16 @@ TEST_CASE("summary.json streamed is byte for byte the document nlohmann's dump(2
     }
     r.summary.back().name = "é/ü";
     CHECK(summary_json(r, meta) == reference(r, meta));
+    // An item's KPIs apart from one another (the even places first, then the
+    // odd), and a KPI given twice: its first place, its last value.
+    std::vector<KpiSummary> apart;
+    for (int odd = 0; odd < 2; ++odd) {
+      for (std::size_t i = odd; i < r.summary.size(); i += 2) apart.push_back(r.summary[i]);
+    }
+    KpiSummary again = apart[apart.size() / 3];
+    again.interval.mean += 1.0;
+    apart.push_back(again);
+    r.summary = apart;
+    CHECK(summary_json(r, meta) == reference(r, meta));
   }
 }

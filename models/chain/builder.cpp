@@ -40,7 +40,7 @@ class NetworkBuilder {
     add_recoveries();
     add_lanes();
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) link_stocks(i);
-    for (const LaneSpec& ls : spec_.lanes) add_pipelines(ls);
+    for (std::size_t i = 0; i < spec_.lanes.size(); ++i) add_pipelines(spec_.lanes[i], static_cast<LaneId>(i));
     find_active_lanes();
     order_reviews();
     add_customers();
@@ -68,7 +68,7 @@ class NetworkBuilder {
     }
     for (std::size_t i = 0; i < spec_.lanes.size(); ++i) {
       const LaneSpec& ls = spec_.lanes[i];
-      if (!ls.initial_shipments.empty() || !ls.initial_orders.empty()) active[lane_index_[lane_id(ls)]] = true;
+      if (!ls.initial_shipments.empty() || !ls.initial_orders.empty()) active[i] = true;  // lane i is spec lane i
     }
     for (std::size_t id = 0; id < active.size(); ++id) {
       if (!active[id]) continue;
@@ -79,7 +79,7 @@ class NetworkBuilder {
 
   void add_products() {
     for (const ProductSpec& p : spec_.products) {
-      product_id_[p.id] = static_cast<ProductId>(N_->products_.size());
+      product_id_.insert_or_assign(p.id, static_cast<ProductId>(N_->products_.size()));
       N_->products_.push_back(
           {p.id, p.unit_cost, p.price, p.salvage_value.value_or(p.unit_cost), p.shelf_life, p.disposal_cost});
     }
@@ -104,7 +104,7 @@ class NetworkBuilder {
       n.material_cost = ns.material_cost;
       n.outside = node_kind_info(ns.kind).unlimited_source && !ns.owned;
       n.firm = owner(ns, n.outside);
-      node_id_[ns.id] = n.id;
+      node_id_.insert_or_assign(ns.id, n.id);
       N_->nodes_.push_back(std::move(n));
     }
     N_->stock_index_.assign(N_->nodes_.size(), std::vector<StockId>(N_->products_.size(), kNone));
@@ -161,7 +161,7 @@ class NetworkBuilder {
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) {
       const NodeSpec& ns = spec_.nodes[i];
       for (const StockSpec& ss : ns.stocks) {
-        StockPoint& sp = add_stock(static_cast<NodeId>(i), product_id_[ss.product]);
+        StockPoint& sp = add_stock(static_cast<NodeId>(i), product_id_.at(ss.product));
         sp.infinite = node_kind_info(ns.kind).unlimited_source;
         if (sp.infinite) {
           sp.policy = no_policy();
@@ -219,12 +219,12 @@ class NetworkBuilder {
   // go to one.
   void add_recoveries() {
     for (const NodeSpec& ns : spec_.nodes) {
-      const NodeId node = node_id_[ns.id];
+      const NodeId node = node_id_.at(ns.id);
       for (const RecoverySpec& rs : ns.recovery) {
         Recovery& g = N_->recoveries_.emplace_back();
         g.name = ns.id + "/" + rs.product;
         g.node = node;
-        g.product = product_id_[rs.product];
+        g.product = product_id_.at(rs.product);
         g.inspection_cost = rs.inspection_cost;
         g.scrap_cost = rs.scrap_cost;
         for (const RecoveryRouteSpec& route : rs.routes) {
@@ -232,10 +232,10 @@ class NetworkBuilder {
           r.route = *route.route;
           r.share = route.share;
           if (restocks(r.route)) {
-            const ProductId grade = route.product ? product_id_[*route.product] : g.product;
-            r.to = N_->stock_of(node_id_[route.to], grade);
+            const ProductId grade = route.product ? product_id_.at(*route.product) : g.product;
+            r.to = N_->stock_of(node_id_.at(route.to), grade);
           }
-          if (r.route == RecoveryRoute::kVendor) r.vendor = node_id_[route.to];
+          if (r.route == RecoveryRoute::kVendor) r.vendor = node_id_.at(route.to);
           r.credit = route.credit;
           r.credit_delay = route.credit_delay;
           r.lead_time = route.lead_time;
@@ -248,7 +248,7 @@ class NetworkBuilder {
     }
     for (StockPoint& sp : N_->stocks_) {
       if (!sp.returns || sp.returns->to.empty()) continue;
-      const NodeId centre = node_id_[sp.returns->to];
+      const NodeId centre = node_id_.at(sp.returns->to);
       for (std::size_t i = 0; i < N_->recoveries_.size(); ++i) {
         const Recovery& g = N_->recoveries_[i];
         if (g.node == centre && g.product == sp.product) sp.return_centre = static_cast<std::uint32_t>(i);
@@ -286,12 +286,12 @@ class NetworkBuilder {
   void add_source_stocks() {
     for (const NodeSpec& ns : spec_.nodes) {
       for (const StockSpec& ss : ns.stocks) {
-        for (const SourceSpec& src : ss.sources) ensure_source_stock(node_id_[src.from], product_id_[ss.product]);
+        for (const SourceSpec& src : ss.sources) ensure_source_stock(node_id_.at(src.from), product_id_.at(ss.product));
       }
     }
     for (const LaneSpec& ls : spec_.lanes) {
       for (const auto* pipeline : {&ls.initial_shipments, &ls.initial_orders}) {
-        for (const auto& entry : *pipeline) ensure_source_stock(node_id_[ls.from], product_id_[entry.first]);
+        for (const auto& entry : *pipeline) ensure_source_stock(node_id_.at(ls.from), product_id_.at(entry.first));
       }
     }
   }
@@ -300,14 +300,14 @@ class NetworkBuilder {
     const std::size_t P = N_->products_.size();
     for (const LaneSpec& ls : spec_.lanes) {
       Lane l;
-      l.id = static_cast<LaneId>(N_->lanes_.size());
+      l.id = static_cast<LaneId>(N_->lanes_.size());  // spec lane i is lane i
       l.name = lane_id(ls);
-      l.from = node_id_[ls.from];
-      l.to = node_id_[ls.to];
+      l.from = node_id_.at(ls.from);
+      l.to = node_id_.at(ls.to);
       l.transport.assign(P, ls.transport_time);
-      for (const auto& [p, d] : ls.transport_time_by_product) l.transport[product_id_[p]] = d;
+      for (const auto& [p, d] : ls.transport_time_by_product) l.transport[product_id_.at(p)] = d;
       l.price.assign(P, ls.price);
-      for (const auto& [p, v] : ls.price_by_product) l.price[product_id_[p]] = v;
+      for (const auto& [p, v] : ls.price_by_product) l.price[product_id_.at(p)] = v;
       l.rng = stream("lane/" + l.name);
       if (node_kind_info(N_->nodes_[l.from].kind).unlimited_source) {
         for (std::size_t p = 0; p < P; ++p) {
@@ -328,7 +328,6 @@ class NetworkBuilder {
       N_->consignment_ = N_->consignment_ || ls.consignment;
       l.priority = ls.priority;
       l.orders_in_transit.assign(P, 0.0);
-      lane_index_[l.name] = l.id;
       N_->lanes_.push_back(std::move(l));
     }
   }
@@ -339,11 +338,11 @@ class NetworkBuilder {
     const NodeSpec& ns = spec_.nodes[i];
     if (node_kind_info(ns.kind).unlimited_source) return;
     for (const StockSpec& ss : ns.stocks) {
-      StockPoint& sp = N_->stocks_[N_->stock_index_[i][product_id_[ss.product]]];
+      StockPoint& sp = N_->stocks_[N_->stock_index_[i][product_id_.at(ss.product)]];
       for (const SourceSpec& src : ss.sources) {
         std::string why;
         const int lane = resolve_lane(spec_, lanes_between_, src, ns.id, why);
-        const LaneId lid = lane_index_[lane_id(spec_.lanes[static_cast<std::size_t>(lane)])];
+        const auto lid = static_cast<LaneId>(lane);  // lane i is spec lane i
         sp.sources.push_back({lid, src.share.value_or(1.0), 0.0});  // none given: equal weights
         add_consigned(sp, N_->lanes_[lid], N_->start_);
         StockPoint& seller = N_->stocks_[N_->stock_index_[N_->lanes_[lid].from][sp.product]];
@@ -358,7 +357,7 @@ class NetworkBuilder {
   void add_production(NodeId node, const std::string& tag, const ProductionSpec& ps, StockPoint& sp) {
     ProductionLine pl;
     for (const InputSpec& in : ps.inputs) {
-      pl.inputs.emplace_back(N_->stock_index_[node][product_id_[in.product]], in.quantity);
+      pl.inputs.emplace_back(N_->stock_index_[node][product_id_.at(in.product)], in.quantity);
     }
     pl.capacity = ps.capacity;
     pl.lead_time = ps.lead_time;
@@ -403,10 +402,10 @@ class NetworkBuilder {
   }
 
   // A lane's shipments and orders travelling at time 0: element k arrives at period k.
-  void add_pipelines(const LaneSpec& ls) {
-    Lane& l = N_->lanes_[lane_index_[lane_id(ls)]];
+  void add_pipelines(const LaneSpec& ls, LaneId id) {
+    Lane& l = N_->lanes_[id];
     for (const auto& [product, qs] : ls.initial_shipments) {
-      const ProductId p = product_id_[product];
+      const ProductId p = product_id_.at(product);
       StockPoint& buyer = N_->stocks_[N_->stock_index_[l.to][p]];
       add_consigned(buyer, l, N_->start_);
       for (std::size_t k = 0; k < qs.size(); ++k) {
@@ -427,7 +426,7 @@ class NetworkBuilder {
       }
     }
     for (const auto& [product, qs] : ls.initial_orders) {
-      const ProductId p = product_id_[product];
+      const ProductId p = product_id_.at(product);
       StockPoint& buyer = N_->stocks_[N_->stock_index_[l.to][p]];
       for (std::size_t k = 0; k < qs.size(); ++k) {
         if (qs[k] <= 0) continue;
@@ -495,10 +494,10 @@ class NetworkBuilder {
       const bool shares = !gs.channels.empty() && gs.channels[0].share.has_value();
       for (std::size_t c = 0; c < gs.channels.size(); ++c) {
         const ChannelSpec& cs = gs.channels[c];
-        const NodeSpec& ns = spec_.nodes[node_id_[cs.node]];
+        const NodeSpec& ns = spec_.nodes[node_id_.at(cs.node)];
         const std::string product = cs.product.empty() ? ns.stocks[0].product : cs.product;
         SegmentChannel& ch = s.channels.emplace_back();
-        ch.stock = N_->stock_index_[node_id_[cs.node]][product_id_[product]];
+        ch.stock = N_->stock_index_[node_id_.at(cs.node)][product_id_.at(product)];
         ch.share = shares ? *cs.share : 1.0 / static_cast<double>(gs.channels.size());
         ch.orders_rng = stream(fmt::format("{}/orders/{}", tag, c));
         ch.sizes_rng = stream(fmt::format("{}/sizes/{}", tag, c));
@@ -607,8 +606,8 @@ class NetworkBuilder {
     } else if (es.when) {
       const WhenSpec& w = *es.when;
       e.trigger = WhatIfEvent::Trigger::kWhen;
-      const NodeId node = node_id_[w.node];
-      e.watch = w.product.empty() ? N_->nodes_[node].stocks.front() : N_->stock_of(node, product_id_[w.product]);
+      const NodeId node = node_id_.at(w.node);
+      e.watch = w.product.empty() ? N_->nodes_[node].stocks.front() : N_->stock_of(node, product_id_.at(w.product));
       e.measure = *w.measure;
       e.below = w.below.has_value();
       e.level = w.below ? *w.below : *w.above;
@@ -620,9 +619,9 @@ class NetworkBuilder {
     e.delay = es.delay;
     e.duration = es.duration ? *es.duration : -1.0;
     e.action = *es.action;
-    e.node = es.node.empty() ? kNone : node_id_[es.node];
-    e.lane = es.lane.empty() ? kNone : lane_index_[es.lane];
-    e.product = es.product.empty() ? kNone : product_id_[es.product];
+    e.node = es.node.empty() ? kNone : node_id_.at(es.node);
+    e.lane = es.lane.empty() ? kNone : lanes_between_.lanes.at(es.lane);
+    e.product = es.product.empty() ? kNone : product_id_.at(es.product);
     e.parameter = es.parameter;
     e.value = es.value;
     e.hold = es.in_transit == InTransit::kHold;
@@ -682,10 +681,11 @@ class NetworkBuilder {
   const SpecIndex lanes_between_;  // the lane each source uses, found in log time
   std::uint64_t seed_, replication_;
   Network* N_ = nullptr;
-  std::map<std::string, ProductId> product_id_;
-  std::map<std::string, NodeId> node_id_;
+  // Ids of products and nodes, as views of spec_'s (no copy of an id); a
+  // lane's index is its index in the spec (lanes_between_.lanes).
+  std::unordered_map<std::string_view, ProductId> product_id_;
+  std::unordered_map<std::string_view, NodeId> node_id_;
   std::unordered_map<std::string, std::uint32_t> firm_id_;  // index in Network::firms_
-  std::map<std::string, LaneId> lane_index_;
 };
 
 std::unique_ptr<Network> build_network(const ScenarioSpec& spec, std::uint64_t seed, int replication, bool checked) {

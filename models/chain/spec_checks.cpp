@@ -96,14 +96,14 @@ void check_products(Check& c) {
   }
 }
 
-// Node and lane ids: present and unique.
+// Node and lane ids: present and unique. The index holds each id's first
+// node and lane: any other with that id is a duplicate.
 void check_ids(Check& c) {
   if (c.spec.nodes.empty()) c.add("nodes", "at least one node is needed");
-  std::set<std::string> nodes, lanes;
   for (std::size_t i = 0; i < c.spec.nodes.size(); ++i) {
     const std::string& id = c.spec.nodes[i].id;
     if (id.empty()) c.add(fmt::format("nodes.{}.id", i), "must not be empty");
-    if (!nodes.insert(id).second) c.add(fmt::format("nodes.{}.id", i), "duplicate node id '" + id + "'");
+    if (c.index.nodes.at(id) != i) c.add(fmt::format("nodes.{}.id", i), "duplicate node id '" + id + "'");
     if (c.spec.nodes[i].count > 1) {
       c.add(fmt::format("nodes.{}.count", i), "a node group: expand_groups (models/chain/spec_groups.h) makes its "
                                               "members before the spec is checked or built");
@@ -111,7 +111,7 @@ void check_ids(Check& c) {
   }
   for (std::size_t i = 0; i < c.spec.lanes.size(); ++i) {
     const std::string id = lane_id(c.spec.lanes[i]);
-    if (!lanes.insert(id).second) c.add(fmt::format("lanes.{}.id", i), "duplicate lane id '" + id + "'");
+    if (c.index.lanes.at(id) != i) c.add(fmt::format("lanes.{}.id", i), "duplicate lane id '" + id + "'");
   }
 }
 

@@ -14,13 +14,21 @@ SpecIndex::SpecIndex(const ScenarioSpec& spec) {
   lanes.reserve(spec.lanes.size());
   between.reserve(spec.lanes.size());
   events.reserve(spec.events.size());
+  std::size_t made = 0;
+  for (const LaneSpec& l : spec.lanes) made += l.id.empty() ? 1 : 0;
+  for (const EventSpec& e : spec.events) made += e.id.empty() ? 1 : 0;
+  made_ids_.reserve(made);
   for (std::size_t i = 0; i < spec.products.size(); ++i) products.emplace(spec.products[i].id, i);
   for (std::size_t i = 0; i < spec.nodes.size(); ++i) nodes.emplace(spec.nodes[i].id, i);
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
-    lanes.emplace(lane_id(spec.lanes[i]), i);
-    between[{spec.lanes[i].from, spec.lanes[i].to}].push_back(i);
+    const LaneSpec& l = spec.lanes[i];
+    lanes.emplace(l.id.empty() ? std::string_view(made_ids_.emplace_back(lane_id(l))) : std::string_view(l.id), i);
+    between[{l.from, l.to}].push_back(i);
   }
-  for (std::size_t i = 0; i < spec.events.size(); ++i) events.emplace(event_id(spec.events[i], i), i);
+  for (std::size_t i = 0; i < spec.events.size(); ++i) {
+    const EventSpec& e = spec.events[i];
+    events.emplace(e.id.empty() ? std::string_view(made_ids_.emplace_back(event_id(e, i))) : std::string_view(e.id), i);
+  }
 }
 
 const NodeSpec* SpecIndex::node(const ScenarioSpec& spec, const std::string& id) const {

@@ -4,11 +4,13 @@
 // checked word for word, and so is the set of issues a spec produces: one
 // mistake, one issue, unless the mistake really breaks two things.
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "models/chain/spec_index.h"
 #include "tests/models/chain_helpers.h"
 
 using namespace chainsim::models;
@@ -169,6 +171,11 @@ TEST_CASE("duplicate ids are reported at the later one") {
     s.nodes.push_back(node("shop", NodeKind::kRetailer));
     expected = lines({{"nodes.3.id", "duplicate node id 'shop'"}});
   }
+  SUBCASE("a node id three times: each later one") {
+    s.nodes.push_back(node("shop", NodeKind::kRetailer));
+    s.nodes.push_back(node("shop", NodeKind::kRetailer));
+    expected = lines({{"nodes.3.id", "duplicate node id 'shop'"}, {"nodes.4.id", "duplicate node id 'shop'"}});
+  }
   SUBCASE("lanes, which also makes the source's lane ambiguous") {
     s.lanes.push_back(lane("wh", "shop", 2));
     expected = lines({{"lanes.2.id", "duplicate lane id 'wh->shop'"},
@@ -190,6 +197,34 @@ TEST_CASE("duplicate ids are reported at the later one") {
     expected = lines({{"events.1.id", "duplicate event id 'strike'"}});
   }
   CHECK(issues_of(s) == expected);
+}
+
+TEST_CASE("the spec index finds every lane and event by its id, given or made, and the lanes between two nodes") {
+  // Many lanes and events without an id, with short made ids (kept inside
+  // their strings) and long ones: the index's keys view them, so they must
+  // stay where they are while the index grows.
+  ScenarioSpec s;
+  for (int i = 0; i < 300; ++i) {
+    s.lanes.push_back(lane(i % 2 == 0 ? fmt::format("a{}", i) : fmt::format("a_node_with_a_long_name_{}", i), "b", 1));
+  }
+  s.lanes.push_back(lane("a0", "b", 2));  // a second lane a0 -> b, later
+  s.lanes.back().id = "second";
+  for (int i = 0; i < 40; ++i) s.events.push_back(EventSpec{});
+  s.events[7].id = "named";
+  const SpecIndex index(s);
+  for (int i = 0; i < 300; ++i) {
+    const std::size_t at = index.lanes.at(lane_id(s.lanes[static_cast<std::size_t>(i)]));
+    CHECK(at == static_cast<std::size_t>(i));
+  }
+  CHECK(index.lanes.at("a_node_with_a_long_name_299->b") == 299);
+  CHECK(index.lanes.at("second") == 300);
+  CHECK(index.between.at({"a0", "b"}) == std::vector<std::size_t>{0, 300});
+  CHECK(index.between.count({"a1", "b"}) == 0);  // lane 1 runs from a_node_with_a_long_name_1
+  CHECK(index.between.at({"a_node_with_a_long_name_1", "b"}) == std::vector<std::size_t>{1});
+  CHECK(index.events.at("event0") == 0);
+  CHECK(index.events.at("event39") == 39);
+  CHECK(index.events.at("named") == 7);
+  CHECK(index.events.count("event7") == 0);
 }
 
 TEST_CASE("a lane into a supplier is rejected") {

@@ -620,7 +620,7 @@ class NetworkBuilder {
     e.duration = es.duration ? *es.duration : -1.0;
     e.action = *es.action;
     e.node = es.node.empty() ? kNone : node_id_.at(es.node);
-    e.lane = es.lane.empty() ? kNone : lanes_between_.lanes.at(es.lane);
+    e.lane = es.lane.empty() ? kNone : static_cast<LaneId>(lanes_between_.lanes.at(es.lane));
     e.product = es.product.empty() ? kNone : product_id_.at(es.product);
     e.parameter = es.parameter;
     e.value = es.value;

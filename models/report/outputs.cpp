@@ -1,7 +1,6 @@
 #include "models/report/outputs.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>

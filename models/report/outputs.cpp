@@ -225,11 +225,15 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
   if (!r.info.segments.empty()) scopes.emplace_back().name = "segments";
   const bool firms = std::any_of(r.summary.begin(), r.summary.end(), [](const KpiSummary& k) { return k.scope == "firm"; });
   if (firms) scopes.emplace_back().name = "firms";
-  // Pass 1: each KPI's scope and item; pass 2: the KPIs in item order.
+  // Pass 1: each KPI's scope and item, and the items' sizes; pass 2: the
+  // KPIs in item order (each item's count counted again as they are placed).
+  struct Gather {
+    std::unordered_map<std::string_view, std::size_t> index;
+    std::string_view last;  // the item of the scope's KPI before, and where it is
+    std::size_t last_at = 0;
+  };
+  std::vector<Gather> gather(scopes.size());
   std::vector<std::pair<std::uint32_t, std::uint32_t>> where(r.summary.size());
-  std::vector<std::unordered_map<std::string_view, std::size_t>> index(scopes.size());
-  std::vector<std::string_view> last(scopes.size());
-  std::vector<std::size_t> last_at(scopes.size(), 0);
   std::string_view scope_text;
   std::size_t scope = 0;
   for (std::size_t i = 0; i < r.summary.size(); ++i) {
@@ -240,31 +244,29 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
               : k.scope == "segment" ? 4 : k.scope == "firm" ? scopes.size() - 1 : 3;
     }
     KpiScope& s = scopes[scope];
+    Gather& g = gather[scope];
     const std::string_view name = k.name;
-    if (s.items.empty() || !same_view(name, last[scope])) {
-      const auto [at, added] = index[scope].try_emplace(name, s.items.size());
+    if (s.items.empty() || !same_view(name, g.last)) {
+      const auto [at, added] = g.index.try_emplace(name, s.items.size());
       if (added) s.items.push_back({name, 0, 0});
-      last[scope] = name;
-      last_at[scope] = at->second;
+      g.last = name;
+      g.last_at = at->second;
     }
-    ++s.items[last_at[scope]].count;
-    where[i] = {static_cast<std::uint32_t>(scope), static_cast<std::uint32_t>(last_at[scope])};
+    ++s.items[g.last_at].count;
+    where[i] = {static_cast<std::uint32_t>(scope), static_cast<std::uint32_t>(g.last_at)};
   }
-  std::vector<std::vector<std::size_t>> fill(scopes.size());
-  for (std::size_t g = 0; g < scopes.size(); ++g) {
-    KpiScope& s = scopes[g];
+  for (KpiScope& s : scopes) {
     std::size_t first = 0;
     for (KpiScope::Item& item : s.items) {
       item.first = first;
       first += item.count;
+      item.count = 0;
     }
     s.kpis.resize(first);
-    fill[g].resize(s.items.size(), 0);
   }
   for (std::size_t i = 0; i < r.summary.size(); ++i) {
-    const auto [g, item] = where[i];
-    KpiScope& s = scopes[g];
-    s.kpis[s.items[item].first + fill[g][item]++] = &r.summary[i];
+    KpiScope::Item& item = scopes[where[i].first].items[where[i].second];
+    scopes[where[i].first].kpis[item.first + item.count++] = &r.summary[i];
   }
   return scopes;
 }

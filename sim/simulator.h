@@ -117,6 +117,34 @@ class Simulator {
            has_due_slow(time, priority);
   }
 
+  // Runs `action` at once as the event it would be if it were scheduled now
+  // at `priority` and run next, when it would indeed run next: no pending
+  // event runs before it (has_due(now(), priority) is false) and stop() was
+  // not called. Returns whether it ran. It counts as an event run, with
+  // current_priority() == priority while it runs. An event that would run
+  // next anyway so skips the queue: no slot, no push, no pop. Meant as the
+  // last thing a running action does: whatever the action scheduled before
+  // the call is weighed, anything after it would run after `action` although
+  // an event scheduled in its place would have run first.
+  // REQUIRES: called from a running action; priority within
+  // [EventQueue::kMinPriority, kMaxPriority].
+  template <class F>
+  bool run_next(Priority priority, F&& action) {
+    if (!skip_queue_ || stop_requested_ || has_due(now_, priority)) return false;
+    const Priority outer = current_priority_;
+    current_priority_ = priority;
+    ++events_run_;
+    ++events_run_next_;
+    action();
+    current_priority_ = outer;
+    return true;
+  }
+  // Of events_run(), those run_next() ran.
+  std::uint64_t events_run_next() const noexcept { return events_run_next_; }
+  // With false, run_next() always declines, so that every event goes through
+  // the queue (tests compare the two; on by default).
+  void set_queue_skipping(bool on) noexcept { skip_queue_ = on; }
+
   // Drops every pending event and resets the clock to `start`.
   void reset(Time start = 0.0);
 
@@ -151,6 +179,8 @@ class Simulator {
   bool stop_requested_ = false;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t events_run_ = 0;
+  std::uint64_t events_run_next_ = 0;
+  bool skip_queue_ = true;
   std::size_t live_ = 0;
   EventQueue queue_;
   Slot* chunks_[kMaxChunks] = {};

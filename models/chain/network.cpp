@@ -90,6 +90,10 @@ void Network::begin_instant(Time t, bool boundary) {
 
 void Network::ensure_driver(Phase phase) {
   const int p = static_cast<int>(phase);
+  if (defer_driver_) {
+    deferred_phase_ = std::min(deferred_phase_, p);
+    return;
+  }
   if (sim_.is_pending(driver_event_)) {
     if (driver_phase_ <= p) return;
     sim_.cancel(driver_event_);
@@ -141,9 +145,30 @@ void Network::drive() {
   dirty_list_.clear();
 }
 
+template <class F>
+void Network::as_event(F&& body) {
+  defer_driver_ = true;
+  try {
+    body();
+  } catch (...) {
+    defer_driver_ = false;
+    deferred_phase_ = kPhaseCount;
+    throw;
+  }
+  defer_driver_ = false;
+  if (deferred_phase_ == kPhaseCount) return;
+  const auto phase = static_cast<Phase>(deferred_phase_);
+  deferred_phase_ = kPhaseCount;
+  // The driver event the body asked for would run next (nothing else due at
+  // this instant before its phase): run it now, without the queue. Same
+  // order, same count of events.
+  if (!sim_.is_pending(driver_event_) && sim_.run_next(priority::of(phase), [this] { drive(); })) return;
+  ensure_driver(phase);
+}
+
 void Network::wake(NodeId node, Phase phase, Time at) {
   if (at >= period_start(horizon_)) return;  // after the end of the run
-  sim_.schedule(at, priority::of(phase), [this, node, phase] { request(node, phase); });
+  sim_.schedule(at, priority::of(phase), [this, node, phase] { as_event([&] { request(node, phase); }); });
 }
 
 void Network::boundary(std::int64_t k) {
@@ -313,11 +338,13 @@ void Network::schedule_arrival(StockId stock, std::size_t stream, Time from) {
   const Time next = from + std::max(0.0, a.interarrival.sample(a.rng));
   if (next >= period_start(horizon_)) return;
   sim_.schedule(next, priority::of(Phase::kOrdersIn), [this, stock, stream] {
-    StockPoint& s = stocks_[stock];
-    ArrivalStream& arr = s.arrivals[stream];
-    const Qty qty = std::max(0.0, arr.size.sample(arr.rng)) * s.demand_multiplier;
-    customer_order(stock, qty, arr.priority, s.lose_unmet);
-    schedule_arrival(stock, stream, sim_.now());
+    as_event([&] {
+      StockPoint& s = stocks_[stock];
+      ArrivalStream& arr = s.arrivals[stream];
+      const Qty qty = std::max(0.0, arr.size.sample(arr.rng)) * s.demand_multiplier;
+      customer_order(stock, qty, arr.priority, s.lose_unmet);
+      schedule_arrival(stock, stream, sim_.now());
+    });
   });
 }
 

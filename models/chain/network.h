@@ -201,6 +201,11 @@ class Network {
   void begin_instant(Time t, bool boundary);
   void ensure_driver(Phase phase);
   void drive();
+  // Runs `body` as an event's action whose driver, if it asks for one, runs
+  // at its end: at once when it would be the next event anyway
+  // (Simulator::run_next), else as a scheduled event.
+  template <class F>
+  void as_event(F&& body);
   void run_phase(Phase phase);
   template <Phase P>
   void run_phase_for();
@@ -391,6 +396,10 @@ class Network {
   int next_phase_ = kPhaseCount;
   sim::EventHandle driver_event_;
   int driver_phase_ = -1;
+  // While an arrival or wake-up event runs (as_event), the driver it asks
+  // for waits for the event's end: the earliest phase asked, or kPhaseCount.
+  bool defer_driver_ = false;
+  int deferred_phase_ = kPhaseCount;
   std::vector<NodeId> dirty_list_;
   std::vector<NodeId> pass_order_;
   // Phase orders (see run_phase): nodes by depth from the sources, and back.

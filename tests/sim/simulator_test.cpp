@@ -7,9 +7,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <new>
+#include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -92,6 +95,76 @@ TEST_CASE("an event scheduled now with a lower priority runs before the rest of 
   sim.schedule(1.0, 5, [&] { trace.push_back("record"); });
   sim.run();
   CHECK(trace == std::vector<std::string>{"review", "orders-in again", "record"});
+}
+
+TEST_CASE("run_next runs an action at once only when it would be the next event, and counts it as one") {
+  Simulator sim;
+  std::vector<std::string> trace;
+  sim.schedule(1.0, 10, [&] {
+    trace.push_back("a");
+    CHECK(sim.run_next(20, [&] {
+      CHECK(sim.current_priority() == 20);
+      trace.push_back("a-next");
+    }));
+    CHECK(sim.current_priority() == 10);
+  });
+  sim.schedule(2.0, 10, [&] {
+    trace.push_back("b");
+    sim.schedule(2.0, 15, [&] { trace.push_back("b-due-first"); });
+    // An event at (2, 15) runs before one at (2, 20) would: declined.
+    CHECK_FALSE(sim.run_next(20, [&] { trace.push_back("never"); }));
+  });
+  sim.schedule(3.0, 20, [&] { trace.push_back("c-pending"); });
+  sim.schedule(3.0, 10, [&] {
+    trace.push_back("c");
+    // Pending at (3, 20): it runs before a new event at (3, 20), not before one at (3, 19).
+    CHECK_FALSE(sim.run_next(20, [&] { trace.push_back("never"); }));
+    CHECK(sim.run_next(19, [&] { trace.push_back("c-next"); }));
+  });
+  sim.schedule(4.0, 10, [&] {
+    trace.push_back("d");
+    sim.stop();
+    CHECK_FALSE(sim.run_next(20, [&] { trace.push_back("never"); }));
+  });
+  sim.run();
+  CHECK(trace == std::vector<std::string>{"a", "a-next", "b", "b-due-first", "c", "c-next", "c-pending", "d"});
+  CHECK(sim.events_run() == 8);
+  CHECK(sim.events_run_next() == 2);
+}
+
+TEST_CASE("events that end with run_next or else schedule run in the same order and number as scheduled ones") {
+  // A random cascade in which every action, last, asks for a follow-up at
+  // the current time: through run_next when it may, else scheduled.
+  const auto play = [](bool skip) {
+    Simulator sim;
+    sim.set_queue_skipping(skip);
+    std::mt19937_64 rng(7);
+    std::vector<std::pair<double, int>> trace;
+    std::function<void(int)> act = [&](int depth) {
+      trace.emplace_back(sim.now(), sim.current_priority());
+      if (depth > 2) return;
+      const int n = static_cast<int>(rng() % 3);
+      for (int i = 0; i < n; ++i) {
+        const double dt = (rng() % 4 == 0) ? 0.0 : static_cast<double>(rng() % 5);
+        const int p = static_cast<int>(rng() % 4) * 10;
+        sim.schedule(sim.now() + dt, p, [&act, depth] { act(depth + 1); });
+      }
+      const int p = static_cast<int>(rng() % 4) * 10;
+      if (!sim.run_next(p, [&act, depth] { act(depth + 1); })) {
+        sim.schedule(sim.now(), p, [&act, depth] { act(depth + 1); });
+      }
+    };
+    for (int i = 0; i < 40; ++i) sim.schedule(static_cast<double>(i % 7), (i % 3) * 10, [&act] { act(0); });
+    sim.run();
+    return std::make_tuple(trace, sim.events_run(), sim.events_run_next());
+  };
+  const auto [direct, direct_run, direct_next] = play(true);
+  const auto [queued, queued_run, queued_next] = play(false);
+  CHECK(direct.size() > 200);
+  CHECK(direct == queued);
+  CHECK(direct_run == queued_run);
+  CHECK(direct_next > 0);
+  CHECK(queued_next == 0);
 }
 
 TEST_CASE("negative times and -0.0 order like numbers") {

@@ -1,6 +1,12 @@
 // Each test pins one row of docs/timing.md.
 #include <doctest/doctest.h>
 
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <tuple>
+
 #include "tests/models/chain_helpers.h"
 
 using namespace chainsim::models;
@@ -133,6 +139,50 @@ TEST_CASE("customers arriving between boundaries are served by a mid-period deli
     if (d.customer) wait += (d.delivered - d.placed) * d.qty;
   }
   CHECK(wait == doctest::Approx(1.25 + 0.25));
+}
+
+TEST_CASE("arrivals and wake-ups whose driver skips the queue give the run they give through it") {
+  // factory -> warehouse -> retailer, transit times drawn (wake-ups between
+  // boundaries), customers arriving at random times and every half period
+  // (on boundaries too), base-stock at both stocks.
+  ScenarioSpec s;
+  s.horizon = 60;
+  s.products = {product("item")};
+  s.nodes = {node("factory", NodeKind::kSupplier),
+             node("warehouse", NodeKind::kWarehouse, {stock("item", 30, base_stock(40), {from("factory")})}),
+             node("retailer", NodeKind::kRetailer, {stock("item", 10, base_stock(15), {from("warehouse")})})};
+  s.lanes = {lane("factory", "warehouse", 1.0), lane("warehouse", "retailer", 1.0)};
+  for (LaneSpec& l : s.lanes) l.transport_time = Distribution::exponential(1.5);
+  DemandSpec random_arrivals;
+  random_arrivals.type = DemandType::kArrivals;
+  random_arrivals.interarrival = Distribution::exponential(0.3);
+  random_arrivals.size = Distribution::constant(1.0);
+  DemandSpec every_half = random_arrivals;
+  every_half.interarrival = Distribution::constant(0.5);
+  s.nodes[2].stocks[0].demand = {random_arrivals, every_half};
+  const auto play = [&](bool skip) {
+    KpiCollector kpi;
+    std::unique_ptr<Network> net = build_network(s, 3, 0);
+    net->simulator().set_queue_skipping(skip);
+    net->add_sink(&kpi);
+    net->run();
+    net->audit();
+    return std::make_tuple(kpi.finish(), net->simulator().events_run(), net->simulator().events_run_next());
+  };
+  const auto [direct, direct_events, direct_next] = play(true);
+  const auto [queued, queued_events, queued_next] = play(false);
+  CHECK(direct.get("stock", "retailer/item", "demand_mean") > 4);  // 1 / 0.3 + 2 a period
+  REQUIRE(direct.values.size() == queued.values.size());
+  for (std::size_t i = 0; i < direct.values.size(); ++i) {
+    const KpiValue& a = direct.values[i];
+    const KpiValue& b = queued.values[i];
+    CAPTURE(std::string(a.name) + "/" + std::string(a.kpi));
+    CHECK(std::string(a.kpi) == std::string(b.kpi));
+    CHECK(std::bit_cast<std::uint64_t>(a.value) == std::bit_cast<std::uint64_t>(b.value));
+  }
+  CHECK(direct_events == queued_events);
+  CHECK(direct_next > 100);
+  CHECK(queued_next == 0);
 }
 
 TEST_CASE("a periodic review every R periods from an offset reviews at offset + kR only") {

@@ -152,6 +152,64 @@ class PreScan : public YAML::EventHandler {
 };
 
 
+// A file this small cannot hold kMaxParsedNodes nodes: the densest YAML, a
+// flow mapping of empty entries ("{,,,}"), is two nodes a byte.
+constexpr std::size_t kMaxUncountedBytes = kMaxParsedNodes / 4;
+
+// Whether `text` may be parsed into a tree without PreScan's count first:
+// small, and with no anchor ('&'), merge key ("<<"), byte-order mark or line
+// starting with a document marker ("---", "...") or a directive ('%')
+// anywhere. A mapping in block style at column 0 ends only at one of those or
+// the end of the text, so such a file whose root is one holds one document.
+bool may_skip_count(std::string_view text) {
+  if (text.size() > kMaxUncountedBytes || text.find('&') != std::string_view::npos ||
+      text.find("<<") != std::string_view::npos || text.find("\xEF\xBB\xBF") != std::string_view::npos) {
+    return false;
+  }
+  for (std::size_t line = 0;;) {
+    if (text.compare(line, 3, "---") == 0 || text.compare(line, 3, "...") == 0 || text.compare(line, 1, "%") == 0) {
+      return false;
+    }
+    line = text.find_first_of("\n\r", line);
+    if (line == std::string_view::npos) return true;
+    ++line;
+  }
+}
+
+// Whether no scalar of `n` holds a control character, as PreScan checks them
+// in a file without anchors: none in a key or a value but line breaks and
+// tabs in the value of a `description` key (`description`).
+bool free_of_controls(const YAML::Node& n, bool description) {
+  if (n.IsScalar()) return sim::first_control(n.Scalar(), description ? "\t\n" : "") == std::string::npos;
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      const bool value_is_description = kv.first.IsScalar() && kv.first.Scalar() == "description";
+      if (!free_of_controls(kv.first, false) || !free_of_controls(kv.second, value_is_description)) return false;
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) {
+      if (!free_of_controls(item, false)) return false;
+    }
+  }
+  return true;
+}
+
+// The tree of `text` (may_skip_count) when PreScan would refuse nothing in
+// it: it parses, its root is a mapping in block style at column 0 and no
+// scalar holds a control character. Otherwise nullopt, and the caller counts and reports as
+// for any file, so that every message is the same.
+std::optional<YAML::Node> load_uncounted(const std::string& text) {
+  try {
+    YAML::Node doc = YAML::Load(text);
+    if (doc.IsMap() && doc.Style() == YAML::EmitterStyle::Block && doc.Mark().column == 0 &&
+        free_of_controls(doc, false)) {
+      return doc;
+    }
+  } catch (const YAML::Exception&) {
+  }
+  return std::nullopt;
+}
+
 // New containers made in the memory of the documents they hold nodes of.
 // yaml-cpp keeps a document's nodes in one pool; a node built on its own has
 // a pool of its own, and inserting a document's node into it copies the
@@ -210,7 +268,8 @@ class Loader : public detail::DiagnosticSink {
   explicit Loader(std::shared_ptr<ScenarioProvenance> kept = nullptr)
       : prov_(kept ? std::move(kept) : std::make_shared<ScenarioProvenance>()) {}
 
-  FileScope scope;  // the folders extends and traces may name files in
+  FileScope scope;            // the folders extends and traces may name files in
+  bool always_count = false;  // LoadOptions::always_count
 
   // The provenance of what this loader parsed, with the --set values applied
   // so far, to keep with the parsed document.
@@ -424,24 +483,9 @@ class Loader : public detail::DiagnosticSink {
     return extend(src, *doc, ext, level, chain);
   }
 
-  // The text as a YAML tree, refused (reported, nullopt) when it is too
-  // large, nested too deeply, not one document, uses merge keys or is not a
-  // mapping: the event parser counts it before any tree is built.
-  std::optional<YAML::Node> load_bounded(const TextSource& src) {
-    if (const std::size_t bad = sim::first_invalid_utf8(src.text); bad != std::string::npos) {
-      // YAML is UTF-8 (here): a byte that is not would fail the run's JSON at the end.
-      const std::size_t line_start = src.text.rfind('\n', bad == 0 ? 0 : bad - 1);
-      const std::size_t col = line_start == std::string::npos || bad == 0 ? bad : bad - line_start - 1;
-      YAML::Mark at = YAML::Mark::null_mark();
-      at.line = static_cast<int>(std::count(src.text.begin(), src.text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-      at.column = static_cast<int>(col);
-      at.pos = static_cast<int>(bad);
-      error(src.file, at, "",
-            fmt::format("the file is not UTF-8 text: byte 0x{:02x} starts no UTF-8 character (save it as UTF-8)",
-                        static_cast<unsigned char>(src.text[bad])));
-      return std::nullopt;
-    }
-    YAML::Node doc;
+  // `src` counted by the event parser (PreScan), then parsed into a tree;
+  // nullopt after reporting what the count refuses or the parser's error.
+  std::optional<YAML::Node> load_counted(const TextSource& src) {
     try {
       std::istringstream in(src.text);
       YAML::Parser parser(in);
@@ -473,7 +517,7 @@ class Loader : public detail::DiagnosticSink {
               "extends a baseline file");
         return std::nullopt;
       }
-      doc = YAML::Load(src.text);
+      return YAML::Load(src.text);
     } catch (const YAML::DeepRecursion& e) {
       error(src.file, e.mark, "",
             fmt::format("the document is nested too deeply for the YAML parser (more than {} levels)", e.depth()));
@@ -482,6 +526,33 @@ class Loader : public detail::DiagnosticSink {
       error(src.file, e.mark, "", "not valid YAML: " + e.msg);
       return std::nullopt;
     }
+  }
+
+  // The text as a YAML tree, refused (reported, nullopt) when it is too
+  // large, nested too deeply, not one document, uses merge keys or is not a
+  // mapping: the event parser counts it before any tree is built, unless it
+  // is small and plain enough that the count could refuse nothing in it
+  // (may_skip_count, load_uncounted).
+  std::optional<YAML::Node> load_bounded(const TextSource& src) {
+    if (const std::size_t bad = sim::first_invalid_utf8(src.text); bad != std::string::npos) {
+      // YAML is UTF-8 (here): a byte that is not would fail the run's JSON at the end.
+      const std::size_t line_start = src.text.rfind('\n', bad == 0 ? 0 : bad - 1);
+      const std::size_t col = line_start == std::string::npos || bad == 0 ? bad : bad - line_start - 1;
+      YAML::Mark at = YAML::Mark::null_mark();
+      at.line = static_cast<int>(std::count(src.text.begin(), src.text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+      at.column = static_cast<int>(col);
+      at.pos = static_cast<int>(bad);
+      error(src.file, at, "",
+            fmt::format("the file is not UTF-8 text: byte 0x{:02x} starts no UTF-8 character (save it as UTF-8)",
+                        static_cast<unsigned char>(src.text[bad])));
+      return std::nullopt;
+    }
+    std::optional<YAML::Node> parsed;
+    if (!always_count && may_skip_count(src.text)) parsed = load_uncounted(src.text);
+    if (!parsed) parsed = load_counted(src);
+    if (!parsed) return std::nullopt;
+    YAML::Node doc;
+    doc = *parsed;
     std::size_t count = 0;
     if (!within_limits(doc, count, 0)) {
       error(src.file, doc.Mark(), "",
@@ -1149,6 +1220,7 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
   loader.scope = FileScope(src.dir, options.allowed_dirs);
+  loader.always_count = options.always_count;
   std::optional<YAML::Node> doc = parse_document(loader, src);
   return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
 }
@@ -1158,6 +1230,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
   Loader loader;
   TextSource src{name, base_dir, text};
   loader.scope = FileScope(base_dir, options.allowed_dirs);
+  loader.always_count = options.always_count;
   std::optional<YAML::Node> doc = parse_document(loader, src);
   return finish_document(loader, doc ? &*doc : nullptr, src.file, src.dir, options);
 }
@@ -1167,6 +1240,7 @@ ParsedScenario parse_scenario(const std::string& path, const LoadOptions& option
   TextSource src;
   if (!loader.read(path, src, "", YAML::Mark::null_mark())) throw LoadError(loader.diags);
   loader.scope = FileScope(src.dir, options.allowed_dirs);
+  loader.always_count = options.always_count;
   ParsedScenario out;
   out.scope = loader.scope;
   out.file = src.file;

@@ -62,6 +62,11 @@ struct LoadOptions {
   // Folders besides the scenario's own whose files it may read (extends,
   // traces); the scenario's folder tree always.
   std::vector<std::string> allowed_dirs;
+  // Count every file's YAML nodes with the event parser before its tree is
+  // built, as a file too large to skip the count is. Off, a small file with
+  // no anchor, merge key or document marker skips it (same results, one
+  // parse instead of two); tests compare the two.
+  bool always_count = false;
 };
 
 struct LoadedScenario {

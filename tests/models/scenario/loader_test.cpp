@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -873,4 +874,77 @@ lanes:
   // fourth, written second.
   CHECK(errors_of(text) ==
         std::vector<std::string>{"s.yaml:13:9: error: nodes.store.sources.1.from: no lane from 'supplier' to 'store'"});
+}
+
+namespace {
+
+// What loading `text` gives, counted first by the event parser or not: the
+// scenario as run and its warnings, or the messages.
+std::string load_outcome(const std::string& text, bool always_count) {
+  LoadOptions options;
+  options.always_count = always_count;
+  try {
+    const LoadedScenario s = load_scenario_text(text, "s.yaml", ".", options);
+    std::string out = "loaded:\n" + to_yaml(s.document);
+    for (const Diagnostic& d : s.warnings) out += d.format() + "\n";
+    return out;
+  } catch (const LoadError& e) {
+    return std::string("refused:\n") + e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a small plain file parsed once loads as it loads counted first, every message the same") {
+  // Pieces that change what the count refuses: document markers, merge keys,
+  // anchors, control characters (escaped, raw, in a description or not),
+  // flow roots, stray brackets and indentation.
+  const std::vector<std::string> pieces = {
+      "---\n", "...\n", "\n---\nhorizon: 4\n", "<<: {a: 1}\n", "x: &a 1\n", "y: *a\n", "\t", "\"a\\e[2Jb\"",
+      "\"a\\tb\"", "'a\tb'", "\r", "\r\n", "{", "}", "[", "]", ",", "?", ": ", "\n", "  ", "- ", "#",
+      "description: \"a\\tb\\nc\"\n", "description: \"a\\x01\"\n", "description: |\n  a\n  \tb\n",
+      "notes: {description: \"a\\nb\"}\n", "{,,,}", "%YAML 1.2\n", "\xEF\xBB\xBF", "!!str ", "|\n", ">\n",
+      "\"\\u202E\"", "name: \"n\\u0085\"\n"};
+  const std::vector<std::string> wholes = {
+      "", "x", "- a\n- b\n", "{name: a}\n{horizon: 4}\n", "[1]\n[2]\n", "name: a\n[2]\n", "{name: a, horizon: 2}\n",
+      kBase + "description: |\n  two\n  \tlines\n", kBase + "x:\n  <<: {a: 1}\n", "a: 1\n  b: 2\n",
+      kBase + "description: \"a\\tb\"\n", replace(kBase, "name: small", "name: \"sm\\tall\""),
+      replace(kBase, "horizon: 10", "horizon: 10\n%YAML 1.2"), kBase + "...\n", "---\n" + kBase,
+      "  name: a\nhorizon: 4\n"};
+  std::vector<std::string> texts = wholes;
+  texts.push_back(kBase);
+  std::mt19937_64 rng(20261208);
+  for (int i = 0; i < 400; ++i) {
+    std::string text = kBase;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::string& piece = pieces[rng() % pieces.size()];
+      std::size_t at = rng() % (text.size() + 1);
+      if (rng() % 2 == 0) {  // at a line start, where markers and keys count
+        const std::size_t line = text.rfind('\n', at == 0 ? 0 : at - 1);
+        at = line == std::string::npos ? 0 : line + 1;
+      }
+      text.insert(at, piece);
+    }
+    texts.push_back(text);
+  }
+  int loaded = 0;
+  for (const std::string& text : texts) {
+    const std::string counted = load_outcome(text, true);
+    CAPTURE(text);
+    CHECK(load_outcome(text, false) == counted);
+    if (counted.rfind("loaded:", 0) == 0) ++loaded;
+  }
+  // Both kinds of outcome are compared.
+  CHECK(loaded >= 10);
+  CHECK(static_cast<std::size_t>(loaded) + 100 < texts.size());
+}
+
+TEST_CASE("a merge key is refused without an anchor, and a second document after a flow mapping") {
+  CHECK(errors_of(kBase + "x:\n  <<: {a: 1}\n") ==
+        std::vector<std::string>{"s.yaml:18:3: error: <<: YAML merge keys are not supported: write the keys out, use "
+                                 "an alias for a whole value, or extends a baseline file"});
+  CHECK(errors_of("{name: a, horizon: 2}\n{horizon: 4}\n") ==
+        std::vector<std::string>{"s.yaml:2:1: error: a second YAML document starts here: a scenario file holds one "
+                                 "document (remove the '---' or split the file)"});
 }

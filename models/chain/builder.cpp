@@ -298,6 +298,7 @@ class NetworkBuilder {
 
   void add_lanes() {
     const std::size_t P = N_->products_.size();
+    N_->lanes_.reserve(spec_.lanes.size());  // moved once, not moved again as the vector grows
     for (const LaneSpec& ls : spec_.lanes) {
       Lane l;
       l.id = static_cast<LaneId>(N_->lanes_.size());  // spec lane i is lane i

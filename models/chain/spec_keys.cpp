@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
+#include <unordered_map>
 
 namespace chainsim::models {
 
@@ -795,22 +796,22 @@ std::string range_problem(const KeyInfo& k, double x, bool integer) {
   if (integer) {
     if (low) return fmt::format("must be >= {} (got {})", k.exclusive_minimum ? k.minimum + 1 : k.minimum, x);
     if (x > k.maximum) return fmt::format("must be <= {} (got {})", k.maximum, x);
-    return "";
+    return {};
   }
   const bool not_finite = !std::isfinite(x) && !(k.allow_infinity && x > 0);
   if (std::isfinite(k.maximum) && std::isfinite(k.minimum)) {
     if (low || !(x <= k.maximum)) {
       return fmt::format("must be in {}{}, {}] (got {})", k.exclusive_minimum ? "(" : "[", k.minimum, k.maximum, x);
     }
-    return "";
+    return {};
   }
-  if (!std::isfinite(k.minimum)) return not_finite ? fmt::format("must be finite (got {})", x) : "";
+  if (!std::isfinite(k.minimum)) return not_finite ? fmt::format("must be finite (got {})", x) : std::string();
   if (k.exclusive_minimum) {
     if (low) return fmt::format("must be > {} (got {})", k.minimum, x);
-    return not_finite ? fmt::format("must be finite (got {})", x) : "";
+    return not_finite ? fmt::format("must be finite (got {})", x) : std::string();
   }
   if (low || not_finite) return fmt::format("must be a finite number >= {} (got {})", k.minimum, x);
-  return "";
+  return {};
 }
 
 void check_distribution(const std::string& path, const Distribution& d, std::vector<Problem>& out) {
@@ -893,9 +894,13 @@ const std::vector<SectionInfo>& spec_sections() {
 }
 
 const SectionInfo& spec_section(std::string_view name) {
-  for (const SectionInfo& s : spec_sections()) {
-    if (s.name == name) return s;
-  }
+  // Asked for once per checked item (every lane of a large network): hashed, not scanned.
+  static const std::unordered_map<std::string_view, const SectionInfo*> by_name = [] {
+    std::unordered_map<std::string_view, const SectionInfo*> m;
+    for (const SectionInfo& s : spec_sections()) m.emplace(s.name, &s);
+    return m;
+  }();
+  if (const auto it = by_name.find(name); it != by_name.end()) return *it->second;
   throw std::logic_error("no spec section " + std::string(name));
 }
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <ostream>
+#include <stdexcept>
 #include <unordered_set>
 
 namespace chainsim::models {
@@ -32,11 +33,14 @@ NameTable& table() {
 
 KpiName::KpiName(std::string_view text) {
   if (text.empty()) return;
+  if (text.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument("a KPI name cannot hold a NUL character (got an id or name with one)");
+  }
   NameTable& t = table();
   const std::lock_guard lock(t.mutex);
   auto it = t.names.find(text);
   if (it == t.names.end()) it = t.names.emplace(text).first;
-  view_ = *it;
+  text_ = it->c_str();
 }
 
 std::ostream& operator<<(std::ostream& os, KpiName name) { return os << name.view(); }

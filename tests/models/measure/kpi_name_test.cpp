@@ -5,6 +5,7 @@
 
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,10 +88,24 @@ TEST_CASE("threads that take the same names at once get the same copies") {
 
 TEST_CASE("a KPI value copies its names without allocating") {
   static_assert(std::is_trivially_copyable_v<KpiValue>);
-  static_assert(sizeof(KpiValue) == 3 * sizeof(std::string_view) + sizeof(double));
+  static_assert(sizeof(KpiValue) == 3 * sizeof(const char*) + sizeof(double));
   const KpiValue v{"stock", KpiName(std::string("dc/widget")), "fill_rate", 0.5};
   const KpiValue w = v;
   CHECK(w.name.view().data() == v.name.view().data());
   CHECK(w.scope == "stock");
   CHECK(w.kpi == "fill_rate");
+}
+
+TEST_CASE("a KPI name is its text to the end, and text holding a NUL is refused") {
+  const std::string text = "dc_3/widget";
+  const KpiName name(text.substr(0, 4));  // a view into the middle of a longer text
+  CHECK(name.size() == 4);
+  CHECK(name == "dc_3");
+  CHECK(name.view().data()[4] == '\0');
+  CHECK_THROWS_AS(KpiName(std::string_view("dc\0x", 4)), std::invalid_argument);
+  // Equal text from a literal and from the table: equal, not less, whatever the addresses.
+  const KpiName literal = "dc_3";
+  CHECK(literal == name);
+  CHECK_FALSE(literal < name);
+  CHECK_FALSE(name < literal);
 }

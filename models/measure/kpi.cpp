@@ -319,6 +319,11 @@ KpiSet KpiCollector::finish() const {
   firm_kpis(out.values);
   lane_kpis(out.values);
   for (std::size_t g = 0; g < shape_->segments.size(); ++g) segment_kpis(g, out.values);
+  // A run of many short replications keeps every set: a small one's unused
+  // room would lie between them, a page or two more to fault in for each
+  // (1,000 replications of the serial chain: 3,047 -> 2,012 page faults, 10%
+  // of the time). A large one's room is a mapping of its own, never touched.
+  if (out.values.capacity() * sizeof(KpiValue) < (std::size_t{1} << 20)) out.values.shrink_to_fit();
   return out;
 }
 

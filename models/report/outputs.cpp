@@ -167,7 +167,7 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
 
 std::string summary_json(const ExperimentResult& r, const RunMetadata& meta) {
   std::string out;
-  write_summary_json(r, meta, [&](std::string_view chunk) { out += chunk; });
+  write_summary_json(r, meta, [&](std::string& chunk) { out += chunk; });
   return out;
 }
 
@@ -277,16 +277,24 @@ std::vector<KpiScope> kpi_scopes(const ExperimentResult& r) {
 // item by item: a document object of every KPI of 100,000 stocks took 20 KB a
 // stock, and the file itself is half a gigabyte.
 void write_summary_json(const ExperimentResult& r, const RunMetadata& meta,
-                        const std::function<void(std::string_view)>& write) {
+                        const std::function<void(std::string&)>& write) {
   const std::vector<KpiScope> scopes = kpi_scopes(r);
   const KpiLayout network(6), item(8);
-  std::string out = summary_head(r, meta).dump(2, ' ', false, J::error_handler_t::replace);
+  constexpr std::size_t kPiece = std::size_t{1} << 20;
+  // Room for a piece and the item that ends it, at once: a string that grows
+  // by doubling touches every size on the way (pages to fault in), and its
+  // room past what is written is never touched.
+  constexpr std::size_t kRoom = kPiece + (std::size_t{64} << 10);
+  std::string out;
+  out.reserve(kRoom);
+  out += summary_head(r, meta).dump(2, ' ', false, J::error_handler_t::replace);
   out.resize(out.size() - 2);  // "\n}", the end of the object
   out += ",\n  \"kpis\": {";
   auto flush = [&](bool any) {  // a MiB at a time
-    if (!any && out.size() < (std::size_t{1} << 20)) return;
+    if (!any && out.size() < kPiece) return;
     write(out);
     out.clear();
+    if (!any) out.reserve(kRoom);  // `write` may have left a smaller buffer
   };
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";

@@ -38,9 +38,10 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
 // scenario has customer segments). Undefined values are null.
 std::string summary_json(const ExperimentResult& result, const RunMetadata& meta);
 // The same, handed to `write` a piece at a time (a MiB or so), so that the
-// file of a 100,000-store network never stands whole in memory.
+// file of a 100,000-store network never stands whole in memory. `write` may
+// take the piece's buffer (swap it for another); it is cleared after.
 void write_summary_json(const ExperimentResult& result, const RunMetadata& meta,
-                        const std::function<void(std::string_view)>& write);
+                        const std::function<void(std::string&)>& write);
 
 // A CSV field: the text as it is, or quoted (RFC 4180) when it holds a
 // comma, a double quote or a line break.

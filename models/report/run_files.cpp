@@ -99,12 +99,14 @@ class ChunkWriter {
   ChunkWriter(const ChunkWriter&) = delete;
   ChunkWriter& operator=(const ChunkWriter&) = delete;
 
-  // Hands `chunk` over (copied), once the one before is taken.
-  void write(std::string_view chunk) {
+  // Takes `chunk`'s text, once the one before is taken, and leaves `chunk`
+  // with a buffer the worker is done with (not copied: a chunk is up to a
+  // MiB, and a fresh copy of it is that many pages to fault in).
+  void write(std::string& chunk) {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return !full_ || error_; });
     if (error_) std::rethrow_exception(error_);
-    next_.assign(chunk);
+    next_.swap(chunk);
     full_ = true;
     changed_.notify_all();
   }
@@ -173,7 +175,7 @@ std::unique_ptr<sim::AtomicFile> summary_file(const LoadedScenario& s, const Run
   auto summary = std::make_unique<sim::AtomicFile>(o.out_dir + "/summary.json");
   hash = sim::kFnv1aBasis;
   ChunkWriter writer(*summary, hash);
-  write_summary_json(result, meta, [&](std::string_view chunk) { writer.write(chunk); });
+  write_summary_json(result, meta, [&](std::string& chunk) { writer.write(chunk); });
   writer.finish();
   return summary;
 }

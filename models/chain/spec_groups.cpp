@@ -127,6 +127,66 @@ void refuse_group_centres(const ScenarioSpec& spec, const std::unordered_map<std
   }
 }
 
+// Which members the lanes naming groups join (expand_groups), and how many
+// lanes that makes.
+class LanePairing {
+ public:
+  LanePairing(const ScenarioSpec& spec, const std::unordered_map<std::string, Members>& groups)
+      : spec_(spec), groups_(groups) {
+    for (std::size_t j = 0; j < spec.nodes.size(); ++j) index_.emplace(spec.nodes[j].id, j);
+  }
+  // A group's members, a node alone, or none (an unknown id).
+  Members members(const std::string& id) const {
+    const auto g = groups_.find(id);
+    if (g != groups_.end()) return g->second;
+    const auto n = index_.find(id);
+    return n == index_.end() ? Members{} : Members{n->second, 1};
+  }
+  // The members of `from` that lane `item` joins to member `t` of its `to`:
+  // every other member (pairs: all), or those the member's sources name.
+  void sellers(const LaneSpec& item, Members from, std::size_t t, std::set<std::size_t>& out) const {
+    out.clear();
+    if (item.pairs == LanePairs::kAll) {
+      for (std::size_t f = from.first; f < from.first + from.count; ++f) {
+        if (f != t) out.insert(f);  // a group's lanes to itself join two different members
+      }
+      return;
+    }
+    for (const StockSpec& stock : spec_.nodes[t].stocks) {
+      for (const SourceSpec& src : stock.sources) {
+        const auto f = index_.find(src.from);
+        if (f != index_.end() && f->second >= from.first && f->second < from.first + from.count) {
+          out.insert(f->second);
+        }
+      }
+    }
+  }
+  // The lanes the expansion makes: counted first, so that they are copied
+  // into place once (a vector of thousands of LaneSpecs regrowing copied them
+  // all again and again: pages to fault in).
+  std::size_t count() const {
+    std::size_t n = 0;
+    std::set<std::size_t> found;
+    for (const LaneSpec& item : spec_.lanes) {
+      const Members from = members(item.from), to = members(item.to);
+      if ((!groups_.count(item.from) && !groups_.count(item.to)) || from.count == 0 || to.count == 0) {
+        ++n;
+        continue;
+      }
+      for (std::size_t t = to.first; t < to.first + to.count; ++t) {
+        sellers(item, from, t, found);
+        n += found.size();
+      }
+    }
+    return n;
+  }
+
+ private:
+  const ScenarioSpec& spec_;
+  const std::unordered_map<std::string, Members>& groups_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
 }  // namespace
 
 std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) {
@@ -141,17 +201,12 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
   if (groups.empty()) return issues;
   refuse_group_centres(spec, groups, o, issues);
 
-  // Each node's index, and the sellers each buyer's sources name.
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t j = 0; j < spec.nodes.size(); ++j) index.emplace(spec.nodes[j].id, j);
-  auto members = [&](const std::string& id) -> Members {
-    const auto g = groups.find(id);
-    if (g != groups.end()) return g->second;
-    const auto n = index.find(id);
-    return n == index.end() ? Members{} : Members{n->second, 1};
-  };
+  const LanePairing pairing(spec, groups);
   std::vector<LaneSpec> lanes;
+  lanes.reserve(pairing.count());  // copied into place once: a LaneSpec is large
   o.lanes.clear();
+  o.lanes.reserve(lanes.capacity());
+  std::set<std::size_t> sellers;
   for (std::size_t i = 0; i < spec.lanes.size(); ++i) {
     const LaneSpec& item = spec.lanes[i];
     if (!groups.count(item.from) && !groups.count(item.to)) {
@@ -164,7 +219,7 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
                         "a lane from or to a node group has one lane per member pair, each with the default id "
                         "from->to: give no id"});
     }
-    const Members from = members(item.from), to = members(item.to);
+    const Members from = pairing.members(item.from), to = pairing.members(item.to);
     if (from.count == 0 || to.count == 0) {  // an unknown node: the checks say so, of it alone
       LaneSpec& kept = lanes.emplace_back(item);
       kept.id.clear();
@@ -174,23 +229,8 @@ std::vector<SpecIssue> expand_groups(ScenarioSpec& spec, GroupOrigins* origins) 
       continue;
     }
     const std::size_t made = lanes.size();
-    std::set<std::size_t> sellers;
     for (std::size_t t = to.first; t < to.first + to.count; ++t) {
-      sellers.clear();
-      if (item.pairs == LanePairs::kAll) {
-        for (std::size_t f = from.first; f < from.first + from.count; ++f) {
-          if (f != t) sellers.insert(f);  // a group's lanes to itself join two different members
-        }
-      } else {
-        for (const StockSpec& stock : spec.nodes[t].stocks) {
-          for (const SourceSpec& src : stock.sources) {
-            const auto f = index.find(src.from);
-            if (f != index.end() && f->second >= from.first && f->second < from.first + from.count) {
-              sellers.insert(f->second);
-            }
-          }
-        }
-      }
+      pairing.sellers(item, from, t, sellers);
       for (std::size_t f : sellers) {
         LaneSpec& lane = lanes.emplace_back(item);
         lane.id.clear();

@@ -37,7 +37,7 @@ std::vector<std::pair<std::string, std::string>> hash_input_files(const Scenario
 // and n, by scope (network, stocks, nodes, lanes, and segments when the
 // scenario has customer segments). Undefined values are null.
 std::string summary_json(const ExperimentResult& result, const RunMetadata& meta);
-// The same, handed to `write` a piece at a time (a MiB or so), so that the
+// The same, handed to `write` a piece at a time (256 KiB or so), so that the
 // file of a 100,000-store network never stands whole in memory. `write` may
 // take the piece's buffer (swap it for another); it is cleared after.
 void write_summary_json(const ExperimentResult& result, const RunMetadata& meta,

@@ -100,8 +100,9 @@ class ChunkWriter {
   ChunkWriter& operator=(const ChunkWriter&) = delete;
 
   // Takes `chunk`'s text, once the one before is taken, and leaves `chunk`
-  // with a buffer the worker is done with (not copied: a chunk is up to a
-  // MiB, and a fresh copy of it is that many pages to fault in).
+  // with a buffer the worker is done with: the pieces' buffers go round
+  // between the two threads, each faulted in once, instead of a fresh copy
+  // of every piece.
   void write(std::string& chunk) {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return !full_ || error_; });

@@ -41,16 +41,22 @@ constexpr int kMaxDepth = 64;                        // mapping/list nesting
 constexpr int kMaxExtends = 16;
 constexpr std::size_t kMaxAliasCopies = 200'000;  // nodes copied to give each alias its own
 
-// Whether a scalar of `n` (a key or a value) holds a control character.
-bool holds_control(const YAML::Node& n) {
-  if (n.IsScalar()) return sim::first_control(n.Scalar()) != std::string::npos;
+// Whether a scalar of `n` (a key or a value) holds a control character. With
+// `descriptions`, line breaks and tabs are allowed in the value of a
+// `description` key (PreScan's rule for a file without anchors);
+// `description_value` says `n` is one.
+bool holds_control(const YAML::Node& n, bool descriptions = false, bool description_value = false) {
+  if (n.IsScalar()) return sim::first_control(n.Scalar(), description_value ? "\t\n" : "") != std::string::npos;
   if (n.IsMap()) {
     for (const auto& kv : n) {
-      if (holds_control(kv.first) || holds_control(kv.second)) return true;
+      const bool value_is_description = descriptions && kv.first.IsScalar() && kv.first.Scalar() == "description";
+      if (holds_control(kv.first, descriptions) || holds_control(kv.second, descriptions, value_is_description)) {
+        return true;
+      }
     }
   } else if (n.IsSequence()) {
     for (const auto& item : n) {
-      if (holds_control(item)) return true;
+      if (holds_control(item, descriptions)) return true;
     }
   }
   return false;
@@ -176,24 +182,6 @@ bool may_skip_count(std::string_view text) {
   }
 }
 
-// Whether no scalar of `n` holds a control character, as PreScan checks them
-// in a file without anchors: none in a key or a value but line breaks and
-// tabs in the value of a `description` key (`description`).
-bool free_of_controls(const YAML::Node& n, bool description) {
-  if (n.IsScalar()) return sim::first_control(n.Scalar(), description ? "\t\n" : "") == std::string::npos;
-  if (n.IsMap()) {
-    for (const auto& kv : n) {
-      const bool value_is_description = kv.first.IsScalar() && kv.first.Scalar() == "description";
-      if (!free_of_controls(kv.first, false) || !free_of_controls(kv.second, value_is_description)) return false;
-    }
-  } else if (n.IsSequence()) {
-    for (const auto& item : n) {
-      if (!free_of_controls(item, false)) return false;
-    }
-  }
-  return true;
-}
-
 // The tree of `text` (may_skip_count) when PreScan would refuse nothing in
 // it: it parses, its root is a mapping in block style at column 0 and no
 // scalar holds a control character. Otherwise nullopt, and the caller counts and reports as
@@ -202,7 +190,7 @@ std::optional<YAML::Node> load_uncounted(const std::string& text) {
   try {
     YAML::Node doc = YAML::Load(text);
     if (doc.IsMap() && doc.Style() == YAML::EmitterStyle::Block && doc.Mark().column == 0 &&
-        free_of_controls(doc, false)) {
+        !holds_control(doc, true)) {
       return doc;
     }
   } catch (const YAML::Exception&) {
